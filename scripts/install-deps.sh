@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Nube needs on a Debian 12 host (run as root).
+# QEMU comes from bookworm-backports: Debian 12's own QEMU 7.2 corrupts live
+# migrations under TCG. The backports suite uses the mirror the machine already has.
+set -euo pipefail
+
+log() { printf '[install-deps] %s\n' "$*"; }
+
+[ "$(id -u)" = 0 ] || { echo "install-deps: must run as root" >&2; exit 1; }
+
+qemu_major() {
+  command -v qemu-system-x86_64 >/dev/null 2>&1 || { echo 0; return; }
+  qemu-system-x86_64 --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p' | head -n1
+}
+
+mirror_uri() {
+  # The first Debian (not security) URI in the existing sources, deb822 or one-line style.
+  local uri
+  uri=$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v security | head -n1 || true)
+  if [ -z "$uri" ]; then
+    uri=$(grep -hE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
+      | awk '$3 ~ /^bookworm$/ {print $2}' | head -n1 || true)
+  fi
+  [ -n "$uri" ] || { echo "install-deps: cannot find the Debian mirror in /etc/apt/sources*" >&2; exit 1; }
+  echo "$uri"
+}
+
+need=()
+for pkg in cpio zstd xz-utils kmod socat iproute2 e2fsprogs file binutils passwd; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+major=$(qemu_major)
+
+if [ "${#need[@]}" -gt 0 ] || [ "$major" -lt 10 ] || ! dpkg -s qemu-utils >/dev/null 2>&1; then
+  src=/etc/apt/sources.list.d/nube-backports.list
+  if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    log "adding bookworm-backports for $(mirror_uri)"
+    echo "deb $(mirror_uri) bookworm-backports main" > "$src"
+  fi
+  log "apt-get update"
+  apt-get update -q >/dev/null
+  if [ "${#need[@]}" -gt 0 ]; then
+    log "installing ${need[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+  fi
+  if [ "$(qemu_major)" -lt 10 ] || ! dpkg -s qemu-utils >/dev/null 2>&1; then
+    log "installing QEMU 10 from bookworm-backports"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+      -t bookworm-backports qemu-system-x86 qemu-utils >/dev/null
+  fi
+fi
+# QEMU drops to this unprivileged user once it has opened the VM's files (-run-with user=).
+if ! id nube-qemu >/dev/null 2>&1; then
+  log "creating system user nube-qemu"
+  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin nube-qemu
+fi
+if getent group kvm >/dev/null 2>&1; then usermod -a -G kvm nube-qemu; fi
+log "QEMU: $(qemu-system-x86_64 --version | head -n1)"
+[ "$(qemu_major)" -ge 10 ] || { echo "install-deps: QEMU 10 or newer is required, found $(qemu_major)" >&2; exit 1; }

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using System.Net.Http;
+using System.Net.Sockets;
+using Nube.Contracts.Client;
+using Spectre.Console;
+
+namespace Nube.Cli.Commands;
+
+/// <summary>Runs a command's body with a client, and turns every failure into a message and an exit code.</summary>
+public static class CommandRunner
+{
+    public static void SetHandler(this Command command, Func<ParseResult, NubeApiClient, CancellationToken, Task> body) =>
+        command.SetAction(async (p, ct) =>
+        {
+            try
+            {
+                using var client = GlobalOptions.Client(p);
+                await body(p, client, ct);
+                return ExitCodes.Ok;
+            }
+            catch (NubeApiException e)
+            {
+                return Fail(ExitCodes.ForStatus(e.Status), e.Message);
+            }
+            catch (CliException e)
+            {
+                return Fail(e.ExitCode, e.Message);
+            }
+            catch (HttpRequestException e) when (e.InnerException is SocketException || e.HttpRequestError == HttpRequestError.ConnectionError)
+            {
+                var where = p.GetValue(GlobalOptions.Url)?.ToString() ?? p.GetValue(GlobalOptions.Socket);
+                return Fail(ExitCodes.Unreachable, $"Cannot reach the host service at {where}: {e.InnerException?.Message ?? e.Message}. Is nubed running?");
+            }
+        });
+
+    private static int Fail(int code, string message)
+    {
+        var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        err.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+        return code;
+    }
+}

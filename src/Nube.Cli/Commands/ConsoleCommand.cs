@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Net.WebSockets;
+using System.Text;
+
+namespace Nube.Cli.Commands;
+
+/// <summary>
+/// <c>vm console</c>: joins the terminal to the VM's COM1 through the host service.
+/// Ctrl+] leaves, as in telnet and virsh.
+/// </summary>
+public static class ConsoleCommand
+{
+    private const char Escape = '\u001d';
+
+    public static Command Build(Argument<string> vmArg)
+    {
+        var c = new Command("console", "Attach to the VM's serial console (COM1); Ctrl+] detaches") { vmArg };
+        c.SetHandler(async (p, client, ct) =>
+        {
+            using var ws = await client.OpenConsoleAsync(p.GetValue(vmArg)!, ct);
+            if (!Console.IsInputRedirected)
+                Console.Error.WriteLine("Connected to the serial console; press Ctrl+] to leave.");
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var output = CopyToStdoutAsync(ws, stop.Token);
+            var input = Console.IsInputRedirected ? CopyStdinAsync(ws, stop.Token) : ReadKeysAsync(ws, stop.Token);
+            await Task.WhenAny(output, input);
+            if (input.IsCompleted && Console.IsInputRedirected)
+                await Task.WhenAny(output, Task.Delay(Timeout.Infinite, ct));
+            await stop.CancelAsync();
+            if (ws.State == WebSocketState.Open)
+                await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "detached", CancellationToken.None);
+        });
+        return c;
+    }
+
+    private static async Task CopyToStdoutAsync(WebSocket ws, CancellationToken ct)
+    {
+        var buffer = new byte[4096];
+        using var stdout = Console.OpenStandardOutput();
+        try
+        {
+            while (ws.State == WebSocketState.Open)
+            {
+                var r = await ws.ReceiveAsync(buffer, ct);
+                if (r.MessageType == WebSocketMessageType.Close)
+                    return;
+                await stdout.WriteAsync(buffer.AsMemory(0, r.Count), ct);
+                await stdout.FlushAsync(ct);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException) { }
+    }
+
+    private static async Task CopyStdinAsync(WebSocket ws, CancellationToken ct)
+    {
+        var buffer = new byte[4096];
+        using var stdin = Console.OpenStandardInput();
+        int n;
+        while ((n = await stdin.ReadAsync(buffer, ct)) > 0)
+            await ws.SendAsync(buffer.AsMemory(0, n), WebSocketMessageType.Binary, true, ct);
+    }
+
+    private static async Task ReadKeysAsync(WebSocket ws, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var key = await Task.Run(() => Console.ReadKey(intercept: true), ct);
+            if (key.KeyChar == Escape)
+                return;
+            var text = key.Key == ConsoleKey.Enter ? "\r" : key.KeyChar.ToString();
+            await ws.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Binary, true, ct);
+        }
+    }
+}

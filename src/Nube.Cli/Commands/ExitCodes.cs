@@ -1,0 +1,27 @@
+namespace Nube.Cli.Commands;
+
+/// <summary>Exit codes that scripts can act on; the README lists them.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int Usage = 2;
+    public const int NotFound = 3;
+    public const int Conflict = 4;
+    public const int Invalid = 5;
+    public const int Unreachable = 6;
+
+    public static int ForStatus(int status) => status switch
+    {
+        400 => Invalid,
+        404 => NotFound,
+        409 => Conflict,
+        _ => Failed,
+    };
+}
+
+/// <summary>A failure the CLI explains itself, with the exit code to leave with.</summary>
+public sealed class CliException(int exitCode, string message) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Nube.Cli.Output;
+using Nube.Contracts;
+using Nube.Contracts.Hosts;
+using Spectre.Console.Rendering;
+
+namespace Nube.Cli.Commands;
+
+/// <summary><c>nube host ...</c>: the host's facts and settings.</summary>
+public static class HostCommands
+{
+    public static Command Build()
+    {
+        var host = new Command("host", "The virtualization host");
+        var info = new Command("info", "Show the host's edition, limits, accelerator and QEMU");
+        info.SetHandler(async (p, client, ct) => Printer.Print(p, await client.GetHostAsync(ct), ContractsJson.Default.HostInfo, Table));
+        host.Subcommands.Add(info);
+
+        var edition = new Option<string?>("--edition") { Description = "Edition profile whose limits the host enforces" };
+        var accelerator = new Option<string?>("--accelerator") { Description = "auto, kvm or tcg" };
+        var stopTimeout = new Option<int?>("--stop-timeout") { Description = "Seconds a graceful stop waits before turning a VM off" };
+        var set = new Command("set", "Change the host's settings") { edition, accelerator, stopTimeout };
+        set.SetHandler(async (p, client, ct) =>
+        {
+            var settings = new HostSettings
+            {
+                Edition = p.GetValue(edition), Accelerator = p.GetValue(accelerator), StopTimeoutSeconds = p.GetValue(stopTimeout),
+            };
+            if (settings == new HostSettings())
+                throw new CliException(ExitCodes.Usage, "Nothing to change: give --edition, --accelerator or --stop-timeout.");
+            Printer.Print(p, await client.SetHostAsync(settings, ct), ContractsJson.Default.HostInfo, Table);
+        });
+        host.Subcommands.Add(set);
+        return host;
+    }
+
+    private static IRenderable Table(HostInfo h)
+    {
+        static string Limit<T>(T? v, string unit = "") where T : struct => v is { } x ? $"{x}{unit}" : "unlimited";
+        var l = h.Limits;
+        return Printer.KeyValues(
+            ("Host", h.HostName),
+            ("Edition", $"{h.Edition} ({h.EditionDisplayName})"),
+            ("Accelerator", $"{h.Accelerator} (in use: {h.AcceleratorInUse})"),
+            ("KVM usable", h.KvmUsable ? "yes" : "no"),
+            ("Logical processors", h.LogicalProcessors.ToString()),
+            ("Memory", $"{h.MemoryBytes / (1024 * 1024)} MiB"),
+            ("QEMU", h.QemuVersion),
+            ("Data directory", h.DataDirectory),
+            ("Stop timeout", $"{h.StopTimeoutSeconds} s"),
+            ("VMs", $"{h.VmCount} ({h.RunningVmCount} running)"),
+            ("Limit: running VMs", Limit(l.MaxRunningVms)),
+            ("Limit: host memory", Limit(l.MaxHostMemoryGiB, " GiB")),
+            ("Limit: host logical processors", Limit(l.MaxHostLogicalProcessors)),
+            ("Limit: guest memory", Limit(l.MaxGuestMemoryMiB, " MiB")),
+            ("Limit: vCPUs per VM", l.MaxProcessorsPerVm.ToString()),
+            ("Limit: network adapters", $"{l.MaxLegacyNetworkAdapters} legacy + {l.MaxSyntheticNetworkAdapters} synthetic"),
+            ("Limit: storage controllers", $"{l.MaxIdeControllers} IDE + {l.MaxScsiControllers} SCSI"),
+            ("Limit: storage devices", $"{l.MaxIdeDevices} IDE + {l.MaxScsiDevices} SCSI"),
+            ("Live migration", l.LiveMigration ? "live and quick" : "quick only"));
+    }
+}

@@ -1,0 +1,73 @@
+using Nube.Contracts.Vms;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Nube.Cli.Output;
+
+public static class VmTables
+{
+    public static IRenderable List(IReadOnlyList<VmSummary> vms)
+    {
+        var t = new Table().Border(TableBorder.Rounded)
+            .AddColumn("Name").AddColumn("State").AddColumn(new TableColumn("CPUs").RightAligned())
+            .AddColumn(new TableColumn("Memory (MiB)").RightAligned()).AddColumn("Uptime").AddColumn("Id").AddColumn("Note");
+        foreach (var vm in vms)
+            t.AddRow(Markup.Escape(vm.Name), State(vm.State), vm.ProcessorCount.ToString(), vm.MemoryStartupMiB.ToString(),
+                Uptime(vm.UptimeSeconds), vm.Id.ToString(), Markup.Escape(vm.StateReason ?? ""));
+        return t;
+    }
+
+    public static IRenderable Details(VmDetails d)
+    {
+        var s = d.Settings;
+        var rows = new List<(string, string?)>
+        {
+            ("Name", d.Summary.Name),
+            ("Id", d.Summary.Id.ToString()),
+            ("State", d.Summary.State),
+            ("State reason", d.Summary.StateReason),
+            ("Uptime", Uptime(d.Summary.UptimeSeconds)),
+            ("Process", d.ProcessId?.ToString()),
+            ("Accelerator", d.Accelerator),
+            ("Guest agent", d.GuestAgent is null ? null
+                : d.GuestAgent.Responding ? $"responding (qemu-ga {d.GuestAgent.Version})" : $"not responding: {d.GuestAgent.Error}"),
+        };
+        if (s is not null)
+        {
+            rows.Add(("Generation", s.Generation?.ToString()));
+            rows.Add(("Processors", s.ProcessorCount?.ToString()));
+            rows.Add(("Memory (MiB)", s.MemoryStartupMiB?.ToString()));
+            rows.Add(("Boot", s.Boot?.Kind == "kernel" ? $"kernel {s.Boot.Kernel} initrd {s.Boot.Initrd ?? "-"} append \"{s.Boot.CommandLine}\"" : "disk at IDE 0:0"));
+            foreach (var d2 in s.IdeDrives ?? [])
+                rows.Add(($"IDE {d2.Controller}:{d2.Location}", $"{d2.Media} {d2.Path ?? "(empty)"}{(d2.ReadOnly ? " read-only" : "")}"));
+            for (var c = 0; c < (s.ScsiControllers?.Count ?? 0); c++)
+            {
+                rows.Add(($"SCSI controller {c}", $"{s.ScsiControllers![c].Disks.Count} disk(s)"));
+                foreach (var disk in s.ScsiControllers[c].Disks)
+                    rows.Add(($"SCSI {c}:{disk.Location}", $"{disk.Path}{(disk.ReadOnly ? " read-only" : "")}"));
+            }
+            for (var i = 0; i < (s.NetworkAdapters?.Count ?? 0); i++)
+            {
+                var n = s.NetworkAdapters![i];
+                rows.Add(($"Network adapter {i}", $"{n.Kind} {n.MacAddress} {(n.Switch is null ? "not connected" : $"on {n.Switch}")}"));
+            }
+            rows.Add(("COM1 log", s.Com1?.Log == true ? "on" : "off"));
+            rows.Add(("Automatic start", $"{s.AutomaticStartAction} (delay {s.AutomaticStartDelaySeconds} s)"));
+            rows.Add(("Automatic stop", s.AutomaticStopAction));
+            rows.Add(("On crash", s.CrashAction));
+            rows.Add(("Notes", s.Notes));
+        }
+        rows.Add(("Folder", d.VmDirectory));
+        return Printer.KeyValues([.. rows]);
+    }
+
+    private static string State(string state) => state switch
+    {
+        "running" => "[green]running[/]",
+        "broken" => "[red]broken[/]",
+        "paused" or "saved" => $"[yellow]{state}[/]",
+        _ => Markup.Escape(state),
+    };
+
+    private static string Uptime(long? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s).ToString("c") : "-";
+}

@@ -1,0 +1,13 @@
+namespace Nube.Contracts;
+
+/// <summary>An RFC 7807 problem-details body, with Nube's validation errors when there are any.</summary>
+public sealed record ApiProblem
+{
+    public string? Type { get; init; }
+    public string? Title { get; init; }
+    public int? Status { get; init; }
+    public string? Detail { get; init; }
+    public IReadOnlyList<ApiFieldError>? Errors { get; init; }
+}
+
+public sealed record ApiFieldError(string Field, string Value, string Message);

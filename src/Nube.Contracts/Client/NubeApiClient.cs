@@ -1,0 +1,151 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text.Json.Serialization.Metadata;
+using Nube.Contracts.Hosts;
+using Nube.Contracts.Vms;
+
+namespace Nube.Contracts.Client;
+
+/// <summary>
+/// Talks to one host service (<c>nubed</c>) over its UNIX socket, or over TCP with a bearer token.
+/// Used by the CLI, the benchmarks and the integration tests alike.
+/// </summary>
+public sealed class NubeApiClient : IDisposable
+{
+    private static readonly ContractsJson Json = ContractsJson.Default;
+    private readonly HttpClient http;
+    private readonly HttpMessageInvoker invoker;
+    private readonly Uri baseAddress;
+
+    private NubeApiClient(SocketsHttpHandler handler, Uri baseAddress, string? token, TimeSpan timeout)
+    {
+        this.baseAddress = baseAddress;
+        invoker = new HttpMessageInvoker(handler, disposeHandler: false);
+        http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = timeout };
+        if (token is not null)
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    /// <summary>A client for the service listening on a UNIX socket.</summary>
+    public static NubeApiClient ForUnixSocket(string socketPath, TimeSpan? timeout = null)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, ct) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct).ConfigureAwait(false);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new NubeApiClient(handler, new Uri("http://nubed/"), null, timeout ?? DefaultTimeout);
+    }
+
+    /// <summary>A client for the service listening on TCP, which requires a bearer token.</summary>
+    public static NubeApiClient ForUrl(Uri url, string token, TimeSpan? timeout = null) =>
+        new(new SocketsHttpHandler(), url, token, timeout ?? DefaultTimeout);
+
+    /// <summary>Graceful stops and saves can take a while; the service bounds them itself.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
+
+    public Task<HostInfo> GetHostAsync(CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, "api/v1/host", null, Json.HostInfo, ct);
+
+    public Task<HostInfo> SetHostAsync(HostSettings settings, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Patch, "api/v1/host", JsonContent.Create(settings, Json.HostSettings), Json.HostInfo, ct);
+
+    public Task<IReadOnlyList<VmSummary>> ListVmsAsync(CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, "api/v1/vms", null, Json.IReadOnlyListVmSummary, ct);
+
+    /// <summary>A VM's details; the service waits up to <paramref name="agentWaitSeconds"/> for the guest agent.</summary>
+    public Task<VmDetails> GetVmAsync(string vm, int agentWaitSeconds = 1, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, $"{VmPath(vm)}?agentWait={agentWaitSeconds}", null, Json.VmDetails, ct);
+
+    public Task<VmDetails> CreateVmAsync(VmSettings settings, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, "api/v1/vms", JsonContent.Create(settings, Json.VmSettings), Json.VmDetails, ct);
+
+    public Task<VmDetails> SetVmAsync(string vm, VmSettings changes, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Patch, VmPath(vm), JsonContent.Create(changes, Json.VmSettings), Json.VmDetails, ct);
+
+    public Task<VmDetails> RemoveVmAsync(string vm, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Delete, VmPath(vm), null, Json.VmDetails, ct);
+
+    /// <summary>Runs a lifecycle operation: start, stop, turn-off, pause, resume or save.</summary>
+    public Task<VmDetails> OperateAsync(string vm, string operation, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, $"{VmPath(vm)}/{Uri.EscapeDataString(operation)}", null, Json.VmDetails, ct);
+
+    /// <summary>Opens the VM's serial console (COM1) as a WebSocket of raw bytes.</summary>
+    public async Task<WebSocket> OpenConsoleAsync(string vm, CancellationToken ct = default)
+    {
+        var ws = new ClientWebSocket();
+        if (http.DefaultRequestHeaders.Authorization is { } auth)
+            ws.Options.SetRequestHeader("Authorization", auth.ToString());
+        var uri = new UriBuilder(new Uri(baseAddress, $"{VmPath(vm)}/console"))
+        {
+            Scheme = baseAddress.Scheme == "https" ? "wss" : "ws",
+        }.Uri;
+        try
+        {
+            await ws.ConnectAsync(uri, invoker, ct).ConfigureAwait(false);
+        }
+        catch (WebSocketException)
+        {
+            // ClientWebSocket hides the refusal's body: ask over plain HTTP, which throws the
+            // real problem when the VM does not exist, and otherwise explain the likely cause.
+            ws.Dispose();
+            var details = await GetVmAsync(vm, 0, ct).ConfigureAwait(false);
+            throw new NubeApiException((int)HttpStatusCode.Conflict, new ApiProblem
+            {
+                Title = "The console is not available",
+                Detail = $"VM '{details.Summary.Name}' is {details.Summary.State}: its console is there only while it runs.",
+            });
+        }
+        return ws;
+    }
+
+    private static string VmPath(string vm) => $"api/v1/vms/{Uri.EscapeDataString(vm)}";
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? body,
+        JsonTypeInfo<T> typeInfo, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body };
+        using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+            throw await ToExceptionAsync(response, ct).ConfigureAwait(false);
+        var result = await response.Content.ReadFromJsonAsync(typeInfo, ct).ConfigureAwait(false);
+        return result ?? throw new NubeApiException((int)response.StatusCode,
+            new ApiProblem { Detail = $"The host service answered {path} with an empty body." });
+    }
+
+    private static async Task<NubeApiException> ToExceptionAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        ApiProblem? problem = null;
+        try
+        {
+            problem = await response.Content.ReadFromJsonAsync(Json.ApiProblem, ct).ConfigureAwait(false);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Not a problem document (a proxy, or a crash before the handler ran): report the status alone.
+        }
+        problem ??= new ApiProblem { Status = (int)response.StatusCode, Title = response.ReasonPhrase };
+        return new NubeApiException((int)response.StatusCode, problem);
+    }
+
+    public void Dispose()
+    {
+        http.Dispose();
+        invoker.Dispose();
+    }
+}

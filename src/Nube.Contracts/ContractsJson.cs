@@ -1,0 +1,17 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Nube.Contracts.Hosts;
+using Nube.Contracts.Vms;
+
+namespace Nube.Contracts;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = true)]
+[JsonSerializable(typeof(VmSettings))]
+[JsonSerializable(typeof(VmSummary))]
+[JsonSerializable(typeof(IReadOnlyList<VmSummary>))]
+[JsonSerializable(typeof(VmDetails))]
+[JsonSerializable(typeof(HostInfo))]
+[JsonSerializable(typeof(HostSettings))]
+[JsonSerializable(typeof(ApiProblem))]
+public sealed partial class ContractsJson : JsonSerializerContext;

@@ -1,0 +1,22 @@
+namespace Nube.Contracts.Vms;
+
+/// <summary>What <c>vm show</c> prints: the summary, the settings and the live facts.</summary>
+public sealed record VmDetails
+{
+    public required VmSummary Summary { get; init; }
+    public VmSettings? Settings { get; init; }
+    public int? ProcessId { get; init; }
+    /// <summary>kvm or tcg, while running.</summary>
+    public string? Accelerator { get; init; }
+    /// <summary>Null when the VM is not running.</summary>
+    public GuestAgentStatus? GuestAgent { get; init; }
+    public string? VmDirectory { get; init; }
+}
+
+public sealed record GuestAgentStatus
+{
+    public required bool Responding { get; init; }
+    public string? Version { get; init; }
+    /// <summary>Why it did not answer.</summary>
+    public string? Error { get; init; }
+}

@@ -1,0 +1,11 @@
+namespace Nube.Core.Hosts;
+
+/// <summary>What the host probe found; the pure core takes these as data and never probes.</summary>
+public sealed record HostFacts
+{
+    public required int LogicalProcessors { get; init; }
+    public required long MemoryBytes { get; init; }
+    /// <summary>/dev/kvm opens and the CPU flags show vmx or svm.</summary>
+    public required bool KvmUsable { get; init; }
+    public required Version QemuVersion { get; init; }
+}

@@ -1,0 +1,26 @@
+using Nube.Core.Vms;
+
+namespace Nube.Core.Lifecycle;
+
+/// <summary>An operation asked of a VM in a state that does not allow it.</summary>
+public sealed class VmStateException : InvalidOperationException
+{
+    public VmStateException(VmOperation operation, VmState state, IReadOnlyList<VmState> allowed)
+        : base($"Cannot {VmLifecycle.Verb(operation)} the VM: it is {state}; " +
+               $"{VmLifecycle.Verb(operation)} needs {Either(allowed)}.")
+    {
+        Operation = operation;
+        State = state;
+        Allowed = allowed;
+    }
+
+    public VmOperation Operation { get; }
+    public VmState State { get; }
+    public IReadOnlyList<VmState> Allowed { get; }
+
+    private static string Either(IReadOnlyList<VmState> states) => states.Count switch
+    {
+        1 => $"{states[0]}",
+        _ => $"{string.Join(", ", states.Take(states.Count - 1))} or {states[^1]}",
+    };
+}

@@ -1,0 +1,16 @@
+namespace Nube.Core.Qemu;
+
+/// <summary>
+/// Where one VM's files live: the runtime folder (<c>&lt;run&gt;/vms/&lt;id&gt;</c>: sockets and
+/// pidfile, gone after a reboot) and the VM folder (<c>&lt;data&gt;/vms/&lt;id&gt;</c>: what must
+/// survive). Built from ids, never from names.
+/// </summary>
+public sealed record VmRuntimePaths(string RuntimeDirectory, string VmDirectory)
+{
+    public string QmpSocket => Path.Join(RuntimeDirectory, "qmp.sock");
+    public string AgentSocket => Path.Join(RuntimeDirectory, "qga.sock");
+    public string SerialSocket => Path.Join(RuntimeDirectory, "serial.sock");
+    public string PidFile => Path.Join(RuntimeDirectory, "pid");
+    public string SerialLog => Path.Join(VmDirectory, "com1.log");
+    public string SavedState => Path.Join(VmDirectory, "saved.state");
+}

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Nube.Core.Serialization;
+
+/// <summary>The one JSON shape of Nube's documents: camelCase names, enums as camelCase strings.</summary>
+public static class NubeJson
+{
+    public static JsonSerializerOptions Options { get; } = Create(indented: true);
+
+    public static JsonSerializerOptions Compact { get; } = Create(indented: false);
+
+    private static JsonSerializerOptions Create(bool indented)
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            WriteIndented = indented,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}

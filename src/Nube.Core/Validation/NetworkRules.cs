@@ -1,0 +1,74 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Nube.Core.Editions;
+using Nube.Core.Vms;
+
+namespace Nube.Core.Validation;
+
+internal static class NetworkRules
+{
+    public static void Check(ImmutableArray<NetworkAdapter> adapters, Edition edition, List<ValidationError> errors)
+    {
+        CheckCount(adapters, NetworkAdapterKind.Legacy, edition.MaxLegacyNetworkAdapters, edition, errors);
+        CheckCount(adapters, NetworkAdapterKind.Synthetic, edition.MaxSyntheticNetworkAdapters, edition, errors);
+        var macs = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < adapters.Length; i++)
+        {
+            var adapter = adapters[i];
+            var field = $"networkAdapters[{i}]";
+            // A null MAC is assigned by the host when the adapter is created.
+            if (adapter.MacAddress is { } mac && CheckMac($"{field}.macAddress", mac, errors) && !macs.TryAdd(mac, i))
+                errors.Add(new($"{field}.macAddress", mac,
+                    $"{field}.macAddress: {Quoting.Quote(mac)} is already used by networkAdapters[{macs[mac]}]"));
+            if (adapter.Switch is { } name && name != NetworkAdapter.UserMode)
+                errors.Add(new($"{field}.switch", name,
+                    $"{field}.switch: {Quoting.Quote(name)} is not known; an adapter connects to 'user' (QEMU's user-mode NAT) or to nothing (null)"));
+        }
+    }
+
+    private static void CheckCount(ImmutableArray<NetworkAdapter> adapters, NetworkAdapterKind kind, int limit,
+        Edition edition, List<ValidationError> errors)
+    {
+        var count = adapters.Count(a => a.Kind == kind);
+        var name = Messages.Json(kind);
+        if (count > limit)
+            errors.Add(Messages.CountExceeds("networkAdapters", count, $"{name} adapters",
+                $"{limit} {name} network adapters per VM", edition));
+    }
+
+    /// <summary>True when the MAC is a usable unicast address.</summary>
+    private static bool CheckMac(string field, string mac, List<ValidationError> errors)
+    {
+        var quoted = Quoting.Quote(mac);
+        if (!TryParse(mac, out var octets))
+        {
+            errors.Add(new(field, mac, $"{field}: {quoted} is not a MAC address of the form xx:xx:xx:xx:xx:xx (hexadecimal)"));
+            return false;
+        }
+        if ((octets[0] & 1) != 0)
+        {
+            errors.Add(new(field, mac, $"{field}: {quoted} is a multicast address; the first octet's lowest bit must be 0"));
+            return false;
+        }
+        if (octets.All(o => o == 0))
+        {
+            errors.Add(new(field, mac, $"{field}: {quoted} is all zeros"));
+            return false;
+        }
+        return true;
+    }
+
+    private static bool TryParse(string mac, out byte[] octets)
+    {
+        var parts = mac.Split(':');
+        octets = new byte[parts.Length];
+        if (parts.Length != 6)
+            return false;
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (parts[i].Length != 2 || !byte.TryParse(parts[i], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out octets[i]))
+                return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,68 @@
+using Nube.Core.Editions;
+using Nube.Core.Vms;
+
+namespace Nube.Core.Validation;
+
+/// <summary>Checks a whole VM configuration against an edition and returns every problem at once.</summary>
+public static class VmValidator
+{
+    public const int MaxNameLength = 100;
+    public const long MinMemoryMiB = 32;
+    public const int MaxAutomaticStartDelaySeconds = 86400;
+    public const int MaxNotesLength = 4096;
+
+    /// <param name="otherVmNames">Names of the host's other VMs (not this one), for the duplicate check.</param>
+    public static IReadOnlyList<ValidationError> Validate(VmConfig vm, Edition edition, IEnumerable<string> otherVmNames)
+    {
+        var errors = new List<ValidationError>();
+        NameRules.Check(vm.Name, otherVmNames, errors);
+        CheckVersions(vm, errors);
+        CheckProcessors(vm.ProcessorCount, edition, errors);
+        CheckMemory(vm.MemoryStartupMiB, edition, errors);
+        BootRules.Check(vm, errors);
+        IdeRules.Check(vm.IdeDrives, edition, errors);
+        ScsiRules.Check(vm.ScsiControllers, edition, errors);
+        NetworkRules.Check(vm.NetworkAdapters, edition, errors);
+        CheckHostSettings(vm, errors);
+        return errors;
+    }
+
+    private static void CheckVersions(VmConfig vm, List<ValidationError> errors)
+    {
+        if (vm.SchemaVersion != VmConfig.CurrentSchemaVersion)
+            errors.Add(new("schemaVersion", Messages.Text(vm.SchemaVersion),
+                $"schemaVersion: {vm.SchemaVersion} is not supported; this version of Nube reads schema version {VmConfig.CurrentSchemaVersion}"));
+        if (vm.Generation != 1)
+            errors.Add(new("generation", Messages.Text(vm.Generation),
+                $"generation: {vm.Generation} is not supported; Nube offers generation 1 only (BIOS, IDE boot)"));
+    }
+
+    private static void CheckProcessors(int count, Edition edition, List<ValidationError> errors)
+    {
+        if (count < 1)
+            errors.Add(Messages.BelowMinimum("processorCount", count, "1 vCPU"));
+        else if (count > edition.MaxProcessorsPerVm)
+            errors.Add(Messages.Exceeds("processorCount", count, $"{edition.MaxProcessorsPerVm} vCPUs per VM", edition));
+    }
+
+    private static void CheckMemory(long mib, Edition edition, List<ValidationError> errors)
+    {
+        const string field = "memoryStartupMiB";
+        if (mib < MinMemoryMiB)
+            errors.Add(Messages.BelowMinimum(field, mib, $"{MinMemoryMiB} MiB"));
+        else if (mib % 2 != 0)
+            errors.Add(new(field, Messages.Text(mib), $"{field}: {mib} is not a multiple of 2 MiB"));
+        if (mib > edition.MaxGuestMemoryMiB)
+            errors.Add(Messages.Exceeds(field, mib, $"{edition.MaxGuestMemoryMiB} MiB of guest memory", edition));
+    }
+
+    private static void CheckHostSettings(VmConfig vm, List<ValidationError> errors)
+    {
+        if (vm.AutomaticStartDelaySeconds is < 0 or > MaxAutomaticStartDelaySeconds)
+            errors.Add(new("automaticStartDelaySeconds", Messages.Text(vm.AutomaticStartDelaySeconds),
+                $"automaticStartDelaySeconds: {vm.AutomaticStartDelaySeconds} is outside the range 0 to {MaxAutomaticStartDelaySeconds} seconds"));
+        if (vm.Notes.Length > MaxNotesLength)
+            errors.Add(new("notes", $"{vm.Notes.Length} characters",
+                $"notes: {vm.Notes.Length} characters exceed the limit of {MaxNotesLength} characters"));
+    }
+}

@@ -1,0 +1,14 @@
+namespace Nube.Core.Vms;
+
+/// <summary>A drive on one of the two emulated IDE controllers (controller 0-1, location 0-1).</summary>
+public sealed record IdeDrive
+{
+    public int Controller { get; init; }
+    public int Location { get; init; }
+    public DriveMedia Media { get; init; } = DriveMedia.HardDisk;
+    /// <summary>Image path; null only for an empty DVD drive.</summary>
+    public string? Path { get; init; }
+    /// <summary>Null means: from the file name's extension (.qcow2, .vhd, .vhdx, else raw).</summary>
+    public DiskFormat? Format { get; init; }
+    public bool ReadOnly { get; init; }
+}

@@ -1,0 +1,33 @@
+using System.Collections.Immutable;
+
+namespace Nube.Core.Vms;
+
+/// <summary>
+/// A virtual machine's configuration, as stored in <c>vms/&lt;id&gt;/vm.json</c>.
+/// Immutable: changes go through <see cref="VmPatch"/>, which returns a new value to validate.
+/// </summary>
+public sealed record VmConfig
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+    public required Guid Id { get; init; }
+    /// <summary>Display name only: no path is ever built from it.</summary>
+    public required string Name { get; init; }
+    /// <summary>1 = BIOS firmware with IDE boot (the only generation Hyper-V 2008 R2 has).</summary>
+    public int Generation { get; init; } = 1;
+    public int ProcessorCount { get; init; } = 1;
+    public long MemoryStartupMiB { get; init; } = 512;
+    public BootSource Boot { get; init; } = new();
+    public ImmutableArray<IdeDrive> IdeDrives { get; init; } = [];
+    /// <summary>Synthetic SCSI controllers; the index in the list is the controller number.</summary>
+    public ImmutableArray<ScsiController> ScsiControllers { get; init; } = [];
+    public ImmutableArray<NetworkAdapter> NetworkAdapters { get; init; } = [];
+    public ComPort Com1 { get; init; } = new();
+    public AutomaticStartAction AutomaticStartAction { get; init; } = AutomaticStartAction.Nothing;
+    public int AutomaticStartDelaySeconds { get; init; }
+    public AutomaticStopAction AutomaticStopAction { get; init; } = AutomaticStopAction.Save;
+    /// <summary>What the host does when the VM's QEMU process dies unexpectedly.</summary>
+    public CrashAction CrashAction { get; init; } = CrashAction.Off;
+    public string Notes { get; init; } = "";
+}

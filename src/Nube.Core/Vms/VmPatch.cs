@@ -1,0 +1,43 @@
+using System.Collections.Immutable;
+
+namespace Nube.Core.Vms;
+
+/// <summary>
+/// A partial update of a <see cref="VmConfig"/>: a null field leaves the current value alone,
+/// a set one replaces it whole (lists and nested records included). The id, schema version
+/// and generation are not changeable this way.
+/// </summary>
+public sealed record VmPatch
+{
+    public string? Name { get; init; }
+    public int? ProcessorCount { get; init; }
+    public long? MemoryStartupMiB { get; init; }
+    public BootSource? Boot { get; init; }
+    public ImmutableArray<IdeDrive>? IdeDrives { get; init; }
+    public ImmutableArray<ScsiController>? ScsiControllers { get; init; }
+    public ImmutableArray<NetworkAdapter>? NetworkAdapters { get; init; }
+    public ComPort? Com1 { get; init; }
+    public AutomaticStartAction? AutomaticStartAction { get; init; }
+    public int? AutomaticStartDelaySeconds { get; init; }
+    public AutomaticStopAction? AutomaticStopAction { get; init; }
+    public CrashAction? CrashAction { get; init; }
+    public string? Notes { get; init; }
+
+    /// <summary>The patched configuration; not validated, so the caller validates the result.</summary>
+    public VmConfig Apply(VmConfig current) => current with
+    {
+        Name = Name ?? current.Name,
+        ProcessorCount = ProcessorCount ?? current.ProcessorCount,
+        MemoryStartupMiB = MemoryStartupMiB ?? current.MemoryStartupMiB,
+        Boot = Boot ?? current.Boot,
+        IdeDrives = IdeDrives ?? current.IdeDrives,
+        ScsiControllers = ScsiControllers ?? current.ScsiControllers,
+        NetworkAdapters = NetworkAdapters ?? current.NetworkAdapters,
+        Com1 = Com1 ?? current.Com1,
+        AutomaticStartAction = AutomaticStartAction ?? current.AutomaticStartAction,
+        AutomaticStartDelaySeconds = AutomaticStartDelaySeconds ?? current.AutomaticStartDelaySeconds,
+        AutomaticStopAction = AutomaticStopAction ?? current.AutomaticStopAction,
+        CrashAction = CrashAction ?? current.CrashAction,
+        Notes = Notes ?? current.Notes,
+    };
+}

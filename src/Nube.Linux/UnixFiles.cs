@@ -1,0 +1,70 @@
+using System.Runtime.InteropServices;
+
+namespace Nube.Linux;
+
+/// <summary>The few libc file calls .NET does not offer: directory fsync, chown, user lookup.</summary>
+public static partial class UnixFiles
+{
+    /// <summary>Makes a rename inside <paramref name="directory"/> durable.</summary>
+    public static void FsyncDirectory(string directory)
+    {
+        var fd = Open(directory, ORdOnly | ODirectory);
+        if (fd < 0)
+            throw new IOException($"Cannot open directory '{directory}' to sync it (errno {Marshal.GetLastPInvokeError()}).");
+        try
+        {
+            if (Fsync(fd) != 0)
+                throw new IOException($"fsync of directory '{directory}' failed (errno {Marshal.GetLastPInvokeError()}).");
+        }
+        finally
+        {
+            Close(fd);
+        }
+    }
+
+    /// <summary>The uid and gid of a user, or null when there is no such user.</summary>
+    public static (uint Uid, uint Gid)? LookupUser(string name)
+    {
+        var entry = GetPwNam(name);
+        if (entry == IntPtr.Zero)
+            return null;
+        var pw = Marshal.PtrToStructure<Passwd>(entry);
+        return (pw.Uid, pw.Gid);
+    }
+
+    public static void Chown(string path, uint uid, uint gid)
+    {
+        if (ChownNative(path, uid, gid) != 0)
+            throw new IOException($"Cannot give '{path}' to uid {uid} (errno {Marshal.GetLastPInvokeError()}).");
+    }
+
+    private const int ORdOnly = 0;
+    private const int ODirectory = 0x10000;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Passwd
+    {
+        public IntPtr Name;
+        public IntPtr Password;
+        public uint Uid;
+        public uint Gid;
+        public IntPtr Gecos;
+        public IntPtr Dir;
+        public IntPtr Shell;
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "getpwnam", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr GetPwNam(string name);
+
+    [LibraryImport("libc", EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int ChownNative(string path, uint uid, uint gid);
+}

@@ -1,0 +1,449 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Nube.Qemu.Protocol;
+
+/// <summary>
+/// A thin, serial QMP client over a connected stream (Kata's govmm and Proxmox's QMPClient are the
+/// model): one command in flight, each with an id its reply must echo, a timeout per command, and
+/// events on their own stream. The client owns the stream and disposes it.
+/// </summary>
+public sealed partial class QmpClient : IAsyncDisposable
+{
+    /// <summary>Largest message accepted; query-* replies can be large, but a bound keeps a broken peer from exhausting memory.</summary>
+    public const int MaxMessageBytes = 16 * 1024 * 1024;
+
+    /// <summary>Events kept for a slow <see cref="Events"/> reader; beyond it the oldest is dropped (and logged).</summary>
+    public const int EventQueueCapacity = 1024;
+
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly Stream stream;
+    private readonly LineReader reader;
+    private readonly ILogger logger;
+    private readonly SemaphoreSlim gate = new(1, 1); // one command in flight
+    private readonly Lock sync = new(); // guards pending, waiters, state, terminalError
+    private readonly List<EventWaiter> waiters = [];
+    private readonly Channel<QmpEvent> events;
+    private readonly CancellationTokenSource stopReading = new();
+    private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private PendingCommand? pending;
+    private Exception? terminalError;
+    private ConnectionState state = ConnectionState.Connecting;
+    private long lastId;
+    private Task readLoop = Task.CompletedTask;
+    private int disposed;
+
+    private QmpClient(Stream stream, LineReader reader, QemuVersion version, ILogger logger)
+    {
+        this.stream = stream;
+        this.reader = reader;
+        this.logger = logger;
+        Version = version;
+        events = Channel.CreateBounded<QmpEvent>(
+            new BoundedChannelOptions(EventQueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleWriter = true },
+            dropped => QmpLog.EventDropped(logger, dropped.Name));
+    }
+
+    /// <summary>QEMU's version from the greeting.</summary>
+    public QemuVersion Version { get; }
+
+    public ConnectionState State
+    {
+        get
+        {
+            lock (sync)
+            {
+                return state;
+            }
+        }
+    }
+
+    /// <summary>Completes (never faults) when the connection has ended; <see cref="State"/> then says how.</summary>
+    public Task Closed => closed.Task;
+
+    /// <summary>
+    /// Every event, in order, for a single consumer; ends when the connection does. Waiters of
+    /// <see cref="WaitForEventAsync"/> see the same events independently.
+    /// </summary>
+    public IAsyncEnumerable<QmpEvent> Events => events.Reader.ReadAllAsync();
+
+    /// <summary>Reads the greeting, negotiates capabilities and starts reading replies and events.</summary>
+    /// <remarks>On failure the stream is disposed.</remarks>
+    public static async Task<QmpClient> ConnectAsync(Stream stream, ILogger? logger = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        logger ??= NullLogger.Instance;
+        var reader = new LineReader(stream, MaxMessageBytes);
+        QemuVersion version;
+        try
+        {
+            version = await ReadGreetingAsync(reader, logger, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var client = new QmpClient(stream, reader, version, logger);
+        client.readLoop = Task.Run(client.ReadLoopAsync, CancellationToken.None);
+        try
+        {
+            await client.ExecuteAsync("qmp_capabilities", ct: ct).ConfigureAwait(false);
+            client.MarkReady();
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Runs a command and returns its "return" value.</summary>
+    /// <exception cref="QmpCommandException">QEMU replied with an error.</exception>
+    /// <exception cref="QmpTimeoutException">No reply within the timeout (default <see cref="DefaultTimeout"/>).</exception>
+    /// <exception cref="QmpDisconnectedException">The connection ended first.</exception>
+    /// <exception cref="QmpProtocolException">QEMU broke the protocol while the command was in flight.</exception>
+    public async Task<JsonElement> ExecuteAsync(string command, object? arguments = null, TimeSpan? timeout = null, CancellationToken ct = default)
+    {
+        JsonElement reply = await SendAsync(command, arguments, timeout ?? DefaultTimeout, eofIsSuccess: false, ct).ConfigureAwait(false);
+        return ReturnValue(command, reply);
+    }
+
+    /// <summary>Runs a command and deserializes its "return" value; a reply of another shape is a <see cref="QmpProtocolException"/>.</summary>
+    public async Task<T> ExecuteAsync<T>(string command, object? arguments, JsonTypeInfo<T> replyType, TimeSpan? timeout = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(replyType);
+        JsonElement value = await ExecuteAsync(command, arguments, timeout, ct).ConfigureAwait(false);
+        try
+        {
+            return value.Deserialize(replyType) ?? throw new JsonException("The reply is null.");
+        }
+        catch (JsonException e)
+        {
+            throw new QmpProtocolException($"QMP reply to '{command}' has an unexpected shape: {e.Message}", e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await stopReading.CancelAsync().ConfigureAwait(false);
+        await stream.DisposeAsync().ConfigureAwait(false);
+        await readLoop.ConfigureAwait(false);
+        Terminate(ConnectionState.Closed, new QmpDisconnectedException("the QMP client was disposed"), eof: false);
+        stopReading.Dispose();
+    }
+
+    private static async Task<QemuVersion> ReadGreetingAsync(LineReader reader, ILogger logger, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(DefaultTimeout);
+        ReadOnlyMemory<byte>? line;
+        try
+        {
+            line = await reader.ReadLineAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw QmpTimeoutException.ForGreeting(DefaultTimeout);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new QmpProtocolException($"QMP greeting exceeds the limit of {MaxMessageBytes} bytes", e);
+        }
+        catch (IOException e)
+        {
+            throw new QmpDisconnectedException($"QMP connection lost before the greeting: {e.Message}", e);
+        }
+
+        if (line is null)
+        {
+            throw new QmpDisconnectedException("QEMU closed the QMP connection before its greeting");
+        }
+
+        JsonElement greeting = ParseMessage(line.Value);
+        QmpLog.Received(logger, greeting);
+        return ParseVersion(greeting) ?? throw new QmpProtocolException("QMP greeting has no QMP.version.qemu with major, minor and micro");
+    }
+
+    private static QemuVersion? ParseVersion(JsonElement greeting)
+    {
+        if (JsonRead.TryGetObject(greeting, "QMP", out var qmp)
+            && JsonRead.TryGetObject(qmp, "version", out var version)
+            && JsonRead.TryGetObject(version, "qemu", out var qemu)
+            && Part(qemu, "major") is int major
+            && Part(qemu, "minor") is int minor
+            && Part(qemu, "micro") is int micro)
+        {
+            return new QemuVersion(major, minor, micro);
+        }
+
+        return null;
+
+        static int? Part(JsonElement qemu, string name) =>
+            JsonRead.GetInt64(qemu, name) is long value and >= 0 and <= int.MaxValue ? (int)value : null;
+    }
+
+    /// <exception cref="QmpProtocolException">Not a well-formed JSON object.</exception>
+    private static JsonElement ParseMessage(ReadOnlyMemory<byte> line)
+    {
+        JsonElement message;
+        try
+        {
+            message = JsonRead.Parse(line);
+        }
+        catch (JsonException e)
+        {
+            throw new QmpProtocolException($"QEMU sent malformed JSON: {e.Message}", e);
+        }
+
+        return message.ValueKind == JsonValueKind.Object
+            ? message
+            : throw new QmpProtocolException($"QEMU sent a JSON {message.ValueKind} where a QMP message object belongs");
+    }
+
+    private static JsonElement ReturnValue(string command, JsonElement reply)
+    {
+        if (JsonRead.TryGet(reply, "return", out var value))
+        {
+            return value;
+        }
+
+        if (JsonRead.TryGetObject(reply, "error", out var error))
+        {
+            throw new QmpCommandException(
+                command,
+                JsonRead.GetString(error, "class") ?? "UnknownError",
+                JsonRead.GetString(error, "desc") ?? "(no description)");
+        }
+
+        throw new QmpProtocolException($"QMP reply to '{command}' has an 'error' that is not an object");
+    }
+
+    private void MarkReady()
+    {
+        lock (sync)
+        {
+            if (state == ConnectionState.Connecting)
+            {
+                state = ConnectionState.Ready;
+            }
+        }
+    }
+
+    private async Task<JsonElement> SendAsync(string command, object? arguments, TimeSpan timeout, bool eofIsSuccess, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        ArgumentException.ThrowIfNullOrEmpty(command);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        JsonElement? args = JsonRequest.SerializeArguments(arguments);
+
+        await gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var inFlight = new PendingCommand(++lastId, command, eofIsSuccess);
+            lock (sync)
+            {
+                ThrowIfEnded();
+                pending = inFlight;
+            }
+
+            try
+            {
+                await WriteAsync(command, JsonRequest.Build(command, args, inFlight.Id), ct).ConfigureAwait(false);
+                return await inFlight.Reply.WaitAsync(timeout, ct).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // A late reply will carry this id and be dropped by OnReply.
+                throw QmpTimeoutException.ForCommand(command, timeout);
+            }
+            finally
+            {
+                lock (sync)
+                {
+                    if (pending == inFlight)
+                    {
+                        pending = null;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task WriteAsync(string command, byte[] request, CancellationToken ct)
+    {
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            QmpLog.Sent(logger, Encoding.UTF8.GetString(request).TrimEnd('\n'));
+        }
+
+        try
+        {
+            await stream.WriteAsync(request, ct).ConfigureAwait(false);
+            await stream.FlushAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Part of the request may be on the wire: what QEMU makes of the next one is unknowable.
+            Terminate(
+                ConnectionState.Faulted,
+                new QmpProtocolException($"QMP command '{command}' was cancelled while being written; the connection is unusable"),
+                eof: false);
+            throw;
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            throw new QmpDisconnectedException($"QMP connection lost while sending '{command}': {e.Message}", e);
+        }
+    }
+
+    // Caller holds sync.
+    private void ThrowIfEnded()
+    {
+        if (terminalError is not null)
+        {
+            throw new QmpDisconnectedException($"QMP connection is {state.ToString().ToLowerInvariant()}: {terminalError.Message}", terminalError);
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        try
+        {
+            while (await reader.ReadLineAsync(stopReading.Token).ConfigureAwait(false) is { } line)
+            {
+                Dispatch(ParseMessage(line));
+            }
+
+            Terminate(ConnectionState.Closed, new QmpDisconnectedException("QEMU closed the QMP connection"), eof: true);
+        }
+        catch (Exception) when (stopReading.IsCancellationRequested)
+        {
+            Terminate(ConnectionState.Closed, new QmpDisconnectedException("the QMP client was disposed"), eof: false);
+        }
+        catch (QmpProtocolException e)
+        {
+            Terminate(ConnectionState.Faulted, e, eof: false);
+        }
+        catch (InvalidDataException e)
+        {
+            Terminate(ConnectionState.Faulted, new QmpProtocolException($"QMP message exceeds the limit of {MaxMessageBytes} bytes", e), eof: false);
+        }
+        catch (IOException e)
+        {
+            Terminate(ConnectionState.Closed, new QmpDisconnectedException($"QMP connection lost: {e.Message}", e), eof: true);
+        }
+        catch (Exception e)
+        {
+            // Anything else is a bug here; end the connection rather than leave commands hanging until their timeouts.
+            Terminate(ConnectionState.Faulted, new QmpProtocolException($"QMP reader failed: {e.Message}", e), eof: false);
+        }
+    }
+
+    private void Dispatch(JsonElement message)
+    {
+        QmpLog.Received(logger, message);
+        if (JsonRead.TryGet(message, "event", out _))
+        {
+            OnEvent(QmpEvent.Parse(message));
+        }
+        else if (JsonRead.TryGet(message, "return", out _) || JsonRead.TryGet(message, "error", out _))
+        {
+            OnReply(message);
+        }
+        else
+        {
+            QmpLog.UnknownMessage(logger, message);
+        }
+    }
+
+    private void OnReply(JsonElement message)
+    {
+        PendingCommand? matched = null;
+        PendingCommand? expected;
+        lock (sync)
+        {
+            expected = pending;
+            if (expected is not null && JsonRead.GetInt64(message, "id") == expected.Id)
+            {
+                matched = expected;
+                pending = null;
+            }
+        }
+
+        if (matched is null)
+        {
+            string replyId = JsonRead.TryGet(message, "id", out var id) ? id.GetRawText() : "(none)";
+            QmpLog.DroppedReply(logger, replyId, expected?.Id.ToString() ?? "(none)");
+            return;
+        }
+
+        matched.Complete(message);
+    }
+
+    /// <summary>
+    /// Ends the connection once: fails (or, for quit at EOF, completes) the command in flight and
+    /// every waiter, ends <see cref="Events"/> and completes <see cref="Closed"/>.
+    /// </summary>
+    private void Terminate(ConnectionState finalState, Exception error, bool eof)
+    {
+        PendingCommand? inFlight;
+        EventWaiter[] waiting;
+        lock (sync)
+        {
+            if (terminalError is not null)
+            {
+                return;
+            }
+
+            terminalError = error;
+            state = finalState;
+            inFlight = pending;
+            pending = null;
+            waiting = [.. waiters];
+            waiters.Clear();
+        }
+
+        if (finalState == ConnectionState.Faulted)
+        {
+            QmpLog.Faulted(logger, error);
+        }
+        else
+        {
+            QmpLog.Closed(logger, error.Message);
+        }
+
+        if (inFlight is not null && eof && inFlight.EofIsSuccess)
+        {
+            inFlight.Complete(PendingCommand.EmptyReturn);
+        }
+        else
+        {
+            inFlight?.Fail(error);
+        }
+
+        foreach (var waiter in waiting)
+        {
+            waiter.Fail(error);
+        }
+
+        events.Writer.TryComplete();
+        closed.TrySetResult();
+    }
+}

@@ -1,0 +1,31 @@
+namespace Nube.Service.Hosting;
+
+/// <summary>Where this host service keeps its data and how it is reached; set on the command line.</summary>
+public sealed class NubedOptions
+{
+    public string DataDir { get; set; } = "/var/lib/nube";
+    public string RunDir { get; set; } = "/run/nube";
+    /// <summary>The API's UNIX socket; default &lt;RunDir&gt;/nubed.sock.</summary>
+    public string? Socket { get; set; }
+    /// <summary>Optional TCP address, e.g. http://127.0.0.1:8006; requires a token.</summary>
+    public string? Listen { get; set; }
+    /// <summary>File holding the bearer token that TCP clients must send.</summary>
+    public string? TokenFile { get; set; }
+    public string Qemu { get; set; } = "qemu-system-x86_64";
+    /// <summary>The unprivileged user QEMU drops to; empty runs QEMU as the service's user.</summary>
+    public string QemuUser { get; set; } = "nube-qemu";
+
+    public string SocketPath => Socket ?? Path.Combine(RunDir, "nubed.sock");
+
+    /// <summary>Command-line switches, for <c>AddCommandLine</c>.</summary>
+    public static readonly Dictionary<string, string> Switches = new()
+    {
+        ["--data-dir"] = "Nube:DataDir",
+        ["--run-dir"] = "Nube:RunDir",
+        ["--socket"] = "Nube:Socket",
+        ["--listen"] = "Nube:Listen",
+        ["--token-file"] = "Nube:TokenFile",
+        ["--qemu"] = "Nube:Qemu",
+        ["--qemu-user"] = "Nube:QemuUser",
+    };
+}

@@ -1,0 +1,76 @@
+using Nube.Core.Serialization;
+using Nube.Core.Vms;
+using Nube.Linux;
+
+namespace Nube.Service.Persistence;
+
+/// <summary>
+/// One folder per VM under <c>&lt;data&gt;/vms/&lt;id&gt;</c>, holding <c>vm.json</c> and, by
+/// default, the VM's serial log and saved state. Folder names are ids, never display names.
+/// </summary>
+public sealed class VmStore(string dataDirectory)
+{
+    public const string ConfigFileName = "vm.json";
+    public const string SavedStateFileName = "saved.state";
+    public const string SerialLogFileName = "com1.log";
+
+    public string VmsDirectory { get; } = Path.Combine(dataDirectory, "vms");
+
+    public string VmDirectory(Guid id) => Path.Combine(VmsDirectory, id.ToString());
+
+    public string SavedStatePath(Guid id) => Path.Combine(VmDirectory(id), SavedStateFileName);
+
+    /// <summary>Every VM folder: a configuration, or the reason it cannot be read.</summary>
+    public IEnumerable<StoredVm> LoadAll()
+    {
+        if (!Directory.Exists(VmsDirectory))
+            yield break;
+        foreach (var dir in Directory.EnumerateDirectories(VmsDirectory).Order())
+        {
+            if (!Guid.TryParse(Path.GetFileName(dir), out var id))
+                continue;
+            var file = Path.Combine(dir, ConfigFileName);
+            if (!File.Exists(file))
+                continue;
+            yield return Load(id, file);
+        }
+    }
+
+    private static StoredVm Load(Guid id, string file)
+    {
+        try
+        {
+            var config = ConfigDocument.Parse<VmConfig>(File.ReadAllText(file), VmConfig.CurrentSchemaVersion, file);
+            if (config.Id != id)
+                return new StoredVm(id, null, $"{file}: id {config.Id} does not match its folder {id}.");
+            return new StoredVm(id, config, null);
+        }
+        catch (Exception e) when (e is ConfigDocumentException or IOException or UnauthorizedAccessException)
+        {
+            return new StoredVm(id, null, e.Message);
+        }
+    }
+
+    public async Task SaveAsync(VmConfig config, CancellationToken ct = default)
+    {
+        var dir = VmDirectory(config.Id);
+        Directory.CreateDirectory(dir);
+        await AtomicFile.WriteAllTextAsync(Path.Combine(dir, ConfigFileName), ConfigDocument.Write(config), ct)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Forgets a VM: its configuration, saved state and serial log. Any other file in its folder
+    /// (a disk the user put there) stays, and so does the folder then.
+    /// </summary>
+    public void Remove(Guid id)
+    {
+        var dir = VmDirectory(id);
+        foreach (var name in new[] { ConfigFileName, SavedStateFileName, SerialLogFileName })
+            File.Delete(Path.Combine(dir, name));
+        if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
+            Directory.Delete(dir);
+    }
+}
+
+public sealed record StoredVm(Guid Id, VmConfig? Config, string? Error);

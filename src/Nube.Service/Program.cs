@@ -1,0 +1,75 @@
+using Nube.Contracts;
+using Nube.Linux;
+using Nube.Qemu.Launch;
+using Nube.Service.Api;
+using Nube.Service.Hosting;
+using Nube.Service.Persistence;
+using Nube.Service.Vms;
+
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+builder.Configuration.AddCommandLine(args, NubedOptions.Switches);
+var options = builder.Configuration.GetSection("Nube").Get<NubedOptions>() ?? new NubedOptions();
+options.DataDir = Path.GetFullPath(options.DataDir);
+options.RunDir = Path.GetFullPath(options.RunDir);
+
+builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+Directory.CreateDirectory(options.DataDir);
+Directory.CreateDirectory(options.RunDir);
+
+HostRuntime host;
+try
+{
+    host = await HostRuntime.LoadAsync(options, CancellationToken.None);
+}
+catch (Exception e) when (e is Nube.Core.Validation.ValidationException or Nube.Core.Serialization.ConfigDocumentException)
+{
+    Console.Error.WriteLine($"nubed: cannot start: {e.Message}");
+    return 2;
+}
+
+byte[]? token = null;
+if (options.Listen is not null)
+{
+    if (options.TokenFile is null || !File.Exists(options.TokenFile))
+    {
+        Console.Error.WriteLine($"nubed: --listen {options.Listen} needs --token-file with the bearer token that TCP clients must send.");
+        return 2;
+    }
+    token = System.Text.Encoding.UTF8.GetBytes((await File.ReadAllTextAsync(options.TokenFile)).Trim());
+}
+
+var socketPath = options.SocketPath;
+File.Delete(socketPath);
+builder.WebHost.ConfigureKestrel(k =>
+{
+    k.ListenUnixSocket(socketPath);
+    if (options.Listen is not null)
+    {
+        var uri = new Uri(options.Listen);
+        k.Listen(System.Net.IPAddress.Parse(uri.Host), uri.Port);
+    }
+});
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJson.Default));
+builder.Services.AddSingleton(options);
+builder.Services.AddSingleton(host);
+builder.Services.AddSingleton(new VmStore(options.DataDir));
+builder.Services.AddSingleton(sp => new QemuLauncher(sp.GetRequiredService<ILogger<QemuLauncher>>()));
+builder.Services.AddSingleton<VmManager>();
+builder.Services.AddExceptionHandler<ProblemMapper>();
+builder.Services.AddProblemDetails();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseWebSockets();
+app.UseMiddleware<BearerTokenGate>(token ?? []);
+app.MapHostEndpoints();
+app.MapVmEndpoints();
+
+await app.Services.GetRequiredService<VmManager>().InitializeAsync(CancellationToken.None);
+await app.StartAsync();
+// Root only: the socket is the whole of the API's authentication on this host.
+File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+app.Logger.LogInformation("nubed {Version} serving {Socket} for data directory {DataDir}",
+    typeof(Program).Assembly.GetName().Version, socketPath, options.DataDir);
+await app.WaitForShutdownAsync();
+return 0;

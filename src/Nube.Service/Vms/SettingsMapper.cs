@@ -1,0 +1,106 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Nube.Contracts.Vms;
+using Nube.Core.Validation;
+using Nube.Core.Vms;
+
+namespace Nube.Service.Vms;
+
+/// <summary>Between the API's settings (enums as strings) and the core's configuration records.</summary>
+public static class SettingsMapper
+{
+    public static VmSettings ToSettings(VmConfig vm) => new()
+    {
+        Name = vm.Name,
+        Generation = vm.Generation,
+        ProcessorCount = vm.ProcessorCount,
+        MemoryStartupMiB = vm.MemoryStartupMiB,
+        Boot = new BootSettings
+        {
+            Kind = Name(vm.Boot.Kind), Kernel = vm.Boot.Kernel, Initrd = vm.Boot.Initrd, CommandLine = vm.Boot.CommandLine,
+        },
+        IdeDrives = vm.IdeDrives.Select(d => new IdeDriveSettings
+        {
+            Controller = d.Controller, Location = d.Location, Media = Name(d.Media), Path = d.Path,
+            Format = d.Format is { } f ? Name(f) : null, ReadOnly = d.ReadOnly,
+        }).ToList(),
+        ScsiControllers = vm.ScsiControllers.Select(c => new ScsiControllerSettings
+        {
+            Disks = c.Disks.Select(d => new ScsiDiskSettings
+            {
+                Location = d.Location, Path = d.Path, Format = d.Format is { } f ? Name(f) : null, ReadOnly = d.ReadOnly,
+            }).ToList(),
+        }).ToList(),
+        NetworkAdapters = vm.NetworkAdapters.Select(n => new NetworkAdapterSettings
+        {
+            Kind = Name(n.Kind), MacAddress = n.MacAddress, Switch = n.Switch,
+        }).ToList(),
+        Com1 = new ComPortSettings { Log = vm.Com1.Log },
+        AutomaticStartAction = Name(vm.AutomaticStartAction),
+        AutomaticStartDelaySeconds = vm.AutomaticStartDelaySeconds,
+        AutomaticStopAction = Name(vm.AutomaticStopAction),
+        CrashAction = Name(vm.CrashAction),
+        Notes = vm.Notes,
+    };
+
+    /// <summary>The change a settings document asks for; unknown enum words are collected as errors.</summary>
+    public static VmPatch ToPatch(VmSettings s, List<ValidationError> errors)
+    {
+        if (s.Generation is { } generation && generation != 1)
+            errors.Add(new ValidationError("generation", generation.ToString(),
+                $"generation: {generation} is not supported; Nube VMs are generation 1 (BIOS firmware, IDE boot)."));
+        return new VmPatch
+        {
+            Name = s.Name,
+            ProcessorCount = s.ProcessorCount,
+            MemoryStartupMiB = s.MemoryStartupMiB,
+            Boot = s.Boot is { } b ? new BootSource
+            {
+                Kind = Parse(b.Kind, "boot.kind", BootKind.Kernel, errors),
+                Kernel = b.Kernel, Initrd = b.Initrd, CommandLine = b.CommandLine,
+            } : null,
+            IdeDrives = s.IdeDrives?.Select((d, i) => new IdeDrive
+            {
+                Controller = d.Controller, Location = d.Location,
+                Media = Parse(d.Media, $"ideDrives[{i}].media", DriveMedia.HardDisk, errors),
+                Path = d.Path, Format = ParseOptional<DiskFormat>(d.Format, $"ideDrives[{i}].format", errors), ReadOnly = d.ReadOnly,
+            }).ToImmutableArray(),
+            ScsiControllers = s.ScsiControllers?.Select((c, ci) => new ScsiController
+            {
+                Disks = c.Disks.Select((d, di) => new ScsiDisk
+                {
+                    Location = d.Location, Path = d.Path, ReadOnly = d.ReadOnly,
+                    Format = ParseOptional<DiskFormat>(d.Format, $"scsiControllers[{ci}].disks[{di}].format", errors),
+                }).ToImmutableArray(),
+            }).ToImmutableArray(),
+            NetworkAdapters = s.NetworkAdapters?.Select((n, i) => new NetworkAdapter
+            {
+                Kind = Parse(n.Kind, $"networkAdapters[{i}].kind", NetworkAdapterKind.Synthetic, errors),
+                MacAddress = n.MacAddress, Switch = n.Switch,
+            }).ToImmutableArray(),
+            Com1 = s.Com1 is { } com ? new ComPort { Log = com.Log } : null,
+            AutomaticStartAction = ParseOptional<AutomaticStartAction>(s.AutomaticStartAction, "automaticStartAction", errors),
+            AutomaticStartDelaySeconds = s.AutomaticStartDelaySeconds,
+            AutomaticStopAction = ParseOptional<AutomaticStopAction>(s.AutomaticStopAction, "automaticStopAction", errors),
+            CrashAction = ParseOptional<CrashAction>(s.CrashAction, "crashAction", errors),
+            Notes = s.Notes,
+        };
+    }
+
+    public static string Name<T>(T value) where T : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+
+    private static T Parse<T>(string? word, string field, T fallback, List<ValidationError> errors) where T : struct, Enum =>
+        ParseOptional<T>(word, field, errors) ?? fallback;
+
+    private static T? ParseOptional<T>(string? word, string field, List<ValidationError> errors) where T : struct, Enum
+    {
+        if (word is null)
+            return null;
+        foreach (var value in Enum.GetValues<T>())
+            if (string.Equals(Name(value), word, StringComparison.OrdinalIgnoreCase))
+                return value;
+        var allowed = string.Join(", ", Enum.GetValues<T>().Select(Name));
+        errors.Add(new ValidationError(field, word, $"{field}: '{word}' is not one of {allowed}."));
+        return null;
+    }
+}

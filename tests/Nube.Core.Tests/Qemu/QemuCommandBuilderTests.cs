@@ -1,0 +1,84 @@
+using Nube.Core.Hosts;
+using Nube.Core.Qemu;
+using Nube.Core.Vms;
+
+namespace Nube.Core.Tests.Qemu;
+
+/// <summary>What the goldens do not show at a glance: required files, derived paths, small rules.</summary>
+public class QemuCommandBuilderTests
+{
+    private static readonly QemuLaunchContext Context = new(Accelerator.Tcg, new VmRuntimePaths("/run/nube/vms/x", "/var/lib/nube/vms/x"));
+
+    [Fact]
+    public void Runtime_paths_derive_from_the_two_folders()
+    {
+        var paths = new VmRuntimePaths("/run/nube/vms/x", "/var/lib/nube/vms/x");
+        Assert.Equal(
+            ["/run/nube/vms/x/qmp.sock", "/run/nube/vms/x/qga.sock", "/run/nube/vms/x/serial.sock", "/run/nube/vms/x/pid",
+             "/var/lib/nube/vms/x/com1.log", "/var/lib/nube/vms/x/saved.state"],
+            [paths.QmpSocket, paths.AgentSocket, paths.SerialSocket, paths.PidFile, paths.SerialLog, paths.SavedState]);
+    }
+
+    [Fact]
+    public void Required_files_name_the_field_of_each_kernel_initrd_and_image()
+    {
+        var vm = TestVms.KernelBoot() with
+        {
+            Boot = TestVms.KernelBoot().Boot with { Initrd = "/images/initrd" },
+            IdeDrives = [new IdeDrive { Controller = 1, Media = DriveMedia.Dvd }, new IdeDrive { Controller = 1, Location = 1, Media = DriveMedia.Dvd, Path = "/iso/a.iso" }],
+            ScsiControllers = [new ScsiController(), new ScsiController { Disks = [TestVms.ScsiDisk(7)] }],
+        };
+        Assert.Equal([
+            new RequiredFile("boot.kernel", "/var/lib/nube/images/vmlinux"),
+            new RequiredFile("boot.initrd", "/images/initrd"),
+            new RequiredFile("ideDrives[1].path", "/iso/a.iso"),
+            new RequiredFile("scsiControllers[1].disks[0].path", "/images/scsi-7.raw"),
+        ], QemuCommandBuilder.Build(vm, Context).RequiredFiles);
+    }
+
+    [Fact]
+    public void Disk_boot_needs_no_kernel_even_if_one_is_configured()
+    {
+        var vm = TestVms.KernelBoot() with { Boot = TestVms.KernelBoot().Boot with { Kind = BootKind.Disk }, IdeDrives = [TestVms.Disk(0, 0)] };
+        var plan = QemuCommandBuilder.Build(vm, Context);
+        Assert.DoesNotContain("-kernel", plan.Argv);
+        Assert.Equal(["ideDrives[0].path"], plan.RequiredFiles.Select(f => f.Field));
+        Assert.Contains("ide-hd,bus=ide.0,unit=0,drive=ide0-0,id=ide0-0,bootindex=0", plan.Argv);
+    }
+
+    [Fact]
+    public void Kernel_boot_gives_no_disk_a_boot_index()
+    {
+        var plan = QemuCommandBuilder.Build(TestVms.KernelBoot() with { IdeDrives = [TestVms.Disk(0, 0)] }, Context);
+        Assert.Contains("ide-hd,bus=ide.0,unit=0,drive=ide0-0,id=ide0-0", plan.Argv);
+    }
+
+    [Fact]
+    public void An_empty_command_line_gives_no_append()
+    {
+        var vm = TestVms.KernelBoot() with { Boot = TestVms.KernelBoot().Boot with { CommandLine = "" } };
+        Assert.DoesNotContain("-append", QemuCommandBuilder.Build(vm, Context).Argv);
+    }
+
+    [Fact]
+    public void A_read_only_hard_disk_reaches_QEMU_read_only_rather_than_silently_writable()
+    {
+        var vm = TestVms.KernelBoot() with { IdeDrives = [TestVms.Disk(0, 0) with { ReadOnly = true }] };
+        Assert.Contains("driver=qcow2,file=ide0-0-file,node-name=ide0-0,read-only=on", QemuCommandBuilder.Build(vm, Context).Argv);
+    }
+
+    [Fact]
+    public void An_adapter_without_a_MAC_lets_QEMU_pick_one()
+    {
+        var vm = TestVms.KernelBoot() with { NetworkAdapters = [new NetworkAdapter()] };
+        Assert.Equal("virtio-net-pci,id=nic0", QemuCommandBuilder.Build(vm, Context).Argv[^1]);
+    }
+
+    [Fact]
+    public void Kernel_boot_without_a_kernel_is_refused()
+    {
+        var vm = TestVms.KernelBoot() with { Boot = new BootSource { Kind = BootKind.Kernel } };
+        var e = Assert.Throws<ArgumentException>(() => QemuCommandBuilder.Build(vm, Context));
+        Assert.Equal("boot.kernel: missing; boot kind 'kernel' needs a kernel image path", e.Message);
+    }
+}
