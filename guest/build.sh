@@ -41,8 +41,10 @@ MULTIARCH=x86_64-linux-gnu
 
 # Root packages of the guest; their library dependencies are added by resolve_packages.
 ROOT_PACKAGES=(busybox-static qemu-guest-agent fio iperf3 libc6 libgcc-s1)
-# Programs copied into the guest with the shared libraries they need.
-GUEST_PROGRAMS=(usr/sbin/qemu-ga usr/bin/fio usr/bin/iperf3)
+# Programs copied into the guest with the shared libraries they need; the lazy ones (and
+# their libraries not shared with the others) are unpacked on first use.
+GUEST_PROGRAMS=(usr/sbin/qemu-ga usr/bin/iperf3)
+LAZY_PROGRAMS=(usr/bin/fio)
 # Modules loaded at boot (with their dependency chains); built-in ones are skipped.
 GUEST_MODULES=(
     virtio_pci virtio_console virtio_blk virtio_scsi virtio_net virtio_balloon virtio_rng
@@ -223,29 +225,11 @@ tree_resolve() { # $1: tree, $2: path relative to the tree; prints the resolved 
     echo "$rel"
 }
 
-# Copies a file from the unpacked tree to the same path in the staging root; symbolic links
-# are recreated and their targets copied too.
-stage_copy() { # $1: path relative to the tree
-    local rel=${1#/} target next
-    [[ -e $STAGE/$rel || -L $STAGE/$rel ]] && return 0
-    mkdir -p "$(dirname "$STAGE/$rel")"
-    if [[ -L $ROOT/$rel ]]; then
-        target=$(readlink "$ROOT/$rel")
-        ln -s "$target" "$STAGE/$rel"
-        if [[ $target == /* ]]; then next=${target#/}
-        else next=$(realpath -m -s "/$(dirname "$rel")/$target"); next=${next#/}; fi
-        stage_copy "$next"
-    else
-        [[ -e $ROOT/$rel ]] || die "missing in unpacked packages: /$rel"
-        cp -p "$ROOT/$rel" "$STAGE/$rel"
-    fi
-}
-
 stage_modules() { # $1: kernel tree, $2: kernel version
     local ktree=$1 kver=$2 mod line path out n=0 builtin=() absent=()
     local mdir=lib/modules/$kver
+    local -A copied=()
     depmod -b "$ktree" "$kver"
-    declare -A copied=()
     for mod in "${GUEST_MODULES[@]}"; do
         if ! out=$(modprobe -d "$ktree" -S "$kver" --show-depends "$mod" 2>/dev/null); then
             absent+=("$mod"); continue
@@ -271,37 +255,115 @@ stage_modules() { # $1: kernel tree, $2: kernel version
     ((${#absent[@]} == 0)) || log "warning: modules not found: ${absent[*]}"
 }
 
-# Copies the programs and the shared libraries they need, resolved with the tree's own
-# dynamic loader; stops if a library is missing from the downloaded packages.
-stage_programs() {
-    local loader dirs prog line lib missing=() libs=()
-    local -A seen=()
+# Copies a file from the unpacked tree to the same path under a staging root; symbolic links
+# are recreated and their targets copied too.
+stage_copy() { # $1: staging root, $2: path relative to the tree
+    local dest=$1 rel=${2#/} target next
+    [[ -e $dest/$rel || -L $dest/$rel ]] && return 0
+    mkdir -p "$(dirname "$dest/$rel")"
+    if [[ -L $ROOT/$rel ]]; then
+        target=$(readlink "$ROOT/$rel")
+        ln -s "$target" "$dest/$rel"
+        if [[ $target == /* ]]; then next=${target#/}
+        else next=$(realpath -m -s "/$(dirname "$rel")/$target"); next=${next#/}; fi
+        stage_copy "$dest" "$next"
+    else
+        [[ -e $ROOT/$rel ]] || die "missing in unpacked packages: /$rel"
+        cp -p "$ROOT/$rel" "$dest/$rel"
+    fi
+}
+
+# Prints the shared libraries a program needs (paths relative to the tree), resolved with the
+# tree's own dynamic loader; stops if one is missing from the downloaded packages.
+program_libraries() { # $1: program path relative to the tree
+    local prog=$1 loader dirs line lib missing=()
     loader=$ROOT/$(tree_resolve "$ROOT" lib64/ld-linux-x86-64.so.2)
     [[ -x $loader ]] || die "no dynamic loader in the unpacked libc6"
+    [[ -f $ROOT/$prog ]] || die "program /$prog missing from the unpacked packages"
     # The multiarch folders first, then their subfolders holding libraries (RUNPATHs such as
     # /usr/lib/x86_64-linux-gnu/ceph would otherwise be looked up on the host).
     dirs="$ROOT/lib/$MULTIARCH:$ROOT/usr/lib/$MULTIARCH"
     dirs+=$(find "$ROOT/lib/$MULTIARCH" "$ROOT/usr/lib/$MULTIARCH" -mindepth 2 -name '*.so*' \
                  -printf ':%h\n' 2>/dev/null | sort -u | tr -d '\n')
-    for prog in "${GUEST_PROGRAMS[@]}"; do
-        [[ -f $ROOT/$prog ]] || die "program /$prog missing from the unpacked packages"
-        stage_copy "$prog"
-        while read -r line; do
-            case $line in
-                *"=> not found"*) missing+=("/$prog: ${line%% *}") ;;
-                *" => "*)
-                    lib=${line#* => }; lib=${lib% (0x*}
-                    [[ $lib == "$ROOT"/* ]] || { missing+=("/$prog: ${line%% *} (only on the host: $lib)"); continue; }
-                    [[ -n ${seen[$lib]:-} ]] || { seen[$lib]=1; libs+=("${lib#"$ROOT"/}"); } ;;
-            esac
-        done < <("$loader" --inhibit-cache --library-path "$dirs" --list "$ROOT/$prog" 2>&1)
+    while read -r line; do
+        case $line in
+            *"=> not found"*) missing+=("${line%% *}") ;;
+            *" => "*)
+                lib=${line#* => }; lib=${lib% (0x*}
+                if [[ $lib == "$ROOT"/* ]]; then echo "${lib#"$ROOT"/}"
+                else missing+=("${line%% *} (only on the host: $lib)"); fi ;;
+        esac
+    done < <("$loader" --inhibit-cache --library-path "$dirs" --list "$ROOT/$prog" 2>&1)
+    ((${#missing[@]} == 0)) || die "/$prog: shared libraries not found: ${missing[*]}"
+}
+
+# Copies the programs with their shared libraries. fio's own libraries (about 70 MiB: ceph,
+# gluster, rdma, icu...) go into a gzip'd cpio unpacked into /run on fio's first use, so that
+# the initramfs stays small: the kernel unpacks it into a tmpfs limited to half the RAM.
+stage_programs() {
+    local prog lib libs n_base=0 n_lazy=0
+    local -A base=()
+    # glibc dlopens libgcc_s for pthread_cancel/pthread_exit.
+    for lib in lib64/ld-linux-x86-64.so.2 "lib/$MULTIARCH/libgcc_s.so.1"; do
+        base[$lib]=1; stage_copy "$STAGE" "$lib"
     done
-    ((${#missing[@]} == 0)) || die "shared libraries not found: ${missing[*]}"
-    # glibc dlopens libgcc_s for pthread_cancel/pthread_exit; the agent uses threads.
-    libs+=("lib/$MULTIARCH/libgcc_s.so.1")
-    for lib in "${libs[@]}"; do stage_copy "$lib"; done
-    stage_copy lib64/ld-linux-x86-64.so.2
-    log "staged ${#GUEST_PROGRAMS[@]} programs with ${#libs[@]} shared libraries"
+    for prog in "${GUEST_PROGRAMS[@]}"; do
+        stage_copy "$STAGE" "$prog"
+        libs=$(program_libraries "$prog") || exit 1
+        for lib in $libs; do
+            [[ -n ${base[$lib]:-} ]] && continue
+            base[$lib]=1; stage_copy "$STAGE" "$lib"; n_base=$((n_base + 1))
+        done
+    done
+    local lazy=$WORK/lazy
+    mkdir -p "$lazy"
+    for prog in "${LAZY_PROGRAMS[@]}"; do
+        stage_copy "$lazy" "$prog"
+        libs=$(program_libraries "$prog") || exit 1
+        for lib in $libs; do
+            [[ -n ${base[$lib]:-} || -e $lazy/$lib ]] && continue
+            stage_copy "$lazy" "$lib"; n_lazy=$((n_lazy + 1))
+        done
+    done
+    mkdir -p "$STAGE/usr/lib/nube"
+    (cd "$lazy" && find . -mindepth 1 | LC_ALL=C sort |
+        cpio -o -H newc -R 0:0 --reproducible --quiet) | gzip -6n > "$STAGE/usr/lib/nube/lazy.cpio.gz"
+    for prog in "${LAZY_PROGRAMS[@]}"; do
+        rm -f "$STAGE/$prog"
+        write_lazy_wrapper "/$prog" > "$STAGE/$prog"
+        chmod 755 "$STAGE/$prog"
+    done
+    log "staged ${#GUEST_PROGRAMS[@]} programs with $n_base libraries;" \
+        "${LAZY_PROGRAMS[*]##*/} with $n_lazy more libraries unpacked on first use" \
+        "($(( $(stat -c %s "$STAGE/usr/lib/nube/lazy.cpio.gz") / 1048576 )) MiB gzip'd)"
+}
+
+write_lazy_wrapper() { # $1: program path in the guest
+    cat <<EOF
+#!/bin/sh
+# Unpacks $1 and its libraries (/usr/lib/nube/lazy.cpio.gz) into /run/nube-lazy on
+# first use (a few seconds under TCG), then runs it from there.
+d=/run/nube-lazy
+lock=/run/nube-lazy.lock
+if [ ! -e \$d/.done ]; then
+    while ! mkdir \$lock 2>/dev/null; do
+        [ -e \$d/.done ] && break
+        pid=\$(cat \$lock/pid 2>/dev/null)
+        if [ -n "\$pid" ] && ! kill -0 "\$pid" 2>/dev/null; then rm -rf \$lock; fi
+        usleep 100000
+    done
+    if [ ! -e \$d/.done ]; then
+        echo \$\$ > \$lock/pid
+        rm -rf \$d && mkdir -p \$d &&
+            gzip -dc /usr/lib/nube/lazy.cpio.gz | (cd \$d && cpio -idm 2>/dev/null) &&
+            : > \$d/.done
+        rm -rf \$lock
+        [ -e \$d/.done ] || { echo "${1##*/}: cannot unpack /usr/lib/nube/lazy.cpio.gz" >&2; exit 127; }
+    fi
+fi
+LD_LIBRARY_PATH=\$d/lib/$MULTIARCH:\$d/usr/lib/$MULTIARCH:\$d/usr/lib/$MULTIARCH/ceph\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH} \\
+    exec \$d$1 "\$@"
+EOF
 }
 
 stage_busybox() {

@@ -38,6 +38,18 @@ public static partial class UnixFiles
             throw new IOException($"Cannot give '{path}' to uid {uid} (errno {Marshal.GetLastPInvokeError()}).");
     }
 
+    /// <summary>
+    /// The first folder above <paramref name="path"/> that other users cannot enter (no o+x), or
+    /// null. QEMU opens saved-state files after dropping to its own user, through these folders.
+    /// </summary>
+    public static string? FirstUntraversableAncestor(string path)
+    {
+        for (var dir = Path.GetDirectoryName(Path.GetFullPath(path)); dir is not null; dir = Path.GetDirectoryName(dir))
+            if ((File.GetUnixFileMode(dir) & UnixFileMode.OtherExecute) == 0)
+                return dir;
+        return null;
+    }
+
     private const int ORdOnly = 0;
     private const int ODirectory = 0x10000;
 

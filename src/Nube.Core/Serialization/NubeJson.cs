@@ -17,6 +17,8 @@ public static class NubeJson
             WriteIndented = indented,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            // A null in a non-nullable field is refused on reading, not met later as a crash.
+            RespectNullableAnnotations = true,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.MakeReadOnly(populateMissingResolver: true);

@@ -8,10 +8,10 @@ namespace Nube.Core.Validation;
 /// </summary>
 internal static class Quoting
 {
-    public static string Quote(string? text)
+    public static string Quote(string text)
     {
         var quoted = new StringBuilder("'");
-        foreach (var c in text ?? "")
+        foreach (var c in text)
             quoted.Append(char.IsControl(c) ? $"\\u{(int)c:X4}" : c);
         return quoted.Append('\'').ToString();
     }

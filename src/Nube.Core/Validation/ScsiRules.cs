@@ -32,11 +32,7 @@ internal static class ScsiRules
             else if (!taken.TryAdd(disk.Location, d))
                 errors.Add(new($"{field}.location", Messages.Text(disk.Location),
                     $"{field}.location: {disk.Location} is already taken by scsiControllers[{c}].disks[{taken[disk.Location]}]"));
-            // Path is required in the record, but JSON can still carry null.
-            if (disk.Path is null)
-                errors.Add(Messages.Missing($"{field}.path", "a SCSI disk needs an image path"));
-            else
-                PathRules.Check($"{field}.path", disk.Path, errors);
+            PathRules.Check($"{field}.path", disk.Path, errors);
         }
     }
 }

@@ -29,6 +29,7 @@ public sealed partial class GuestAgentClient : IAsyncDisposable
     private readonly TimeSpan syncTimeout;
     private readonly SemaphoreSlim gate = new(1, 1); // one command in flight
     private readonly Lock sync = new(); // guards state and terminalError
+    private readonly CancellationTokenSource disposal = new(); // interrupts the I/O in flight; never disposed, as commands may still link to it
     private ConnectionState state = ConnectionState.Connecting;
     private Exception? terminalError;
     private bool needsSync = true; // only touched under gate
@@ -118,6 +119,7 @@ public sealed partial class GuestAgentClient : IAsyncDisposable
         }
 
         End(ConnectionState.Closed, new GuestAgentDisconnectedException("the guest agent client was disposed"));
+        await disposal.CancelAsync().ConfigureAwait(false);
         await stream.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -132,7 +134,7 @@ public sealed partial class GuestAgentClient : IAsyncDisposable
         try
         {
             await EnsureSyncedAsync(ct).ConfigureAwait(false);
-            JsonElement reply = PendingCommand.EmptyReturn;
+            JsonElement reply = JsonRead.EmptyReturn;
             await WithTimeoutAsync(command, timeout, async token =>
             {
                 await WriteAsync(request, token).ConfigureAwait(false);
@@ -149,71 +151,6 @@ public sealed partial class GuestAgentClient : IAsyncDisposable
         finally
         {
             gate.Release();
-        }
-    }
-
-    // Caller holds gate.
-    private async Task EnsureSyncedAsync(CancellationToken ct)
-    {
-        lock (sync)
-        {
-            ThrowIfEnded();
-        }
-
-        if (needsSync)
-        {
-            await WithTimeoutAsync("guest-sync-delimited", syncTimeout, SyncAsync, ct).ConfigureAwait(false);
-            needsSync = false;
-            lock (sync)
-            {
-                if (state == ConnectionState.Connecting)
-                {
-                    state = ConnectionState.Ready;
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// Sends 0xFF (flushes the agent's parser) and guest-sync-delimited with a fresh id, then discards
-    /// everything until a reply carrying that id. Stale output is skipped without being buffered.
-    /// </summary>
-    private async Task SyncAsync(CancellationToken token)
-    {
-        long id = Random.Shared.NextInt64(1, int.MaxValue);
-        var arguments = JsonRequest.SerializeArguments(new Dictionary<string, long> { ["id"] = id });
-        await WriteAsync([Delimiter, .. JsonRequest.Build("guest-sync-delimited", arguments, id: null)], token).ConfigureAwait(false);
-
-        if (!await reader.SkipPastAsync(Delimiter, token).ConfigureAwait(false))
-        {
-            throw EndOfChannel();
-        }
-
-        while (await reader.ReadLineAsync(token).ConfigureAwait(false) is { } line)
-        {
-            // A delimiter inside a line means what precedes it is a stale fragment the agent abandoned.
-            int delimiter = line.Span.LastIndexOf(Delimiter);
-            if (IsSyncReply(line[(delimiter + 1)..], id))
-            {
-                GuestAgentLog.Synced(logger, id);
-                return;
-            }
-
-            GuestAgentLog.DiscardedStale(logger, line.Length + 1);
-        }
-
-        throw EndOfChannel();
-    }
-
-    private static bool IsSyncReply(ReadOnlyMemory<byte> line, long id)
-    {
-        try
-        {
-            return JsonRead.GetInt64(JsonRead.Parse(line), "return") == id;
-        }
-        catch (JsonException)
-        {
-            return false; // stale garbage
         }
     }
 
@@ -270,7 +207,7 @@ public sealed partial class GuestAgentClient : IAsyncDisposable
     /// </summary>
     private async Task WithTimeoutAsync(string command, TimeSpan timeout, Func<CancellationToken, Task> step, CancellationToken ct)
     {
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(ct, disposal.Token);
         timeoutSource.CancelAfter(timeout);
         try
         {
@@ -281,12 +218,12 @@ public sealed partial class GuestAgentClient : IAsyncDisposable
             // Disposal mid-command: whatever the stream threw, the reason is the disposal.
             throw End(ConnectionState.Closed, new GuestAgentDisconnectedException("the guest agent client was disposed"));
         }
-        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             needsSync = true;
             throw new GuestAgentTimeoutException(command, timeout);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             needsSync = true;
             throw;
@@ -295,7 +232,7 @@ public sealed partial class GuestAgentClient : IAsyncDisposable
         {
             throw End(ConnectionState.Faulted, new GuestAgentProtocolException($"guest agent reply exceeds the limit of {MaxReplyBytes} bytes", e));
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             throw End(ConnectionState.Closed, new GuestAgentDisconnectedException($"guest agent channel lost: {e.Message}", e));
         }
@@ -324,7 +261,15 @@ public sealed partial class GuestAgentClient : IAsyncDisposable
             state = finalState;
         }
 
-        GuestAgentLog.Ended(logger, error.Message);
+        if (finalState == ConnectionState.Faulted)
+        {
+            GuestAgentLog.Faulted(logger, error);
+        }
+        else
+        {
+            GuestAgentLog.Closed(logger, error.Message);
+        }
+
         return error;
     }
 

@@ -18,6 +18,9 @@ internal static partial class GuestAgentLog
     [LoggerMessage(EventId = 104, Level = LogLevel.Debug, Message = "Synchronised with the guest agent (id {Id})")]
     public static partial void Synced(ILogger logger, long id);
 
-    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "guest agent connection ended: {Reason}")]
-    public static partial void Ended(ILogger logger, string reason);
+    [LoggerMessage(EventId = 105, Level = LogLevel.Debug, Message = "guest agent connection closed: {Reason}")]
+    public static partial void Closed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "guest agent connection faulted")]
+    public static partial void Faulted(ILogger logger, Exception error);
 }

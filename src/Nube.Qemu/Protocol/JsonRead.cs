@@ -11,6 +11,9 @@ internal static class JsonRead
     /// <summary>An empty object for events that carry no data, so Data is always usable.</summary>
     public static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
 
+    /// <summary>Stands in for the reply of a command that succeeds without one (quit ending in EOF, guest-shutdown).</summary>
+    public static readonly JsonElement EmptyReturn = JsonDocument.Parse("""{"return":{}}""").RootElement;
+
     /// <summary>Parses one message and detaches it from pooled memory and the read buffer.</summary>
     /// <exception cref="JsonException">The bytes are not one well-formed JSON value.</exception>
     public static JsonElement Parse(ReadOnlyMemory<byte> utf8)

@@ -14,8 +14,6 @@ internal sealed class LineReader(Stream stream, int maxLineBytes)
     private int end;     // one past the last buffered byte
     private int scanned; // bytes after start already known to hold no newline (avoids rescanning)
 
-    public int MaxLineBytes => maxLineBytes;
-
     /// <summary>
     /// Reads the next line without its '\n'. The memory is only valid until the next call.
     /// Returns null at end of stream (a trailing unterminated fragment is dropped).

@@ -3,16 +3,11 @@ using System.Text.Json;
 namespace Nube.Qemu.Protocol;
 
 /// <summary>The one QMP command in flight: its id, which the reply must echo, and where the reply goes.</summary>
-internal sealed class PendingCommand(long id, string command, bool eofIsSuccess)
+internal sealed class PendingCommand(long id, bool eofIsSuccess)
 {
-    /// <summary>Stands in for the reply of a command, such as quit, whose success QEMU may signal by closing.</summary>
-    public static readonly JsonElement EmptyReturn = JsonDocument.Parse("""{"return":{}}""").RootElement;
-
     private readonly TaskCompletionSource<JsonElement> reply = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public long Id => id;
-
-    public string Command => command;
 
     /// <summary>True when EOF after sending means the command worked (quit).</summary>
     public bool EofIsSuccess => eofIsSuccess;

@@ -69,9 +69,7 @@ public sealed class HostRuntime(HostStore store, HostConfig config, HostFacts fa
 
     private static Edition ResolveEdition(string name, HostFacts facts)
     {
-        if (!Editions.TryGet(name, out var edition))
-            throw new ValidationException([new ValidationError("edition", name,
-                $"edition: '{name}' is not a known edition; the editions are {string.Join(", ", Editions.All.Select(e => e.Name))}.")]);
+        var edition = Editions.Find(name);
         var problems = HostValidator.Validate(facts, edition);
         if (problems.Count > 0)
             throw new ValidationException(problems);

@@ -79,6 +79,10 @@ public sealed partial class VmManager
             StatusCodes.Status503ServiceUnavailable, "The QEMU user is missing",
             $"Cannot start VM '{entry.Name}': the user '{options.QemuUser}' that QEMU runs as does not exist; run scripts/install-deps.sh or pass --qemu-user.");
         UnixFiles.Chown(entry.Paths.VmDirectory, user.Uid, user.Gid);
+        if (UnixFiles.FirstUntraversableAncestor(entry.Paths.VmDirectory) is { } blocked)
+            throw new VmOperationException(StatusCodes.Status503ServiceUnavailable, "QEMU cannot reach the VM's folder",
+                $"Cannot start VM '{entry.Name}': QEMU runs as '{options.QemuUser}', which cannot enter '{blocked}' " +
+                "to write the VM's saved state; allow it (chmod o+x) or choose another --data-dir.");
     }
 
     private async Task RestoreAsync(VmEntry entry, QmpClient qmp, CancellationToken ct)

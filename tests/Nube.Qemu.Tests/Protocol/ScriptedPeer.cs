@@ -50,7 +50,7 @@ internal sealed class ScriptedPeer(Stream stream) : IAsyncDisposable
     {
         using var quiet = new CancellationTokenSource(period);
         var one = new byte[1];
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await stream.ReadAsync(one, quiet.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await stream.ReadExactlyAsync(one, quiet.Token));
     }
 
     /// <summary>Succeeds when the client has closed its end.</summary>

@@ -1,0 +1,167 @@
+using Nube.Contracts.Client;
+using Nube.Contracts.Vms;
+using Nube.Integration.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Nube.Integration.Tests;
+
+/// <summary>Each kind of bad input gets an error that names the field, the value and the limit.</summary>
+public sealed class BadInputTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task An_unknown_edition_is_refused_and_the_host_keeps_its_own()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var r = await NubeCli.RunAsync(host, "host", "set", "--edition", "ws2019-standard");
+        Assert.Equal(5, r.ExitCode);
+        Assert.Contains("edition: 'ws2019-standard' is not a known edition; the editions are 'ws2008r2-standard', " +
+            "'ws2008r2-enterprise', 'ws2008r2-datacenter', 'hyperv-server-2008r2', 'nube'", Flat(r.Stderr));
+        Assert.Equal("nube", (await host.Client.GetHostAsync()).Edition);
+    }
+
+    [Fact]
+    public async Task Edition_limits_are_enforced_at_creation_with_every_problem_at_once()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var set = await NubeCli.RunAsync(host, "host", "set", "--edition", "ws2008r2-standard");
+        Assert.True(set.ExitCode == 0, set.Stderr);
+        var r = await NubeCli.RunAsync(host, "vm", "new", "big", "--cpus", "8", "--memory", "40960",
+            "--kernel", TestGuest.Kernel, "--nic", "legacy", "--nic", "legacy", "--nic", "legacy", "--nic", "legacy", "--nic", "legacy");
+        Assert.Equal(5, r.ExitCode);
+        var err = Flat(r.Stderr);
+        Assert.Contains("processorCount: 8 exceeds the limit of 4 vCPUs per VM of edition 'ws2008r2-standard'", err);
+        Assert.Contains("memoryStartupMiB: 40960 exceeds the limit of 32768 MiB of guest memory of edition 'ws2008r2-standard'", err);
+        Assert.Contains("networkAdapters: 5 legacy adapters exceed the limit of 4 legacy network adapters per VM of edition 'ws2008r2-standard'", err);
+        Assert.Empty(await host.Client.ListVmsAsync());
+    }
+
+    [Fact]
+    public async Task Edition_limits_are_enforced_at_start_after_the_edition_changes()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        await host.Client.CreateVmAsync(new VmSettings
+        {
+            Name = "wide", ProcessorCount = 6, MemoryStartupMiB = 512,
+            Boot = new BootSettings { Kind = "kernel", Kernel = TestGuest.Kernel, Initrd = TestGuest.Initrd },
+        });
+        await host.Client.SetHostAsync(new() { Edition = "hyperv-server-2008r2" });
+        var e = await Assert.ThrowsAsync<NubeApiException>(() => host.Client.OperateAsync("wide", "start"));
+        Assert.Equal(400, e.Status);
+        Assert.Equal("processorCount: 6 exceeds the limit of 4 vCPUs per VM of edition 'hyperv-server-2008r2'", e.Message);
+        Assert.Equal("off", (await host.Client.GetVmAsync("wide", 0)).Summary.State);
+    }
+
+    [Fact]
+    public async Task A_duplicate_vm_name_is_refused()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        await host.CreateGuestVmAsync("twin");
+        var r = await NubeCli.RunAsync(host, "vm", "new", "TWIN", "--kernel", TestGuest.Kernel);
+        Assert.Equal(5, r.ExitCode);
+        Assert.Contains("name: 'TWIN' is already the name of another VM ('twin')", Flat(r.Stderr));
+        Assert.Single(await host.Client.ListVmsAsync());
+    }
+
+    [Fact]
+    public async Task Malformed_and_future_version_vm_files_are_reported_broken_and_the_others_load()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        await host.CreateGuestVmAsync("healthy");
+        await host.KillServiceAsync();
+        var malformed = Guid.NewGuid();
+        var future = Guid.NewGuid();
+        WriteVmFile(host, malformed, "{ \"schemaVersion\": 1, \"id\": ");
+        WriteVmFile(host, future, $$"""{ "schemaVersion": 99, "id": "{{future}}", "name": "from-the-future" }""");
+
+        await host.StartServiceAsync();
+        var vms = (await host.Client.ListVmsAsync()).ToDictionary(v => v.Id);
+        Assert.Equal(3, vms.Count);
+        Assert.Equal("off", vms.Values.Single(v => v.Name == "healthy").State);
+        Assert.Equal("broken", vms[malformed].State);
+        Assert.StartsWith($"{VmFile(host, malformed)}: not valid JSON", vms[malformed].StateReason);
+        Assert.Equal("broken", vms[future].State);
+        Assert.Equal($"{VmFile(host, future)}: schemaVersion 99 is newer than this Nube understands (up to 1); upgrade Nube to use it.",
+            vms[future].StateReason);
+        var e = await Assert.ThrowsAsync<NubeApiException>(() => host.Client.OperateAsync(future.ToString(), "start"));
+        Assert.Equal(409, e.Status);
+        Assert.True(File.Exists(VmFile(host, future)), "a broken VM's file must never be rewritten or deleted by loading it");
+    }
+
+    [Fact]
+    public async Task A_missing_kernel_or_disk_fails_the_start_naming_the_field_and_path()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        await host.Client.CreateVmAsync(new VmSettings
+        {
+            Name = "hollow",
+            Boot = new BootSettings { Kind = "kernel", Kernel = "/nonexistent/vmlinux", Initrd = TestGuest.Initrd },
+            ScsiControllers = [new ScsiControllerSettings { Disks = [new ScsiDiskSettings { Location = 0, Path = "/nonexistent/data.qcow2" }] }],
+        });
+        var r = await NubeCli.RunAsync(host, "vm", "start", "hollow");
+        Assert.Equal(1, r.ExitCode);
+        var err = Flat(r.Stderr);
+        Assert.Contains("Cannot start VM 'hollow': boot.kernel: the file '/nonexistent/vmlinux' does not exist.", err);
+        Assert.Contains("scsiControllers[0].disks[0].path: the file '/nonexistent/data.qcow2' does not exist.", err);
+        Assert.Equal("off", (await host.Client.GetVmAsync("hollow", 0)).Summary.State);
+    }
+
+    [Fact]
+    public async Task Qemu_missing_from_path_is_reported_by_host_info_and_vm_start()
+    {
+        await using var host = await NubedHost.StartAsync(output, "--qemu", "qemu-system-nube-missing");
+        Assert.Equal("missing", (await host.Client.GetHostAsync()).QemuVersion);
+        await host.CreateGuestVmAsync("noqemu");
+        var r = await NubeCli.RunAsync(host, "vm", "start", "noqemu");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("Cannot start VM 'noqemu': QEMU was not found: 'qemu-system-nube-missing' is not on PATH", Flat(r.Stderr));
+    }
+
+    [Fact]
+    public async Task A_stale_qmp_socket_and_pidfile_are_cleared_and_the_vm_starts()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var vm = await host.CreateGuestVmAsync("stale");
+        await host.KillServiceAsync();
+        var run = Path.Combine(host.RunDir, "vms", vm.Summary.Id.ToString());
+        Directory.CreateDirectory(run);
+        using (var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, 0))
+            s.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(Path.Combine(run, "qmp.sock")));
+        using (var dead = System.Diagnostics.Process.Start("true")!)
+        {
+            dead.WaitForExit();
+            File.WriteAllText(Path.Combine(run, "pid"), dead.Id.ToString());
+        }
+
+        await host.StartServiceAsync();
+        Assert.Equal("off", (await host.Client.GetVmAsync("stale", 0)).Summary.State);
+        var started = await host.Client.OperateAsync("stale", "start");
+        Assert.Equal("running", started.Summary.State);
+        Assert.True((await host.Client.GetVmAsync("stale", 60)).GuestAgent?.Responding);
+    }
+
+    [Fact]
+    public async Task Hardware_cannot_change_while_the_vm_runs()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        await host.CreateGuestVmAsync("busy");
+        await host.Client.OperateAsync("busy", "start");
+        var r = await NubeCli.RunAsync(host, "vm", "set", "busy", "--cpus", "2", "--notes", "hello");
+        Assert.Equal(5, r.ExitCode);
+        Assert.Contains("processorCount: can change only while the VM is off; it is running.", Flat(r.Stderr));
+        var ok = await NubeCli.RunAsync(host, "vm", "set", "busy", "--notes", "web tier");
+        Assert.True(ok.ExitCode == 0, ok.Stderr);
+        Assert.Equal("web tier", (await host.Client.GetVmAsync("busy", 0)).Settings!.Notes);
+    }
+
+    private static string VmFile(NubedHost host, Guid id) => Path.Combine(host.DataDir, "vms", id.ToString(), "vm.json");
+
+    private static void WriteVmFile(NubedHost host, Guid id, string content)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(VmFile(host, id))!);
+        File.WriteAllText(VmFile(host, id), content);
+    }
+
+    /// <summary>The CLI wraps long lines to the terminal; join them back to compare whole messages.</summary>
+    private static string Flat(string text) => string.Join(" ", text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        .Replace("\u001b[38;5;9m", "").Replace("\u001b[0m", "");
+}

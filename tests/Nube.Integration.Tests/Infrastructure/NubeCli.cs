@@ -1,0 +1,45 @@
+using System.Diagnostics;
+
+namespace Nube.Integration.Tests.Infrastructure;
+
+/// <summary>Runs the real <c>nube</c> CLI against a test host, bounded in time.</summary>
+public static class NubeCli
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static async Task<Result> RunAsync(NubedHost host, params string[] args) =>
+        await RunAsync(host, null, TimeSpan.FromSeconds(120), args);
+
+    public static async Task<Result> RunAsync(NubedHost host, string? stdin, TimeSpan timeout, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nube.dll"));
+        psi.ArgumentList.Add("--socket");
+        psi.ArgumentList.Add(host.Socket);
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
+        psi.Environment["COLUMNS"] = "200";
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+            await p.StandardInput.WriteAsync(stdin);
+        p.StandardInput.Close();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await p.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"nube {string.Join(' ', args)} did not finish within {timeout.TotalSeconds} s; stdout: {await stdout}");
+        }
+        return new Result(p.ExitCode, await stdout, await stderr);
+    }
+}

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Text;
+using Nube.Contracts.Client;
+using Nube.Contracts.Vms;
+using Xunit.Abstractions;
+
+namespace Nube.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// A real <c>nubed</c> on its own temporary data and runtime folders. Disposing it ends the
+/// service and every QEMU it started, and removes the folders; on a failed test the service's
+/// log and each VM's console are written to the test output first.
+/// </summary>
+public sealed class NubedHost : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private readonly ITestOutputHelper output;
+    private readonly StringBuilder log = new();
+    private readonly string[] extraArgs;
+    private Process? process;
+
+    public string Root { get; }
+    public string DataDir => Path.Combine(Root, "data");
+    public string RunDir => Path.Combine(Root, "run");
+    public string Socket => Path.Combine(RunDir, "nubed.sock");
+    public NubeApiClient Client { get; private set; } = null!;
+    public Process Process => process ?? throw new InvalidOperationException("nubed is not running");
+
+    private NubedHost(ITestOutputHelper output, string[] extraArgs)
+    {
+        this.output = output;
+        this.extraArgs = extraArgs;
+        // Short root: UNIX socket paths are limited to 108 bytes.
+        Root = System.IO.Directory.CreateTempSubdirectory("nube-it-").FullName;
+        // QEMU drops to its own user and must reach the VM folders below, as under /var/lib/nube.
+        File.SetUnixFileMode(Root, (UnixFileMode)Convert.ToInt32("755", 8));
+    }
+
+    public static async Task<NubedHost> StartAsync(ITestOutputHelper output, params string[] extraArgs)
+    {
+        var host = new NubedHost(output, extraArgs);
+        try
+        {
+            await host.StartServiceAsync();
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+        return host;
+    }
+
+    public async Task StartServiceAsync(IDictionary<string, string>? environment = null)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nubed.dll"));
+        foreach (var a in new[] { "--data-dir", DataDir, "--run-dir", RunDir }.Concat(extraArgs))
+            psi.ArgumentList.Add(a);
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>())
+            psi.Environment[k] = v;
+        var p = Process.Start(psi)!;
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        process = p;
+        Client?.Dispose();
+        Client = NubeApiClient.ForUnixSocket(Socket, TimeSpan.FromMinutes(2));
+
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (p.HasExited)
+                throw new InvalidOperationException($"nubed exited with code {p.ExitCode} while starting:\n{Log}");
+            try
+            {
+                await Client.GetHostAsync();
+                return;
+            }
+            catch (HttpRequestException) when (deadline.Elapsed < StartTimeout)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>Ends the service abruptly (SIGKILL), as a crash would; its VMs must live on.</summary>
+    public async Task KillServiceAsync()
+    {
+        Process.Kill();
+        await Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    public string Log
+    {
+        get { lock (log) return log.ToString(); }
+    }
+
+    public async Task<VmDetails> CreateGuestVmAsync(string name, int memoryMiB = 512, string extraAppend = "", string crashAction = "off")
+    {
+        return await Client.CreateVmAsync(new VmSettings
+        {
+            Name = name,
+            MemoryStartupMiB = memoryMiB,
+            Boot = new BootSettings
+            {
+                Kind = "kernel",
+                Kernel = TestGuest.Kernel,
+                Initrd = TestGuest.Initrd,
+                CommandLine = $"console=ttyS0 {extraAppend}".Trim(),
+            },
+            CrashAction = crashAction,
+        });
+    }
+
+    public string SerialLog(Guid id) => Path.Combine(DataDir, "vms", id.ToString(), "com1.log");
+
+    public string[] SerialLines(Guid id) =>
+        File.Exists(SerialLog(id)) ? File.ReadAllText(SerialLog(id)).Split('\n', StringSplitOptions.TrimEntries) : [];
+
+    /// <summary>Waits for a line on the VM's COM1 log that satisfies the predicate.</summary>
+    public async Task<string> WaitForSerialLineAsync(Guid id, Func<string, bool> predicate, TimeSpan timeout, int skipLines = 0)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            var match = SerialLines(id).Skip(skipLines).FirstOrDefault(predicate);
+            if (match is not null)
+                return match;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"No matching line on the console of VM {id} within {timeout.TotalSeconds} s.");
+    }
+
+    /// <summary>The last counter value the guest printed, or 0.</summary>
+    public int LastCounter(Guid id) =>
+        SerialLines(id).Where(l => l.StartsWith(TestGuest.CounterPrefix, StringComparison.Ordinal))
+            .Select(l => int.TryParse(l[TestGuest.CounterPrefix.Length..], out var n) ? n : 0)
+            .DefaultIfEmpty(0).Last();
+
+    public int? QemuPid(Guid id)
+    {
+        var pidFile = Path.Combine(RunDir, "vms", id.ToString(), "pid");
+        return File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) ? pid : null;
+    }
+
+    public static bool ProcessAlive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
+            return state is not ("Z" or "X");
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        output.WriteLine("---- nubed log ----");
+        output.WriteLine(Log);
+        if (process is { HasExited: false })
+            process.Kill();
+        var vmsRun = Path.Combine(RunDir, "vms");
+        if (System.IO.Directory.Exists(vmsRun))
+        {
+            foreach (var dir in System.IO.Directory.GetDirectories(vmsRun))
+            {
+                if (Guid.TryParse(Path.GetFileName(dir), out var id) && QemuPid(id) is { } pid && ProcessAlive(pid))
+                {
+                    try { Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { }
+                }
+            }
+        }
+        var vmsData = Path.Combine(DataDir, "vms");
+        if (System.IO.Directory.Exists(vmsData))
+        {
+            foreach (var log in System.IO.Directory.GetFiles(vmsData, "com1.log", SearchOption.AllDirectories))
+            {
+                output.WriteLine($"---- console {log} (last 40 lines) ----");
+                output.WriteLine(string.Join('\n', File.ReadAllLines(log).TakeLast(40)));
+            }
+        }
+        Client?.Dispose();
+        if (process is not null)
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(200);
+        try { System.IO.Directory.Delete(Root, recursive: true); } catch (IOException) { }
+    }
+}

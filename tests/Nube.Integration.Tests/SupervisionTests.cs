@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using Nube.Contracts.Vms;
+using Nube.Integration.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Nube.Integration.Tests;
+
+/// <summary>The host service and its VMs fail apart: neither takes the other, nor one VM another, down.</summary>
+public sealed class SupervisionTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Killing_the_host_service_leaves_the_vm_running_and_a_new_service_controls_it()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var vm = await host.CreateGuestVmAsync("survivor");
+        await host.Client.OperateAsync("survivor", "start");
+        Assert.True((await host.Client.GetVmAsync("survivor", 60)).GuestAgent?.Responding);
+        var pid = host.QemuPid(vm.Summary.Id)!.Value;
+
+        await host.KillServiceAsync();
+        Assert.True(NubedHost.ProcessAlive(pid));
+        await host.StartServiceAsync();
+
+        var after = await host.Client.GetVmAsync("survivor", 10);
+        Assert.Equal("running", after.Summary.State);
+        Assert.Equal(pid, after.ProcessId);
+        Assert.True(after.GuestAgent?.Responding, after.GuestAgent?.Error);
+        Assert.Equal("paused", (await host.Client.OperateAsync("survivor", "pause")).Summary.State);
+        Assert.Equal("running", (await host.Client.OperateAsync("survivor", "resume")).Summary.State);
+        Assert.Equal("off", (await host.Client.OperateAsync("survivor", "turn-off")).Summary.State);
+        Assert.False(NubedHost.ProcessAlive(pid));
+    }
+
+    [Fact]
+    public async Task A_vm_whose_qemu_died_while_the_service_was_down_is_reported_off_with_the_reason()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var vm = await host.CreateGuestVmAsync("lost");
+        await host.Client.OperateAsync("lost", "start");
+        var pid = host.QemuPid(vm.Summary.Id)!.Value;
+        await host.KillServiceAsync();
+        Process.GetProcessById(pid).Kill();
+        await WaitUntilAsync(() => !NubedHost.ProcessAlive(pid), "QEMU to die");
+
+        await host.StartServiceAsync();
+        var after = await host.Client.GetVmAsync("lost", 0);
+        Assert.Equal("off", after.Summary.State);
+        Assert.Equal("QEMU exited while the host service was down.", after.Summary.StateReason);
+        Assert.False(Directory.Exists(Path.Combine(host.RunDir, "vms", vm.Summary.Id.ToString())));
+    }
+
+    [Fact]
+    public async Task A_crashed_qemu_marks_its_vm_off_and_the_other_vm_keeps_running()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var victim = await host.CreateGuestVmAsync("victim");
+        var bystander = await host.CreateGuestVmAsync("bystander");
+        await host.Client.OperateAsync("victim", "start");
+        await host.Client.OperateAsync("bystander", "start");
+        Assert.True((await host.Client.GetVmAsync("bystander", 60)).GuestAgent?.Responding);
+        var bystanderPid = host.QemuPid(bystander.Summary.Id)!.Value;
+
+        Process.GetProcessById(host.QemuPid(victim.Summary.Id)!.Value).Kill();
+
+        var off = await WaitForStateAsync(host, "victim", "off");
+        Assert.Equal("QEMU exited unexpectedly.", off.Summary.StateReason);
+        var other = await host.Client.GetVmAsync("bystander", 10);
+        Assert.Equal("running", other.Summary.State);
+        Assert.Equal(bystanderPid, other.ProcessId);
+        Assert.True(other.GuestAgent?.Responding, other.GuestAgent?.Error);
+    }
+
+    [Fact]
+    public async Task A_vm_set_to_restart_on_crash_is_started_again()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var vm = await host.CreateGuestVmAsync("phoenix", crashAction: "restart");
+        await host.Client.OperateAsync("phoenix", "start");
+        var firstPid = host.QemuPid(vm.Summary.Id)!.Value;
+
+        Process.GetProcessById(firstPid).Kill();
+
+        await WaitUntilAsync(() => host.QemuPid(vm.Summary.Id) is { } p && p != firstPid && NubedHost.ProcessAlive(p), "a new QEMU");
+        var after = await WaitForStateAsync(host, "phoenix", "running");
+        Assert.NotEqual(firstPid, after.ProcessId);
+        Assert.True((await host.Client.GetVmAsync("phoenix", 60)).GuestAgent?.Responding);
+    }
+
+    [Fact]
+    public async Task A_guest_that_powers_itself_off_is_off_with_the_reason()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var vm = await host.CreateGuestVmAsync("selfstop");
+        await host.Client.OperateAsync("selfstop", "start");
+        Assert.True((await host.Client.GetVmAsync("selfstop", 60)).GuestAgent?.Responding);
+        await using (var stream = await Nube.Qemu.Protocol.UnixSocket.ConnectAsync(
+                         Path.Combine(host.RunDir, "vms", vm.Summary.Id.ToString(), "qga.sock"), CancellationToken.None))
+        await using (var agent = await Nube.Qemu.Protocol.GuestAgentClient.ConnectAsync(stream, TimeSpan.FromSeconds(10)))
+            await agent.ShutdownAsync(Nube.Qemu.Protocol.GuestShutdownMode.Powerdown);
+
+        var off = await WaitForStateAsync(host, "selfstop", "off");
+        Assert.Equal("The guest shut down.", off.Summary.StateReason);
+    }
+
+    private static async Task<VmDetails> WaitForStateAsync(NubedHost host, string vm, string state)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var details = await host.Client.GetVmAsync(vm, 0);
+            if (details.Summary.State == state)
+                return details;
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+                throw new TimeoutException($"VM {vm} is {details.Summary.State}, not {state}, after 60 s.");
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+                throw new TimeoutException($"Waited 60 s for {what}.");
+            await Task.Delay(50);
+        }
+    }
+}
