@@ -6,7 +6,8 @@ using Nube.Service.Hosting;
 using Nube.Service.Persistence;
 using Nube.Service.Vms;
 
-var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+// Settings come from our own switches; appsettings.json sits beside the binary, not in the working folder.
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddCommandLine(args, NubedOptions.Switches);
 var options = builder.Configuration.GetSection("Nube").Get<NubedOptions>() ?? new NubedOptions();
 options.DataDir = Path.GetFullPath(options.DataDir);
