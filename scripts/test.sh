@@ -19,8 +19,7 @@ set +e
 dotnet test Nube.slnx -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
-# One closing line for the whole suite, summed over the test assemblies.
-awk '/^(Passed|Failed)! +- Failed:/ {
-       gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
-     } END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+# One closing line for the whole suite, summed over the test assemblies' summaries.
+awk '/^Total tests:/ { t += $3 } /^ +Passed:/ { p += $2 } /^ +Failed:/ { f += $2 } /^ +Skipped:/ { s += $2 }
+     END { if (t == 0) { print "no tests ran"; exit 1 } printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log" || rc=1
 exit "$rc"
