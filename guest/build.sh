@@ -101,24 +101,33 @@ resolve_kernel_version() {
     echo "$kver"
 }
 
-# Prints the root packages and, recursively, the library packages (lib*, zlib*) they depend on.
+# Prints the root packages and, recursively, the library packages (lib*, zlib*) they depend on
+# (one apt-cache call; only library packages are followed).
 resolve_packages() {
-    local -A seen=()
-    local queue=("$@") next dep
-    local -a all=()
-    for dep in "${queue[@]}"; do seen[$dep]=1; all+=("$dep"); done
-    while ((${#queue[@]})); do
-        next=()
-        while read -r dep; do
-            [[ -n ${seen[$dep]:-} ]] && continue
-            seen[$dep]=1; next+=("$dep"); all+=("$dep")
-        done < <(apt-cache depends --no-recommends --no-suggests --no-conflicts --no-breaks \
-                     --no-replaces --no-enhances "${queue[@]}" |
-                 sed -nE 's/^ +\|?(Pre)?Depends: ([^< ]+).*/\2/p' | sed 's/:any$//' |
-                 grep -E '^(lib|zlib)' | grep -vE -- '-(dev|data|common|bin|doc)$' | sort -u)
-        queue=("${next[@]}")
-    done
-    printf '%s\n' "${all[@]}" | sort -u
+    apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
+            --no-replaces --no-enhances "$@" |
+        awk -v roots="$*" '
+            /^[^ ]/ { cur = $1; next }
+            /^ +\|?(Pre)?Depends: / {
+                d = $2
+                if (d ~ /^</) next
+                sub(/:any$/, "", d)
+                deps[cur] = deps[cur] " " d
+            }
+            END {
+                tail = split(roots, queue, " ")
+                for (i = 1; i <= tail; i++) seen[queue[i]] = 1
+                for (head = 1; head <= tail; head++) {
+                    m = split(deps[queue[head]], ds, " ")
+                    for (j = 1; j <= m; j++) {
+                        d = ds[j]
+                        if (d in seen || d !~ /^(lib|zlib)/ || d ~ /-(dev|data|common|bin|doc)$/) continue
+                        seen[d] = 1
+                        queue[++tail] = d
+                    }
+                }
+                for (p in seen) print p
+            }' | sort
 }
 
 # Reads package names on stdin, prints "name version" (candidate versions), sorted.

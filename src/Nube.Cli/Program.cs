@@ -1,5 +1,9 @@
 using System.CommandLine;
 using Nube.Cli.Commands;
+using Spectre.Console;
+
+// Colours are for terminals; a pipe or a file gets plain text.
+AnsiConsole.Profile.Capabilities.Ansi = !Console.IsOutputRedirected;
 
 var root = new RootCommand("nube: manage a Nube virtualization host");
 GlobalOptions.AddTo(root);

@@ -35,7 +35,11 @@ public static class CommandRunner
 
     private static int Fail(int code, string message)
     {
-        var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var err = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Error),
+            Ansi = Console.IsErrorRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+        });
         err.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
         return code;
     }

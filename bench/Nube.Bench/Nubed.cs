@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using Nube.Contracts.Client;
+
+namespace Nube.Bench;
+
+/// <summary>
+/// A real <c>nubed</c> (the Release build copied into the bench's output) on its own data and
+/// runtime folders below the workspace. Disposing it ends the service and the QEMUs it started.
+/// </summary>
+public sealed class Nubed : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private readonly List<string> log = [];
+    private readonly Process process;
+
+    public string DataDir { get; }
+    public string RunDir { get; }
+    public string Socket => Path.Combine(RunDir, "nubed.sock");
+    public NubeApiClient Client { get; }
+
+    private Nubed(Process process, string dataDir, string runDir)
+    {
+        this.process = process;
+        DataDir = dataDir;
+        RunDir = runDir;
+        // Longer than any single request of the bench (an agent wait is at most 120 s).
+        Client = NubeApiClient.ForUnixSocket(Socket, TimeSpan.FromMinutes(3));
+    }
+
+    public static async Task<Nubed> StartAsync(string folder, CancellationToken ct)
+    {
+        var dataDir = Path.Combine(folder, "data");
+        var runDir = Path.Combine(folder, "run");
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            // Its install folder, where its appsettings.json is (nubed reads it from the working directory).
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "nubed.dll"), "--data-dir", dataDir, "--run-dir", runDir })
+            psi.ArgumentList.Add(a);
+        var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start nubed");
+        var nubed = new Nubed(p, dataDir, runDir);
+        p.OutputDataReceived += (_, e) => nubed.Append(e.Data);
+        p.ErrorDataReceived += (_, e) => nubed.Append(e.Data);
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        try
+        {
+            var sw = Stopwatch.StartNew();
+            while (true)
+            {
+                ct.ThrowIfCancellationRequested();
+                if (p.HasExited)
+                    throw new InvalidOperationException($"nubed exited with code {p.ExitCode} while starting:\n{nubed.Log}");
+                try
+                {
+                    await nubed.Client.GetHostAsync(ct);
+                    return nubed;
+                }
+                catch (HttpRequestException) when (sw.Elapsed < StartTimeout)
+                {
+                    await Task.Delay(100, ct);
+                }
+            }
+        }
+        catch
+        {
+            await nubed.DisposeAsync();
+            throw;
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+            return;
+        lock (log)
+            log.Add(line);
+    }
+
+    public string Log
+    {
+        get { lock (log) return string.Join('\n', log); }
+    }
+
+    /// <summary>The text after <paramref name="marker"/> on the first log line that has it.</summary>
+    public string? FindInLog(string marker)
+    {
+        lock (log)
+        {
+            var line = log.FirstOrDefault(l => l.Contains(marker, StringComparison.Ordinal));
+            return line?[(line.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..];
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!process.HasExited)
+        {
+            // SIGTERM first: the service shuts down cleanly; its VMs would live on, so they are killed below.
+            ProcessTools.Terminate(process.Id);
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try { await process.WaitForExitAsync(wait.Token); }
+            catch (OperationCanceledException) { process.Kill(entireProcessTree: true); }
+        }
+        var vmsRun = Path.Combine(RunDir, "vms");
+        if (Directory.Exists(vmsRun))
+        {
+            foreach (var pidFile in Directory.EnumerateFiles(vmsRun, "pid", SearchOption.AllDirectories))
+                if (int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && ProcessTools.IsAlive(pid))
+                    ProcessTools.Kill(pid);
+        }
+        process.Dispose();
+    }
+}

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using Nube.Contracts.Hosts;
+using Nube.Contracts.Vms;
+using Nube.Core.Hosts;
+using Nube.Core.Qemu;
+using Nube.Core.Serialization;
+using Nube.Core.Vms;
+
+namespace Nube.Bench;
+
+/// <summary>One boot under Nube: the start call's own time, and the time to the guest agent's answer.</summary>
+public sealed record NubeBoot(double StartCallMs, double AgentMs, int ProbeCalls);
+
+public sealed record StartupRound(int Round, bool Warmup, bool NubeFirst, NubeBoot Nube, PlainBoot Qemu);
+
+public sealed record StartupResult(
+    IReadOnlyList<StartupRound> Rounds,
+    IReadOnlyList<string> Argv,
+    bool ArgvIdentical,
+    string ArgvCheck,
+    string? AgentVersion,
+    HostInfo Host,
+    long MemoryMiB,
+    int ProcessorCount);
+
+/// <summary>
+/// Figure 1: start to the guest agent's first answer, Nube against plain QEMU with the same
+/// argv, in the same run, alternating which goes first.
+/// </summary>
+public sealed class StartupFigure(BenchOptions options, Workspace workspace)
+{
+    private const string VmName = "bench-boot";
+    private const int AgentWaitSeconds = 120;
+    private static readonly TimeSpan OperationTimeout = TimeSpan.FromMinutes(3);
+
+    public async Task<StartupResult> RunAsync(CancellationToken ct)
+    {
+        await using var nubed = await Nubed.StartAsync(workspace.Folder("fig1-nubed"), ct);
+        var client = nubed.Client;
+        var host = await client.GetHostAsync(ct);
+        var created = await client.CreateVmAsync(new VmSettings
+        {
+            Name = VmName,
+            MemoryStartupMiB = 512,
+            ProcessorCount = 1,
+            Boot = new BootSettings
+            {
+                Kind = "kernel",
+                Kernel = Path.Combine(options.GuestDir, "vmlinux"),
+                Initrd = Path.Combine(options.GuestDir, "initrd.img"),
+                CommandLine = "console=ttyS0",
+            },
+        }, ct);
+        var id = created.Summary.Id;
+
+        // The very configuration nubed stored, through the very builder it uses; only the folders differ.
+        var config = ConfigDocument.Parse<VmConfig>(
+            await File.ReadAllTextAsync(Path.Combine(nubed.DataDir, "vms", id.ToString(), "vm.json"), ct),
+            VmConfig.CurrentSchemaVersion, "vm.json");
+        var plainRoot = workspace.Folder("fig1-plain");
+        var plainPaths = new VmRuntimePaths(Path.Combine(plainRoot, "run", "vms", id.ToString()), Path.Combine(plainRoot, "data", "vms", id.ToString()));
+        var accelerator = host.AcceleratorInUse == "kvm" ? Accelerator.Kvm : Accelerator.Tcg;
+        const string qemuUser = "nube-qemu"; // nubed's default --qemu-user, as it runs here
+        var plan = QemuCommandBuilder.Build(config, new QemuLaunchContext(accelerator, plainPaths, "qemu-system-x86_64", qemuUser));
+        var plain = new PlainQemu(plan, plainPaths);
+        var user = Nube.Linux.UnixFiles.LookupUser(qemuUser);
+        plain.Prepare(user?.Uid, user?.Gid);
+
+        var rounds = new List<StartupRound>();
+        string? argvCheck = null;
+        var identical = false;
+        string? agentVersion = null;
+        for (var r = -options.Warmup; r < options.Runs; r++)
+        {
+            var warm = r < 0;
+            var nubeFirst = warm || r % 2 == 0;
+            NubeBoot? n = null;
+            PlainBoot? q = null;
+            for (var side = 0; side < 2; side++)
+            {
+                if ((side == 0) == nubeFirst)
+                {
+                    (n, var version) = await BootUnderNubeAsync(nubed, id.ToString(), ct);
+                    agentVersion ??= version;
+                    if (argvCheck is null)
+                    {
+                        (identical, argvCheck) = CompareArgv(nubed, plan.Argv, nubed.RunDir, nubed.DataDir, plainRoot);
+                        if (!identical)
+                            throw new InvalidOperationException($"The plain QEMU argv differs from nubed's; the comparison would be unfair.\n{argvCheck}");
+                    }
+                }
+                else
+                {
+                    q = await BootPlainAsync(plain, ct);
+                }
+                await Task.Delay(options.Settle, ct);
+            }
+            var round = new StartupRound(r, warm, nubeFirst, n!, q!);
+            rounds.Add(round);
+            Console.Error.WriteLine($"bench: fig1 {(warm ? "warm-up" : $"round {r + 1}/{options.Runs}")} ({(nubeFirst ? "Nube first" : "QEMU first")}): " +
+                $"Nube {n!.AgentMs:0} ms (start call {n.StartCallMs:0}), QEMU {q!.InfoMs:0} ms (ping {q.PingMs:0}, daemonized {q.DaemonizedMs:0})");
+        }
+        return new StartupResult(rounds, plan.Argv, identical, argvCheck!, agentVersion, host, config.MemoryStartupMiB, config.ProcessorCount);
+    }
+
+    private static async Task<(NubeBoot Boot, string? AgentVersion)> BootUnderNubeAsync(Nubed nubed, string vm, CancellationToken ct)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(OperationTimeout);
+        var client = nubed.Client;
+        var sw = Stopwatch.StartNew();
+        await client.OperateAsync(vm, "start", limit.Token);
+        var startCall = sw.Elapsed.TotalMilliseconds;
+        VmDetails details;
+        var calls = 0;
+        do
+        {
+            calls++;
+            details = await client.GetVmAsync(vm, AgentWaitSeconds, limit.Token);
+        }
+        while (details.GuestAgent is not { Responding: true } && sw.Elapsed < TimeSpan.FromSeconds(AgentWaitSeconds));
+        var agent = sw.Elapsed.TotalMilliseconds;
+        if (details.GuestAgent is not { Responding: true })
+            throw new InvalidOperationException($"The guest agent of the Nube VM did not answer within {AgentWaitSeconds} s: {details.GuestAgent?.Error}");
+        var pid = details.ProcessId;
+        await client.OperateAsync(vm, "turn-off", limit.Token);
+        if (pid is { } p && !await ProcessTools.WaitGoneAsync(p, TimeSpan.FromSeconds(15), ct))
+            throw new InvalidOperationException($"nubed's turn-off left QEMU {p} running");
+        return (new NubeBoot(startCall, agent, calls), details.GuestAgent.Version);
+    }
+
+    private static async Task<PlainBoot> BootPlainAsync(PlainQemu plain, CancellationToken ct)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(OperationTimeout);
+        try
+        {
+            return await plain.BootAsync(limit.Token);
+        }
+        finally
+        {
+            await plain.QuitAsync(ct);
+        }
+    }
+
+    /// <summary>nubed's logged argv against the bench's, with each side's folders replaced by a placeholder.</summary>
+    private static (bool Identical, string Report) CompareArgv(Nubed nubed, IReadOnlyList<string> plainArgv,
+        string nubedRun, string nubedData, string plainRoot)
+    {
+        var logged = nubed.FindInLog("Starting QEMU: ")
+            ?? throw new InvalidOperationException("nubed did not log 'Starting QEMU: ...'; cannot check the argv.");
+        var ours = string.Join(' ', plainArgv);
+        var a = logged.Trim().Replace(nubedRun, "<RUN>").Replace(nubedData, "<DATA>");
+        var b = ours.Replace(Path.Combine(plainRoot, "run"), "<RUN>").Replace(Path.Combine(plainRoot, "data"), "<DATA>");
+        return a == b
+            ? (true, "identical to nubed's logged `Starting QEMU:` line once each side's run/data folders are replaced by `<RUN>`/`<DATA>`")
+            : (false, $"nubed: {a}\nbench: {b}");
+    }
+}

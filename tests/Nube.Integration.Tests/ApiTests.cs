@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using Nube.Contracts.Client;
+using Nube.Integration.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Nube.Integration.Tests;
+
+/// <summary>The API's own edges: the serial console WebSocket and the TCP listener's token.</summary>
+public sealed class ApiTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task The_console_carries_keystrokes_to_the_guest_shell_and_its_output_back()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        await host.CreateGuestVmAsync("talker");
+        await host.Client.OperateAsync("talker", "start");
+        Assert.True((await host.Client.GetVmAsync("talker", 60)).GuestAgent?.Responding);
+
+        using var ws = await host.Client.OpenConsoleAsync("talker");
+        // Enter wakes the guest's console shell; the arithmetic proves the guest, not an echo, answered.
+        await SendAsync(ws, "\r");
+        await Task.Delay(500);
+        await SendAsync(ws, "echo console-$((6*7))\r");
+        var seen = await ReadUntilAsync(ws, "console-42", TimeSpan.FromSeconds(20));
+        Assert.Contains("console-42", seen);
+    }
+
+    [Fact]
+    public async Task The_console_of_a_vm_that_is_off_is_refused()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        await host.CreateGuestVmAsync("quiet");
+        var e = await Assert.ThrowsAsync<NubeApiException>(() => host.Client.OpenConsoleAsync("quiet"));
+        Assert.Equal("VM 'quiet' is off: its console is there only while it runs.", e.Message);
+    }
+
+    [Fact]
+    public async Task The_tcp_listener_requires_the_bearer_token()
+    {
+        var port = FreePort();
+        var tokenFile = Path.GetTempFileName();
+        await File.WriteAllTextAsync(tokenFile, "s3cret-token\n");
+        try
+        {
+            await using var host = await NubedHost.StartAsync(output, "--listen", $"http://127.0.0.1:{port}", "--token-file", tokenFile);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            var anonymous = await http.GetAsync("api/v1/host");
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "wrong");
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("api/v1/host")).StatusCode);
+
+            using var client = NubeApiClient.ForUrl(new Uri($"http://127.0.0.1:{port}/"), "s3cret-token");
+            Assert.Equal("nube", (await client.GetHostAsync()).Edition);
+            // The UNIX socket needs no token: its file mode admits root only.
+            Assert.Equal("nube", (await host.Client.GetHostAsync()).Edition);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(host.Socket));
+        }
+        finally
+        {
+            File.Delete(tokenFile);
+        }
+    }
+
+    private static async Task SendAsync(WebSocket ws, string text) =>
+        await ws.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Binary, true, CancellationToken.None);
+
+    private static async Task<string> ReadUntilAsync(WebSocket ws, string text, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var seen = new StringBuilder();
+        var buffer = new byte[4096];
+        while (!seen.ToString().Contains(text))
+        {
+            var r = await ws.ReceiveAsync(buffer, cts.Token);
+            if (r.MessageType == WebSocketMessageType.Close)
+                break;
+            seen.Append(Encoding.UTF8.GetString(buffer, 0, r.Count));
+        }
+        return seen.ToString();
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
