@@ -153,6 +153,39 @@ public sealed class BadInputTests(ITestOutputHelper output)
         Assert.Equal("web tier", (await host.Client.GetVmAsync("busy", 0)).Settings!.Notes);
     }
 
+    [Fact]
+    public async Task Kvm_is_refused_where_it_is_not_usable()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var info = await host.Client.GetHostAsync();
+        Assert.False(info.KvmUsable, "this test documents a machine without usable KVM; on one with KVM it does not apply");
+        var r = await NubeCli.RunAsync(host, "host", "set", "--accelerator", "kvm");
+        Assert.Equal(5, r.ExitCode);
+        Assert.Contains("accelerator: 'kvm' was requested but /dev/kvm is not usable on this host", Flat(r.Stderr));
+        Assert.Equal("auto", (await host.Client.GetHostAsync()).Accelerator);
+        Assert.Equal("tcg", (await host.Client.GetHostAsync()).AcceleratorInUse);
+    }
+
+    [Fact]
+    public async Task A_running_vm_cannot_be_removed_and_an_off_one_leaves_its_disks()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var vm = await host.CreateGuestVmAsync("doomed");
+        var disk = Path.Combine(host.DataDir, "vms", vm.Summary.Id.ToString(), "data.raw");
+        await File.WriteAllTextAsync(disk, "precious");
+        await host.Client.OperateAsync("doomed", "start");
+        var refused = await NubeCli.RunAsync(host, "vm", "remove", "doomed");
+        Assert.Equal(4, refused.ExitCode);
+        Assert.Contains("Cannot remove VM 'doomed': it is running; turn it off first.", Flat(refused.Stderr));
+
+        await host.Client.OperateAsync("doomed", "turn-off");
+        var removed = await NubeCli.RunAsync(host, "vm", "remove", "doomed");
+        Assert.True(removed.ExitCode == 0, removed.Stderr);
+        Assert.Empty(await host.Client.ListVmsAsync());
+        Assert.Equal("precious", await File.ReadAllTextAsync(disk));
+        Assert.False(File.Exists(VmFile(host, vm.Summary.Id)));
+    }
+
     private static string VmFile(NubedHost host, Guid id) => Path.Combine(host.DataDir, "vms", id.ToString(), "vm.json");
 
     private static void WriteVmFile(NubedHost host, Guid id, string content)

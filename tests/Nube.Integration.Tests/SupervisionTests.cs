@@ -102,6 +102,24 @@ public sealed class SupervisionTests(ITestOutputHelper output)
         Assert.Equal("The guest shut down.", off.Summary.StateReason);
     }
 
+    [Fact]
+    public async Task A_vm_set_to_always_start_starts_with_the_host_service()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        await host.Client.CreateVmAsync(new VmSettings
+        {
+            Name = "eager", MemoryStartupMiB = 512, AutomaticStartAction = "alwaysStart",
+            Boot = new BootSettings { Kind = "kernel", Kernel = TestGuest.Kernel, Initrd = TestGuest.Initrd, CommandLine = "console=ttyS0" },
+        });
+        await host.CreateGuestVmAsync("lazy");
+        await host.KillServiceAsync();
+
+        await host.StartServiceAsync();
+        var eager = await WaitForStateAsync(host, "eager", "running");
+        Assert.NotNull(eager.ProcessId);
+        Assert.Equal("off", (await host.Client.GetVmAsync("lazy", 0)).Summary.State);
+    }
+
     private static async Task<VmDetails> WaitForStateAsync(NubedHost host, string vm, string state)
     {
         var deadline = Stopwatch.StartNew();

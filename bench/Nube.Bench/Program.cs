@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Nube.Bench;
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"bench: {e.Message}");
+    return 2;
+}
+
+using var cts = new CancellationTokenSource();
+// Ctrl+C or a timeout's SIGTERM: unwind through the cleanup below instead of dying on the spot.
+PosixSignalHandler(PosixSignal.SIGINT);
+PosixSignalHandler(PosixSignal.SIGTERM);
+void PosixSignalHandler(PosixSignal signal) => _ = PosixSignalRegistration.Create(signal, ctx =>
+{
+    ctx.Cancel = true;
+    Console.Error.WriteLine($"bench: {signal}: stopping and cleaning up");
+    cts.Cancel();
+});
+
+foreach (var f in new[] { "vmlinux", "initrd.img" })
+{
+    if (!File.Exists(Path.Combine(options.GuestDir, f)))
+    {
+        Console.Error.WriteLine($"bench: the test guest is missing ({Path.Combine(options.GuestDir, f)}); run guest/build.sh (bench/run.sh does).");
+        return 2;
+    }
+}
+
+var started = DateTimeOffset.UtcNow;
+var clock = Stopwatch.StartNew();
+var workspace = new Workspace(options.WorkDir);
+var machine = MachineFacts.Read(options.GuestDir);
+StartupResult? fig1 = null;
+CliResult? fig2 = null;
+string? failure = null;
+try
+{
+    if (options.Figure1)
+        fig1 = await new StartupFigure(options, workspace).RunAsync(cts.Token);
+    if (options.Figure2)
+        fig2 = await new CliFigure(options, workspace).RunAsync(cts.Token);
+}
+catch (OperationCanceledException) when (cts.IsCancellationRequested)
+{
+    failure = "interrupted";
+}
+catch (Exception e)
+{
+    failure = e.Message;
+    Console.Error.WriteLine($"bench: {e}");
+}
+finally
+{
+    var stray = workspace.KillStrayQemus();
+    if (stray > 0)
+        Console.Error.WriteLine($"bench: killed {stray} QEMU(s) left running");
+    workspace.Remove();
+}
+
+TimeSpan? wholeRun = options.StartedAtUnix is { } t0
+    ? DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeMilliseconds((long)(t0 * 1000)) : null;
+var markdown = new Report(options, machine, started).Render(fig1, fig2, failure, clock.Elapsed, wholeRun);
+if (failure != "interrupted")
+{
+    var output = Path.GetFullPath(options.Output);
+    Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+    var temp = output + ".tmp";
+    await File.WriteAllTextAsync(temp, markdown);
+    File.Move(temp, output, overwrite: true);
+    Console.Error.WriteLine($"bench: wrote {output}");
+}
+Console.WriteLine(markdown);
+return failure is null ? 0 : 1;
