@@ -6,8 +6,8 @@
 # Output (${NUBE_GUEST_DIR:-/var/cache/nube/guest}):
 #   vmlinux        uncompressed kernel (PVH entry): qemu -kernel vmlinux -initrd initrd.img
 #   initrd.img     busybox initramfs (cpio newc, uncompressed) with modules, qemu-ga, iperf3 and
-#                  fio (fio's ~70 MiB of libraries are unpacked into /run on its first run, which
-#                  takes ~3.5 s under TCG; this keeps the guest bootable in 256 MiB)
+#                  fio (fio and its ~70 MiB of libraries are unpacked into /run on its first
+#                  run, ~3.5 s under TCG; so the guest boots in 208 MiB, and fio runs in 256)
 #   data.img       raw 64 MiB ext4 disk holding /nube-disk-marker ("nube-test-disk")
 #   manifest.json  {"kernelVersion", "packages": {name: version}, "key"}
 #
@@ -17,7 +17,7 @@
 # every package used plus this script; a build with the same key is skipped.
 #
 # Guest behaviour (see the init script below): modules loaded, /dev/virtio-ports/NAME links,
-# busybox acpid (power button -> poweroff), qemu-ga on org.qemu.guest_agent.0, one line
+# busybox acpid (power button -> poweroff; not with nube.acpi=ignore), qemu-ga on org.qemu.guest_agent.0, one line
 # "NUBE-GUEST-READY <kernel version>" on the console, and with nube.counter=1 on the kernel
 # command line "NUBE-COUNTER <n>" (n = 1, 2, ...) every second. Pressing Enter on the console
 # starts a shell.
@@ -38,7 +38,6 @@ done
 OUT=$(realpath -m "${NUBE_GUEST_DIR:-/var/cache/nube/guest}")
 WORK=$OUT/work
 DEBS=$OUT/debs
-ARCH=amd64
 MULTIARCH=x86_64-linux-gnu
 
 # Root packages of the guest; their library dependencies are added by resolve_packages.
@@ -301,7 +300,7 @@ stage_copy() { # $1: staging root, $2: path relative to the tree
 # Prints the shared libraries a program needs (paths relative to the tree), resolved with the
 # tree's own dynamic loader; stops if one is missing from the downloaded packages.
 program_libraries() { # $1: program path relative to the tree
-    local prog=$1 loader dirs line lib missing=()
+    local prog=$1 loader dirs line lib libc=0 missing=()
     loader=$ROOT/$(tree_resolve "$ROOT" lib64/ld-linux-x86-64.so.2)
     [[ -x $loader ]] || die "no dynamic loader in the unpacked libc6"
     [[ -f $ROOT/$prog ]] || die "program /$prog missing from the unpacked packages"
@@ -315,11 +314,13 @@ program_libraries() { # $1: program path relative to the tree
             *"=> not found"*) missing+=("${line%% *}") ;;
             *" => "*)
                 lib=${line#* => }; lib=${lib% (0x*}
+                [[ $lib == */libc.so.6 ]] && libc=1
                 if [[ $lib == "$ROOT"/* ]]; then echo "${lib#"$ROOT"/}"
                 else missing+=("${line%% *} (only on the host: $lib)"); fi ;;
         esac
     done < <("$loader" --inhibit-cache --library-path "$dirs" --list "$ROOT/$prog" 2>&1)
     ((${#missing[@]} == 0)) || die "/$prog: shared libraries not found: ${missing[*]}"
+    ((libc)) || die "/$prog: cannot list its shared libraries"
 }
 
 # Copies the programs with their shared libraries. fio's own libraries (about 70 MiB: ceph,
@@ -354,9 +355,12 @@ stage_programs() {
     normalize_mtimes "$lazy"
     (cd "$lazy" && find . -mindepth 1 | LC_ALL=C sort |
         cpio -o -H newc -R 0:0 --reproducible --quiet) | gzip -6n > "$STAGE/usr/lib/nube/lazy.cpio.gz"
+    local libdirs
+    libdirs=$(cd "$lazy" && find . -name '*.so*' -printf '%h\n' | sed 's|^\.||' | LC_ALL=C sort -u |
+              sed 's|^|$d|' | paste -sd:)
     for prog in "${LAZY_PROGRAMS[@]}"; do
         rm -f "$STAGE/$prog"
-        write_lazy_wrapper "/$prog" > "$STAGE/$prog"
+        write_lazy_wrapper "/$prog" "$libdirs" > "$STAGE/$prog"
         chmod 755 "$STAGE/$prog"
     done
     log "staged ${#GUEST_PROGRAMS[@]} programs with $n_base libraries;" \
@@ -364,17 +368,17 @@ stage_programs() {
         "($(( $(stat -c %s "$STAGE/usr/lib/nube/lazy.cpio.gz") / 1048576 )) MiB gzip'd)"
 }
 
-# Same timestamps on every build (the kernel package's), so that the same packages and script
-# give the same initrd.img.
+# Same timestamps on every build (the newest of the packaged programs'), so that the same
+# packages and script give the same initrd.img.
 normalize_mtimes() { # $1: folder
     find "$1" -exec touch -h -d "@$SOURCE_EPOCH" {} +
 }
 
-write_lazy_wrapper() { # $1: program path in the guest
+write_lazy_wrapper() { # $1: program path in the guest, $2: its library folders ($d/...)
     cat <<EOF
 #!/bin/sh
 # Unpacks $1 and its libraries (/usr/lib/nube/lazy.cpio.gz) into /run/nube-lazy on
-# first use (a few seconds under TCG), then runs it from there.
+# first use (a few seconds under TCG; the archive is then deleted), then runs it from there.
 d=/run/nube-lazy
 lock=/run/nube-lazy.lock
 if [ ! -e \$d/.done ]; then
@@ -388,12 +392,13 @@ if [ ! -e \$d/.done ]; then
         echo \$\$ > \$lock/pid
         rm -rf \$d && mkdir -p \$d &&
             gzip -dc /usr/lib/nube/lazy.cpio.gz | (cd \$d && cpio -idm 2>/dev/null) &&
-            : > \$d/.done
+            : > \$d/.done &&
+            rm -f /usr/lib/nube/lazy.cpio.gz   # frees its RAM
         rm -rf \$lock
         [ -e \$d/.done ] || { echo "${1##*/}: cannot unpack /usr/lib/nube/lazy.cpio.gz" >&2; exit 127; }
     fi
 fi
-LD_LIBRARY_PATH=\$d/lib/$MULTIARCH:\$d/usr/lib/$MULTIARCH:\$d/usr/lib/$MULTIARCH/ceph\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH} \\
+LD_LIBRARY_PATH=$2\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH} \\
     exec \$d$1 "\$@"
 EOF
 }
@@ -546,8 +551,11 @@ while :; do
     usleep 50000
 done
 
-# ACPI power button -> /etc/acpi/PWRF/00000080 (sync; poweroff -f).
-acpid -l /run/acpid.log
+# ACPI power button -> /etc/acpi/PWRF/00000080 (sync; poweroff -f). nube.acpi=ignore leaves
+# the button unanswered, as a hung guest would, so that stop timeouts can be tested.
+if ! grep -qw nube.acpi=ignore /proc/cmdline; then
+    acpid -l /run/acpid.log
+fi
 
 # Guest agent, restarted if it exits.
 if [ -e "$agent_port" ]; then
@@ -649,7 +657,8 @@ main() {
     # The kernel (unpack, then vmlinux extraction: the slow part) runs alongside the userland.
     kver_pkg=$(deb_of "linux-image-$kver" "$(awk -v p="linux-image-$kver" '$1 == p { print $2 }' "$versions")")
     build_kernel "$kver_pkg" "$ktree" "$kver" &
-    local kpid=$!
+    KPID=$!
+    trap 'kill "$KPID" 2>/dev/null || true' EXIT
     while read -r name ver; do
         [[ $name == linux-image-* ]] && continue
         dpkg-deb -x "$(deb_of "$name" "$ver")" "$ROOT"
@@ -669,7 +678,8 @@ main() {
     stage_busybox
     write_rootfs_files "$kver"
 
-    wait "$kpid" || die "building the kernel failed"
+    wait "$KPID" || die "building the kernel failed"
+    trap - EXIT
     log "staging modules"
     stage_modules "$ktree" "$kver"
     rm -rf "$ktree"

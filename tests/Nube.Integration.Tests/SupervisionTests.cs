@@ -120,6 +120,25 @@ public sealed class SupervisionTests(ITestOutputHelper output)
         Assert.Equal("off", (await host.Client.GetVmAsync("lazy", 0)).Summary.State);
     }
 
+    [Fact]
+    public async Task A_guest_that_ignores_the_power_button_is_turned_off_after_the_stop_timeout()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        await host.Client.SetHostAsync(new() { StopTimeoutSeconds = 2 });
+        var vm = await host.CreateGuestVmAsync("stubborn", extraAppend: "nube.acpi=ignore");
+        await host.Client.OperateAsync("stubborn", "start");
+        Assert.True((await host.Client.GetVmAsync("stubborn", 60)).GuestAgent?.Responding);
+        var pid = host.QemuPid(vm.Summary.Id)!.Value;
+
+        var clock = Stopwatch.StartNew();
+        var stopped = await host.Client.OperateAsync("stubborn", "stop");
+
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(20));
+        Assert.Equal("off", stopped.Summary.State);
+        Assert.Equal("The guest did not shut down within 2 s, so it was turned off.", stopped.Summary.StateReason);
+        Assert.False(NubedHost.ProcessAlive(pid));
+    }
+
     private static async Task<VmDetails> WaitForStateAsync(NubedHost host, string vm, string state)
     {
         var deadline = Stopwatch.StartNew();

@@ -112,17 +112,12 @@ public sealed partial class VmManager
 
     public async Task StopAsync(VmEntry entry, CancellationToken ct)
     {
-        await entry.OperationLock.WaitAsync(ct).ConfigureAwait(false);
-        try
+        await LockedAsync(entry, async () =>
         {
             Begin(entry, VmOperation.Stop);
             SetState(entry, VmState.Stopping, null);
             await Qmp(entry).SystemPowerdownAsync(ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            entry.OperationLock.Release();
-        }
+        }, ct).ConfigureAwait(false);
         // The wait runs outside the lock so that a turn-off can cut it short, as in Hyper-V.
         var deadline = DateTime.UtcNow.AddSeconds(host.Config.StopTimeoutSeconds);
         while (CurrentState(entry) == VmState.Stopping && DateTime.UtcNow < deadline)
@@ -136,51 +131,27 @@ public sealed partial class VmManager
         }
     }
 
-    public async Task TurnOffAsync(VmEntry entry, CancellationToken ct)
+    public Task TurnOffAsync(VmEntry entry, CancellationToken ct) => LockedAsync(entry, async () =>
     {
-        await entry.OperationLock.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            Begin(entry, VmOperation.TurnOff);
-            SetState(entry, VmState.Stopping, null);
-            await EndQemuAsync(entry, ct).ConfigureAwait(false);
-            SetState(entry, VmState.Off, null);
-        }
-        finally
-        {
-            entry.OperationLock.Release();
-        }
-    }
+        Begin(entry, VmOperation.TurnOff);
+        SetState(entry, VmState.Stopping, null);
+        await EndQemuAsync(entry, ct).ConfigureAwait(false);
+        SetState(entry, VmState.Off, null);
+    }, ct);
 
-    public async Task PauseAsync(VmEntry entry, CancellationToken ct)
+    public Task PauseAsync(VmEntry entry, CancellationToken ct) => LockedAsync(entry, async () =>
     {
-        await entry.OperationLock.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            Begin(entry, VmOperation.Pause);
-            await Qmp(entry).StopAsync(ct).ConfigureAwait(false);
-            SetState(entry, VmState.Paused, null);
-        }
-        finally
-        {
-            entry.OperationLock.Release();
-        }
-    }
+        Begin(entry, VmOperation.Pause);
+        await Qmp(entry).StopAsync(ct).ConfigureAwait(false);
+        SetState(entry, VmState.Paused, null);
+    }, ct);
 
-    public async Task ResumeAsync(VmEntry entry, CancellationToken ct)
+    public Task ResumeAsync(VmEntry entry, CancellationToken ct) => LockedAsync(entry, async () =>
     {
-        await entry.OperationLock.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            Begin(entry, VmOperation.Resume);
-            await Qmp(entry).ContAsync(ct).ConfigureAwait(false);
-            SetState(entry, VmState.Running, null);
-        }
-        finally
-        {
-            entry.OperationLock.Release();
-        }
-    }
+        Begin(entry, VmOperation.Resume);
+        await Qmp(entry).ContAsync(ct).ConfigureAwait(false);
+        SetState(entry, VmState.Running, null);
+    }, ct);
 
     /// <summary>Saves memory and device state to the VM's folder; QEMU then exits (Hyper-V's Save).</summary>
     public async Task SaveAsync(VmEntry entry, CancellationToken ct)
@@ -257,6 +228,20 @@ public sealed partial class VmManager
         }
         if (Directory.Exists(entry.Paths.RuntimeDirectory))
             Directory.Delete(entry.Paths.RuntimeDirectory, recursive: true);
+    }
+
+    /// <summary>Runs one operation on the VM while holding its operation lock.</summary>
+    private static async Task LockedAsync(VmEntry entry, Func<Task> operation, CancellationToken ct)
+    {
+        await entry.OperationLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await operation().ConfigureAwait(false);
+        }
+        finally
+        {
+            entry.OperationLock.Release();
+        }
     }
 
     private static void Begin(VmEntry entry, VmOperation operation)
