@@ -60,14 +60,33 @@ public static class ConsoleCommand
             await ws.SendAsync(buffer.AsMemory(0, n), WebSocketMessageType.Binary, true, ct);
     }
 
+    /// <summary>
+    /// Ctrl+] arrives as byte 0x1d, which .NET may report as the character, as Control+],
+    /// or as Control+5 (the same byte on a VT terminal).
+    /// </summary>
+    private static bool IsDetach(ConsoleKeyInfo key) =>
+        key.KeyChar == Escape ||
+        (key.Modifiers.HasFlag(ConsoleModifiers.Control) && key.Key is ConsoleKey.Oem6 or ConsoleKey.D5);
+
     private static async Task ReadKeysAsync(WebSocket ws, CancellationToken ct)
     {
+        // Ctrl+C belongs to the guest, as on a real serial line; Ctrl+] leaves.
+        Console.TreatControlCAsInput = true;
         while (!ct.IsCancellationRequested)
         {
             var key = await Task.Run(() => Console.ReadKey(intercept: true), ct);
-            if (key.KeyChar == Escape)
+            if (IsDetach(key))
                 return;
-            var text = key.Key == ConsoleKey.Enter ? "\r" : key.KeyChar.ToString();
+            var text = key.Key switch
+            {
+                ConsoleKey.Enter => "\r",
+                ConsoleKey.Backspace => "\u007f",
+                ConsoleKey.UpArrow => "\u001b[A",
+                ConsoleKey.DownArrow => "\u001b[B",
+                ConsoleKey.RightArrow => "\u001b[C",
+                ConsoleKey.LeftArrow => "\u001b[D",
+                _ => key.KeyChar.ToString(),
+            };
             await ws.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Binary, true, ct);
         }
     }
