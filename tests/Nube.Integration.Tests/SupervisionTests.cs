@@ -139,6 +139,35 @@ public sealed class SupervisionTests(ITestOutputHelper output)
         Assert.False(NubedHost.ProcessAlive(pid));
     }
 
+    [Fact]
+    public async Task Host_stop_vms_applies_each_vms_automatic_stop_action()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        foreach (var (name, action) in new[] { ("keep", "save"), ("drop", "turnOff"), ("polite", "shutDown") })
+        {
+            await host.Client.CreateVmAsync(new VmSettings
+            {
+                Name = name, MemoryStartupMiB = 512, AutomaticStopAction = action,
+                Boot = new BootSettings { Kind = "kernel", Kernel = TestGuest.Kernel, Initrd = TestGuest.Initrd, CommandLine = "console=ttyS0" },
+            });
+            await host.Client.OperateAsync(name, "start");
+        }
+        await host.CreateGuestVmAsync("idle");
+        Assert.True((await host.Client.GetVmAsync("polite", 60)).GuestAgent?.Responding);
+
+        var r = await NubeCli.RunAsync(host, "host", "stop-vms", "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+
+        var states = (await host.Client.ListVmsAsync()).ToDictionary(v => v.Name, v => v.State);
+        Assert.Equal("saved", states["keep"]);
+        Assert.Equal("off", states["drop"]);
+        Assert.Equal("off", states["polite"]);
+        Assert.Equal("off", states["idle"]);
+        var polite = await host.Client.GetVmAsync("polite", 0);
+        Assert.Null(polite.Summary.StateReason);
+        Assert.Contains(host.SerialLines(polite.Summary.Id), l => l.Contains("power button pressed"));
+    }
+
     private static async Task<VmDetails> WaitForStateAsync(NubedHost host, string vm, string state)
     {
         var deadline = Stopwatch.StartNew();

@@ -31,6 +31,12 @@ public static class HostCommands
             Printer.Print(p, await client.SetHostAsync(settings, ct), ContractsJson.Default.HostInfo, Table);
         });
         host.Subcommands.Add(set);
+
+        var stopVms = new Command("stop-vms",
+            "Apply each running VM's automatic stop action (save, turnOff, shutDown), as the host does when it shuts down");
+        stopVms.SetHandler(async (p, client, ct) =>
+            Printer.Print(p, await client.StopAllVmsAsync(ct), ContractsJson.Default.IReadOnlyListVmSummary, VmTables.List));
+        host.Subcommands.Add(stopVms);
         return host;
     }
 

@@ -65,6 +65,10 @@ public sealed class NubeApiClient : IDisposable
     public Task<HostInfo> SetHostAsync(HostSettings settings, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Patch, "api/v1/host", JsonContent.Create(settings, Json.HostSettings), Json.HostInfo, ct);
 
+    /// <summary>Applies every running VM's automatic stop action, as at host shutdown.</summary>
+    public Task<IReadOnlyList<VmSummary>> StopAllVmsAsync(CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, "api/v1/host/stop-vms", null, Json.IReadOnlyListVmSummary, ct);
+
     public Task<IReadOnlyList<VmSummary>> ListVmsAsync(CancellationToken ct = default) =>
         SendAsync(HttpMethod.Get, "api/v1/vms", null, Json.IReadOnlyListVmSummary, ct);
 

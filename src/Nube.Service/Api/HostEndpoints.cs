@@ -13,6 +13,8 @@ public static class HostEndpoints
     public static void MapHostEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/host", (HostRuntime host, NubedOptions options, VmManager vms) => ToInfo(host, options, vms));
+        app.MapPost("/api/v1/host/stop-vms", async (VmManager vms, CancellationToken ct) =>
+            (await vms.ApplyStopActionsAsync(ct)).Select(VmEndpoints.ToSummary).ToList());
         app.MapPatch("/api/v1/host", async (HostSettings settings, HostRuntime host, NubedOptions options, VmManager vms, CancellationToken ct) =>
         {
             var errors = new List<ValidationError>();

@@ -61,6 +61,35 @@ public sealed partial class VmManager(
         }
     }
 
+    /// <summary>
+    /// What the host does with its running VMs when it shuts down: each VM's automatic stop
+    /// action (save, turn off or shut down), all VMs at once. Returns the VMs it acted on.
+    /// </summary>
+    public async Task<IReadOnlyList<VmEntry>> ApplyStopActionsAsync(CancellationToken ct)
+    {
+        var running = vms.Values.Where(v => v.Config is not null && CurrentState(v) is VmState.Running or VmState.Paused).ToList();
+        await Task.WhenAll(running.Select(async entry =>
+        {
+            try
+            {
+                await (entry.Config!.AutomaticStopAction switch
+                {
+                    AutomaticStopAction.Save => SaveAsync(entry, ct),
+                    AutomaticStopAction.ShutDown when CurrentState(entry) == VmState.Running => StopAsync(entry, ct),
+                    _ => TurnOffAsync(entry, ct),
+                }).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is VmOperationException or ValidationException)
+            {
+                // One VM's failure must not keep the others from stopping; turn it off instead.
+                logger.LogError("Stop action of VM {Name} failed: {Error}; turning it off", entry.Name, e.Message);
+                if (CurrentState(entry) is not (VmState.Off or VmState.Saved))
+                    await TurnOffAsync(entry, ct).ConfigureAwait(false);
+            }
+        })).ConfigureAwait(false);
+        return running;
+    }
+
     public VmEntry Resolve(string idOrName)
     {
         if (Guid.TryParse(idOrName, out var id) && vms.TryGetValue(id, out var byId))
