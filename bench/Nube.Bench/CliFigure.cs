@@ -22,6 +22,19 @@ public sealed class CliFigure(BenchOptions options, Workspace workspace)
     public async Task<CliResult> RunAsync(CancellationToken ct)
     {
         await using var nubed = await Nubed.StartAsync(workspace.Folder("fig2-nubed"), ct);
+        try
+        {
+            return await MeasureAsync(nubed, ct);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"bench: fig2 failed; the last lines of nubed's log:\n{nubed.LogTail(40)}");
+            throw;
+        }
+    }
+
+    private async Task<CliResult> MeasureAsync(Nubed nubed, CancellationToken ct)
+    {
         var client = nubed.Client;
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < options.VmCount; i++)
@@ -101,6 +114,7 @@ public sealed class CliFigure(BenchOptions options, Workspace workspace)
         {
             v.Add(new("`nube vm list`, ReadyToRun", Path.Combine(r2r, "nube"), list, none, false, false, "demo: bench-only publish with PublishReadyToRun=true"));
             v.Add(new("`nube vm list --json`, ReadyToRun", Path.Combine(r2r, "nube"), json, none, true, false, "demo: bench-only publish with PublishReadyToRun=true"));
+            v.Add(new("`nube vm list`, ReadyToRun + TieredPGO off", Path.Combine(r2r, "nube"), list, new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0" }, false, false, "demo: both settings"));
             v.Add(new("`nube --version`, ReadyToRun", Path.Combine(r2r, "nube"), ["--version"], none, false, false, "demo: startup floor with ReadyToRun"));
         }
         return v;

@@ -3,9 +3,26 @@ using System.Text.RegularExpressions;
 
 namespace Nube.Bench;
 
-public sealed record MachineFacts(int Cores, string CpuModel, double MemoryGiB, string Kernel, string Qemu, string Dotnet, string Guest)
+public sealed record MachineFacts(int Cores, string CpuModel, double MemoryGiB, string Kernel, string Qemu, string Dotnet, string Guest,
+    string LoadAverage, int OtherQemus)
 {
-    public static MachineFacts Read(string guestDir)
+    /// <summary>QEMU processes on the machine that the bench did not start (they compete for the 2 cores).</summary>
+    public static int CountOtherQemus(string? benchRoot)
+    {
+        var n = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out _))
+                continue;
+            var cmdline = Safe(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+            if (cmdline.StartsWith("qemu-system", StringComparison.Ordinal) || cmdline.Contains("/qemu-system", StringComparison.Ordinal))
+                if (benchRoot is null || !cmdline.Contains(benchRoot, StringComparison.Ordinal))
+                    n++;
+        }
+        return n;
+    }
+
+    public static MachineFacts Read(string guestDir, string benchRoot)
     {
         var cpuinfo = Safe("/proc/cpuinfo");
         var model = Regex.Match(cpuinfo, @"^model name\s*:\s*(.+)$", RegexOptions.Multiline).Groups[1].Value.Trim();
@@ -18,7 +35,9 @@ public sealed record MachineFacts(int Cores, string CpuModel, double MemoryGiB, 
             Safe("/proc/sys/kernel/osrelease").Trim(),
             ProcessTools.FirstLine("qemu-system-x86_64", "--version"),
             RuntimeInformation.FrameworkDescription,
-            $"{guestDir} (kernel {(kernelVersion.Length > 0 ? kernelVersion : "?")}, PVH vmlinux + initrd, qemu-ga in the guest)");
+            $"{guestDir} (kernel {(kernelVersion.Length > 0 ? kernelVersion : "?")}, PVH vmlinux + initrd, qemu-ga in the guest)",
+            string.Join(' ', Safe("/proc/loadavg").Split(' ').Take(3)),
+            CountOtherQemus(benchRoot));
     }
 
     private static string Safe(string path)

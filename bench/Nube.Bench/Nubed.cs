@@ -95,6 +95,28 @@ public sealed class Nubed : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// When nubed logged the last line containing <paramref name="marker"/> (its console log
+    /// stamps each line with the local time to the millisecond, taken when the line is logged).
+    /// </summary>
+    public DateTime? LastLogTime(string marker, DateTime near)
+    {
+        string? line;
+        lock (log)
+            line = log.LastOrDefault(l => l.Contains(marker, StringComparison.Ordinal));
+        if (line is null || !TimeOnly.TryParseExact(line.Split(' ')[0], "HH:mm:ss.fff", out var time))
+            return null;
+        // The log has no date: take the day that puts the time nearest to the reference.
+        var candidates = new[] { -1, 0, 1 }.Select(d => near.Date.AddDays(d).Add(time.ToTimeSpan()));
+        return candidates.MinBy(c => Math.Abs((c - near).Ticks));
+    }
+
+    public string LogTail(int lines)
+    {
+        lock (log)
+            return string.Join('\n', log.TakeLast(lines));
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -15,14 +15,14 @@ catch (ArgumentException e)
 
 using var cts = new CancellationTokenSource();
 // Ctrl+C or a timeout's SIGTERM: unwind through the cleanup below instead of dying on the spot.
-PosixSignalHandler(PosixSignal.SIGINT);
-PosixSignalHandler(PosixSignal.SIGTERM);
-void PosixSignalHandler(PosixSignal signal) => _ = PosixSignalRegistration.Create(signal, ctx =>
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+void OnSignal(PosixSignalContext ctx)
 {
     ctx.Cancel = true;
-    Console.Error.WriteLine($"bench: {signal}: stopping and cleaning up");
+    Console.Error.WriteLine($"bench: {ctx.Signal}: stopping and cleaning up");
     cts.Cancel();
-});
+}
 
 foreach (var f in new[] { "vmlinux", "initrd.img" })
 {
@@ -36,7 +36,7 @@ foreach (var f in new[] { "vmlinux", "initrd.img" })
 var started = DateTimeOffset.UtcNow;
 var clock = Stopwatch.StartNew();
 var workspace = new Workspace(options.WorkDir);
-var machine = MachineFacts.Read(options.GuestDir);
+var machine = MachineFacts.Read(options.GuestDir, workspace.Root);
 StartupResult? fig1 = null;
 CliResult? fig2 = null;
 string? failure = null;

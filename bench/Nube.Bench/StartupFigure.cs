@@ -8,8 +8,12 @@ using Nube.Core.Vms;
 
 namespace Nube.Bench;
 
-/// <summary>One boot under Nube: the start call's own time, and the time to the guest agent's answer.</summary>
-public sealed record NubeBoot(double StartCallMs, double AgentMs, int ProbeCalls);
+/// <summary>
+/// One boot under Nube: the start call's own time, and the time to the guest agent's answer.
+/// From nubed's log: when it logged "Starting QEMU" (just before Process.Start) and "is running"
+/// (QEMU daemonized, QMP negotiated), relative to the request; null if the log lacks them.
+/// </summary>
+public sealed record NubeBoot(double StartCallMs, double AgentMs, int ProbeCalls, double? LaunchLoggedMs, double? RunningLoggedMs);
 
 public sealed record StartupRound(int Round, bool Warmup, bool NubeFirst, NubeBoot Nube, PlainBoot Qemu);
 
@@ -36,6 +40,19 @@ public sealed class StartupFigure(BenchOptions options, Workspace workspace)
     public async Task<StartupResult> RunAsync(CancellationToken ct)
     {
         await using var nubed = await Nubed.StartAsync(workspace.Folder("fig1-nubed"), ct);
+        try
+        {
+            return await MeasureAsync(nubed, ct);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"bench: fig1 failed; the last lines of nubed's log:\n{nubed.LogTail(40)}");
+            throw;
+        }
+    }
+
+    private async Task<StartupResult> MeasureAsync(Nubed nubed, CancellationToken ct)
+    {
         var client = nubed.Client;
         var host = await client.GetHostAsync(ct);
         var created = await client.CreateVmAsync(new VmSettings
@@ -108,9 +125,14 @@ public sealed class StartupFigure(BenchOptions options, Workspace workspace)
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(OperationTimeout);
         var client = nubed.Client;
+        var requestAt = DateTime.Now;
         var sw = Stopwatch.StartNew();
         await client.OperateAsync(vm, "start", limit.Token);
         var startCall = sw.Elapsed.TotalMilliseconds;
+        double? Logged(string marker) => nubed.LastLogTime(marker, requestAt) is { } t && t >= requestAt.AddSeconds(-1)
+            ? (t - requestAt).TotalMilliseconds : null;
+        var launchLogged = Logged("Starting QEMU: ");
+        var runningLogged = Logged(" is running (pid ");
         VmDetails details;
         var calls = 0;
         do
@@ -126,7 +148,7 @@ public sealed class StartupFigure(BenchOptions options, Workspace workspace)
         await client.OperateAsync(vm, "turn-off", limit.Token);
         if (pid is { } p && !await ProcessTools.WaitGoneAsync(p, TimeSpan.FromSeconds(15), ct))
             throw new InvalidOperationException($"nubed's turn-off left QEMU {p} running");
-        return (new NubeBoot(startCall, agent, calls), details.GuestAgent.Version);
+        return (new NubeBoot(startCall, agent, calls, launchLogged, runningLogged), details.GuestAgent.Version);
     }
 
     private static async Task<PlainBoot> BootPlainAsync(PlainQemu plain, CancellationToken ct)
