@@ -35,7 +35,7 @@ public sealed class Nubed : IAsyncDisposable
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            // Its install folder, where its appsettings.json is (nubed reads it from the working directory).
+            // Its install folder, as a service manager would start it.
             WorkingDirectory = AppContext.BaseDirectory,
         };
         foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "nubed.dll"), "--data-dir", dataDir, "--run-dir", runDir })

@@ -56,8 +56,8 @@ public sealed class Report(BenchOptions options, MachineFacts machine, DateTimeO
         var verdict = overhead < OverheadTarget ? "met" : "**missed**";
         var paired = Stats.Of(measured.Select(x => x.Nube.AgentMs - x.Qemu.InfoMs));
         var faster = measured.Count(x => x.Nube.AgentMs < x.Qemu.InfoMs);
-        Line($"**Ratio of medians Nube / QEMU: {ratio:0.000}; Nube's overhead: {overhead:+0.0;-0.0} % (target under {OverheadTarget:0} %: {verdict}).** " +
-             $"Difference of medians {F(nube.Median - qemu.Median)} ms; per round (Nube − QEMU of the same round): median {F(paired.Median)} ms, " +
+        Line($"**Ratio of medians Nube / QEMU: {ratio:0.000}; Nube's overhead: {Signed(overhead)} % (target under {OverheadTarget:0} %: {verdict}).** " +
+             $"Difference of medians {F(nube.Median - qemu.Median)} ms; per round (Nube − QEMU of the same round): median {F(paired.Median)} ms ({Signed(paired.Median / qemu.Median * 100)} %), " +
              $"from {F(paired.Min)} to {F(paired.Max)} ms; Nube was the faster in {faster} of {measured.Count} rounds.");
         if (Math.Abs(nube.Median - qemu.Median) < Math.Max(nube.StdDev, qemu.StdDev))
             Line($"The difference is smaller than the boot-to-boot spread (std dev {F(nube.StdDev)} / {F(qemu.StdDev)} ms), so the end-to-end figure cannot resolve Nube's overhead; its start path below bounds it.");
@@ -142,6 +142,12 @@ public sealed class Report(BenchOptions options, MachineFacts machine, DateTimeO
             else
                 yield return argv[i];
         }
+    }
+
+    private static string Signed(double v)
+    {
+        var r = Math.Round(v, 1);
+        return (r >= 0 ? "+" : "-") + Math.Abs(r).ToString("0.0", CultureInfo.InvariantCulture);
     }
 
     private void Line(string s = "") => md.Append(s).Append('\n');

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Nube's benchmarks: builds the product in Release and runs bench/Nube.Bench, which writes
+# bench/results/latest.md (and prints it).
+#
+#   bench/run.sh [--runs N] [--cli-runs N] [--vms N] [--only fig1|fig2] [...]
+#
+# Figure 1: start to the guest agent's first answer, Nube vs plain QEMU with the same argv.
+# Figure 2: latency of `nube vm list` with 256 VMs defined.
+# Every other argument goes to the runner (bench/Nube.Bench/BenchOptions.cs lists them).
+# Needs root (QEMU drops to the user nube-qemu, as under nubed). Installs QEMU and builds the
+# test guest first when they are missing (scripts/install-deps.sh, guest/build.sh).
+set -euo pipefail
+
+STARTED_AT=$(date +%s.%N)
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO"
+log() { echo "[bench] $*" >&2; }
+
+for arg in "$@"; do
+    case $arg in -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
+done
+[ "$(id -u)" = 0 ] || { echo "bench: must run as root (QEMU drops to the user nube-qemu)" >&2; exit 1; }
+
+qemu_major() { qemu-system-x86_64 --version 2>/dev/null | sed -n 's/.*version \([0-9]*\)\..*/\1/p' | head -n1; }
+if ! command -v qemu-system-x86_64 >/dev/null 2>&1 || [ "$(qemu_major)" -lt 10 ] || ! id nube-qemu >/dev/null 2>&1; then
+    log "QEMU 10 or the user nube-qemu is missing: running scripts/install-deps.sh"
+    scripts/install-deps.sh
+fi
+GUEST_DIR=$(realpath -m "${NUBE_GUEST_DIR:-/var/cache/nube/guest}")
+if [ ! -s "$GUEST_DIR/vmlinux" ] || [ ! -s "$GUEST_DIR/initrd.img" ]; then
+    log "the test guest is missing: running guest/build.sh"
+    guest/build.sh >/dev/null
+fi
+
+log "building (Release)"
+dotnet build bench/Nube.Bench -c Release -nologo -v quiet >/dev/null \
+    || { dotnet build bench/Nube.Bench -c Release -nologo -v quiet; exit 1; }
+OUT=$REPO/bench/Nube.Bench/bin/Release/net10.0
+
+# Demonstration only (figure 2): the CLI published with ReadyToRun, built into bench's own
+# obj/ folder (--artifacts-path keeps src/ untouched). Skipped, with a note, if it fails.
+R2R=$REPO/bench/Nube.Bench/obj/cli-r2r
+R2R_ARGS=()
+log "publishing a ReadyToRun copy of the CLI for the demonstration rows"
+if dotnet publish src/Nube.Cli/Nube.Cli.csproj -c Release -r linux-x64 --self-contained false \
+        -p:PublishReadyToRun=true --artifacts-path "$R2R/artifacts" -o "$R2R/out" -nologo -v quiet >/dev/null 2>"$R2R.log"; then
+    R2R_ARGS=(--cli-r2r "$R2R/out")
+else
+    log "ReadyToRun publish failed (see $R2R.log); figure 2 goes without the demonstration rows"
+fi
+
+WORK=$(mktemp -d /tmp/nube-bench-XXXXXX)
+RUNNER_PID=
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if [ -n "$RUNNER_PID" ] && kill -0 "$RUNNER_PID" 2>/dev/null; then
+        kill -TERM "$RUNNER_PID" 2>/dev/null || true
+        for _ in $(seq 1 150); do kill -0 "$RUNNER_PID" 2>/dev/null || break; sleep 0.2; done
+        kill -KILL "$RUNNER_PID" 2>/dev/null || true
+    fi
+    # Last resort, if the runner could not clean up: QEMUs by the pidfiles below WORK (only if
+    # their command line names WORK), and nubeds whose command line names WORK.
+    if [ -d "$WORK" ]; then
+        find "$WORK" -name pid -type f -print0 2>/dev/null | while IFS= read -r -d '' pidfile; do
+            pid=$(cat "$pidfile" 2>/dev/null || true)
+            if [ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$WORK"; then
+                kill -KILL "$pid" 2>/dev/null || true
+            fi
+        done
+        for proc in /proc/[0-9]*; do
+            if tr '\0' ' ' < "$proc/cmdline" 2>/dev/null | grep -qF "nubed.dll --data-dir $WORK/"; then
+                kill -KILL "${proc#/proc/}" 2>/dev/null || true
+            fi
+        done
+        rm -rf "$WORK"
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# The whole run is bounded: 3 minutes per figure-1 round is far above a TCG boot (~4 s twice).
+runs=10
+prev=
+for arg in "$@"; do
+    [ "$prev" = --runs ] && runs=$arg
+    prev=$arg
+done
+limit=$((600 + 180 * (runs + 1)))
+
+log "running (at most ${limit} s); temporary folder $WORK"
+timeout --signal=TERM --kill-after=30 "$limit" dotnet "$OUT/Nube.Bench.dll" \
+    --work-dir "$WORK" --out "$REPO/bench/results/latest.md" --guest-dir "$GUEST_DIR" \
+    --command "bench/run.sh${*:+ $*}" --started-at "$STARTED_AT" "${R2R_ARGS[@]}" "$@" &
+RUNNER_PID=$!
+wait "$RUNNER_PID"
