@@ -34,6 +34,8 @@ public sealed class NubeApiClient : IDisposable
     {
         var handler = new SocketsHttpHandler
         {
+            // A local socket: no proxy to look up.
+            UseProxy = false,
             ConnectCallback = async (_, ct) =>
             {
                 var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);

@@ -14,7 +14,9 @@ public sealed partial class VmManager
     {
         if (CurrentState(entry) != VmState.Running)
             return null;
-        await entry.AgentLock.WaitAsync(ct).ConfigureAwait(false);
+        // The channel takes one client at a time: wait for another probe no longer than our own budget.
+        if (!await entry.AgentLock.WaitAsync(wait, ct).ConfigureAwait(false))
+            return new GuestAgentStatus { Responding = false, Error = $"another request held the guest agent's channel for the whole {wait.TotalSeconds:0.#} s wait" };
         try
         {
             await using var stream = await UnixSocket.ConnectAsync(entry.Paths.AgentSocket, ct).ConfigureAwait(false);
