@@ -5,7 +5,7 @@
 #   bench/run.sh [--runs N] [--cli-runs N] [--vms N] [--only fig1|fig2] [...]
 #
 # Figure 1: start to the guest agent's first answer, Nube vs plain QEMU with the same argv.
-# Figure 2: latency of `nube vm list` with 256 VMs defined.
+# Figure 2: latency of `nube vm list` with 256 VMs defined, the CLI published as scripts/demo.sh does.
 # Every other argument goes to the runner (bench/Nube.Bench/BenchOptions.cs lists them).
 # Needs root (QEMU drops to the user nube-qemu, as under nubed). Installs QEMU and builds the
 # test guest first when they are missing (scripts/install-deps.sh, guest/build.sh).
@@ -36,18 +36,6 @@ log "building (Release)"
 dotnet build bench/Nube.Bench -c Release -nologo -v quiet >/dev/null \
     || { dotnet build bench/Nube.Bench -c Release -nologo -v quiet; exit 1; }
 OUT=$REPO/bench/Nube.Bench/bin/Release/net10.0
-
-# Demonstration only (figure 2): the CLI published with ReadyToRun, built into bench's own
-# obj/ folder (--artifacts-path keeps src/ untouched). Skipped, with a note, if it fails.
-R2R=$REPO/bench/Nube.Bench/obj/cli-r2r
-R2R_ARGS=()
-log "publishing a ReadyToRun copy of the CLI for the demonstration rows"
-if dotnet publish src/Nube.Cli/Nube.Cli.csproj -c Release -r linux-x64 --self-contained false \
-        -p:PublishReadyToRun=true --artifacts-path "$R2R/artifacts" -o "$R2R/out" -nologo -v quiet >/dev/null 2>"$R2R.log"; then
-    R2R_ARGS=(--cli-r2r "$R2R/out")
-else
-    log "ReadyToRun publish failed (see $R2R.log); figure 2 goes without the demonstration rows"
-fi
 
 WORK=$(mktemp -d /tmp/nube-bench-XXXXXX)
 RUNNER_PID=
@@ -81,18 +69,31 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# The whole run is bounded: 3 minutes per figure-1 round is far above a TCG boot (~4 s twice).
+# Figure 2 measures the CLI as users run it: published exactly as scripts/demo.sh does (ReadyToRun
+# comes from Nube.Cli.csproj), into the temporary folder. The unpublished build output
+# (src/Nube.Cli/bin/Release/net10.0, built with the bench above) is its comparison.
 runs=10
+only=
 prev=
 for arg in "$@"; do
     [ "$prev" = --runs ] && runs=$arg
+    [ "$prev" = --only ] && only=$arg
     prev=$arg
 done
+CLI_ARGS=()
+if [ "$only" != fig1 ]; then
+    log "publishing the CLI as scripts/demo.sh does"
+    dotnet publish src/Nube.Cli -c Release -o "$WORK/cli" -nologo -clp:ErrorsOnly >"$WORK/publish.log" 2>&1 \
+        || { cat "$WORK/publish.log" >&2; exit 1; }
+    CLI_ARGS=(--cli-published "$WORK/cli" --cli-build "$REPO/src/Nube.Cli/bin/Release/net10.0")
+fi
+
+# The whole run is bounded: 3 minutes per figure-1 round is far above a TCG boot (~4 s twice).
 limit=$((600 + 180 * (runs + 1)))
 
 log "running (at most ${limit} s); temporary folder $WORK"
 timeout --signal=TERM --kill-after=30 "$limit" dotnet "$OUT/Nube.Bench.dll" \
     --work-dir "$WORK" --out "$REPO/bench/results/latest.md" --guest-dir "$GUEST_DIR" \
-    --command "bench/run.sh${*:+ $*}" --started-at "$STARTED_AT" "${R2R_ARGS[@]}" "$@" &
+    --command "bench/run.sh${*:+ $*}" --started-at "$STARTED_AT" "${CLI_ARGS[@]}" "$@" &
 RUNNER_PID=$!
 wait "$RUNNER_PID"

@@ -16,8 +16,10 @@ public sealed record BenchOptions
     public string Output { get; init; } = "bench/results/latest.md";
     public string Command { get; init; } = "bench/run.sh";
     public string GuestDir { get; init; } = Environment.GetEnvironmentVariable("NUBE_GUEST_DIR") ?? "/var/cache/nube/guest";
-    /// <summary>A ReadyToRun publish of the CLI made by run.sh, for the demonstration rows of figure 2.</summary>
-    public string? CliReadyToRunDir { get; init; }
+    /// <summary>Figure 2's product: the CLI published as scripts/demo.sh does (run.sh publishes it).</summary>
+    public string? CliPublishedDir { get; init; }
+    /// <summary>Figure 2's comparison: the CLI's unpublished Release build output (JIT only).</summary>
+    public string? CliBuildDir { get; init; }
     /// <summary>Unix time (seconds) at which run.sh started, to report the whole run's duration.</summary>
     public double? StartedAtUnix { get; init; }
     public bool Figure1 { get; init; } = true;
@@ -25,8 +27,9 @@ public sealed record BenchOptions
 
     public const string Usage =
         "usage: Nube.Bench [--runs N] [--warmup N] [--cli-runs N] [--cli-warmup N] [--vms N] [--settle-ms MS]\n" +
-        "                  [--work-dir DIR] [--out FILE] [--command TEXT] [--guest-dir DIR] [--cli-r2r DIR]\n" +
-        "                  [--started-at UNIX_SECONDS] [--only fig1|fig2]";
+        "                  [--work-dir DIR] [--out FILE] [--command TEXT] [--guest-dir DIR]\n" +
+        "                  [--cli-published DIR] [--cli-build DIR] [--started-at UNIX_SECONDS] [--only fig1|fig2]\n" +
+        "figure 2 needs --cli-published and --cli-build (bench/run.sh passes both)";
 
     public static BenchOptions Parse(string[] args)
     {
@@ -48,7 +51,8 @@ public sealed record BenchOptions
                 "--out" => o with { Output = Value() },
                 "--command" => o with { Command = Value() },
                 "--guest-dir" => o with { GuestDir = Value() },
-                "--cli-r2r" => o with { CliReadyToRunDir = Value() },
+                "--cli-published" => o with { CliPublishedDir = Value() },
+                "--cli-build" => o with { CliBuildDir = Value() },
                 "--started-at" => o with { StartedAtUnix = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--only" => Value() switch
                 {
@@ -60,6 +64,8 @@ public sealed record BenchOptions
                 var a => throw new ArgumentException($"unknown argument '{a}'.\n{Usage}"),
             };
         }
+        if (o.Figure2 && (o.CliPublishedDir is null || o.CliBuildDir is null))
+            throw new ArgumentException($"figure 2 needs --cli-published and --cli-build.\n{Usage}");
         return o;
     }
 }

@@ -4,8 +4,8 @@ using Nube.Contracts.Vms;
 
 namespace Nube.Bench;
 
-/// <summary>One way of listing the VMs, timed end to end.</summary>
-public sealed record CliVariant(string Label, string File, IReadOnlyList<string> Args, IReadOnlyDictionary<string, string> Env, bool Json, bool Product, string Note);
+/// <summary>One way of listing the VMs, timed end to end; <paramref name="Published"/>: the CLI as users run it (the target applies).</summary>
+public sealed record CliVariant(string Label, string File, IReadOnlyList<string> Args, bool Json, bool Published, string Note);
 
 public sealed record CliSeries(CliVariant Variant, IReadOnlyList<double> Ms, string Check);
 
@@ -64,7 +64,7 @@ public sealed class CliFigure(BenchOptions options, Workspace workspace)
             for (var k = 0; k < variants.Count; k++)
             {
                 var v = variants[(k + Math.Max(i, 0)) % variants.Count];
-                var r = await ProcessTools.RunAsync(v.File, v.Args, CliTimeout, ct, v.Env.ToDictionary());
+                var r = await ProcessTools.RunAsync(v.File, v.Args, CliTimeout, ct);
                 var check = Check(v, r);
                 if (check is not null && !checks[v].StartsWith("FAILED", StringComparison.Ordinal))
                     checks[v] = check;
@@ -97,27 +97,20 @@ public sealed class CliFigure(BenchOptions options, Workspace workspace)
 
     private List<CliVariant> Variants(string socket)
     {
-        var bin = AppContext.BaseDirectory;
-        var none = new Dictionary<string, string>();
+        var published = Path.Combine(options.CliPublishedDir!, "nube");
+        var build = Path.Combine(options.CliBuildDir!, "nube");
         string[] list = ["--socket", socket, "vm", "list"];
         string[] json = [.. list, "--json"];
-        var v = new List<CliVariant>
-        {
-            new("`dotnet nube.dll vm list`", "dotnet", [Path.Combine(bin, "nube.dll"), .. list], none, false, true, "as built (Release, framework-dependent, JIT)"),
-            new("`dotnet nube.dll vm list --json`", "dotnet", [Path.Combine(bin, "nube.dll"), .. json], none, true, true, "as built"),
-            new("`nube vm list` (apphost)", Path.Combine(bin, "nube"), list, none, false, true, "as built: the Release apphost"),
-            new("`nube vm list --json` (apphost)", Path.Combine(bin, "nube"), json, none, true, true, "as built: the Release apphost"),
-            new("`nube --version` (apphost)", Path.Combine(bin, "nube"), ["--version"], none, false, true, "startup floor: no request, no table"),
-            new("`nube vm list`, TieredPGO off", Path.Combine(bin, "nube"), list, new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0" }, false, false, "demo: env DOTNET_TieredPGO=0 on the product's apphost"),
-        };
-        if (options.CliReadyToRunDir is { } r2r && File.Exists(Path.Combine(r2r, "nube")))
-        {
-            v.Add(new("`nube vm list`, ReadyToRun", Path.Combine(r2r, "nube"), list, none, false, false, "demo: bench-only publish with PublishReadyToRun=true"));
-            v.Add(new("`nube vm list --json`, ReadyToRun", Path.Combine(r2r, "nube"), json, none, true, false, "demo: bench-only publish with PublishReadyToRun=true"));
-            v.Add(new("`nube vm list`, ReadyToRun + TieredPGO off", Path.Combine(r2r, "nube"), list, new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0" }, false, false, "demo: both settings"));
-            v.Add(new("`nube --version`, ReadyToRun", Path.Combine(r2r, "nube"), ["--version"], none, false, false, "demo: startup floor with ReadyToRun"));
-        }
-        return v;
+        const string asInstalled = "published, as scripts/demo.sh installs it";
+        const string buildOutput = "build output, not what users run: the unpublished Release apphost (JIT only)";
+        return
+        [
+            new($"`nube vm list` ({asInstalled})", published, list, false, true, "the product: `dotnet publish src/Nube.Cli -c Release` (ReadyToRun)"),
+            new($"`nube vm list --json` ({asInstalled})", published, json, true, true, "the product"),
+            new($"`nube --version` ({asInstalled})", published, ["--version"], false, true, "startup floor: no request, no table"),
+            new("`nube vm list` (build output)", build, list, false, false, buildOutput),
+            new("`nube vm list --json` (build output)", build, json, true, false, buildOutput),
+        ];
     }
 
     /// <summary>Null when the output is right; otherwise what is wrong with it.</summary>

@@ -48,8 +48,7 @@ public static partial class ProcessTools
     }
 
     /// <summary>Runs a program to its end with output captured; killed (and reported as exit -1) after the timeout.</summary>
-    public static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout,
-        CancellationToken ct, IDictionary<string, string>? env = null)
+    public static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, CancellationToken ct)
     {
         var psi = new ProcessStartInfo(file)
         {
@@ -59,8 +58,6 @@ public static partial class ProcessTools
         };
         foreach (var a in args)
             psi.ArgumentList.Add(a);
-        foreach (var (k, v) in env ?? new Dictionary<string, string>())
-            psi.Environment[k] = v;
         var sw = Stopwatch.StartNew();
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {file}");
         p.StandardInput.Close();

@@ -33,6 +33,15 @@ foreach (var f in new[] { "vmlinux", "initrd.img" })
     }
 }
 
+foreach (var dir in options.Figure2 ? new[] { options.CliPublishedDir!, options.CliBuildDir! } : [])
+{
+    if (!File.Exists(Path.Combine(dir, "nube")))
+    {
+        Console.Error.WriteLine($"bench: the CLI is missing ({Path.Combine(dir, "nube")}); bench/run.sh builds and publishes it.");
+        return 2;
+    }
+}
+
 var started = DateTimeOffset.UtcNow;
 var clock = Stopwatch.StartNew();
 var workspace = new Workspace(options.WorkDir);

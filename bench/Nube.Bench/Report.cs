@@ -18,7 +18,7 @@ public sealed class Report(BenchOptions options, MachineFacts machine, DateTimeO
         Line($"- Machine: {machine.Cores} cores ({machine.CpuModel}), {machine.MemoryGiB:0.0} GiB RAM, Linux {machine.Kernel}");
         var accel = fig1?.Host is { } h ? $"{h.AcceleratorInUse} (KVM usable: {(h.KvmUsable ? "yes" : "no")})" : "tcg";
         Line($"- QEMU: {machine.Qemu}; accelerator: {accel}");
-        Line($"- .NET: {machine.Dotnet}; product built in Release");
+        Line($"- .NET: {machine.Dotnet}; product built in Release; the CLI of figure 2 published as scripts/demo.sh does");
         Line($"- Guest: {machine.Guest}");
         Line($"- Command: `{options.Command}`");
         Line($"- Load at start: {machine.LoadAverage}; other QEMUs running (not the bench's): {machine.OtherQemus} at start, {MachineFacts.CountOtherQemus(null)} at the end");
@@ -113,15 +113,14 @@ public sealed class Report(BenchOptions options, MachineFacts machine, DateTimeO
         Line();
         Line($"{r.VmCount} VMs created through the API (kernel boot, 512 MiB, not started) in {r.CreateMs / 1000:0.0} s. " +
              $"Each CLI row is a new process, timed from `Process.Start` to its exit with stdout and stderr read through pipes; " +
-             $"{options.CliWarmup} warm-up run(s) per row, then {options.CliRuns} runs, the rows taking turns. Target: under {CliTargetMs:0} ms for the CLI.");
+             $"{options.CliWarmup} warm-up run(s) per row, then {options.CliRuns} runs, the rows taking turns. Target: under {CliTargetMs:0} ms for `nube vm list` as users run it (the published rows).");
         Line();
         Line("| Command | n | median (ms) | p90 (ms) | min (ms) | max (ms) | target | output check | note |");
         Line("|---|---:|---:|---:|---:|---:|---|---|---|");
         foreach (var s in r.Series)
         {
             var st = Stats.Of(s.Ms);
-            var isList = s.Variant.Args.Contains("list");
-            var target = !isList ? "-" : st.Median < CliTargetMs ? "met" : "**missed**";
+            var target = !s.Variant.Published || !s.Variant.Args.Contains("list") ? "-" : st.Median < CliTargetMs ? "met" : "**missed**";
             Line($"| {s.Variant.Label} | {st.Count} | {F(st.Median)} | {F(st.P90)} | {F(st.Min)} | {F(st.Max)} | {target} | {s.Check} | {s.Variant.Note} |");
         }
         var api = Stats.Of(r.ApiMs);
@@ -129,7 +128,9 @@ public sealed class Report(BenchOptions options, MachineFacts machine, DateTimeO
         Line($"| API alone: `ListVmsAsync` (warm client) | {api.Count} | {F(api.Median, 1)} | {F(api.P90, 1)} | {F(api.Min, 1)} | {F(api.Max, 1)} | - | {r.VmCount} VMs | in the bench process, connection kept alive |");
         Line($"| API alone: `ListVmsAsync` (new client) | {cold.Count} | {F(cold.Median, 1)} | {F(cold.P90, 1)} | {F(cold.Min, 1)} | {F(cold.Max, 1)} | - | {r.VmCount} VMs | new client and connection per call |");
         Line();
-        Line("Rows marked \"demo\" are not the product as built: they show what a setting would change.");
+        Line($"The published rows run `{Path.Combine(options.CliPublishedDir!, "nube")}`, from `dotnet publish src/Nube.Cli -c Release -o <that folder>` " +
+             "exactly as scripts/demo.sh runs it (ReadyToRun and linux-x64 come from Nube.Cli.csproj). The \"build output\" rows run " +
+             $"`{Path.Combine(options.CliBuildDir!, "nube")}` for comparison only: it is not what users run, and the target is not judged on it.");
     }
 
     /// <summary>"-opt value" pairs on one line each, for reading.</summary>

@@ -2,6 +2,20 @@ using System.CommandLine;
 using Nube.Cli.Commands;
 using Spectre.Console;
 
+// Multicore JIT: each run records what it compiled, and the next run compiles that on the
+// other cores while this one starts; most of a CLI call is start-up.
+try
+{
+    var cache = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "nube");
+    Directory.CreateDirectory(cache);
+    System.Runtime.ProfileOptimization.SetProfileRoot(cache);
+    System.Runtime.ProfileOptimization.StartProfile("cli.jitprofile");
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    // A read-only home only costs speed.
+}
+
 // Colours are for terminals; a pipe or a file gets plain text.
 AnsiConsole.Profile.Capabilities.Ansi = !Console.IsOutputRedirected;
 

@@ -10,12 +10,12 @@ public static class VmTables
     {
         var t = new Table().Border(TableBorder.Rounded)
             .AddColumn("Name").AddColumn("State").AddColumn(new TableColumn("CPUs").RightAligned())
-            .AddColumn(new TableColumn("Memory (MiB)").RightAligned()).AddColumn("Uptime").AddColumn("Id").AddColumn("Note");
-        // Plain Text cells: parsing markup for every cell of a long list costs more than the request.
+            .AddColumn(new TableColumn("Memory (MiB)").RightAligned()).AddColumn("Uptime").AddColumn("Status");
+        // As Hyper-V's Get-VM: the id is in 'vm show' and --json. Plain Text cells: parsing markup
+        // for every cell of a long list costs more than the request.
         foreach (var vm in vms)
             t.AddRow(new Text(vm.Name), new Markup(State(vm.State)), new Text(vm.ProcessorCount.ToString()),
-                new Text(vm.MemoryStartupMiB.ToString()), new Text(Uptime(vm.UptimeSeconds)), new Text(vm.Id.ToString()),
-                new Text(vm.StateReason ?? ""));
+                new Text(vm.MemoryStartupMiB.ToString()), new Text(Uptime(vm.UptimeSeconds)), new Text(vm.StateReason ?? ""));
         return t;
     }
 
