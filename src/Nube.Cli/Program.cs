@@ -4,16 +4,19 @@ using Spectre.Console;
 
 // Multicore JIT: each run records what it compiled, and the next run compiles that on the
 // other cores while this one starts; most of a CLI call is start-up.
-try
+var appData = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+if (Path.IsPathRooted(appData))
 {
-    var cache = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "nube");
-    Directory.CreateDirectory(cache);
-    System.Runtime.ProfileOptimization.SetProfileRoot(cache);
-    System.Runtime.ProfileOptimization.StartProfile("cli.jitprofile");
-}
-catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-{
-    // A read-only home only costs speed.
+    try
+    {
+        var cache = Directory.CreateDirectory(Path.Combine(appData, "nube")).FullName;
+        System.Runtime.ProfileOptimization.SetProfileRoot(cache);
+        System.Runtime.ProfileOptimization.StartProfile("cli.jitprofile");
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+    {
+        // A read-only home only costs speed.
+    }
 }
 
 // Colours are for terminals; a pipe or a file gets plain text.
