@@ -19,19 +19,8 @@ public sealed class CliFigure(BenchOptions options, Workspace workspace)
 {
     private static readonly TimeSpan CliTimeout = TimeSpan.FromSeconds(30);
 
-    public async Task<CliResult> RunAsync(CancellationToken ct)
-    {
-        await using var nubed = await Nubed.StartAsync(workspace.Folder("fig2-nubed"), ct);
-        try
-        {
-            return await MeasureAsync(nubed, ct);
-        }
-        catch (Exception) when (!ct.IsCancellationRequested)
-        {
-            Console.Error.WriteLine($"bench: fig2 failed; the last lines of nubed's log:\n{nubed.LogTail(40)}");
-            throw;
-        }
-    }
+    public Task<CliResult> RunAsync(CancellationToken ct) =>
+        Nubed.MeasureWithAsync(workspace.Folder("fig2-nubed"), "fig2", MeasureAsync, ct);
 
     private async Task<CliResult> MeasureAsync(Nubed nubed, CancellationToken ct)
     {

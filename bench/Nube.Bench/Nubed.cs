@@ -27,6 +27,21 @@ public sealed class Nubed : IAsyncDisposable
         Client = NubeApiClient.ForUnixSocket(Socket, TimeSpan.FromMinutes(3));
     }
 
+    /// <summary>Runs one figure against its own nubed; on failure, shows the end of nubed's log.</summary>
+    public static async Task<T> MeasureWithAsync<T>(string folder, string figure, Func<Nubed, CancellationToken, Task<T>> measure, CancellationToken ct)
+    {
+        await using var nubed = await StartAsync(folder, ct);
+        try
+        {
+            return await measure(nubed, ct);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"bench: {figure} failed; the last lines of nubed's log:\n{nubed.LogTail(40)}");
+            throw;
+        }
+    }
+
     public static async Task<Nubed> StartAsync(string folder, CancellationToken ct)
     {
         var dataDir = Path.Combine(folder, "data");

@@ -14,20 +14,7 @@ public static partial class ProcessTools
     /// <summary>Asks a process to end (SIGTERM), as systemd would.</summary>
     public static void Terminate(int pid) => SysKill(pid, SigTerm);
 
-    /// <summary>Alive and not a zombie (a daemonized QEMU is not our child, so nobody may reap it).</summary>
-    public static bool IsAlive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
-            return state is not ("Z" or "X");
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
+    public static bool IsAlive(int pid) => Nube.Qemu.Launch.QemuProcess.IsRunning(pid);
 
     public static void Kill(int pid)
     {

@@ -37,19 +37,8 @@ public sealed class StartupFigure(BenchOptions options, Workspace workspace)
     private const int AgentWaitSeconds = 120;
     private static readonly TimeSpan OperationTimeout = TimeSpan.FromMinutes(3);
 
-    public async Task<StartupResult> RunAsync(CancellationToken ct)
-    {
-        await using var nubed = await Nubed.StartAsync(workspace.Folder("fig1-nubed"), ct);
-        try
-        {
-            return await MeasureAsync(nubed, ct);
-        }
-        catch (Exception) when (!ct.IsCancellationRequested)
-        {
-            Console.Error.WriteLine($"bench: fig1 failed; the last lines of nubed's log:\n{nubed.LogTail(40)}");
-            throw;
-        }
-    }
+    public Task<StartupResult> RunAsync(CancellationToken ct) =>
+        Nubed.MeasureWithAsync(workspace.Folder("fig1-nubed"), "fig1", MeasureAsync, ct);
 
     private async Task<StartupResult> MeasureAsync(Nubed nubed, CancellationToken ct)
     {

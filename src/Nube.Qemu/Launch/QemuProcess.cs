@@ -26,15 +26,28 @@ public sealed class QemuProcess(int pid, string marker)
 
     public static bool IsAliveWithMarker(int pid, string marker)
     {
+        if (!IsRunning(pid))
+            return false;
+        try
+        {
+            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+            return cmdline.Contains(marker) || cmdline.Any(a => a.StartsWith(marker + ",", StringComparison.Ordinal));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The process exists and is not a zombie: nobody may reap a daemonized QEMU.</summary>
+    public static bool IsRunning(int pid)
+    {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             // Field 3, after the parenthesised command name, is the state; Z and X are dead.
             var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
-            if (state is "Z" or "X")
-                return false;
-            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
-            return cmdline.Contains(marker) || cmdline.Any(a => a.StartsWith(marker + ",", StringComparison.Ordinal));
+            return state is not ("Z" or "X");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

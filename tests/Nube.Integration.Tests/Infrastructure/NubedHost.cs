@@ -149,19 +149,7 @@ public sealed class NubedHost : IAsyncDisposable
         return File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) ? pid : null;
     }
 
-    public static bool ProcessAlive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
-            return state is not ("Z" or "X");
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
+    public static bool ProcessAlive(int pid) => Nube.Qemu.Launch.QemuProcess.IsRunning(pid);
 
     public async ValueTask DisposeAsync()
     {
