@@ -32,6 +32,25 @@ public sealed class SupervisionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Stopping_the_host_service_cleanly_leaves_the_vm_running()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var vm = await host.CreateGuestVmAsync("steady");
+        await host.Client.OperateAsync("steady", "start");
+        var pid = host.QemuPid(vm.Summary.Id)!.Value;
+
+        await host.TerminateServiceAsync();
+        Assert.Equal(0, host.Process.ExitCode);
+        Assert.True(NubedHost.ProcessAlive(pid));
+
+        await host.StartServiceAsync();
+        var after = await host.Client.GetVmAsync("steady", 60);
+        Assert.Equal("running", after.Summary.State);
+        Assert.Equal(pid, after.ProcessId);
+        Assert.True(after.GuestAgent?.Responding, after.GuestAgent?.Error);
+    }
+
+    [Fact]
     public async Task A_vm_whose_qemu_died_while_the_service_was_down_is_reported_off_with_the_reason()
     {
         await using var host = await NubedHost.StartAsync(output);

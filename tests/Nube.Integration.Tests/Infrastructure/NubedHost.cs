@@ -96,6 +96,14 @@ public sealed class NubedHost : IAsyncDisposable
         await Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>Asks the service to stop (SIGTERM), as a service manager's restart does.</summary>
+    public async Task TerminateServiceAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", Process.Id.ToString()]))
+            await kill.WaitForExitAsync();
+        await Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
     public string Log
     {
         get { lock (log) return log.ToString(); }
