@@ -20,6 +20,18 @@ public sealed class BadInputTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_service_refuses_to_start_with_an_unknown_edition_in_its_settings()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        await host.KillServiceAsync();
+        await File.WriteAllTextAsync(Path.Combine(host.DataDir, "host.json"), """{ "schemaVersion": 1, "edition": "ws2019-datacenter" }""");
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartServiceAsync());
+        Assert.Contains("nubed exited with code 2 while starting", e.Message);
+        Assert.Contains("nubed: cannot start: edition: 'ws2019-datacenter' is not a known edition", host.Log);
+    }
+
+    [Fact]
     public async Task Edition_limits_are_enforced_at_creation_with_every_problem_at_once()
     {
         await using var host = await NubedHost.StartAsync(output);
