@@ -30,6 +30,20 @@ public sealed class ApiTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_cli_console_takes_scripted_input_and_detaches_after_the_linger()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        await host.CreateGuestVmAsync("scripted");
+        await host.Client.OperateAsync("scripted", "start");
+        Assert.True((await host.Client.GetVmAsync("scripted", 60)).GuestAgent?.Responding);
+
+        var r = await NubeCli.RunAsync(host, "\recho cli-$((6*7))\r", TimeSpan.FromSeconds(30), "vm", "console", "scripted", "--linger", "3");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("cli-42", r.Stdout);
+    }
+
+    [Fact]
     public async Task The_console_of_a_vm_that_is_off_is_refused()
     {
         await using var host = await NubedHost.StartAsync(output);

@@ -14,7 +14,12 @@ public static class ConsoleCommand
 
     public static Command Build(Argument<string> vmArg)
     {
-        var c = new Command("console", "Attach to the VM's serial console (COM1); Ctrl+] detaches") { vmArg };
+        var linger = new Option<double>("--linger")
+        {
+            Description = "With input from a pipe or file: seconds to keep showing the console after the input ends",
+            DefaultValueFactory = _ => 2,
+        };
+        var c = new Command("console", "Attach to the VM's serial console (COM1); Ctrl+] detaches") { vmArg, linger };
         c.SetHandler(async (p, client, ct) =>
         {
             using var ws = await client.OpenConsoleAsync(p.GetValue(vmArg)!, ct);
@@ -24,8 +29,9 @@ public static class ConsoleCommand
             var output = CopyToStdoutAsync(ws, stop.Token);
             var input = Console.IsInputRedirected ? CopyStdinAsync(ws, stop.Token) : ReadKeysAsync(ws, stop.Token);
             await Task.WhenAny(output, input);
+            // Scripted input: show what the guest answers for a while, then detach on our own.
             if (input.IsCompleted && Console.IsInputRedirected)
-                await Task.WhenAny(output, Task.Delay(Timeout.Infinite, ct));
+                await Task.WhenAny(output, Task.Delay(TimeSpan.FromSeconds(Math.Max(0, p.GetValue(linger))), ct));
             await stop.CancelAsync();
             if (ws.State == WebSocketState.Open)
                 await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "detached", CancellationToken.None);
