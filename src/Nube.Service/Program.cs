@@ -17,6 +17,18 @@ builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat =
 Directory.CreateDirectory(options.DataDir);
 Directory.CreateDirectory(options.RunDir);
 
+// One service per data directory: a second one would fight over the same VMs and sockets.
+FileStream dataLock;
+try
+{
+    dataLock = new FileStream(Path.Combine(options.DataDir, "nubed.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+}
+catch (IOException)
+{
+    Console.Error.WriteLine($"nubed: cannot start: another nubed already serves the data directory {options.DataDir}.");
+    return 2;
+}
+
 HostRuntime host;
 try
 {
@@ -73,4 +85,5 @@ File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite)
 app.Logger.LogInformation("nubed {Version} serving {Socket} for data directory {DataDir}",
     typeof(Program).Assembly.GetName().Version, socketPath, options.DataDir);
 await app.WaitForShutdownAsync();
+dataLock.Dispose();
 return 0;

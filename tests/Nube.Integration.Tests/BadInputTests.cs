@@ -32,6 +32,23 @@ public sealed class BadInputTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_second_service_on_the_same_data_directory_is_refused_and_the_first_keeps_serving()
+    {
+        await using var first = await NubedHost.StartAsync(output);
+        using var second = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "nubed.dll"), "--data-dir", first.DataDir, "--run-dir", first.RunDir])
+        {
+            RedirectStandardError = true, RedirectStandardOutput = true,
+        })!;
+        var stderr = await second.StandardError.ReadToEndAsync();
+        await second.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, second.ExitCode);
+        Assert.Contains($"nubed: cannot start: another nubed already serves the data directory {first.DataDir}.", stderr);
+        Assert.Equal("nube", (await first.Client.GetHostAsync()).Edition);
+    }
+
+    [Fact]
     public async Task Edition_limits_are_enforced_at_creation_with_every_problem_at_once()
     {
         await using var host = await NubedHost.StartAsync(output);
