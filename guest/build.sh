@@ -9,6 +9,8 @@
 #                  fio (fio and its ~70 MiB of libraries are unpacked into /run on its first
 #                  run, ~3.5 s under TCG; so the guest boots in 208 MiB, and fio runs in 256)
 #   data.img       raw 64 MiB ext4 disk holding /nube-disk-marker ("nube-test-disk")
+#   boot.img       raw BIOS-bootable disk (MBR, FAT16, SYSLINUX) with the compressed kernel and
+#                  the same initrd, for generation 1 VMs that boot from IDE 0:0 (console=ttyS0)
 #   manifest.json  {"kernelVersion", "packages": {name: version}, "key"}
 #
 # Packages are fetched with `apt-get download` and unpacked with `dpkg-deb -x` into a work
@@ -78,7 +80,8 @@ ensure_tools() {
     local missing=() spec
     for spec in dpkg-deb:dpkg cpio:cpio depmod:kmod modprobe:kmod zstd:zstd xz:xz-utils \
                 gzip:gzip file:file readelf:binutils mkfs.ext4:e2fsprogs flock:util-linux \
-                sha256sum:coreutils; do
+                sha256sum:coreutils mkfs.fat:dosfstools mcopy:mtools syslinux:syslinux \
+                sfdisk:fdisk; do
         command -v "${spec%%:*}" >/dev/null 2>&1 || missing+=("${spec#*:}")
     done
     if ((${#missing[@]})); then
@@ -154,7 +157,7 @@ manifest_key() { sed -nE 's/^ *"key": "([0-9a-f]+)".*/\1/p' "$1"; }
 
 outputs_present() {
     local f
-    for f in vmlinux initrd.img data.img manifest.json; do [[ -s $OUT/$f ]] || return 1; done
+    for f in vmlinux initrd.img data.img boot.img manifest.json; do [[ -s $OUT/$f ]] || return 1; done
 }
 
 # Fast path: the package set recorded in the manifest, at today's candidate versions.
@@ -231,6 +234,7 @@ build_kernel() { # $1: .deb, $2: folder to unpack into, $3: kernel version
     [[ -f $bzimage ]] || die "no /boot/vmlinuz-$kver in linux-image-$kver"
     grep -q '^CONFIG_PVH=y' "$ktree/boot/config-$kver" || die "kernel $kver lacks CONFIG_PVH"
     comp=$(extract_vmlinux "$bzimage" "$WORK/vmlinux") || die "cannot extract vmlinux from $bzimage"
+    cp "$bzimage" "$WORK/vmlinuz"
     [[ $(readelf -n "$WORK/vmlinux") =~ \(0x00000012\)|PHYS32_ENTRY ]] \
         || die "vmlinux has no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY)"
     log "extracted vmlinux ($comp, $(( $(stat -c %s "$WORK/vmlinux") / 1048576 )) MiB," \
@@ -616,6 +620,29 @@ write_manifest() { # $1: kernel version, $2: versions file, $3: key, $4: output
 
 # ---------------------------------------------------------------------------------------------
 
+# A disk that boots as a generation 1 VM does, from the BIOS: MBR, one FAT16 partition with
+# SYSLINUX, the compressed kernel and the initrd. Built from files, without mounting anything.
+write_boot_disk() { # $1: bzImage, $2: initrd, $3: output
+    local kernel=$1 initrd=$2 out=$3 part=$WORK/bootpart.img mib mbr=/usr/lib/syslinux/mbr/mbr.bin
+    [[ -f $mbr ]] || die "$mbr is missing (package syslinux-common)"
+    mib=$(( ($(stat -c %s "$kernel") + $(stat -c %s "$initrd")) / 1048576 + 8 ))
+    truncate -s "${mib}M" "$part"
+    mkfs.fat -F 16 -n NUBEBOOT -i 6e756265 "$part" >/dev/null
+    printf 'DEFAULT nube\nPROMPT 0\nTIMEOUT 0\nLABEL nube\n  KERNEL /vmlinuz\n  INITRD /initrd.img\n  APPEND console=ttyS0\n' \
+        > "$WORK/syslinux.cfg"
+    mcopy -i "$part" "$kernel" ::/vmlinuz
+    mcopy -i "$part" "$initrd" ::/initrd.img
+    mcopy -i "$part" "$WORK/syslinux.cfg" ::/syslinux.cfg
+    syslinux --install "$part"
+    # The partition starts at 1 MiB, after the MBR and its gap.
+    truncate -s "$((mib + 1))M" "$out"
+    echo 'start=2048, type=6, bootable' | sfdisk -q "$out"
+    dd if="$part" of="$out" bs=1M seek=1 conv=notrunc status=none
+    dd if="$mbr" of="$out" bs=440 count=1 conv=notrunc status=none
+    rm -f "$part"
+    log "wrote boot.img ($((mib + 1)) MiB, BIOS boot from its MBR)"
+}
+
 main() {
     ensure_tools
     mkdir -p "$OUT"
@@ -698,8 +725,10 @@ main() {
         -E root_owner=0:0 -d "$WORK/data" "$WORK/data.img" >&2
     log "wrote data.img (64 MiB ext4)"
 
+    write_boot_disk "$WORK/vmlinuz" "$WORK/initrd.img" "$WORK/boot.img"
+
     write_manifest "$kver" "$versions" "$key" "$WORK/manifest.json"
-    mv -f "$WORK/vmlinux" "$WORK/initrd.img" "$WORK/data.img" "$OUT/"
+    mv -f "$WORK/vmlinux" "$WORK/initrd.img" "$WORK/data.img" "$WORK/boot.img" "$OUT/"
     mv -f "$WORK/manifest.json" "$OUT/manifest.json"
     rm -rf "$WORK"
     log "done in $((SECONDS - START_SECONDS)) s: $OUT"

@@ -48,10 +48,29 @@ public sealed class DeviceTests(ITestOutputHelper output)
         Assert.Contains("52:54:00:12:34:02 virtio_net", nics);
     }
 
-    private static async Task<string> OverlayAsync(NubedHost host, string name)
+    [Fact]
+    public async Task A_generation_1_vm_boots_from_its_ide_disk_through_the_bios()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var disk = await OverlayAsync(host, "boot.qcow2", TestGuest.BootDisk);
+        var created = await NubeCli.RunAsync(host, "vm", "new", "legacy", "--boot-disk", disk, "--memory", "512", "--nic", "legacy", "--json");
+        Assert.True(created.ExitCode == 0, created.Stderr);
+
+        var started = await NubeCli.RunAsync(host, "vm", "start", "legacy", "--wait-agent", "120");
+        Assert.True(started.ExitCode == 0, started.Stderr);
+
+        var vm = await host.Client.GetVmAsync("legacy", 0);
+        Assert.Equal("disk", vm.Settings!.Boot!.Kind);
+        // SYSLINUX on the disk, not QEMU's -kernel, loaded this kernel.
+        var cmdline = await GuestShell.RunAsync(host, vm.Summary.Id, "cat /proc/cmdline");
+        Assert.Contains("BOOT_IMAGE=/vmlinuz", cmdline);
+        Assert.Contains(host.SerialLines(vm.Summary.Id), l => l.StartsWith(TestGuest.ReadyLine));
+    }
+
+    private static async Task<string> OverlayAsync(NubedHost host, string name, string? backing = null)
     {
         var path = Path.Combine(host.Root, name);
-        var psi = new ProcessStartInfo("qemu-img", ["create", "-q", "-f", "qcow2", "-b", TestGuest.DataDisk, "-F", "raw", path]);
+        var psi = new ProcessStartInfo("qemu-img", ["create", "-q", "-f", "qcow2", "-b", backing ?? TestGuest.DataDisk, "-F", "raw", path]);
         using var p = Process.Start(psi)!;
         await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(0, p.ExitCode);

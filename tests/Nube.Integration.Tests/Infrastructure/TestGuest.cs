@@ -12,6 +12,8 @@ public static class TestGuest
     public static string Kernel => Require("vmlinux");
     public static string Initrd => Require("initrd.img");
     public static string DataDisk => Require("data.img");
+    /// <summary>A BIOS-bootable disk (MBR, SYSLINUX) with the same kernel and initrd.</summary>
+    public static string BootDisk => Require("boot.img");
 
     public const string ReadyLine = "NUBE-GUEST-READY";
     public const string CounterPrefix = "NUBE-COUNTER ";
