@@ -9,5 +9,3 @@ public sealed record ApiProblem
     public string? Detail { get; init; }
     public IReadOnlyList<ApiFieldError>? Errors { get; init; }
 }
-
-public sealed record ApiFieldError(string Field, string Value, string Message);

@@ -19,9 +19,3 @@ public static class ExitCodes
         _ => Failed,
     };
 }
-
-/// <summary>A failure the CLI explains itself, with the exit code to leave with.</summary>
-public sealed class CliException(int exitCode, string message) : Exception(message)
-{
-    public int ExitCode { get; } = exitCode;
-}

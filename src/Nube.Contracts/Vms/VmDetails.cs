@@ -12,11 +12,3 @@ public sealed record VmDetails
     public GuestAgentStatus? GuestAgent { get; init; }
     public string? VmDirectory { get; init; }
 }
-
-public sealed record GuestAgentStatus
-{
-    public required bool Responding { get; init; }
-    public string? Version { get; init; }
-    /// <summary>Why it did not answer.</summary>
-    public string? Error { get; init; }
-}

@@ -41,5 +41,3 @@ public static class ConfigDocument
 
     public static string Write<T>(T value) => JsonSerializer.Serialize(value, NubeJson.Options);
 }
-
-public sealed class ConfigDocumentException(string message, Exception? inner = null) : Exception(message, inner);

@@ -72,5 +72,3 @@ public sealed class VmStore(string dataDirectory)
             Directory.Delete(dir);
     }
 }
-
-public sealed record StoredVm(Guid Id, VmConfig? Config, string? Error);

@@ -1,0 +1,3 @@
+namespace Nube.Contracts;
+
+public sealed record ApiFieldError(string Field, string Value, string Message);

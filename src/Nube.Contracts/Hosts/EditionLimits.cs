@@ -1,0 +1,18 @@
+namespace Nube.Contracts.Hosts;
+
+/// <summary>An edition's limits; null means unlimited.</summary>
+public sealed record EditionLimits
+{
+    public int? MaxRunningVms { get; init; }
+    public long? MaxHostMemoryGiB { get; init; }
+    public int? MaxHostLogicalProcessors { get; init; }
+    public long? MaxGuestMemoryMiB { get; init; }
+    public int MaxProcessorsPerVm { get; init; }
+    public int MaxLegacyNetworkAdapters { get; init; }
+    public int MaxSyntheticNetworkAdapters { get; init; }
+    public int MaxIdeControllers { get; init; }
+    public int MaxIdeDevices { get; init; }
+    public int MaxScsiControllers { get; init; }
+    public int MaxScsiDevices { get; init; }
+    public bool LiveMigration { get; init; }
+}

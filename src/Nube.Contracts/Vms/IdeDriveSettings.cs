@@ -1,0 +1,13 @@
+namespace Nube.Contracts.Vms;
+
+public sealed record IdeDriveSettings
+{
+    public int Controller { get; init; }
+    public int Location { get; init; }
+    /// <summary>hardDisk or dvd.</summary>
+    public string? Media { get; init; }
+    public string? Path { get; init; }
+    /// <summary>raw, qcow2, vhd or vhdx; absent means from the file's extension.</summary>
+    public string? Format { get; init; }
+    public bool ReadOnly { get; init; }
+}

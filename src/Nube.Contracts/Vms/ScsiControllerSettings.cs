@@ -1,0 +1,6 @@
+namespace Nube.Contracts.Vms;
+
+public sealed record ScsiControllerSettings
+{
+    public IReadOnlyList<ScsiDiskSettings> Disks { get; init; } = [];
+}
