@@ -62,12 +62,19 @@ builder.WebHost.ConfigureKestrel(k =>
         k.Listen(System.Net.IPAddress.Parse(uri.Host), uri.Port);
     }
 });
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJson.Default));
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJson.Default);
+    // A misspelt field is an error, not a setting silently left at its default.
+    o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+});
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(host);
 builder.Services.AddSingleton(new VmStore(options.DataDir));
 builder.Services.AddSingleton(sp => new QemuLauncher(sp.GetRequiredService<ILogger<QemuLauncher>>()));
 builder.Services.AddSingleton<VmManager>();
+// Unreadable bodies throw, so that ProblemMapper answers them with a problem that says why.
+builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddExceptionHandler<ProblemMapper>();
 builder.Services.AddProblemDetails();
 

@@ -79,6 +79,31 @@ public sealed class ApiTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task A_misspelt_or_malformed_body_gets_a_problem_that_says_why()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, ct) =>
+            {
+                var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                await s.ConnectAsync(new UnixDomainSocketEndPoint(host.Socket), ct);
+                return new NetworkStream(s, ownsSocket: true);
+            },
+        }) { BaseAddress = new Uri("http://nubed/") };
+
+        var misspelt = await http.PostAsync("api/v1/vms", new StringContent("""{"name":"x","cpus":2}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, misspelt.StatusCode);
+        Assert.Equal("application/problem+json", misspelt.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("The JSON property 'cpus' could not be mapped", System.Text.Json.JsonDocument.Parse(await misspelt.Content.ReadAsStringAsync())
+            .RootElement.GetProperty("detail").GetString());
+
+        var truncated = await http.PostAsync("api/v1/vms", new StringContent("""{"name":""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, truncated.StatusCode);
+        Assert.Empty(await host.Client.ListVmsAsync());
+    }
+
     private static async Task SendAsync(WebSocket ws, string text) =>
         await ws.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Binary, true, CancellationToken.None);
 
