@@ -68,4 +68,19 @@ public sealed record BenchOptions
             throw new ArgumentException($"figure 2 needs --cli-published and --cli-build.\n{Usage}");
         return o;
     }
+
+    /// <summary>A VM that boots the test guest from its kernel and initrd, as every figure uses.</summary>
+    public Nube.Contracts.Vms.VmSettings GuestVm(string name) => new()
+    {
+        Name = name,
+        MemoryStartupMiB = 512,
+        ProcessorCount = 1,
+        Boot = new Nube.Contracts.Vms.BootSettings
+        {
+            Kind = "kernel",
+            Kernel = Path.Combine(GuestDir, "vmlinux"),
+            Initrd = Path.Combine(GuestDir, "initrd.img"),
+            CommandLine = "console=ttyS0",
+        },
+    };
 }

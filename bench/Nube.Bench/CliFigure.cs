@@ -28,18 +28,7 @@ public sealed class CliFigure(BenchOptions options, Workspace workspace)
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < options.VmCount; i++)
         {
-            await client.CreateVmAsync(new VmSettings
-            {
-                Name = $"bench-{i:D3}",
-                MemoryStartupMiB = 512,
-                Boot = new BootSettings
-                {
-                    Kind = "kernel",
-                    Kernel = Path.Combine(options.GuestDir, "vmlinux"),
-                    Initrd = Path.Combine(options.GuestDir, "initrd.img"),
-                    CommandLine = "console=ttyS0",
-                },
-            }, ct);
+            await client.CreateVmAsync(options.GuestVm($"bench-{i:D3}"), ct);
         }
         var createMs = sw.Elapsed.TotalMilliseconds;
         Console.Error.WriteLine($"bench: fig2 created {options.VmCount} VMs in {createMs:0} ms");

@@ -44,19 +44,7 @@ public sealed class StartupFigure(BenchOptions options, Workspace workspace)
     {
         var client = nubed.Client;
         var host = await client.GetHostAsync(ct);
-        var created = await client.CreateVmAsync(new VmSettings
-        {
-            Name = VmName,
-            MemoryStartupMiB = 512,
-            ProcessorCount = 1,
-            Boot = new BootSettings
-            {
-                Kind = "kernel",
-                Kernel = Path.Combine(options.GuestDir, "vmlinux"),
-                Initrd = Path.Combine(options.GuestDir, "initrd.img"),
-                CommandLine = "console=ttyS0",
-            },
-        }, ct);
+        var created = await client.CreateVmAsync(options.GuestVm(VmName), ct);
         var id = created.Summary.Id;
 
         // The very configuration nubed stored, through the very builder it uses; only the folders differ.

@@ -68,11 +68,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
     public async Task Edition_limits_are_enforced_at_start_after_the_edition_changes()
     {
         await using var host = await NubedHost.StartAsync(output);
-        await host.Client.CreateVmAsync(new VmSettings
-        {
-            Name = "wide", ProcessorCount = 6, MemoryStartupMiB = 512,
-            Boot = new BootSettings { Kind = "kernel", Kernel = TestGuest.Kernel, Initrd = TestGuest.Initrd },
-        });
+        await host.Client.CreateVmAsync(NubedHost.GuestSettings("wide") with { ProcessorCount = 6 });
         await host.Client.SetHostAsync(new() { Edition = "hyperv-server-2008r2" });
         var e = await Assert.ThrowsAsync<NubeApiException>(() => host.Client.OperateAsync("wide", "start"));
         Assert.Equal(400, e.Status);

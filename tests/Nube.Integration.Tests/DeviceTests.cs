@@ -14,11 +14,8 @@ public sealed class DeviceTests(ITestOutputHelper output)
         await using var host = await NubedHost.StartAsync(output);
         var ide = await OverlayAsync(host, "ide.qcow2");
         var scsi = await OverlayAsync(host, "scsi.qcow2");
-        var vm = await host.Client.CreateVmAsync(new VmSettings
+        var vm = await host.Client.CreateVmAsync(NubedHost.GuestSettings("devices") with
         {
-            Name = "devices",
-            MemoryStartupMiB = 512,
-            Boot = new BootSettings { Kind = "kernel", Kernel = TestGuest.Kernel, Initrd = TestGuest.Initrd, CommandLine = "console=ttyS0" },
             IdeDrives = [new IdeDriveSettings { Controller = 0, Location = 1, Path = ide }],
             ScsiControllers = [new ScsiControllerSettings { Disks = [new ScsiDiskSettings { Location = 3, Path = scsi }] }],
             NetworkAdapters =

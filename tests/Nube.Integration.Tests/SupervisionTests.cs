@@ -125,11 +125,7 @@ public sealed class SupervisionTests(ITestOutputHelper output)
     public async Task A_vm_set_to_always_start_starts_with_the_host_service()
     {
         await using var host = await NubedHost.StartAsync(output);
-        await host.Client.CreateVmAsync(new VmSettings
-        {
-            Name = "eager", MemoryStartupMiB = 512, AutomaticStartAction = "alwaysStart",
-            Boot = new BootSettings { Kind = "kernel", Kernel = TestGuest.Kernel, Initrd = TestGuest.Initrd, CommandLine = "console=ttyS0" },
-        });
+        await host.Client.CreateVmAsync(NubedHost.GuestSettings("eager") with { AutomaticStartAction = "alwaysStart" });
         await host.CreateGuestVmAsync("lazy");
         await host.KillServiceAsync();
 
@@ -164,11 +160,7 @@ public sealed class SupervisionTests(ITestOutputHelper output)
         await using var host = await NubedHost.StartAsync(output);
         foreach (var (name, action) in new[] { ("keep", "save"), ("drop", "turnOff"), ("polite", "shutDown") })
         {
-            await host.Client.CreateVmAsync(new VmSettings
-            {
-                Name = name, MemoryStartupMiB = 512, AutomaticStopAction = action,
-                Boot = new BootSettings { Kind = "kernel", Kernel = TestGuest.Kernel, Initrd = TestGuest.Initrd, CommandLine = "console=ttyS0" },
-            });
+            await host.Client.CreateVmAsync(NubedHost.GuestSettings(name) with { AutomaticStopAction = action });
             await host.Client.OperateAsync(name, "start");
         }
         await host.CreateGuestVmAsync("idle");

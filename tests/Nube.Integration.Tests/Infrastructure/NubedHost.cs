@@ -109,22 +109,22 @@ public sealed class NubedHost : IAsyncDisposable
         get { lock (log) return log.ToString(); }
     }
 
-    public async Task<VmDetails> CreateGuestVmAsync(string name, int memoryMiB = 512, string extraAppend = "", string crashAction = "off")
+    /// <summary>Settings for a VM that boots the test guest directly from its kernel and initrd.</summary>
+    public static VmSettings GuestSettings(string name, int memoryMiB = 512, string extraAppend = "") => new()
     {
-        return await Client.CreateVmAsync(new VmSettings
+        Name = name,
+        MemoryStartupMiB = memoryMiB,
+        Boot = new BootSettings
         {
-            Name = name,
-            MemoryStartupMiB = memoryMiB,
-            Boot = new BootSettings
-            {
-                Kind = "kernel",
-                Kernel = TestGuest.Kernel,
-                Initrd = TestGuest.Initrd,
-                CommandLine = $"console=ttyS0 {extraAppend}".Trim(),
-            },
-            CrashAction = crashAction,
-        });
-    }
+            Kind = "kernel",
+            Kernel = TestGuest.Kernel,
+            Initrd = TestGuest.Initrd,
+            CommandLine = $"console=ttyS0 {extraAppend}".Trim(),
+        },
+    };
+
+    public Task<VmDetails> CreateGuestVmAsync(string name, string extraAppend = "", string crashAction = "off") =>
+        Client.CreateVmAsync(GuestSettings(name, extraAppend: extraAppend) with { CrashAction = crashAction });
 
     public string SerialLog(Guid id) => Path.Combine(DataDir, "vms", id.ToString(), "com1.log");
 
