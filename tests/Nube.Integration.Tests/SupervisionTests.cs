@@ -21,10 +21,7 @@ public sealed class SupervisionTests(ITestOutputHelper output)
         Assert.True(NubedHost.ProcessAlive(pid));
         await host.StartServiceAsync();
 
-        var after = await host.Client.GetVmAsync("survivor", 10);
-        Assert.Equal("running", after.Summary.State);
-        Assert.Equal(pid, after.ProcessId);
-        Assert.True(after.GuestAgent?.Responding, after.GuestAgent?.Error);
+        await AssertStillRunningAsync(host, "survivor", pid, agentWaitSeconds: 10);
         Assert.Equal("paused", (await host.Client.OperateAsync("survivor", "pause")).Summary.State);
         Assert.Equal("running", (await host.Client.OperateAsync("survivor", "resume")).Summary.State);
         Assert.Equal("off", (await host.Client.OperateAsync("survivor", "turn-off")).Summary.State);
@@ -44,10 +41,7 @@ public sealed class SupervisionTests(ITestOutputHelper output)
         Assert.True(NubedHost.ProcessAlive(pid));
 
         await host.StartServiceAsync();
-        var after = await host.Client.GetVmAsync("steady", 60);
-        Assert.Equal("running", after.Summary.State);
-        Assert.Equal(pid, after.ProcessId);
-        Assert.True(after.GuestAgent?.Responding, after.GuestAgent?.Error);
+        await AssertStillRunningAsync(host, "steady", pid, agentWaitSeconds: 60);
     }
 
     [Fact]
@@ -83,10 +77,7 @@ public sealed class SupervisionTests(ITestOutputHelper output)
 
         var off = await WaitForStateAsync(host, "victim", "off");
         Assert.Equal("QEMU exited unexpectedly.", off.Summary.StateReason);
-        var other = await host.Client.GetVmAsync("bystander", 10);
-        Assert.Equal("running", other.Summary.State);
-        Assert.Equal(bystanderPid, other.ProcessId);
-        Assert.True(other.GuestAgent?.Responding, other.GuestAgent?.Error);
+        await AssertStillRunningAsync(host, "bystander", bystanderPid, agentWaitSeconds: 10);
     }
 
     [Fact]
@@ -177,6 +168,15 @@ public sealed class SupervisionTests(ITestOutputHelper output)
         var polite = await host.Client.GetVmAsync("polite", 0);
         Assert.Null(polite.Summary.StateReason);
         Assert.Contains(host.SerialLines(polite.Summary.Id), l => l.Contains("power button pressed"));
+    }
+
+    /// <summary>The VM runs on in the same QEMU, and its guest agent answers.</summary>
+    private static async Task AssertStillRunningAsync(NubedHost host, string vm, int pid, int agentWaitSeconds)
+    {
+        var details = await host.Client.GetVmAsync(vm, agentWaitSeconds);
+        Assert.Equal("running", details.Summary.State);
+        Assert.Equal(pid, details.ProcessId);
+        Assert.True(details.GuestAgent?.Responding, details.GuestAgent?.Error);
     }
 
     private static async Task<VmDetails> WaitForStateAsync(NubedHost host, string vm, string state)
