@@ -81,8 +81,10 @@ ensure_tools() {
     for spec in dpkg-deb:dpkg cpio:cpio depmod:kmod modprobe:kmod zstd:zstd xz:xz-utils \
                 gzip:gzip file:file readelf:binutils mkfs.ext4:e2fsprogs flock:util-linux \
                 sha256sum:coreutils mkfs.fat:dosfstools mcopy:mtools syslinux:syslinux \
-                sfdisk:fdisk; do
-        command -v "${spec%%:*}" >/dev/null 2>&1 || missing+=("${spec#*:}")
+                sfdisk:fdisk /usr/lib/syslinux/mbr/mbr.bin:syslinux-common; do
+        # A tool is found on PATH; a data file (the MBR image) by its path.
+        if [[ ${spec%%:*} == /* ]]; then [[ -e ${spec%%:*} ]]; else command -v "${spec%%:*}" >/dev/null 2>&1; fi \
+            || missing+=("${spec#*:}")
     done
     if ((${#missing[@]})); then
         mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)

@@ -8,4 +8,8 @@ public sealed record ApiProblem
     public int? Status { get; init; }
     public string? Detail { get; init; }
     public IReadOnlyList<ApiFieldError>? Errors { get; init; }
+    /// <summary>The job that ended with this problem, when a job did.</summary>
+    public Guid? JobId { get; init; }
+    /// <summary>The QMP command QEMU refused, when QEMU refused one.</summary>
+    public string? QmpCommand { get; init; }
 }

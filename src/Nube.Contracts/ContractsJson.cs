@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Nube.Contracts.Events;
 using Nube.Contracts.Hosts;
+using Nube.Contracts.Jobs;
 using Nube.Contracts.Vms;
 
 namespace Nube.Contracts;
@@ -14,4 +16,7 @@ namespace Nube.Contracts;
 [JsonSerializable(typeof(HostInfo))]
 [JsonSerializable(typeof(HostSettings))]
 [JsonSerializable(typeof(ApiProblem))]
+[JsonSerializable(typeof(JobInfo))]
+[JsonSerializable(typeof(IReadOnlyList<JobInfo>))]
+[JsonSerializable(typeof(HostEvent))]
 public sealed partial class ContractsJson : JsonSerializerContext;

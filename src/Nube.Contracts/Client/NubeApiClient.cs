@@ -4,7 +4,9 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text.Json.Serialization.Metadata;
+using Nube.Contracts.Events;
 using Nube.Contracts.Hosts;
+using Nube.Contracts.Jobs;
 using Nube.Contracts.Vms;
 
 namespace Nube.Contracts.Client;
@@ -17,16 +19,24 @@ public sealed class NubeApiClient : IDisposable
 {
     private static readonly ContractsJson Json = ContractsJson.Default;
     private readonly HttpClient http;
+    /// <summary>The same connection settings with no timeout, for the event stream.</summary>
+    private readonly HttpClient streaming;
     private readonly HttpMessageInvoker invoker;
     private readonly Uri baseAddress;
+    private readonly SocketsHttpHandler handler;
 
     private NubeApiClient(SocketsHttpHandler handler, Uri baseAddress, string? token, TimeSpan timeout)
     {
         this.baseAddress = baseAddress;
+        this.handler = handler;
         invoker = new HttpMessageInvoker(handler, disposeHandler: false);
-        http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = timeout };
+        http = new HttpClient(handler, disposeHandler: false) { BaseAddress = baseAddress, Timeout = timeout };
+        streaming = new HttpClient(handler, disposeHandler: false) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
         if (token is not null)
+        {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            streaming.DefaultRequestHeaders.Authorization = http.DefaultRequestHeaders.Authorization;
+        }
     }
 
     /// <summary>A client for the service listening on a UNIX socket.</summary>
@@ -87,9 +97,76 @@ public sealed class NubeApiClient : IDisposable
     public Task<VmDetails> RemoveVmAsync(string vm, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Delete, VmPath(vm), null, Json.VmDetails, ct);
 
-    /// <summary>Runs a lifecycle operation: start, stop, turn-off, pause, resume or save.</summary>
-    public Task<VmDetails> OperateAsync(string vm, string operation, CancellationToken ct = default) =>
-        SendAsync(HttpMethod.Post, $"{VmPath(vm)}/{Uri.EscapeDataString(operation)}", null, Json.VmDetails, ct);
+    /// <summary>
+    /// Starts a lifecycle operation (start, stop, turn-off, pause, resume, save) as a job and
+    /// returns it: ended when it finished within <paramref name="waitSeconds"/>, else queued or
+    /// running. A job that failed or was cancelled within the wait throws its problem.
+    /// </summary>
+    /// <param name="agentWaitSeconds">start only: after QEMU runs, wait this long for the guest agent.</param>
+    public Task<JobInfo> StartJobAsync(string vm, string operation, double waitSeconds = 0, int? agentWaitSeconds = null,
+        CancellationToken ct = default)
+    {
+        var query = $"?wait={waitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}" +
+            (agentWaitSeconds is { } a ? $"&agentWait={a}" : "");
+        return SendAsync(HttpMethod.Post, $"{VmPath(vm)}/{Uri.EscapeDataString(operation)}{query}", null, Json.JobInfo, ct);
+    }
+
+    /// <summary>Runs an operation to its end (see <see cref="StartJobAsync"/>); throws the job's problem if it did not complete.</summary>
+    public async Task<JobInfo> RunJobAsync(string vm, string operation, int? agentWaitSeconds = null, CancellationToken ct = default)
+    {
+        var job = await StartJobAsync(vm, operation, LongPollSeconds, agentWaitSeconds, ct).ConfigureAwait(false);
+        return await WaitJobAsync(job.Id, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A job as it is now; with <paramref name="waitSeconds"/>, as soon as it ends or when the wait is over.</summary>
+    public Task<JobInfo> GetJobAsync(Guid id, double waitSeconds = 0, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, $"api/v1/jobs/{id}?wait={waitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            null, Json.JobInfo, ct);
+
+    /// <summary>Waits for a job to end; throws its problem unless it completed.</summary>
+    public async Task<JobInfo> WaitJobAsync(Guid id, CancellationToken ct = default)
+    {
+        while (true)
+        {
+            var job = await GetJobAsync(id, LongPollSeconds, ct).ConfigureAwait(false);
+            if (!JobStates.IsEnded(job.State))
+                continue;
+            if (job.State == JobStates.Completed)
+                return job;
+            throw new NubeApiException(job.Problem?.Status ?? (int)HttpStatusCode.InternalServerError,
+                job.Problem ?? new ApiProblem { Title = $"The job {job.State}", JobId = job.Id });
+        }
+    }
+
+    /// <summary>The host's jobs, newest first: those under way and a bounded history of ended ones.</summary>
+    public Task<IReadOnlyList<JobInfo>> ListJobsAsync(string? vm = null, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, vm is null ? "api/v1/jobs" : $"api/v1/jobs?vm={Uri.EscapeDataString(vm)}",
+            null, Json.IReadOnlyListJobInfo, ct);
+
+    /// <summary>Asks a job to stop; it ends cancelled once its VM is in the safe state the job's kind documents.</summary>
+    public Task<JobInfo> CancelJobAsync(Guid id, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, $"api/v1/jobs/{id}/cancel", null, Json.JobInfo, ct);
+
+    /// <summary>Follows the host's event stream until cancelled; <paramref name="after"/> resumes after that sequence number.</summary>
+    public async IAsyncEnumerable<HostEvent> FollowEventsAsync(long? after = null,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/events");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        if (after is { } sequence)
+            request.Headers.Add("Last-Event-ID", sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var response = await streaming.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+            throw await ToExceptionAsync(response, ct).ConfigureAwait(false);
+        await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        var parser = System.Net.ServerSentEvents.SseParser.Create(body,
+            (_, data) => System.Text.Json.JsonSerializer.Deserialize(data, Json.HostEvent)!);
+        await foreach (var item in parser.EnumerateAsync(ct).ConfigureAwait(false))
+            yield return item.Data;
+    }
+
+    /// <summary>Long-polls stay under the client's timeout and any proxy's idle limit.</summary>
+    private const double LongPollSeconds = 30;
 
     /// <summary>Opens the VM's serial console (COM1) as a WebSocket of raw bytes.</summary>
     public async Task<WebSocket> OpenConsoleAsync(string vm, CancellationToken ct = default)
@@ -152,6 +229,8 @@ public sealed class NubeApiClient : IDisposable
     public void Dispose()
     {
         http.Dispose();
+        streaming.Dispose();
         invoker.Dispose();
+        handler.Dispose();
     }
 }
