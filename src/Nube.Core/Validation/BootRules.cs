@@ -1,3 +1,4 @@
+using Nube.Core.Serialization;
 using Nube.Core.Vms;
 
 namespace Nube.Core.Validation;
@@ -14,7 +15,7 @@ internal static class BootRules
         if (boot.Initrd is not null)
             PathRules.Check("boot.initrd", boot.Initrd, errors);
         if (boot.Kind == BootKind.Disk && !HasBootDisk(vm))
-            errors.Add(new("boot.kind", Messages.Json(boot.Kind),
+            errors.Add(new("boot.kind", EnumWords.Word(boot.Kind),
                 "boot.kind: 'disk' needs a hard disk at IDE controller 0, location 0"));
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Nube.Core.Editions;
 
 namespace Nube.Core.Validation;
@@ -27,10 +26,6 @@ internal static class Messages
 
     public static ValidationError Missing(string field, string need) =>
         new(field, "", $"{field}: missing; {need}");
-
-    /// <summary>An enum value as the user types it in JSON (camelCase).</summary>
-    public static string Json<T>(T value) where T : struct, Enum =>
-        JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 
     public static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Nube.Core.Editions;
+using Nube.Core.Serialization;
 using Nube.Core.Vms;
 
 namespace Nube.Core.Validation;
@@ -30,7 +31,7 @@ internal static class NetworkRules
         Edition edition, List<ValidationError> errors)
     {
         var count = adapters.Count(a => a.Kind == kind);
-        var name = Messages.Json(kind);
+        var name = EnumWords.Word(kind);
         if (count > limit)
             errors.Add(Messages.CountExceeds("networkAdapters", count, $"{name} adapters",
                 $"{limit} {name} network adapters per VM", edition));
