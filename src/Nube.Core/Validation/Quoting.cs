@@ -8,11 +8,14 @@ namespace Nube.Core.Validation;
 /// </summary>
 internal static class Quoting
 {
-    public static string Quote(string text)
+    public static string Quote(string text) => $"'{Escape(text)}'";
+
+    /// <summary>The text with its control characters spelled out, without quotes.</summary>
+    public static string Escape(string text)
     {
-        var quoted = new StringBuilder("'");
+        var escaped = new StringBuilder(text.Length);
         foreach (var c in text)
-            quoted.Append(char.IsControl(c) ? $"\\u{(int)c:X4}" : c);
-        return quoted.Append('\'').ToString();
+            escaped.Append(char.IsControl(c) ? $"\\u{(int)c:X4}" : c);
+        return escaped.ToString();
     }
 }

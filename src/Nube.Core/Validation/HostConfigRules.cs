@@ -1,0 +1,44 @@
+using Nube.Core.Hosts;
+
+namespace Nube.Core.Validation;
+
+/// <summary>Checks the host's own settings (host.json) and returns every problem at once.</summary>
+public static class HostConfigRules
+{
+    public const int MaxStorageRoots = 32;
+    public const int MinStopTimeoutSeconds = 1;
+    public const int MaxStopTimeoutSeconds = 3600;
+
+    public static IReadOnlyList<ValidationError> Check(HostConfig host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var errors = new List<ValidationError>();
+        if (host.StopTimeoutSeconds is < MinStopTimeoutSeconds or > MaxStopTimeoutSeconds)
+            errors.Add(new("stopTimeoutSeconds", Messages.Text(host.StopTimeoutSeconds),
+                $"stopTimeoutSeconds: {host.StopTimeoutSeconds} is outside the range {MinStopTimeoutSeconds} to {MaxStopTimeoutSeconds} seconds"));
+        CheckStorageRoots(host.StorageRoots.IsDefault ? [] : [.. host.StorageRoots], errors);
+        return errors;
+    }
+
+    private static void CheckStorageRoots(IReadOnlyList<string> roots, List<ValidationError> errors)
+    {
+        if (roots.Count > MaxStorageRoots)
+            errors.Add(new("storageRoots", Messages.Text(roots.Count),
+                $"storageRoots: {roots.Count} roots exceed the limit of {MaxStorageRoots} roots"));
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < roots.Count; i++)
+        {
+            var field = $"storageRoots[{i}]";
+            var root = roots[i];
+            var quoted = Quoting.Quote(root);
+            if (!root.StartsWith('/'))
+                errors.Add(new(field, root, $"{field}: {quoted} is not an absolute path"));
+            else if (root.Any(char.IsControl))
+                errors.Add(new(field, root, $"{field}: {quoted} contains a control character"));
+            else if (HostPaths.Normalize(root) == "/")
+                errors.Add(new(field, root, $"{field}: {quoted} is the whole file system; a storage root must be a folder below /"));
+            else if (!seen.TryAdd(HostPaths.Normalize(root), i))
+                errors.Add(new(field, root, $"{field}: {quoted} is already storageRoots[{seen[HostPaths.Normalize(root)]}]"));
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using Nube.Core.Hosts;
+using Nube.Core.Vms;
+
+namespace Nube.Core.Validation;
+
+/// <summary>
+/// A VM may use host files only inside the host's storage roots, so that a VM's settings cannot
+/// hand QEMU /etc/shadow or another VM's disk. The check is lexical (see <see cref="HostPaths"/>).
+/// </summary>
+public static class StorageRootRules
+{
+    private const string DevicePrefix = "/dev/";
+
+    /// <summary>The roots in force: the data directory first, then the host's configured ones, without repeats.</summary>
+    /// <exception cref="ArgumentException">The data directory or a root is not absolute.</exception>
+    public static IReadOnlyList<string> Roots(string dataDirectory, HostConfig host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return [.. new[] { dataDirectory }.Concat(host.StorageRoots.IsDefault ? [] : host.StorageRoots)
+            .Select(HostPaths.Normalize)
+            .Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// An error for every host path of the VM (boot.kernel, boot.initrd, ideDrives[i].path,
+    /// scsiControllers[c].disks[d].path) that lies outside every root or under /dev/. Paths that are
+    /// not absolute or contain control characters are left to <see cref="VmValidator"/>, which
+    /// reports them.
+    /// </summary>
+    public static IReadOnlyList<ValidationError> Check(VmConfig vm, IReadOnlyList<string> roots)
+    {
+        ArgumentNullException.ThrowIfNull(vm);
+        ArgumentNullException.ThrowIfNull(roots);
+        // A root that is not absolute contains nothing (HostConfigRules reports it).
+        var normalRoots = roots.Where(root => root.StartsWith('/')).Select(HostPaths.Normalize)
+            .Distinct(StringComparer.Ordinal).ToList();
+        var errors = new List<ValidationError>();
+        foreach (var (field, path) in HostPathsOf(vm))
+            CheckPath(field, path, normalRoots, errors);
+        return errors;
+    }
+
+    private static IEnumerable<(string Field, string Path)> HostPathsOf(VmConfig vm)
+    {
+        if (vm.Boot.Kernel is { } kernel)
+            yield return ("boot.kernel", kernel);
+        if (vm.Boot.Initrd is { } initrd)
+            yield return ("boot.initrd", initrd);
+        var ide = vm.IdeDrives.IsDefault ? [] : vm.IdeDrives;
+        for (var i = 0; i < ide.Length; i++)
+            if (ide[i].Path is { } path)
+                yield return ($"ideDrives[{i}].path", path);
+        var scsi = vm.ScsiControllers.IsDefault ? [] : vm.ScsiControllers;
+        for (var c = 0; c < scsi.Length; c++)
+        {
+            var disks = scsi[c].Disks.IsDefault ? [] : scsi[c].Disks;
+            for (var d = 0; d < disks.Length; d++)
+                yield return ($"scsiControllers[{c}].disks[{d}].path", disks[d].Path);
+        }
+    }
+
+    private static void CheckPath(string field, string path, List<string> roots, List<ValidationError> errors)
+    {
+        if (!path.StartsWith('/') || path.Any(char.IsControl))
+            return;
+        var normal = HostPaths.Normalize(path);
+        var shown = Quoting.Quote(path) + (normal == path ? "" : $" (that is {normal})");
+        if (normal.StartsWith(DevicePrefix, StringComparison.Ordinal) || normal == DevicePrefix.TrimEnd('/'))
+            errors.Add(new(field, path,
+                $"{field}: {shown} is a host device; host block devices need an explicit passthrough setting, which this version of Nube does not offer yet"));
+        else if (!roots.Any(root => HostPaths.IsInside(normal, root)))
+            errors.Add(new(field, path,
+                $"{field}: {shown} is outside the host's storage roots ({string.Join(", ", roots.Select(Quoting.Escape))}); " +
+                "put the file under one of them or add a root with 'nube host set --storage-root'"));
+    }
+}
