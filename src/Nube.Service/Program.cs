@@ -1,10 +1,12 @@
 using Nube.Contracts;
 using Nube.Linux;
-using Nube.Qemu.Launch;
 using Nube.Service.Api;
+using Nube.Service.Events;
 using Nube.Service.Hosting;
+using Nube.Service.Jobs;
 using Nube.Service.Persistence;
 using Nube.Service.Vms;
+using Nube.Service.Vms.Qemu;
 
 // Settings come from our own switches; appsettings.json sits beside the binary, not in the working folder.
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -32,7 +34,7 @@ catch (IOException)
 HostRuntime host;
 try
 {
-    host = await HostRuntime.LoadAsync(options, CancellationToken.None);
+    host = await HostRuntime.LoadAsync(options, new LinuxHostProbe(), CancellationToken.None);
 }
 catch (Exception e) when (e is Nube.Core.Validation.ValidationException or Nube.Core.Serialization.ConfigDocumentException)
 {
@@ -70,9 +72,16 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 });
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(host);
-builder.Services.AddSingleton(new VmStore(options.DataDir));
-builder.Services.AddSingleton(sp => new QemuLauncher(sp.GetRequiredService<ILogger<QemuLauncher>>()));
-builder.Services.AddSingleton<VmManager>();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<IVmStore>(new VmStore(options.DataDir));
+builder.Services.AddSingleton<IQemuHost, LinuxQemuHost>();
+builder.Services.AddSingleton<EventHub>();
+builder.Services.AddSingleton<JobStore>(sp => new JobStore(options.DataDir, sp.GetRequiredService<ILogger<JobStore>>()));
+builder.Services.AddSingleton(sp => new JobBook(sp.GetRequiredService<JobStore>(), sp.GetRequiredService<EventHub>(),
+    sp.GetRequiredService<TimeProvider>(), ProblemMapper.ToProblem, ContractMapper.ToSummary));
+builder.Services.AddSingleton<RunAdmission>();
+builder.Services.AddSingleton<VmServices>();
+builder.Services.AddSingleton<VmRegistry>();
 // Unreadable bodies throw, so that ProblemMapper answers them with a problem that says why.
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddExceptionHandler<ProblemMapper>();
@@ -84,13 +93,19 @@ app.UseWebSockets();
 app.UseMiddleware<BearerTokenGate>(token ?? []);
 app.MapHostEndpoints();
 app.MapVmEndpoints();
+app.MapJobEndpoints();
+app.MapEventEndpoints();
 
-await app.Services.GetRequiredService<VmManager>().InitializeAsync(CancellationToken.None);
+var registry = app.Services.GetRequiredService<VmRegistry>();
+await registry.InitializeAsync();
 await app.StartAsync();
 // Root only: the socket is the whole of the API's authentication on this host.
 File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 app.Logger.LogInformation("nubed {Version} serving {Socket} for data directory {DataDir}",
     typeof(Program).Assembly.GetName().Version, socketPath, options.DataDir);
 await app.WaitForShutdownAsync();
+// The VMs keep running; only pending automatic starts end, and job records are written out.
+await registry.StopAsync();
+await app.Services.GetRequiredService<JobStore>().DisposeAsync();
 dataLock.Dispose();
 return 0;

@@ -14,6 +14,8 @@ public sealed record HostInfo
     public required long MemoryBytes { get; init; }
     public required string QemuVersion { get; init; }
     public required string DataDirectory { get; init; }
+    /// <summary>Folders whose files VMs may use; paths elsewhere are refused.</summary>
+    public IReadOnlyList<string> StorageRoots { get; init; } = [];
     public required int StopTimeoutSeconds { get; init; }
     public required int VmCount { get; init; }
     public required int RunningVmCount { get; init; }

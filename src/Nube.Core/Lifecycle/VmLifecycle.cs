@@ -28,15 +28,23 @@ public static class VmLifecycle
         (VmOperation.Save, new(VmState.Paused, VmState.Saving, VmState.Saved)),
     ];
 
-    public static VmTransition Begin(VmState current, VmOperation op)
+    /// <summary>The row for <paramref name="op"/> from <paramref name="current"/>.</summary>
+    /// <exception cref="VmStateException">No row: the message names the VM when given, the state and the states allowed.</exception>
+    public static VmTransition Begin(VmState current, VmOperation op, string? vmName = null)
     {
         foreach (var row in Table)
         {
             if (row.Op == op && row.Transition.From == current)
                 return row.Transition;
         }
-        throw new VmStateException(op, current, AllowedFrom(op));
+        throw new VmStateException(op, current, AllowedFrom(op), vmName);
     }
+
+    /// <summary>The states in which the VM has no QEMU: nothing runs, its configuration may change.</summary>
+    public static bool IsIdle(VmState state) => state is VmState.Off or VmState.Saved;
+
+    /// <summary>A state as users read and type it: "off", "running".</summary>
+    public static string Word(VmState state) => state.ToString().ToLowerInvariant();
 
     /// <summary>The states the operation may start from, in table order.</summary>
     public static IReadOnlyList<VmState> AllowedFrom(VmOperation op) =>

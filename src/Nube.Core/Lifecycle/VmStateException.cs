@@ -5,8 +5,8 @@ namespace Nube.Core.Lifecycle;
 /// <summary>An operation asked of a VM in a state that does not allow it.</summary>
 public sealed class VmStateException : InvalidOperationException
 {
-    public VmStateException(VmOperation operation, VmState state, IReadOnlyList<VmState> allowed)
-        : base($"Cannot {VmLifecycle.Verb(operation)} the VM: it is {state}; " +
+    public VmStateException(VmOperation operation, VmState state, IReadOnlyList<VmState> allowed, string? vmName = null)
+        : base($"Cannot {VmLifecycle.Verb(operation)} {(vmName is null ? "the VM" : $"VM '{vmName}'")}: it is {VmLifecycle.Word(state)}; " +
                $"{VmLifecycle.Verb(operation)} needs {Either(allowed)}.")
     {
         Operation = operation;
@@ -20,7 +20,7 @@ public sealed class VmStateException : InvalidOperationException
 
     private static string Either(IReadOnlyList<VmState> states) => states.Count switch
     {
-        1 => $"{states[0]}",
-        _ => $"{string.Join(", ", states.Take(states.Count - 1))} or {states[^1]}",
+        1 => VmLifecycle.Word(states[0]),
+        _ => $"{string.Join(", ", states.Take(states.Count - 1).Select(VmLifecycle.Word))} or {VmLifecycle.Word(states[^1])}",
     };
 }

@@ -4,12 +4,14 @@ namespace Nube.Core.Vms;
 
 /// <summary>
 /// A partial update of a <see cref="VmConfig"/>: a null field leaves the current value alone,
-/// a set one replaces it whole (lists and nested records included). The id, schema version
-/// and generation are not changeable this way.
+/// a set one replaces it whole (lists and nested records included). The id and schema version
+/// are not changeable this way; a generation other than the one Nube offers is left for the
+/// validator to refuse by name.
 /// </summary>
 public sealed record VmPatch
 {
     public string? Name { get; init; }
+    public int? Generation { get; init; }
     public int? ProcessorCount { get; init; }
     public long? MemoryStartupMiB { get; init; }
     public BootSource? Boot { get; init; }
@@ -27,6 +29,7 @@ public sealed record VmPatch
     public VmConfig Apply(VmConfig current) => current with
     {
         Name = Name ?? current.Name,
+        Generation = Generation ?? current.Generation,
         ProcessorCount = ProcessorCount ?? current.ProcessorCount,
         MemoryStartupMiB = MemoryStartupMiB ?? current.MemoryStartupMiB,
         Boot = Boot ?? current.Boot,

@@ -6,7 +6,7 @@ namespace Nube.Qemu.Launch;
 /// A running QEMU found by its pid. QEMU daemonizes, so it is not the service's child: liveness
 /// is read from /proc, and a zombie that nobody reaps counts as gone.
 /// </summary>
-public sealed class QemuProcess(int pid, string marker)
+public sealed class QemuProcess(int pid, string marker) : IQemuProcess
 {
     public int Pid { get; } = pid;
 

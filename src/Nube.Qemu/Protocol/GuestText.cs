@@ -6,7 +6,7 @@ namespace Nube.Qemu.Protocol;
 /// Makes text from the untrusted guest safe to put in exception messages and logs: bounded length
 /// and no control characters (which could forge log lines or terminal escapes).
 /// </summary>
-internal static class GuestText
+public static class GuestText
 {
     public const int MaxChars = 512;
 

@@ -7,8 +7,9 @@ public sealed partial class QmpClient
     /// <summary>
     /// Polls <c>query-migrate</c> until the migration (outgoing or incoming) completes. A failed or
     /// cancelled migration throws <see cref="QmpCommandException"/> with QEMU's description.
+    /// <paramref name="progress"/> sees every reply on the way, for a progress display.
     /// </summary>
-    public async Task<MigrationInfo> WaitForMigrationAsync(TimeSpan timeout, CancellationToken ct = default)
+    public async Task<MigrationInfo> WaitForMigrationAsync(TimeSpan timeout, CancellationToken ct = default, Action<MigrationInfo>? progress = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -21,6 +22,7 @@ public sealed partial class QmpClient
                 case "failed" or "cancelled":
                     throw new QmpCommandException("migrate", "MigrationFailed", info.ErrorDesc ?? $"the migration was {info.Status}");
             }
+            progress?.Invoke(info);
             if (DateTime.UtcNow > deadline)
                 throw QmpTimeoutException.ForCommand("query-migrate (until completed)", timeout);
             await Task.Delay(MigrationPollInterval, ct).ConfigureAwait(false);

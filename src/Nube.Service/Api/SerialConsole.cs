@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Nube.Core.Lifecycle;
 using Nube.Core.Vms;
 using Nube.Qemu.Protocol;
 using Nube.Service.Vms;
@@ -8,16 +9,17 @@ namespace Nube.Service.Api;
 /// <summary>Joins a WebSocket to the VM's COM1 socket, bytes both ways, for <c>vm console</c>.</summary>
 public static class SerialConsole
 {
-    public static async Task<IResult> RunAsync(HttpContext http, VmEntry entry, CancellationToken ct)
+    public static async Task<IResult> RunAsync(HttpContext http, VmController vm, CancellationToken ct)
     {
         if (!http.WebSockets.IsWebSocketRequest)
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest,
                 detail: "The console is a WebSocket: connect with 'nube vm console'.");
-        if (entry.State is not (VmState.Running or VmState.Paused))
+        var now = vm.Snapshot;
+        if (now.State is not (VmState.Running or VmState.Paused))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
-                detail: $"VM '{entry.Name}' is {entry.State}: its console is there only while it runs.");
+                detail: $"VM '{now.Name}' is {VmLifecycle.Word(now.State)}: its console is there only while it runs.");
 
-        await using var serial = await UnixSocket.ConnectAsync(entry.Paths.SerialSocket, ct);
+        await using var serial = await UnixSocket.ConnectAsync(vm.Paths.SerialSocket, ct);
         using var ws = await http.WebSockets.AcceptWebSocketAsync();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var toClient = PumpSerialToSocketAsync(serial, ws, stop.Token);

@@ -1,6 +1,8 @@
 using Nube.Contracts.Vms;
+using Nube.Core.Validation;
 using Nube.Core.Vms;
 using Nube.Service.Vms;
+using Nube.Service.Vms.Errors;
 
 namespace Nube.Service.Api;
 
@@ -10,83 +12,55 @@ public static class VmEndpoints
     private static readonly TimeSpan ShowAgentWait = TimeSpan.FromSeconds(1);
     private const int MaxAgentWaitSeconds = 600;
 
+    private static readonly Dictionary<string, VmOperation> Operations =
+        Enum.GetValues<VmOperation>().ToDictionary(VmOperations.Kind, StringComparer.Ordinal);
+
     public static void MapVmEndpoints(this IEndpointRouteBuilder app)
     {
         var vms = app.MapGroup("/api/v1/vms");
-        vms.MapGet("/", (VmManager m) => m.All.Select(ToSummary).ToList());
-        vms.MapPost("/", async (VmSettings settings, VmManager m, CancellationToken ct) =>
+        vms.MapGet("/", (VmRegistry r) => r.All.Select(v => ContractMapper.ToSummary(v.Snapshot)).ToList());
+        vms.MapPost("/", async (VmSettings settings, VmRegistry r) =>
         {
-            var entry = await m.CreateAsync(settings, ct);
-            return TypedResults.Created($"/api/v1/vms/{entry.Id}", await DetailsAsync(m, entry, TimeSpan.Zero, ct));
+            var errors = new List<ValidationError>();
+            var vm = await r.CreateAsync(ContractMapper.ToPatch(settings, errors), errors);
+            return TypedResults.Created($"/api/v1/vms/{vm.Id}", Details(vm, null));
         });
-        vms.MapGet("/{vm}", async (string vm, int? agentWait, VmManager m, CancellationToken ct) =>
+        vms.MapGet("/{vm}", async (string vm, int? agentWait, VmRegistry r, CancellationToken ct) =>
         {
+            var controller = r.Resolve(vm);
             var wait = agentWait is { } s ? TimeSpan.FromSeconds(Math.Clamp(s, 0, MaxAgentWaitSeconds)) : ShowAgentWait;
-            return await DetailsAsync(m, m.Resolve(vm), wait, ct);
+            return Details(controller, await AgentProbe.ProbeAsync(controller, wait, ct));
         });
-        vms.MapPatch("/{vm}", async (string vm, VmSettings changes, VmManager m, CancellationToken ct) =>
+        vms.MapPatch("/{vm}", async (string vm, VmSettings changes, VmRegistry r) =>
         {
-            var entry = m.Resolve(vm);
-            await m.UpdateAsync(entry, changes, ct);
-            return await DetailsAsync(m, entry, TimeSpan.Zero, ct);
+            var controller = r.Resolve(vm);
+            var errors = new List<ValidationError>();
+            await r.UpdateAsync(controller, ContractMapper.ToPatch(changes, errors), errors);
+            return Details(controller, null);
         });
-        vms.MapDelete("/{vm}", async (string vm, VmManager m, CancellationToken ct) =>
+        vms.MapDelete("/{vm}", async (string vm, VmRegistry r) =>
         {
-            var entry = m.Resolve(vm);
-            var details = await DetailsAsync(m, entry, TimeSpan.Zero, ct);
-            await m.RemoveAsync(entry, ct);
+            var controller = r.Resolve(vm);
+            var details = Details(controller, null);
+            await r.RemoveAsync(controller);
             return details;
         });
-        MapOperation(vms, "start", (m, e, ct) => m.StartAsync(e, ct));
-        MapOperation(vms, "stop", (m, e, ct) => m.StopAsync(e, ct));
-        MapOperation(vms, "turn-off", (m, e, ct) => m.TurnOffAsync(e, ct));
-        MapOperation(vms, "pause", (m, e, ct) => m.PauseAsync(e, ct));
-        MapOperation(vms, "resume", (m, e, ct) => m.ResumeAsync(e, ct));
-        MapOperation(vms, "save", (m, e, ct) => m.SaveAsync(e, ct));
-        vms.MapGet("/{vm}/console", (string vm, HttpContext http, VmManager m, CancellationToken ct) =>
-            SerialConsole.RunAsync(http, m.Resolve(vm), ct));
-    }
-
-    private static void MapOperation(RouteGroupBuilder vms, string name, Func<VmManager, VmEntry, CancellationToken, Task> operation) =>
-        vms.MapPost($"/{{vm}}/{name}", async (string vm, VmManager m, CancellationToken ct) =>
+        // A lifecycle operation is a job: 202 with the job, or its end when it comes within ?wait.
+        vms.MapPost("/{vm}/{operation}", async (string vm, string operation, double? wait, int? agentWait,
+            VmRegistry r, HttpContext http, CancellationToken ct) =>
         {
-            var entry = m.Resolve(vm);
-            await operation(m, entry, ct);
-            return await DetailsAsync(m, entry, TimeSpan.Zero, ct);
+            if (!Operations.TryGetValue(operation, out var op))
+                throw new VmNotFoundException($"{vm}/{operation}");
+            if (agentWait is not null && op != VmOperation.Start)
+                throw new ValidationException([new("agentWait", agentWait.ToString()!, "agentWait: only start waits for the guest agent")]);
+            var agent = agentWait is { } a ? TimeSpan.FromSeconds(Math.Clamp(a, 1, MaxAgentWaitSeconds)) : (TimeSpan?)null;
+            var job = r.Resolve(vm).Submit(op, agent);
+            return await JobEndpoints.AnswerAsync(job, wait, http, ct);
         });
-
-    public static VmSummary ToSummary(VmEntry e)
-    {
-        lock (e.Sync)
-        {
-            return new VmSummary
-            {
-                Id = e.Id,
-                Name = e.Name,
-                State = e.Config is null ? "broken" : SettingsMapper.Name(e.State),
-                ProcessorCount = e.Config?.ProcessorCount ?? 0,
-                MemoryStartupMiB = e.Config?.MemoryStartupMiB ?? 0,
-                UptimeSeconds = e.StartedAt is { } t && e.State is not (VmState.Off or VmState.Saved)
-                    ? (long)(DateTimeOffset.UtcNow - t).TotalSeconds : null,
-                StateReason = e.BrokenReason ?? e.StateReason,
-            };
-        }
+        vms.MapGet("/{vm}/console", (string vm, HttpContext http, VmRegistry r, CancellationToken ct) =>
+            SerialConsole.RunAsync(http, r.Resolve(vm), ct));
     }
 
-    private static async Task<VmDetails> DetailsAsync(VmManager m, VmEntry e, TimeSpan agentWait, CancellationToken ct)
-    {
-        var agent = agentWait > TimeSpan.Zero ? await m.ProbeAgentAsync(e, agentWait, ct) : null;
-        lock (e.Sync)
-        {
-            return new VmDetails
-            {
-                Summary = ToSummary(e),
-                Settings = e.Config is { } c ? SettingsMapper.ToSettings(c) : null,
-                ProcessId = e.Process?.Pid,
-                Accelerator = e.Accelerator is { } a ? SettingsMapper.Name(a) : null,
-                GuestAgent = agent,
-                VmDirectory = e.Paths.VmDirectory,
-            };
-        }
-    }
+    private static VmDetails Details(VmController vm, GuestAgentStatus? agent) =>
+        ContractMapper.ToDetails(vm.Snapshot, vm.Paths.VmDirectory, agent);
 }

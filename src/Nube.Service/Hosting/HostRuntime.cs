@@ -22,15 +22,18 @@ public sealed class HostRuntime(HostStore store, HostConfig config, HostFacts fa
     /// <summary>Why QEMU cannot be used (missing binary), or null.</summary>
     public string? QemuProblem { get; } = qemuProblem;
 
-    public static async Task<HostRuntime> LoadAsync(NubedOptions options, CancellationToken ct)
+    public static async Task<HostRuntime> LoadAsync(NubedOptions options, IHostProbe probe, CancellationToken ct)
     {
         var store = new HostStore(options.DataDir);
         var config = store.Load();
+        var problems = HostConfigRules.Check(config);
+        if (problems.Count > 0)
+            throw new ValidationException(problems);
         Version qemuVersion;
         string? qemuProblem = null;
         try
         {
-            qemuVersion = await HostProbe.QemuVersionAsync(options.Qemu, ct).ConfigureAwait(false);
+            qemuVersion = await probe.QemuVersionAsync(options.Qemu, ct).ConfigureAwait(false);
         }
         catch (QemuNotFoundException e)
         {
@@ -38,7 +41,7 @@ public sealed class HostRuntime(HostStore store, HostConfig config, HostFacts fa
             qemuVersion = new Version(0, 0, 0);
             qemuProblem = e.Message;
         }
-        var facts = await HostProbe.ProbeAsync(ct).ConfigureAwait(false) with { QemuVersion = qemuVersion };
+        var facts = await probe.ProbeAsync(ct).ConfigureAwait(false) with { QemuVersion = qemuVersion };
         var edition = ResolveEdition(config.Edition, facts);
         return new HostRuntime(store, config, facts, edition, qemuProblem);
     }
@@ -49,10 +52,7 @@ public sealed class HostRuntime(HostStore store, HostConfig config, HostFacts fa
         try
         {
             var next = change(Config);
-            var errors = new List<ValidationError>();
-            if (next.StopTimeoutSeconds is < 1 or > 3600)
-                errors.Add(new ValidationError("stopTimeoutSeconds", next.StopTimeoutSeconds.ToString(),
-                    $"stopTimeoutSeconds: {next.StopTimeoutSeconds} is outside 1 to 3600 seconds."));
+            var errors = HostConfigRules.Check(next);
             if (errors.Count > 0)
                 throw new ValidationException(errors);
             var edition = ResolveEdition(next.Edition, Facts);

@@ -8,7 +8,7 @@ namespace Nube.Service.Persistence;
 /// One folder per VM under <c>&lt;data&gt;/vms/&lt;id&gt;</c>, holding <c>vm.json</c> and, by
 /// default, the VM's serial log and saved state. Folder names are ids, never display names.
 /// </summary>
-public sealed class VmStore(string dataDirectory)
+public sealed class VmStore(string dataDirectory) : IVmStore
 {
     public const string ConfigFileName = "vm.json";
     public const string SavedStateFileName = "saved.state";
@@ -17,8 +17,6 @@ public sealed class VmStore(string dataDirectory)
     public string VmsDirectory { get; } = Path.Combine(dataDirectory, "vms");
 
     public string VmDirectory(Guid id) => Path.Combine(VmsDirectory, id.ToString());
-
-    public string SavedStatePath(Guid id) => Path.Combine(VmDirectory(id), SavedStateFileName);
 
     /// <summary>Every VM folder: a configuration, or the reason it cannot be read.</summary>
     public IEnumerable<StoredVm> LoadAll()
@@ -66,7 +64,7 @@ public sealed class VmStore(string dataDirectory)
     public void Remove(Guid id)
     {
         var dir = VmDirectory(id);
-        foreach (var name in new[] { ConfigFileName, SavedStateFileName, SerialLogFileName })
+        foreach (var name in new[] { ConfigFileName, SavedStateFileName, SavedStateFileName + ".partial", SerialLogFileName, SerialLogFileName + ".1" })
             File.Delete(Path.Combine(dir, name));
         if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
             Directory.Delete(dir);

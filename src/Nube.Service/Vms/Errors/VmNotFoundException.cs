@@ -1,3 +1,3 @@
-namespace Nube.Service.Vms;
+namespace Nube.Service.Vms.Errors;
 
 public sealed class VmNotFoundException(string vm) : Exception($"VM '{vm}' was not found.");

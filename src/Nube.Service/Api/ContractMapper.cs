@@ -1,14 +1,40 @@
 using System.Collections.Immutable;
-using System.Text.Json;
 using Nube.Contracts.Vms;
+using Nube.Core.Lifecycle;
+using Nube.Core.Serialization;
 using Nube.Core.Validation;
 using Nube.Core.Vms;
+using Nube.Service.Vms;
 
-namespace Nube.Service.Vms;
+namespace Nube.Service.Api;
 
-/// <summary>Between the API's settings (enums as strings) and the core's configuration records.</summary>
-public static class SettingsMapper
+/// <summary>
+/// The one mapping between the API's documents (enums as words) and the core's records and the
+/// controllers' snapshots.
+/// </summary>
+public static class ContractMapper
 {
+    public static VmSummary ToSummary(VmSnapshot s) => new()
+    {
+        Id = s.Id,
+        Name = s.Name,
+        State = s.Config is null ? "broken" : VmLifecycle.Word(s.State),
+        ProcessorCount = s.Config?.ProcessorCount ?? 0,
+        MemoryStartupMiB = s.Config?.MemoryStartupMiB ?? 0,
+        UptimeSeconds = s.StartedAt is { } t && !VmLifecycle.IsIdle(s.State) ? (long)(DateTimeOffset.UtcNow - t).TotalSeconds : null,
+        StateReason = s.BrokenReason ?? s.StateReason,
+    };
+
+    public static VmDetails ToDetails(VmSnapshot s, string vmDirectory, GuestAgentStatus? agent) => new()
+    {
+        Summary = ToSummary(s),
+        Settings = s.Config is { } c ? ToSettings(c) : null,
+        ProcessId = s.ProcessId,
+        Accelerator = s.Accelerator is { } a ? EnumWords.Word(a) : null,
+        GuestAgent = agent,
+        VmDirectory = vmDirectory,
+    };
+
     public static VmSettings ToSettings(VmConfig vm) => new()
     {
         Name = vm.Name,
@@ -46,12 +72,10 @@ public static class SettingsMapper
     /// <summary>The change a settings document asks for; unknown enum words are collected as errors.</summary>
     public static VmPatch ToPatch(VmSettings s, List<ValidationError> errors)
     {
-        if (s.Generation is { } generation && generation != 1)
-            errors.Add(new ValidationError("generation", generation.ToString(),
-                $"generation: {generation} is not supported; Nube VMs are generation 1 (BIOS firmware, IDE boot)."));
         return new VmPatch
         {
             Name = s.Name,
+            Generation = s.Generation,
             ProcessorCount = s.ProcessorCount,
             MemoryStartupMiB = s.MemoryStartupMiB,
             Boot = s.Boot is { } b ? new BootSource
@@ -87,7 +111,7 @@ public static class SettingsMapper
         };
     }
 
-    public static string Name<T>(T value) where T : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+    public static string Name<T>(T value) where T : struct, Enum => EnumWords.Word(value);
 
     private static T Parse<T>(string? word, string field, T fallback, List<ValidationError> errors) where T : struct, Enum =>
         ParseOptional<T>(word, field, errors) ?? fallback;
@@ -96,10 +120,9 @@ public static class SettingsMapper
     {
         if (word is null)
             return null;
-        foreach (var value in Enum.GetValues<T>())
-            if (string.Equals(Name(value), word, StringComparison.OrdinalIgnoreCase))
-                return value;
-        var allowed = string.Join(", ", Enum.GetValues<T>().Select(Name));
+        if (EnumWords.TryParse<T>(word, out var value))
+            return value;
+        var allowed = string.Join(", ", EnumWords.All<T>());
         errors.Add(new ValidationError(field, word, $"{field}: '{word}' is not one of {allowed}."));
         return null;
     }

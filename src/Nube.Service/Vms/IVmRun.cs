@@ -1,0 +1,29 @@
+using Nube.Core.Qemu;
+using Nube.Core.Vms;
+using Nube.Service.Vms.Qemu;
+
+namespace Nube.Service.Vms;
+
+/// <summary>
+/// What a VM's operations may change, and only from its controller's loop: the QEMU session,
+/// the state and the rest of the snapshot.
+/// </summary>
+public interface IVmRun
+{
+    Guid Id { get; }
+    VmRuntimePaths Paths { get; }
+    string Marker { get; }
+    VmSnapshot Snapshot { get; }
+    QemuSession? Session { get; set; }
+
+    /// <summary>Makes <paramref name="run"/> the VM's session and starts following its events.</summary>
+    void Attach(QemuSession run);
+
+    /// <summary>Publishes a state (and why, when the user did not ask for it) as an event.</summary>
+    void SetState(VmState state, string? reason = null);
+
+    void Update(Func<VmSnapshot, VmSnapshot> change);
+
+    /// <summary>Queues a start after a delay (crash restart), tracked and cancelled on removal.</summary>
+    void ScheduleStart(TimeSpan delay, string why);
+}

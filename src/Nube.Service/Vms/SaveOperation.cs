@@ -1,0 +1,82 @@
+using Nube.Core.Lifecycle;
+using Nube.Core.Vms;
+using Nube.Qemu.Protocol;
+using Nube.Service.Jobs;
+using Nube.Service.Vms.Errors;
+using Nube.Service.Vms.Qemu;
+
+namespace Nube.Service.Vms;
+
+/// <summary>
+/// Save (Hyper-V's Save): pause the processors, write memory and devices to the VM's folder,
+/// then end QEMU. Cancelled or failed before the state is whole, the partial file is deleted and
+/// the VM goes on as it was, its processors resumed if it was running.
+/// </summary>
+public sealed class SaveOperation(IVmRun vm, VmServices services, ILogger logger)
+{
+    public async Task RunAsync(Job job, QemuSession run, VmTransition transition, CancellationToken ct)
+    {
+        var name = vm.Snapshot.Name;
+        var partial = vm.Paths.SavedState + ".partial";
+        vm.SetState(transition.During);
+        try
+        {
+            job.Report("pausing the processors");
+            await run.Qmp.StopAsync(ct).ConfigureAwait(false);
+            await run.Qmp.MigrateSetParametersAsync(maxBandwidthBytesPerSecond: StartOperation.SaveBandwidthBytesPerSecond, ct: ct).ConfigureAwait(false);
+            job.Report("saving memory", 0);
+            await run.Qmp.MigrateAsync($"file:{partial}", ct).ConfigureAwait(false);
+            await run.Qmp.WaitForMigrationAsync(StartOperation.SaveTimeout, ct,
+                info => job.Report("saving memory", StartOperation.Percent(info))).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await UnwindAsync(run, partial, transition.From).ConfigureAwait(false);
+            if (e is QmpException)
+                throw new VmOperationFailedException("save", name, e);
+            throw;
+        }
+        File.Move(partial, vm.Paths.SavedState, overwrite: true);
+        job.Report("ending QEMU");
+        await run.EndAsync().ConfigureAwait(false);
+        vm.Session = null;
+        services.Admission.Release(vm.Id);
+        vm.Update(s => s with { ProcessId = null, Accelerator = null, StartedAt = null, LastAgentContact = null, AgentVersion = null });
+        vm.SetState(transition.Success);
+    }
+
+    /// <summary>Stops the migration, drops the partial file and puts the VM back as it was.</summary>
+    private async Task UnwindAsync(QemuSession run, string partial, VmState from)
+    {
+        try
+        {
+            await run.Qmp.ExecuteAsync("migrate_cancel", ct: CancellationToken.None).ConfigureAwait(false);
+            await WaitUntilMigrationEndsAsync(run.Qmp).ConfigureAwait(false);
+            if (from == VmState.Running)
+                await run.Qmp.ContAsync(CancellationToken.None).ConfigureAwait(false);
+            vm.SetState(from);
+        }
+        catch (QmpException e)
+        {
+            // QEMU is gone or broken: what is left of the VM is found when its connection ends.
+            logger.LogWarning("Could not put VM {Name} back after a save that did not finish: {Error}", vm.Snapshot.Name, e.Message);
+            vm.SetState(from, $"The save did not finish and QEMU did not answer afterwards: {e.Message}");
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
+    }
+
+    /// <summary>After migrate_cancel, QEMU still finishes writing what it had started.</summary>
+    private static async Task WaitUntilMigrationEndsAsync(QmpClient qmp)
+    {
+        for (var i = 0; i < 500; i++)
+        {
+            var info = await qmp.QueryMigrateAsync(CancellationToken.None).ConfigureAwait(false);
+            if (info.Status is not ("active" or "setup" or "cancelling" or "pre-switchover" or "device"))
+                return;
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+    }
+}

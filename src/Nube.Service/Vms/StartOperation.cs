@@ -1,0 +1,161 @@
+using System.Net.Sockets;
+using Nube.Core.Hosts;
+using Nube.Core.Lifecycle;
+using Nube.Core.Qemu;
+using Nube.Core.Validation;
+using Nube.Core.Vms;
+using Nube.Qemu.Launch;
+using Nube.Qemu.Protocol;
+using Nube.Service.Jobs;
+using Nube.Service.Vms.Errors;
+using Nube.Service.Vms.Qemu;
+
+namespace Nube.Service.Vms;
+
+/// <summary>
+/// Start: launch QEMU, connect, restore the saved memory when there is some, and optionally wait
+/// for the guest agent. Cancelled or failed at any point, no QEMU is left and the VM is as it
+/// was (off, or saved while its saved state has not been consumed).
+/// </summary>
+public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logger)
+{
+    /// <summary>QEMU's default 128 MiB/s would dominate a save to or restore from a local file.</summary>
+    public const long SaveBandwidthBytesPerSecond = 8L << 30;
+    public static readonly TimeSpan SaveTimeout = TimeSpan.FromMinutes(10);
+
+    public async Task RunAsync(Job job, VmConfig config, VmTransition transition, TimeSpan? agentWait, CancellationToken ct)
+    {
+        if (services.Host.QemuProblem is { } problem)
+            throw new HostNotReadyException("QEMU is missing", $"Cannot start VM '{config.Name}': {problem}");
+        // The edition or the storage roots may have changed since the VM was created.
+        var errors = VmValidator.Validate(config, services.Host.Edition, [])
+            .Concat(StorageRootRules.Check(config, StorageRootRules.Roots(services.Options.DataDir, services.Host.Config))).ToList();
+        if (errors.Count > 0)
+            throw new ValidationException(errors);
+        var accelerator = AcceleratorResolver.Resolve(services.Host.Config.Accelerator, services.Host.Facts);
+        var restoring = transition.From == VmState.Saved;
+        var plan = QemuCommandBuilder.Build(config, new QemuLaunchContext(accelerator, vm.Paths, services.Options.Qemu,
+            string.IsNullOrEmpty(services.Options.QemuUser) ? null : services.Options.QemuUser, Incoming: restoring));
+        services.Admission.Take(vm.Id);
+
+        vm.SetState(transition.During);
+        var from = transition.From;
+        IQemuProcess? process = null;
+        try
+        {
+            job.Report("launching QEMU");
+            // Not cancellable: a launch cut short could leave a QEMU that daemonizes afterwards.
+            // It is bounded (QemuLauncher.StartTimeout) and takes some 50 ms.
+            process = await services.Qemu.LaunchAsync(plan, vm.Paths, vm.Marker, CancellationToken.None).ConfigureAwait(false);
+            var launched = process;
+            vm.Update(s => s with { ProcessId = launched.Pid, StartedAt = launched.StartedAt ?? services.Clock.GetUtcNow(), Accelerator = accelerator });
+            ct.ThrowIfCancellationRequested();
+            job.Report("connecting to QEMU");
+            var run = await AttachAsync(process, accelerator, ct).ConfigureAwait(false);
+            if (restoring)
+            {
+                await RestoreAsync(job, run, ct).ConfigureAwait(false);
+                from = VmState.Off;
+            }
+            vm.SetState(transition.Success);
+            logger.LogInformation("VM {Name} is running (pid {Pid}, {Accelerator})", config.Name, process.Pid, accelerator);
+        }
+        catch (Exception e)
+        {
+            await AbandonAsync(process, from).ConfigureAwait(false);
+            throw Describe(e, config.Name);
+        }
+        if (agentWait is { } wait)
+            await WaitForAgentAsync(job, config.Name, wait, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Connects to a running QEMU and makes it the VM's session.</summary>
+    public async Task<QemuSession> AttachAsync(IQemuProcess process, Accelerator? accelerator, CancellationToken ct)
+    {
+        var agent = new GuestAgentSession(t => services.Qemu.ConnectAsync(vm.Paths.AgentSocket, t), services.Clock, logger)
+        {
+            Contact = at => vm.Update(s => s with { LastAgentContact = at }),
+        };
+        QemuSession run;
+        try
+        {
+            run = await QemuSession.AttachAsync(services.Qemu, process, vm.Paths, accelerator, agent, logger, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await agent.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        vm.Attach(run);
+        vm.Update(s => s with { ProcessId = process.Pid, Accelerator = run.Accelerator, StartedAt = s.StartedAt ?? process.StartedAt });
+        return run;
+    }
+
+    private async Task RestoreAsync(Job job, QemuSession run, CancellationToken ct)
+    {
+        job.Report("restoring memory", 0);
+        await run.Qmp.MigrateSetParametersAsync(maxBandwidthBytesPerSecond: SaveBandwidthBytesPerSecond, ct: ct).ConfigureAwait(false);
+        await run.Qmp.MigrateIncomingAsync($"file:{vm.Paths.SavedState}", ct).ConfigureAwait(false);
+        await run.Qmp.WaitForMigrationAsync(SaveTimeout, ct, info => job.Report("restoring memory", Percent(info))).ConfigureAwait(false);
+        // From here on the guest may run and its disks move on: the saved memory must never be
+        // restored again, whatever happens next. Consumed first, then the processors resume.
+        File.Delete(vm.Paths.SavedState);
+        var status = await run.Qmp.QueryStatusAsync(CancellationToken.None).ConfigureAwait(false);
+        if (!status.Running)
+            await run.Qmp.ContAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for the guest agent; a cancel turns the VM off, a timeout leaves it running.</summary>
+    private async Task WaitForAgentAsync(Job job, string name, TimeSpan wait, CancellationToken ct)
+    {
+        job.Report("waiting for the guest agent");
+        var run = vm.Session ?? throw new VmConflictException($"VM '{name}' stopped before its guest agent answered.");
+        try
+        {
+            var info = await run.Agent.UseAsync(async (agent, t) =>
+            {
+                await agent.PingAsync(t).ConfigureAwait(false);
+                return await agent.GetInfoAsync(t).ConfigureAwait(false);
+            }, wait, ct).ConfigureAwait(false);
+            vm.Update(s => s with { AgentVersion = info.Version });
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await AbandonAsync(run.Process, VmState.Off).ConfigureAwait(false);
+            throw;
+        }
+        catch (Exception e) when (e is GuestAgentException or GuestAgentBusyException)
+        {
+            throw new GuestAgentNoAnswerException(
+                $"VM '{name}' started, but its guest agent did not answer within {wait.TotalSeconds:0.#} s: {e.Message}");
+        }
+    }
+
+    /// <summary>A start that did not finish leaves no QEMU behind and the VM as it was.</summary>
+    private async Task AbandonAsync(IQemuProcess? process, VmState state)
+    {
+        if (vm.Session is { } run)
+        {
+            await run.KillAsync().ConfigureAwait(false);
+            vm.Session = null;
+        }
+        else if (process is not null)
+        {
+            process.Kill();
+            await process.WaitForExitAsync(QemuSession.ExitTimeout).ConfigureAwait(false);
+            QemuSession.DeleteRuntimeDirectory(vm.Paths);
+        }
+        services.Admission.Release(vm.Id);
+        vm.Update(s => s with { ProcessId = null, Accelerator = null, StartedAt = null, LastAgentContact = null, AgentVersion = null });
+        vm.SetState(state);
+    }
+
+    private static Exception Describe(Exception e, string name) => e switch
+    {
+        QemuLaunchException or QmpException or IOException or SocketException => new VmOperationFailedException("start", name, e),
+        _ => e,
+    };
+
+    public static int? Percent(MigrationInfo info) =>
+        info.Ram is { Total: > 0 } ram ? (int)Math.Min(100, ram.Transferred * 100 / ram.Total) : null;
+}

@@ -1,0 +1,302 @@
+using System.Threading.Channels;
+using Nube.Contracts.Events;
+using Nube.Core.Lifecycle;
+using Nube.Core.Qemu;
+using Nube.Core.Vms;
+using Nube.Qemu.Protocol;
+using Nube.Service.Jobs;
+using Nube.Service.Persistence;
+using Nube.Service.Vms.Errors;
+using Nube.Service.Vms.Qemu;
+
+namespace Nube.Service.Vms;
+
+/// <summary>
+/// The one owner of a VM: its QEMU session and its state. Commands (jobs, configuration changes,
+/// QEMU's events) arrive through a queue and run one at a time on the controller's loop; readers
+/// take the immutable <see cref="Snapshot"/>. Only a turn-off reaches past the queue: it cancels
+/// the job under way so that a stuck stop or start never holds the power button.
+/// </summary>
+public sealed class VmController : IVmRun
+{
+    private readonly VmServices services;
+    private readonly ILogger logger;
+    private readonly Channel<VmCommand> inbox = Channel.CreateUnbounded<VmCommand>(new() { SingleReader = true });
+    private readonly CancellationTokenSource lifetime = new();
+    private readonly Lock gate = new(); // guards snapshot, pending, background
+    private readonly List<Job> pending = [];
+    private readonly List<Task> background = [];
+    private readonly VmOperations operations;
+    private VmSnapshot snapshot;
+    private QemuSession? session;
+    private Task loop = Task.CompletedTask;
+
+    public VmController(StoredVm stored, VmServices services)
+    {
+        this.services = services;
+        logger = services.Logs.CreateLogger($"Nube.Vm.{stored.Id}");
+        Paths = new VmRuntimePaths(Path.Combine(services.Options.RunDir, "vms", stored.Id.ToString()), services.Store.VmDirectory(stored.Id));
+        snapshot = new VmSnapshot
+        {
+            Id = stored.Id, Config = stored.Config, BrokenReason = stored.Error, StateSince = services.Clock.GetUtcNow(),
+            State = File.Exists(Paths.SavedState) ? VmState.Saved : VmState.Off,
+        };
+        operations = new VmOperations(this, services, logger);
+    }
+
+    public Guid Id => snapshot.Id;
+    public VmRuntimePaths Paths { get; }
+    public string Marker => $"nube-{Id}";
+
+    public VmSnapshot Snapshot => Volatile.Read(ref snapshot);
+
+    /// <summary>The QEMU run, for readers that talk to the guest (agent probe, console); null when off.</summary>
+    public QemuSession? Session => Volatile.Read(ref session);
+
+    public void Start() => loop = Task.Run(LoopAsync);
+
+    /// <summary>
+    /// Queues a lifecycle operation as a job. When nothing is queued, a state that does not allow
+    /// it is refused at once; otherwise the job checks when its turn comes.
+    /// </summary>
+    public Job Submit(VmOperation operation, TimeSpan? agentWait = null)
+    {
+        Job job;
+        lock (gate)
+        {
+            var now = snapshot;
+            if (now.Config is null)
+                throw new VmConflictException($"VM {Id} is broken: {now.BrokenReason}");
+            if (pending.Count == 0)
+                VmLifecycle.Begin(now.State, operation, now.Name);
+            if (operation == VmOperation.TurnOff)
+            {
+                // Turning off is the way out of anything under way, as pulling the power is.
+                foreach (var earlier in pending)
+                    earlier.RequestCancel();
+            }
+            job = services.Jobs.Create(Id, now.Name, VmOperations.Kind(operation));
+            pending.Add(job);
+        }
+        if (!inbox.Writer.TryWrite(new RunJob(job, operation, agentWait)))
+            services.Jobs.Cancel(job, new VmNotFoundException(snapshot.Name), snapshot);
+        return job;
+    }
+
+    /// <summary>Runs a configuration change on the loop; <paramref name="change"/> validates it.</summary>
+    public async Task<VmSnapshot> ChangeAsync(Func<VmConfig, VmState, VmConfig> change)
+    {
+        var done = new TaskCompletionSource<VmSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(new ChangeConfig(change, done));
+        return await done.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Forgets the VM if it is off or saved; pending automatic starts die with it.</summary>
+    public async Task RemoveAsync()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(new RemoveVm(done));
+        await done.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>After a restart of the host service: finds this VM's QEMU; true when the VM had been running.</summary>
+    public async Task<bool> ReattachAsync()
+    {
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(new Reattach(done));
+        return await done.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the VM after a delay, as a job of its own (automatic start, restart after a crash).</summary>
+    public void ScheduleStart(TimeSpan delay, string why)
+    {
+        lock (gate)
+        {
+            if (lifetime.IsCancellationRequested)
+                return;
+            background.RemoveAll(t => t.IsCompleted);
+            background.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await Task.Delay(delay, services.Clock, lifetime.Token).ConfigureAwait(false);
+                    logger.LogInformation("Starting VM {Name}: {Why}", Snapshot.Name, why);
+                    Submit(VmOperation.Start);
+                }
+                catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
+                {
+                    // Removed, or the host service is stopping.
+                }
+                catch (Exception e) when (e is VmStateException or VmConflictException)
+                {
+                    logger.LogWarning("Not starting VM {Name} ({Why}): {Error}", Snapshot.Name, why, e.Message);
+                }
+            }));
+        }
+    }
+
+    /// <summary>
+    /// Stops taking commands and cancels pending automatic starts. QEMU and its connections are
+    /// left alone: the VM keeps running, and a job under way is found failed at the next start.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        Task[] tracked;
+        lock (gate)
+        {
+            lifetime.Cancel();
+            tracked = [.. background];
+        }
+        inbox.Writer.TryComplete();
+        await Task.WhenAll(tracked).ConfigureAwait(false);
+    }
+
+    private void Post(VmCommand command)
+    {
+        if (!inbox.Writer.TryWrite(command))
+            throw new VmNotFoundException(Id.ToString());
+    }
+
+    private async Task LoopAsync()
+    {
+        await foreach (var command in inbox.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                await HandleAsync(command).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // A bug in one command must not end the loop that every later command needs.
+                logger.LogError(e, "VM {Name}: {Command} failed", Snapshot.Name, command.GetType().Name);
+            }
+        }
+    }
+
+    private async Task HandleAsync(VmCommand command)
+    {
+        switch (command)
+        {
+            case RunJob run:
+                await RunJobAsync(run).ConfigureAwait(false);
+                break;
+            case ChangeConfig change:
+                await ApplyChangeAsync(change).ConfigureAwait(false);
+                break;
+            case RemoveVm remove:
+                Remove(remove);
+                break;
+            case Reattach reattach:
+                reattach.Done.TrySetResult(await operations.ReattachAsync().ConfigureAwait(false));
+                break;
+            case QemuEventSeen seen when ReferenceEquals(seen.Session, session):
+                await operations.OnQemuEventAsync(seen.Session, seen.Event).ConfigureAwait(false);
+                break;
+            case QemuConnectionEnded ended when ReferenceEquals(ended.Session, session) && !ended.Session.ExitExpected:
+                await operations.OnQemuGoneAsync(ended.Session).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task RunJobAsync(RunJob run)
+    {
+        var job = run.Job;
+        try
+        {
+            job.Cancellation.Token.ThrowIfCancellationRequested();
+            job.MarkRunning(null);
+            await operations.RunAsync(job, run.Operation, run.AgentWait, job.Cancellation.Token).ConfigureAwait(false);
+            services.Jobs.Complete(job, Snapshot);
+        }
+        catch (OperationCanceledException) when (job.Cancellation.IsCancellationRequested)
+        {
+            services.Jobs.Cancel(job, new JobCancelledException(job.Kind, Snapshot.Name, VmLifecycle.Word(Snapshot.State)), Snapshot);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("VM {Name}: {Kind} failed: {Error}", Snapshot.Name, job.Kind, e.Message);
+            services.Jobs.Fail(job, e, Snapshot);
+        }
+        finally
+        {
+            lock (gate)
+                pending.Remove(job);
+        }
+    }
+
+    private async Task ApplyChangeAsync(ChangeConfig change)
+    {
+        try
+        {
+            var now = Snapshot;
+            var current = now.Config ?? throw new VmConflictException($"VM {Id} is broken: {now.BrokenReason}");
+            var next = change.Change(current, now.State);
+            await services.Store.SaveAsync(next).ConfigureAwait(false);
+            Update(s => s with { Config = next });
+            Publish(HostEventTypes.VmChanged, null);
+            change.Done.TrySetResult(Snapshot);
+        }
+        catch (Exception e)
+        {
+            change.Done.TrySetException(e);
+        }
+    }
+
+    private void Remove(RemoveVm remove)
+    {
+        var now = Snapshot;
+        if (!VmLifecycle.IsIdle(now.State) || session is not null)
+        {
+            remove.Done.TrySetException(new VmConflictException(
+                $"Cannot remove VM '{now.Name}': it is {VmLifecycle.Word(now.State)}; turn it off first."));
+            return;
+        }
+        lock (gate)
+            lifetime.Cancel();
+        inbox.Writer.TryComplete();
+        services.Store.Remove(Id);
+        QemuSession.DeleteRuntimeDirectory(Paths);
+        remove.Done.TrySetResult();
+    }
+
+    // ---- IVmRun: what the operations change, on this loop only ----
+
+    QemuSession? IVmRun.Session
+    {
+        get => session;
+        set => Volatile.Write(ref session, value);
+    }
+
+    void IVmRun.Attach(QemuSession run)
+    {
+        Volatile.Write(ref session, run);
+        run.Monitor(e => inbox.Writer.TryWrite(new QemuEventSeen(run, e)), () => inbox.Writer.TryWrite(new QemuConnectionEnded(run)));
+    }
+
+    public void SetState(VmState state, string? reason = null)
+    {
+        var before = Snapshot;
+        if (before.State == state && before.StateReason == reason)
+            return;
+        Update(s => s with { State = state, StateReason = reason, StateSince = services.Clock.GetUtcNow() });
+        if (reason is not null)
+            logger.LogWarning("VM {Name} is {State}: {Reason}", before.Name, VmLifecycle.Word(state), reason);
+        Publish(HostEventTypes.VmStateChanged, before.State);
+    }
+
+    public void Update(Func<VmSnapshot, VmSnapshot> change)
+    {
+        lock (gate)
+            snapshot = change(snapshot);
+    }
+
+    private void Publish(string type, VmState? previous)
+    {
+        var now = Snapshot;
+        services.Events.Publish(new HostEvent
+        {
+            Sequence = 0, Type = type, Time = services.Clock.GetUtcNow(), VmId = Id, VmName = now.Name,
+            State = VmLifecycle.Word(now.State), PreviousState = previous is { } p ? VmLifecycle.Word(p) : null, Reason = now.StateReason,
+        });
+    }
+}

@@ -1,0 +1,186 @@
+using Nube.Core.Lifecycle;
+using Nube.Core.Vms;
+using Nube.Qemu.Protocol;
+using Nube.Service.Jobs;
+using Nube.Service.Vms.Errors;
+using Nube.Service.Vms.Qemu;
+
+namespace Nube.Service.Vms;
+
+/// <summary>
+/// The lifecycle operations and the reactions to QEMU's own events, run on the controller's
+/// loop. Each operation enters the lifecycle table's During state and leaves in its Success
+/// state; on failure or cancel it unwinds to the safe state its kind documents.
+/// </summary>
+public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
+{
+    private readonly StartOperation start = new(vm, services, logger);
+    private readonly SaveOperation save = new(vm, services, logger);
+
+    /// <summary>The job kind of an operation: the word of its URL (start, turn-off ...).</summary>
+    public static string Kind(VmOperation operation) => VmLifecycle.Verb(operation).Replace(' ', '-');
+
+    public async Task RunAsync(Job job, VmOperation operation, TimeSpan? agentWait, CancellationToken ct)
+    {
+        var now = vm.Snapshot;
+        if (now.Config is null)
+            throw new VmConflictException($"VM {vm.Id} is broken: {now.BrokenReason}");
+        var transition = VmLifecycle.Begin(now.State, operation, now.Name);
+        switch (operation)
+        {
+            case VmOperation.Start:
+                await start.RunAsync(job, now.Config, transition, agentWait, ct).ConfigureAwait(false);
+                break;
+            case VmOperation.Save:
+                await save.RunAsync(job, RequireSession(now), transition, ct).ConfigureAwait(false);
+                break;
+            case VmOperation.Stop:
+                await StopAsync(job, RequireSession(now), transition, ct).ConfigureAwait(false);
+                break;
+            case VmOperation.TurnOff:
+                vm.SetState(transition.During);
+                job.Report("turning off");
+                await EndAsync(transition.Success).ConfigureAwait(false);
+                break;
+            case VmOperation.Pause:
+                await QmpStepAsync("pause", now, q => q.StopAsync(ct)).ConfigureAwait(false);
+                vm.SetState(transition.Success);
+                break;
+            case VmOperation.Resume:
+                await QmpStepAsync("resume", now, q => q.ContAsync(ct)).ConfigureAwait(false);
+                vm.SetState(transition.Success);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The ACPI power button, then the guest's own shutdown, up to the host's stop timeout; a guest
+    /// that ignores it is turned off. Cancelled, the VM stays running.
+    /// </summary>
+    private async Task StopAsync(Job job, QemuSession run, VmTransition transition, CancellationToken ct)
+    {
+        var now = vm.Snapshot;
+        await QmpStepAsync("stop", now, q => q.SystemPowerdownAsync(ct)).ConfigureAwait(false);
+        vm.SetState(transition.During);
+        var timeout = TimeSpan.FromSeconds(services.Host.Config.StopTimeoutSeconds);
+        job.Report("waiting for the guest to shut down");
+        bool exited;
+        try
+        {
+            exited = await run.WaitForExitAsync(timeout, services.Clock, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            if (run.Process.IsAlive)
+                vm.SetState(transition.From);
+            else
+                await EndAsync(VmState.Off, "The guest shut down.").ConfigureAwait(false);
+            throw;
+        }
+        if (exited)
+        {
+            await EndAsync(transition.Success).ConfigureAwait(false);
+            return;
+        }
+        logger.LogWarning("VM {Name} did not shut down within {Seconds} s; turning it off", now.Name, timeout.TotalSeconds);
+        await EndAsync(transition.Success,
+            $"The guest did not shut down within {timeout.TotalSeconds:0} s, so it was turned off.").ConfigureAwait(false);
+    }
+
+    /// <summary>Ends the VM's QEMU (quit, else kill) and settles the state it leaves.</summary>
+    public async Task EndAsync(VmState state, string? reason = null)
+    {
+        if (vm.Session is { } run)
+        {
+            await run.EndAsync().ConfigureAwait(false);
+            vm.Session = null;
+        }
+        services.Admission.Release(vm.Id);
+        vm.Update(s => s with { ProcessId = null, Accelerator = null, StartedAt = null, LastAgentContact = null, AgentVersion = null });
+        vm.SetState(state, reason);
+    }
+
+    /// <summary>STOP and RESUME may come from the guest or QEMU (an I/O error pauses it): ask QEMU what is true.</summary>
+    public async Task OnQemuEventAsync(QemuSession run, QmpEvent e)
+    {
+        switch (e.Name)
+        {
+            case "SHUTDOWN":
+                run.ShutdownReason = e.Data.TryGetProperty("reason", out var r) ? GuestText.Sanitize(r.GetString() ?? "unknown") : "unknown";
+                break;
+            case "STOP" or "RESUME" when vm.Snapshot.State is VmState.Running or VmState.Paused:
+                try
+                {
+                    var status = await run.Qmp.QueryStatusAsync().ConfigureAwait(false);
+                    vm.SetState(status.Running ? VmState.Running : VmState.Paused, vm.Snapshot.StateReason);
+                }
+                catch (QmpException ex)
+                {
+                    logger.LogDebug("query-status after {Event} failed: {Error}", e.Name, ex.Message);
+                }
+                break;
+        }
+    }
+
+    /// <summary>QEMU's connection closed while nothing asked for it: the guest powered off, or QEMU died.</summary>
+    public async Task OnQemuGoneAsync(QemuSession run)
+    {
+        if (!await run.Process.WaitForExitAsync(QemuSession.ExitTimeout).ConfigureAwait(false))
+        {
+            // The control connection broke but QEMU lives on: the operator decides (turn off).
+            logger.LogError("Lost the QMP connection of VM {Name}, whose QEMU (pid {Pid}) still runs", vm.Snapshot.Name, run.Process.Pid);
+            vm.SetState(vm.Snapshot.State, "The host service lost QEMU's control connection; turn the VM off.");
+            return;
+        }
+        var guestShutdown = run.ShutdownReason is { } why && why.StartsWith("guest", StringComparison.Ordinal);
+        var reason = guestShutdown ? "The guest shut down."
+            : $"QEMU exited unexpectedly{(run.ShutdownReason is { } sr ? $" (shutdown reason: {sr})" : "")}.";
+        await EndAsync(VmState.Off, reason).ConfigureAwait(false);
+        if (!guestShutdown && vm.Snapshot.Config?.CrashAction == CrashAction.Restart)
+            vm.ScheduleStart(TimeSpan.Zero, "its QEMU exited and its crash action is restart");
+    }
+
+    /// <summary>Finds the VM's QEMU by pidfile and reconnects; returns true when the VM had been running.</summary>
+    public async Task<bool> ReattachAsync()
+    {
+        var process = services.Qemu.Find(vm.Paths, vm.Marker, out var pidFileFound);
+        var idle = File.Exists(vm.Paths.SavedState) ? VmState.Saved : VmState.Off;
+        if (process is null)
+        {
+            QemuSession.DeleteRuntimeDirectory(vm.Paths);
+            vm.SetState(idle, pidFileFound ? "QEMU exited while the host service was down." : null);
+            return pidFileFound;
+        }
+        services.Admission.Hold(vm.Id);
+        vm.Update(s => s with { ProcessId = process.Pid, StartedAt = process.StartedAt });
+        try
+        {
+            var run = await start.AttachAsync(process, accelerator: null, CancellationToken.None).ConfigureAwait(false);
+            var status = await run.Qmp.QueryStatusAsync().ConfigureAwait(false);
+            vm.SetState(status.Running ? VmState.Running : VmState.Paused);
+            logger.LogInformation("Reattached to VM {Name} (pid {Pid}, {Status})", vm.Snapshot.Name, process.Pid, status.Status);
+        }
+        catch (Exception e) when (e is QmpException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+        {
+            vm.SetState(VmState.Running, $"QEMU (pid {process.Pid}) runs but its control socket does not answer: {e.Message}");
+        }
+        return false;
+    }
+
+    private QemuSession RequireSession(VmSnapshot now) => vm.Session ?? throw new VmConflictException(
+        $"VM '{now.Name}': its QEMU (pid {now.ProcessId}) does not answer on its control socket; turn it off.");
+
+    /// <summary>One QMP command of an operation; QEMU's refusal is reported with its words.</summary>
+    private async Task QmpStepAsync(string verb, VmSnapshot now, Func<QmpClient, Task> step)
+    {
+        var run = RequireSession(now);
+        try
+        {
+            await step(run.Qmp).ConfigureAwait(false);
+        }
+        catch (QmpException e)
+        {
+            throw new VmOperationFailedException(verb, now.Name, e);
+        }
+    }
+}

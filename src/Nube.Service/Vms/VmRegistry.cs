@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using Nube.Core.Lifecycle;
+using Nube.Core.Validation;
+using Nube.Core.Vms;
+using Nube.Service.Persistence;
+using Nube.Service.Vms.Errors;
+
+namespace Nube.Service.Vms;
+
+/// <summary>
+/// The host's VMs: one controller each. The registry owns what is shared between VMs: ids and
+/// names (creation, renaming, removal one at a time) and, through <see cref="RunAdmission"/>,
+/// the edition's limit on running VMs. Everything about one VM goes to its controller.
+/// </summary>
+public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
+{
+    private readonly ConcurrentDictionary<Guid, VmController> vms = new();
+    private readonly SemaphoreSlim names = new(1, 1);
+
+    public IReadOnlyList<VmController> All =>
+        [.. vms.Values.OrderBy(v => v.Snapshot.Name, StringComparer.OrdinalIgnoreCase)];
+
+    /// <summary>
+    /// Loads every VM, reattaches to the QEMUs still running, settles the jobs an earlier run
+    /// left unfinished, then applies the automatic start actions.
+    /// </summary>
+    public async Task InitializeAsync()
+    {
+        var wasRunning = new HashSet<Guid>();
+        foreach (var stored in services.Store.LoadAll())
+        {
+            if (stored.Error is not null)
+                logger.LogError("VM {Id} is broken: {Error}", stored.Id, stored.Error);
+            var controller = Add(stored);
+            if (stored.Config is not null && await controller.ReattachAsync().ConfigureAwait(false))
+                wasRunning.Add(stored.Id);
+        }
+        services.Jobs.Load(id => vms.TryGetValue(id, out var vm) ? vm.Snapshot : null);
+        foreach (var vm in vms.Values)
+        {
+            var now = vm.Snapshot;
+            if (now.Config is not { } config || !VmLifecycle.IsIdle(now.State))
+                continue;
+            if (config.AutomaticStartAction == AutomaticStartAction.AlwaysStart
+                || (config.AutomaticStartAction == AutomaticStartAction.StartIfRunning && wasRunning.Contains(vm.Id)))
+                vm.ScheduleStart(TimeSpan.FromSeconds(config.AutomaticStartDelaySeconds), "its automatic start action");
+        }
+    }
+
+    public VmController Resolve(string idOrName)
+    {
+        if (Guid.TryParse(idOrName, out var id) && vms.TryGetValue(id, out var byId))
+            return byId;
+        var byName = vms.Values.Where(v => string.Equals(v.Snapshot.Name, idOrName, StringComparison.OrdinalIgnoreCase)).ToList();
+        return byName.Count == 1 ? byName[0] : throw new VmNotFoundException(idOrName);
+    }
+
+    /// <summary>Creates a VM from a patch over the defaults; <paramref name="errors"/> are those found reading the request.</summary>
+    public async Task<VmController> CreateAsync(VmPatch patch, IReadOnlyList<ValidationError> errors)
+    {
+        var config = WithMacs(patch.Apply(new VmConfig { Id = Guid.NewGuid(), Name = patch.Name ?? "" }));
+        await names.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            Validate(config, [.. errors]);
+            await services.Store.SaveAsync(config).ConfigureAwait(false);
+            var vm = Add(new StoredVm(config.Id, config, null));
+            services.Events.Publish(new Contracts.Events.HostEvent
+            {
+                Sequence = 0, Type = Contracts.Events.HostEventTypes.VmCreated, Time = services.Clock.GetUtcNow(),
+                VmId = config.Id, VmName = config.Name, State = VmLifecycle.Word(VmState.Off),
+            });
+            logger.LogInformation("Created VM {Name} ({Id})", config.Name, config.Id);
+            return vm;
+        }
+        finally
+        {
+            names.Release();
+        }
+    }
+
+    /// <summary>Changes a VM's settings; hardware only while it is off or saved.</summary>
+    public async Task<VmSnapshot> UpdateAsync(VmController vm, VmPatch patch, IReadOnlyList<ValidationError> errors)
+    {
+        await names.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return await vm.ChangeAsync((current, state) =>
+            {
+                var next = WithMacs(patch.Apply(current));
+                var problems = errors.ToList();
+                if (!VmLifecycle.IsIdle(state))
+                    problems.AddRange(LiveChanges.Check(VmConfigDiff.Compute(current, next), state));
+                Validate(next, problems);
+                return next;
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            names.Release();
+        }
+    }
+
+    public async Task RemoveAsync(VmController vm)
+    {
+        await names.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var name = vm.Snapshot.Name;
+            await vm.RemoveAsync().ConfigureAwait(false);
+            vms.TryRemove(vm.Id, out _);
+            await vm.StopAsync().ConfigureAwait(false);
+            services.Events.Publish(new Contracts.Events.HostEvent
+            {
+                Sequence = 0, Type = Contracts.Events.HostEventTypes.VmRemoved, Time = services.Clock.GetUtcNow(), VmId = vm.Id, VmName = name,
+            });
+            logger.LogInformation("Removed VM {Name} ({Id})", name, vm.Id);
+        }
+        finally
+        {
+            names.Release();
+        }
+    }
+
+    /// <summary>
+    /// What the host does with its running VMs when it shuts down: each VM's automatic stop action
+    /// (save, turn off or shut down), all VMs at once; a VM whose action fails is turned off.
+    /// </summary>
+    public async Task<IReadOnlyList<VmController>> ApplyStopActionsAsync()
+    {
+        var running = vms.Values.Where(v => v.Snapshot is { Config: not null, State: VmState.Running or VmState.Paused }).ToList();
+        await Task.WhenAll(running.Select(async vm =>
+        {
+            var action = vm.Snapshot.Config!.AutomaticStopAction switch
+            {
+                AutomaticStopAction.Save => VmOperation.Save,
+                AutomaticStopAction.ShutDown when vm.Snapshot.State == VmState.Running => VmOperation.Stop,
+                _ => VmOperation.TurnOff,
+            };
+            try
+            {
+                var job = vm.Submit(action);
+                await job.Ended.ConfigureAwait(false);
+                if (job.Info.State != Contracts.Jobs.JobStates.Completed && !VmLifecycle.IsIdle(vm.Snapshot.State))
+                {
+                    logger.LogError("Stop action of VM {Name} failed: {Error}; turning it off", vm.Snapshot.Name, job.Info.Problem?.Detail);
+                    await vm.Submit(VmOperation.TurnOff).Ended.ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is VmStateException or VmConflictException)
+            {
+                logger.LogWarning("Stop action of VM {Name} skipped: {Error}", vm.Snapshot.Name, e.Message);
+            }
+        })).ConfigureAwait(false);
+        return running;
+    }
+
+    /// <summary>The host service is stopping: controllers stop taking commands; VMs keep running.</summary>
+    public Task StopAsync() => Task.WhenAll(vms.Values.Select(v => v.StopAsync()));
+
+    private VmController Add(StoredVm stored)
+    {
+        var controller = new VmController(stored, services);
+        vms[stored.Id] = controller;
+        controller.Start();
+        return controller;
+    }
+
+    private void Validate(VmConfig config, List<ValidationError> errors)
+    {
+        var others = vms.Values.Where(v => v.Id != config.Id).Select(v => v.Snapshot.Config?.Name).OfType<string>();
+        errors.AddRange(VmValidator.Validate(config, services.Host.Edition, others));
+        errors.AddRange(StorageRootRules.Check(config, StorageRootRules.Roots(services.Options.DataDir, services.Host.Config)));
+        if (errors.Count > 0)
+            throw new ValidationException(errors);
+    }
+
+    /// <summary>A locally administered unicast address in QEMU's 52:54:00 range for every adapter without one.</summary>
+    private static VmConfig WithMacs(VmConfig config) => config with
+    {
+        NetworkAdapters = [.. config.NetworkAdapters.Select(n => n.MacAddress is null ? n with { MacAddress = NewMac() } : n)],
+    };
+
+    private static string NewMac()
+    {
+        Span<byte> b = stackalloc byte[3];
+        Random.Shared.NextBytes(b);
+        return $"52:54:00:{b[0]:x2}:{b[1]:x2}:{b[2]:x2}";
+    }
+}

@@ -1,0 +1,19 @@
+using Nube.Service.Events;
+using Nube.Service.Hosting;
+using Nube.Service.Jobs;
+using Nube.Service.Persistence;
+using Nube.Service.Vms.Qemu;
+
+namespace Nube.Service.Vms;
+
+/// <summary>What every VM controller works with; the seams (QEMU, store, clock) are injected here.</summary>
+public sealed record VmServices(
+    HostRuntime Host,
+    NubedOptions Options,
+    IQemuHost Qemu,
+    IVmStore Store,
+    TimeProvider Clock,
+    EventHub Events,
+    JobBook Jobs,
+    RunAdmission Admission,
+    ILoggerFactory Logs);

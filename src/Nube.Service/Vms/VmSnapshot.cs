@@ -1,0 +1,29 @@
+using Nube.Core.Hosts;
+using Nube.Core.Vms;
+
+namespace Nube.Service.Vms;
+
+/// <summary>
+/// One VM as its controller last published it. Immutable: readers take it without locks and
+/// always see a consistent whole.
+/// </summary>
+public sealed record VmSnapshot
+{
+    public required Guid Id { get; init; }
+    /// <summary>Null when the VM's file cannot be read; <see cref="BrokenReason"/> says why.</summary>
+    public VmConfig? Config { get; init; }
+    public string? BrokenReason { get; init; }
+    public VmState State { get; init; } = VmState.Off;
+    /// <summary>Why the VM is in its state when the user did not ask for it.</summary>
+    public string? StateReason { get; init; }
+    public required DateTimeOffset StateSince { get; init; }
+    public int? ProcessId { get; init; }
+    public Accelerator? Accelerator { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    /// <summary>When the guest agent last answered, during this run.</summary>
+    public DateTimeOffset? LastAgentContact { get; init; }
+    /// <summary>The agent's version as it reported it, already sanitised.</summary>
+    public string? AgentVersion { get; init; }
+
+    public string Name => Config?.Name ?? Id.ToString();
+}
