@@ -107,7 +107,8 @@ public sealed partial class GuestAgentClient : IAsyncDisposable
         }
         catch (JsonException e)
         {
-            throw new GuestAgentProtocolException($"guest agent sent an invalid reply to '{command}': {e.Message}", e);
+            // The parser's message quotes the guest's property names and characters.
+            throw new GuestAgentProtocolException($"guest agent sent an invalid reply to '{command}': {GuestText.Sanitize(e.Message)}", e);
         }
     }
 
@@ -164,7 +165,7 @@ public sealed partial class GuestAgentClient : IAsyncDisposable
         }
         catch (JsonException e)
         {
-            throw ProtocolError($"guest agent sent malformed JSON in reply to '{command}': {e.Message}", e);
+            throw ProtocolError($"guest agent sent malformed JSON in reply to '{command}': {GuestText.Sanitize(e.Message)}", e);
         }
 
         GuestAgentLog.Received(logger, reply);
