@@ -17,7 +17,7 @@ public sealed class ApiTests(ITestOutputHelper output)
     {
         await using var host = await NubedHost.StartAsync(output);
         await host.CreateGuestVmAsync("talker");
-        await host.Client.OperateAsync("talker", "start");
+        await host.Client.RunJobAsync("talker", "start");
         Assert.True((await host.Client.GetVmAsync("talker", 60)).GuestAgent?.Responding);
 
         using var ws = await host.Client.OpenConsoleAsync("talker");
@@ -34,7 +34,7 @@ public sealed class ApiTests(ITestOutputHelper output)
     {
         await using var host = await NubedHost.StartAsync(output);
         await host.CreateGuestVmAsync("scripted");
-        await host.Client.OperateAsync("scripted", "start");
+        await host.Client.RunJobAsync("scripted", "start");
         Assert.True((await host.Client.GetVmAsync("scripted", 60)).GuestAgent?.Responding);
 
         var r = await NubeCli.RunAsync(host, "\recho cli-$((6*7))\r", TimeSpan.FromSeconds(30), "vm", "console", "scripted", "--linger", "3");

@@ -70,7 +70,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
         await using var host = await NubedHost.StartAsync(output);
         await host.Client.CreateVmAsync(NubedHost.GuestSettings("wide") with { ProcessorCount = 6 });
         await host.Client.SetHostAsync(new() { Edition = "hyperv-server-2008r2" });
-        var e = await Assert.ThrowsAsync<NubeApiException>(() => host.Client.OperateAsync("wide", "start"));
+        var e = await Assert.ThrowsAsync<NubeApiException>(() => host.Client.RunJobAsync("wide", "start"));
         Assert.Equal(400, e.Status);
         Assert.Equal("processorCount: 6 exceeds the limit of 4 vCPUs per VM of edition 'hyperv-server-2008r2'", e.Message);
         Assert.Equal("off", (await host.Client.GetVmAsync("wide", 0)).Summary.State);
@@ -107,7 +107,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
         Assert.Equal("broken", vms[future].State);
         Assert.Equal($"{VmFile(host, future)}: schemaVersion 99 is newer than this Nube understands (up to 1); upgrade Nube to use it.",
             vms[future].StateReason);
-        var e = await Assert.ThrowsAsync<NubeApiException>(() => host.Client.OperateAsync(future.ToString(), "start"));
+        var e = await Assert.ThrowsAsync<NubeApiException>(() => host.Client.RunJobAsync(future.ToString(), "start"));
         Assert.Equal(409, e.Status);
         Assert.True(File.Exists(VmFile(host, future)), "a broken VM's file must never be rewritten or deleted by loading it");
     }
@@ -159,8 +159,8 @@ public sealed class BadInputTests(ITestOutputHelper output)
 
         await host.StartServiceAsync();
         Assert.Equal("off", (await host.Client.GetVmAsync("stale", 0)).Summary.State);
-        var started = await host.Client.OperateAsync("stale", "start");
-        Assert.Equal("running", started.Summary.State);
+        var started = await host.Client.RunJobAsync("stale", "start");
+        Assert.Equal("running", started.Vm!.State);
         Assert.True((await host.Client.GetVmAsync("stale", 60)).GuestAgent?.Responding);
     }
 
@@ -169,7 +169,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
     {
         await using var host = await NubedHost.StartAsync(output);
         await host.CreateGuestVmAsync("busy");
-        await host.Client.OperateAsync("busy", "start");
+        await host.Client.RunJobAsync("busy", "start");
         var r = await NubeCli.RunAsync(host, "vm", "set", "busy", "--cpus", "2", "--notes", "hello");
         Assert.Equal(5, r.ExitCode);
         Assert.Contains("processorCount: can change only while the VM is off; it is running.", Flat(r.Stderr));
@@ -203,12 +203,12 @@ public sealed class BadInputTests(ITestOutputHelper output)
         var vm = await host.CreateGuestVmAsync("doomed");
         var disk = Path.Combine(host.DataDir, "vms", vm.Summary.Id.ToString(), "data.raw");
         await File.WriteAllTextAsync(disk, "precious");
-        await host.Client.OperateAsync("doomed", "start");
+        await host.Client.RunJobAsync("doomed", "start");
         var refused = await NubeCli.RunAsync(host, "vm", "remove", "doomed");
         Assert.Equal(4, refused.ExitCode);
         Assert.Contains("Cannot remove VM 'doomed': it is running; turn it off first.", Flat(refused.Stderr));
 
-        await host.Client.OperateAsync("doomed", "turn-off");
+        await host.Client.RunJobAsync("doomed", "turn-off");
         var removed = await NubeCli.RunAsync(host, "vm", "remove", "doomed");
         Assert.True(removed.ExitCode == 0, removed.Stderr);
         Assert.Empty(await host.Client.ListVmsAsync());

@@ -24,7 +24,7 @@ public sealed class DeviceTests(ITestOutputHelper output)
                 new NetworkAdapterSettings { Kind = "synthetic", MacAddress = "52:54:00:12:34:02", Switch = "user" },
             ],
         });
-        await host.Client.OperateAsync("devices", "start");
+        await host.Client.RunJobAsync("devices", "start");
         Assert.True((await host.Client.GetVmAsync("devices", 60)).GuestAgent?.Responding);
         var id = vm.Summary.Id;
 

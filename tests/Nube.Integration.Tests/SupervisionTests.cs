@@ -13,7 +13,7 @@ public sealed class SupervisionTests(ITestOutputHelper output)
     {
         await using var host = await NubedHost.StartAsync(output);
         var vm = await host.CreateGuestVmAsync("survivor");
-        await host.Client.OperateAsync("survivor", "start");
+        await host.Client.RunJobAsync("survivor", "start");
         Assert.True((await host.Client.GetVmAsync("survivor", 60)).GuestAgent?.Responding);
         var pid = host.QemuPid(vm.Summary.Id)!.Value;
 
@@ -22,9 +22,9 @@ public sealed class SupervisionTests(ITestOutputHelper output)
         await host.StartServiceAsync();
 
         await AssertStillRunningAsync(host, "survivor", pid, agentWaitSeconds: 10);
-        Assert.Equal("paused", (await host.Client.OperateAsync("survivor", "pause")).Summary.State);
-        Assert.Equal("running", (await host.Client.OperateAsync("survivor", "resume")).Summary.State);
-        Assert.Equal("off", (await host.Client.OperateAsync("survivor", "turn-off")).Summary.State);
+        Assert.Equal("paused", (await host.Client.RunJobAsync("survivor", "pause")).Vm!.State);
+        Assert.Equal("running", (await host.Client.RunJobAsync("survivor", "resume")).Vm!.State);
+        Assert.Equal("off", (await host.Client.RunJobAsync("survivor", "turn-off")).Vm!.State);
         Assert.False(NubedHost.ProcessAlive(pid));
     }
 
@@ -33,7 +33,7 @@ public sealed class SupervisionTests(ITestOutputHelper output)
     {
         await using var host = await NubedHost.StartAsync(output);
         var vm = await host.CreateGuestVmAsync("steady");
-        await host.Client.OperateAsync("steady", "start");
+        await host.Client.RunJobAsync("steady", "start");
         var pid = host.QemuPid(vm.Summary.Id)!.Value;
 
         await host.TerminateServiceAsync();
@@ -49,7 +49,7 @@ public sealed class SupervisionTests(ITestOutputHelper output)
     {
         await using var host = await NubedHost.StartAsync(output);
         var vm = await host.CreateGuestVmAsync("lost");
-        await host.Client.OperateAsync("lost", "start");
+        await host.Client.RunJobAsync("lost", "start");
         var pid = host.QemuPid(vm.Summary.Id)!.Value;
         await host.KillServiceAsync();
         Process.GetProcessById(pid).Kill();
@@ -68,8 +68,8 @@ public sealed class SupervisionTests(ITestOutputHelper output)
         await using var host = await NubedHost.StartAsync(output);
         var victim = await host.CreateGuestVmAsync("victim");
         var bystander = await host.CreateGuestVmAsync("bystander");
-        await host.Client.OperateAsync("victim", "start");
-        await host.Client.OperateAsync("bystander", "start");
+        await host.Client.RunJobAsync("victim", "start");
+        await host.Client.RunJobAsync("bystander", "start");
         Assert.True((await host.Client.GetVmAsync("bystander", 60)).GuestAgent?.Responding);
         var bystanderPid = host.QemuPid(bystander.Summary.Id)!.Value;
 
@@ -85,7 +85,7 @@ public sealed class SupervisionTests(ITestOutputHelper output)
     {
         await using var host = await NubedHost.StartAsync(output);
         var vm = await host.CreateGuestVmAsync("phoenix", crashAction: "restart");
-        await host.Client.OperateAsync("phoenix", "start");
+        await host.Client.RunJobAsync("phoenix", "start");
         var firstPid = host.QemuPid(vm.Summary.Id)!.Value;
 
         Process.GetProcessById(firstPid).Kill();
@@ -101,7 +101,7 @@ public sealed class SupervisionTests(ITestOutputHelper output)
     {
         await using var host = await NubedHost.StartAsync(output);
         var vm = await host.CreateGuestVmAsync("selfstop");
-        await host.Client.OperateAsync("selfstop", "start");
+        await host.Client.RunJobAsync("selfstop", "start");
         Assert.True((await host.Client.GetVmAsync("selfstop", 60)).GuestAgent?.Responding);
         await using (var stream = await Nube.Qemu.Protocol.UnixSocket.ConnectAsync(
                          Path.Combine(host.RunDir, "vms", vm.Summary.Id.ToString(), "qga.sock"), CancellationToken.None))
@@ -132,16 +132,16 @@ public sealed class SupervisionTests(ITestOutputHelper output)
         await using var host = await NubedHost.StartAsync(output);
         await host.Client.SetHostAsync(new() { StopTimeoutSeconds = 2 });
         var vm = await host.CreateGuestVmAsync("stubborn", extraAppend: "nube.acpi=ignore");
-        await host.Client.OperateAsync("stubborn", "start");
+        await host.Client.RunJobAsync("stubborn", "start");
         Assert.True((await host.Client.GetVmAsync("stubborn", 60)).GuestAgent?.Responding);
         var pid = host.QemuPid(vm.Summary.Id)!.Value;
 
         var clock = Stopwatch.StartNew();
-        var stopped = await host.Client.OperateAsync("stubborn", "stop");
+        var stopped = await host.Client.RunJobAsync("stubborn", "stop");
 
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(20));
-        Assert.Equal("off", stopped.Summary.State);
-        Assert.Equal("The guest did not shut down within 2 s, so it was turned off.", stopped.Summary.StateReason);
+        Assert.Equal("off", stopped.Vm!.State);
+        Assert.Equal("The guest did not shut down within 2 s, so it was turned off.", stopped.Vm.StateReason);
         Assert.False(NubedHost.ProcessAlive(pid));
     }
 
@@ -152,7 +152,7 @@ public sealed class SupervisionTests(ITestOutputHelper output)
         foreach (var (name, action) in new[] { ("keep", "save"), ("drop", "turnOff"), ("polite", "shutDown") })
         {
             await host.Client.CreateVmAsync(NubedHost.GuestSettings(name) with { AutomaticStopAction = action });
-            await host.Client.OperateAsync(name, "start");
+            await host.Client.RunJobAsync(name, "start");
         }
         await host.CreateGuestVmAsync("idle");
         Assert.True((await host.Client.GetVmAsync("polite", 60)).GuestAgent?.Responding);

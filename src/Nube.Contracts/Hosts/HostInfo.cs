@@ -17,6 +17,8 @@ public sealed record HostInfo
     /// <summary>Folders whose files VMs may use; paths elsewhere are refused.</summary>
     public IReadOnlyList<string> StorageRoots { get; init; } = [];
     public required int StopTimeoutSeconds { get; init; }
+    /// <summary>MiB/s that saving, restoring and migrating a VM's memory may use.</summary>
+    public int MigrationBandwidthMiBps { get; init; }
     public required int VmCount { get; init; }
     public required int RunningVmCount { get; init; }
     public required EditionLimits Limits { get; init; }

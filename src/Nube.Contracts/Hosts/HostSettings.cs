@@ -5,6 +5,8 @@ public sealed record HostSettings
     public string? Edition { get; init; }
     public string? Accelerator { get; init; }
     public int? StopTimeoutSeconds { get; init; }
+    /// <summary>MiB/s that saving, restoring and migrating a VM's memory may use.</summary>
+    public int? MigrationBandwidthMiBps { get; init; }
     /// <summary>Folders whose files VMs may use (images, kernels); the data directory always is one.</summary>
     public IReadOnlyList<string>? StorageRoots { get; init; }
 }

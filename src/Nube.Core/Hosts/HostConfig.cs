@@ -21,4 +21,10 @@ public sealed record HostConfig
     /// always one in addition; host.json files written before this setting get the default.
     /// </summary>
     public ImmutableArray<string> StorageRoots { get; init; } = [DefaultStorageRoot];
+    /// <summary>
+    /// The rate QEMU may write or read a VM's memory at when saving, restoring or migrating it.
+    /// QEMU's own default (128 MiB/s) would dominate a save to a local disk; a lower limit spares
+    /// a disk or a network that other VMs share, as Proxmox's bwlimit does.
+    /// </summary>
+    public int MigrationBandwidthMiBps { get; init; } = 8192;
 }

@@ -16,13 +16,14 @@ public static class QemuCommandBuilder
         var required = new List<RequiredFile>();
         AddMachine(vm, ctx.Accelerator, argv);
         AddProcess(ctx, argv);
-        AddChannels(vm.Com1, ctx.Paths, argv);
+        AddChannels(ctx.Paths, argv);
         AddKernelBoot(vm.Boot, argv, required);
         DriveArguments.AddIde(vm, argv, required);
         DriveArguments.AddScsi(vm.ScsiControllers, argv, required);
         NetworkArguments.Add(vm.NetworkAdapters, argv);
-        if (ctx.Incoming)
-            argv.AddRange(["-incoming", "defer"]);
+        // Paused until nubed has its channels (no early console output lost), then cont; a
+        // restore waits for its migration stream instead.
+        argv.AddRange(ctx.Incoming ? ["-incoming", "defer"] : ["-S"]);
         return new LaunchPlan(argv, required);
     }
 
@@ -47,15 +48,18 @@ public static class QemuCommandBuilder
         argv.AddRange(["-daemonize", "-pidfile", ctx.Paths.PidFile]);
     }
 
-    private static void AddChannels(ComPort com1, VmRuntimePaths paths, List<string> argv)
+    /// <summary>
+    /// QMP, the guest agent and COM1, each a socket QEMU serves. COM1 has no logfile: nubed reads
+    /// the socket and keeps the log itself, capped, because the guest controls what it says.
+    /// </summary>
+    private static void AddChannels(VmRuntimePaths paths, List<string> argv)
     {
         argv.AddRange(["-chardev", $"socket,id=qmp,path={QemuOption.Escape(paths.QmpSocket)},server=on,wait=off",
             "-mon", "chardev=qmp,mode=control"]);
         argv.AddRange(["-chardev", $"socket,id=qga,path={QemuOption.Escape(paths.AgentSocket)},server=on,wait=off",
             "-device", "virtio-serial-pci,id=vserial0",
             "-device", "virtserialport,bus=vserial0.0,chardev=qga,name=org.qemu.guest_agent.0"]);
-        var log = com1.Log ? $",logfile={QemuOption.Escape(paths.SerialLog)},logappend=on" : "";
-        argv.AddRange(["-chardev", $"socket,id=com1,path={QemuOption.Escape(paths.SerialSocket)},server=on,wait=off{log}",
+        argv.AddRange(["-chardev", $"socket,id=com1,path={QemuOption.Escape(paths.SerialSocket)},server=on,wait=off",
             "-serial", "chardev:com1"]);
     }
 

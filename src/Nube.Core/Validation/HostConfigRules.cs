@@ -8,6 +8,7 @@ public static class HostConfigRules
     public const int MaxStorageRoots = 32;
     public const int MinStopTimeoutSeconds = 1;
     public const int MaxStopTimeoutSeconds = 3600;
+    public const int MaxMigrationBandwidthMiBps = 1024 * 1024;
 
     public static IReadOnlyList<ValidationError> Check(HostConfig host)
     {
@@ -16,6 +17,9 @@ public static class HostConfigRules
         if (host.StopTimeoutSeconds is < MinStopTimeoutSeconds or > MaxStopTimeoutSeconds)
             errors.Add(new("stopTimeoutSeconds", Messages.Text(host.StopTimeoutSeconds),
                 $"stopTimeoutSeconds: {host.StopTimeoutSeconds} is outside the range {MinStopTimeoutSeconds} to {MaxStopTimeoutSeconds} seconds"));
+        if (host.MigrationBandwidthMiBps is < 1 or > MaxMigrationBandwidthMiBps)
+            errors.Add(new("migrationBandwidthMiBps", Messages.Text(host.MigrationBandwidthMiBps),
+                $"migrationBandwidthMiBps: {host.MigrationBandwidthMiBps} is outside the range 1 to {MaxMigrationBandwidthMiBps} MiB/s"));
         CheckStorageRoots(host.StorageRoots.IsDefault ? [] : [.. host.StorageRoots], errors);
         return errors;
     }

@@ -32,6 +32,7 @@ public static class HostEndpoints
                 Edition = settings.Edition ?? c.Edition,
                 Accelerator = accelerator ?? c.Accelerator,
                 StopTimeoutSeconds = settings.StopTimeoutSeconds ?? c.StopTimeoutSeconds,
+                MigrationBandwidthMiBps = settings.MigrationBandwidthMiBps ?? c.MigrationBandwidthMiBps,
                 StorageRoots = settings.StorageRoots is { } roots ? [.. roots] : c.StorageRoots,
             }, ct);
             return ToInfo(host, options, vms, running);
@@ -58,6 +59,7 @@ public static class HostEndpoints
             DataDirectory = options.DataDir,
             StorageRoots = StorageRootRules.Roots(options.DataDir, host.Config),
             StopTimeoutSeconds = host.Config.StopTimeoutSeconds,
+            MigrationBandwidthMiBps = host.Config.MigrationBandwidthMiBps,
             VmCount = vms.All.Count,
             RunningVmCount = running.Count,
             Limits = new EditionLimits

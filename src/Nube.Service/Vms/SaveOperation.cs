@@ -23,7 +23,7 @@ public sealed class SaveOperation(IVmRun vm, VmServices services, ILogger logger
         {
             job.Report("pausing the processors");
             await run.Qmp.StopAsync(ct).ConfigureAwait(false);
-            await run.Qmp.MigrateSetParametersAsync(maxBandwidthBytesPerSecond: StartOperation.SaveBandwidthBytesPerSecond, ct: ct).ConfigureAwait(false);
+            await run.Qmp.MigrateSetParametersAsync(maxBandwidthBytesPerSecond: StartOperation.Bandwidth(services.Host.Config), ct: ct).ConfigureAwait(false);
             job.Report("saving memory", 0);
             await run.Qmp.MigrateAsync($"file:{partial}", ct).ConfigureAwait(false);
             await run.Qmp.WaitForMigrationAsync(StartOperation.SaveTimeout, ct,

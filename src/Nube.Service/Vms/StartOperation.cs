@@ -19,8 +19,8 @@ namespace Nube.Service.Vms;
 /// </summary>
 public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logger)
 {
-    /// <summary>QEMU's default 128 MiB/s would dominate a save to or restore from a local file.</summary>
-    public const long SaveBandwidthBytesPerSecond = 8L << 30;
+    /// <summary>The host's limit for moving a VM's memory, in bytes per second.</summary>
+    public static long Bandwidth(Core.Hosts.HostConfig host) => (long)host.MigrationBandwidthMiBps << 20;
     public static readonly TimeSpan SaveTimeout = TimeSpan.FromMinutes(10);
 
     public async Task RunAsync(Job job, VmConfig config, VmTransition transition, TimeSpan? agentWait, CancellationToken ct)
@@ -57,6 +57,11 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
                 await RestoreAsync(job, run, ct).ConfigureAwait(false);
                 from = VmState.Off;
             }
+            else
+            {
+                // Launched paused (-S) so that nothing the guest prints is missed: run it now.
+                await run.Qmp.ContAsync(ct).ConfigureAwait(false);
+            }
             vm.SetState(transition.Success);
             logger.LogInformation("VM {Name} is running (pid {Pid}, {Accelerator})", config.Name, process.Pid, accelerator);
         }
@@ -79,7 +84,8 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
         QemuSession run;
         try
         {
-            run = await QemuSession.AttachAsync(services.Qemu, process, vm.Paths, accelerator, agent, logger, ct).ConfigureAwait(false);
+            run = await QemuSession.AttachAsync(services.Qemu, process, vm.Paths, accelerator, agent,
+                vm.Snapshot.Config?.Com1.Log ?? false, logger, ct).ConfigureAwait(false);
         }
         catch
         {
@@ -94,7 +100,7 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
     private async Task RestoreAsync(Job job, QemuSession run, CancellationToken ct)
     {
         job.Report("restoring memory", 0);
-        await run.Qmp.MigrateSetParametersAsync(maxBandwidthBytesPerSecond: SaveBandwidthBytesPerSecond, ct: ct).ConfigureAwait(false);
+        await run.Qmp.MigrateSetParametersAsync(maxBandwidthBytesPerSecond: Bandwidth(services.Host.Config), ct: ct).ConfigureAwait(false);
         await run.Qmp.MigrateIncomingAsync($"file:{vm.Paths.SavedState}", ct).ConfigureAwait(false);
         await run.Qmp.WaitForMigrationAsync(SaveTimeout, ct, info => job.Report("restoring memory", Percent(info))).ConfigureAwait(false);
         // From here on the guest may run and its disks move on: the saved memory must never be

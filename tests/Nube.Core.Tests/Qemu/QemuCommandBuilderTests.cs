@@ -71,7 +71,19 @@ public class QemuCommandBuilderTests
     public void An_adapter_without_a_MAC_lets_QEMU_pick_one()
     {
         var vm = TestVms.KernelBoot() with { NetworkAdapters = [new NetworkAdapter()] };
-        Assert.Equal("virtio-net-pci,id=nic0", QemuCommandBuilder.Build(vm, Context).Argv[^1]);
+        var argv = QemuCommandBuilder.Build(vm, Context).Argv;
+        Assert.Equal("virtio-net-pci,id=nic0", argv[argv.ToList().IndexOf("-device", argv.ToList().LastIndexOf("-netdev")) + 1]);
+    }
+
+    [Fact]
+    public void A_cold_start_is_launched_paused_and_a_restore_waits_for_its_stream()
+    {
+        var cold = QemuCommandBuilder.Build(TestVms.KernelBoot(), Context).Argv;
+        Assert.Equal("-S", cold[^1]);
+        Assert.DoesNotContain("-incoming", cold);
+        var restore = QemuCommandBuilder.Build(TestVms.KernelBoot(), Context with { Incoming = true }).Argv;
+        Assert.Equal(["-incoming", "defer"], restore.TakeLast(2));
+        Assert.DoesNotContain("-S", restore);
     }
 
     [Fact]

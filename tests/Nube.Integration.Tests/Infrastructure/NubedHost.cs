@@ -34,6 +34,10 @@ public sealed class NubedHost : IAsyncDisposable
         Root = System.IO.Directory.CreateTempSubdirectory("nube-it-").FullName;
         // QEMU drops to its own user and must reach the VM folders below, as under /var/lib/nube.
         File.SetUnixFileMode(Root, (UnixFileMode)Convert.ToInt32("755", 8));
+        // VMs may use the test guest's files and the disks a test makes under its own root.
+        System.IO.Directory.CreateDirectory(DataDir);
+        File.WriteAllText(Path.Combine(DataDir, "host.json"),
+            $$"""{"schemaVersion": 1, "storageRoots": ["{{TestGuest.Directory}}", "{{Root}}"]}""");
     }
 
     public static async Task<NubedHost> StartAsync(ITestOutputHelper output, params string[] extraArgs)

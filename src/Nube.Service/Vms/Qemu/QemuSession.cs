@@ -1,5 +1,6 @@
 using Nube.Core.Hosts;
 using Nube.Core.Qemu;
+using Nube.Linux;
 using Nube.Qemu.Launch;
 using Nube.Qemu.Protocol;
 
@@ -19,9 +20,11 @@ public sealed class QemuSession
     private readonly ILogger logger;
     private Task monitor = Task.CompletedTask;
 
-    private QemuSession(IQemuProcess process, QmpClient qmp, GuestAgentSession agent, Accelerator accelerator, VmRuntimePaths paths, ILogger logger)
+    private QemuSession(IQemuProcess process, QmpClient qmp, GuestAgentSession agent, SerialHub? serial, Accelerator accelerator,
+        VmRuntimePaths paths, ILogger logger)
     {
         Process = process;
+        Serial = serial;
         Qmp = qmp;
         Agent = agent;
         Accelerator = accelerator;
@@ -32,6 +35,9 @@ public sealed class QemuSession
     public IQemuProcess Process { get; }
     public QmpClient Qmp { get; }
     public GuestAgentSession Agent { get; }
+
+    /// <summary>COM1; null when its socket could not be opened (the VM runs on without a console).</summary>
+    public SerialHub? Serial { get; }
     public Accelerator Accelerator { get; }
 
     /// <summary>QEMU's reason in its last SHUTDOWN event (guest-shutdown, host-qmp-quit ...).</summary>
@@ -43,9 +49,10 @@ public sealed class QemuSession
     /// <summary>
     /// Connects to a QEMU that runs (just launched, or found again after a restart of the host
     /// service). <paramref name="accelerator"/> null asks QEMU which one it uses.
+    /// <paramref name="keepLog"/> writes COM1's output to the VM's capped console log.
     /// </summary>
     public static async Task<QemuSession> AttachAsync(IQemuHost host, IQemuProcess process, VmRuntimePaths paths,
-        Accelerator? accelerator, GuestAgentSession agent, ILogger logger, CancellationToken ct)
+        Accelerator? accelerator, GuestAgentSession agent, bool keepLog, ILogger logger, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(QmpConnectTimeout);
@@ -60,7 +67,22 @@ public sealed class QemuSession
             await qmp.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        return new QemuSession(process, qmp, agent, accelerator.Value, paths, logger);
+        var serial = await OpenSerialAsync(host, paths, keepLog, logger, timeout.Token).ConfigureAwait(false);
+        return new QemuSession(process, qmp, agent, serial, accelerator.Value, paths, logger);
+    }
+
+    private static async Task<SerialHub?> OpenSerialAsync(IQemuHost host, VmRuntimePaths paths, bool keepLog, ILogger logger, CancellationToken ct)
+    {
+        try
+        {
+            var stream = await host.ConnectAsync(paths.SerialSocket, ct).ConfigureAwait(false);
+            return new SerialHub(stream, keepLog ? new RotatingLog(paths.SerialLog) : null, logger);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+        {
+            logger.LogWarning("Cannot open the VM's serial console at {Socket}: {Error}", paths.SerialSocket, e.Message);
+            return null;
+        }
     }
 
     private static async Task<Accelerator> AskAcceleratorAsync(QmpClient qmp, CancellationToken ct)
@@ -135,6 +157,8 @@ public sealed class QemuSession
     {
         await Qmp.DisposeAsync().ConfigureAwait(false);
         await Agent.DisposeAsync().ConfigureAwait(false);
+        if (Serial is not null)
+            await Serial.DisposeAsync().ConfigureAwait(false);
         await monitor.ConfigureAwait(false);
         DeleteRuntimeDirectory(paths);
     }
