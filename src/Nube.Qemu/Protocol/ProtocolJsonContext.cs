@@ -11,6 +11,7 @@ namespace Nube.Qemu.Protocol;
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(QmpStatus))]
+[JsonSerializable(typeof(KvmInfo))]
 [JsonSerializable(typeof(MigrationInfo))]
 [JsonSerializable(typeof(MigrationParameters))]
 [JsonSerializable(typeof(GuestInfo))]

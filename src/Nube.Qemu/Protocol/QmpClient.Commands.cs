@@ -13,6 +13,10 @@ public sealed partial class QmpClient
     public Task<QmpStatus> QueryStatusAsync(CancellationToken ct = default) =>
         ExecuteAsync("query-status", null, ProtocolJsonContext.Default.QmpStatus, ct: ct);
 
+    /// <summary>Whether this QEMU runs on KVM; the accelerator in force, as QEMU sees it.</summary>
+    public Task<KvmInfo> QueryKvmAsync(CancellationToken ct = default) =>
+        ExecuteAsync("query-kvm", null, ProtocolJsonContext.Default.KvmInfo, ct: ct);
+
     /// <summary>Pauses the vCPUs.</summary>
     public Task StopAsync(CancellationToken ct = default) => ExecuteAsync("stop", ct: ct);
 
@@ -35,6 +39,13 @@ public sealed partial class QmpClient
     /// <summary>Starts an outgoing migration (e.g. <c>exec:cat > FILE</c>, <c>tcp:HOST:PORT</c>); poll <see cref="QueryMigrateAsync"/> for its end.</summary>
     public Task MigrateAsync(string uri, CancellationToken ct = default) =>
         ExecuteAsync("migrate", UriArguments(uri), MigrationTimeout, ct);
+
+    /// <summary>
+    /// Cancels the outgoing migration in progress; QEMU replies at once and the migration ends in
+    /// status cancelled (or completes first). With none in progress it does nothing.
+    /// </summary>
+    public Task MigrateCancelAsync(CancellationToken ct = default) =>
+        ExecuteAsync("migrate_cancel", null, MigrationTimeout, ct);
 
     /// <summary>Starts receiving a migration into a QEMU started with <c>-incoming defer</c>.</summary>
     public Task MigrateIncomingAsync(string uri, CancellationToken ct = default) =>
