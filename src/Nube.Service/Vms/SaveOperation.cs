@@ -50,7 +50,7 @@ public sealed class SaveOperation(IVmRun vm, VmServices services, ILogger logger
     {
         try
         {
-            await run.Qmp.ExecuteAsync("migrate_cancel", ct: CancellationToken.None).ConfigureAwait(false);
+            await run.Qmp.MigrateCancelAsync(CancellationToken.None).ConfigureAwait(false);
             await WaitUntilMigrationEndsAsync(run.Qmp).ConfigureAwait(false);
             if (from == VmState.Running)
                 await run.Qmp.ContAsync(CancellationToken.None).ConfigureAwait(false);

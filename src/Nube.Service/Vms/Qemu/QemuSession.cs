@@ -87,9 +87,8 @@ public sealed class QemuSession
 
     private static async Task<Accelerator> AskAcceleratorAsync(QmpClient qmp, CancellationToken ct)
     {
-        var kvm = await qmp.ExecuteAsync("query-kvm", ct: ct).ConfigureAwait(false);
-        return kvm.TryGetProperty("enabled", out var enabled) && enabled.ValueKind == System.Text.Json.JsonValueKind.True
-            ? Accelerator.Kvm : Accelerator.Tcg;
+        var kvm = await qmp.QueryKvmAsync(ct).ConfigureAwait(false);
+        return kvm.Enabled ? Accelerator.Kvm : Accelerator.Tcg;
     }
 
     /// <summary>Starts reading QEMU's events; <paramref name="ended"/> runs when the connection closes.</summary>
