@@ -103,10 +103,7 @@ public sealed class SupervisionTests(ITestOutputHelper output)
         var vm = await host.CreateGuestVmAsync("selfstop");
         await host.Client.RunJobAsync("selfstop", "start");
         Assert.True((await host.Client.GetVmAsync("selfstop", 60)).GuestAgent?.Responding);
-        await using (var stream = await Nube.Qemu.Protocol.UnixSocket.ConnectAsync(
-                         Path.Combine(host.RunDir, "vms", vm.Summary.Id.ToString(), "qga.sock"), CancellationToken.None))
-        await using (var agent = await Nube.Qemu.Protocol.GuestAgentClient.ConnectAsync(stream, TimeSpan.FromSeconds(10)))
-            await agent.ShutdownAsync(Nube.Qemu.Protocol.GuestShutdownMode.Powerdown);
+        await GuestShell.SendAsync(host, vm.Summary.Id, "poweroff -f");
 
         var off = await WaitForStateAsync(host, "selfstop", "off");
         Assert.Equal("The guest shut down.", off.Summary.StateReason);

@@ -10,5 +10,7 @@ public sealed record VmDetails
     public string? Accelerator { get; init; }
     /// <summary>Null when the VM is not running.</summary>
     public GuestAgentStatus? GuestAgent { get; init; }
+    /// <summary>When the guest agent last answered during this run of the VM.</summary>
+    public DateTimeOffset? LastAgentContact { get; init; }
     public string? VmDirectory { get; init; }
 }

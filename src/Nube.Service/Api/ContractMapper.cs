@@ -32,6 +32,7 @@ public static class ContractMapper
         ProcessId = s.ProcessId,
         Accelerator = s.Accelerator is { } a ? EnumWords.Word(a) : null,
         GuestAgent = agent,
+        LastAgentContact = s.LastAgentContact,
         VmDirectory = vmDirectory,
     };
 

@@ -1,35 +1,49 @@
+using System.Net.WebSockets;
 using System.Text;
-using Nube.Qemu.Protocol;
+using System.Text.RegularExpressions;
 
 namespace Nube.Integration.Tests.Infrastructure;
 
-/// <summary>Runs a shell command in the test guest through its agent (guest-exec), for tests to look inside.</summary>
+/// <summary>
+/// Runs a shell command in the test guest through its serial console (the guest runs a shell on
+/// COM1), for tests to look inside. The guest agent's channel is the host service's alone.
+/// </summary>
 public static class GuestShell
 {
+    /// <summary>Runs <paramref name="command"/> and returns what it printed; throws unless it exited 0.</summary>
     public static async Task<string> RunAsync(NubedHost host, Guid vm, string command)
     {
-        var socket = Path.Combine(host.RunDir, "vms", vm.ToString(), "qga.sock");
-        await using var stream = await UnixSocket.ConnectAsync(socket, CancellationToken.None);
-        await using var agent = await GuestAgentClient.ConnectAsync(stream, TimeSpan.FromSeconds(60));
-        var started = await agent.ExecuteAsync("guest-exec", new Dictionary<string, object>
+        using var ws = await host.Client.OpenConsoleAsync(vm.ToString());
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        // The quotes keep the echoed command line from matching the markers the output carries.
+        await SendAsync(ws, "\r");
+        await SendAsync(ws, $"echo N''UBE-{tag}-B; {{ {command} ; }} 2>&1; echo N''UBE-{tag}-E$?\r");
+        var end = new Regex($@"NUBE-{tag}-E(\d+)");
+        var seen = new StringBuilder();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var buffer = new byte[4096];
+        while (!end.IsMatch(seen.ToString()))
         {
-            ["path"] = "/bin/sh",
-            ["arg"] = new[] { "-c", command },
-            ["capture-output"] = true,
-        });
-        var pid = started.GetProperty("pid").GetInt64();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            var status = await agent.ExecuteAsync("guest-exec-status", new Dictionary<string, object> { ["pid"] = pid });
-            if (status.GetProperty("exited").GetBoolean())
-            {
-                var output = status.TryGetProperty("out-data", out var data) ? Encoding.UTF8.GetString(data.GetBytesFromBase64()) : "";
-                var code = status.TryGetProperty("exitcode", out var c) ? c.GetInt32() : -1;
-                return code == 0 ? output : throw new InvalidOperationException($"'{command}' exited with {code}: {output}");
-            }
-            await Task.Delay(100);
+            var r = await ws.ReceiveAsync(buffer, limit.Token);
+            if (r.MessageType == WebSocketMessageType.Close)
+                throw new InvalidOperationException($"The console closed before '{command}' finished: {seen}");
+            seen.Append(Encoding.UTF8.GetString(buffer, 0, r.Count));
         }
-        throw new TimeoutException($"'{command}' did not finish in the guest within 30 s.");
+        var text = seen.ToString().Replace("\r", "");
+        var start = text.IndexOf($"NUBE-{tag}-B\n", StringComparison.Ordinal) + $"NUBE-{tag}-B\n".Length;
+        var match = end.Match(text);
+        var output = text[start..match.Index];
+        return match.Groups[1].Value == "0" ? output : throw new InvalidOperationException($"'{command}' exited with {match.Groups[1].Value}: {output}");
     }
+
+    /// <summary>Types a command and does not wait for it (one that never returns, such as poweroff).</summary>
+    public static async Task SendAsync(NubedHost host, Guid vm, string command)
+    {
+        using var ws = await host.Client.OpenConsoleAsync(vm.ToString());
+        await SendAsync(ws, $"\r{command}\r");
+        await Task.Delay(500);
+    }
+
+    private static Task SendAsync(WebSocket ws, string text) =>
+        ws.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Binary, true, CancellationToken.None);
 }

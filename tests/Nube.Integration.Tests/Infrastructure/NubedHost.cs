@@ -108,6 +108,17 @@ public sealed class NubedHost : IAsyncDisposable
         await Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
     }
 
+    /// <summary>A plain HTTP client on the service's socket, for what the API client hides (status codes, headers, aborts).</summary>
+    public HttpClient RawHttp() => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (_, ct) =>
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, 0);
+            await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(Socket), ct);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        },
+    }) { BaseAddress = new Uri("http://nubed/"), Timeout = TimeSpan.FromMinutes(2) };
+
     public string Log
     {
         get { lock (log) return log.ToString(); }

@@ -126,6 +126,7 @@ public sealed class QemuSession
     public async Task EndAsync()
     {
         ExitExpected = true;
+        var quit = true;
         try
         {
             await Qmp.QuitAsync(CancellationToken.None).ConfigureAwait(false);
@@ -133,8 +134,9 @@ public sealed class QemuSession
         catch (QmpException e)
         {
             logger.LogWarning("quit failed: {Error}; killing QEMU (pid {Pid})", e.Message, Process.Pid);
+            quit = false;
         }
-        if (!await Process.WaitForExitAsync(ExitTimeout).ConfigureAwait(false))
+        if (!quit || !await Process.WaitForExitAsync(ExitTimeout).ConfigureAwait(false))
         {
             Process.Kill();
             await Process.WaitForExitAsync(ExitTimeout).ConfigureAwait(false);
