@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Nube.Core.Serialization;
 using Nube.Core.Vms;
 
 namespace Nube.Core.Lifecycle;
@@ -44,7 +45,7 @@ public static class VmLifecycle
     public static bool IsIdle(VmState state) => state is VmState.Off or VmState.Saved;
 
     /// <summary>A state as users read and type it: "off", "running".</summary>
-    public static string Word(VmState state) => state.ToString().ToLowerInvariant();
+    public static string Word(VmState state) => EnumWords.Word(state);
 
     /// <summary>The states the operation may start from, in table order.</summary>
     public static IReadOnlyList<VmState> AllowedFrom(VmOperation op) =>

@@ -44,29 +44,29 @@ public static class ContractMapper
         MemoryStartupMiB = vm.MemoryStartupMiB,
         Boot = new BootSettings
         {
-            Kind = Name(vm.Boot.Kind), Kernel = vm.Boot.Kernel, Initrd = vm.Boot.Initrd, CommandLine = vm.Boot.CommandLine,
+            Kind = EnumWords.Word(vm.Boot.Kind), Kernel = vm.Boot.Kernel, Initrd = vm.Boot.Initrd, CommandLine = vm.Boot.CommandLine,
         },
         IdeDrives = vm.IdeDrives.Select(d => new IdeDriveSettings
         {
-            Controller = d.Controller, Location = d.Location, Media = Name(d.Media), Path = d.Path,
-            Format = d.Format is { } f ? Name(f) : null, ReadOnly = d.ReadOnly,
+            Controller = d.Controller, Location = d.Location, Media = EnumWords.Word(d.Media), Path = d.Path,
+            Format = d.Format is { } f ? EnumWords.Word(f) : null, ReadOnly = d.ReadOnly,
         }).ToList(),
         ScsiControllers = vm.ScsiControllers.Select(c => new ScsiControllerSettings
         {
             Disks = c.Disks.Select(d => new ScsiDiskSettings
             {
-                Location = d.Location, Path = d.Path, Format = d.Format is { } f ? Name(f) : null, ReadOnly = d.ReadOnly,
+                Location = d.Location, Path = d.Path, Format = d.Format is { } f ? EnumWords.Word(f) : null, ReadOnly = d.ReadOnly,
             }).ToList(),
         }).ToList(),
         NetworkAdapters = vm.NetworkAdapters.Select(n => new NetworkAdapterSettings
         {
-            Kind = Name(n.Kind), MacAddress = n.MacAddress, Switch = n.Switch,
+            Kind = EnumWords.Word(n.Kind), MacAddress = n.MacAddress, Switch = n.Switch,
         }).ToList(),
         Com1 = new ComPortSettings { Log = vm.Com1.Log },
-        AutomaticStartAction = Name(vm.AutomaticStartAction),
+        AutomaticStartAction = EnumWords.Word(vm.AutomaticStartAction),
         AutomaticStartDelaySeconds = vm.AutomaticStartDelaySeconds,
-        AutomaticStopAction = Name(vm.AutomaticStopAction),
-        CrashAction = Name(vm.CrashAction),
+        AutomaticStopAction = EnumWords.Word(vm.AutomaticStopAction),
+        CrashAction = EnumWords.Word(vm.CrashAction),
         Notes = vm.Notes,
     };
 
@@ -111,8 +111,6 @@ public static class ContractMapper
             Notes = s.Notes,
         };
     }
-
-    public static string Name<T>(T value) where T : struct, Enum => EnumWords.Word(value);
 
     private static T Parse<T>(string? word, string field, T fallback, List<ValidationError> errors) where T : struct, Enum =>
         ParseOptional<T>(word, field, errors) ?? fallback;

@@ -71,8 +71,7 @@ public class QemuCommandBuilderTests
     public void An_adapter_without_a_MAC_lets_QEMU_pick_one()
     {
         var vm = TestVms.KernelBoot() with { NetworkAdapters = [new NetworkAdapter()] };
-        var argv = QemuCommandBuilder.Build(vm, Context).Argv;
-        Assert.Equal("virtio-net-pci,id=nic0", argv[argv.ToList().IndexOf("-device", argv.ToList().LastIndexOf("-netdev")) + 1]);
+        Assert.Contains("virtio-net-pci,id=nic0", QemuCommandBuilder.Build(vm, Context).Argv);
     }
 
     [Fact]
