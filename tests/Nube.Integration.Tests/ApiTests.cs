@@ -44,6 +44,25 @@ public sealed class ApiTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_console_log_stays_capped_however_much_the_guest_prints()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var vm = await host.CreateGuestVmAsync("chatty");
+        await host.Client.RunJobAsync("chatty", "start", agentWaitSeconds: 60);
+
+        // 2.5 MiB on COM1: more than the log's two files of 1 MiB hold.
+        await GuestShell.RunAsync(host, vm.Summary.Id, "dd if=/dev/zero bs=1024 count=2560 2>/dev/null | tr '\\0' x; echo");
+        await GuestShell.RunAsync(host, vm.Summary.Id, "echo after-the-flood-$((6*7))");
+
+        var log = new FileInfo(host.SerialLog(vm.Summary.Id));
+        var older = new FileInfo(log.FullName + ".1");
+        Assert.InRange(log.Length, 1, 1 << 20);
+        Assert.InRange(older.Length, 1, 1 << 20);
+        Assert.Contains("after-the-flood-42", await File.ReadAllTextAsync(log.FullName));
+        Assert.Equal(["com1.log", "com1.log.1", "vm.json"], Directory.GetFiles(log.DirectoryName!).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
     public async Task The_console_of_a_vm_that_is_off_is_refused()
     {
         await using var host = await NubedHost.StartAsync(output);

@@ -9,6 +9,24 @@ namespace Nube.Integration.Tests;
 public sealed class BadInputTests(ITestOutputHelper output)
 {
     [Fact]
+    public async Task Host_paths_outside_the_storage_roots_and_host_devices_are_refused()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var settings = NubedHost.GuestSettings("sneaky");
+        var e = await Assert.ThrowsAsync<NubeApiException>(() => host.Client.CreateVmAsync(settings with
+        {
+            Boot = settings.Boot! with { Kernel = "/etc/shadow" },
+            IdeDrives = [new IdeDriveSettings { Controller = 0, Location = 1, Path = "/dev/sda" }],
+        }));
+        Assert.Equal(400, e.Status);
+        Assert.Contains($"boot.kernel: '/etc/shadow' is outside the host's storage roots ({host.DataDir}, {TestGuest.Directory}, {host.Root}); " +
+            "put the file under one of them or add a root with 'nube host set --storage-root'", e.Message);
+        Assert.Contains("ideDrives[0].path: '/dev/sda' is a host device; host block devices need an explicit passthrough setting, " +
+            "which this version of Nube does not offer yet", e.Message);
+        Assert.Empty(await host.Client.ListVmsAsync());
+    }
+
+    [Fact]
     public async Task An_unknown_edition_is_refused_and_the_host_keeps_its_own()
     {
         await using var host = await NubedHost.StartAsync(output);
