@@ -29,7 +29,7 @@ dotnet_dir=$(dirname "$(readlink -f "$(command -v dotnet)")") \
 start=$SECONDS
 work=$(mktemp -d /var/tmp/nube-check-fresh.XXXXXX)
 root=$work/root
-step_pid=
+step_pid= cur_step=
 
 log() { printf '[check-fresh] %s\n' "$*"; }
 in_root_pids() {
@@ -40,8 +40,9 @@ in_root_pids() {
 # Runs on every exit: stops what still runs in the root, undoes every mount (deepest first),
 # and removes the root only when nothing is mounted in it any more.
 cleanup() {
-  local rc=$? p m left
+  local rc=$? m left
   trap - EXIT INT TERM
+  set +e   # a failing command here must not cut the clean-up short
   [ -n "$step_pid" ] && kill "$step_pid" 2>/dev/null && wait "$step_pid" 2>/dev/null
   # Build servers or an interrupted step's children would keep the mounts busy.
   for _ in 1 2 3 4 5 6 7 8 9 10; do
@@ -63,8 +64,9 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+stopped() { echo "check-fresh: FAIL: stopped by $1${cur_step:+ during step '$cur_step'}" >&2; exit "$2"; }
+trap 'stopped SIGINT 130' INT
+trap 'stopped SIGTERM 143' TERM
 
 # step NAME SECONDS COMMAND...: runs a step with a time limit and its output in a log. Runs it
 # in the background and waits, so that Ctrl+C stops it at once (bash defers traps while a
@@ -75,10 +77,11 @@ step() {
   shift 2
   mkdir -p "$work/logs"
   log "$name ..."
+  cur_step=$name
   timeout -k 10 "$limit" "$@" >"$logfile" 2>&1 &
   step_pid=$!
   wait "$step_pid" || rc=$?
-  step_pid=
+  step_pid= cur_step=
   if [ "$rc" != 0 ]; then
     [ "$rc" = 124 ] && echo "check-fresh: $name timed out after $limit s" >&2
     echo "---- last lines of $name's log ----" >&2; tail -n 40 "$logfile" >&2; echo "----" >&2
