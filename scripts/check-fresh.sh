@@ -24,8 +24,8 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 commit=$(git -C "$repo" rev-parse HEAD)
 cache=/var/cache/nube/check-fresh
 tarball=$cache/bookworm-minbase.tar
-dotnet_dir=$(dirname "$(readlink -f "$(command -v dotnet)")") \
-  || { echo "check-fresh: the .NET 10 SDK (dotnet) is required on PATH" >&2; exit 1; }
+command -v dotnet >/dev/null || { echo "check-fresh: the .NET 10 SDK (dotnet) is required on PATH" >&2; exit 1; }
+dotnet_dir=$(dirname "$(readlink -f "$(command -v dotnet)")")
 start=$SECONDS
 work=$(mktemp -d /var/tmp/nube-check-fresh.XXXXXX)
 root=$work/root
@@ -95,7 +95,7 @@ step() {
 # The Debian mirror the host's apt already uses (deb822 or one-line sources).
 mirror=$( { grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}'
             grep -hE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
-              | awk '$3 == "bookworm" {print $2}'; } | grep -v security | head -n1 || true)
+              | sed -E 's/\[[^]]*\] *//' | awk '$3 == "bookworm" {print $2}'; } | grep -v security | head -n1 || true)
 [ -n "$mirror" ] || { echo "check-fresh: no Debian mirror in the host's apt sources" >&2; exit 1; }
 
 [ -n "$(git -C "$repo" status --porcelain --untracked-files=no)" ] \
@@ -153,4 +153,5 @@ step "check the results" 120 "${inside[@]}" '
   echo "nube --version: $(out/nube --version)"'
 sed 's/^/  /' "$logfile"
 
+rm -f "$cache/last-failure.log"
 log "PASS: $commit installs and builds on a fresh Debian 12 root ($((SECONDS - start)) s in all)"
