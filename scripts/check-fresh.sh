@@ -11,6 +11,7 @@
 # NuGet packages included, comes fresh from the registries. The bare debootstrap root is cached
 # in /var/cache/nube/check-fresh (refreshed after a week), so a second run skips debootstrap.
 set -euo pipefail
+PATH=$PATH:/usr/sbin:/sbin   # chroot, debootstrap, umount
 
 keep=0
 case ${1:-} in
