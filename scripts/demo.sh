@@ -8,14 +8,10 @@ repo=$(pwd)
 out=$repo/out
 socket=/run/nube/nubed.sock
 
-command -v dotnet >/dev/null || { echo "demo: the .NET 10 SDK (dotnet) is required on PATH" >&2; exit 1; }
-bash scripts/install-deps.sh
-bash guest/build.sh
+# Installs, builds the test guest and publishes nube and nubed into $out (shared with check-fresh.sh).
+bash scripts/build.sh demo "$out"
 guest=${NUBE_GUEST_DIR:-/var/cache/nube/guest}
 
-echo "[demo] building nube and nubed into $out"
-dotnet publish src/Nube.Service -c Release -o "$out" -nologo -clp:ErrorsOnly >/dev/null
-dotnet publish src/Nube.Cli -c Release -o "$out" -nologo -clp:ErrorsOnly >/dev/null
 ln -sf "$out/nube" /usr/local/bin/nube
 ln -sf "$out/nubed" /usr/local/bin/nubed
 

@@ -26,7 +26,12 @@ mirror_uri() {
 }
 
 need=()
-for pkg in cpio zstd xz-utils kmod socat iproute2 e2fsprogs file binutils passwd; do
+# libicu72, libssl3, ca-certificates: what the .NET SDK itself needs, which an SDK unpacked from
+# Microsoft's tarball does not bring; on a minimal Debian 12 `dotnet` aborts without ICU (the
+# SDK does not run invariant, whatever Nube's projects set) and NuGet's TLS fails (UntrustedRoot)
+# without the CA certificates. procps: the integration tests signal nubed with kill(1).
+for pkg in cpio zstd xz-utils kmod socat iproute2 e2fsprogs file binutils passwd \
+           libicu72 libssl3 ca-certificates procps; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 major=$(qemu_major)

@@ -5,12 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-command -v dotnet >/dev/null || { echo "test: the .NET 10 SDK (dotnet) is required on PATH" >&2; exit 1; }
-bash scripts/install-deps.sh
-bash guest/build.sh
-
-echo "[test] building"
-dotnet build Nube.slnx -c Release -nologo -clp:ErrorsOnly
+# Installs, builds the test guest and the solution (shared with check-fresh.sh).
+bash scripts/build.sh test
 
 echo "[test] running the tests"
 log=$(mktemp)
