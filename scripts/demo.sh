@@ -11,6 +11,10 @@ socket=/run/nube/nubed.sock
 # Installs, builds the test guest and publishes nube and nubed into $out (shared with check-fresh.sh).
 bash scripts/build.sh demo "$out"
 guest=${NUBE_GUEST_DIR:-/var/cache/nube/guest}
+# VMs may use files under the host's storage roots only; /var/lib/nube/images is the default one.
+images=/var/lib/nube/images/nube-test-guest
+mkdir -p "$images"
+cp -u "$guest/vmlinux" "$guest/initrd.img" "$images/"
 
 ln -sf "$out/nube" /usr/local/bin/nube
 ln -sf "$out/nubed" /usr/local/bin/nubed
@@ -28,7 +32,7 @@ nube host info
 
 if ! nube vm show demo --agent-wait 0 >/dev/null 2>&1; then
   echo "[demo] creating VM 'demo'"
-  nube vm new demo --memory 512 --kernel "$guest/vmlinux" --initrd "$guest/initrd.img" \
+  nube vm new demo --memory 512 --kernel "$images/vmlinux" --initrd "$images/initrd.img" \
     --append "console=ttyS0 quiet" --nic synthetic:user --notes "Nube demo VM (the project's test guest)" >/dev/null
 fi
 state=$(nube vm show demo --agent-wait 0 --json | sed -n 's/^ *"state": "\(.*\)",*$/\1/p' | head -n1)
