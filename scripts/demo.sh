@@ -15,7 +15,7 @@ guest=${NUBE_GUEST_DIR:-/var/cache/nube/guest}
 
 echo "[demo] building nube and nubed into $out"
 dotnet publish src/Nube.Service -c Release -o "$out" -nologo -clp:ErrorsOnly >/dev/null
-dotnet publish src/Nube.Cli -c Release -o "$out" -nologo -clp:ErrorsOnly >/dev/null
+dotnet publish src/Nube.Cli -c Release -o "$out" -nologo -clp:ErrorsOnly  # Native AOT (Nube.Cli.csproj): one native file, out/nube
 ln -sf "$out/nube" /usr/local/bin/nube
 ln -sf "$out/nubed" /usr/local/bin/nubed
 
