@@ -32,6 +32,11 @@ public static class CommandRunner
                 var where = p.GetValue(GlobalOptions.Url)?.ToString() ?? p.GetValue(GlobalOptions.Socket);
                 return Fail(ExitCodes.Unreachable, $"Cannot reach the host service at {where}: {e.InnerException?.Message ?? e.Message}. Is nubed running?");
             }
+            catch (System.Text.Json.JsonException e)
+            {
+                // Most likely a nubed of another version, whose answers have another shape.
+                return Fail(ExitCodes.Failed, $"Cannot read the host service's answer; is nubed another version than nube? {e.Message}");
+            }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 // Ctrl+C: whatever was waiting has said what it leaves behind.

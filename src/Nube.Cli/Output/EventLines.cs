@@ -32,7 +32,7 @@ public static class EventLines
 
     private static string Ended(JobInfo job) => job.State switch
     {
-        JobStates.Completed => $"completed{(JobText.Took(job, job.EndedAt!.Value) is { } t ? $" in {JobText.Duration(t)}" : "")}",
+        JobStates.Completed => $"completed{(JobText.Took(job, DateTimeOffset.UtcNow) is { } t ? $" in {JobText.Duration(t)}" : "")}",
         JobStates.Failed => $"failed: {(job.Problem is { } p ? JobText.Problem(p) : "no reason given")}",
         _ => job.State,
     };
