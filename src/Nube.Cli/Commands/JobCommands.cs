@@ -53,7 +53,7 @@ public static class JobCommands
 
     private static Command Cancel()
     {
-        var noWait = OperationCommands.NoWait();
+        var noWait = OperationCommands.NoWait("Return once the cancel is asked, without waiting for the job to end");
         var c = new Command("cancel", "Cancel a job; it ends once its VM is in the safe state the job's kind documents") { IdArg, noWait };
         c.SetHandler(async (p, client, ct) =>
         {

@@ -25,10 +25,8 @@ public static class OperationCommands
         yield return Operation("save", "Save the VM's memory and devices to its folder and stop it; start resumes it", vmArg);
     }
 
-    public static Option<bool> NoWait() => new("--no-wait")
-    {
-        Description = "Do not wait for the job: print its id ('nube job wait ID' follows it)",
-    };
+    public static Option<bool> NoWait(string description = "Do not wait for the job: print its id ('nube job wait ID' follows it)") =>
+        new("--no-wait") { Description = description };
 
     private static Command Operation(string name, string description, Argument<string> vmArg, Option<int>? waitAgent = null)
     {
