@@ -5,7 +5,8 @@
 #   bench/run.sh [--runs N] [--cli-runs N] [--vms N] [--only fig1|fig2] [...]
 #
 # Figure 1: start to the guest agent's first answer, Nube vs plain QEMU with the same argv.
-# Figure 2: latency of `nube vm list` with 256 VMs defined, the CLI published as scripts/demo.sh does.
+# Figure 2: the CLI published as scripts/demo.sh does (Native AOT): `nube --version`, and
+#           `nube vm list` (and --json) with 256 VMs defined.
 # Every other argument goes to the runner (bench/Nube.Bench/BenchOptions.cs lists them).
 # Needs root (QEMU drops to the user nube-qemu, as under nubed). Installs QEMU and builds the
 # test guest first when they are missing (scripts/install-deps.sh, guest/build.sh).
@@ -69,9 +70,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Figure 2 measures the CLI as users run it: published exactly as scripts/demo.sh does (ReadyToRun
-# comes from Nube.Cli.csproj), into the temporary folder. The unpublished build output
-# (src/Nube.Cli/bin/Release/net10.0, built with the bench above) is its comparison.
+# Figure 2 measures the CLI as users run it: published exactly as scripts/demo.sh does (Native AOT,
+# from Nube.Cli.csproj), into the temporary folder. The unpublished build output
+# (src/Nube.Cli/bin/Release/net10.0, IL run by the JIT, built with the bench above) is its comparison.
 runs=10
 only=
 prev=

@@ -7,7 +7,7 @@ public sealed record BenchOptions
     public int Runs { get; init; } = 10;
     /// <summary>Rounds run first and reported apart, so that one-time costs (JIT, page cache) fall outside the figure.</summary>
     public int Warmup { get; init; } = 1;
-    public int CliRuns { get; init; } = 20;
+    public int CliRuns { get; init; } = 30;
     public int CliWarmup { get; init; } = 2;
     public int VmCount { get; init; } = 256;
     /// <summary>Pause after each VM is gone, before the next boot, so that both sides start from a quiet machine.</summary>
@@ -18,7 +18,7 @@ public sealed record BenchOptions
     public string GuestDir { get; init; } = Environment.GetEnvironmentVariable("NUBE_GUEST_DIR") ?? "/var/cache/nube/guest";
     /// <summary>Figure 2's product: the CLI published as scripts/demo.sh does (run.sh publishes it).</summary>
     public string? CliPublishedDir { get; init; }
-    /// <summary>Figure 2's comparison: the CLI's unpublished Release build output (JIT only).</summary>
+    /// <summary>Figure 2's comparison: the CLI's unpublished Release build output (IL, JIT).</summary>
     public string? CliBuildDir { get; init; }
     /// <summary>Unix time (seconds) at which run.sh started, to report the whole run's duration.</summary>
     public double? StartedAtUnix { get; init; }

@@ -104,7 +104,7 @@ public sealed class StartupFigure(BenchOptions options, Workspace workspace)
         var client = nubed.Client;
         var requestAt = DateTime.Now;
         var sw = Stopwatch.StartNew();
-        await client.OperateAsync(vm, "start", limit.Token);
+        await client.RunJobAsync(vm, "start", ct: limit.Token);
         var startCall = sw.Elapsed.TotalMilliseconds;
         double? Logged(string marker) => nubed.LastLogTime(marker, requestAt) is { } t && t >= requestAt.AddSeconds(-1)
             ? (t - requestAt).TotalMilliseconds : null;
@@ -122,7 +122,7 @@ public sealed class StartupFigure(BenchOptions options, Workspace workspace)
         if (details.GuestAgent is not { Responding: true })
             throw new InvalidOperationException($"The guest agent of the Nube VM did not answer within {AgentWaitSeconds} s: {details.GuestAgent?.Error}");
         var pid = details.ProcessId;
-        await client.OperateAsync(vm, "turn-off", limit.Token);
+        await client.RunJobAsync(vm, "turn-off", ct: limit.Token);
         if (pid is { } p && !await ProcessTools.WaitGoneAsync(p, TimeSpan.FromSeconds(15), ct))
             throw new InvalidOperationException($"nubed's turn-off left QEMU {p} running");
         return (new NubeBoot(startCall, agent, calls, launchLogged, runningLogged), details.GuestAgent.Version);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net.Http;
 using System.Net.Sockets;
+using Nube.Cli.Output;
 using Nube.Contracts.Client;
 using Spectre.Console;
 
@@ -31,16 +32,25 @@ public static class CommandRunner
                 var where = p.GetValue(GlobalOptions.Url)?.ToString() ?? p.GetValue(GlobalOptions.Socket);
                 return Fail(ExitCodes.Unreachable, $"Cannot reach the host service at {where}: {e.InnerException?.Message ?? e.Message}. Is nubed running?");
             }
+            catch (System.Text.Json.JsonException e)
+            {
+                // Most likely a nubed of another version, whose answers have another shape.
+                return Fail(ExitCodes.Failed, $"Cannot read the host service's answer; is nubed another version than nube? {e.Message}");
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Ctrl+C: whatever was waiting has said what it leaves behind.
+                return ExitCodes.Interrupted;
+            }
         });
 
     private static int Fail(int code, string message)
     {
-        var err = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(Console.Error),
-            Ansi = Console.IsErrorRedirected ? AnsiSupport.No : AnsiSupport.Detect,
-        });
-        err.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+        // A log or a test gets the message whole; only a terminal wraps it at its width.
+        if (Console.IsErrorRedirected)
+            Console.Error.WriteLine($"error: {message}");
+        else
+            Terminal.Error.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
         return code;
     }
 }

@@ -27,7 +27,7 @@ public static class GlobalOptions
 
     public static readonly Option<bool> Json = new("--json")
     {
-        Description = "Print JSON for scripts instead of tables",
+        Description = "Print JSON for scripts instead of tables and sentences",
         Recursive = true,
     };
 

@@ -28,7 +28,9 @@ public static class HostCommands
             };
             if (settings == new HostSettings())
                 throw new CliException(ExitCodes.Usage, "Nothing to change: give --edition, --accelerator or --stop-timeout.");
-            Printer.Print(p, await client.SetHostAsync(settings, ct), ContractsJson.Default.HostInfo, Table);
+            var changed = await client.SetHostAsync(settings, ct);
+            var fields = ChangedFields.Of(settings, ContractsJson.Default.HostSettings);
+            Printer.Say(p, changed, ContractsJson.Default.HostInfo, _ => ChangedFields.Sentence("the host's settings", fields));
         });
         host.Subcommands.Add(set);
 

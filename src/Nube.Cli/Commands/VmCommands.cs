@@ -1,9 +1,7 @@
 using System.CommandLine;
 using Nube.Cli.Output;
 using Nube.Contracts;
-using Nube.Contracts.Client;
 using Nube.Contracts.Vms;
-using Spectre.Console;
 
 namespace Nube.Cli.Commands;
 
@@ -19,16 +17,8 @@ public static class VmCommands
         vm.Subcommands.Add(New());
         vm.Subcommands.Add(Show());
         vm.Subcommands.Add(Set());
-        vm.Subcommands.Add(Start());
-        foreach (var (name, description) in new[]
-        {
-            ("stop", "Shut the guest down (ACPI power button), turning it off after the host's stop timeout"),
-            ("turn-off", "Turn the VM off at once, as pulling the power"),
-            ("pause", "Pause the VM's processors"),
-            ("resume", "Resume a paused VM"),
-            ("save", "Save the VM's memory and devices to its folder and stop it; start resumes it"),
-        })
-            vm.Subcommands.Add(Operation(name, description));
+        foreach (var operation in OperationCommands.Build(VmArg))
+            vm.Subcommands.Add(operation);
         vm.Subcommands.Add(Remove());
         vm.Subcommands.Add(ConsoleCommand.Build(VmArg));
         return vm;
@@ -59,7 +49,7 @@ public static class VmCommands
         c.SetHandler(async (p, client, ct) =>
         {
             var created = await client.CreateVmAsync(settings.Read(p) with { Name = p.GetValue(name) }, ct);
-            Printer.Print(p, created, ContractsJson.Default.VmDetails, VmTables.Details);
+            Printer.Say(p, created, ContractsJson.Default.VmDetails, d => $"Created VM '{d.Summary.Name}' ({d.Summary.Id}).");
         });
         return c;
     }
@@ -73,39 +63,10 @@ public static class VmCommands
             var changes = settings.Read(p);
             if (changes == new VmSettings())
                 throw new CliException(ExitCodes.Usage, "Nothing to change: give at least one option (see 'nube vm set --help').");
-            Printer.Print(p, await client.SetVmAsync(p.GetValue(VmArg)!, changes, ct), ContractsJson.Default.VmDetails, VmTables.Details);
+            var changed = await client.SetVmAsync(p.GetValue(VmArg)!, changes, ct);
+            var fields = ChangedFields.Of(changes, ContractsJson.Default.VmSettings);
+            Printer.Say(p, changed, ContractsJson.Default.VmDetails, d => ChangedFields.Sentence($"VM '{d.Summary.Name}'", fields));
         });
-        return c;
-    }
-
-    private static Command Start()
-    {
-        var waitAgent = new Option<int>("--wait-agent")
-        {
-            Description = "Then wait up to this many seconds for the guest agent to answer; fail if it does not",
-        };
-        var c = new Command("start", "Start a VM, or restore it when it is saved") { VmArg, waitAgent };
-        c.SetHandler(async (p, client, ct) =>
-        {
-            var vm = p.GetValue(VmArg)!;
-            var details = await client.OperateAsync(vm, "start", ct);
-            if (p.GetValue(waitAgent) is > 0 and var seconds)
-            {
-                details = await client.GetVmAsync(vm, seconds, ct);
-                if (details.GuestAgent is not { Responding: true })
-                    throw new CliException(ExitCodes.Failed,
-                        $"VM '{details.Summary.Name}' started, but its guest agent did not answer within {seconds} s: {details.GuestAgent?.Error ?? details.Summary.State}.");
-            }
-            Printer.Print(p, details, ContractsJson.Default.VmDetails, VmTables.Details);
-        });
-        return c;
-    }
-
-    private static Command Operation(string name, string description)
-    {
-        var c = new Command(name, description) { VmArg };
-        c.SetHandler(async (p, client, ct) =>
-            Printer.Print(p, await client.OperateAsync(p.GetValue(VmArg)!, name, ct), ContractsJson.Default.VmDetails, VmTables.Details));
         return c;
     }
 
@@ -115,8 +76,8 @@ public static class VmCommands
         c.SetHandler(async (p, client, ct) =>
         {
             var removed = await client.RemoveVmAsync(p.GetValue(VmArg)!, ct);
-            Printer.Print(p, removed.Summary, ContractsJson.Default.VmSummary,
-                s => new Markup($"Removed VM [bold]{Markup.Escape(s.Name)}[/] ({s.Id}); files other than its configuration, saved state and log were kept.\n"));
+            Printer.Say(p, removed.Summary, ContractsJson.Default.VmSummary,
+                s => $"Removed VM '{s.Name}' ({s.Id}); files other than its configuration, saved state and log were kept.");
         });
         return c;
     }
