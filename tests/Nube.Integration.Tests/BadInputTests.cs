@@ -134,17 +134,19 @@ public sealed class BadInputTests(ITestOutputHelper output)
     public async Task A_missing_kernel_or_disk_fails_the_start_naming_the_field_and_path()
     {
         await using var host = await NubedHost.StartAsync(output);
+        var kernel = Path.Combine(host.Root, "nonexistent", "vmlinux");
+        var disk = Path.Combine(host.Root, "nonexistent", "data.qcow2");
         await host.Client.CreateVmAsync(new VmSettings
         {
             Name = "hollow",
-            Boot = new BootSettings { Kind = "kernel", Kernel = "/nonexistent/vmlinux", Initrd = TestGuest.Initrd },
-            ScsiControllers = [new ScsiControllerSettings { Disks = [new ScsiDiskSettings { Location = 0, Path = "/nonexistent/data.qcow2" }] }],
+            Boot = new BootSettings { Kind = "kernel", Kernel = kernel, Initrd = TestGuest.Initrd },
+            ScsiControllers = [new ScsiControllerSettings { Disks = [new ScsiDiskSettings { Location = 0, Path = disk }] }],
         });
         var r = await NubeCli.RunAsync(host, "vm", "start", "hollow");
-        Assert.Equal(1, r.ExitCode);
+        Assert.Equal(5, r.ExitCode);
         var err = Flat(r.Stderr);
-        Assert.Contains("Cannot start VM 'hollow': boot.kernel: the file '/nonexistent/vmlinux' does not exist.", err);
-        Assert.Contains("scsiControllers[0].disks[0].path: the file '/nonexistent/data.qcow2' does not exist.", err);
+        Assert.Contains($"Cannot start VM 'hollow': boot.kernel: the file '{kernel}' does not exist.", err);
+        Assert.Contains($"scsiControllers[0].disks[0].path: the file '{disk}' does not exist.", err);
         Assert.Equal("off", (await host.Client.GetVmAsync("hollow", 0)).Summary.State);
     }
 

@@ -20,8 +20,8 @@ public sealed class LifecycleTests(ITestOutputHelper output)
 
         var started = await NubeCli.RunAsync(host, "vm", "start", "life", "--wait-agent", "60", "--json");
         Assert.True(started.ExitCode == 0, started.Stderr);
-        var agent = Json(started.Stdout).GetProperty("guestAgent");
-        Assert.True(agent.GetProperty("responding").GetBoolean());
+        Assert.Equal("running", Json(started.Stdout).GetProperty("vm").GetProperty("state").GetString());
+        Assert.True((await host.Client.GetVmAsync("life", 10)).GuestAgent?.Responding);
         Assert.StartsWith(TestGuest.ReadyLine, await host.WaitForSerialLineAsync(id, l => l.StartsWith(TestGuest.ReadyLine), Boot));
         await WaitForCounterAsync(host, id, 2);
 
@@ -58,8 +58,8 @@ public sealed class LifecycleTests(ITestOutputHelper output)
         var stop = System.Diagnostics.Stopwatch.StartNew();
         var stopped = await NubeCli.RunAsync(host, "vm", "stop", "life", "--json");
         Assert.True(stopped.ExitCode == 0, stopped.Stderr);
-        Assert.Equal("off", Json(stopped.Stdout).GetProperty("summary").GetProperty("state").GetString());
-        Assert.False(Json(stopped.Stdout).GetProperty("summary").TryGetProperty("stateReason", out _));
+        Assert.Equal("off", Json(stopped.Stdout).GetProperty("vm").GetProperty("state").GetString());
+        Assert.False(Json(stopped.Stdout).GetProperty("vm").TryGetProperty("stateReason", out _));
         Assert.True(stop.Elapsed < TimeSpan.FromSeconds(30), $"stop took {stop.Elapsed}");
         Assert.False(NubedHost.ProcessAlive(pid));
 
@@ -91,7 +91,7 @@ public sealed class LifecycleTests(ITestOutputHelper output)
     {
         var r = await NubeCli.RunAsync(host, "vm", operation, "life", "--json");
         Assert.True(r.ExitCode == 0, $"vm {operation}: {r.Stderr}");
-        return Json(r.Stdout).GetProperty("summary").GetProperty("state").GetString()!;
+        return Json(r.Stdout).GetProperty("vm").GetProperty("state").GetString()!;
     }
 
     private static async Task WaitForCounterAsync(NubedHost host, Guid id, int atLeast)

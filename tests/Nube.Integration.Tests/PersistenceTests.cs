@@ -53,13 +53,13 @@ public sealed class PersistenceTests : IDisposable
         await store.SaveAsync(new VmConfig { Id = id, Name = "keeper" });
         var disk = Path.Combine(store.VmDirectory(id), "disk.qcow2");
         await File.WriteAllTextAsync(disk, "user data");
-        await File.WriteAllTextAsync(store.SavedStatePath(id), "state");
+        await File.WriteAllTextAsync(Path.Combine(store.VmDirectory(id), VmStore.SavedStateFileName), "state");
 
         store.Remove(id);
 
         Assert.Equal("user data", await File.ReadAllTextAsync(disk));
         Assert.False(File.Exists(Path.Combine(store.VmDirectory(id), VmStore.ConfigFileName)));
-        Assert.False(File.Exists(store.SavedStatePath(id)));
+        Assert.False(File.Exists(Path.Combine(store.VmDirectory(id), VmStore.SavedStateFileName)));
         Assert.Empty(store.LoadAll());
     }
 

@@ -19,15 +19,26 @@ public static class HostCommands
         var edition = new Option<string?>("--edition") { Description = "Edition profile whose limits the host enforces" };
         var accelerator = new Option<string?>("--accelerator") { Description = "auto, kvm or tcg" };
         var stopTimeout = new Option<int?>("--stop-timeout") { Description = "Seconds a graceful stop waits before turning a VM off" };
-        var set = new Command("set", "Change the host's settings") { edition, accelerator, stopTimeout };
+        var storageRoots = new Option<string[]?>("--storage-root")
+        {
+            Description = "A folder whose files VMs may use (repeat it for several; replaces the list; the data directory always is one)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var bandwidth = new Option<int?>("--migration-bandwidth")
+        {
+            Description = "MiB/s that saving, restoring and migrating a VM's memory may use",
+        };
+        var set = new Command("set", "Change the host's settings") { edition, accelerator, stopTimeout, storageRoots, bandwidth };
         set.SetHandler(async (p, client, ct) =>
         {
             var settings = new HostSettings
             {
                 Edition = p.GetValue(edition), Accelerator = p.GetValue(accelerator), StopTimeoutSeconds = p.GetValue(stopTimeout),
+                StorageRoots = p.GetValue(storageRoots), MigrationBandwidthMiBps = p.GetValue(bandwidth),
             };
             if (settings == new HostSettings())
-                throw new CliException(ExitCodes.Usage, "Nothing to change: give --edition, --accelerator or --stop-timeout.");
+                throw new CliException(ExitCodes.Usage,
+                    "Nothing to change: give --edition, --accelerator, --stop-timeout, --storage-root or --migration-bandwidth.");
             var changed = await client.SetHostAsync(settings, ct);
             var fields = ChangedFields.Of(settings, ContractsJson.Default.HostSettings);
             Printer.Say(p, changed, ContractsJson.Default.HostInfo, _ => ChangedFields.Sentence("the host's settings", fields));
@@ -55,7 +66,9 @@ public static class HostCommands
             ("Memory", $"{h.MemoryBytes / (1024 * 1024)} MiB"),
             ("QEMU", h.QemuVersion),
             ("Data directory", h.DataDirectory),
+            ("Storage roots", string.Join(", ", h.StorageRoots)),
             ("Stop timeout", $"{h.StopTimeoutSeconds} s"),
+            ("Migration bandwidth", $"{h.MigrationBandwidthMiBps} MiB/s"),
             ("VMs", $"{h.VmCount} ({h.RunningVmCount} running)"),
             ("Limit: running VMs", Limit(l.MaxRunningVms)),
             ("Limit: host memory", Limit(l.MaxHostMemoryGiB, " GiB")),
