@@ -25,6 +25,9 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
         var now = vm.Snapshot;
         if (now.Config is null)
             throw new VmConflictException($"VM {vm.Id} is broken: {now.BrokenReason}");
+        // A turn-off queued behind a start it cancelled finds the VM off: what it asked for is done.
+        if (operation == VmOperation.TurnOff && now.State == VmState.Off)
+            return;
         var transition = VmLifecycle.Begin(now.State, operation, now.Name);
         switch (operation)
         {
