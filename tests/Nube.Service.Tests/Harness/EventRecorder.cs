@@ -43,6 +43,14 @@ internal sealed class EventRecorder : IAsyncDisposable
     public IReadOnlyList<HostEvent> For(Guid vmId) =>
         [.. All.Where(e => e.VmId == vmId && e.Type != HostEventTypes.JobProgress)];
 
+    /// <summary>Waits until the reader has seen <paramref name="count"/> events of a type for a VM; returns them.</summary>
+    public async Task<IReadOnlyList<HostEvent>> WaitForAsync(Guid vmId, string type, int count)
+    {
+        IReadOnlyList<HostEvent> Matching() => [.. For(vmId).Where(e => e.Type == type)];
+        await Eventually.UntilAsync(() => Matching().Count >= count, $"{count} {type} events are read");
+        return Matching();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await stop.CancelAsync();

@@ -112,6 +112,22 @@ internal sealed class ServiceHarness : IAsyncDisposable
     }
 
     /// <summary>
+    /// Moves the fake clock on, a step at a time, until <paramref name="done"/> holds: the service
+    /// registers its timers on its own loop, so one big jump could come before the timer exists.
+    /// </summary>
+    public async Task AdvanceUntilAsync(Func<bool> done, string what, TimeSpan? step = null)
+    {
+        var deadline = Environment.TickCount64 + (long)Eventually.Timeout.TotalMilliseconds;
+        while (!done())
+        {
+            if (Environment.TickCount64 > deadline)
+                Assert.Fail($"Timed out advancing the clock until {what}.");
+            Clock.Advance(step ?? TimeSpan.FromSeconds(5));
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>
     /// The host service dies as if killed: it takes no more commands and writes no more job
     /// records, and nothing it had under way is unwound. The QEMUs keep running.
     /// </summary>
@@ -148,7 +164,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
         await Step("the event reader to stop", () => Recorded.DisposeAsync().AsTask());
         logs.Dispose();
         if (ownsRoot)
-            Directory.Delete(Root, recursive: true);
+            await Step("the test's folders to be deleted", () => Task.Run(() => Directory.Delete(Root, recursive: true)));
         if (errors.Count > 0)
             throw new AggregateException("The harness did not shut down cleanly.", errors);
 
