@@ -111,6 +111,34 @@ public sealed class CancelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Cancel_at_any_moment_of_a_saves_polling_unwinds_it()
+    {
+        await using var host = await ServiceHarness.StartAsync(output);
+        var vm = await host.CreateVmAsync("alpha");
+        await ServiceHarness.StartVmAsync(vm);
+        var qemu = host.Qemu.Launched[0];
+        qemu.HoldsMigration = true;
+
+        // The save polls every 20 ms: the cancels land across the whole cycle, between and inside the queries.
+        for (var round = 0; round < 24; round++)
+        {
+            var job = vm.Submit(VmOperation.Save);
+            await qemu.WaitForCommandAsync("migrate", round + 1).Within("the save to start migrating");
+            await Task.Delay(TimeSpan.FromMilliseconds(round));
+            Assert.True(job.RequestCancel());
+            await job.Ended.Within("the save job to end");
+
+            Assert.Equal(JobStates.Cancelled, job.Info.State);
+            Assert.Equal("The save of VM 'alpha' was cancelled; the VM is running.", job.Info.Problem?.Detail);
+            Assert.Equal(VmState.Running, vm.Snapshot.State);
+            Assert.Null(vm.Snapshot.StateReason);
+            Assert.Equal("running", qemu.RunState);
+            Assert.False(File.Exists(vm.Paths.SavedState + ".partial"));
+        }
+        Assert.Equal(24, qemu.CommandNames.Count(n => n == "migrate_cancel"));
+    }
+
+    [Fact]
     public async Task Turn_off_while_a_stop_waits_cancels_the_stop_and_turns_the_VM_off()
     {
         await using var host = await ServiceHarness.StartAsync(output);
