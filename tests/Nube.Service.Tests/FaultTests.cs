@@ -160,4 +160,24 @@ public sealed class FaultTests(ITestOutputHelper output)
         Assert.False(File.Exists(vm.Paths.SavedState + ".partial"));
         Assert.Equal(1, host.Admission.Count);
     }
+
+    [Fact]
+    public async Task QEMU_exiting_while_a_start_waits_for_the_agent_ends_the_wait()
+    {
+        await using var host = await ServiceHarness.StartAsync(output);
+        var vm = await host.CreateVmAsync("alpha");
+
+        var job = vm.Submit(VmOperation.Start, TimeSpan.FromSeconds(30));
+        await Eventually.UntilAsync(() => job.Info.Phase == "waiting for the guest agent", "the start waits for the agent");
+        host.Qemu.Launched[0].Kill();
+        await job.Ended.Within("the start job to end");
+        await Eventually.UntilAsync(() => vm.Snapshot.State == VmState.Off, "the VM is off");
+
+        Assert.Equal(JobStates.Failed, job.Info.State);
+        Assert.Equal("QEMU did not carry out the operation", job.Info.Problem?.Title);
+        Assert.Equal("Cannot start VM 'alpha': QEMU closed its control connection before the guest agent answered.", job.Info.Problem?.Detail);
+        Assert.Equal("QEMU exited unexpectedly.", vm.Snapshot.StateReason);
+        Assert.Empty(host.Qemu.Alive);
+        Assert.Equal(0, host.Admission.Count);
+    }
 }
