@@ -180,4 +180,23 @@ public sealed class FaultTests(ITestOutputHelper output)
         Assert.Empty(host.Qemu.Alive);
         Assert.Equal(0, host.Admission.Count);
     }
+
+    [Fact]
+    public async Task QEMU_pausing_the_guest_by_itself_shows_the_VM_paused()
+    {
+        await using var host = await ServiceHarness.StartAsync(output);
+        var vm = await host.CreateVmAsync("alpha");
+        await ServiceHarness.StartVmAsync(vm);
+        var qemu = host.Qemu.Launched[0];
+
+        await qemu.PauseByItselfAsync().Within("the STOP event to be sent");
+        await Eventually.UntilAsync(() => vm.Snapshot.State == VmState.Paused, "the VM shows paused");
+
+        Assert.Equal(["query-status"], qemu.CommandNames);
+        var states = await host.Recorded.WaitForAsync(vm.Id, HostEventTypes.VmStateChanged, 3);
+        Assert.Equal(("paused", "running"), (states[2].State, states[2].PreviousState));
+        var resume = await ServiceHarness.RunAsync(vm, VmOperation.Resume);
+        Assert.Equal(JobStates.Completed, resume.Info.State);
+        Assert.Equal("running", qemu.RunState);
+    }
 }

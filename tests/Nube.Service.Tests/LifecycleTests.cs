@@ -148,8 +148,8 @@ public sealed class LifecycleTests(ITestOutputHelper output)
         Assert.Null(vm.Snapshot.StateReason);
         Assert.False(qemu.IsAlive);
         Assert.False(Directory.Exists(vm.Paths.RuntimeDirectory));
-        Assert.Equal("system_powerdown", qemu.CommandNames[0]);
-        Assert.DoesNotContain("quit", qemu.CommandNames.Take(1));
+        // The guest's own shutdown ended QEMU: nothing was left to quit.
+        Assert.Equal(["system_powerdown"], qemu.CommandNames);
         Assert.Equal(0, host.Admission.Count);
     }
 

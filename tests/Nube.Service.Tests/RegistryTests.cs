@@ -1,3 +1,4 @@
+using Nube.Contracts.Events;
 using Nube.Contracts.Jobs;
 using Nube.Core.Editions;
 using Nube.Core.Vms;
@@ -133,5 +134,32 @@ public sealed class RegistryTests(ITestOutputHelper output)
         Assert.False(qemu.IsAlive);
         Assert.False(Directory.Exists(again.Paths.RuntimeDirectory));
         Assert.Equal(0, second.Admission.Count);
+    }
+
+    [Fact]
+    public async Task A_QEMU_that_died_while_the_host_service_was_down_leaves_the_VM_off_and_start_if_running_starts_it()
+    {
+        await using var first = await ServiceHarness.StartAsync(output);
+        var vm = await first.CreateVmAsync("alpha", new VmPatch { AutomaticStartAction = AutomaticStartAction.StartIfRunning });
+        await ServiceHarness.StartVmAsync(vm);
+        var firstStart = Assert.Single(first.Jobs.List(vm.Id));
+        var died = Assert.Single(first.Qemu.Launched);
+        await first.AbandonAsync();
+        died.Kill();
+
+        await using var second = await ServiceHarness.StartAsync(output, new HarnessSetup { Root = first.Root, Qemu = first.Qemu });
+        var again = second.Registry.Resolve("alpha");
+        await Eventually.UntilAsync(() => again.Snapshot.State == VmState.Running, "the VM is started again");
+
+        var states = await second.Recorded.WaitForAsync(vm.Id, HostEventTypes.VmStateChanged, 3);
+        Assert.Equal([("off", "QEMU exited while the host service was down."), ("starting", null), ("running", null)],
+            states.Select(e => (e.State, e.Reason)));
+        var automatic = Assert.Single(second.Jobs.List(vm.Id), j => j.Id != firstStart.Id);
+        Assert.Equal("start", automatic.Kind);
+        await second.Jobs.Get(automatic.Id.ToString()).Ended.Within("the automatic start to end");
+        Assert.Equal(JobStates.Completed, second.Jobs.Get(automatic.Id.ToString()).Info.State);
+        Assert.Equal(2, first.Qemu.Launched.Count);
+        Assert.Equal([first.Qemu.Launched[1]], first.Qemu.Alive);
+        Assert.Equal(1, second.Admission.Count);
     }
 }

@@ -141,6 +141,14 @@ internal sealed class FakeQemu
         }
     }
 
+    /// <summary>QEMU pauses the guest by itself, as on a disk error with werror=stop: STOP, and no command asked for it.</summary>
+    public Task PauseByItselfAsync()
+    {
+        lock (sync)
+            runState = "paused";
+        return BroadcastAsync(FakeReply.Event("STOP"));
+    }
+
     /// <summary>Closes every QMP connection while the process lives on.</summary>
     public void DropQmp()
     {
