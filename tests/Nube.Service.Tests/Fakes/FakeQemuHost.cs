@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Microsoft.Extensions.Time.Testing;
 using Nube.Core.Qemu;
 using Nube.Qemu.Launch;
 using Nube.Service.Vms.Qemu;
@@ -10,11 +11,14 @@ namespace Nube.Service.Tests.Fakes;
 /// QMP and guest-agent sockets are in-memory streams; finding reads the pidfile as the real one
 /// does. It outlives a harness, so that a second host service can find the QEMUs of the first.
 /// </summary>
-internal sealed class FakeQemuHost(TimeProvider clock) : IQemuHost
+internal sealed class FakeQemuHost(FakeTimeProvider clock) : IQemuHost
 {
     private readonly Lock sync = new();
     private readonly List<FakeQemu> launched = [];
     private int nextPid = 40_000;
+
+    /// <summary>The time its processes wait by; a host service that restarts on these QEMUs shares it.</summary>
+    public FakeTimeProvider Clock { get; } = clock;
 
     /// <summary>Runs on every fake as it is launched, before the service can talk to it (hold a command, set the guest's behaviour).</summary>
     public Action<FakeQemu>? OnLaunch { get; set; }
@@ -44,12 +48,12 @@ internal sealed class FakeQemuHost(TimeProvider clock) : IQemuHost
         FakeQemu qemu;
         lock (sync)
         {
-            qemu = new FakeQemu(++nextPid, plan, paths, marker, clock.GetUtcNow());
+            qemu = new FakeQemu(++nextPid, plan, paths, marker, Clock.GetUtcNow());
             launched.Add(qemu);
         }
         OnLaunch?.Invoke(qemu);
         File.WriteAllText(paths.PidFile, $"{qemu.Pid}\n");
-        return Task.FromResult<IQemuProcess>(new FakeProcess(qemu, clock));
+        return Task.FromResult<IQemuProcess>(new FakeProcess(qemu, Clock));
     }
 
     public IQemuProcess? Find(VmRuntimePaths paths, string marker, out bool pidFileFound)
@@ -68,7 +72,7 @@ internal sealed class FakeQemuHost(TimeProvider clock) : IQemuHost
             return null;
         pidFileFound = true;
         var qemu = Launched.FirstOrDefault(q => q.Pid == pid && q.Marker == marker && q.IsAlive);
-        return qemu is null ? null : new FakeProcess(qemu, clock);
+        return qemu is null ? null : new FakeProcess(qemu, Clock);
     }
 
     public Task<Stream> ConnectAsync(string socketPath, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Nube.Qemu.Tests.Protocol;
 
 namespace Nube.Service.Tests.Fakes;
 
@@ -11,10 +12,6 @@ namespace Nube.Service.Tests.Fakes;
 /// </summary>
 internal sealed class FakeQmpConnection(FakeQemu qemu, Stream stream, int number)
 {
-    /// <summary>QEMU 10's greeting, as the protocol tests' QmpPeer sends it.</summary>
-    public const string Greeting =
-        """{"QMP": {"version": {"qemu": {"micro": 2, "minor": 0, "major": 10}, "package": "Debian 1:10.0.2"}, "capabilities": ["oob"]}}""";
-
     private readonly CancellationTokenSource closing = new();
     private readonly SemaphoreSlim writing = new(1, 1);
 
@@ -27,9 +24,11 @@ internal sealed class FakeQmpConnection(FakeQemu qemu, Stream stream, int number
     public void Close() => closing.Cancel();
 
     /// <summary>Sends an event or a reply; a connection that has closed drops it, as a dead socket would.</summary>
-    public async Task SendAsync(JsonObject message)
+    public Task SendAsync(JsonObject message) => SendLineAsync(message.ToJsonString());
+
+    private async Task SendLineAsync(string json)
     {
-        var bytes = Encoding.UTF8.GetBytes(message.ToJsonString() + "\r\n");
+        var bytes = Encoding.UTF8.GetBytes(json + "\r\n");
         try
         {
             await writing.WaitAsync(closing.Token).ConfigureAwait(false);
@@ -57,7 +56,7 @@ internal sealed class FakeQmpConnection(FakeQemu qemu, Stream stream, int number
     {
         try
         {
-            await SendAsync(JsonNode.Parse(Greeting)!.AsObject()).ConfigureAwait(false);
+            await SendLineAsync(QmpPeer.Greeting).ConfigureAwait(false);
             var reader = new FakeLineReader(stream);
             while (await reader.ReadLineAsync(closing.Token).ConfigureAwait(false) is { } line)
                 await HandleAsync(line).ConfigureAwait(false);

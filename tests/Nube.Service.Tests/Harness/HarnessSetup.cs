@@ -10,7 +10,7 @@ internal sealed record HarnessSetup
     /// <summary>The data and run folders of an earlier harness: the host service restarts on them.</summary>
     public string? Root { get; init; }
 
-    /// <summary>The QEMUs of an earlier harness, still running.</summary>
+    /// <summary>The QEMUs of an earlier harness, still running; their clock goes on too.</summary>
     public FakeQemuHost? Qemu { get; init; }
 
     /// <summary>An edition with other limits than the catalogue's (a small running-VM limit).</summary>

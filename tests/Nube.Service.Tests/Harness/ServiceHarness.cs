@@ -59,8 +59,9 @@ internal sealed class ServiceHarness : IAsyncDisposable
     {
         setup ??= new HarnessSetup();
         var root = setup.Root ?? Directory.CreateTempSubdirectory("nube-service-tests-").FullName;
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var qemu = setup.Qemu ?? new FakeQemuHost(clock);
+        // A host service that restarts on running QEMUs finds time gone on, not reset.
+        var qemu = setup.Qemu ?? new FakeQemuHost(new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        var clock = qemu.Clock;
         var logs = LoggerFactory.Create(b => b.AddProvider(new TestLoggerProvider(output)).SetMinimumLevel(LogLevel.Debug));
         var harness = new ServiceHarness(root, setup.Root is null, qemu, setup.Qemu is null, clock, logs);
         await harness.ComposeAsync(setup).Within("the host service to start");
