@@ -293,19 +293,14 @@ public sealed partial class QmpClient : IAsyncDisposable
             QmpLog.Sent(logger, Encoding.UTF8.GetString(request).TrimEnd('\n'));
         }
 
+        // A cancel before the first byte leaves the connection as it was. Once begun, the request
+        // goes out whole: cut short, it would leave QEMU half a command and the connection unusable,
+        // and a request of a few hundred bytes does not block; disposal still ends a stuck write.
+        ct.ThrowIfCancellationRequested();
         try
         {
-            await stream.WriteAsync(request, ct).ConfigureAwait(false);
-            await stream.FlushAsync(ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // Part of the request may be on the wire: what QEMU makes of the next one is unknowable.
-            Terminate(
-                ConnectionState.Faulted,
-                new QmpProtocolException($"QMP command '{command}' was cancelled while being written; the connection is unusable"),
-                eof: false);
-            throw;
+            await stream.WriteAsync(request, CancellationToken.None).ConfigureAwait(false);
+            await stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {

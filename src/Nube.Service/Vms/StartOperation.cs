@@ -116,13 +116,24 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
     {
         job.Report("waiting for the guest agent");
         var run = vm.Session ?? throw new VmConflictException($"VM '{name}' stopped before its guest agent answered.");
+        using var gone = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var answering = run.Agent.UseAsync(async (agent, t) =>
+        {
+            await agent.PingAsync(t).ConfigureAwait(false);
+            return await agent.GetInfoAsync(t).ConfigureAwait(false);
+        }, wait, gone.Token);
         try
         {
-            var info = await run.Agent.UseAsync(async (agent, t) =>
+            if (await Task.WhenAny(answering, run.Qmp.Closed).ConfigureAwait(false) != answering)
             {
-                await agent.PingAsync(t).ConfigureAwait(false);
-                return await agent.GetInfoAsync(t).ConfigureAwait(false);
-            }, wait, ct).ConfigureAwait(false);
+                // The agent of a QEMU that is gone never answers: the wait ends with QEMU's connection,
+                // and the controller then handles QEMU's exit as it does any other (crash action).
+                await gone.CancelAsync().ConfigureAwait(false);
+                await ((Task)answering).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                throw new VmOperationFailedException("start", name,
+                    new QmpDisconnectedException("QEMU closed its control connection before the guest agent answered."));
+            }
+            var info = await answering.ConfigureAwait(false);
             vm.Update(s => s with { AgentVersion = info.Version });
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -98,6 +98,13 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
             await run.EndAsync().ConfigureAwait(false);
             vm.Session = null;
         }
+        else if (services.Qemu.Find(vm.Paths, vm.Marker, out _) is { } unattached)
+        {
+            // Reattached without a control connection: QEMU runs all the same, and only its pid can end it.
+            unattached.Kill();
+            await unattached.WaitForExitAsync(QemuSession.ExitTimeout).ConfigureAwait(false);
+            QemuSession.DeleteRuntimeDirectory(vm.Paths);
+        }
         services.Admission.Release(vm.Id);
         vm.Update(s => s with { ProcessId = null, Accelerator = null, StartedAt = null, LastAgentContact = null, AgentVersion = null });
         vm.SetState(state, reason);

@@ -1,0 +1,99 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Time.Testing;
+using Nube.Core.Qemu;
+using Nube.Qemu.Launch;
+using Nube.Service.Vms.Qemu;
+
+namespace Nube.Service.Tests.Fakes;
+
+/// <summary>
+/// The QEMU seam with fake QEMUs behind it: launching writes a pidfile and starts a fake whose
+/// QMP and guest-agent sockets are in-memory streams; finding reads the pidfile as the real one
+/// does. It outlives a harness, so that a second host service can find the QEMUs of the first.
+/// </summary>
+internal sealed class FakeQemuHost(FakeTimeProvider clock) : IQemuHost
+{
+    private readonly Lock sync = new();
+    private readonly List<FakeQemu> launched = [];
+    private int nextPid = 40_000;
+
+    /// <summary>The time its processes wait by; a host service that restarts on these QEMUs shares it.</summary>
+    public FakeTimeProvider Clock { get; } = clock;
+
+    /// <summary>Runs on every fake as it is launched, before the service can talk to it (hold a command, set the guest's behaviour).</summary>
+    public Action<FakeQemu>? OnLaunch { get; set; }
+
+    /// <summary>Every fake launched, in order.</summary>
+    public IReadOnlyList<FakeQemu> Launched
+    {
+        get
+        {
+            lock (sync)
+                return [.. launched];
+        }
+    }
+
+    public IReadOnlyList<FakeQemu> Alive => [.. Launched.Where(q => q.IsAlive)];
+
+    public IReadOnlyList<FakeQemu> LaunchedFor(Guid vmId) =>
+        [.. Launched.Where(q => q.Marker == $"nube-{vmId}")];
+
+    public Task<IQemuProcess> LaunchAsync(LaunchPlan plan, VmRuntimePaths paths, string marker, CancellationToken ct)
+    {
+        var missing = plan.RequiredFiles.Where(f => !File.Exists(f.Path)).ToList();
+        if (missing.Count > 0)
+            throw new QemuLaunchException(string.Join(Environment.NewLine, missing.Select(f => $"{f.Field}: the file '{f.Path}' does not exist.")));
+        Directory.CreateDirectory(paths.VmDirectory);
+        Directory.CreateDirectory(paths.RuntimeDirectory);
+        FakeQemu qemu;
+        lock (sync)
+        {
+            qemu = new FakeQemu(++nextPid, plan, paths, marker, Clock.GetUtcNow());
+            launched.Add(qemu);
+        }
+        OnLaunch?.Invoke(qemu);
+        File.WriteAllText(paths.PidFile, $"{qemu.Pid}\n");
+        return Task.FromResult<IQemuProcess>(new FakeProcess(qemu, Clock));
+    }
+
+    public IQemuProcess? Find(VmRuntimePaths paths, string marker, out bool pidFileFound)
+    {
+        pidFileFound = false;
+        string text;
+        try
+        {
+            text = File.ReadAllText(paths.PidFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        if (!int.TryParse(text.Trim(), out var pid))
+            return null;
+        pidFileFound = true;
+        var qemu = Launched.FirstOrDefault(q => q.Pid == pid && q.Marker == marker && q.IsAlive);
+        return qemu is null ? null : new FakeProcess(qemu, Clock);
+    }
+
+    public Task<Stream> ConnectAsync(string socketPath, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var qemu = Launched.LastOrDefault(q => q.IsAlive && Path.GetDirectoryName(socketPath) == q.Paths.RuntimeDirectory)
+            ?? throw new SocketException((int)SocketError.ConnectionRefused);
+        if (socketPath == qemu.Paths.QmpSocket)
+            return Task.FromResult(qemu.ConnectQmp());
+        if (socketPath == qemu.Paths.AgentSocket)
+            return Task.FromResult(qemu.ConnectAgent());
+        throw new SocketException((int)SocketError.ConnectionRefused);
+    }
+
+    /// <summary>Kills every fake still alive (the end of a test).</summary>
+    public void KillAll()
+    {
+        foreach (var qemu in Alive)
+        {
+            qemu.ReleaseAll();
+            qemu.Kill();
+        }
+    }
+}

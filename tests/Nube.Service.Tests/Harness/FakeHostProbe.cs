@@ -1,0 +1,17 @@
+using Nube.Core.Hosts;
+using Nube.Linux;
+
+namespace Nube.Service.Tests.Harness;
+
+/// <summary>A small host without KVM and with QEMU 10 installed: what the edition checks and the launch plan read.</summary>
+internal sealed class FakeHostProbe : IHostProbe
+{
+    public static readonly Version QemuVersion = new(10, 0, 2);
+
+    public Task<HostFacts> ProbeAsync(CancellationToken ct) => Task.FromResult(new HostFacts
+    {
+        LogicalProcessors = 2, MemoryBytes = 4L << 30, KvmUsable = false, QemuVersion = new Version(0, 0, 0),
+    });
+
+    public Task<Version> QemuVersionAsync(string qemuBinary, CancellationToken ct) => Task.FromResult(QemuVersion);
+}
