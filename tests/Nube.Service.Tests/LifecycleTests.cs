@@ -30,7 +30,9 @@ public sealed class LifecycleTests(ITestOutputHelper output)
         Assert.DoesNotContain("-incoming", qemu.Argv);
         Assert.Equal($"{qemu.Pid}\n", await File.ReadAllTextAsync(vm.Paths.PidFile));
         // The launch chose the accelerator, so nothing but the negotiation was asked of QEMU.
-        Assert.Equal([new QmpCall(1, "qmp_capabilities", null)], qemu.Commands);
+        // Launched paused (-S), then run once nubed holds its channels.
+        Assert.Contains("-S", qemu.Argv);
+        Assert.Equal([new QmpCall(1, "qmp_capabilities", null), new QmpCall(1, "cont", null)], qemu.Commands);
         Assert.Equal(1, host.Admission.Count);
     }
 
@@ -66,15 +68,15 @@ public sealed class LifecycleTests(ITestOutputHelper output)
         Assert.Equal(JobStates.Completed, pause.Info.State);
         Assert.Equal(VmState.Paused, vm.Snapshot.State);
         Assert.Equal("paused", qemu.RunState);
-        // QEMU's STOP event makes the controller ask QEMU what is true.
-        await qemu.WaitForCommandAsync("query-status").Within("the STOP event to be checked");
 
         var resume = await ServiceHarness.RunAsync(vm, VmOperation.Resume);
         Assert.Equal(JobStates.Completed, resume.Info.State);
         Assert.Equal(VmState.Running, vm.Snapshot.State);
         Assert.Equal("running", qemu.RunState);
-        await qemu.WaitForCommandAsync("query-status", 2).Within("the RESUME event to be checked");
-        Assert.Equal(["stop", "query-status", "cont", "query-status"], qemu.CommandNames);
+        // QEMU's STOP and RESUME echo Nube's own commands; one handled after the state moved on is
+        // checked with QEMU (query-status), which leaves the VM as QEMU has it.
+        await Task.Delay(300);
+        Assert.Equal(["stop", "cont"], qemu.CommandNames.Where(c => c != "query-status"));
         Assert.Equal(VmState.Running, vm.Snapshot.State);
     }
 

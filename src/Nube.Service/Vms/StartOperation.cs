@@ -141,7 +141,7 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
             await AbandonAsync(run.Process, VmState.Off).ConfigureAwait(false);
             throw;
         }
-        catch (Exception e) when (e is GuestAgentException or GuestAgentBusyException)
+        catch (Exception e) when (e is GuestAgentException or GuestAgentBusyException or IOException or SocketException)
         {
             throw new GuestAgentNoAnswerException(
                 $"VM '{name}' started, but its guest agent did not answer within {wait.TotalSeconds:0.#} s: {e.Message}");

@@ -79,7 +79,12 @@ public sealed class VmController : IVmRun
             pending.Add(job);
         }
         if (!inbox.Writer.TryWrite(new RunJob(job, operation, agentWait)))
-            services.Jobs.Cancel(job, new VmNotFoundException(snapshot.Name), snapshot);
+        {
+            // Removed meanwhile.
+            lock (gate)
+                pending.Remove(job);
+            services.Jobs.Cancel(job, new VmNotFoundException(Snapshot.Name), Snapshot);
+        }
         return job;
     }
 
@@ -201,26 +206,29 @@ public sealed class VmController : IVmRun
     private async Task RunJobAsync(RunJob run)
     {
         var job = run.Job;
+        Exception? failure = null;
         try
         {
             job.Cancellation.Token.ThrowIfCancellationRequested();
             job.MarkRunning(null);
             await operations.RunAsync(job, run.Operation, run.AgentWait, job.Cancellation.Token).ConfigureAwait(false);
-            services.Jobs.Complete(job, Snapshot);
-        }
-        catch (OperationCanceledException) when (job.Cancellation.IsCancellationRequested)
-        {
-            services.Jobs.Cancel(job, new JobCancelledException(job.Kind, Snapshot.Name, VmLifecycle.Word(Snapshot.State)), Snapshot);
         }
         catch (Exception e)
         {
-            logger.LogWarning("VM {Name}: {Kind} failed: {Error}", Snapshot.Name, job.Kind, e.Message);
-            services.Jobs.Fail(job, e, Snapshot);
+            failure = e;
         }
-        finally
+        // Out of the queue before it ends, so that whoever waits for its end may submit the next one
+        // and be answered at once.
+        lock (gate)
+            pending.Remove(job);
+        if (failure is null)
+            services.Jobs.Complete(job, Snapshot);
+        else if (failure is OperationCanceledException && job.Cancellation.IsCancellationRequested)
+            services.Jobs.Cancel(job, new JobCancelledException(job.Kind, Snapshot.Name, VmLifecycle.Word(Snapshot.State)), Snapshot);
+        else
         {
-            lock (gate)
-                pending.Remove(job);
+            logger.LogWarning("VM {Name}: {Kind} failed: {Error}", Snapshot.Name, job.Kind, failure.Message);
+            services.Jobs.Fail(job, failure, Snapshot);
         }
     }
 

@@ -110,15 +110,20 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
         vm.SetState(state, reason);
     }
 
-    /// <summary>STOP and RESUME may come from the guest or QEMU (an I/O error pauses it): ask QEMU what is true.</summary>
+    /// <summary>
+    /// STOP and RESUME may come from the guest or QEMU (an I/O error pauses it), or echo Nube's own
+    /// pause and resume. One that disagrees with the VM's state is checked with QEMU, which is the truth.
+    /// </summary>
     public async Task OnQemuEventAsync(QemuSession run, QmpEvent e)
     {
+        var state = vm.Snapshot.State;
         switch (e.Name)
         {
             case "SHUTDOWN":
                 run.ShutdownReason = e.Data.TryGetProperty("reason", out var r) ? GuestText.Sanitize(r.GetString() ?? "unknown") : "unknown";
                 break;
-            case "STOP" or "RESUME" when vm.Snapshot.State is VmState.Running or VmState.Paused:
+            case "STOP" when state == VmState.Running:
+            case "RESUME" when state == VmState.Paused:
                 try
                 {
                     var status = await run.Qmp.QueryStatusAsync().ConfigureAwait(false);

@@ -28,6 +28,7 @@ internal sealed class FakeQemu
     private string runState;
     private string? migrationStatus;
     private bool incoming;
+    private readonly bool launchedPaused;
     private bool autostart;
     private int connectionCount;
 
@@ -39,7 +40,9 @@ internal sealed class FakeQemu
         Marker = marker;
         StartedAt = startedAt;
         // QEMU started with -incoming waits for the migration stream instead of booting.
-        runState = plan.Argv.Contains("-incoming") ? "inmigrate" : "running";
+        // -S: launched paused, as nubed does until it holds the VM's channels.
+        launchedPaused = plan.Argv.Contains("-S");
+        runState = plan.Argv.Contains("-incoming") ? "inmigrate" : launchedPaused ? "prelaunch" : "running";
     }
 
     public int Pid { get; }
@@ -77,7 +80,20 @@ internal sealed class FakeQemu
     }
 
     /// <summary>The commands received, by name, in order; without the capability negotiation.</summary>
-    public IReadOnlyList<string> CommandNames => [.. Commands.Select(c => c.Command).Where(c => c != "qmp_capabilities")];
+    /// <summary>
+    /// What the VM's operations sent: the start's handshake (qmp_capabilities) and the cont that
+    /// runs a QEMU launched paused are left out.
+    /// </summary>
+    public IReadOnlyList<string> CommandNames
+    {
+        get
+        {
+            var names = Commands.Select(c => c.Command).Where(c => c != "qmp_capabilities").ToList();
+            if (launchedPaused && names.IndexOf("cont") is var first and >= 0)
+                names.RemoveAt(first);
+            return names;
+        }
+    }
 
     public IReadOnlyList<string> AgentCommands
     {
