@@ -22,12 +22,16 @@ public static class GuestShell
         var seen = new StringBuilder();
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var buffer = new byte[4096];
-        while (!end.IsMatch(seen.ToString()))
+        var tail = "";
+        // Only the newest text can hold the end marker: a flood of output is not searched again and again.
+        while (!end.IsMatch(tail))
         {
             var r = await ws.ReceiveAsync(buffer, limit.Token);
             if (r.MessageType == WebSocketMessageType.Close)
                 throw new InvalidOperationException($"The console closed before '{command}' finished: {seen}");
-            seen.Append(Encoding.UTF8.GetString(buffer, 0, r.Count));
+            var chunk = Encoding.UTF8.GetString(buffer, 0, r.Count);
+            seen.Append(chunk);
+            tail = (tail + chunk)[Math.Max(0, tail.Length + chunk.Length - 256)..];
         }
         var text = seen.ToString().Replace("\r", "");
         var start = text.IndexOf($"NUBE-{tag}-B\n", StringComparison.Ordinal) + $"NUBE-{tag}-B\n".Length;
