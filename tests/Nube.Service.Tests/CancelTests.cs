@@ -53,9 +53,7 @@ public sealed class CancelTests(ITestOutputHelper output)
     public async Task Cancel_during_stop_leaves_the_VM_running()
     {
         await using var host = await ServiceHarness.StartAsync(output);
-        var vm = await host.CreateVmAsync("alpha");
-        await ServiceHarness.StartVmAsync(vm);
-        var qemu = host.Qemu.Launched[0];
+        var (vm, qemu) = await host.RunningVmAsync("alpha");
         qemu.GuestPowersOff = false;
 
         var job = vm.Submit(VmOperation.Stop);
@@ -80,9 +78,7 @@ public sealed class CancelTests(ITestOutputHelper output)
     public async Task Cancel_during_save_cancels_the_migration_and_resumes_the_guest()
     {
         await using var host = await ServiceHarness.StartAsync(output);
-        var vm = await host.CreateVmAsync("alpha");
-        await ServiceHarness.StartVmAsync(vm);
-        var qemu = host.Qemu.Launched[0];
+        var (vm, qemu) = await host.RunningVmAsync("alpha");
         qemu.HoldsMigration = true;
         // The cancel lands while a query-migrate awaits its reply, not between two writes.
         var query = qemu.Hold("query-migrate");
@@ -114,9 +110,7 @@ public sealed class CancelTests(ITestOutputHelper output)
     public async Task Cancel_at_any_moment_of_a_saves_polling_unwinds_it()
     {
         await using var host = await ServiceHarness.StartAsync(output);
-        var vm = await host.CreateVmAsync("alpha");
-        await ServiceHarness.StartVmAsync(vm);
-        var qemu = host.Qemu.Launched[0];
+        var (vm, qemu) = await host.RunningVmAsync("alpha");
         qemu.HoldsMigration = true;
 
         // The save polls every 20 ms: the cancels land across the whole cycle, between and inside the queries.
@@ -142,9 +136,7 @@ public sealed class CancelTests(ITestOutputHelper output)
     public async Task Turn_off_while_a_stop_waits_cancels_the_stop_and_turns_the_VM_off()
     {
         await using var host = await ServiceHarness.StartAsync(output);
-        var vm = await host.CreateVmAsync("alpha");
-        await ServiceHarness.StartVmAsync(vm);
-        var qemu = host.Qemu.Launched[0];
+        var (vm, qemu) = await host.RunningVmAsync("alpha");
         qemu.GuestPowersOff = false;
 
         var stop = vm.Submit(VmOperation.Stop);

@@ -13,9 +13,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     public async Task QMP_lost_during_stop_then_QEMU_exits_ends_the_VM_off()
     {
         await using var host = await ServiceHarness.StartAsync(output);
-        var vm = await host.CreateVmAsync("alpha");
-        await ServiceHarness.StartVmAsync(vm);
-        var qemu = host.Qemu.Launched[0];
+        var (vm, qemu) = await host.RunningVmAsync("alpha");
         qemu.GuestPowersOff = false;
 
         var job = vm.Submit(VmOperation.Stop);
@@ -37,9 +35,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     public async Task QMP_lost_during_stop_while_QEMU_lives_on_ends_the_VM_off_at_the_stop_timeout()
     {
         await using var host = await ServiceHarness.StartAsync(output);
-        var vm = await host.CreateVmAsync("alpha");
-        await ServiceHarness.StartVmAsync(vm);
-        var qemu = host.Qemu.Launched[0];
+        var (vm, qemu) = await host.RunningVmAsync("alpha");
         qemu.GuestPowersOff = false;
 
         var job = vm.Submit(VmOperation.Stop);
@@ -141,9 +137,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     public async Task A_QMP_error_during_save_fails_the_job_with_QEMUs_words_and_the_guest_runs_on()
     {
         await using var host = await ServiceHarness.StartAsync(output);
-        var vm = await host.CreateVmAsync("alpha");
-        await ServiceHarness.StartVmAsync(vm);
-        var qemu = host.Qemu.Launched[0];
+        var (vm, qemu) = await host.RunningVmAsync("alpha");
         qemu.Fail("migrate", "GenericError", "Failed to write the migration stream: No space left on device");
 
         var job = await ServiceHarness.RunAsync(vm, VmOperation.Save);
@@ -185,9 +179,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     public async Task QEMU_pausing_the_guest_by_itself_shows_the_VM_paused()
     {
         await using var host = await ServiceHarness.StartAsync(output);
-        var vm = await host.CreateVmAsync("alpha");
-        await ServiceHarness.StartVmAsync(vm);
-        var qemu = host.Qemu.Launched[0];
+        var (vm, qemu) = await host.RunningVmAsync("alpha");
 
         await qemu.PauseByItselfAsync().Within("the STOP event to be sent");
         await Eventually.UntilAsync(() => vm.Snapshot.State == VmState.Paused, "the VM shows paused");

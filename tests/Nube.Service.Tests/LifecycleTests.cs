@@ -60,9 +60,7 @@ public sealed class LifecycleTests(ITestOutputHelper output)
     public async Task Pause_and_resume_stop_and_continue_the_processors()
     {
         await using var host = await ServiceHarness.StartAsync(output);
-        var vm = await host.CreateVmAsync("alpha");
-        await ServiceHarness.StartVmAsync(vm);
-        var qemu = host.Qemu.Launched[0];
+        var (vm, qemu) = await host.RunningVmAsync("alpha");
 
         var pause = await ServiceHarness.RunAsync(vm, VmOperation.Pause);
         Assert.Equal(JobStates.Completed, pause.Info.State);
@@ -84,9 +82,7 @@ public sealed class LifecycleTests(ITestOutputHelper output)
     public async Task Save_writes_the_saved_state_and_ends_QEMU()
     {
         await using var host = await ServiceHarness.StartAsync(output);
-        var vm = await host.CreateVmAsync("alpha");
-        await ServiceHarness.StartVmAsync(vm);
-        var qemu = host.Qemu.Launched[0];
+        var (vm, qemu) = await host.RunningVmAsync("alpha");
 
         var job = await ServiceHarness.RunAsync(vm, VmOperation.Save);
 
@@ -139,9 +135,7 @@ public sealed class LifecycleTests(ITestOutputHelper output)
     public async Task Stop_presses_the_power_button_and_the_guest_shuts_down()
     {
         await using var host = await ServiceHarness.StartAsync(output);
-        var vm = await host.CreateVmAsync("alpha");
-        await ServiceHarness.StartVmAsync(vm);
-        var qemu = host.Qemu.Launched[0];
+        var (vm, qemu) = await host.RunningVmAsync("alpha");
 
         var job = await ServiceHarness.RunAsync(vm, VmOperation.Stop);
 
@@ -159,9 +153,7 @@ public sealed class LifecycleTests(ITestOutputHelper output)
     public async Task Turn_off_quits_QEMU_without_asking_the_guest()
     {
         await using var host = await ServiceHarness.StartAsync(output);
-        var vm = await host.CreateVmAsync("alpha");
-        await ServiceHarness.StartVmAsync(vm);
-        var qemu = host.Qemu.Launched[0];
+        var (vm, qemu) = await host.RunningVmAsync("alpha");
         qemu.GuestPowersOff = false;
 
         var job = await ServiceHarness.RunAsync(vm, VmOperation.TurnOff);

@@ -60,7 +60,7 @@ public sealed class QemuLauncher(ILogger logger)
             if (errors.Length > 0)
                 logger.LogWarning("QEMU said while starting: {Stderr}", errors);
         }
-        var pid = int.Parse((await File.ReadAllTextAsync(paths.PidFile, ct).ConfigureAwait(false)).Trim());
+        var pid = PidFile.Read(paths.PidFile) ?? throw new QemuLaunchException($"QEMU started but left no pid in {paths.PidFile}.");
         return new QemuProcess(pid, marker);
     }
 

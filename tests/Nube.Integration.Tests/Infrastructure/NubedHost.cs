@@ -168,8 +168,7 @@ public sealed class NubedHost : IAsyncDisposable
 
     public int? QemuPid(Guid id)
     {
-        var pidFile = Path.Combine(RunDir, "vms", id.ToString(), "pid");
-        return File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) ? pid : null;
+        return Nube.Qemu.Launch.PidFile.Read(Path.Combine(RunDir, "vms", id.ToString(), "pid"));
     }
 
     public static bool ProcessAlive(int pid) => Nube.Qemu.Launch.QemuProcess.IsRunning(pid);

@@ -59,16 +59,7 @@ internal sealed class FakeQemuHost(FakeTimeProvider clock) : IQemuHost
     public IQemuProcess? Find(VmRuntimePaths paths, string marker, out bool pidFileFound)
     {
         pidFileFound = false;
-        string text;
-        try
-        {
-            text = File.ReadAllText(paths.PidFile);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-        if (!int.TryParse(text.Trim(), out var pid))
+        if (PidFile.Read(paths.PidFile) is not { } pid)
             return null;
         pidFileFound = true;
         var qemu = Launched.FirstOrDefault(q => q.Pid == pid && q.Marker == marker && q.IsAlive);

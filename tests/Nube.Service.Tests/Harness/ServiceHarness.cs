@@ -92,6 +92,14 @@ internal sealed class ServiceHarness : IAsyncDisposable
         Boot = new BootSource { Kind = BootKind.Kernel, Kernel = Kernel },
     });
 
+    /// <summary>A new VM, started, and the fake QEMU it runs in.</summary>
+    public async Task<(VmController Vm, FakeQemu Qemu)> RunningVmAsync(string name, VmPatch? patch = null)
+    {
+        var vm = await CreateVmAsync(name, patch);
+        await StartVmAsync(vm);
+        return (vm, Qemu.Launched.Single(q => q.Marker == $"nube-{vm.Id}" && q.IsAlive));
+    }
+
     public Task<VmController> CreateVmAsync(string name, VmPatch? patch = null) =>
         Registry.CreateAsync((patch ?? new VmPatch()) with { Name = name, Boot = new BootSource { Kind = BootKind.Kernel, Kernel = Kernel } }, [])
             .Within($"VM '{name}' to be created");

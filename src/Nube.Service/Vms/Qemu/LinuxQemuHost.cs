@@ -21,16 +21,7 @@ public sealed class LinuxQemuHost(NubedOptions options, ILogger<LinuxQemuHost> l
     public IQemuProcess? Find(VmRuntimePaths paths, string marker, out bool pidFileFound)
     {
         pidFileFound = false;
-        string text;
-        try
-        {
-            text = File.ReadAllText(paths.PidFile);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-        if (!int.TryParse(text.Trim(), out var pid))
+        if (PidFile.Read(paths.PidFile) is not { } pid)
             return null;
         pidFileFound = true;
         var process = new QemuProcess(pid, marker);
