@@ -50,6 +50,25 @@ public static partial class UnixFiles
         return null;
     }
 
+    /// <summary>
+    /// The path with every symbolic link in it followed (realpath(3)), or null when it does not
+    /// exist or cannot be resolved.
+    /// </summary>
+    public static string? RealPath(string path)
+    {
+        var resolved = RealPathNative(path, IntPtr.Zero);
+        if (resolved == IntPtr.Zero)
+            return null;
+        try
+        {
+            return Marshal.PtrToStringUTF8(resolved);
+        }
+        finally
+        {
+            Free(resolved);
+        }
+    }
+
     private const int ORdOnly = 0;
     private const int ODirectory = 0x10000;
 
@@ -76,6 +95,12 @@ public static partial class UnixFiles
 
     [LibraryImport("libc", EntryPoint = "getpwnam", StringMarshalling = StringMarshalling.Utf8)]
     private static partial IntPtr GetPwNam(string name);
+
+    [LibraryImport("libc", EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr RealPathNative(string path, IntPtr resolved);
+
+    [LibraryImport("libc", EntryPoint = "free")]
+    private static partial void Free(IntPtr pointer);
 
     [LibraryImport("libc", EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int ChownNative(string path, uint uid, uint gid);

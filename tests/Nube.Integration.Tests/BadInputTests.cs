@@ -9,6 +9,22 @@ namespace Nube.Integration.Tests;
 public sealed class BadInputTests(ITestOutputHelper output)
 {
     [Fact]
+    public async Task A_link_inside_a_storage_root_that_leads_outside_it_is_refused_at_start()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var link = Path.Combine(host.Root, "images", "vmlinux");
+        Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+        File.CreateSymbolicLink(link, "/etc/hostname");
+        var settings = NubedHost.GuestSettings("linked");
+        await host.Client.CreateVmAsync(settings with { Boot = settings.Boot! with { Kernel = link } });
+
+        var e = await Assert.ThrowsAsync<NubeApiException>(() => host.Client.RunJobAsync("linked", "start"));
+        Assert.Equal(400, e.Status);
+        Assert.StartsWith("boot.kernel: '/etc/hostname' is outside the host's storage roots", e.Message);
+        Assert.Equal("off", (await host.Client.GetVmAsync("linked", 0)).Summary.State);
+    }
+
+    [Fact]
     public async Task Host_paths_outside_the_storage_roots_and_host_devices_are_refused()
     {
         await using var host = await NubedHost.StartAsync(output);

@@ -115,7 +115,8 @@ public sealed class NubeApiClient : IDisposable
     public async Task<JobInfo> RunJobAsync(string vm, string operation, int? agentWaitSeconds = null, CancellationToken ct = default)
     {
         var job = await StartJobAsync(vm, operation, LongPollSeconds, agentWaitSeconds, ct).ConfigureAwait(false);
-        return await WaitJobAsync(job.Id, ct).ConfigureAwait(false);
+        // An ended job came back whole (a failed one was thrown as its problem): no need to ask again.
+        return JobStates.IsEnded(job.State) ? job : await WaitJobAsync(job.Id, ct).ConfigureAwait(false);
     }
 
     /// <summary>A job as it is now; with <paramref name="waitSeconds"/>, as soon as it ends or when the wait is over.</summary>

@@ -27,9 +27,10 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
     {
         if (services.Host.QemuProblem is { } problem)
             throw new HostNotReadyException("QEMU is missing", $"Cannot start VM '{config.Name}': {problem}");
-        // The edition or the storage roots may have changed since the VM was created.
+        // The edition or the storage roots may have changed since the VM was created, and a link
+        // inside a root may point outside it: QEMU opens these files before it drops privileges.
         var errors = VmValidator.Validate(config, services.Host.Edition, [])
-            .Concat(StorageRootRules.Check(config, StorageRootRules.Roots(services.Options.DataDir, services.Host.Config))).ToList();
+            .Concat(StorageRootRules.Check(HostPathLinks.Resolve(config), StorageRootRules.Roots(services.Options.DataDir, services.Host.Config))).ToList();
         if (errors.Count > 0)
             throw new ValidationException(errors);
         var accelerator = AcceleratorResolver.Resolve(services.Host.Config.Accelerator, services.Host.Facts);
