@@ -22,7 +22,7 @@ public sealed class CliFigure(BenchOptions options, Workspace workspace)
     private static readonly TimeSpan CliTimeout = TimeSpan.FromSeconds(30);
 
     public Task<CliResult> RunAsync(CancellationToken ct) =>
-        Nubed.MeasureWithAsync(workspace.Folder("fig2-nubed"), "fig2", MeasureAsync, ct);
+        Nubed.MeasureWithAsync(workspace.Folder("fig2-nubed"), options.GuestDir, "fig2", MeasureAsync, ct);
 
     private async Task<CliResult> MeasureAsync(Nubed nubed, CancellationToken ct)
     {

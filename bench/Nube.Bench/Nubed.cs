@@ -28,9 +28,11 @@ public sealed class Nubed : IAsyncDisposable
     }
 
     /// <summary>Runs one figure against its own nubed; on failure, shows the end of nubed's log.</summary>
-    public static async Task<T> MeasureWithAsync<T>(string folder, string figure, Func<Nubed, CancellationToken, Task<T>> measure, CancellationToken ct)
+    /// <param name="guestDir">Made a storage root, so that the VMs may boot the test guest from where it was built.</param>
+    public static async Task<T> MeasureWithAsync<T>(string folder, string guestDir, string figure,
+        Func<Nubed, CancellationToken, Task<T>> measure, CancellationToken ct)
     {
-        await using var nubed = await StartAsync(folder, ct);
+        await using var nubed = await StartAsync(folder, guestDir, ct);
         try
         {
             return await measure(nubed, ct);
@@ -42,10 +44,13 @@ public sealed class Nubed : IAsyncDisposable
         }
     }
 
-    public static async Task<Nubed> StartAsync(string folder, CancellationToken ct)
+    public static async Task<Nubed> StartAsync(string folder, string guestDir, CancellationToken ct)
     {
         var dataDir = Path.Combine(folder, "data");
         var runDir = Path.Combine(folder, "run");
+        Directory.CreateDirectory(dataDir);
+        await File.WriteAllTextAsync(Path.Combine(dataDir, "host.json"),
+            $$"""{"schemaVersion": 1, "storageRoots": [{{System.Text.Json.JsonSerializer.Serialize(guestDir)}}]}""", ct);
         var psi = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

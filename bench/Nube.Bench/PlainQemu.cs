@@ -9,7 +9,8 @@ public sealed record PlainBoot(double DaemonizedMs, double PingMs, double InfoMs
 
 /// <summary>
 /// Plain QEMU, run the way a script would: the same argv as nubed's (built by the same
-/// <see cref="QemuCommandBuilder"/> from the same configuration, with this bench's folders),
+/// <see cref="QemuCommandBuilder"/> from the same configuration, with this bench's folders) less
+/// nubed's -S,
 /// started with Process.Start, then the guest agent reached the same way nubed reaches it.
 /// </summary>
 public sealed class PlainQemu(LaunchPlan plan, VmRuntimePaths paths)
@@ -39,7 +40,9 @@ public sealed class PlainQemu(LaunchPlan plan, VmRuntimePaths paths)
             RedirectStandardOutput = true,
             RedirectStandardInput = true,
         };
-        foreach (var a in plan.Argv.Skip(1))
+        // Less -S: nubed launches paused until it holds the VM's channels, then sends cont; QEMU
+        // started directly runs at once.
+        foreach (var a in plan.Argv.Skip(1).Where(a => a != "-S"))
             psi.ArgumentList.Add(a);
 
         var sw = Stopwatch.StartNew();

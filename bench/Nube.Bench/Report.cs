@@ -55,7 +55,7 @@ public sealed class Report(BenchOptions options, MachineFacts machine, DateTimeO
         Line("| Side | n | median (ms) | mean (ms) | min (ms) | max (ms) | std dev (ms) | How it is measured |");
         Line("|---|---:|---:|---:|---:|---:|---:|---|");
         Line($"| Nube | {nube.Count} | {F(nube.Median)} | {F(nube.Mean)} | {F(nube.Min)} | {F(nube.Max)} | {F(nube.StdDev)} | one nubed (started once), VM created once; from `POST .../start` (`RunJobAsync(vm, \"start\")`: the job's request, then its long-poll until it completed) to `GetVmAsync(vm, 120)` returning `guestAgent.responding == true`; nubed's probe connects to qga.sock, syncs (120 s timeout), sends guest-ping and guest-info |");
-        Line($"| Plain QEMU | {qemu.Count} | {F(qemu.Median)} | {F(qemu.Mean)} | {F(qemu.Min)} | {F(qemu.Max)} | {F(qemu.StdDev)} | same argv via `Process.Start` (it daemonizes; waited for), then in-process `GuestAgentClient`: connect to qga.sock, sync (120 s timeout), guest-ping, guest-info (the same steps as nubed's probe) |");
+        Line($"| Plain QEMU | {qemu.Count} | {F(qemu.Median)} | {F(qemu.Mean)} | {F(qemu.Min)} | {F(qemu.Max)} | {F(qemu.StdDev)} | same argv, less the `-S` with which nubed holds the guest until its channels are open, via `Process.Start` (it daemonizes; waited for), then in-process `GuestAgentClient`: connect to qga.sock, sync (120 s timeout), guest-ping, guest-info (the same steps as nubed's probe) |");
         Line();
         var verdict = overhead < OverheadTarget ? "met" : "**missed**";
         var paired = Stats.Of(measured.Select(x => x.Nube.AgentMs - x.Qemu.InfoMs));

@@ -38,7 +38,7 @@ public sealed class StartupFigure(BenchOptions options, Workspace workspace)
     private static readonly TimeSpan OperationTimeout = TimeSpan.FromMinutes(3);
 
     public Task<StartupResult> RunAsync(CancellationToken ct) =>
-        Nubed.MeasureWithAsync(workspace.Folder("fig1-nubed"), "fig1", MeasureAsync, ct);
+        Nubed.MeasureWithAsync(workspace.Folder("fig1-nubed"), options.GuestDir, "fig1", MeasureAsync, ct);
 
     private async Task<StartupResult> MeasureAsync(Nubed nubed, CancellationToken ct)
     {

@@ -75,6 +75,23 @@ public sealed class RegistryTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_start_queued_behind_the_removal_finds_the_VM_gone()
+    {
+        await using var host = await ServiceHarness.StartAsync(output);
+        var vm = await host.CreateVmAsync("alpha");
+
+        var removing = vm.RemoveAsync();
+        var start = vm.Submit(VmOperation.Start);
+        await removing.Within("the removal");
+        await start.Ended.Within("the start job to end");
+
+        Assert.Equal(JobStates.Failed, start.Info.State);
+        Assert.Equal("VM 'alpha' was not found.", start.Info.Problem!.Detail);
+        Assert.Empty(host.Qemu.Launched);
+        Assert.False(File.Exists(Path.Combine(vm.Paths.VmDirectory, "vm.json")));
+    }
+
+    [Fact]
     public async Task After_a_restart_of_the_host_service_a_job_left_running_reads_failed_and_the_VM_is_reattached()
     {
         await using var first = await ServiceHarness.StartAsync(output);

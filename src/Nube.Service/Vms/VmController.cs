@@ -30,6 +30,7 @@ public sealed class VmController : IVmRun
     private VmSnapshot snapshot;
     private QemuSession? session;
     private Task loop = Task.CompletedTask;
+    private bool removed; // loop only: what was queued behind the removal finds the VM gone
 
     public VmController(StoredVm stored, VmServices services)
     {
@@ -180,6 +181,11 @@ public sealed class VmController : IVmRun
 
     private async Task HandleAsync(VmCommand command)
     {
+        if (removed)
+        {
+            Refuse(command);
+            return;
+        }
         switch (command)
         {
             case RunJob run:
@@ -199,6 +205,28 @@ public sealed class VmController : IVmRun
                 break;
             case QemuConnectionEnded ended when ReferenceEquals(ended.Session, session) && !ended.Session.ExitExpected:
                 await operations.OnQemuGoneAsync(ended.Session).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private void Refuse(VmCommand command)
+    {
+        var gone = new VmNotFoundException(Snapshot.Name);
+        switch (command)
+        {
+            case RunJob run:
+                lock (gate)
+                    pending.Remove(run.Job);
+                services.Jobs.Fail(run.Job, gone, Snapshot);
+                break;
+            case ChangeConfig change:
+                change.Done.TrySetException(gone);
+                break;
+            case RemoveVm remove:
+                remove.Done.TrySetException(gone);
+                break;
+            case Reattach reattach:
+                reattach.Done.TrySetResult(false);
                 break;
         }
     }
@@ -261,6 +289,7 @@ public sealed class VmController : IVmRun
         }
         lock (gate)
             lifetime.Cancel();
+        removed = true;
         inbox.Writer.TryComplete();
         services.Store.Remove(Id);
         QemuSession.DeleteRuntimeDirectory(Paths);
