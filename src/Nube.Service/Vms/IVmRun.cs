@@ -14,10 +14,16 @@ public interface IVmRun
     VmRuntimePaths Paths { get; }
     string Marker { get; }
     VmSnapshot Snapshot { get; }
-    QemuSession? Session { get; set; }
+    QemuSession? Session { get; }
 
     /// <summary>Makes <paramref name="run"/> the VM's session and starts following its events.</summary>
     void Attach(QemuSession run);
+
+    /// <summary>
+    /// The QEMU run is over: no session, the running-VM slot given back, the run's facts (process,
+    /// accelerator, start time, agent contact) cleared from the snapshot.
+    /// </summary>
+    void ForgetRun();
 
     /// <summary>Publishes a state (and why, when the user did not ask for it) as an event.</summary>
     void SetState(VmState state, string? reason = null);

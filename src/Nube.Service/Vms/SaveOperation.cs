@@ -39,9 +39,7 @@ public sealed class SaveOperation(IVmRun vm, VmServices services, ILogger logger
         File.Move(partial, vm.Paths.SavedState, overwrite: true);
         job.Report("ending QEMU");
         await run.EndAsync().ConfigureAwait(false);
-        vm.Session = null;
-        services.Admission.Release(vm.Id);
-        vm.Update(s => s with { ProcessId = null, Accelerator = null, StartedAt = null, LastAgentContact = null, AgentVersion = null });
+        vm.ForgetRun();
         vm.SetState(transition.Success);
     }
 

@@ -155,7 +155,6 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
         if (vm.Session is { } run)
         {
             await run.KillAsync().ConfigureAwait(false);
-            vm.Session = null;
         }
         else if (process is not null)
         {
@@ -163,8 +162,7 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
             await process.WaitForExitAsync(QemuSession.ExitTimeout).ConfigureAwait(false);
             QemuSession.DeleteRuntimeDirectory(vm.Paths);
         }
-        services.Admission.Release(vm.Id);
-        vm.Update(s => s with { ProcessId = null, Accelerator = null, StartedAt = null, LastAgentContact = null, AgentVersion = null });
+        vm.ForgetRun();
         vm.SetState(state);
     }
 

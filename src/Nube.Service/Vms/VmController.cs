@@ -298,16 +298,17 @@ public sealed class VmController : IVmRun
 
     // ---- IVmRun: what the operations change, on this loop only ----
 
-    QemuSession? IVmRun.Session
-    {
-        get => session;
-        set => Volatile.Write(ref session, value);
-    }
-
     void IVmRun.Attach(QemuSession run)
     {
         Volatile.Write(ref session, run);
         run.Monitor(e => inbox.Writer.TryWrite(new QemuEventSeen(run, e)), () => inbox.Writer.TryWrite(new QemuConnectionEnded(run)));
+    }
+
+    void IVmRun.ForgetRun()
+    {
+        Volatile.Write(ref session, null);
+        services.Admission.Release(Id);
+        Update(s => s with { ProcessId = null, Accelerator = null, StartedAt = null, LastAgentContact = null, AgentVersion = null });
     }
 
     public void SetState(VmState state, string? reason = null)

@@ -96,7 +96,6 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
         if (vm.Session is { } run)
         {
             await run.EndAsync().ConfigureAwait(false);
-            vm.Session = null;
         }
         else if (services.Qemu.Find(vm.Paths, vm.Marker, out _) is { } unattached)
         {
@@ -105,8 +104,7 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
             await unattached.WaitForExitAsync(QemuSession.ExitTimeout).ConfigureAwait(false);
             QemuSession.DeleteRuntimeDirectory(vm.Paths);
         }
-        services.Admission.Release(vm.Id);
-        vm.Update(s => s with { ProcessId = null, Accelerator = null, StartedAt = null, LastAgentContact = null, AgentVersion = null });
+        vm.ForgetRun();
         vm.SetState(state, reason);
     }
 
