@@ -92,6 +92,59 @@ public sealed class RegistryTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_VM_busy_with_a_long_job_holds_up_no_other_VM()
+    {
+        await using var host = await ServiceHarness.StartAsync(output);
+        var (busy, qemu) = await host.RunningVmAsync("alpha");
+        qemu.GuestPowersOff = false;
+        var stop = busy.Submit(VmOperation.Stop);
+        await Eventually.UntilAsync(() => busy.Snapshot.State == VmState.Stopping, "the stop waits for the guest");
+        // A change of the busy VM waits its turn behind the stop ...
+        var change = host.Registry.UpdateAsync(busy, new VmPatch { Notes = "later" }, []);
+
+        // ... while another VM is created, renamed and started at once.
+        var other = await host.CreateVmAsync("beta");
+        await host.Registry.UpdateAsync(other, new VmPatch { Name = "gamma" }, []).Within("the rename of another VM");
+        await ServiceHarness.StartVmAsync(other);
+        Assert.False(change.IsCompleted);
+
+        stop.RequestCancel();
+        await change.Within("the change behind the stop");
+        Assert.Equal("later", busy.Snapshot.Config!.Notes);
+        Assert.Equal("gamma", other.Snapshot.Name);
+    }
+
+    [Fact]
+    public async Task Two_VMs_never_end_up_with_the_same_name()
+    {
+        await using var host = await ServiceHarness.StartAsync(output);
+        var alpha = await host.CreateVmAsync("alpha");
+        var beta = await host.CreateVmAsync("beta");
+
+        var outcomes = await Task.WhenAll(
+            Outcome(host.Registry.UpdateAsync(alpha, new VmPatch { Name = "shared" }, [])),
+            Outcome(host.Registry.UpdateAsync(beta, new VmPatch { Name = "shared" }, [])),
+            Outcome(host.CreateVmAsync("shared")));
+
+        Assert.Equal(1, outcomes.Count(o => o is null));
+        Assert.All(outcomes.OfType<string>(), message => Assert.StartsWith("name: 'shared' is already the name of another VM", message));
+        Assert.Single(host.Registry.All, v => v.Snapshot.Name == "shared");
+    }
+
+    private static async Task<string?> Outcome(Task task)
+    {
+        try
+        {
+            await task.Within("the naming");
+            return null;
+        }
+        catch (Nube.Core.Validation.ValidationException e)
+        {
+            return e.Message;
+        }
+    }
+
+    [Fact]
     public async Task After_a_restart_of_the_host_service_a_job_left_running_reads_failed_and_the_VM_is_reattached()
     {
         await using var first = await ServiceHarness.StartAsync(output);

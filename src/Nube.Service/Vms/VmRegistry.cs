@@ -9,13 +9,16 @@ namespace Nube.Service.Vms;
 
 /// <summary>
 /// The host's VMs: one controller each. The registry owns what is shared between VMs: ids and
-/// names (creation, renaming, removal one at a time) and, through <see cref="RunAdmission"/>,
-/// the edition's limit on running VMs. Everything about one VM goes to its controller.
+/// names (a name being given is reserved, so two VMs never get the same one) and, through
+/// <see cref="RunAdmission"/>, the edition's limit on running VMs. Everything about one VM goes
+/// to its controller; no lock is held while a controller works, so a VM busy with a long job
+/// never holds up another.
 /// </summary>
 public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
 {
     private readonly ConcurrentDictionary<Guid, VmController> vms = new();
-    private readonly SemaphoreSlim names = new(1, 1);
+    private readonly Lock gate = new(); // guards reserved
+    private readonly Dictionary<string, Guid> reserved = new(StringComparer.OrdinalIgnoreCase);
 
     public IReadOnlyList<VmController> All =>
         [.. vms.Values.OrderBy(v => v.Snapshot.Name, StringComparer.OrdinalIgnoreCase)];
@@ -59,7 +62,7 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
     public async Task<VmController> CreateAsync(VmPatch patch, IReadOnlyList<ValidationError> errors)
     {
         var config = WithMacs(patch.Apply(new VmConfig { Id = Guid.NewGuid(), Name = patch.Name ?? "" }));
-        await names.WaitAsync().ConfigureAwait(false);
+        Reserve(config.Name, config.Id);
         try
         {
             Validate(config, [.. errors]);
@@ -75,14 +78,15 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
         }
         finally
         {
-            names.Release();
+            Release(config.Name, config.Id);
         }
     }
 
     /// <summary>Changes a VM's settings; hardware only while it is off or saved.</summary>
     public async Task<VmSnapshot> UpdateAsync(VmController vm, VmPatch patch, IReadOnlyList<ValidationError> errors)
     {
-        await names.WaitAsync().ConfigureAwait(false);
+        if (patch.Name is { } name)
+            Reserve(name, vm.Id);
         try
         {
             return await vm.ChangeAsync((current, state) =>
@@ -97,29 +101,22 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
         }
         finally
         {
-            names.Release();
+            if (patch.Name is { } given)
+                Release(given, vm.Id);
         }
     }
 
     public async Task RemoveAsync(VmController vm)
     {
-        await names.WaitAsync().ConfigureAwait(false);
-        try
+        var name = vm.Snapshot.Name;
+        await vm.RemoveAsync().ConfigureAwait(false);
+        vms.TryRemove(vm.Id, out _);
+        await vm.StopAsync().ConfigureAwait(false);
+        services.Events.Publish(new Contracts.Events.HostEvent
         {
-            var name = vm.Snapshot.Name;
-            await vm.RemoveAsync().ConfigureAwait(false);
-            vms.TryRemove(vm.Id, out _);
-            await vm.StopAsync().ConfigureAwait(false);
-            services.Events.Publish(new Contracts.Events.HostEvent
-            {
-                Sequence = 0, Type = Contracts.Events.HostEventTypes.VmRemoved, Time = services.Clock.GetUtcNow(), VmId = vm.Id, VmName = name,
-            });
-            logger.LogInformation("Removed VM {Name} ({Id})", name, vm.Id);
-        }
-        finally
-        {
-            names.Release();
-        }
+            Sequence = 0, Type = Contracts.Events.HostEventTypes.VmRemoved, Time = services.Clock.GetUtcNow(), VmId = vm.Id, VmName = name,
+        });
+        logger.LogInformation("Removed VM {Name} ({Id})", name, vm.Id);
     }
 
     /// <summary>
@@ -166,9 +163,31 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
         return controller;
     }
 
+    /// <summary>
+    /// Claims a name while the VM that is to bear it is created or renamed. The first claimant
+    /// keeps it; a later one finds it among the names in use and is refused by the validator.
+    /// </summary>
+    private void Reserve(string name, Guid vm)
+    {
+        lock (gate)
+            reserved.TryAdd(name, vm);
+    }
+
+    private void Release(string name, Guid vm)
+    {
+        lock (gate)
+        {
+            if (reserved.TryGetValue(name, out var holder) && holder == vm)
+                reserved.Remove(name);
+        }
+    }
+
     private void Validate(VmConfig config, List<ValidationError> errors)
     {
-        var others = vms.Values.Where(v => v.Id != config.Id).Select(v => v.Snapshot.Config?.Name).OfType<string>();
+        List<string> claimed;
+        lock (gate)
+            claimed = [.. reserved.Where(r => r.Value != config.Id).Select(r => r.Key)];
+        var others = vms.Values.Where(v => v.Id != config.Id).Select(v => v.Snapshot.Config?.Name).OfType<string>().Concat(claimed);
         errors.AddRange(VmValidator.Validate(config, services.Host.Edition, others));
         errors.AddRange(StorageRootRules.Check(config, StorageRootRules.Roots(services.Options.DataDir, services.Host.Config)));
         if (errors.Count > 0)
