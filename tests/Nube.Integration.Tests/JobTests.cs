@@ -168,6 +168,41 @@ public sealed class JobTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Nube_events_prints_each_event_of_the_vm_as_it_happens()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        await host.CreateGuestVmAsync("told");
+        await host.CreateGuestVmAsync("untold");
+        using var follower = NubeCli.Start(host, "events", "--vm", "told", "--json");
+        try
+        {
+            // The follower is a new process: give it time to subscribe before anything happens.
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await host.Client.RunJobAsync("untold", "start");
+            await host.Client.RunJobAsync("told", "start", agentWaitSeconds: 60);
+            await host.Client.RunJobAsync("told", "turn-off");
+
+            var states = new List<string>();
+            using var limit = new CancellationTokenSource(Limit);
+            while (states.LastOrDefault() != "stopping->off")
+            {
+                var line = await follower.StandardOutput.ReadLineAsync(limit.Token)
+                    ?? throw new InvalidOperationException($"nube events ended: {await follower.StandardError.ReadToEndAsync()}");
+                var e = JsonDocument.Parse(line).RootElement;
+                Assert.Equal("told", e.GetProperty("vmName").GetString());
+                if (e.GetProperty("type").GetString() == HostEventTypes.VmStateChanged)
+                    states.Add($"{e.GetProperty("previousState").GetString()}->{e.GetProperty("state").GetString()}");
+            }
+            Assert.Equal(["off->starting", "starting->running", "running->stopping", "stopping->off"], states);
+        }
+        finally
+        {
+            follower.Kill();
+            await follower.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    [Fact]
     public async Task A_job_under_way_when_nubed_is_killed_reads_failed_and_the_vm_is_what_qemu_is()
     {
         await using var host = await NubedHost.StartAsync(output);

@@ -12,19 +12,7 @@ public static class NubeCli
 
     public static async Task<Result> RunAsync(NubedHost host, string? stdin, TimeSpan timeout, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nube.dll"));
-        psi.ArgumentList.Add("--socket");
-        psi.ArgumentList.Add(host.Socket);
-        foreach (var a in args)
-            psi.ArgumentList.Add(a);
-        psi.Environment["COLUMNS"] = "200";
-        using var p = Process.Start(psi)!;
+        using var p = Start(host, args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (stdin is not null)
@@ -41,5 +29,23 @@ public static class NubeCli
             throw new TimeoutException($"nube {string.Join(' ', args)} did not finish within {timeout.TotalSeconds} s; stdout: {await stdout}");
         }
         return new Result(p.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts the CLI and leaves it running, for commands that follow (events); the caller ends it.</summary>
+    public static Process Start(NubedHost host, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nube.dll"));
+        psi.ArgumentList.Add("--socket");
+        psi.ArgumentList.Add(host.Socket);
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
+        psi.Environment["COLUMNS"] = "200";
+        return Process.Start(psi)!;
     }
 }
