@@ -84,7 +84,7 @@ public sealed class VmController : IVmRun
             // Removed meanwhile.
             lock (gate)
                 pending.Remove(job);
-            services.Jobs.Cancel(job, new VmNotFoundException(Snapshot.Name), Snapshot);
+            services.Jobs.Fail(job, new VmNotFoundException(Snapshot.Name), Snapshot);
         }
         return job;
     }
