@@ -191,4 +191,25 @@ public sealed class FaultTests(ITestOutputHelper output)
         Assert.Equal(JobStates.Completed, resume.Info.State);
         Assert.Equal("running", qemu.RunState);
     }
+
+    [Fact]
+    public async Task A_QEMU_that_outlives_its_control_connection_ends_the_VM_when_it_exits_later()
+    {
+        await using var host = await ServiceHarness.StartAsync(output);
+        var (vm, qemu) = await host.RunningVmAsync("alpha");
+
+        qemu.DropQmp();
+        await host.AdvanceUntilAsync(() => vm.Snapshot.StateReason is not null, "the lost connection to be noticed");
+        Assert.Equal(VmState.Running, vm.Snapshot.State);
+        Assert.Equal("The host service lost QEMU's control connection; turn the VM off.", vm.Snapshot.StateReason);
+        // The VM's commands are not held up meanwhile.
+        var change = host.Registry.UpdateAsync(vm, new VmPatch { Notes = "still answering" }, []);
+        await change.Within("a change while QEMU has no control connection");
+
+        qemu.Kill();
+        await host.AdvanceUntilAsync(() => vm.Snapshot.State == VmState.Off, "the late exit to end the VM");
+        Assert.Equal("QEMU exited unexpectedly.", vm.Snapshot.StateReason);
+        Assert.Null(vm.Session);
+        Assert.False(Directory.Exists(vm.Paths.RuntimeDirectory));
+    }
 }

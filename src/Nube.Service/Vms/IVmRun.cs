@@ -30,6 +30,9 @@ public interface IVmRun
 
     void Update(Func<VmSnapshot, VmSnapshot> change);
 
+    /// <summary>Tells the controller when a QEMU whose control connection broke exits after all.</summary>
+    void WatchExit(QemuSession run);
+
     /// <summary>Queues a start after a delay (crash restart), tracked and cancelled on removal.</summary>
     void ScheduleStart(TimeSpan delay, string why);
 }

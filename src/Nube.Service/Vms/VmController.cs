@@ -19,6 +19,8 @@ namespace Nube.Service.Vms;
 /// </summary>
 public sealed class VmController : IVmRun
 {
+    /// <summary>How often a QEMU that lost its control connection is checked for its exit.</summary>
+    private static readonly TimeSpan ExitPoll = TimeSpan.FromSeconds(1);
     private readonly VmServices services;
     private readonly ILogger logger;
     private readonly Channel<VmCommand> inbox = Channel.CreateUnbounded<VmCommand>(new() { SingleReader = true });
@@ -114,7 +116,25 @@ public sealed class VmController : IVmRun
     }
 
     /// <summary>Starts the VM after a delay, as a job of its own (automatic start, restart after a crash).</summary>
-    public void ScheduleStart(TimeSpan delay, string why)
+    public void ScheduleStart(TimeSpan delay, string why) => Track(async ct =>
+    {
+        await Task.Delay(delay, services.Clock, ct).ConfigureAwait(false);
+        logger.LogInformation("Starting VM {Name}: {Why}", Snapshot.Name, why);
+        try
+        {
+            Submit(VmOperation.Start);
+        }
+        catch (Exception e) when (e is VmStateException or VmConflictException)
+        {
+            logger.LogWarning("Not starting VM {Name} ({Why}): {Error}", Snapshot.Name, why, e.Message);
+        }
+    });
+
+    /// <summary>
+    /// Work that outlives the command that began it, tracked so that removal and the host
+    /// service's stop cancel it and wait for it: nothing acts on a VM that is gone.
+    /// </summary>
+    private void Track(Func<CancellationToken, Task> work)
     {
         lock (gate)
         {
@@ -125,17 +145,11 @@ public sealed class VmController : IVmRun
             {
                 try
                 {
-                    await Task.Delay(delay, services.Clock, lifetime.Token).ConfigureAwait(false);
-                    logger.LogInformation("Starting VM {Name}: {Why}", Snapshot.Name, why);
-                    Submit(VmOperation.Start);
+                    await work(lifetime.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
                 {
                     // Removed, or the host service is stopping.
-                }
-                catch (Exception e) when (e is VmStateException or VmConflictException)
-                {
-                    logger.LogWarning("Not starting VM {Name} ({Why}): {Error}", Snapshot.Name, why, e.Message);
                 }
             }));
         }
@@ -303,6 +317,13 @@ public sealed class VmController : IVmRun
         Volatile.Write(ref session, run);
         run.Monitor(e => inbox.Writer.TryWrite(new QemuEventSeen(run, e)), () => inbox.Writer.TryWrite(new QemuConnectionEnded(run)));
     }
+
+    void IVmRun.WatchExit(QemuSession run) => Track(async ct =>
+    {
+        while (run.Process.IsAlive)
+            await Task.Delay(ExitPoll, services.Clock, ct).ConfigureAwait(false);
+        inbox.Writer.TryWrite(new QemuConnectionEnded(run));
+    });
 
     void IVmRun.ForgetRun()
     {

@@ -14,6 +14,7 @@ namespace Nube.Service.Vms;
 /// </summary>
 public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
 {
+    private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(2);
     private readonly StartOperation start = new(vm, services, logger);
     private readonly SaveOperation save = new(vm, services, logger);
 
@@ -138,11 +139,15 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
     /// <summary>QEMU's connection closed while nothing asked for it: the guest powered off, or QEMU died.</summary>
     public async Task OnQemuGoneAsync(QemuSession run)
     {
-        if (!await run.Process.WaitForExitAsync(QemuSession.ExitTimeout).ConfigureAwait(false))
+        // QEMU closes its control socket as it exits: a short grace tells an exit from a broken
+        // connection without holding up this VM's commands (a turn-off) for long.
+        if (!await run.Process.WaitForExitAsync(ExitGrace).ConfigureAwait(false))
         {
-            // The control connection broke but QEMU lives on: the operator decides (turn off).
+            // The control connection broke but QEMU lives on: the operator decides (turn off),
+            // and an exit that comes later still ends the VM.
             logger.LogError("Lost the QMP connection of VM {Name}, whose QEMU (pid {Pid}) still runs", vm.Snapshot.Name, run.Process.Pid);
             vm.SetState(vm.Snapshot.State, "The host service lost QEMU's control connection; turn the VM off.");
+            vm.WatchExit(run);
             return;
         }
         var guestShutdown = run.ShutdownReason is { } why && why.StartsWith("guest", StringComparison.Ordinal);
