@@ -137,10 +137,7 @@ public sealed class CancelTests(ITestOutputHelper output)
     {
         await using var host = await ServiceHarness.StartAsync(output);
         var (vm, qemu) = await host.RunningVmAsync("alpha");
-        qemu.GuestPowersOff = false;
-
-        var stop = vm.Submit(VmOperation.Stop);
-        await Eventually.UntilAsync(() => vm.Snapshot.State == VmState.Stopping, "the stop waits for the guest");
+        var stop = await ServiceHarness.StopWaitingForTheGuestAsync(vm, qemu);
         var turnOff = vm.Submit(VmOperation.TurnOff);
         await stop.Ended.Within("the stop job to end");
         await turnOff.Ended.Within("the turn-off job to end");

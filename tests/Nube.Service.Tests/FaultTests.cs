@@ -14,10 +14,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     {
         await using var host = await ServiceHarness.StartAsync(output);
         var (vm, qemu) = await host.RunningVmAsync("alpha");
-        qemu.GuestPowersOff = false;
-
-        var job = vm.Submit(VmOperation.Stop);
-        await Eventually.UntilAsync(() => vm.Snapshot.State == VmState.Stopping, "the stop waits for the guest");
+        var job = await ServiceHarness.StopWaitingForTheGuestAsync(vm, qemu);
         qemu.DropQmp();
         Assert.True(qemu.IsAlive);
         qemu.Kill();
@@ -36,10 +33,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     {
         await using var host = await ServiceHarness.StartAsync(output);
         var (vm, qemu) = await host.RunningVmAsync("alpha");
-        qemu.GuestPowersOff = false;
-
-        var job = vm.Submit(VmOperation.Stop);
-        await Eventually.UntilAsync(() => vm.Snapshot.State == VmState.Stopping, "the stop waits for the guest");
+        var job = await ServiceHarness.StopWaitingForTheGuestAsync(vm, qemu);
         qemu.DropQmp();
         await host.AdvanceUntilAsync(() => job.IsEnded, "the stop job ends");
 

@@ -104,6 +104,15 @@ internal sealed class ServiceHarness : IAsyncDisposable
         Registry.CreateAsync((patch ?? new VmPatch()) with { Name = name, Boot = new BootSource { Kind = BootKind.Kernel, Kernel = Kernel } }, [])
             .Within($"VM '{name}' to be created");
 
+    /// <summary>A stop under way that waits for a guest which ignores the power button.</summary>
+    public static async Task<Job> StopWaitingForTheGuestAsync(VmController vm, FakeQemu qemu)
+    {
+        qemu.GuestPowersOff = false;
+        var stop = vm.Submit(VmOperation.Stop);
+        await Eventually.UntilAsync(() => vm.Snapshot.State == VmState.Stopping, "the stop waits for the guest");
+        return stop;
+    }
+
     /// <summary>Submits an operation and waits for its job to end.</summary>
     public static async Task<Job> RunAsync(VmController vm, VmOperation operation, TimeSpan? agentWait = null)
     {
