@@ -19,7 +19,8 @@
 # every package used plus this script; a build with the same key is skipped.
 #
 # Guest behaviour (see the init script below): modules loaded, /dev/virtio-ports/NAME links,
-# busybox acpid (power button -> poweroff; not with nube.acpi=ignore), qemu-ga on org.qemu.guest_agent.0, one line
+# busybox acpid (power button -> poweroff; not with nube.acpi=ignore), qemu-ga on org.qemu.guest_agent.0
+# (restarted when it exits, unless /run/nube-agent.hold exists), one line
 # "NUBE-GUEST-READY <kernel version>" on the console, and with nube.counter=1 on the kernel
 # command line "NUBE-COUNTER <n>" (n = 1, 2, ...) every second. Pressing Enter on the console
 # starts a shell.
@@ -563,10 +564,14 @@ if ! grep -qw nube.acpi=ignore /proc/cmdline; then
     acpid -l /run/acpid.log
 fi
 
-# Guest agent, restarted if it exits.
+# Guest agent, restarted a second after it exits, except while /run/nube-agent.hold exists
+# (so that a test can take the agent away for as long as it likes: touch it, kill qemu-ga).
 if [ -e "$agent_port" ]; then
     (
         while :; do
+            while [ -e /run/nube-agent.hold ]; do
+                usleep 200000
+            done
             qemu-ga -m virtio-serial -p "$agent_port" -l /run/qemu-ga.log
             sleep 1
         done
