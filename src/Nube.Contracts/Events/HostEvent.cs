@@ -1,4 +1,5 @@
 using Nube.Contracts.Jobs;
+using Nube.Contracts.Vms;
 
 namespace Nube.Contracts.Events;
 
@@ -22,4 +23,6 @@ public sealed record HostEvent
     public string? Reason { get; init; }
     /// <summary>job-*: the job as it is now.</summary>
     public JobInfo? Job { get; init; }
+    /// <summary>vm-integration-changed: the service whose status changed, as it is now.</summary>
+    public IntegrationServiceInfo? Integration { get; init; }
 }

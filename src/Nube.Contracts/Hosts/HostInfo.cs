@@ -19,6 +19,11 @@ public sealed record HostInfo
     public required int StopTimeoutSeconds { get; init; }
     /// <summary>MiB/s that saving, restoring and migrating a VM's memory may use.</summary>
     public int MigrationBandwidthMiBps { get; init; }
+    /// <summary>Seconds between heartbeats, and how long one waits for the guest (VMs may override both).</summary>
+    public int HeartbeatIntervalSeconds { get; init; }
+    public int HeartbeatTimeoutSeconds { get; init; }
+    /// <summary>Seconds between settings of guests' clocks; 0: only after start, resume and restore.</summary>
+    public int TimeSyncIntervalSeconds { get; init; }
     public required int VmCount { get; init; }
     public required int RunningVmCount { get; init; }
     public required EditionLimits Limits { get; init; }

@@ -13,4 +13,6 @@ public sealed record VmDetails
     /// <summary>When the guest agent last answered during this run of the VM.</summary>
     public DateTimeOffset? LastAgentContact { get; init; }
     public string? VmDirectory { get; init; }
+    /// <summary>Every integration service with its status; statuses other than disabled read no-contact while the VM is off.</summary>
+    public IReadOnlyList<IntegrationServiceInfo>? IntegrationServices { get; init; }
 }

@@ -24,4 +24,5 @@ public sealed record VmSettings
     /// <summary>off or restart.</summary>
     public string? CrashAction { get; init; }
     public string? Notes { get; init; }
+    public IntegrationServicesSettings? IntegrationServices { get; init; }
 }

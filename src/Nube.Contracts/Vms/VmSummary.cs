@@ -13,4 +13,6 @@ public sealed record VmSummary
     public long? UptimeSeconds { get; init; }
     /// <summary>Why the VM is in its state when the user did not ask for it, or why it is broken.</summary>
     public string? StateReason { get; init; }
+    /// <summary>The heartbeat's status while the VM runs (ok, no-contact, lost-communication, disabled); null when it is not running.</summary>
+    public string? Heartbeat { get; init; }
 }

@@ -27,4 +27,13 @@ public sealed record HostConfig
     /// a disk or a network that other VMs share, as Proxmox's bwlimit does.
     /// </summary>
     public int MigrationBandwidthMiBps { get; init; } = 8192;
+    /// <summary>Seconds between two heartbeat requests to a running VM's guest agent.</summary>
+    public int HeartbeatIntervalSeconds { get; init; } = 3;
+    /// <summary>Seconds a heartbeat waits for its answer before the heartbeat reads Lost communication.</summary>
+    public int HeartbeatTimeoutSeconds { get; init; } = 5;
+    /// <summary>
+    /// Seconds between two settings of a guest's clock from the host's, besides those after start,
+    /// resume and restore; 0 sets it only then.
+    /// </summary>
+    public int TimeSyncIntervalSeconds { get; init; } = 300;
 }

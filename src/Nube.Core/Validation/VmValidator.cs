@@ -24,6 +24,7 @@ public static class VmValidator
         ScsiRules.Check(vm.ScsiControllers, edition, errors);
         NetworkRules.Check(vm.NetworkAdapters, edition, errors);
         CheckHostSettings(vm, errors);
+        IntegrationRules.Check(vm.IntegrationServices, errors);
         return errors;
     }
 

@@ -6,7 +6,7 @@ namespace Nube.Core.Vms;
 /// <summary>
 /// Which settings may change while the VM is not off (running, paused, saved, or on its way
 /// between them). Today only what the host keeps for itself may: the display name, the notes and
-/// the automatic actions. Everything else is part of the virtual hardware of the QEMU process,
+/// the automatic actions, and the integration services (the guest is asked, not changed). Everything else is part of the virtual hardware of the QEMU process,
 /// or of the saved state that must be restored into the same hardware.
 /// </summary>
 public static class LiveChanges
@@ -24,7 +24,8 @@ public static class LiveChanges
         {
             VmFields.Name or VmFields.Notes
                 or VmFields.AutomaticStartAction or VmFields.AutomaticStartDelaySeconds
-                or VmFields.AutomaticStopAction or VmFields.CrashAction => true,
+                or VmFields.AutomaticStopAction or VmFields.CrashAction
+                or VmFields.IntegrationServices => true,
             VmFields.ScsiControllers => false,
             _ => false,
         };

@@ -30,4 +30,6 @@ public sealed record VmConfig
     /// <summary>What the host does when the VM's QEMU process dies unexpectedly.</summary>
     public CrashAction CrashAction { get; init; } = CrashAction.Off;
     public string Notes { get; init; } = "";
+    /// <summary>Which integration services the VM uses (heartbeat, shutdown, time sync ...).</summary>
+    public IntegrationSettings IntegrationServices { get; init; } = new();
 }

@@ -48,6 +48,7 @@ public sealed class VmConfigDiff
         Scalar(changes, VmFields.AutomaticStopAction, EnumWords.Word(before.AutomaticStopAction), EnumWords.Word(after.AutomaticStopAction));
         Scalar(changes, VmFields.CrashAction, EnumWords.Word(before.CrashAction), EnumWords.Word(after.CrashAction));
         Scalar(changes, VmFields.Notes, before.Notes, after.Notes);
+        Record(changes, VmFields.IntegrationServices, before.IntegrationServices, after.IntegrationServices);
         return new VmConfigDiff(before, after, changes.ToImmutable());
     }
 

@@ -16,4 +16,5 @@ public static class VmFields
     public const string AutomaticStopAction = "automaticStopAction";
     public const string CrashAction = "crashAction";
     public const string Notes = "notes";
+    public const string IntegrationServices = "integrationServices";
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Nube.Contracts.Vms;
+using Nube.Core.Integration;
 using Nube.Core.Lifecycle;
 using Nube.Core.Serialization;
 using Nube.Core.Validation;
@@ -23,7 +24,29 @@ public static class ContractMapper
         MemoryStartupMiB = s.Config?.MemoryStartupMiB ?? 0,
         UptimeSeconds = s.StartedAt is { } t && !VmLifecycle.IsIdle(s.State) ? (long)(DateTimeOffset.UtcNow - t).TotalSeconds : null,
         StateReason = s.BrokenReason ?? s.StateReason,
+        Heartbeat = s.Config is not null && s.State is VmState.Running or VmState.Paused
+            ? EnumWords.Word(Status(s, IntegrationService.Heartbeat)) : null,
     };
+
+    /// <summary>One service as the API shows it; a service not answered yet in this run reads No contact.</summary>
+    public static IntegrationServiceInfo ToIntegrationInfo(VmSnapshot s, IntegrationService service)
+    {
+        var health = s.Integration.GetValueOrDefault(service);
+        var status = Status(s, service);
+        return new IntegrationServiceInfo
+        {
+            Service = EnumWords.Word(service),
+            DisplayName = IntegrationServices.DisplayName(service),
+            Enabled = s.Config?.IntegrationServices.IsEnabled(service) ?? false,
+            Status = EnumWords.Word(status),
+            LastGoodAnswer = health?.LastGoodAnswer,
+            Error = status is IntegrationStatus.Ok or IntegrationStatus.Disabled ? null : health?.Error,
+        };
+    }
+
+    private static IntegrationStatus Status(VmSnapshot s, IntegrationService service) =>
+        s.Config?.IntegrationServices.IsEnabled(service) != true ? IntegrationStatus.Disabled
+            : s.Integration.GetValueOrDefault(service)?.Status ?? IntegrationStatus.NoContact;
 
     public static VmDetails ToDetails(VmSnapshot s, string vmDirectory, GuestAgentStatus? agent) => new()
     {
@@ -34,6 +57,7 @@ public static class ContractMapper
         GuestAgent = agent,
         LastAgentContact = s.LastAgentContact,
         VmDirectory = vmDirectory,
+        IntegrationServices = [.. IntegrationServices.All.Select(service => ToIntegrationInfo(s, service))],
     };
 
     public static VmSettings ToSettings(VmConfig vm) => new()
@@ -68,6 +92,13 @@ public static class ContractMapper
         AutomaticStopAction = EnumWords.Word(vm.AutomaticStopAction),
         CrashAction = EnumWords.Word(vm.CrashAction),
         Notes = vm.Notes,
+        IntegrationServices = new IntegrationServicesSettings
+        {
+            Enabled = [.. IntegrationServices.All.Where(vm.IntegrationServices.IsEnabled).Select(EnumWords.Word)],
+            HeartbeatIntervalSeconds = vm.IntegrationServices.HeartbeatIntervalSeconds,
+            HeartbeatTimeoutSeconds = vm.IntegrationServices.HeartbeatTimeoutSeconds,
+            TimeSyncIntervalSeconds = vm.IntegrationServices.TimeSyncIntervalSeconds,
+        },
     };
 
     /// <summary>The change a settings document asks for; unknown enum words are collected as errors.</summary>
@@ -109,7 +140,27 @@ public static class ContractMapper
             AutomaticStopAction = ParseOptional<AutomaticStopAction>(s.AutomaticStopAction, "automaticStopAction", errors),
             CrashAction = ParseOptional<CrashAction>(s.CrashAction, "crashAction", errors),
             Notes = s.Notes,
+            IntegrationServices = s.IntegrationServices is { } i ? ToIntegrationSettings(i, errors) : null,
         };
+    }
+
+    private static IntegrationSettings ToIntegrationSettings(IntegrationServicesSettings s, List<ValidationError> errors)
+    {
+        var settings = new IntegrationSettings
+        {
+            HeartbeatIntervalSeconds = s.HeartbeatIntervalSeconds,
+            HeartbeatTimeoutSeconds = s.HeartbeatTimeoutSeconds,
+            TimeSyncIntervalSeconds = s.TimeSyncIntervalSeconds,
+        };
+        if (s.Enabled is not { } enabled)
+            return settings;
+        var chosen = new HashSet<IntegrationService>();
+        for (var i = 0; i < enabled.Count; i++)
+        {
+            if (ParseOptional<IntegrationService>(enabled[i], $"integrationServices.enabled[{i}]", errors) is { } service)
+                chosen.Add(service);
+        }
+        return IntegrationServices.All.Aggregate(settings, (current, service) => current.With(service, chosen.Contains(service)));
     }
 
     private static T Parse<T>(string? word, string field, T fallback, List<ValidationError> errors) where T : struct, Enum =>

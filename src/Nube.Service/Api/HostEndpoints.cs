@@ -34,6 +34,9 @@ public static class HostEndpoints
                 StopTimeoutSeconds = settings.StopTimeoutSeconds ?? c.StopTimeoutSeconds,
                 MigrationBandwidthMiBps = settings.MigrationBandwidthMiBps ?? c.MigrationBandwidthMiBps,
                 StorageRoots = settings.StorageRoots is { } roots ? [.. roots] : c.StorageRoots,
+                HeartbeatIntervalSeconds = settings.HeartbeatIntervalSeconds ?? c.HeartbeatIntervalSeconds,
+                HeartbeatTimeoutSeconds = settings.HeartbeatTimeoutSeconds ?? c.HeartbeatTimeoutSeconds,
+                TimeSyncIntervalSeconds = settings.TimeSyncIntervalSeconds ?? c.TimeSyncIntervalSeconds,
             }, ct);
             return ToInfo(host, options, vms, running);
         });
@@ -60,6 +63,9 @@ public static class HostEndpoints
             StorageRoots = StorageRootRules.Roots(options.DataDir, host.Config),
             StopTimeoutSeconds = host.Config.StopTimeoutSeconds,
             MigrationBandwidthMiBps = host.Config.MigrationBandwidthMiBps,
+            HeartbeatIntervalSeconds = host.Config.HeartbeatIntervalSeconds,
+            HeartbeatTimeoutSeconds = host.Config.HeartbeatTimeoutSeconds,
+            TimeSyncIntervalSeconds = host.Config.TimeSyncIntervalSeconds,
             VmCount = vms.All.Count,
             RunningVmCount = running.Count,
             Limits = new EditionLimits

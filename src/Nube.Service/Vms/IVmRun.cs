@@ -1,5 +1,6 @@
 using Nube.Core.Qemu;
 using Nube.Core.Vms;
+using Nube.Service.Vms.Integration;
 using Nube.Service.Vms.Qemu;
 
 namespace Nube.Service.Vms;
@@ -29,6 +30,9 @@ public interface IVmRun
     void SetState(VmState state, string? reason = null);
 
     void Update(Func<VmSnapshot, VmSnapshot> change);
+
+    /// <summary>Where the integration services record the guest's answers during a run.</summary>
+    IntegrationReport Integration { get; }
 
     /// <summary>Tells the controller when a QEMU whose control connection broke exits after all.</summary>
     void WatchExit(QemuSession run);

@@ -7,6 +7,7 @@ using Nube.Qemu.Protocol;
 using Nube.Service.Jobs;
 using Nube.Service.Persistence;
 using Nube.Service.Vms.Errors;
+using Nube.Service.Vms.Integration;
 using Nube.Service.Vms.Qemu;
 
 namespace Nube.Service.Vms;
@@ -44,6 +45,7 @@ public sealed class VmController : IVmRun
             Id = stored.Id, Config = stored.Config, BrokenReason = stored.Error, StateSince = services.Clock.GetUtcNow(),
             State = File.Exists(Paths.SavedState) ? VmState.Saved : VmState.Off,
         };
+        Integration = new IntegrationReport(this, services);
         operations = new VmOperations(this, services, logger);
     }
 
@@ -52,6 +54,8 @@ public sealed class VmController : IVmRun
     public string Marker => $"nube-{Id}";
 
     public VmSnapshot Snapshot => Volatile.Read(ref snapshot);
+
+    public IntegrationReport Integration { get; }
 
     /// <summary>The QEMU run, for readers that talk to the guest (agent probe, console); null when off.</summary>
     public QemuSession? Session => Volatile.Read(ref session);
@@ -330,6 +334,7 @@ public sealed class VmController : IVmRun
         Volatile.Write(ref session, null);
         services.Admission.Release(Id);
         Update(s => s with { ProcessId = null, Accelerator = null, StartedAt = null, LastAgentContact = null, AgentVersion = null });
+        Integration.Clear();
     }
 
     public void SetState(VmState state, string? reason = null)

@@ -1,4 +1,7 @@
+using System.Collections.Immutable;
 using Nube.Core.Hosts;
+using Nube.Core.Integration;
+using Nube.Service.Vms.Integration;
 using Nube.Core.Vms;
 
 namespace Nube.Service.Vms;
@@ -24,6 +27,9 @@ public sealed record VmSnapshot
     public DateTimeOffset? LastAgentContact { get; init; }
     /// <summary>The agent's version as it reported it, already sanitised.</summary>
     public string? AgentVersion { get; init; }
+    /// <summary>How each integration service fared during this run; a service not in it has had no answer yet.</summary>
+    public ImmutableDictionary<IntegrationService, ServiceHealth> Integration { get; init; } =
+        ImmutableDictionary<IntegrationService, ServiceHealth>.Empty;
 
     public string Name => Config?.Name ?? Id.ToString();
 }

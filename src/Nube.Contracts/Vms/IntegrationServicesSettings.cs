@@ -1,0 +1,16 @@
+namespace Nube.Contracts.Vms;
+
+/// <summary>A VM's integration services as its settings carry them.</summary>
+public sealed record IntegrationServicesSettings
+{
+    /// <summary>
+    /// The enabled services, by word: heartbeat, shutdown, time-sync, kvp, guest-services, backup.
+    /// Sent in a change, it replaces the whole list.
+    /// </summary>
+    public IReadOnlyList<string>? Enabled { get; init; }
+    /// <summary>Null: the host's setting.</summary>
+    public int? HeartbeatIntervalSeconds { get; init; }
+    public int? HeartbeatTimeoutSeconds { get; init; }
+    /// <summary>0 sets the guest's clock only after start, resume and restore.</summary>
+    public int? TimeSyncIntervalSeconds { get; init; }
+}
