@@ -26,6 +26,11 @@ public sealed record JobInfo
     public bool CancelRequested { get; init; }
     /// <summary>Why it failed or was cancelled.</summary>
     public ApiProblem? Problem { get; init; }
+    /// <summary>
+    /// How a completed job ended, in one line, when there is more to say than that it did (e.g. "The
+    /// guest shut down through its agent.").
+    /// </summary>
+    public string? Result { get; init; }
     /// <summary>The VM as the job left it, once it has ended.</summary>
     public VmSummary? Vm { get; init; }
 }

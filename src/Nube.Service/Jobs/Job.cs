@@ -79,8 +79,8 @@ public sealed class Job
         return true;
     }
 
-    public void Complete(VmSummary vm) =>
-        End(i => i with { State = JobStates.Completed, Percent = 100, Phase = null, Vm = vm });
+    public void Complete(VmSummary vm, string? result = null) =>
+        End(i => i with { State = JobStates.Completed, Percent = 100, Phase = null, Vm = vm, Result = result });
 
     public void Fail(ApiProblem problem, VmSummary? vm) =>
         End(i => i with { State = JobStates.Failed, Problem = problem with { JobId = i.Id }, Vm = vm });

@@ -35,7 +35,7 @@ public sealed class JobBook(JobStore store, EventHub events, TimeProvider clock,
         return job;
     }
 
-    public void Complete(Job job, Vms.VmSnapshot vm) => job.Complete(summarize(vm));
+    public void Complete(Job job, Vms.VmSnapshot vm, string? result = null) => job.Complete(summarize(vm), result);
 
     public void Fail(Job job, Exception error, Vms.VmSnapshot vm) => job.Fail(describe(error), summarize(vm));
 

@@ -46,6 +46,7 @@ public sealed class VmController : IVmRun
             State = File.Exists(Paths.SavedState) ? VmState.Saved : VmState.Off,
         };
         Integration = new IntegrationReport(this, services);
+        GuestJobs = new GuestJobs(this, services, logger);
         operations = new VmOperations(this, services, logger);
     }
 
@@ -56,6 +57,9 @@ public sealed class VmController : IVmRun
     public VmSnapshot Snapshot => Volatile.Read(ref snapshot);
 
     public IntegrationReport Integration { get; }
+
+    /// <summary>Jobs that work with the running guest (file copy, freeze), beside the loop.</summary>
+    public GuestJobs GuestJobs { get; }
 
     /// <summary>The QEMU run, for readers that talk to the guest (agent probe, console); null when off.</summary>
     public QemuSession? Session => Volatile.Read(ref session);
@@ -173,6 +177,7 @@ public sealed class VmController : IVmRun
         }
         inbox.Writer.TryComplete();
         await Task.WhenAll(tracked).ConfigureAwait(false);
+        await GuestJobs.EndRunAsync().ConfigureAwait(false);
     }
 
     private void Post(VmCommand command)
@@ -335,6 +340,7 @@ public sealed class VmController : IVmRun
         services.Admission.Release(Id);
         Update(s => s with { ProcessId = null, Accelerator = null, StartedAt = null, LastAgentContact = null, AgentVersion = null });
         Integration.Clear();
+        Track(_ => GuestJobs.EndRunAsync());
     }
 
     public void SetState(VmState state, string? reason = null)
