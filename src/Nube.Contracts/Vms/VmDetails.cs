@@ -13,4 +13,10 @@ public sealed record VmDetails
     /// <summary>When the guest agent last answered during this run of the VM.</summary>
     public DateTimeOffset? LastAgentContact { get; init; }
     public string? VmDirectory { get; init; }
+    /// <summary>e.g. "BIOS (SeaBIOS)" or "UEFI (OVMF), Secure Boot on".</summary>
+    public string? Firmware { get; init; }
+    /// <summary>i440fx (pc) or q35.</summary>
+    public string? Machine { get; init; }
+    /// <summary>Every device the guest sees, with its kind (emulated or synthetic) and model.</summary>
+    public IReadOnlyList<VmDeviceInfo>? Devices { get; init; }
 }

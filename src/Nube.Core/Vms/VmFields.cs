@@ -16,4 +16,6 @@ public static class VmFields
     public const string AutomaticStopAction = "automaticStopAction";
     public const string CrashAction = "crashAction";
     public const string Notes = "notes";
+    public const string Generation = "generation";
+    public const string SecureBoot = "secureBoot";
 }
