@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Nube.Contracts.Vms;
 
 namespace Nube.Cli.Commands;
@@ -8,7 +9,7 @@ namespace Nube.Cli.Commands;
 /// SCSI 0:0 (<c>--generation 2</c>); SCSI disks on controller 0 at the locations from 0 up that
 /// the boot disk leaves free.
 /// </summary>
-public static class DiskLayout
+public static partial class DiskLayout
 {
     public sealed record Placed(IReadOnlyList<IdeDriveSettings>? Ide, IReadOnlyList<ScsiControllerSettings>? Scsi);
 
@@ -36,10 +37,12 @@ public static class DiskLayout
 
     private static (string Bus, int Controller, int Location) Parse(string place)
     {
-        var m = System.Text.RegularExpressions.Regex.Match(place, @"^(ide|scsi)([0-9]{1,4}):([0-9]{1,4})$",
-            System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        var m = PlacePattern().Match(place);
         if (!m.Success)
             throw new CliException(ExitCodes.Usage, $"--boot-from: '{place}' is not a disk place; write ide<controller>:<location> or scsi<controller>:<location>, e.g. scsi0:0.");
         return (m.Groups[1].Value.ToLowerInvariant(), int.Parse(m.Groups[2].Value), int.Parse(m.Groups[3].Value));
     }
+
+    [GeneratedRegex(@"^(ide|scsi)([0-9]{1,4}):([0-9]{1,4})$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PlacePattern();
 }
