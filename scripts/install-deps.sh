@@ -31,8 +31,9 @@ need=()
 # SDK does not run invariant, whatever Nube's projects set) and NuGet's TLS fails (UntrustedRoot)
 # without the CA certificates. procps: the integration tests signal nubed with kill(1).
 # gcc, libc6-dev, zlib1g-dev: the Native AOT publish of the nube CLI links with them.
+# ovmf: the UEFI firmware of generation 2 VMs (/usr/share/OVMF, with and without Secure Boot).
 for pkg in cpio zstd xz-utils kmod socat iproute2 e2fsprogs file binutils passwd \
-           libicu72 libssl3 ca-certificates procps gcc libc6-dev zlib1g-dev; do
+           libicu72 libssl3 ca-certificates procps gcc libc6-dev zlib1g-dev ovmf; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 major=$(qemu_major)

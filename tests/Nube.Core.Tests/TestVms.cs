@@ -15,6 +15,16 @@ internal static class TestVms
         Boot = new BootSource { Kind = BootKind.Kernel, Kernel = "/var/lib/nube/images/vmlinux" },
     };
 
+    /// <summary>UEFI, Secure Boot by default, booting from its one SCSI disk.</summary>
+    public static VmConfig Generation2() => new()
+    {
+        Id = Id,
+        Name = "uefi",
+        Generation = 2,
+        Boot = new BootSource { Kind = BootKind.Disk },
+        ScsiControllers = [new ScsiController { Disks = [ScsiDisk(0)] }],
+    };
+
     public static IdeDrive Disk(int controller, int location) =>
         new() { Controller = controller, Location = location, Path = $"/images/ide{controller}-{location}.qcow2" };
 

@@ -49,7 +49,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
         var r = await NubeCli.RunAsync(host, "host", "set", "--edition", "ws2019-standard");
         Assert.Equal(5, r.ExitCode);
         Assert.Contains("edition: 'ws2019-standard' is not a known edition; the editions are 'ws2008r2-standard', " +
-            "'ws2008r2-enterprise', 'ws2008r2-datacenter', 'hyperv-server-2008r2', 'nube'", Flat(r.Stderr));
+            "'ws2008r2-enterprise', 'ws2008r2-datacenter', 'hyperv-server-2008r2', 'nube'", NubeCli.Flat(r.Stderr));
         Assert.Equal("nube", (await host.Client.GetHostAsync()).Edition);
     }
 
@@ -91,7 +91,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
         var r = await NubeCli.RunAsync(host, "vm", "new", "big", "--cpus", "8", "--memory", "40960",
             "--kernel", TestGuest.Kernel, "--nic", "legacy", "--nic", "legacy", "--nic", "legacy", "--nic", "legacy", "--nic", "legacy");
         Assert.Equal(5, r.ExitCode);
-        var err = Flat(r.Stderr);
+        var err = NubeCli.Flat(r.Stderr);
         Assert.Contains("processorCount: 8 exceeds the limit of 4 vCPUs per VM of edition 'ws2008r2-standard'", err);
         Assert.Contains("memoryStartupMiB: 40960 exceeds the limit of 32768 MiB of guest memory of edition 'ws2008r2-standard'", err);
         Assert.Contains("networkAdapters: 5 legacy adapters exceed the limit of 4 legacy network adapters per VM of edition 'ws2008r2-standard'", err);
@@ -117,7 +117,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
         await host.CreateGuestVmAsync("twin");
         var r = await NubeCli.RunAsync(host, "vm", "new", "TWIN", "--kernel", TestGuest.Kernel);
         Assert.Equal(5, r.ExitCode);
-        Assert.Contains("name: 'TWIN' is already the name of another VM ('twin')", Flat(r.Stderr));
+        Assert.Contains("name: 'TWIN' is already the name of another VM ('twin')", NubeCli.Flat(r.Stderr));
         Assert.Single(await host.Client.ListVmsAsync());
     }
 
@@ -160,7 +160,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
         });
         var r = await NubeCli.RunAsync(host, "vm", "start", "hollow");
         Assert.Equal(5, r.ExitCode);
-        var err = Flat(r.Stderr);
+        var err = NubeCli.Flat(r.Stderr);
         Assert.Contains($"Cannot start VM 'hollow': boot.kernel: the file '{kernel}' does not exist.", err);
         Assert.Contains($"scsiControllers[0].disks[0].path: the file '{disk}' does not exist.", err);
         Assert.Equal("off", (await host.Client.GetVmAsync("hollow", 0)).Summary.State);
@@ -174,7 +174,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
         await host.CreateGuestVmAsync("noqemu");
         var r = await NubeCli.RunAsync(host, "vm", "start", "noqemu");
         Assert.Equal(1, r.ExitCode);
-        Assert.Contains("Cannot start VM 'noqemu': QEMU was not found: 'qemu-system-nube-missing' is not on PATH", Flat(r.Stderr));
+        Assert.Contains("Cannot start VM 'noqemu': QEMU was not found: 'qemu-system-nube-missing' is not on PATH", NubeCli.Flat(r.Stderr));
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
         await host.Client.RunJobAsync("busy", "start");
         var r = await NubeCli.RunAsync(host, "vm", "set", "busy", "--cpus", "2", "--notes", "hello");
         Assert.Equal(5, r.ExitCode);
-        Assert.Contains("processorCount: can change only while the VM is off; it is running", Flat(r.Stderr));
+        Assert.Contains("processorCount: can change only while the VM is off; it is running", NubeCli.Flat(r.Stderr));
         var ok = await NubeCli.RunAsync(host, "vm", "set", "busy", "--notes", "web tier");
         Assert.True(ok.ExitCode == 0, ok.Stderr);
         Assert.Equal("web tier", (await host.Client.GetVmAsync("busy", 0)).Settings!.Notes);
@@ -227,7 +227,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
             return;
         }
         Assert.Equal(5, r.ExitCode);
-        Assert.Contains("accelerator: 'kvm' was requested but /dev/kvm is not usable on this host", Flat(r.Stderr));
+        Assert.Contains("accelerator: 'kvm' was requested but /dev/kvm is not usable on this host", NubeCli.Flat(r.Stderr));
         Assert.Equal("auto", (await host.Client.GetHostAsync()).Accelerator);
         Assert.Equal("tcg", (await host.Client.GetHostAsync()).AcceleratorInUse);
     }
@@ -242,7 +242,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
         await host.Client.RunJobAsync("doomed", "start");
         var refused = await NubeCli.RunAsync(host, "vm", "remove", "doomed");
         Assert.Equal(4, refused.ExitCode);
-        Assert.Contains("Cannot remove VM 'doomed': it is running; turn it off first.", Flat(refused.Stderr));
+        Assert.Contains("Cannot remove VM 'doomed': it is running; turn it off first.", NubeCli.Flat(refused.Stderr));
 
         await host.Client.RunJobAsync("doomed", "turn-off");
         var removed = await NubeCli.RunAsync(host, "vm", "remove", "doomed");
@@ -259,8 +259,4 @@ public sealed class BadInputTests(ITestOutputHelper output)
         Directory.CreateDirectory(Path.GetDirectoryName(VmFile(host, id))!);
         File.WriteAllText(VmFile(host, id), content);
     }
-
-    /// <summary>The CLI wraps long lines to the terminal; join them back to compare whole messages.</summary>
-    private static string Flat(string text) => string.Join(" ", text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        .Replace("\u001b[38;5;9m", "").Replace("\u001b[0m", "");
 }

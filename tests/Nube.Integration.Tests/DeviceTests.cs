@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Nube.Contracts.Vms;
 using Nube.Integration.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -12,8 +11,8 @@ public sealed class DeviceTests(ITestOutputHelper output)
     public async Task The_guest_sees_its_emulated_and_synthetic_disks_and_network_adapters()
     {
         await using var host = await NubedHost.StartAsync(output);
-        var ide = await OverlayAsync(host, "ide.qcow2");
-        var scsi = await OverlayAsync(host, "scsi.qcow2");
+        var ide = await Overlay.CreateAsync(host, "ide.qcow2");
+        var scsi = await Overlay.CreateAsync(host, "scsi.qcow2");
         var vm = await host.Client.CreateVmAsync(NubedHost.GuestSettings("devices") with
         {
             IdeDrives = [new IdeDriveSettings { Controller = 0, Location = 1, Path = ide }],
@@ -49,7 +48,7 @@ public sealed class DeviceTests(ITestOutputHelper output)
     public async Task A_generation_1_vm_boots_from_its_ide_disk_through_the_bios()
     {
         await using var host = await NubedHost.StartAsync(output);
-        var disk = await OverlayAsync(host, "boot.qcow2", TestGuest.BootDisk);
+        var disk = await Overlay.CreateAsync(host, "boot.qcow2", TestGuest.BootDisk);
         var created = await NubeCli.RunAsync(host, "vm", "new", "legacy", "--boot-disk", disk, "--memory", "512", "--nic", "legacy", "--json");
         Assert.True(created.ExitCode == 0, created.Stderr);
 
@@ -62,15 +61,5 @@ public sealed class DeviceTests(ITestOutputHelper output)
         var cmdline = await GuestShell.RunAsync(host, vm.Summary.Id, "cat /proc/cmdline");
         Assert.Contains("BOOT_IMAGE=/vmlinuz", cmdline);
         Assert.Contains(host.SerialLines(vm.Summary.Id), l => l.StartsWith(TestGuest.ReadyLine));
-    }
-
-    private static async Task<string> OverlayAsync(NubedHost host, string name, string? backing = null)
-    {
-        var path = Path.Combine(host.Root, name);
-        var psi = new ProcessStartInfo("qemu-img", ["create", "-q", "-f", "qcow2", "-b", backing ?? TestGuest.DataDisk, "-F", "raw", path]);
-        using var p = Process.Start(psi)!;
-        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(0, p.ExitCode);
-        return path;
     }
 }

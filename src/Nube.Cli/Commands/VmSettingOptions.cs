@@ -11,24 +11,27 @@ public sealed class VmSettingOptions
     private readonly Option<string?> kernel = new("--kernel") { Description = "Boot this kernel directly (absolute path)" };
     private readonly Option<string?> initrd = new("--initrd") { Description = "Initial ramdisk for --kernel" };
     private readonly Option<string?> append = new("--append") { Description = "Kernel command line for --kernel" };
-    private readonly Option<string?> bootDisk = new("--boot-disk") { Description = "Boot from this disk image, attached at IDE 0:0" };
+    private readonly Option<string?> bootDisk = new("--boot-disk") { Description = "Boot from this disk image, attached at --boot-from (default: IDE 0:0 on generation 1, SCSI 0:0 on generation 2)" };
     private readonly Option<string[]> scsiDisks = new("--scsi-disk") { Description = "Attach a disk image to synthetic SCSI controller 0 (repeatable)", AllowMultipleArgumentsPerToken = false };
-    private readonly Option<string[]> nics = new("--nic") { Description = "Add a network adapter: legacy|synthetic[:user] (repeatable)" };
+    private readonly Option<string[]> nics = new("--nic") { Description = "Add a network adapter: legacy|synthetic[:MODEL][:user|tap:IFNAME]; MODEL tulip or e1000 (legacy), virtio-net (synthetic) (repeatable)" };
     private readonly Option<string?> name = new("--name") { Description = "Rename the VM" };
     private readonly Option<string?> notes = new("--notes") { Description = "Free text about the VM" };
     private readonly Option<string?> startAction = new("--start-action") { Description = "When the host starts: nothing, startIfRunning, alwaysStart" };
     private readonly Option<int?> startDelay = new("--start-delay") { Description = "Seconds to wait before an automatic start" };
     private readonly Option<string?> stopAction = new("--stop-action") { Description = "When the host shuts down: save, turnOff, shutDown" };
     private readonly Option<string?> crashAction = new("--crash-action") { Description = "When QEMU dies: off, restart" };
+    private readonly Option<int?> generation = new("--generation") { Description = "1 (BIOS, IDE boot; the default) or 2 (UEFI, SCSI boot, synthetic devices only)" };
+    private readonly Option<string?> secureBoot = new("--secure-boot") { Description = "UEFI Secure Boot of a generation 2 VM: on (the default) or off" };
+    private readonly Option<string?> bootFrom = new("--boot-from") { Description = "Boot from the disk at this place: ide0:0, scsi0:1, ..." };
+    private readonly Option<string?> diskCache = new("--disk-cache") { Description = "For the disks of this command: writeback (host page cache, the default) or direct (O_DIRECT)" };
 
     public static VmSettingOptions AddTo(Command command, bool forCreate)
     {
         var o = new VmSettingOptions();
         foreach (var option in new Option[] { o.cpus, o.memory, o.kernel, o.initrd, o.append, o.bootDisk, o.scsiDisks, o.nics,
-                     o.notes, o.startAction, o.startDelay, o.stopAction, o.crashAction })
+                     o.notes, o.startAction, o.startDelay, o.stopAction, o.crashAction, o.secureBoot, o.bootFrom, o.diskCache })
             command.Options.Add(option);
-        if (!forCreate)
-            command.Options.Add(o.name);
+        command.Options.Add(forCreate ? o.generation : o.name);
         return o;
     }
 
@@ -36,23 +39,24 @@ public sealed class VmSettingOptions
     {
         var kernelPath = Full(p.GetValue(kernel));
         var bootDiskPath = Full(p.GetValue(bootDisk));
-        if (kernelPath is not null && bootDiskPath is not null)
-            throw new CliException(ExitCodes.Usage, "--kernel and --boot-disk exclude each other: a VM boots one way.");
+        var from = p.GetValue(bootFrom);
+        if (kernelPath is not null && (bootDiskPath is not null || from is not null))
+            throw new CliException(ExitCodes.Usage, "--kernel and --boot-disk or --boot-from exclude each other: a VM boots one way.");
         BootSettings? boot = kernelPath is not null
             ? new BootSettings { Kind = "kernel", Kernel = kernelPath, Initrd = Full(p.GetValue(initrd)), CommandLine = p.GetValue(append) }
-            : bootDiskPath is not null ? new BootSettings { Kind = "disk" } : null;
-        var scsi = p.GetValue(scsiDisks) is { Length: > 0 } disks
-            ? new[] { new ScsiControllerSettings { Disks = disks.Select((d, i) => new ScsiDiskSettings { Location = i, Path = Full(d)! }).ToList() } }
-            : null;
+            : bootDiskPath is not null || from is not null ? new BootSettings { Kind = "disk", Disk = from } : null;
+        var disks = DiskLayout.Place(bootDiskPath, from, p.GetValue(generation), p.GetValue(scsiDisks) ?? [], CacheWord(p.GetValue(diskCache)));
         return new VmSettings
         {
             Name = p.GetValue(name),
+            Generation = p.GetValue(generation),
+            SecureBoot = OnOff(p.GetValue(secureBoot)),
             ProcessorCount = p.GetValue(cpus),
             MemoryStartupMiB = p.GetValue(memory),
             Boot = boot,
-            IdeDrives = bootDiskPath is not null ? [new IdeDriveSettings { Controller = 0, Location = 0, Media = "hardDisk", Path = bootDiskPath }] : null,
-            ScsiControllers = scsi,
-            NetworkAdapters = p.GetValue(nics) is { Length: > 0 } n ? n.Select(ParseNic).ToList() : null,
+            IdeDrives = disks.Ide,
+            ScsiControllers = disks.Scsi,
+            NetworkAdapters = p.GetValue(nics) is { Length: > 0 } n ? n.Select(NicSpec.Parse).ToList() : null,
             Notes = p.GetValue(notes),
             AutomaticStartAction = p.GetValue(startAction),
             AutomaticStartDelaySeconds = p.GetValue(startDelay),
@@ -62,11 +66,20 @@ public sealed class VmSettingOptions
     }
 
     /// <summary>The service resolves nothing relative to the caller's folder: send absolute paths.</summary>
-    private static string? Full(string? path) => path is null ? null : Path.GetFullPath(path);
+    internal static string? Full(string? path) => path is null ? null : Path.GetFullPath(path);
 
-    private static NetworkAdapterSettings ParseNic(string spec)
+    private static bool? OnOff(string? word) => word?.ToLowerInvariant() switch
     {
-        var parts = spec.Split(':', 2);
-        return new NetworkAdapterSettings { Kind = parts[0], Switch = parts.Length > 1 ? parts[1] : null };
-    }
+        null => null,
+        "on" => true,
+        "off" => false,
+        _ => throw new CliException(ExitCodes.Usage, $"--secure-boot: '{word}' is not on or off."),
+    };
+
+    private static string? CacheWord(string? word) => word?.ToLowerInvariant() switch
+    {
+        null => null,
+        "writeback" or "direct" => word.ToLowerInvariant(),
+        _ => throw new CliException(ExitCodes.Usage, $"--disk-cache: '{word}' is not writeback or direct."),
+    };
 }

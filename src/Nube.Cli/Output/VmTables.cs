@@ -37,22 +37,16 @@ public static class VmTables
         if (s is not null)
         {
             rows.Add(("Generation", s.Generation?.ToString()));
+            rows.Add(("Firmware", d.Firmware));
+            rows.Add(("Machine", d.Machine));
             rows.Add(("Processors", s.ProcessorCount?.ToString()));
             rows.Add(("Memory (MiB)", s.MemoryStartupMiB?.ToString()));
-            rows.Add(("Boot", s.Boot?.Kind == "kernel" ? $"kernel {s.Boot.Kernel} initrd {s.Boot.Initrd ?? "-"} append \"{s.Boot.CommandLine}\"" : "disk at IDE 0:0"));
-            foreach (var d2 in s.IdeDrives ?? [])
-                rows.Add(($"IDE {d2.Controller}:{d2.Location}", $"{d2.Media} {d2.Path ?? "(empty)"}{(d2.ReadOnly ? " read-only" : "")}"));
-            for (var c = 0; c < (s.ScsiControllers?.Count ?? 0); c++)
-            {
-                rows.Add(($"SCSI controller {c}", $"{s.ScsiControllers![c].Disks.Count} disk(s)"));
-                foreach (var disk in s.ScsiControllers[c].Disks)
-                    rows.Add(($"SCSI {c}:{disk.Location}", $"{disk.Path}{(disk.ReadOnly ? " read-only" : "")}"));
-            }
-            for (var i = 0; i < (s.NetworkAdapters?.Count ?? 0); i++)
-            {
-                var n = s.NetworkAdapters![i];
-                rows.Add(($"Network adapter {i}", $"{n.Kind} {n.MacAddress} {(n.Switch is null ? "not connected" : $"on {n.Switch}")}"));
-            }
+            rows.Add(("Boot", s.Boot?.Kind == "kernel"
+                ? $"kernel {s.Boot.Kernel} initrd {s.Boot.Initrd ?? "-"} append \"{s.Boot.CommandLine}\""
+                : $"disk {s.Boot?.Disk ?? "(the generation's boot disk)"}"));
+            // As the guest sees them: place, emulated or synthetic, model, and what each holds.
+            foreach (var device in d.Devices ?? [])
+                rows.Add((device.Name, $"{device.Kind,-9}  {device.Model}  {device.Detail}"));
             rows.Add(("COM1 log", s.Com1?.Log == true ? "on" : "off"));
             rows.Add(("Automatic start", $"{s.AutomaticStartAction} (delay {s.AutomaticStartDelaySeconds} s)"));
             rows.Add(("Automatic stop", s.AutomaticStopAction));

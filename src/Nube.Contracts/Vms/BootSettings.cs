@@ -7,4 +7,6 @@ public sealed record BootSettings
     public string? Kernel { get; init; }
     public string? Initrd { get; init; }
     public string? CommandLine { get; init; }
+    /// <summary>The disk to boot, as ide0:0 or scsi0:1; absent means the generation's boot disk.</summary>
+    public string? Disk { get; init; }
 }

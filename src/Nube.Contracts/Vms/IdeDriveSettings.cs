@@ -10,4 +10,6 @@ public sealed record IdeDriveSettings
     /// <summary>raw, qcow2, vhd or vhdx; absent means from the file's extension.</summary>
     public string? Format { get; init; }
     public bool ReadOnly { get; init; }
+    /// <summary>writeback (the default) or direct.</summary>
+    public string? Cache { get; init; }
 }

@@ -5,5 +5,8 @@ public sealed record NetworkAdapterSettings
     /// <summary>legacy or synthetic.</summary>
     public string? Kind { get; init; }
     public string? MacAddress { get; init; }
+    /// <summary>Absent (not connected), user, or tap:IFNAME (an existing TAP device).</summary>
     public string? Switch { get; init; }
+    /// <summary>tulip or e1000 (legacy), virtio-net (synthetic); absent means the kind's default.</summary>
+    public string? Model { get; init; }
 }

@@ -6,4 +6,6 @@ public sealed record ScsiDiskSettings
     public required string Path { get; init; }
     public string? Format { get; init; }
     public bool ReadOnly { get; init; }
+    /// <summary>writeback (the default) or direct.</summary>
+    public string? Cache { get; init; }
 }

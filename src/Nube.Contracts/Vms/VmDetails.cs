@@ -15,4 +15,10 @@ public sealed record VmDetails
     public string? VmDirectory { get; init; }
     /// <summary>Every integration service with its status; statuses other than disabled read no-contact while the VM is off.</summary>
     public IReadOnlyList<IntegrationServiceInfo>? IntegrationServices { get; init; }
+    /// <summary>e.g. "BIOS (SeaBIOS)" or "UEFI (OVMF), Secure Boot on".</summary>
+    public string? Firmware { get; init; }
+    /// <summary>i440fx (pc) or q35.</summary>
+    public string? Machine { get; init; }
+    /// <summary>Every device the guest sees, with its kind (emulated or synthetic) and model.</summary>
+    public IReadOnlyList<VmDeviceInfo>? Devices { get; init; }
 }

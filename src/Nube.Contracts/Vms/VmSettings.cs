@@ -8,7 +8,10 @@ namespace Nube.Contracts.Vms;
 public sealed record VmSettings
 {
     public string? Name { get; init; }
+    /// <summary>1 (BIOS) or 2 (UEFI); chosen at creation.</summary>
     public int? Generation { get; init; }
+    /// <summary>Generation 2 only; absent means on for generation 2.</summary>
+    public bool? SecureBoot { get; init; }
     public int? ProcessorCount { get; init; }
     public long? MemoryStartupMiB { get; init; }
     public BootSettings? Boot { get; init; }

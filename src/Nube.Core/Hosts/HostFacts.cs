@@ -8,4 +8,6 @@ public sealed record HostFacts
     /// <summary>/dev/kvm opens and the CPU flags show vmx or svm.</summary>
     public required bool KvmUsable { get; init; }
     public required Version QemuVersion { get; init; }
+    /// <summary>UEFI firmware for generation 2 VMs; whether the files exist is checked when such a VM starts.</summary>
+    public UefiFirmware Uefi { get; init; } = UefiFirmware.Debian;
 }

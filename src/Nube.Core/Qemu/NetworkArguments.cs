@@ -6,12 +6,13 @@ namespace Nube.Core.Qemu;
 /// <summary>Network adapters: adapter i is device <c>nic&lt;i&gt;</c>, on backend <c>net&lt;i&gt;</c> when connected.</summary>
 internal static class NetworkArguments
 {
-    public static void Add(ImmutableArray<NetworkAdapter> adapters, List<string> argv)
+    public static void Add(ImmutableArray<NetworkAdapter> adapters, int processors, List<string> argv)
     {
         for (var i = 0; i < adapters.Length; i++)
         {
             var adapter = adapters[i];
-            var device = adapter.Kind == NetworkAdapterKind.Legacy ? "tulip" : "virtio-net-pci";
+            var model = NetworkAdapter.ModelOf(adapter);
+            var device = Device(model);
             // An unconnected adapter is a device without a backend: the guest sees a NIC with no link partner,
             // like Hyper-V's "Not connected" (QEMU warns "nic ... has no peer", which is expected).
             if (adapter.Switch == NetworkAdapter.UserMode)
@@ -19,10 +20,28 @@ internal static class NetworkArguments
                 argv.AddRange(["-netdev", $"user,id=net{i}"]);
                 device += $",netdev=net{i}";
             }
+            else if (NetworkAdapter.TapName(adapter) is { } tap)
+            {
+                // A queue pair per vCPU lets each guest CPU send and receive on its own, as
+                // Hyper-V's vRSS does; the TAP must then have been made with multi_queue.
+                // Each pair takes two MSI-X vectors, plus one for configuration and one for control.
+                var queues = model == NicModel.VirtioNet ? processors : 1;
+                var mq = queues > 1 ? $",queues={queues}" : "";
+                // The scripts are the operator's business: Nube attaches to a TAP that exists.
+                argv.AddRange(["-netdev", $"tap,id=net{i},ifname={tap},script=no,downscript=no{mq}"]);
+                device += $",netdev=net{i}" + (queues > 1 ? $",mq=on,vectors={2 * queues + 2}" : "");
+            }
             // A null MAC only reaches here if the host did not assign one; QEMU then picks its default.
             if (adapter.MacAddress is not null)
                 device += $",mac={QemuOption.Escape(adapter.MacAddress)}";
             argv.AddRange(["-device", $"{device},id=nic{i}"]);
         }
     }
+
+    public static string Device(NicModel model) => model switch
+    {
+        NicModel.Tulip => "tulip",
+        NicModel.E1000 => "e1000",
+        _ => "virtio-net-pci",
+    };
 }

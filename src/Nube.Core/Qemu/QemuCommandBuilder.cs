@@ -14,25 +14,32 @@ public static class QemuCommandBuilder
     {
         var argv = new List<string> { ctx.QemuBinary };
         var required = new List<RequiredFile>();
-        AddMachine(vm, ctx.Accelerator, argv);
+        var templates = new List<FileFromTemplate>();
+        AddIdentity(vm, argv);
+        MachineArguments.Add(vm, ctx, argv, required, templates);
+        AddProcessors(vm, ctx.Accelerator, argv);
         AddProcess(ctx, argv);
         AddChannels(ctx.Paths, argv);
         AddKernelBoot(vm.Boot, argv, required);
-        DriveArguments.AddIde(vm, argv, required);
-        DriveArguments.AddScsi(vm.ScsiControllers, argv, required);
-        NetworkArguments.Add(vm.NetworkAdapters, argv);
+        var bootDisk = Generations.BootDisk(vm);
+        DriveArguments.AddIde(vm.IdeDrives, bootDisk, argv, required);
+        DriveArguments.AddScsi(vm.ScsiControllers, vm.ProcessorCount, bootDisk, argv, required);
+        NetworkArguments.Add(vm.NetworkAdapters, vm.ProcessorCount, argv);
         // Paused until nubed has its channels (no early console output lost), then cont; a
         // restore waits for its migration stream instead.
         argv.AddRange(ctx.Incoming ? ["-incoming", "defer"] : ["-S"]);
-        return new LaunchPlan(argv, required);
+        return new LaunchPlan(argv, required, templates);
     }
 
-    private static void AddMachine(VmConfig vm, Accelerator accelerator, List<string> argv)
+    private static void AddIdentity(VmConfig vm, List<string> argv)
     {
         var id = vm.Id.ToString("D");
         // The name carries the id, not the display name, so that ps and QEMU's thread names stay ASCII and unique.
         argv.AddRange(["-name", $"nube-{id},debug-threads=on", "-uuid", id]);
-        argv.AddRange(["-machine", "pc"]);
+    }
+
+    private static void AddProcessors(VmConfig vm, Accelerator accelerator, List<string> argv)
+    {
         argv.AddRange(accelerator == Accelerator.Kvm ? ["-accel", "kvm", "-cpu", "host"] : ["-accel", "tcg", "-cpu", "max"]);
         argv.AddRange(["-smp", $"{vm.ProcessorCount}", "-m", $"{vm.MemoryStartupMiB}"]);
         // Only the devices listed here: no default NIC, VGA, floppy or user config file.

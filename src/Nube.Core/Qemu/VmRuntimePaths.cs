@@ -13,4 +13,12 @@ public sealed record VmRuntimePaths(string RuntimeDirectory, string VmDirectory)
     public string PidFile => Path.Join(RuntimeDirectory, "pid");
     public string SerialLog => Path.Join(VmDirectory, "com1.log");
     public string SavedState => Path.Join(VmDirectory, "saved.state");
+
+    /// <summary>
+    /// The VM's own UEFI variable store (generation 2), made from the firmware's template at the
+    /// first start in that mode and kept, as Hyper-V keeps a VM's .vmgs. One per Secure Boot
+    /// mode: the store's keys are what turns Secure Boot on, so turning it off and on again
+    /// gives back each mode's own variables.
+    /// </summary>
+    public string UefiVars(bool secureBoot) => Path.Join(VmDirectory, secureBoot ? "uefi-vars.secureboot.fd" : "uefi-vars.fd");
 }

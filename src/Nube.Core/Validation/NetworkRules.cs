@@ -21,10 +21,45 @@ internal static class NetworkRules
             if (adapter.MacAddress is { } mac && CheckMac($"{field}.macAddress", mac, errors) && !macs.TryAdd(mac, i))
                 errors.Add(new($"{field}.macAddress", mac,
                     $"{field}.macAddress: {Quoting.Quote(mac)} is already used by networkAdapters[{macs[mac]}]"));
-            if (adapter.Switch is { } name && name != NetworkAdapter.UserMode)
-                errors.Add(new($"{field}.switch", name,
-                    $"{field}.switch: {Quoting.Quote(name)} is not known; an adapter connects to 'user' (QEMU's user-mode NAT) or to nothing (null)"));
+            if (adapter.Switch is { } name)
+                CheckSwitch($"{field}.switch", name, errors);
+            CheckModel(adapter, field, errors);
         }
+    }
+
+    /// <summary>IFNAMSIZ is 16 bytes with the terminating zero; these characters need no quoting anywhere.</summary>
+    public const int MaxTapNameLength = 15;
+
+    private static void CheckSwitch(string field, string name, List<ValidationError> errors)
+    {
+        var quoted = Quoting.Quote(name);
+        if (!name.StartsWith(NetworkAdapter.TapPrefix, StringComparison.Ordinal))
+        {
+            if (name != NetworkAdapter.UserMode)
+                errors.Add(new(field, name,
+                    $"{field}: {quoted} is not known; an adapter connects to 'user' (QEMU's user-mode NAT), 'tap:IFNAME' (an existing TAP device) or to nothing (null)"));
+            return;
+        }
+        var tap = name[NetworkAdapter.TapPrefix.Length..];
+        if (tap.Length is 0 or > MaxTapNameLength || tap is "." or ".." || !tap.All(IsTapNameCharacter))
+            errors.Add(new(field, name,
+                $"{field}: {quoted} names a TAP device of {tap.Length} characters; a TAP device's name has 1 to {MaxTapNameLength} characters " +
+                "of A-Z, a-z, 0-9, '_', '.' and '-' (and is not '.' or '..')"));
+    }
+
+    private static bool IsTapNameCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-';
+
+    private static void CheckModel(NetworkAdapter adapter, string field, List<ValidationError> errors)
+    {
+        if (adapter.Model is not { } model)
+            return;
+        var legacyModel = model is NicModel.Tulip or NicModel.E1000;
+        if (legacyModel == (adapter.Kind == NetworkAdapterKind.Legacy))
+            return;
+        var word = EnumWords.Word(model);
+        errors.Add(new($"{field}.model", word, adapter.Kind == NetworkAdapterKind.Legacy
+            ? $"{field}.model: '{word}' is a synthetic model; a legacy adapter is 'tulip' (the default) or 'e1000'"
+            : $"{field}.model: '{word}' is a legacy model; a synthetic adapter is 'virtio-net'"));
     }
 
     private static void CheckCount(ImmutableArray<NetworkAdapter> adapters, NetworkAdapterKind kind, int limit,

@@ -17,6 +17,7 @@ public static class VmValidator
         var errors = new List<ValidationError>();
         NameRules.Check(vm.Name, otherVmNames, errors);
         CheckVersions(vm, errors);
+        GenerationRules.Check(vm, errors);
         CheckProcessors(vm.ProcessorCount, edition, errors);
         CheckMemory(vm.MemoryStartupMiB, edition, errors);
         BootRules.Check(vm, errors);
@@ -33,9 +34,6 @@ public static class VmValidator
         if (vm.SchemaVersion != VmConfig.CurrentSchemaVersion)
             errors.Add(new("schemaVersion", Messages.Text(vm.SchemaVersion),
                 $"schemaVersion: {vm.SchemaVersion} is not supported; this version of Nube reads schema version {VmConfig.CurrentSchemaVersion}"));
-        if (vm.Generation != 1)
-            errors.Add(new("generation", Messages.Text(vm.Generation),
-                $"generation: {vm.Generation} is not supported; Nube offers generation 1 only (BIOS, IDE boot)"));
     }
 
     private static void CheckProcessors(int count, Edition edition, List<ValidationError> errors)

@@ -2,9 +2,9 @@ namespace Nube.Core.Vms;
 
 public enum BootKind
 {
-    /// <summary>Direct kernel boot: <see cref="BootSource.Kernel"/> and optional initrd.</summary>
+    /// <summary>Direct kernel boot: <see cref="BootSource.Kernel"/> and optional initrd (generation 1 only).</summary>
     Kernel,
-    /// <summary>BIOS boot from the disk at IDE controller 0, location 0.</summary>
+    /// <summary>Firmware boot from a disk: <see cref="BootSource.Disk"/>, or the generation's boot disk.</summary>
     Disk,
 }
 
@@ -14,4 +14,10 @@ public sealed record BootSource
     public string? Kernel { get; init; }
     public string? Initrd { get; init; }
     public string? CommandLine { get; init; }
+    /// <summary>
+    /// The disk the firmware boots, as <c>ide0:0</c> or <c>scsi0:1</c> (see <see cref="DiskAddress"/>).
+    /// Null means the generation's boot disk: IDE 0:0 on generation 1 (as Hyper-V's BIOS boots),
+    /// the SCSI disk with the lowest controller and location on generation 2.
+    /// </summary>
+    public string? Disk { get; init; }
 }

@@ -11,4 +11,6 @@ public sealed record IdeDrive
     /// <summary>Null means: from the file name's extension (.qcow2, .vhd, .vhdx, else raw).</summary>
     public DiskFormat? Format { get; init; }
     public bool ReadOnly { get; init; }
+    /// <summary>Null means <see cref="DiskCache.Writeback"/>.</summary>
+    public DiskCache? Cache { get; init; }
 }

@@ -2,7 +2,7 @@ namespace Nube.Core.Vms;
 
 public enum NetworkAdapterKind
 {
-    /// <summary>Emulated DEC 21140 (tulip), as Hyper-V's legacy network adapter.</summary>
+    /// <summary>Emulated: DEC 21140 (tulip), as Hyper-V's legacy network adapter, or Intel e1000.</summary>
     Legacy,
     /// <summary>virtio-net.</summary>
     Synthetic,
@@ -15,9 +15,21 @@ public sealed record NetworkAdapter
     public string? MacAddress { get; init; }
     /// <summary>
     /// What the adapter is plugged into: null for unconnected, <see cref="UserMode"/> for
-    /// QEMU's user-mode NAT. Virtual switches come later.
+    /// QEMU's user-mode NAT, <c>tap:IFNAME</c> (<see cref="TapPrefix"/>) for an existing TAP
+    /// device the operator made. Virtual switches come later.
     /// </summary>
     public string? Switch { get; init; }
+    /// <summary>Null means the kind's default: tulip for legacy, virtio-net for synthetic.</summary>
+    public NicModel? Model { get; init; }
 
     public const string UserMode = "user";
+    public const string TapPrefix = "tap:";
+
+    /// <summary>The model the guest sees.</summary>
+    public static NicModel ModelOf(NetworkAdapter adapter) =>
+        adapter.Model ?? (adapter.Kind == NetworkAdapterKind.Legacy ? NicModel.Tulip : NicModel.VirtioNet);
+
+    /// <summary>The TAP device's name when the adapter is on one, else null.</summary>
+    public static string? TapName(NetworkAdapter adapter) =>
+        adapter.Switch is { } s && s.StartsWith(TapPrefix, StringComparison.Ordinal) ? s[TapPrefix.Length..] : null;
 }

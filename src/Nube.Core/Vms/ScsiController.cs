@@ -6,4 +6,9 @@ namespace Nube.Core.Vms;
 public sealed record ScsiController
 {
     public ImmutableArray<ScsiDisk> Disks { get; init; } = [];
+    /// <summary>
+    /// The controller's I/O runs in a thread of its own (a QEMU iothread) instead of QEMU's main
+    /// loop, which also serves the monitor and the other devices. On by default.
+    /// </summary>
+    public bool IoThread { get; init; } = true;
 }

@@ -14,8 +14,17 @@ public sealed record VmConfig
     public required Guid Id { get; init; }
     /// <summary>Display name only: no path is ever built from it.</summary>
     public required string Name { get; init; }
-    /// <summary>1 = BIOS firmware with IDE boot (the only generation Hyper-V 2008 R2 has).</summary>
+    /// <summary>
+    /// 1 = BIOS firmware, i440fx machine, emulated and synthetic devices (Hyper-V 2008 R2's only
+    /// generation); 2 = UEFI firmware (OVMF), q35 machine, synthetic devices only, boot from SCSI
+    /// (as Hyper-V since 2012 R2). Chosen at creation.
+    /// </summary>
     public int Generation { get; init; } = 1;
+    /// <summary>
+    /// UEFI Secure Boot, generation 2 only. Null means the generation's default: on for
+    /// generation 2 (as Hyper-V), off (absent) for generation 1.
+    /// </summary>
+    public bool? SecureBoot { get; init; }
     public int ProcessorCount { get; init; } = 1;
     public long MemoryStartupMiB { get; init; } = 512;
     public BootSource Boot { get; init; } = new();

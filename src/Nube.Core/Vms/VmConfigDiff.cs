@@ -7,9 +7,10 @@ namespace Nube.Core.Vms;
 
 /// <summary>
 /// What changed between two configurations of one VM, setting by setting, in the order of
-/// <see cref="VmConfig"/>'s properties. Lists compare item by item and records by value (the
-/// disks of each SCSI controller included). Id, schema version and generation are not settings
-/// and are not compared.
+/// <see cref="VmConfig"/>'s properties (Secure Boot, which came later, last). Lists compare item
+/// by item and records by value (the disks of each SCSI controller included). Id, schema version
+/// and generation are not settings and are not compared (<see cref="Validation.ChangeRules"/>
+/// refuses a change of generation).
 /// </summary>
 public sealed class VmConfigDiff
 {
@@ -49,6 +50,7 @@ public sealed class VmConfigDiff
         Scalar(changes, VmFields.CrashAction, EnumWords.Word(before.CrashAction), EnumWords.Word(after.CrashAction));
         Scalar(changes, VmFields.Notes, before.Notes, after.Notes);
         Record(changes, VmFields.IntegrationServices, before.IntegrationServices, after.IntegrationServices);
+        Scalar(changes, VmFields.SecureBoot, Word(before.SecureBoot), Word(after.SecureBoot));
         return new VmConfigDiff(before, after, changes.ToImmutable());
     }
 
@@ -75,12 +77,15 @@ public sealed class VmConfigDiff
     private static bool SameItems<T>(ImmutableArray<T> before, ImmutableArray<T> after) => before.SequenceEqual(after);
 
     // A record's own equality compares an ImmutableArray by reference: a controller is the same
-    // when its disks are, item by item.
+    // when its settings and its disks are, item by item.
     private static bool SameControllers(ImmutableArray<ScsiController> before, ImmutableArray<ScsiController> after) =>
         before.Length == after.Length
-        && before.Zip(after).All(pair => SameItems(Items(pair.First.Disks), Items(pair.Second.Disks)));
+        && before.Zip(after).All(pair => pair.First.IoThread == pair.Second.IoThread
+            && SameItems(Items(pair.First.Disks), Items(pair.Second.Disks)));
 
     private static ImmutableArray<T> Items<T>(ImmutableArray<T> items) => items.IsDefault ? [] : items;
+
+    private static string Word(bool? value) => value switch { null => "default", true => "true", false => "false" };
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -17,4 +17,6 @@ public static class VmFields
     public const string CrashAction = "crashAction";
     public const string Notes = "notes";
     public const string IntegrationServices = "integrationServices";
+    public const string Generation = "generation";
+    public const string SecureBoot = "secureBoot";
 }

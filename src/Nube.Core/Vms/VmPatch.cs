@@ -5,13 +5,14 @@ namespace Nube.Core.Vms;
 /// <summary>
 /// A partial update of a <see cref="VmConfig"/>: a null field leaves the current value alone,
 /// a set one replaces it whole (lists and nested records included). The id and schema version
-/// are not changeable this way; a generation other than the one Nube offers is left for the
-/// validator to refuse by name.
+/// are not changeable this way; a generation is chosen at creation, and a change of it is
+/// refused by <see cref="Validation.ChangeRules"/>.
 /// </summary>
 public sealed record VmPatch
 {
     public string? Name { get; init; }
     public int? Generation { get; init; }
+    public bool? SecureBoot { get; init; }
     public int? ProcessorCount { get; init; }
     public long? MemoryStartupMiB { get; init; }
     public BootSource? Boot { get; init; }
@@ -31,6 +32,7 @@ public sealed record VmPatch
     {
         Name = Name ?? current.Name,
         Generation = Generation ?? current.Generation,
+        SecureBoot = SecureBoot ?? current.SecureBoot,
         ProcessorCount = ProcessorCount ?? current.ProcessorCount,
         MemoryStartupMiB = MemoryStartupMiB ?? current.MemoryStartupMiB,
         Boot = Boot ?? current.Boot,

@@ -19,6 +19,8 @@ public sealed class QemuLauncher(ILogger logger)
         if (missing.Count > 0)
             throw new QemuLaunchException(string.Join(Environment.NewLine,
                 missing.Select(f => $"{f.Field}: the file '{f.Path}' does not exist.")));
+        foreach (var file in plan.FilesFromTemplates)
+            CopyTemplate(file);
 
         PrepareRuntimeDirectory(paths);
         var psi = new ProcessStartInfo(plan.Argv[0])
@@ -62,6 +64,29 @@ public sealed class QemuLauncher(ILogger logger)
         }
         var pid = PidFile.Read(paths.PidFile) ?? throw new QemuLaunchException($"QEMU started but left no pid in {paths.PidFile}.");
         return new QemuProcess(pid, marker);
+    }
+
+    /// <summary>
+    /// Made once and kept: the VM's own copy (its UEFI variables) is its state from then on.
+    /// Copied to a temporary name first, so that a copy cut short is never taken for the file.
+    /// Only root reads it: QEMU opens it before it drops its privileges.
+    /// </summary>
+    private static void CopyTemplate(FileFromTemplate file)
+    {
+        if (File.Exists(file.Path))
+            return;
+        var temporary = file.Path + ".new";
+        try
+        {
+            File.Copy(file.Template, temporary, overwrite: true);
+            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            File.Move(temporary, file.Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temporary);
+            throw new QemuLaunchException($"{file.Field}: cannot make '{file.Path}' from '{file.Template}': {e.Message}");
+        }
     }
 
     /// <summary>Sockets and pidfile of a QEMU that is gone would only mislead: start clean.</summary>

@@ -58,33 +58,42 @@ public static class ContractMapper
         LastAgentContact = s.LastAgentContact,
         VmDirectory = vmDirectory,
         IntegrationServices = [.. IntegrationServices.All.Select(service => ToIntegrationInfo(s, service))],
+        Firmware = s.Config is { } fc ? VmDevices.Firmware(fc) : null,
+        Machine = s.Config is { } mc ? VmDevices.Machine(mc) : null,
+        Devices = s.Config is { } dc
+            ? [.. VmDevices.Describe(dc).Select(d => new VmDeviceInfo { Name = d.Name, Kind = EnumWords.Word(d.Kind), Model = d.Model, Detail = d.Detail })]
+            : null,
     };
 
     public static VmSettings ToSettings(VmConfig vm) => new()
     {
         Name = vm.Name,
         Generation = vm.Generation,
+        SecureBoot = vm.Generation == 2 ? Generations.SecureBootOn(vm) : null,
         ProcessorCount = vm.ProcessorCount,
         MemoryStartupMiB = vm.MemoryStartupMiB,
         Boot = new BootSettings
         {
             Kind = EnumWords.Word(vm.Boot.Kind), Kernel = vm.Boot.Kernel, Initrd = vm.Boot.Initrd, CommandLine = vm.Boot.CommandLine,
+            Disk = vm.Boot.Disk,
         },
         IdeDrives = vm.IdeDrives.Select(d => new IdeDriveSettings
         {
             Controller = d.Controller, Location = d.Location, Media = EnumWords.Word(d.Media), Path = d.Path,
-            Format = d.Format is { } f ? EnumWords.Word(f) : null, ReadOnly = d.ReadOnly,
+            Format = d.Format is { } f ? EnumWords.Word(f) : null, ReadOnly = d.ReadOnly, Cache = Word(d.Cache),
         }).ToList(),
         ScsiControllers = vm.ScsiControllers.Select(c => new ScsiControllerSettings
         {
             Disks = c.Disks.Select(d => new ScsiDiskSettings
             {
                 Location = d.Location, Path = d.Path, Format = d.Format is { } f ? EnumWords.Word(f) : null, ReadOnly = d.ReadOnly,
+                Cache = Word(d.Cache),
             }).ToList(),
+            IoThread = c.IoThread,
         }).ToList(),
         NetworkAdapters = vm.NetworkAdapters.Select(n => new NetworkAdapterSettings
         {
-            Kind = EnumWords.Word(n.Kind), MacAddress = n.MacAddress, Switch = n.Switch,
+            Kind = EnumWords.Word(n.Kind), MacAddress = n.MacAddress, Switch = n.Switch, Model = Word(n.Model),
         }).ToList(),
         Com1 = new ComPortSettings { Log = vm.Com1.Log },
         AutomaticStartAction = EnumWords.Word(vm.AutomaticStartAction),
@@ -108,18 +117,20 @@ public static class ContractMapper
         {
             Name = s.Name,
             Generation = s.Generation,
+            SecureBoot = s.SecureBoot,
             ProcessorCount = s.ProcessorCount,
             MemoryStartupMiB = s.MemoryStartupMiB,
             Boot = s.Boot is { } b ? new BootSource
             {
                 Kind = Parse(b.Kind, "boot.kind", BootKind.Kernel, errors),
-                Kernel = b.Kernel, Initrd = b.Initrd, CommandLine = b.CommandLine,
+                Kernel = b.Kernel, Initrd = b.Initrd, CommandLine = b.CommandLine, Disk = b.Disk,
             } : null,
             IdeDrives = s.IdeDrives?.Select((d, i) => new IdeDrive
             {
                 Controller = d.Controller, Location = d.Location,
                 Media = Parse(d.Media, $"ideDrives[{i}].media", DriveMedia.HardDisk, errors),
                 Path = d.Path, Format = ParseOptional<DiskFormat>(d.Format, $"ideDrives[{i}].format", errors), ReadOnly = d.ReadOnly,
+                Cache = ParseOptional<DiskCache>(d.Cache, $"ideDrives[{i}].cache", errors),
             }).ToImmutableArray(),
             ScsiControllers = s.ScsiControllers?.Select((c, ci) => new ScsiController
             {
@@ -127,12 +138,15 @@ public static class ContractMapper
                 {
                     Location = d.Location, Path = d.Path, ReadOnly = d.ReadOnly,
                     Format = ParseOptional<DiskFormat>(d.Format, $"scsiControllers[{ci}].disks[{di}].format", errors),
+                    Cache = ParseOptional<DiskCache>(d.Cache, $"scsiControllers[{ci}].disks[{di}].cache", errors),
                 }).ToImmutableArray(),
+                IoThread = c.IoThread ?? true,
             }).ToImmutableArray(),
             NetworkAdapters = s.NetworkAdapters?.Select((n, i) => new NetworkAdapter
             {
                 Kind = Parse(n.Kind, $"networkAdapters[{i}].kind", NetworkAdapterKind.Synthetic, errors),
                 MacAddress = n.MacAddress, Switch = n.Switch,
+                Model = ParseOptional<NicModel>(n.Model, $"networkAdapters[{i}].model", errors),
             }).ToImmutableArray(),
             Com1 = s.Com1 is { } com ? new ComPort { Log = com.Log } : null,
             AutomaticStartAction = ParseOptional<AutomaticStartAction>(s.AutomaticStartAction, "automaticStartAction", errors),
@@ -162,6 +176,7 @@ public static class ContractMapper
         }
         return IntegrationServices.All.Aggregate(settings, (current, service) => current.With(service, chosen.Contains(service)));
     }
+    private static string? Word<T>(T? value) where T : struct, Enum => value is { } v ? EnumWords.Word(v) : null;
 
     private static T Parse<T>(string? word, string field, T fallback, List<ValidationError> errors) where T : struct, Enum =>
         ParseOptional<T>(word, field, errors) ?? fallback;

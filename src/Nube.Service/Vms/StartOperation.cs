@@ -36,7 +36,8 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
         var accelerator = AcceleratorResolver.Resolve(services.Host.Config.Accelerator, services.Host.Facts);
         var restoring = transition.From == VmState.Saved;
         var plan = QemuCommandBuilder.Build(config, new QemuLaunchContext(accelerator, vm.Paths, services.Options.Qemu,
-            string.IsNullOrEmpty(services.Options.QemuUser) ? null : services.Options.QemuUser, Incoming: restoring));
+            string.IsNullOrEmpty(services.Options.QemuUser) ? null : services.Options.QemuUser, Incoming: restoring,
+            Uefi: services.Host.Facts.Uefi));
         services.Admission.Take(vm.Id);
 
         vm.SetState(transition.During);

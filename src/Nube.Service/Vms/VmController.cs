@@ -73,6 +73,7 @@ public sealed class VmController : IVmRun
     public Job Submit(VmOperation operation, TimeSpan? agentWait = null)
     {
         Job job;
+        Job[] earlier = [];
         lock (gate)
         {
             var now = snapshot;
@@ -80,15 +81,15 @@ public sealed class VmController : IVmRun
                 throw new VmConflictException($"VM {Id} is broken: {now.BrokenReason}");
             if (pending.Count == 0)
                 VmLifecycle.Begin(now.State, operation, now.Name);
+            // Turning off is the way out of anything under way, as pulling the power is.
             if (operation == VmOperation.TurnOff)
-            {
-                // Turning off is the way out of anything under way, as pulling the power is.
-                foreach (var earlier in pending)
-                    earlier.RequestCancel();
-            }
+                earlier = [.. pending];
             job = services.Jobs.Create(Id, now.Name, VmOperations.Kind(operation));
             pending.Add(job);
         }
+        // Outside the lock: a cancel may run the job's unwinding at once, and its end takes it out of pending.
+        foreach (var cancelled in earlier)
+            cancelled.RequestCancel();
         if (!inbox.Writer.TryWrite(new RunJob(job, operation, agentWait)))
         {
             // Removed meanwhile.

@@ -93,6 +93,7 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
             {
                 var next = WithMacs(patch.Apply(current));
                 var problems = errors.ToList();
+                problems.AddRange(ChangeRules.Check(current, next));
                 if (!VmLifecycle.IsIdle(state))
                     problems.AddRange(LiveChanges.Check(VmConfigDiff.Compute(current, next), state));
                 Validate(next, problems);

@@ -92,4 +92,45 @@ public class QemuCommandBuilderTests
         var e = Assert.Throws<ArgumentException>(() => QemuCommandBuilder.Build(vm, Context));
         Assert.Equal("boot.kernel: missing; boot kind 'kernel' needs a kernel image path", e.Message);
     }
+
+    [Fact]
+    public void A_generation_2_VM_needs_the_firmware_and_gets_its_own_variables_per_Secure_Boot_mode()
+    {
+        var context = Context with { Uefi = UefiFirmware.Debian };
+        var on = QemuCommandBuilder.Build(TestVms.Generation2(), context);
+        Assert.Equal([
+            new RequiredFile("firmware (Debian package ovmf)", "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"),
+            new RequiredFile("firmware (Debian package ovmf)", "/usr/share/OVMF/OVMF_VARS_4M.ms.fd"),
+            new RequiredFile("scsiControllers[0].disks[0].path", "/images/scsi-0.raw"),
+        ], on.RequiredFiles);
+        Assert.Equal([new FileFromTemplate("firmware variables", "/usr/share/OVMF/OVMF_VARS_4M.ms.fd", "/var/lib/nube/vms/x/uefi-vars.secureboot.fd")],
+            on.FilesFromTemplates);
+        var off = QemuCommandBuilder.Build(TestVms.Generation2() with { SecureBoot = false }, context);
+        Assert.Equal([new FileFromTemplate("firmware variables", "/usr/share/OVMF/OVMF_VARS_4M.fd", "/var/lib/nube/vms/x/uefi-vars.fd")],
+            off.FilesFromTemplates);
+        Assert.DoesNotContain("driver=cfi.pflash01,property=secure,value=on", off.Argv);
+        Assert.Empty(QemuCommandBuilder.Build(TestVms.KernelBoot(), context).FilesFromTemplates);
+    }
+
+    [Fact]
+    public void A_generation_2_VM_without_firmware_facts_is_a_caller_error()
+    {
+        var e = Assert.Throws<ArgumentException>(() => QemuCommandBuilder.Build(TestVms.Generation2(), Context));
+        Assert.StartsWith("The launch context has no UEFI firmware; a generation 2 VM needs it.", e.Message);
+    }
+
+    [Fact]
+    public void A_TAP_of_a_one_vCPU_VM_has_one_queue_and_a_legacy_adapter_never_more()
+    {
+        var vm = TestVms.KernelBoot() with { NetworkAdapters = [new NetworkAdapter { Switch = "tap:t0" }] };
+        Assert.Contains("tap,id=net0,ifname=t0,script=no,downscript=no", QemuCommandBuilder.Build(vm, Context).Argv);
+        var legacy = TestVms.KernelBoot() with
+        {
+            ProcessorCount = 4,
+            NetworkAdapters = [new NetworkAdapter { Kind = NetworkAdapterKind.Legacy, Switch = "tap:t0" }],
+        };
+        var argv = QemuCommandBuilder.Build(legacy, Context).Argv;
+        Assert.Contains("tap,id=net0,ifname=t0,script=no,downscript=no", argv);
+        Assert.Contains("tulip,netdev=net0,id=nic0", argv);
+    }
 }

@@ -85,10 +85,12 @@ public class VmValidatorTests
     }
 
     [Fact]
-    public void Only_generation_1_exists()
+    public void Generations_1_and_2_exist()
     {
-        Assert.Equal("generation: 2 is not supported; Nube offers generation 1 only (BIOS, IDE boot)",
-            Single(TestVms.KernelBoot() with { Generation = 2 }));
+        Assert.Equal("generation: 3 is not supported; Nube offers generation 1 (BIOS, IDE boot, emulated and synthetic devices) " +
+            "and 2 (UEFI, SCSI boot, synthetic devices)",
+            Single(TestVms.KernelBoot() with { Generation = 3 }));
+        Assert.Empty(Validate(TestVms.Generation2()));
     }
 
     [Fact]
@@ -226,7 +228,8 @@ public class VmValidatorTests
     public void An_adapter_connects_to_user_mode_or_to_nothing()
     {
         Assert.Empty(Validate(TestVms.KernelBoot() with { NetworkAdapters = [new NetworkAdapter { Switch = "user" }, new NetworkAdapter()] }));
-        Assert.Equal("networkAdapters[0].switch: 'lan' is not known; an adapter connects to 'user' (QEMU's user-mode NAT) or to nothing (null)",
+        Assert.Equal("networkAdapters[0].switch: 'lan' is not known; an adapter connects to 'user' (QEMU's user-mode NAT), " +
+            "'tap:IFNAME' (an existing TAP device) or to nothing (null)",
             Single(TestVms.KernelBoot() with { NetworkAdapters = [new NetworkAdapter { Switch = "lan" }] }));
     }
 

@@ -29,8 +29,8 @@ public class VmConfigDiffTests
         },
         {
             "scsiControllers", vm => vm with { ScsiControllers = TestVms.ScsiControllers(1, 1) },
-            """[{"disks":[{"location":0,"path":"/images/scsi-0.raw","readOnly":false},{"location":1,"path":"/images/scsi-1.raw","readOnly":false}]}]""",
-            """[{"disks":[{"location":0,"path":"/images/scsi-0.raw","readOnly":false}]}]"""
+            """[{"disks":[{"location":0,"path":"/images/scsi-0.raw","readOnly":false},{"location":1,"path":"/images/scsi-1.raw","readOnly":false}],"ioThread":true}]""",
+            """[{"disks":[{"location":0,"path":"/images/scsi-0.raw","readOnly":false}],"ioThread":true}]"""
         },
         {
             "networkAdapters", vm => vm with { NetworkAdapters = [vm.NetworkAdapters[0] with { Kind = NetworkAdapterKind.Legacy }] },
@@ -42,6 +42,7 @@ public class VmConfigDiffTests
         { "automaticStopAction", vm => vm with { AutomaticStopAction = AutomaticStopAction.TurnOff }, "save", "turnOff" },
         { "crashAction", vm => vm with { CrashAction = CrashAction.Restart }, "off", "restart" },
         { "notes", vm => vm with { Notes = "new\nline" }, "old", "new\nline" },
+        { "secureBoot", vm => vm with { SecureBoot = false }, "default", "false" },
     };
 
     [Theory]

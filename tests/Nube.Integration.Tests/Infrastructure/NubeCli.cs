@@ -7,6 +7,10 @@ public static class NubeCli
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
+    /// <summary>The CLI wraps long lines to the terminal; join them back (without colours) to compare whole messages.</summary>
+    public static string Flat(string text) => string.Join(" ", text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        .Replace("\u001b[38;5;9m", "").Replace("\u001b[0m", "");
+
     public static async Task<Result> RunAsync(NubedHost host, params string[] args) =>
         await RunAsync(host, null, TimeSpan.FromSeconds(120), args);
 

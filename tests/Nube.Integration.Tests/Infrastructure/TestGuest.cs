@@ -14,6 +14,8 @@ public static class TestGuest
     public static string DataDisk => Require("data.img");
     /// <summary>A BIOS-bootable disk (MBR, SYSLINUX) with the same kernel and initrd.</summary>
     public static string BootDisk => Require("boot.img");
+    /// <summary>A UEFI-bootable disk (GPT, signed shim, GRUB and kernel) with the same initrd; boots with Secure Boot on or off.</summary>
+    public static string EfiDisk => Require("efi.img");
 
     public const string ReadyLine = "NUBE-GUEST-READY";
     public const string CounterPrefix = "NUBE-COUNTER ";

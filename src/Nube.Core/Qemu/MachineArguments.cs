@@ -1,0 +1,42 @@
+using Nube.Core.Hosts;
+using Nube.Core.Vms;
+
+namespace Nube.Core.Qemu;
+
+/// <summary>
+/// The machine and its firmware. Generation 1 is QEMU's <c>pc</c> (i440fx, PIIX IDE) with
+/// SeaBIOS; generation 2 is <c>q35</c> with OVMF in two flash devices: the shared code,
+/// read-only, and the VM's own variable store. Secure Boot takes the firmware build that
+/// requires SMM, with the flash only writable from SMM, so the guest's OS cannot rewrite the
+/// keys behind the firmware's back.
+/// </summary>
+internal static class MachineArguments
+{
+    public const string CodeNode = "uefi-code";
+    public const string VarsNode = "uefi-vars";
+
+    public static void Add(VmConfig vm, QemuLaunchContext ctx, List<string> argv, List<RequiredFile> required,
+        List<FileFromTemplate> templates)
+    {
+        if (vm.Generation != 2)
+        {
+            argv.AddRange(["-machine", "pc"]);
+            return;
+        }
+        var uefi = ctx.Uefi ?? throw new ArgumentException("The launch context has no UEFI firmware; a generation 2 VM needs it.", nameof(ctx));
+        var secure = Generations.SecureBootOn(vm);
+        var code = secure ? uefi.SecureBootCode : uefi.Code;
+        var template = secure ? uefi.SecureBootVars : uefi.Vars;
+        var vars = ctx.Paths.UefiVars(secure);
+        required.Add(new("firmware (Debian package ovmf)", code));
+        required.Add(new("firmware (Debian package ovmf)", template));
+        templates.Add(new("firmware variables", template, vars));
+        argv.AddRange(["-machine", $"q35,smm={(secure ? "on" : "off")},pflash0={CodeNode},pflash1={VarsNode}"]);
+        argv.AddRange(["-blockdev", $"driver=file,filename={QemuOption.Escape(code)},node-name={CodeNode}-file,read-only=on"]);
+        argv.AddRange(["-blockdev", $"driver=raw,file={CodeNode}-file,node-name={CodeNode},read-only=on"]);
+        argv.AddRange(["-blockdev", $"driver=file,filename={QemuOption.Escape(vars)},node-name={VarsNode}-file"]);
+        argv.AddRange(["-blockdev", $"driver=raw,file={VarsNode}-file,node-name={VarsNode}"]);
+        if (secure)
+            argv.AddRange(["-global", "driver=cfi.pflash01,property=secure,value=on"]);
+    }
+}

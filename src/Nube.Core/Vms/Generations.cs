@@ -1,0 +1,36 @@
+namespace Nube.Core.Vms;
+
+/// <summary>What a VM's generation decides, in one place for the builder, the validator and <c>vm show</c>.</summary>
+public static class Generations
+{
+    /// <summary>Secure Boot is a generation 2 setting, on unless the VM says off (Hyper-V's default).</summary>
+    public static bool SecureBootOn(VmConfig vm) => vm.Generation == 2 && vm.SecureBoot != false;
+
+    /// <summary>
+    /// The disk the firmware boots, or null for kernel boot or when the disk the rule names is
+    /// missing (the validator reports that): <see cref="BootSource.Disk"/> when set, else IDE 0:0
+    /// on generation 1 and the SCSI disk with the lowest controller, then location, on generation 2.
+    /// </summary>
+    public static DiskAddress? BootDisk(VmConfig vm)
+    {
+        if (vm.Boot.Kind != BootKind.Disk)
+            return null;
+        if (vm.Boot.Disk is not null)
+            return DiskAddress.TryParse(vm.Boot.Disk, out var named) && Exists(vm, named.Value) ? named : null;
+        if (vm.Generation != 2)
+        {
+            var first = new DiskAddress(DiskBus.Ide, 0, 0);
+            return vm.IdeDrives.Any(d => d is { Controller: 0, Location: 0, Media: DriveMedia.HardDisk }) ? first : null;
+        }
+        return vm.ScsiControllers
+            .SelectMany((c, i) => c.Disks.Select(d => new DiskAddress(DiskBus.Scsi, i, d.Location)))
+            .OrderBy(a => a.Controller).ThenBy(a => a.Location)
+            .Cast<DiskAddress?>().FirstOrDefault();
+    }
+
+    /// <summary>True when a drive with media is at that address.</summary>
+    public static bool Exists(VmConfig vm, DiskAddress address) => address.Bus == DiskBus.Ide
+        ? vm.IdeDrives.Any(d => d.Controller == address.Controller && d.Location == address.Location && d.Path is not null)
+        : address.Controller < vm.ScsiControllers.Length
+            && vm.ScsiControllers[address.Controller].Disks.Any(d => d.Location == address.Location);
+}

@@ -1,0 +1,58 @@
+using System.Collections.Immutable;
+
+namespace Nube.Core.Vms;
+
+/// <summary>
+/// The firmware and devices a VM's settings give its guest, named as the QEMU command line
+/// builds them (see <see cref="Qemu.QemuCommandBuilder"/>).
+/// </summary>
+public static class VmDevices
+{
+    public static string Firmware(VmConfig vm) => vm.Generation == 2
+        ? $"UEFI (OVMF), Secure Boot {(Generations.SecureBootOn(vm) ? "on" : "off")}"
+        : "BIOS (SeaBIOS)";
+
+    public static string Machine(VmConfig vm) => vm.Generation == 2 ? "q35" : "i440fx (pc)";
+
+    public static ImmutableArray<VmDevice> Describe(VmConfig vm)
+    {
+        var boot = Generations.BootDisk(vm);
+        var devices = ImmutableArray.CreateBuilder<VmDevice>();
+        foreach (var d in vm.IdeDrives)
+        {
+            var model = d.Media == DriveMedia.Dvd ? "PIIX IDE (ide-cd)" : "PIIX IDE (ide-hd)";
+            devices.Add(new($"IDE {d.Controller}:{d.Location}", DeviceKind.Emulated, model,
+                Disk(d.Path ?? "(empty)", d.ReadOnly, d.Cache, boot == DiskAddress.Of(d))));
+        }
+        for (var c = 0; c < vm.ScsiControllers.Length; c++)
+        {
+            var controller = vm.ScsiControllers[c];
+            devices.Add(new($"SCSI controller {c}", DeviceKind.Synthetic, "virtio-scsi",
+                $"{controller.Disks.Length} disk(s), {vm.ProcessorCount} queue(s){(controller.IoThread ? ", own iothread" : "")}"));
+            foreach (var d in controller.Disks)
+                devices.Add(new($"SCSI {c}:{d.Location}", DeviceKind.Synthetic, "virtio-scsi (scsi-hd)",
+                    Disk(d.Path, d.ReadOnly, d.Cache, boot == new DiskAddress(DiskBus.Scsi, c, d.Location))));
+        }
+        for (var i = 0; i < vm.NetworkAdapters.Length; i++)
+        {
+            var n = vm.NetworkAdapters[i];
+            var kind = n.Kind == NetworkAdapterKind.Legacy ? DeviceKind.Emulated : DeviceKind.Synthetic;
+            var where = n.Switch is null ? "not connected" : $"on {n.Switch}";
+            devices.Add(new($"Network adapter {i} ({(n.Kind == NetworkAdapterKind.Legacy ? "legacy" : "synthetic")})", kind,
+                NicModelName(NetworkAdapter.ModelOf(n)), $"{n.MacAddress} {where}"));
+        }
+        devices.Add(new("COM1", DeviceKind.Emulated, "16550A UART", vm.Com1.Log ? "socket, logged" : "socket"));
+        devices.Add(new("Guest agent channel", DeviceKind.Synthetic, "virtio-serial", "org.qemu.guest_agent.0"));
+        return devices.ToImmutable();
+    }
+
+    public static string NicModelName(NicModel model) => model switch
+    {
+        NicModel.Tulip => "DEC 21140 (tulip)",
+        NicModel.E1000 => "Intel 82540EM (e1000)",
+        _ => "virtio-net",
+    };
+
+    private static string Disk(string path, bool readOnly, DiskCache? cache, bool boots) =>
+        path + (readOnly ? ", read-only" : "") + (cache == DiskCache.Direct ? ", direct I/O" : "") + (boots ? ", boot disk" : "");
+}
