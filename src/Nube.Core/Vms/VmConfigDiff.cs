@@ -49,6 +49,7 @@ public sealed class VmConfigDiff
         Scalar(changes, VmFields.CrashAction, EnumWords.Word(before.CrashAction), EnumWords.Word(after.CrashAction));
         Scalar(changes, VmFields.Notes, before.Notes, after.Notes);
         Record(changes, VmFields.IntegrationServices, before.IntegrationServices, after.IntegrationServices);
+        List(changes, VmFields.KvpHostItems, before.KvpHostItems, after.KvpHostItems);
         return new VmConfigDiff(before, after, changes.ToImmutable());
     }
 

@@ -17,4 +17,5 @@ public static class VmFields
     public const string CrashAction = "crashAction";
     public const string Notes = "notes";
     public const string IntegrationServices = "integrationServices";
+    public const string KvpHostItems = "kvpHostItems";
 }
