@@ -11,7 +11,7 @@ public sealed partial class GuestAgentClient
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(arguments);
-        var reply = await ExecuteAsync("guest-exec", new GuestExecArguments(path, arguments, CaptureOutput: true),
+        var reply = await ExecuteAsync("guest-exec", Arguments(new GuestExecArguments(path, arguments, CaptureOutput: true), ProtocolJsonContext.Default.GuestExecArguments),
             ProtocolJsonContext.Default.GuestExecReply, ct: ct).ConfigureAwait(false);
         return reply.Pid;
     }
@@ -19,7 +19,7 @@ public sealed partial class GuestAgentClient
     /// <summary>Whether the program has ended and, once it has, its exit code and output.</summary>
     public async Task<GuestExecStatus> GetExecStatusAsync(long pid, CancellationToken ct = default)
     {
-        var reply = await ExecuteAsync("guest-exec-status", new GuestExecStatusArguments(pid),
+        var reply = await ExecuteAsync("guest-exec-status", Arguments(new GuestExecStatusArguments(pid), ProtocolJsonContext.Default.GuestExecStatusArguments),
             ProtocolJsonContext.Default.GuestExecStatusReply, ct: ct).ConfigureAwait(false);
         if (reply.Exited && reply.Exitcode is null && reply.Signal is null)
             throw BadReply("guest agent says the program exited, with neither an exit code nor a signal", null);

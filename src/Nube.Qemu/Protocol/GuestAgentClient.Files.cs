@@ -12,7 +12,7 @@ public sealed partial class GuestAgentClient
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentException.ThrowIfNullOrEmpty(mode);
-        var reply = await ExecuteAsync("guest-file-open", new GuestFileOpenArguments(path, mode), ct: ct).ConfigureAwait(false);
+        var reply = await ExecuteAsync("guest-file-open", Arguments(new GuestFileOpenArguments(path, mode), ProtocolJsonContext.Default.GuestFileOpenArguments), ct: ct).ConfigureAwait(false);
         return reply.ValueKind == System.Text.Json.JsonValueKind.Number && reply.TryGetInt64(out long handle)
             ? handle
             : throw BadReply("guest agent sent a guest-file-open reply that is not a handle number", null);
@@ -25,7 +25,7 @@ public sealed partial class GuestAgentClient
     public async Task<GuestFileChunk> ReadFileAsync(long handle, int count, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        var reply = await ExecuteAsync("guest-file-read", new GuestFileReadArguments(handle, count),
+        var reply = await ExecuteAsync("guest-file-read", Arguments(new GuestFileReadArguments(handle, count), ProtocolJsonContext.Default.GuestFileReadArguments),
             ProtocolJsonContext.Default.GuestFileReadReply, ct: ct).ConfigureAwait(false);
         byte[] bytes = DecodeBase64("guest-file-read", reply.BufB64);
         if (bytes.Length != reply.Count || bytes.Length > count)
@@ -36,7 +36,7 @@ public sealed partial class GuestAgentClient
     /// <summary>Writes <paramref name="data"/> to an open file; returns how many bytes the agent says it wrote.</summary>
     public async Task<int> WriteFileAsync(long handle, ReadOnlyMemory<byte> data, CancellationToken ct = default)
     {
-        var reply = await ExecuteAsync("guest-file-write", new GuestFileWriteArguments(handle, Convert.ToBase64String(data.Span)),
+        var reply = await ExecuteAsync("guest-file-write", Arguments(new GuestFileWriteArguments(handle, Convert.ToBase64String(data.Span)), ProtocolJsonContext.Default.GuestFileWriteArguments),
             ProtocolJsonContext.Default.GuestFileWriteReply, ct: ct).ConfigureAwait(false);
         return reply.Count is >= 0 and var written && written <= data.Length
             ? written
@@ -44,7 +44,11 @@ public sealed partial class GuestAgentClient
     }
 
     public Task CloseFileAsync(long handle, CancellationToken ct = default) =>
-        ExecuteAsync("guest-file-close", new GuestFileHandleArguments(handle), ct: ct);
+        ExecuteAsync("guest-file-close", Arguments(new GuestFileHandleArguments(handle), ProtocolJsonContext.Default.GuestFileHandleArguments), ct: ct);
+
+    // Serialized with the context's own options (kebab-case names), not the reflection fallback's.
+    private static System.Text.Json.JsonElement Arguments<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
+        System.Text.Json.JsonSerializer.SerializeToElement(value, type);
 
     private byte[] DecodeBase64(string command, string? text)
     {

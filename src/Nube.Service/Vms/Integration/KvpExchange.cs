@@ -93,7 +93,7 @@ internal sealed class KvpExchange(ILogger logger)
                 vm.Integration.Answered(IntegrationService.DataExchange);
                 var (items, _) = await KvpGuest.ReadAsync(run, null, ct).ConfigureAwait(false);
                 LogRefusals(vm.Snapshot.Name, items, logger);
-                logger.LogInformation("VM {Name}: data exchange: the host's {Host} pairs are in the guest; the guest has {Guest} pairs",
+                logger.LogInformation("VM {Name}: data exchange: host pairs written into the guest: {Host}; guest pairs: {Guest}",
                     vm.Snapshot.Name, vm.Snapshot.Config?.KvpHostItems.Length ?? 0, items.Count(i => i.Refused is null));
                 return;
             }
@@ -106,7 +106,9 @@ internal sealed class KvpExchange(ILogger logger)
                 if (!ReferenceEquals(vm.Session, run))
                     return;
                 vm.Integration.Failed(IntegrationService.DataExchange, GuestAgentErrors.Describe(e, "exchange data", vm.Snapshot.Name).Message);
-                logger.LogDebug("VM {Name}: data exchange: retrying in {Pause}: {Error}", vm.Snapshot.Name, pause, e.Message);
+                // While the guest boots its agent does not answer yet: that is expected, anything else is not.
+                logger.Log(GuestAgentErrors.IsNoAnswer(e) ? LogLevel.Debug : LogLevel.Warning,
+                    "VM {Name}: data exchange: retrying in {Pause}: {Error}", vm.Snapshot.Name, pause, e.Message);
             }
             await Task.Delay(pause, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestRetry.Ticks));

@@ -22,7 +22,7 @@ public static class KvpIntrinsic
         var items = new SortedDictionary<string, string>(StringComparer.Ordinal);
         if (await AskAsync(run, (a, t) => a.GetOsInfoAsync(t), ct).ConfigureAwait(false) is { } os)
         {
-            Add(items, "OSName", os.PrettyName ?? os.Name);
+            Add(items, "OSName", os.Name ?? os.PrettyName);
             Add(items, "OSVersion", os.VersionId ?? os.Version);
             Add(items, "OSKernelVersion", os.KernelRelease);
             Add(items, "ProcessorArchitecture", os.Machine);
