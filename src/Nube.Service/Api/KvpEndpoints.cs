@@ -5,8 +5,8 @@ using Nube.Service.Vms.Integration;
 namespace Nube.Service.Api;
 
 /// <summary>
-/// Data exchange (KVP) of a VM. The key travels in the query or the body, not the path: a key is
-/// any file name, and ".." in a path would be resolved away before it arrived.
+/// Data exchange (KVP) of a VM. The key travels in the query or the body, not the path: a client
+/// resolves "." and ".." path segments away, and such a key must reach the host to get its error.
 /// </summary>
 public static class KvpEndpoints
 {

@@ -26,7 +26,15 @@ public sealed class KvpWatcher(EventHub events, VmRegistry registry, KvpService 
                     Consider(vm);
                 while (await next.ConfigureAwait(false))
                 {
-                    Seen(stream.Current);
+                    try
+                    {
+                        Seen(stream.Current);
+                    }
+                    catch (Exception e)
+                    {
+                        // A bug here must not end the watcher, and with it the host service.
+                        logger.LogError(e, "Data exchange: cannot handle event {Type} of VM {Vm}", stream.Current.Type, stream.Current.VmId);
+                    }
                     next = stream.MoveNextAsync();
                 }
             }
