@@ -19,4 +19,9 @@ namespace Nube.Contracts;
 [JsonSerializable(typeof(JobInfo))]
 [JsonSerializable(typeof(IReadOnlyList<JobInfo>))]
 [JsonSerializable(typeof(HostEvent))]
+[JsonSerializable(typeof(KvpList))]
+[JsonSerializable(typeof(KvpItem))]
+[JsonSerializable(typeof(KvpChange))]
+[JsonSerializable(typeof(KvpSetRequest))]
+[JsonSerializable(typeof(FileCopyRequest))]
 public sealed partial class ContractsJson : JsonSerializerContext;

@@ -82,6 +82,8 @@ builder.Services.AddSingleton(sp => new JobBook(sp.GetRequiredService<JobStore>(
 builder.Services.AddSingleton<RunAdmission>();
 builder.Services.AddSingleton<VmServices>();
 builder.Services.AddSingleton<VmRegistry>();
+builder.Services.AddSingleton<Nube.Service.Vms.Integration.KvpService>();
+builder.Services.AddHostedService<Nube.Service.Vms.Integration.KvpWatcher>();
 // Unreadable bodies throw, so that ProblemMapper answers them with a problem that says why.
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddExceptionHandler<ProblemMapper>();
@@ -95,6 +97,8 @@ app.MapHostEndpoints();
 app.MapVmEndpoints();
 app.MapJobEndpoints();
 app.MapEventEndpoints();
+app.MapKvpEndpoints();
+app.MapFileCopyEndpoints();
 
 var registry = app.Services.GetRequiredService<VmRegistry>();
 await registry.InitializeAsync();

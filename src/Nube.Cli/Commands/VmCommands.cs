@@ -21,6 +21,8 @@ public static class VmCommands
             vm.Subcommands.Add(operation);
         vm.Subcommands.Add(Remove());
         vm.Subcommands.Add(ConsoleCommand.Build(VmArg));
+        vm.Subcommands.Add(KvpCommands.Build(VmArg));
+        vm.Subcommands.Add(CopyFileCommand.Build(VmArg));
         return vm;
     }
 

@@ -198,6 +198,28 @@ public sealed class NubeApiClient : IDisposable
         return ws;
     }
 
+    /// <summary>A VM's data exchange pairs: every pool, or only <paramref name="pool"/> (host, guest, intrinsic).</summary>
+    public Task<KvpList> ListKvpAsync(string vm, string? pool = null, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, $"{VmPath(vm)}/kvp{(pool is null ? "" : $"?pool={Uri.EscapeDataString(pool)}")}", null, Json.KvpList, ct);
+
+    /// <summary>One pair: from <paramref name="pool"/>, or the first of host, guest, intrinsic that has the key.</summary>
+    public Task<KvpItem> GetKvpAsync(string vm, string key, string? pool = null, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, $"{VmPath(vm)}/kvp/item?key={Uri.EscapeDataString(key)}{(pool is null ? "" : $"&pool={Uri.EscapeDataString(pool)}")}",
+            null, Json.KvpItem, ct);
+
+    /// <summary>Adds or replaces a host-to-guest pair.</summary>
+    public Task<KvpChange> SetKvpAsync(string vm, string key, string value, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Put, $"{VmPath(vm)}/kvp/item", JsonContent.Create(new KvpSetRequest { Key = key, Value = value }, Json.KvpSetRequest),
+            Json.KvpChange, ct);
+
+    public Task<KvpChange> RemoveKvpAsync(string vm, string key, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Delete, $"{VmPath(vm)}/kvp/item?key={Uri.EscapeDataString(key)}", null, Json.KvpChange, ct);
+
+    /// <summary>Starts a copy of a host file into the guest as a job (see <see cref="StartJobAsync"/> for the wait).</summary>
+    public Task<JobInfo> CopyFileAsync(string vm, FileCopyRequest request, double waitSeconds = 0, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, $"{VmPath(vm)}/copy-file?wait={waitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            JsonContent.Create(request, Json.FileCopyRequest), Json.JobInfo, ct);
+
     private static string VmPath(string vm) => $"api/v1/vms/{Uri.EscapeDataString(vm)}";
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? body,

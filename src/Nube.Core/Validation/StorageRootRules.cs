@@ -40,6 +40,19 @@ public static class StorageRootRules
         return errors;
     }
 
+    /// <summary>
+    /// The error for one more host path, given in <paramref name="field"/> (a file to copy into a
+    /// guest), or null when it lies inside a root. The path is judged as given: resolve its links first.
+    /// </summary>
+    public static ValidationError? CheckOne(string field, string path, IReadOnlyList<string> roots)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(roots);
+        var errors = new List<ValidationError>();
+        CheckPath(field, path, [.. roots.Where(root => root.StartsWith('/')).Select(HostPaths.Normalize).Distinct(StringComparer.Ordinal)], errors);
+        return errors.Count > 0 ? errors[0] : null;
+    }
+
     private static IEnumerable<(string Field, string Path)> HostPathsOf(VmConfig vm)
     {
         if (vm.Boot.Kernel is { } kernel)

@@ -26,6 +26,7 @@ public static class VmValidator
         NetworkRules.Check(vm.NetworkAdapters, edition, errors);
         CheckHostSettings(vm, errors);
         IntegrationRules.Check(vm.IntegrationServices, errors);
+        KvpRules.Check(vm.KvpHostItems, errors);
         return errors;
     }
 

@@ -25,7 +25,8 @@ public static class LiveChanges
             VmFields.Name or VmFields.Notes
                 or VmFields.AutomaticStartAction or VmFields.AutomaticStartDelaySeconds
                 or VmFields.AutomaticStopAction or VmFields.CrashAction
-                or VmFields.IntegrationServices => true,
+                or VmFields.IntegrationServices
+                or VmFields.KvpHostItems => true,
             VmFields.ScsiControllers => false,
             _ => false,
         };

@@ -41,4 +41,6 @@ public sealed record VmConfig
     public string Notes { get; init; } = "";
     /// <summary>Which integration services the VM uses (heartbeat, shutdown, time sync ...).</summary>
     public IntegrationSettings IntegrationServices { get; init; } = new();
+    /// <summary>Host-to-guest data exchange pairs, in key order; set and removed with <c>nube vm kvp</c>.</summary>
+    public ImmutableArray<KvpHostItem> KvpHostItems { get; init; } = [];
 }

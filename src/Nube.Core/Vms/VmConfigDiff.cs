@@ -51,6 +51,7 @@ public sealed class VmConfigDiff
         Scalar(changes, VmFields.Notes, before.Notes, after.Notes);
         Record(changes, VmFields.IntegrationServices, before.IntegrationServices, after.IntegrationServices);
         Scalar(changes, VmFields.SecureBoot, Word(before.SecureBoot), Word(after.SecureBoot));
+        List(changes, VmFields.KvpHostItems, before.KvpHostItems, after.KvpHostItems);
         return new VmConfigDiff(before, after, changes.ToImmutable());
     }
 

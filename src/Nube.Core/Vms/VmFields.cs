@@ -19,4 +19,5 @@ public static class VmFields
     public const string IntegrationServices = "integrationServices";
     public const string Generation = "generation";
     public const string SecureBoot = "secureBoot";
+    public const string KvpHostItems = "kvpHostItems";
 }

@@ -14,17 +14,20 @@ public static class GuestText
 {
     public const int MaxChars = 512;
 
-    public static string Sanitize(string? text)
+    public static string Sanitize(string? text) => Sanitize(text, MaxChars);
+
+    /// <summary>The same, for text whose own limit is not <see cref="MaxChars"/> (a key-value pair's value).</summary>
+    public static string Sanitize(string? text, int maxChars)
     {
         if (string.IsNullOrEmpty(text))
             return "";
-        var builder = new StringBuilder(Math.Min(text.Length, MaxChars + 1));
+        var builder = new StringBuilder(Math.Min(text.Length, maxChars + 1));
         var rest = text.AsSpan();
         while (!rest.IsEmpty)
         {
             var status = Rune.DecodeFromUtf16(rest, out var rune, out var used);
             // A pair that would straddle the bound is left out whole, not cut in half.
-            if (builder.Length + used > MaxChars)
+            if (builder.Length + used > maxChars)
                 break;
             if (status != System.Buffers.OperationStatus.Done || IsUnsafe(rune))
                 builder.Append('?');

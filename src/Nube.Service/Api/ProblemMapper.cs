@@ -34,6 +34,8 @@ public sealed class ProblemMapper(ILogger<ProblemMapper> logger) : IExceptionHan
         VmOperationFailedException { InnerException: QmpCommandException q } =>
             Problem(StatusCodes.Status502BadGateway, "QEMU refused a command", e.Message) with { QmpCommand = q.Command },
         VmOperationFailedException => Problem(StatusCodes.Status502BadGateway, "QEMU did not carry out the operation", e.Message),
+        KvpKeyNotFoundException => Problem(StatusCodes.Status404NotFound, "Not found", e.Message),
+        GuestOperationFailedException => Problem(StatusCodes.Status502BadGateway, "The guest did not carry out the operation", e.Message),
         BadHttpRequestException b => Problem(b.StatusCode, "The request could not be read", b.InnerException?.Message ?? b.Message),
         _ => Problem(StatusCodes.Status500InternalServerError, "Internal error", e.Message),
     };

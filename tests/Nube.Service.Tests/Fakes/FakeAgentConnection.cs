@@ -49,10 +49,13 @@ internal sealed class FakeAgentConnection(FakeQemu qemu, Stream stream)
     {
         string command;
         long? syncId = null;
+        JsonElement arguments = default;
         try
         {
             using var request = JsonDocument.Parse(line);
             command = request.RootElement.GetProperty("execute").GetString() ?? "";
+            if (request.RootElement.TryGetProperty("arguments", out var args))
+                arguments = args.Clone();
             if (command == "guest-sync-delimited")
                 syncId = request.RootElement.GetProperty("arguments").GetProperty("id").GetInt64();
         }
@@ -77,7 +80,8 @@ internal sealed class FakeAgentConnection(FakeQemu qemu, Stream stream)
                 }).ConfigureAwait(false);
                 break;
             default:
-                await WriteAsync([], Error("CommandNotFound", $"The command {command} has not been found")).ConfigureAwait(false);
+                await WriteAsync([], await qemu.Guest.AnswerAsync(command, arguments).ConfigureAwait(false)
+                    ?? Error("CommandNotFound", $"The command {command} has not been found")).ConfigureAwait(false);
                 break;
         }
     }

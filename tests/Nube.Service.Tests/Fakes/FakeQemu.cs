@@ -51,6 +51,9 @@ internal sealed class FakeQemu
     public string Marker { get; }
     public DateTimeOffset StartedAt { get; }
 
+    /// <summary>The guest's files and programs, for the agent's file and exec commands.</summary>
+    public FakeGuest Guest { get; } = new();
+
     /// <summary>True: the guest shuts down on the ACPI power button; false: it ignores it.</summary>
     public bool GuestPowersOff { get; set; } = true;
 

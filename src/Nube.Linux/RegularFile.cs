@@ -1,0 +1,77 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Nube.Linux;
+
+/// <summary>
+/// Opens a file for reading only if it is a regular file, judged on the opened descriptor so
+/// that nothing can swap the path between the check and the open: O_NOFOLLOW refuses a link as
+/// the last component, O_NONBLOCK keeps a FIFO from blocking the open, and statx on the
+/// descriptor tells its type and size.
+/// </summary>
+public static partial class RegularFile
+{
+    /// <summary>The open file and its size.</summary>
+    /// <exception cref="IOException">It cannot be opened, or it is not a regular file (the message says what it is).</exception>
+    public static (SafeFileHandle Handle, long Length) OpenForReading(string path)
+    {
+        var fd = Open(path, ORdOnly | ONoFollow | ONonBlock | OCloExec);
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new IOException(errno == ELoop ? "it is a symbolic link" : $"it cannot be opened: {Marshal.GetPInvokeErrorMessage(errno)}");
+        }
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        try
+        {
+            var buffer = new byte[StatxBufferBytes];
+            if (Statx(fd, "", AtEmptyPath, StatxMaskType | StatxMaskSize, buffer) != 0)
+                throw new IOException($"its type cannot be read: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+            var mode = BitConverter.ToUInt16(buffer, ModeOffset) & SIfMt;
+            if (mode != SIfReg)
+                throw new IOException($"it is {Kind(mode)}, not a regular file");
+            return (handle, (long)BitConverter.ToUInt64(buffer, SizeOffset));
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    private static string Kind(int mode) => mode switch
+    {
+        SIfDir => "a folder",
+        SIfChr => "a character device",
+        SIfBlk => "a block device",
+        SIfIfo => "a FIFO",
+        SIfSock => "a socket",
+        _ => "a special file",
+    };
+
+    private const int ORdOnly = 0;
+    private const int ONonBlock = 0x800;
+    private const int ONoFollow = 0x20000;
+    private const int OCloExec = 0x80000;
+    private const int ELoop = 40;
+    private const int AtEmptyPath = 0x1000;
+    private const uint StatxMaskType = 0x1;
+    private const uint StatxMaskSize = 0x200;
+    // struct statx has one layout on every architecture: stx_mode (u16) at 28, stx_size (u64) at 40.
+    private const int StatxBufferBytes = 256;
+    private const int ModeOffset = 28;
+    private const int SizeOffset = 40;
+    private const int SIfMt = 0xF000;
+    private const int SIfSock = 0xC000;
+    private const int SIfReg = 0x8000;
+    private const int SIfBlk = 0x6000;
+    private const int SIfDir = 0x4000;
+    private const int SIfChr = 0x2000;
+    private const int SIfIfo = 0x1000;
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Statx(int dirfd, string path, int flags, uint mask, [Out] byte[] buffer);
+}
