@@ -19,4 +19,5 @@ namespace Nube.Contracts;
 [JsonSerializable(typeof(JobInfo))]
 [JsonSerializable(typeof(IReadOnlyList<JobInfo>))]
 [JsonSerializable(typeof(HostEvent))]
+[JsonSerializable(typeof(IReadOnlyList<IntegrationServiceInfo>))]
 public sealed partial class ContractsJson : JsonSerializerContext;

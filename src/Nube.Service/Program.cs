@@ -95,6 +95,7 @@ app.MapHostEndpoints();
 app.MapVmEndpoints();
 app.MapJobEndpoints();
 app.MapEventEndpoints();
+app.MapIntegrationEndpoints();
 
 var registry = app.Services.GetRequiredService<VmRegistry>();
 await registry.InitializeAsync();

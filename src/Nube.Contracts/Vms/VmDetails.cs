@@ -15,4 +15,8 @@ public sealed record VmDetails
     public string? VmDirectory { get; init; }
     /// <summary>Every integration service with its status; statuses other than disabled read no-contact while the VM is off.</summary>
     public IReadOnlyList<IntegrationServiceInfo>? IntegrationServices { get; init; }
+    /// <summary>The last setting of the guest's clock during this run; null before the first.</summary>
+    public TimeSyncInfo? TimeSync { get; init; }
+    /// <summary>Set while the guest's file systems are frozen.</summary>
+    public FreezeInfo? Freeze { get; init; }
 }
