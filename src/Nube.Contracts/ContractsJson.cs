@@ -20,4 +20,5 @@ namespace Nube.Contracts;
 [JsonSerializable(typeof(IReadOnlyList<JobInfo>))]
 [JsonSerializable(typeof(HostEvent))]
 [JsonSerializable(typeof(IReadOnlyList<IntegrationServiceInfo>))]
+[JsonSerializable(typeof(IntegrationServiceInfo))]
 public sealed partial class ContractsJson : JsonSerializerContext;

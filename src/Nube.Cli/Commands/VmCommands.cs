@@ -21,6 +21,9 @@ public static class VmCommands
             vm.Subcommands.Add(operation);
         vm.Subcommands.Add(Remove());
         vm.Subcommands.Add(ConsoleCommand.Build(VmArg));
+        vm.Subcommands.Add(IntegrationCommands.Build(VmArg));
+        foreach (var command in FreezeCommands.Build(VmArg))
+            vm.Subcommands.Add(command);
         return vm;
     }
 
