@@ -32,6 +32,9 @@ internal sealed class FakeGuest(TimeProvider clock)
     /// <summary>How many file systems a freeze freezes.</summary>
     public int FileSystems { get; set; } = 1;
 
+    /// <summary>True: a freeze freezes, then fails (an agent that froze some file systems and not the others).</summary>
+    public bool FreezeFails { get; set; }
+
     /// <summary>True: guest-shutdown powers the guest off; false: the guest ignores it.</summary>
     public bool ShutsDownOnRequest { get; set; } = true;
 
@@ -115,7 +118,7 @@ internal sealed class FakeGuest(TimeProvider clock)
         if (frozen)
             return Error("GenericError", "Command guest-fsfreeze-freeze has been disabled: the agent is in frozen state");
         frozen = true;
-        return Return(FileSystems);
+        return FreezeFails ? Error("GenericError", "failed to freeze /mnt: Device or resource busy") : Return(FileSystems);
     }
 
     private JsonObject Thaw()
