@@ -129,6 +129,8 @@ public sealed class SupervisionTests(ITestOutputHelper output)
         await using var host = await NubedHost.StartAsync(output);
         await host.Client.SetHostAsync(new() { StopTimeoutSeconds = 2 });
         var vm = await host.CreateGuestVmAsync("stubborn", extraAppend: "nube.acpi=ignore");
+        // The power button alone: through its agent, the guest would shut down.
+        await host.Client.SetIntegrationServiceAsync("stubborn", "shutdown", false);
         await host.Client.RunJobAsync("stubborn", "start");
         Assert.True((await host.Client.GetVmAsync("stubborn", 60)).GuestAgent?.Responding);
         var pid = host.QemuPid(vm.Summary.Id)!.Value;

@@ -50,18 +50,34 @@ public sealed class GuestFreeze(IVmRun vm, VmServices services, ILogger logger)
                     : $"Cannot freeze VM '{now.Name}': a freeze or a thaw of its file systems is under way.");
             hold = mine;
         }
+        // A ping within the heartbeat's timeout first: an agent that is not there fails the
+        // freeze at once, and nothing was frozen that would need a thaw.
+        var ping = now.Config.IntegrationServices.HeartbeatTimeout(services.Host.Config);
+        var sent = false;
         int count;
         try
         {
-            count = await run.Agent.UseAsync((agent, t) => agent.FreezeFileSystemsAsync(FreezeCommandTimeout, t), FreezeCommandTimeout, ct)
-                .ConfigureAwait(false);
+            count = await run.Agent.UseAsync(async (agent, t) =>
+            {
+                await agent.ExecuteAsync("guest-ping", null, ping, t).ConfigureAwait(false);
+                sent = true;
+                return await agent.FreezeFileSystemsAsync(FreezeCommandTimeout, t).ConfigureAwait(false);
+            }, ping, ct).ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            logger.LogWarning("VM {Name}: the freeze failed ({Error}); thawing whatever the guest froze", now.Name, e.Message);
-            // Tried for as long as the freeze was to last: an agent that never answers froze nothing.
-            var giveUp = services.Clock.GetUtcNow() + timeout;
-            mine.Watching = Task.Run(() => ThawUntilDoneAsync(mine, $"the freeze failed: {e.Message}", giveUp));
+            if (sent)
+            {
+                logger.LogWarning("VM {Name}: the freeze failed ({Error}); thawing whatever the guest froze", now.Name, e.Message);
+                // Tried for as long as the freeze was to last: an agent that never answers again froze nothing.
+                var giveUp = services.Clock.GetUtcNow() + timeout;
+                mine.Watching = Task.Run(() => ThawUntilDoneAsync(mine, $"the freeze failed: {e.Message}", giveUp));
+            }
+            else
+            {
+                lock (gate)
+                    hold = null;
+            }
             if (e is GuestAgentException or GuestAgentBusyException or IOException or SocketException or ObjectDisposedException)
                 throw new GuestAgentNoAnswerException($"Cannot freeze VM '{now.Name}': {e.Message}");
             throw;
