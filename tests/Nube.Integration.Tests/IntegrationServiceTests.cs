@@ -187,6 +187,44 @@ public sealed class IntegrationServiceTests(ITestOutputHelper output)
         Assert.InRange(took.Elapsed, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(15));
     }
 
+    [Fact]
+    public async Task Services_are_switched_by_name_and_bad_names_timeouts_and_states_are_refused_with_their_limits()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        await host.Client.CreateVmAsync(Fast("idle"));
+
+        var off = await NubeCli.RunAsync(host, "vm", "integration", "disable", "idle", "time-sync");
+        Assert.True(off.ExitCode == 0, off.Stderr);
+        Assert.Equal("Time synchronization of VM 'idle' is disabled (Disabled).", off.Stdout.Trim());
+        var on = await NubeCli.RunAsync(host, "vm", "integration", "enable", "idle", "guest-services");
+        Assert.Equal("Guest services of VM 'idle' is enabled (No contact).", on.Stdout.Trim());
+        var enabled = (await host.Client.GetVmAsync("idle", 0)).Settings!.IntegrationServices!.Enabled;
+        Assert.Equal(["heartbeat", "shutdown", "kvp", "guest-services", "backup"], enabled);
+        // A change of timings alone keeps the enabled services.
+        var timed = await NubeCli.RunAsync(host, "vm", "integration", "set", "idle", "--heartbeat-interval", "5");
+        Assert.True(timed.ExitCode == 0, timed.Stderr);
+        var settings = (await host.Client.GetVmAsync("idle", 0)).Settings!.IntegrationServices!;
+        Assert.Equal((5, 2, 0), (settings.HeartbeatIntervalSeconds, settings.HeartbeatTimeoutSeconds, settings.TimeSyncIntervalSeconds));
+        Assert.Equal(enabled, settings.Enabled);
+
+        var unknown = await NubeCli.RunAsync(host, "vm", "integration", "enable", "idle", "hartbeat");
+        Assert.Equal(5, unknown.ExitCode);
+        Assert.Contains("service: 'hartbeat' is not one of heartbeat, shutdown, time-sync, kvp, guest-services, backup.", unknown.Stderr);
+        var tooLong = await NubeCli.RunAsync(host, "vm", "freeze", "idle", "--timeout", "601");
+        Assert.Equal(5, tooLong.ExitCode);
+        Assert.Contains("timeoutSeconds: 601 is outside the range 1 to 600 seconds", tooLong.Stderr);
+        var notRunning = await NubeCli.RunAsync(host, "vm", "freeze", "idle");
+        Assert.Equal(4, notRunning.ExitCode);
+        Assert.Contains("Cannot freeze VM 'idle': it is off; it must be running.", notRunning.Stderr);
+        var badTiming = await NubeCli.RunAsync(host, "host", "set", "--heartbeat-timeout", "0");
+        Assert.Equal(5, badTiming.ExitCode);
+        Assert.Contains("heartbeatTimeoutSeconds: 0 is outside the range 1 to 300 seconds", badTiming.Stderr);
+        var hostSet = await NubeCli.RunAsync(host, "host", "set", "--heartbeat-interval", "2", "--time-sync-interval", "60");
+        Assert.True(hostSet.ExitCode == 0, hostSet.Stderr);
+        var info = await host.Client.GetHostAsync();
+        Assert.Equal((2, 5, 60), (info.HeartbeatIntervalSeconds, info.HeartbeatTimeoutSeconds, info.TimeSyncIntervalSeconds));
+    }
+
     private static async Task<VmDetails> WaitForAsync(NubedHost host, string vm, Func<VmDetails, bool> condition, string what)
     {
         var clock = Stopwatch.StartNew();
