@@ -29,9 +29,10 @@ public static class Heartbeat
             var silence = agent.LastReply is { } last ? clock.GetUtcNow() - last : (TimeSpan?)null;
             if (silence is { } quiet && quiet <= interval + timeout)
                 return (BeatOutcome.Busy, null);
-            return (BeatOutcome.Failed, silence is { } s
-                ? $"another request held the guest agent's channel for {timeout.TotalSeconds:0.#} s, and the agent has not answered for {s.TotalSeconds:0} s"
-                : $"another request held the guest agent's channel for {timeout.TotalSeconds:0.#} s, and the agent has not answered yet");
+            // One sentence for as long as it lasts: a changed error is a new event.
+            return (BeatOutcome.Failed, silence is null
+                ? "another request holds the guest agent's channel, and the agent has not answered yet during this run"
+                : $"another request holds the guest agent's channel, and the agent has not answered it for over {(interval + timeout).TotalSeconds:0} s");
         }
         catch (Exception e) when (e is GuestAgentException or IOException or SocketException)
         {
