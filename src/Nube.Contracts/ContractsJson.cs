@@ -24,4 +24,6 @@ namespace Nube.Contracts;
 [JsonSerializable(typeof(KvpChange))]
 [JsonSerializable(typeof(KvpSetRequest))]
 [JsonSerializable(typeof(FileCopyRequest))]
+[JsonSerializable(typeof(IReadOnlyList<IntegrationServiceInfo>))]
+[JsonSerializable(typeof(IntegrationServiceInfo))]
 public sealed partial class ContractsJson : JsonSerializerContext;

@@ -99,6 +99,7 @@ app.MapJobEndpoints();
 app.MapEventEndpoints();
 app.MapKvpEndpoints();
 app.MapFileCopyEndpoints();
+app.MapIntegrationEndpoints();
 
 var registry = app.Services.GetRequiredService<VmRegistry>();
 await registry.InitializeAsync();

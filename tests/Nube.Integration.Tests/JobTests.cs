@@ -78,6 +78,8 @@ public sealed class JobTests(ITestOutputHelper output)
     {
         await using var host = await NubedHost.StartAsync(output);
         var vm = await host.CreateGuestVmAsync("stubborn", extraAppend: "nube.acpi=ignore");
+        // The power button alone: through its agent, the guest would shut down.
+        await host.Client.SetIntegrationServiceAsync("stubborn", "shutdown", false);
         await host.Client.RunJobAsync("stubborn", "start", agentWaitSeconds: 60);
         var pid = host.QemuPid(vm.Summary.Id)!.Value;
         var job = await host.Client.StartJobAsync("stubborn", "stop");

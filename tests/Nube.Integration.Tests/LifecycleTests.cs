@@ -53,7 +53,7 @@ public sealed class LifecycleTests(ITestOutputHelper output)
         Assert.DoesNotContain(host.SerialLines(id).Skip(linesAtSave), l => l.StartsWith(TestGuest.ReadyLine));
         Assert.False(File.Exists(Path.Combine(host.DataDir, "vms", id.ToString(), "saved.state")));
 
-        // Stop: the guest powers off on the ACPI button, well before the timeout.
+        // Stop: the guest powers off when its agent asks it to, well before the timeout.
         var pid = host.QemuPid(id)!.Value;
         var stop = System.Diagnostics.Stopwatch.StartNew();
         var stopped = await NubeCli.RunAsync(host, "vm", "stop", "life", "--json");

@@ -129,6 +129,8 @@ public sealed class SupervisionTests(ITestOutputHelper output)
         await using var host = await NubedHost.StartAsync(output);
         await host.Client.SetHostAsync(new() { StopTimeoutSeconds = 2 });
         var vm = await host.CreateGuestVmAsync("stubborn", extraAppend: "nube.acpi=ignore");
+        // The power button alone: through its agent, the guest would shut down.
+        await host.Client.SetIntegrationServiceAsync("stubborn", "shutdown", false);
         await host.Client.RunJobAsync("stubborn", "start");
         Assert.True((await host.Client.GetVmAsync("stubborn", 60)).GuestAgent?.Responding);
         var pid = host.QemuPid(vm.Summary.Id)!.Value;
@@ -164,7 +166,8 @@ public sealed class SupervisionTests(ITestOutputHelper output)
         Assert.Equal("off", states["idle"]);
         var polite = await host.Client.GetVmAsync("polite", 0);
         Assert.Null(polite.Summary.StateReason);
-        Assert.Contains(host.SerialLines(polite.Summary.Id), l => l.Contains("power button pressed"));
+        // Shut down as vm stop does: through the guest's agent, whose request the guest logs.
+        Assert.Contains(host.SerialLines(polite.Summary.Id), l => l.Contains("nube-guest: shutdown: poweroff"));
     }
 
     /// <summary>The VM runs on in the same QEMU, and its guest agent answers.</summary>

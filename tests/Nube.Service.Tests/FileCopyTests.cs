@@ -49,9 +49,9 @@ public sealed class FileCopyTests(ITestOutputHelper output)
 
         Assert.Equal(JobStates.Completed, job.Info.State);
         Assert.Matches(@"^Copied 195\.3 KiB to /root/in/payload\.bin in \d+\.\d s \(sha256 verified\)\.$", job.Info.Result);
-        Assert.Equal(bytes, qemu.Guest.Files["/root/in/payload.bin"]);
-        Assert.Equal(["/root/in/payload.bin"], qemu.Guest.Files.Keys);
-        Assert.Equal(5, qemu.Guest.Writes); // 200,000 bytes in chunks of 49,152
+        Assert.Equal(bytes, qemu.GuestFiles.Files["/root/in/payload.bin"]);
+        Assert.Equal(["/root/in/payload.bin"], qemu.GuestFiles.Files.Keys);
+        Assert.Equal(5, qemu.GuestFiles.Writes); // 200,000 bytes in chunks of 49,152
         Assert.Equal(percents.Order(), percents);
     }
 
@@ -60,7 +60,7 @@ public sealed class FileCopyTests(ITestOutputHelper output)
     {
         var (host, vm, qemu, source, bytes) = await ArrangeAsync(output);
         await using var _ = host;
-        qemu.Guest.Files["/root/payload.bin"] = "old"u8.ToArray();
+        qemu.GuestFiles.Files["/root/payload.bin"] = "old"u8.ToArray();
 
         var refused = Copy(host, vm, source, "/root/payload.bin");
         await refused.Ended.Within("the copy to end");
@@ -68,12 +68,12 @@ public sealed class FileCopyTests(ITestOutputHelper output)
         Assert.Equal(409, refused.Info.Problem!.Status);
         Assert.Equal("Cannot copy to /root/payload.bin in VM 'alpha': the file already exists in the guest; add --overwrite (overwrite) to replace it.",
             refused.Info.Problem.Detail);
-        Assert.Equal(0, qemu.Guest.Writes);
+        Assert.Equal(0, qemu.GuestFiles.Writes);
 
         var replaced = Copy(host, vm, source, "/root/payload.bin", overwrite: true);
         await replaced.Ended.Within("the copy to end");
         Assert.Equal(JobStates.Completed, replaced.Info.State);
-        Assert.Equal(bytes, qemu.Guest.Files["/root/payload.bin"]);
+        Assert.Equal(bytes, qemu.GuestFiles.Files["/root/payload.bin"]);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class FileCopyTests(ITestOutputHelper output)
     {
         var (host, vm, qemu, source, bytes) = await ArrangeAsync(output);
         await using var _ = host;
-        qemu.Guest.CorruptsWrites = true;
+        qemu.GuestFiles.CorruptsWrites = true;
 
         var job = Copy(host, vm, source, "/root/payload.bin");
         await job.Ended.Within("the copy to end");
@@ -92,7 +92,7 @@ public sealed class FileCopyTests(ITestOutputHelper output)
         Assert.StartsWith($"Cannot copy to /root/payload.bin in VM 'alpha': the checksum in the guest does not match: host sha256 {host256}, guest ",
             job.Info.Problem.Detail);
         Assert.EndsWith("; the copy was removed.", job.Info.Problem.Detail);
-        Assert.Empty(qemu.Guest.Files);
+        Assert.Empty(qemu.GuestFiles.Files);
     }
 
     [Fact]
@@ -100,16 +100,16 @@ public sealed class FileCopyTests(ITestOutputHelper output)
     {
         var (host, vm, qemu, source, _) = await ArrangeAsync(output);
         await using var _h = host;
-        qemu.Guest.WriteGate = new SemaphoreSlim(2);
+        qemu.GuestFiles.WriteGate = new SemaphoreSlim(2);
 
         var job = Copy(host, vm, source, "/root/payload.bin");
-        await Eventually.UntilAsync(() => qemu.Guest.Writes == 2 && qemu.Guest.WriteGate.CurrentCount == 0, "two chunks are written and the third waits");
+        await Eventually.UntilAsync(() => qemu.GuestFiles.Writes == 2 && qemu.GuestFiles.WriteGate.CurrentCount == 0, "two chunks are written and the third waits");
         Assert.True(job.RequestCancel());
-        qemu.Guest.WriteGate.Release(10);
+        qemu.GuestFiles.WriteGate.Release(10);
         await job.Ended.Within("the copy to end");
 
         Assert.Equal(JobStates.Cancelled, job.Info.State);
-        await Eventually.UntilAsync(() => qemu.Guest.Files.IsEmpty, "the partial file is removed");
+        await Eventually.UntilAsync(() => qemu.GuestFiles.Files.IsEmpty, "the partial file is removed");
     }
 
     [Fact]

@@ -37,25 +37,25 @@ public sealed class KvpServiceTests(ITestOutputHelper output)
         Assert.Equal("VM 'alpha' is off, so its host pairs cannot be written into the guest; the pair is written into the guest when it runs with data exchange enabled.", early.Note);
         await ServiceHarness.StartVmAsync(vm);
         var qemu = host.Qemu.Launched.Single();
-        qemu.Guest.Files[$"{Host}/stale"] = "from an earlier run"u8.ToArray();
-        qemu.Guest.Folders[Host] = true;
+        qemu.GuestFiles.Files[$"{Host}/stale"] = "from an earlier run"u8.ToArray();
+        qemu.GuestFiles.Folders[Host] = true;
         qemu.StartAgent();
 
         kvp.RequestExchange(vm);
-        await Eventually.UntilAsync(() => qemu.Guest.Files.ContainsKey($"{Host}/site"), "the pair reaches the guest");
-        Assert.Equal("berlin", qemu.Guest.Text($"{Host}/site"));
-        Assert.False(qemu.Guest.Files.ContainsKey($"{Host}/stale"));
+        await Eventually.UntilAsync(() => qemu.GuestFiles.Files.ContainsKey($"{Host}/site"), "the pair reaches the guest");
+        Assert.Equal("berlin", qemu.GuestFiles.Text($"{Host}/site"));
+        Assert.False(qemu.GuestFiles.Files.ContainsKey($"{Host}/stale"));
         await Eventually.UntilAsync(() => vm.Snapshot.Integration.GetValueOrDefault(IntegrationService.DataExchange)?.Status == IntegrationStatus.Ok,
             "data exchange is OK");
 
         var set = await kvp.SetAsync(vm, "role", "web", CancellationToken.None);
         Assert.True(set.InGuest, set.Note);
-        Assert.Equal("web", qemu.Guest.Text($"{Host}/role"));
+        Assert.Equal("web", qemu.GuestFiles.Text($"{Host}/role"));
         Assert.Equal([new KvpHostItem("role", "web"), new KvpHostItem("site", "berlin")], vm.Snapshot.Config!.KvpHostItems.ToArray());
         var removed = await kvp.RemoveAsync(vm, "site", CancellationToken.None);
         Assert.True(removed.InGuest);
         Assert.Equal("berlin", removed.Item.Value);
-        Assert.False(qemu.Guest.Files.ContainsKey($"{Host}/site"));
+        Assert.False(qemu.GuestFiles.Files.ContainsKey($"{Host}/site"));
         // Kept with the VM: a restart of the host service finds them.
         Assert.Equal([new KvpHostItem("role", "web")], host.Store.LoadAll().Single().Config!.KvpHostItems.ToArray());
     }
@@ -66,13 +66,13 @@ public sealed class KvpServiceTests(ITestOutputHelper output)
         var (host, vm, qemu, kvp) = await RunningAsync(output);
         await using var _ = host;
         using var __ = kvp;
-        qemu.Guest.Folders[Guest] = true;
-        qemu.Guest.Files[$"{Guest}/status"] = "ready\n"u8.ToArray();
-        qemu.Guest.Files[$"{Guest}/huge"] = new byte[5000];
-        qemu.Guest.Files[$"{Guest}/binary"] = [(byte)'a', 0xFF, (byte)'b'];
-        qemu.Guest.Files[$"{Guest}/escape"] = "red\u001b[0m"u8.ToArray();
-        qemu.Guest.Files[$"{Guest}/bad\u0001key"] = "x"u8.ToArray();
-        qemu.Guest.Specials[$"{Guest}/fifo"] = true;
+        qemu.GuestFiles.Folders[Guest] = true;
+        qemu.GuestFiles.Files[$"{Guest}/status"] = "ready\n"u8.ToArray();
+        qemu.GuestFiles.Files[$"{Guest}/huge"] = new byte[5000];
+        qemu.GuestFiles.Files[$"{Guest}/binary"] = [(byte)'a', 0xFF, (byte)'b'];
+        qemu.GuestFiles.Files[$"{Guest}/escape"] = "red\u001b[0m"u8.ToArray();
+        qemu.GuestFiles.Files[$"{Guest}/bad\u0001key"] = "x"u8.ToArray();
+        qemu.GuestFiles.Specials[$"{Guest}/fifo"] = true;
 
         var list = await kvp.ListAsync(vm, KvpPools.Guest, CancellationToken.None);
 
@@ -97,9 +97,9 @@ public sealed class KvpServiceTests(ITestOutputHelper output)
         var (host, vm, qemu, kvp) = await RunningAsync(output);
         await using var _ = host;
         using var __ = kvp;
-        qemu.Guest.Folders[Guest] = true;
+        qemu.GuestFiles.Folders[Guest] = true;
         for (var i = 0; i < 200; i++)
-            qemu.Guest.Files[$"{Guest}/k{i:000}"] = "v"u8.ToArray();
+            qemu.GuestFiles.Files[$"{Guest}/k{i:000}"] = "v"u8.ToArray();
 
         var list = await kvp.ListAsync(vm, KvpPools.Guest, CancellationToken.None);
 
@@ -143,7 +143,7 @@ public sealed class KvpServiceTests(ITestOutputHelper output)
         kvp.RequestExchange(vm);
         await Task.Delay(100);
         Assert.DoesNotContain("guest-exec", qemu.AgentCommands);
-        Assert.Empty(qemu.Guest.Files);
+        Assert.Empty(qemu.GuestFiles.Files);
     }
 
     [Fact]

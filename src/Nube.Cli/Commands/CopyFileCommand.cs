@@ -36,7 +36,7 @@ public static class CopyFileCommand
                 return;
             }
             var follower = new JobFollower(client);
-            var ended = await follower.FollowAsync(await follower.StartAsync((wait, t) => client.CopyFileAsync(vm, request, wait, t)), ct);
+            var ended = await follower.FollowAsync(await follower.StartAsync(wait => client.CopyFileAsync(vm, request, wait, CancellationToken.None)), ct);
             JobOutcome.Report(p, ended, j => j.Result ?? JobText.Completed(j));
         });
         return c;

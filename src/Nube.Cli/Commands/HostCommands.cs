@@ -28,17 +28,29 @@ public static class HostCommands
         {
             Description = "MiB/s that saving, restoring and migrating a VM's memory may use",
         };
-        var set = new Command("set", "Change the host's settings") { edition, accelerator, stopTimeout, storageRoots, bandwidth };
+        var heartbeatInterval = new Option<int?>("--heartbeat-interval") { Description = "Seconds between heartbeats to each running VM's guest agent" };
+        var heartbeatTimeout = new Option<int?>("--heartbeat-timeout") { Description = "Seconds a heartbeat waits before it reads Lost communication" };
+        var timeSyncInterval = new Option<int?>("--time-sync-interval")
+        {
+            Description = "Seconds between settings of guests' clocks; 0: only after start, resume and restore",
+        };
+        var set = new Command("set", "Change the host's settings")
+        {
+            edition, accelerator, stopTimeout, storageRoots, bandwidth, heartbeatInterval, heartbeatTimeout, timeSyncInterval,
+        };
         set.SetHandler(async (p, client, ct) =>
         {
             var settings = new HostSettings
             {
                 Edition = p.GetValue(edition), Accelerator = p.GetValue(accelerator), StopTimeoutSeconds = p.GetValue(stopTimeout),
                 StorageRoots = p.GetValue(storageRoots), MigrationBandwidthMiBps = p.GetValue(bandwidth),
+                HeartbeatIntervalSeconds = p.GetValue(heartbeatInterval), HeartbeatTimeoutSeconds = p.GetValue(heartbeatTimeout),
+                TimeSyncIntervalSeconds = p.GetValue(timeSyncInterval),
             };
             if (settings == new HostSettings())
                 throw new CliException(ExitCodes.Usage,
-                    "Nothing to change: give --edition, --accelerator, --stop-timeout, --storage-root or --migration-bandwidth.");
+                    "Nothing to change: give --edition, --accelerator, --stop-timeout, --storage-root, --migration-bandwidth, " +
+                    "--heartbeat-interval, --heartbeat-timeout or --time-sync-interval.");
             var changed = await client.SetHostAsync(settings, ct);
             var fields = ChangedFields.Of(settings, ContractsJson.Default.HostSettings);
             Printer.Say(p, changed, ContractsJson.Default.HostInfo, _ => ChangedFields.Sentence("the host's settings", fields));
@@ -69,6 +81,8 @@ public static class HostCommands
             ("Storage roots", string.Join(", ", h.StorageRoots)),
             ("Stop timeout", $"{h.StopTimeoutSeconds} s"),
             ("Migration bandwidth", $"{h.MigrationBandwidthMiBps} MiB/s"),
+            ("Heartbeat", $"every {h.HeartbeatIntervalSeconds} s, waiting {h.HeartbeatTimeoutSeconds} s"),
+            ("Time sync", h.TimeSyncIntervalSeconds > 0 ? $"every {h.TimeSyncIntervalSeconds} s" : "after start, resume and restore only"),
             ("VMs", $"{h.VmCount} ({h.RunningVmCount} running)"),
             ("Limit: running VMs", Limit(l.MaxRunningVms)),
             ("Limit: host memory", Limit(l.MaxHostMemoryGiB, " GiB")),

@@ -18,7 +18,7 @@ public static class OperationCommands
             Description = "Then wait up to this many seconds for the guest agent to answer; fail if it does not",
         };
         yield return Operation("start", "Start a VM, or restore it when it is saved", vmArg, waitAgent);
-        yield return Operation("stop", "Shut the guest down (ACPI power button), turning it off after the host's stop timeout", vmArg);
+        yield return Operation("stop", "Shut the guest down (through its agent, else the ACPI power button), turning it off after the host's stop timeout", vmArg);
         yield return Operation("turn-off", "Turn the VM off at once, as pulling the power", vmArg);
         yield return Operation("pause", "Pause the VM's processors", vmArg);
         yield return Operation("resume", "Resume a paused VM", vmArg);

@@ -23,6 +23,9 @@ public static class VmCommands
         vm.Subcommands.Add(ConsoleCommand.Build(VmArg));
         vm.Subcommands.Add(KvpCommands.Build(VmArg));
         vm.Subcommands.Add(CopyFileCommand.Build(VmArg));
+        vm.Subcommands.Add(IntegrationCommands.Build(VmArg));
+        foreach (var command in FreezeCommands.Build(VmArg))
+            vm.Subcommands.Add(command);
         return vm;
     }
 

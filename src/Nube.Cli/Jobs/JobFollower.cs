@@ -20,16 +20,16 @@ public sealed class JobFollower(NubeApiClient client)
 
     /// <summary>Starts an operation's job; a job that failed or was cancelled within the first wait comes back ended.</summary>
     public Task<JobInfo> StartAsync(string vm, string operation, int? agentWaitSeconds) =>
-        StartAsync((wait, ct) => client.StartJobAsync(vm, operation, wait, agentWaitSeconds, ct));
+        // Not cancellable: an interrupted request could leave a job whose id nobody saw. It
+        // returns within the poll wait, and a Ctrl+C in the meantime is noticed right after.
+        StartAsync(wait => client.StartJobAsync(vm, operation, wait, agentWaitSeconds, CancellationToken.None));
 
-    /// <summary>Starts a job with <paramref name="submit"/>, which gets the seconds to wait for its end.</summary>
-    public async Task<JobInfo> StartAsync(Func<double, CancellationToken, Task<JobInfo>> submit)
+    /// <summary>Starts a job with <paramref name="start"/>, which is given the seconds to wait for its end.</summary>
+    public async Task<JobInfo> StartAsync(Func<double, Task<JobInfo>> start)
     {
         try
         {
-            // Not cancellable: an interrupted request could leave a job whose id nobody saw. It
-            // returns within the poll wait, and a Ctrl+C in the meantime is noticed right after.
-            return await submit(PollSeconds, CancellationToken.None);
+            return await start(PollSeconds);
         }
         catch (NubeApiException e) when (e.Problem.JobId is { } id)
         {

@@ -23,6 +23,11 @@ public static class EventLines
         HostEventTypes.VmChanged => "changed",
         HostEventTypes.VmRemoved => "removed",
         HostEventTypes.VmStateChanged => $"state  {e.PreviousState ?? "?"} -> {e.State}{(e.Reason is { } r ? $"  ({r})" : "")}",
+        HostEventTypes.VmIntegrationChanged when e.Integration is { } i =>
+            $"integration  {i.DisplayName}: {IntegrationTables.Status(i.Status)}{(i.Error is { } err ? $"  ({err})" : "")}",
+        HostEventTypes.VmTimeSynced when e.TimeSync is { } t => $"time synced  the guest's clock was {IntegrationTables.Drift(t.DriftMilliseconds)}",
+        HostEventTypes.VmFrozen when e.Freeze is { } f => $"frozen  {f.FileSystems} file system(s), {f.Reason}, until {JobText.When(f.ThawDeadline)} at the latest",
+        HostEventTypes.VmThawed => $"thawed  {e.Reason}",
         HostEventTypes.JobCreated when e.Job is { } j => $"job {j.Kind} {j.State} (job {j.Id})",
         HostEventTypes.JobProgress when e.Job is { } j => $"job {j.Kind} {JobText.Progress(j)}",
         HostEventTypes.JobEnded when e.Job is { } j => $"job {j.Kind} {Ended(j)}",

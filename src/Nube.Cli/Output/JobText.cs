@@ -47,14 +47,19 @@ public static class JobText
         };
     }
 
-    /// <summary>The one line a completed operation prints: "VM 'web1' is running (start took 1.4 s)."</summary>
+    /// <summary>
+    /// The one line a completed operation prints: "VM 'web1' is running (start took 1.4 s).", then
+    /// the job's result when it has one.
+    /// </summary>
     public static string Completed(JobInfo job, bool agentAnswered = false)
     {
         var took = Took(job, DateTimeOffset.UtcNow) is { } t ? $"{job.Kind} took {Duration(t)}" : job.Kind;
         if (job.Vm is not { } vm)
             return $"The {job.Kind} of VM '{job.VmName}' completed ({took}).";
         var agent = agentAnswered ? " and its guest agent answers" : "";
-        return $"VM '{vm.Name}' is {vm.State}{agent} ({took}).";
+        // How it ended (which way a stop went, what a freeze holds) follows as its own sentence.
+        var result = job.Result is { Length: > 0 } r ? $" {r}" : "";
+        return $"VM '{vm.Name}' is {vm.State}{agent} ({took}).{result}";
     }
 
     /// <summary>Why a cancelled job's command fails: what was cancelled, and why or where it left the VM.</summary>

@@ -10,12 +10,13 @@ public static class VmTables
     {
         var t = new Table().Border(TableBorder.Rounded)
             .AddColumn("Name").AddColumn("State").AddColumn(new TableColumn("CPUs").RightAligned())
-            .AddColumn(new TableColumn("Memory (MiB)").RightAligned()).AddColumn("Uptime").AddColumn("Status");
+            .AddColumn(new TableColumn("Memory (MiB)").RightAligned()).AddColumn("Uptime").AddColumn("Heartbeat").AddColumn("Status");
         // As Hyper-V's Get-VM: the id is in 'vm show' and --json. Plain Text cells: parsing markup
         // for every cell of a long list costs more than the request.
         foreach (var vm in vms)
             t.AddRow(new Text(vm.Name), new Markup(State(vm.State)), new Text(vm.ProcessorCount.ToString()),
-                new Text(vm.MemoryStartupMiB.ToString()), new Text(Uptime(vm.UptimeSeconds)), new Text(vm.StateReason ?? ""));
+                new Text(vm.MemoryStartupMiB.ToString()), new Text(Uptime(vm.UptimeSeconds)), new Text(IntegrationTables.Status(vm.Heartbeat)),
+                new Text(vm.StateReason ?? ""));
         return t;
     }
 
@@ -53,6 +54,12 @@ public static class VmTables
             rows.Add(("On crash", s.CrashAction));
             rows.Add(("Notes", s.Notes));
         }
+        foreach (var service in d.IntegrationServices ?? [])
+            rows.Add((service.DisplayName, IntegrationTables.Line(service)));
+        if (d.TimeSync is { } sync)
+            rows.Add(("Clock last set", $"{JobText.When(sync.LastSync)}; it was {IntegrationTables.Drift(sync.DriftMilliseconds)}"));
+        if (d.Freeze is { } frozen)
+            rows.Add(("File systems", $"{frozen.FileSystems} frozen since {JobText.When(frozen.FrozenSince)} ({frozen.Reason}); thawed at {JobText.When(frozen.ThawDeadline)} at the latest"));
         rows.Add(("Folder", d.VmDirectory));
         return Printer.KeyValues([.. rows]);
     }

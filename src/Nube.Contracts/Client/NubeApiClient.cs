@@ -166,6 +166,26 @@ public sealed class NubeApiClient : IDisposable
             yield return item.Data;
     }
 
+    /// <summary>Every integration service of a VM with its status.</summary>
+    public Task<IReadOnlyList<IntegrationServiceInfo>> ListIntegrationServicesAsync(string vm, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, $"{VmPath(vm)}/integration-services", null, Json.IReadOnlyListIntegrationServiceInfo, ct);
+
+    /// <summary>Enables or disables one integration service (heartbeat, shutdown, time-sync, kvp, guest-services, backup), live.</summary>
+    public Task<IntegrationServiceInfo> SetIntegrationServiceAsync(string vm, string service, bool enabled, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, $"{VmPath(vm)}/integration-services/{Uri.EscapeDataString(service)}/{(enabled ? "enable" : "disable")}",
+            null, Json.IntegrationServiceInfo, ct);
+
+    /// <summary>
+    /// Freezes the guest's file systems as a job that ends once they are frozen; the host thaws them
+    /// after <paramref name="timeoutSeconds"/> (its default when null) unless thawed before.
+    /// </summary>
+    public Task<JobInfo> StartFreezeAsync(string vm, int? timeoutSeconds, double waitSeconds = 0, CancellationToken ct = default)
+    {
+        var query = $"?wait={waitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}" +
+            (timeoutSeconds is { } t ? $"&timeoutSeconds={t}" : "");
+        return SendAsync(HttpMethod.Post, $"{VmPath(vm)}/freeze{query}", null, Json.JobInfo, ct);
+    }
+
     /// <summary>Long-polls stay under the client's timeout and any proxy's idle limit.</summary>
     private const double LongPollSeconds = 30;
 

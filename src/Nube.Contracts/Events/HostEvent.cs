@@ -25,4 +25,8 @@ public sealed record HostEvent
     public JobInfo? Job { get; init; }
     /// <summary>vm-integration-changed: the service whose status changed, as it is now.</summary>
     public IntegrationServiceInfo? Integration { get; init; }
+    /// <summary>vm-time-synced: the setting of the guest's clock, with the drift it corrected.</summary>
+    public TimeSyncInfo? TimeSync { get; init; }
+    /// <summary>vm-frozen: the freeze; vm-thawed leaves it out and says why in <see cref="Reason"/>.</summary>
+    public FreezeInfo? Freeze { get; init; }
 }

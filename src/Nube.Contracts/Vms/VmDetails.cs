@@ -21,4 +21,8 @@ public sealed record VmDetails
     public string? Machine { get; init; }
     /// <summary>Every device the guest sees, with its kind (emulated or synthetic) and model.</summary>
     public IReadOnlyList<VmDeviceInfo>? Devices { get; init; }
+    /// <summary>The last setting of the guest's clock during this run; null before the first.</summary>
+    public TimeSyncInfo? TimeSync { get; init; }
+    /// <summary>Set while the guest's file systems are frozen.</summary>
+    public FreezeInfo? Freeze { get; init; }
 }

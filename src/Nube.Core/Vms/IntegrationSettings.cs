@@ -1,3 +1,4 @@
+using Nube.Core.Hosts;
 using Nube.Core.Integration;
 
 namespace Nube.Core.Vms;
@@ -21,6 +22,15 @@ public sealed record IntegrationSettings
     public int? HeartbeatTimeoutSeconds { get; init; }
     /// <summary>Null: the host's <see cref="Hosts.HostConfig.TimeSyncIntervalSeconds"/>; 0 sets the clock only after start, resume and restore.</summary>
     public int? TimeSyncIntervalSeconds { get; init; }
+
+    public TimeSpan HeartbeatInterval(HostConfig host) => Seconds(HeartbeatIntervalSeconds ?? host.HeartbeatIntervalSeconds);
+
+    public TimeSpan HeartbeatTimeout(HostConfig host) => Seconds(HeartbeatTimeoutSeconds ?? host.HeartbeatTimeoutSeconds);
+
+    /// <summary>Zero: the guest's clock is set only after start, resume and restore.</summary>
+    public TimeSpan TimeSyncInterval(HostConfig host) => Seconds(TimeSyncIntervalSeconds ?? host.TimeSyncIntervalSeconds);
+
+    private static TimeSpan Seconds(int seconds) => TimeSpan.FromSeconds(seconds);
 
     public bool IsEnabled(IntegrationService service) => service switch
     {

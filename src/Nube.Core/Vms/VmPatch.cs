@@ -25,7 +25,7 @@ public sealed record VmPatch
     public AutomaticStopAction? AutomaticStopAction { get; init; }
     public CrashAction? CrashAction { get; init; }
     public string? Notes { get; init; }
-    public IntegrationSettings? IntegrationServices { get; init; }
+    public IntegrationPatch? IntegrationServices { get; init; }
 
     /// <summary>The patched configuration; not validated, so the caller validates the result.</summary>
     public VmConfig Apply(VmConfig current) => current with
@@ -45,6 +45,6 @@ public sealed record VmPatch
         AutomaticStopAction = AutomaticStopAction ?? current.AutomaticStopAction,
         CrashAction = CrashAction ?? current.CrashAction,
         Notes = Notes ?? current.Notes,
-        IntegrationServices = IntegrationServices ?? current.IntegrationServices,
+        IntegrationServices = IntegrationServices?.Apply(current.IntegrationServices) ?? current.IntegrationServices,
     };
 }

@@ -43,6 +43,12 @@ public sealed partial class GuestAgentClient : IAsyncDisposable
         reader = new LineReader(stream, MaxReplyBytes);
     }
 
+    /// <summary>
+    /// Called on every well-formed reply line, sync replies aside: a sign of life that holders of
+    /// long exchanges (a file copy) give to those waiting for the channel. Set it before use.
+    /// </summary>
+    public Action? Replied { get; set; }
+
     public ConnectionState State
     {
         get
@@ -169,6 +175,7 @@ public sealed partial class GuestAgentClient : IAsyncDisposable
         }
 
         GuestAgentLog.Received(logger, reply);
+        Replied?.Invoke();
         return reply;
     }
 

@@ -6,6 +6,7 @@ using Nube.Core.Serialization;
 using Nube.Core.Validation;
 using Nube.Core.Vms;
 using Nube.Service.Vms;
+using Nube.Service.Vms.Integration;
 
 namespace Nube.Service.Api;
 
@@ -25,28 +26,23 @@ public static class ContractMapper
         UptimeSeconds = s.StartedAt is { } t && !VmLifecycle.IsIdle(s.State) ? (long)(DateTimeOffset.UtcNow - t).TotalSeconds : null,
         StateReason = s.BrokenReason ?? s.StateReason,
         Heartbeat = s.Config is not null && s.State is VmState.Running or VmState.Paused
-            ? EnumWords.Word(Status(s, IntegrationService.Heartbeat)) : null,
+            ? EnumWords.Word(IntegrationView.Of(s, IntegrationService.Heartbeat).Status) : null,
     };
 
-    /// <summary>One service as the API shows it; a service not answered yet in this run reads No contact.</summary>
+    /// <summary>One service as the API shows it (see <see cref="IntegrationView"/>); none reads OK before the guest answered in this run.</summary>
     public static IntegrationServiceInfo ToIntegrationInfo(VmSnapshot s, IntegrationService service)
     {
-        var health = s.Integration.GetValueOrDefault(service);
-        var status = Status(s, service);
+        var health = IntegrationView.Of(s, service);
         return new IntegrationServiceInfo
         {
             Service = EnumWords.Word(service),
             DisplayName = IntegrationServices.DisplayName(service),
             Enabled = s.Config?.IntegrationServices.IsEnabled(service) ?? false,
-            Status = EnumWords.Word(status),
-            LastGoodAnswer = health?.LastGoodAnswer,
-            Error = status is IntegrationStatus.Ok or IntegrationStatus.Disabled ? null : health?.Error,
+            Status = EnumWords.Word(health.Status),
+            LastGoodAnswer = health.LastGoodAnswer,
+            Error = health.Status is IntegrationStatus.Ok or IntegrationStatus.Disabled ? null : health.Error,
         };
     }
-
-    private static IntegrationStatus Status(VmSnapshot s, IntegrationService service) =>
-        s.Config?.IntegrationServices.IsEnabled(service) != true ? IntegrationStatus.Disabled
-            : s.Integration.GetValueOrDefault(service)?.Status ?? IntegrationStatus.NoContact;
 
     public static VmDetails ToDetails(VmSnapshot s, string vmDirectory, GuestAgentStatus? agent) => new()
     {
@@ -63,6 +59,15 @@ public static class ContractMapper
         Devices = s.Config is { } dc
             ? [.. VmDevices.Describe(dc).Select(d => new VmDeviceInfo { Name = d.Name, Kind = EnumWords.Word(d.Kind), Model = d.Model, Detail = d.Detail })]
             : null,
+        TimeSync = s.TimeSync is { } synced ? ToTimeSyncInfo(synced) : null,
+        Freeze = s.Freeze is { } frozen ? ToFreezeInfo(frozen) : null,
+    };
+
+    public static TimeSyncInfo ToTimeSyncInfo(TimeSyncState s) => new() { LastSync = s.At, DriftMilliseconds = Math.Round(s.DriftMilliseconds, 3) };
+
+    public static FreezeInfo ToFreezeInfo(FreezeState s) => new()
+    {
+        FrozenSince = s.Since, ThawDeadline = s.ThawDeadline, Reason = s.Reason, FileSystems = s.FileSystems,
     };
 
     public static VmSettings ToSettings(VmConfig vm) => new()
@@ -154,27 +159,29 @@ public static class ContractMapper
             AutomaticStopAction = ParseOptional<AutomaticStopAction>(s.AutomaticStopAction, "automaticStopAction", errors),
             CrashAction = ParseOptional<CrashAction>(s.CrashAction, "crashAction", errors),
             Notes = s.Notes,
-            IntegrationServices = s.IntegrationServices is { } i ? ToIntegrationSettings(i, errors) : null,
+            IntegrationServices = s.IntegrationServices is { } i ? ToIntegrationPatch(i, errors) : null,
         };
     }
 
-    private static IntegrationSettings ToIntegrationSettings(IntegrationServicesSettings s, List<ValidationError> errors)
+    private static IntegrationPatch ToIntegrationPatch(IntegrationServicesSettings s, List<ValidationError> errors)
     {
-        var settings = new IntegrationSettings
+        HashSet<IntegrationService>? chosen = null;
+        if (s.Enabled is { } enabled)
         {
+            chosen = [];
+            for (var i = 0; i < enabled.Count; i++)
+            {
+                if (ParseOptional<IntegrationService>(enabled[i], $"integrationServices.enabled[{i}]", errors) is { } service)
+                    chosen.Add(service);
+            }
+        }
+        return new IntegrationPatch
+        {
+            Enabled = chosen,
             HeartbeatIntervalSeconds = s.HeartbeatIntervalSeconds,
             HeartbeatTimeoutSeconds = s.HeartbeatTimeoutSeconds,
             TimeSyncIntervalSeconds = s.TimeSyncIntervalSeconds,
         };
-        if (s.Enabled is not { } enabled)
-            return settings;
-        var chosen = new HashSet<IntegrationService>();
-        for (var i = 0; i < enabled.Count; i++)
-        {
-            if (ParseOptional<IntegrationService>(enabled[i], $"integrationServices.enabled[{i}]", errors) is { } service)
-                chosen.Add(service);
-        }
-        return IntegrationServices.All.Aggregate(settings, (current, service) => current.With(service, chosen.Contains(service)));
     }
     private static string? Word<T>(T? value) where T : struct, Enum => value is { } v ? EnumWords.Word(v) : null;
 
@@ -190,5 +197,12 @@ public static class ContractMapper
         var allowed = string.Join(", ", EnumWords.All<T>());
         errors.Add(new ValidationError(field, word, $"{field}: '{word}' is not one of {allowed}."));
         return null;
+    }
+
+    /// <summary>An integration service named in a URL; an unknown word is refused naming the words allowed.</summary>
+    public static IntegrationService ParseService(string word)
+    {
+        var errors = new List<ValidationError>();
+        return ParseOptional<IntegrationService>(word, "service", errors) ?? throw new ValidationException(errors);
     }
 }

@@ -34,6 +34,9 @@ public interface IVmRun
     /// <summary>Where the integration services record the guest's answers during a run.</summary>
     IntegrationReport Integration { get; }
 
+    /// <summary>The integration services that run with the VM (heartbeat, time sync) and its freeze.</summary>
+    GuestIntegration GuestIntegration { get; }
+
     /// <summary>Tells the controller when a QEMU whose control connection broke exits after all.</summary>
     void WatchExit(QemuSession run);
 

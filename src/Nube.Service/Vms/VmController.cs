@@ -46,6 +46,7 @@ public sealed class VmController : IVmRun
             State = File.Exists(Paths.SavedState) ? VmState.Saved : VmState.Off,
         };
         Integration = new IntegrationReport(this, services);
+        GuestIntegration = new GuestIntegration(this, services, logger);
         GuestJobs = new GuestJobs(this, services, logger);
         operations = new VmOperations(this, services, logger);
     }
@@ -57,6 +58,8 @@ public sealed class VmController : IVmRun
     public VmSnapshot Snapshot => Volatile.Read(ref snapshot);
 
     public IntegrationReport Integration { get; }
+
+    public GuestIntegration GuestIntegration { get; }
 
     /// <summary>Jobs that work with the running guest (file copy, freeze), beside the loop.</summary>
     public GuestJobs GuestJobs { get; }
@@ -179,6 +182,7 @@ public sealed class VmController : IVmRun
         inbox.Writer.TryComplete();
         await Task.WhenAll(tracked).ConfigureAwait(false);
         await GuestJobs.EndRunAsync().ConfigureAwait(false);
+        await GuestIntegration.LeaveAsync().ConfigureAwait(false);
     }
 
     private void Post(VmCommand command)
@@ -259,11 +263,12 @@ public sealed class VmController : IVmRun
     {
         var job = run.Job;
         Exception? failure = null;
+        string? result = null;
         try
         {
             job.Cancellation.Token.ThrowIfCancellationRequested();
             job.MarkRunning(null);
-            await operations.RunAsync(job, run.Operation, run.AgentWait, job.Cancellation.Token).ConfigureAwait(false);
+            result = await operations.RunAsync(job, run.Operation, run.AgentWait, job.Cancellation.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -274,7 +279,7 @@ public sealed class VmController : IVmRun
         lock (gate)
             pending.Remove(job);
         if (failure is null)
-            services.Jobs.Complete(job, Snapshot);
+            services.Jobs.Complete(job, Snapshot, result);
         else if (failure is OperationCanceledException && job.Cancellation.IsCancellationRequested)
             services.Jobs.Cancel(job, new JobCancelledException(job.Kind, Snapshot.Name, VmLifecycle.Word(Snapshot.State)), Snapshot);
         else
@@ -294,6 +299,7 @@ public sealed class VmController : IVmRun
             await services.Store.SaveAsync(next).ConfigureAwait(false);
             Update(s => s with { Config = next });
             Publish(HostEventTypes.VmChanged, null);
+            GuestIntegration.SettingsChanged(current.IntegrationServices, next.IntegrationServices);
             change.Done.TrySetResult(Snapshot);
         }
         catch (Exception e)
@@ -326,6 +332,7 @@ public sealed class VmController : IVmRun
     {
         Volatile.Write(ref session, run);
         run.Monitor(e => inbox.Writer.TryWrite(new QemuEventSeen(run, e)), () => inbox.Writer.TryWrite(new QemuConnectionEnded(run)));
+        GuestIntegration.Begin(run);
     }
 
     void IVmRun.WatchExit(QemuSession run) => Track(async ct =>
@@ -342,6 +349,7 @@ public sealed class VmController : IVmRun
         Update(s => s with { ProcessId = null, Accelerator = null, StartedAt = null, LastAgentContact = null, AgentVersion = null });
         Integration.Clear();
         Track(_ => GuestJobs.EndRunAsync());
+        Track(_ => GuestIntegration.EndRunAsync());
     }
 
     public void SetState(VmState state, string? reason = null)

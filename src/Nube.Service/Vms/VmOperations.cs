@@ -17,18 +17,20 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
     private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(2);
     private readonly StartOperation start = new(vm, services, logger);
     private readonly SaveOperation save = new(vm, services, logger);
+    private readonly StopOperation stop = new(vm, services, logger);
 
     /// <summary>The job kind of an operation: the word of its URL (start, turn-off ...).</summary>
     public static string Kind(VmOperation operation) => VmLifecycle.Verb(operation).Replace(' ', '-');
 
-    public async Task RunAsync(Job job, VmOperation operation, TimeSpan? agentWait, CancellationToken ct)
+    /// <returns>The job's one-line result, when there is more to say than that it completed.</returns>
+    public async Task<string?> RunAsync(Job job, VmOperation operation, TimeSpan? agentWait, CancellationToken ct)
     {
         var now = vm.Snapshot;
         if (now.Config is null)
             throw new VmConflictException($"VM {vm.Id} is broken: {now.BrokenReason}");
         // A turn-off queued behind jobs it cancelled finds the VM already off (or saved): done.
         if (operation == VmOperation.TurnOff && VmLifecycle.IsIdle(now.State))
-            return;
+            return null;
         var transition = VmLifecycle.Begin(now.State, operation, now.Name);
         switch (operation)
         {
@@ -39,8 +41,7 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
                 await save.RunAsync(job, RequireSession(now), transition, ct).ConfigureAwait(false);
                 break;
             case VmOperation.Stop:
-                await StopAsync(job, RequireSession(now), transition, ct).ConfigureAwait(false);
-                break;
+                return await stop.RunAsync(job, RequireSession(now), transition, EndAsync, ct).ConfigureAwait(false);
             case VmOperation.TurnOff:
                 vm.SetState(transition.During);
                 job.Report("turning off");
@@ -53,42 +54,11 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
             case VmOperation.Resume:
                 await QmpStepAsync("resume", now, q => q.ContAsync(ct)).ConfigureAwait(false);
                 vm.SetState(transition.Success);
+                // The guest's clock stood still while it was paused.
+                vm.GuestIntegration.RequestTimeSync();
                 break;
         }
-    }
-
-    /// <summary>
-    /// The ACPI power button, then the guest's own shutdown, up to the host's stop timeout; a guest
-    /// that ignores it is turned off. Cancelled, the VM stays running.
-    /// </summary>
-    private async Task StopAsync(Job job, QemuSession run, VmTransition transition, CancellationToken ct)
-    {
-        var now = vm.Snapshot;
-        await QmpStepAsync("stop", now, q => q.SystemPowerdownAsync(ct)).ConfigureAwait(false);
-        vm.SetState(transition.During);
-        var timeout = TimeSpan.FromSeconds(services.Host.Config.StopTimeoutSeconds);
-        job.Report("waiting for the guest to shut down");
-        bool exited;
-        try
-        {
-            exited = await run.WaitForExitAsync(timeout, services.Clock, ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            if (run.Process.IsAlive)
-                vm.SetState(transition.From);
-            else
-                await EndAsync(VmState.Off, "The guest shut down.").ConfigureAwait(false);
-            throw;
-        }
-        if (exited)
-        {
-            await EndAsync(transition.Success).ConfigureAwait(false);
-            return;
-        }
-        logger.LogWarning("VM {Name} did not shut down within {Seconds} s; turning it off", now.Name, timeout.TotalSeconds);
-        await EndAsync(transition.Success,
-            $"The guest did not shut down within {timeout.TotalSeconds:0} s, so it was turned off.").ConfigureAwait(false);
+        return null;
     }
 
     /// <summary>Ends the VM's QEMU (quit, else kill) and settles the state it leaves.</summary>

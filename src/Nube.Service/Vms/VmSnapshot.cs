@@ -31,5 +31,10 @@ public sealed record VmSnapshot
     public ImmutableDictionary<IntegrationService, ServiceHealth> Integration { get; init; } =
         ImmutableDictionary<IntegrationService, ServiceHealth>.Empty;
 
+    /// <summary>The last setting of the guest's clock during this run.</summary>
+    public TimeSyncState? TimeSync { get; init; }
+    /// <summary>Set while the host holds the guest's file systems frozen.</summary>
+    public FreezeState? Freeze { get; init; }
+
     public string Name => Config?.Name ?? Id.ToString();
 }

@@ -5,9 +5,10 @@ using System.Text.Json.Nodes;
 namespace Nube.Service.Tests.Fakes;
 
 /// <summary>
-/// The host end of a fake guest's agent channel. Until the guest's agent is up, requests wait in
-/// the channel unanswered, as they do in virtio-serial while the guest boots; then it answers
-/// guest-sync-delimited (0xFF before the reply), guest-ping and guest-info as qemu-ga does.
+/// The host end of a fake guest's agent channel. While the guest's agent is not up, requests wait
+/// in the channel unanswered, as they do in virtio-serial while the guest boots or after qemu-ga
+/// died; then it answers guest-sync-delimited (0xFF before the reply) itself and the rest as the
+/// fake guest does. A command the fake QEMU holds waits at its gate.
 /// </summary>
 internal sealed class FakeAgentConnection(FakeQemu qemu, Stream stream)
 {
@@ -25,10 +26,10 @@ internal sealed class FakeAgentConnection(FakeQemu qemu, Stream stream)
     {
         try
         {
-            await qemu.AgentUp.WaitAsync(closing.Token).ConfigureAwait(false);
             var reader = new FakeLineReader(stream);
             while (await reader.ReadLineAsync(closing.Token).ConfigureAwait(false) is { } line)
             {
+                await qemu.Guest.AgentUp.WaitAsync(closing.Token).ConfigureAwait(false);
                 if (line.Length > 0)
                     await AnswerAsync(line).ConfigureAwait(false);
             }
@@ -49,15 +50,14 @@ internal sealed class FakeAgentConnection(FakeQemu qemu, Stream stream)
     {
         string command;
         long? syncId = null;
-        JsonElement arguments = default;
+        JsonElement arguments;
         try
         {
             using var request = JsonDocument.Parse(line);
             command = request.RootElement.GetProperty("execute").GetString() ?? "";
-            if (request.RootElement.TryGetProperty("arguments", out var args))
-                arguments = args.Clone();
+            arguments = request.RootElement.TryGetProperty("arguments", out var a) ? a.Clone() : default;
             if (command == "guest-sync-delimited")
-                syncId = request.RootElement.GetProperty("arguments").GetProperty("id").GetInt64();
+                syncId = arguments.GetProperty("id").GetInt64();
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
@@ -65,25 +65,19 @@ internal sealed class FakeAgentConnection(FakeQemu qemu, Stream stream)
             return;
         }
         qemu.RecordAgent(command);
-        switch (command)
+        if (syncId is not null)
         {
-            case "guest-sync-delimited":
-                await WriteAsync([0xFF], new JsonObject { ["return"] = syncId }).ConfigureAwait(false);
-                break;
-            case "guest-ping":
-                await WriteAsync([], new JsonObject { ["return"] = new JsonObject() }).ConfigureAwait(false);
-                break;
-            case "guest-info":
-                await WriteAsync([], new JsonObject
-                {
-                    ["return"] = new JsonObject { ["version"] = AgentVersion, ["supported_commands"] = new JsonArray() },
-                }).ConfigureAwait(false);
-                break;
-            default:
-                await WriteAsync([], await qemu.Guest.AnswerAsync(command, arguments).ConfigureAwait(false)
-                    ?? Error("CommandNotFound", $"The command {command} has not been found")).ConfigureAwait(false);
-                break;
+            await WriteAsync([0xFF], new JsonObject { ["return"] = syncId }).ConfigureAwait(false);
+            return;
         }
+        if (qemu.GateFor(command) is { } gate)
+            await gate.PassAsync(closing.Token).ConfigureAwait(false);
+        if (qemu.Guest.Execute(command, arguments) is { } reply)
+            await WriteAsync([], reply["error"]?["class"]?.GetValue<string>() == "CommandNotFound"
+                ? await qemu.GuestFiles.AnswerAsync(command, arguments).ConfigureAwait(false) ?? reply
+                : reply).ConfigureAwait(false);
+        else if (qemu.Guest.ShutsDownOnRequest)
+            await qemu.GuestShutdownAsync().ConfigureAwait(false);
     }
 
     private static JsonObject Error(string errorClass, string desc) =>

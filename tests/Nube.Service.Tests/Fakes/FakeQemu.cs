@@ -24,7 +24,6 @@ internal sealed class FakeQemu
     private readonly List<FakeAgentConnection> agentConnections = [];
     private readonly List<(string Command, int Count, TaskCompletionSource Seen)> watchers = [];
     private readonly TaskCompletionSource exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource agentUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string runState;
     private string? migrationStatus;
     private bool incoming;
@@ -32,8 +31,10 @@ internal sealed class FakeQemu
     private bool autostart;
     private int connectionCount;
 
-    public FakeQemu(int pid, LaunchPlan plan, VmRuntimePaths paths, string marker, DateTimeOffset startedAt)
+    public FakeQemu(int pid, LaunchPlan plan, VmRuntimePaths paths, string marker, TimeProvider clock)
     {
+        Guest = new FakeGuest(clock);
+        var startedAt = clock.GetUtcNow();
         Pid = pid;
         Argv = plan.Argv;
         Paths = paths;
@@ -52,7 +53,7 @@ internal sealed class FakeQemu
     public DateTimeOffset StartedAt { get; }
 
     /// <summary>The guest's files and programs, for the agent's file and exec commands.</summary>
-    public FakeGuest Guest { get; } = new();
+    public FakeGuestFiles GuestFiles { get; } = new();
 
     /// <summary>True: the guest shuts down on the ACPI power button; false: it ignores it.</summary>
     public bool GuestPowersOff { get; set; } = true;
@@ -62,7 +63,9 @@ internal sealed class FakeQemu
 
     public bool IsAlive => !exited.Task.IsCompleted;
     public Task Exited => exited.Task;
-    internal Task AgentUp => agentUp.Task;
+
+    /// <summary>The guest as its agent shows it: agent up or not, clock, freeze.</summary>
+    public FakeGuest Guest { get; }
 
     public string RunState
     {
@@ -82,7 +85,6 @@ internal sealed class FakeQemu
         }
     }
 
-    /// <summary>The commands received, by name, in order; without the capability negotiation.</summary>
     /// <summary>
     /// What the VM's operations sent: the start's handshake (qmp_capabilities) and the cont that
     /// runs a QEMU launched paused are left out.
@@ -148,7 +150,7 @@ internal sealed class FakeQemu
     }
 
     /// <summary>The guest's agent starts: requests waiting in the channel get their answers.</summary>
-    public void StartAgent() => agentUp.TrySetResult();
+    public void StartAgent() => Guest.StartAgent();
 
     /// <summary>Lets a held migration finish: "completed", the guest paused on both sides.</summary>
     public void CompleteMigration()
@@ -367,6 +369,9 @@ internal sealed class FakeQemu
         arguments is { ValueKind: JsonValueKind.Object } a && a.TryGetProperty(name, out var v) ? v.GetString() : null;
 
     private static string? FilePath(string? uri) => uri is not null && uri.StartsWith("file:", StringComparison.Ordinal) ? uri["file:".Length..] : null;
+
+    /// <summary>The guest powered off on its agent's request.</summary>
+    internal Task GuestShutdownAsync() => ExitAsync("guest-shutdown", guest: true);
 
     /// <summary>QEMU's own exit: the SHUTDOWN event, then EOF on every connection, the pidfile removed.</summary>
     private async Task ExitAsync(string reason, bool guest)

@@ -48,7 +48,7 @@ internal sealed class FakeQemuHost(FakeTimeProvider clock) : IQemuHost
         FakeQemu qemu;
         lock (sync)
         {
-            qemu = new FakeQemu(++nextPid, plan, paths, marker, Clock.GetUtcNow());
+            qemu = new FakeQemu(++nextPid, plan, paths, marker, Clock);
             launched.Add(qemu);
         }
         OnLaunch?.Invoke(qemu);

@@ -14,6 +14,14 @@ public sealed class GuestAgentSession(Func<CancellationToken, Task<Stream>> conn
     private readonly SemaphoreSlim gate = new(1, 1);
     private GuestAgentClient? client;
     private bool disposed;
+    private long lastReplyTicks; // UTC ticks; 0 before the first reply
+
+    /// <summary>
+    /// When the agent last sent a reply on this run's channel, whoever's request it answered; null
+    /// before the first. Read without the channel: it tells a waiter whether the holder is being answered.
+    /// </summary>
+    public DateTimeOffset? LastReply =>
+        Volatile.Read(ref lastReplyTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     /// <summary>Called after every answer, with the time it came.</summary>
     public Action<DateTimeOffset>? Contact { get; init; }
@@ -70,8 +78,13 @@ public sealed class GuestAgentSession(Func<CancellationToken, Task<Stream>> conn
     private async Task<GuestAgentClient> OpenAsync(TimeSpan wait, CancellationToken ct)
     {
         var stream = await connect(ct).ConfigureAwait(false);
-        return await GuestAgentClient.ConnectAsync(stream, wait, logger, ct).ConfigureAwait(false);
+        var agent = await GuestAgentClient.ConnectAsync(stream, wait, logger, ct).ConfigureAwait(false);
+        agent.Replied = NoteReply;
+        NoteReply();
+        return agent;
     }
+
+    private void NoteReply() => Volatile.Write(ref lastReplyTicks, clock.GetUtcNow().UtcTicks);
 
     private async Task DropAsync()
     {

@@ -1,0 +1,73 @@
+using Nube.Contracts.Vms;
+using Nube.Core.Integration;
+using Nube.Core.Validation;
+using Nube.Service.Vms;
+using Nube.Service.Vms.Errors;
+using Nube.Service.Vms.Integration;
+
+namespace Nube.Service.Api;
+
+/// <summary>
+/// A VM's integration services: their statuses, turning one on or off (live, while the VM runs),
+/// and the backup service's freeze and thaw of the guest's file systems, as jobs.
+/// </summary>
+public static class IntegrationEndpoints
+{
+    private static readonly Dictionary<string, bool> Switches = new(StringComparer.Ordinal) { ["enable"] = true, ["disable"] = false };
+
+    public static void MapIntegrationEndpoints(this IEndpointRouteBuilder app)
+    {
+        var vms = app.MapGroup("/api/v1/vms");
+        vms.MapGet("/{vm}/integration-services", (string vm, VmRegistry r) => List(r.Resolve(vm)));
+        vms.MapPost("/{vm}/integration-services/{service}/{action}", async (string vm, string service, string action, VmRegistry r) =>
+        {
+            var controller = r.Resolve(vm);
+            if (!Switches.TryGetValue(action, out var enable))
+                throw new VmNotFoundException($"{vm}/integration-services/{service}/{action}");
+            var chosen = ContractMapper.ParseService(service);
+            await controller.ChangeAsync((current, _) => current with
+            {
+                IntegrationServices = current.IntegrationServices.With(chosen, enable),
+            });
+            return ContractMapper.ToIntegrationInfo(controller.Snapshot, chosen);
+        });
+        vms.MapPost("/{vm}/freeze", async (string vm, int? timeoutSeconds, double? wait, VmRegistry r, HttpContext http, CancellationToken ct) =>
+        {
+            var timeout = FreezeTimeout(timeoutSeconds);
+            var controller = r.Resolve(vm);
+            var job = controller.GuestJobs.Start("freeze", async (job, _, t) =>
+            {
+                job.Report("freezing the guest's file systems");
+                var frozen = await controller.GuestIntegration.Freeze.FreezeAsync("frozen by an operator", timeout, t);
+                return $"Froze {frozen.State.FileSystems} file system(s) until {frozen.State.ThawDeadline:HH:mm:ss} UTC at the latest; 'thaw' thaws them sooner.";
+            });
+            return await JobEndpoints.AnswerAsync(job, wait, http, ct);
+        });
+        vms.MapPost("/{vm}/thaw", async (string vm, double? wait, VmRegistry r, HttpContext http, CancellationToken ct) =>
+        {
+            var controller = r.Resolve(vm);
+            var job = controller.GuestJobs.Start("thaw", async (job, _, t) =>
+            {
+                job.Report("thawing the guest's file systems");
+                var count = await controller.GuestIntegration.Freeze.ThawAsync("thawed by an operator", t);
+                return $"Thawed {count} file system(s).";
+            });
+            return await JobEndpoints.AnswerAsync(job, wait, http, ct);
+        });
+    }
+
+    private static List<IntegrationServiceInfo> List(VmController vm)
+    {
+        var now = vm.Snapshot;
+        return [.. IntegrationServices.All.Select(service => ContractMapper.ToIntegrationInfo(now, service))];
+    }
+
+    private static TimeSpan FreezeTimeout(int? seconds)
+    {
+        var value = seconds ?? GuestFreeze.DefaultTimeoutSeconds;
+        if (value is < 1 or > GuestFreeze.MaxTimeoutSeconds)
+            throw new ValidationException([new("timeoutSeconds", value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"timeoutSeconds: {value} is outside the range 1 to {GuestFreeze.MaxTimeoutSeconds} seconds")]);
+        return TimeSpan.FromSeconds(value);
+    }
+}
