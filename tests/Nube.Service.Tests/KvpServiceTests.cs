@@ -42,7 +42,8 @@ public sealed class KvpServiceTests(ITestOutputHelper output)
         qemu.StartAgent();
 
         kvp.RequestExchange(vm);
-        await Eventually.UntilAsync(() => qemu.GuestFiles.Files.ContainsKey($"{Host}/site"), "the pair reaches the guest");
+        // The exchange waits for the agent's first answer, which the heartbeat's next beat brings.
+        await host.AdvanceUntilAsync(() => qemu.GuestFiles.Files.ContainsKey($"{Host}/site"), "the pair reaches the guest", TimeSpan.FromSeconds(1));
         Assert.Equal("berlin", qemu.GuestFiles.Text($"{Host}/site"));
         Assert.False(qemu.GuestFiles.Files.ContainsKey($"{Host}/stale"));
         await Eventually.UntilAsync(() => vm.Snapshot.Integration.GetValueOrDefault(IntegrationService.DataExchange)?.Status == IntegrationStatus.Ok,

@@ -86,6 +86,13 @@ internal sealed class KvpExchange(ILogger logger)
             var run = vm.Session;
             if (run is null || KvpService.Unavailable(vm, KvpPools.Host) is not null)
                 return;
+            // Not before the agent's first answer in this run (the heartbeat asks for it): until then a
+            // try would hold the one agent channel for its whole wait, and other services find it busy.
+            if (run.Agent.LastReply is null && vm.Snapshot.Config?.IntegrationServices.Heartbeat == true)
+            {
+                await Task.Delay(FirstRetry, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
             try
             {
                 if (!await WriteAllAsync(vm, run, ct).ConfigureAwait(false))
