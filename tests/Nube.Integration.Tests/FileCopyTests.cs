@@ -34,7 +34,7 @@ public sealed class FileCopyTests(ITestOutputHelper output)
         var noFolder = await NubeCli.RunAsync(host, "vm", "copy-file", "files", "--source", source, "--destination", "/root/in/payload.bin");
         Assert.Equal(4, noFolder.ExitCode);
         Assert.Equal("error: Cannot copy to /root/in/payload.bin in VM 'files': the folder /root/in does not exist in the guest; " +
-            "add --create-path (createPath) to make it.\n", noFolder.Stderr);
+            "add --create-path (\"createPath\": true in the API) to make it.\n", noFolder.Stderr);
 
         var copy = await NubeCli.RunAsync(host, "vm", "copy-file", "files", "--source", source, "--destination", "/root/in/payload.bin", "--create-path", "--json");
         Assert.True(copy.ExitCode == 0, copy.Stderr);
@@ -47,7 +47,7 @@ public sealed class FileCopyTests(ITestOutputHelper output)
         var again = await NubeCli.RunAsync(host, "vm", "copy-file", "files", "--source", source, "--destination", "/root/in/payload.bin");
         Assert.Equal(4, again.ExitCode);
         Assert.Equal("error: Cannot copy to /root/in/payload.bin in VM 'files': the file already exists in the guest; " +
-            "add --overwrite (overwrite) to replace it.\n", again.Stderr);
+            "add --overwrite (\"overwrite\": true in the API) to replace it.\n", again.Stderr);
 
         var small = Path.Combine(host.Root, "small.txt");
         await File.WriteAllTextAsync(small, "replaced\n");

@@ -66,7 +66,7 @@ public sealed class FileCopyTests(ITestOutputHelper output)
         await refused.Ended.Within("the copy to end");
         Assert.Equal(JobStates.Failed, refused.Info.State);
         Assert.Equal(409, refused.Info.Problem!.Status);
-        Assert.Equal("Cannot copy to /root/payload.bin in VM 'alpha': the file already exists in the guest; add --overwrite (overwrite) to replace it.",
+        Assert.Equal("Cannot copy to /root/payload.bin in VM 'alpha': the file already exists in the guest; add --overwrite (\"overwrite\": true in the API) to replace it.",
             refused.Info.Problem.Detail);
         Assert.Equal(0, qemu.GuestFiles.Writes);
 
@@ -120,7 +120,7 @@ public sealed class FileCopyTests(ITestOutputHelper output)
 
         var missingFolder = Copy(host, vm, source, "/srv/in/payload.bin");
         await missingFolder.Ended.Within("the copy to end");
-        Assert.Equal("Cannot copy to /srv/in/payload.bin in VM 'alpha': the folder /srv/in does not exist in the guest; add --create-path (createPath) to make it.",
+        Assert.Equal("Cannot copy to /srv/in/payload.bin in VM 'alpha': the folder /srv/in does not exist in the guest; add --create-path (\"createPath\": true in the API) to make it.",
             missingFolder.Info.Problem!.Detail);
 
         var invalid = Assert.Throws<ValidationException>(() => Copy(host, vm, "/etc/passwd", "relative\u0007/"));

@@ -109,7 +109,7 @@ public static class FileCopyOperation
         var where = $"Cannot copy to {copy.Destination} in VM '{vmName}'";
         throw result.ExitCode switch
         {
-            10 => (Exception)new VmConflictException($"{where}: the folder {copy.Folder} does not exist in the guest; add --create-path (createPath) to make it."),
+            10 => (Exception)new VmConflictException($"{where}: the folder {copy.Folder} does not exist in the guest; add --create-path (\"createPath\": true in the API) to make it."),
             11 => new GuestOperationFailedException($"{where}: the guest could not make the folder {copy.Folder}: {result.ErrorText}"),
             12 => new VmConflictException($"{where}: {copy.Folder} is not a folder in the guest."),
             13 => new VmConflictException($"{where}: it is a folder in the guest; give the path of the file to create."),
@@ -119,7 +119,7 @@ public static class FileCopyOperation
     }
 
     private static VmConflictException Exists(string where) =>
-        new($"{where}: the file already exists in the guest; add --overwrite (overwrite) to replace it.");
+        new($"{where}: the file already exists in the guest; add --overwrite (\"overwrite\": true in the API) to replace it.");
 
     /// <summary>Streams the file in chunks, one agent request each; returns the bytes sent and their SHA-256.</summary>
     private static async Task<(long Sent, string Sha256)> SendAsync(Job job, QemuSession run, Plan copy, string temp, CancellationToken ct)
