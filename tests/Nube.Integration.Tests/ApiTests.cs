@@ -50,8 +50,10 @@ public sealed class ApiTests(ITestOutputHelper output)
         var vm = await host.CreateGuestVmAsync("chatty");
         await host.Client.RunJobAsync("chatty", "start", agentWaitSeconds: 60);
 
-        // 2.5 MiB on COM1: more than the log's two files of 1 MiB hold.
-        await GuestShell.RunAsync(host, vm.Summary.Id, "dd if=/dev/zero bs=1024 count=2560 2>/dev/null | tr '\\0' x; echo");
+        // 2.5 MiB on COM1: more than the log's two files of 1 MiB hold. An emulated UART under TCG
+        // on a loaded machine may take over a minute for it.
+        await GuestShell.RunAsync(host, vm.Summary.Id, "dd if=/dev/zero bs=1024 count=2560 2>/dev/null | tr '\\0' x; echo",
+            TimeSpan.FromMinutes(3));
         await GuestShell.RunAsync(host, vm.Summary.Id, "echo after-the-flood-$((6*7))");
 
         var log = new FileInfo(host.SerialLog(vm.Summary.Id));

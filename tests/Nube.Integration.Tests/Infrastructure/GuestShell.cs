@@ -11,7 +11,8 @@ namespace Nube.Integration.Tests.Infrastructure;
 public static class GuestShell
 {
     /// <summary>Runs <paramref name="command"/> and returns what it printed; throws unless it exited 0.</summary>
-    public static async Task<string> RunAsync(NubedHost host, Guid vm, string command)
+    /// <param name="timeout">How long it may take (60 s unless given).</param>
+    public static async Task<string> RunAsync(NubedHost host, Guid vm, string command, TimeSpan? timeout = null)
     {
         using var ws = await host.Client.OpenConsoleAsync(vm.ToString());
         var tag = Guid.NewGuid().ToString("N")[..8];
@@ -20,7 +21,7 @@ public static class GuestShell
         await SendAsync(ws, $"echo N''UBE-{tag}-B; {{ {command} ; }} 2>&1; echo N''UBE-{tag}-E$?\r");
         var end = new Regex($@"NUBE-{tag}-E(\d+)");
         var seen = new StringBuilder();
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
         var buffer = new byte[4096];
         var tail = "";
         // Only the newest text can hold the end marker: a flood of output is not searched again and again.
