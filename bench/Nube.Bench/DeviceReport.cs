@@ -60,7 +60,7 @@ public sealed class DeviceReport(BenchOptions options, StringBuilder md)
              "runs the four tests and pauses it again, the order turning by one VM each round so that no side always runs first or last. " +
              $"fio {r.FioVersion} in the guest on the raw block device: `--ioengine=libaio --direct=1 --numjobs=1 --time_based`, 4k random at queue depth {options.DiskIoDepth} for {options.FioSeconds} s, " +
              $"1 MiB sequential at queue depth {options.SeqIoDepth} for {options.FioSeqSeconds} s; an untimed 2 s mixed run warms each disk first. " +
-             $"Figures are medians over the rounds (min–max beside them); MB/s are 10^6 bytes. Load average at each round's start: {string.Join("; ", r.LoadAverages)}.");
+             $"Figures are medians over the rounds (min–max beside them); MB/s are 10^6 bytes. Load average before the VMs boot, at each round's start and at the end: {string.Join("; ", r.LoadAverages)}.");
         Line();
         Line($"Queue depth {options.DiskIoDepth}: a server's random I/O keeps many requests in flight, and queueing is what the synthetic path adds: the guest sees the IDE disk with a queue depth of {Fact(r, "ide", f => f.QueueDepth)} " +
              $"(the PIIX controller has no command queueing, so one request is in flight whatever fio asks), the SCSI disk with {Fact(r, "scsi", f => f.QueueDepth)}. At queue depth 1 the two would differ only by the cost of one emulated request.");
@@ -127,7 +127,7 @@ public sealed class DeviceReport(BenchOptions options, StringBuilder md)
              "The host end of each TAP has 10.231.N.1/24, the guest 10.231.N.2/24 (set through its console, where `iperf3 -s -D` is started too). " +
              $"The iperf3 client runs on the host in the namespace: `iperf3 -c GUEST -t {r.Seconds} -O 1 -J` (host→guest) and with `-R` (guest→host), one TCP stream unless the row says otherwise; the figure is what the receiver got (`end.sum_received`), MB/s of 10^6 bytes. " +
              $"All VMs boot once and are paused; each of the {r.Rounds} rounds resumes one VM at a time and runs both directions (which goes first alternates by round), the VM order turning by one each round. " +
-             $"An untimed 2 s run each way precedes. iperf3 host: {r.IperfHost}; guest: {r.IperfGuest}. Load average at each round's start: {string.Join("; ", r.LoadAverages)}.");
+             $"An untimed 2 s run each way precedes. iperf3 host: {r.IperfHost}; guest: {r.IperfGuest}. Load average before the VMs boot, at each round's start and at the end: {string.Join("; ", r.LoadAverages)}.");
         Line();
         Line("| Direction | tulip (legacy, Hyper-V's) | " + (hasE1000 ? "e1000 (legacy) | " : "") + "virtio-net (synthetic) | synthetic / tulip, ratio of medians | per round: median (min–max) | " +
              (hasE1000 ? "synthetic / e1000 | " : "") + "seed (Hyper-V, synthetic vs emulated) | target (vs tulip) |");

@@ -45,6 +45,10 @@ public static class GuestVms
                 if (state is "running" or "paused")
                     await RunAsync(client, vm, "turn-off", ct);
             }
+            catch (NubeApiException e) when (e.Status == 404)
+            {
+                // never created: the figure failed before it
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 Console.Error.WriteLine($"bench: turning '{vm}' off: {e.Message}");
