@@ -2,14 +2,21 @@
 # Nube's benchmarks: builds the product in Release and runs bench/Nube.Bench, which writes
 # bench/results/latest.md (and prints it).
 #
-#   bench/run.sh [--runs N] [--cli-runs N] [--vms N] [--only fig1|fig2] [...]
+#   bench/run.sh [--runs N] [--cli-runs N] [--vms N] [--only figN[,figM...]] [...]
 #
 # Figure 1: start to the guest agent's first answer, Nube vs plain QEMU with the same argv.
 # Figure 2: the CLI published as scripts/demo.sh does (Native AOT): `nube --version`, and
 #           `nube vm list` (and --json) with 256 VMs defined.
+# Figure 3: fio in the guest, a raw disk file on emulated IDE vs synthetic SCSI, and the SCSI
+#           settings (iothread, cache, vCPUs): --disk-rounds N, --disk-variants all, --disk-iodepth N.
+# Figure 4: iperf3 both ways over a TAP in a network namespace of its own (nbench-*), tulip and
+#           e1000 vs virtio-net: --net-rounds N, --net-variants all, --iperf-seconds S.
+# Figure 5: nubed's CPU with N idle VMs, heartbeat on vs off, and the time from the guest agent
+#           killed to Lost communication: --hb-vms N, --hb-window S, --hb-rounds N, --lost-rounds N.
 # Every other argument goes to the runner (bench/Nube.Bench/BenchOptions.cs lists them).
 # Needs root (QEMU drops to the user nube-qemu, as under nubed). Installs QEMU and builds the
-# test guest first when they are missing (scripts/install-deps.sh, guest/build.sh).
+# test guest first when they are missing (scripts/install-deps.sh, guest/build.sh); installs
+# iperf3 (apt-get) for figure 4. NUBE_BENCH_NUBED=/path/nubed.dll measures another build's nubed.
 set -euo pipefail
 
 STARTED_AT=$(date +%s.%N)
@@ -31,6 +38,23 @@ GUEST_DIR=$(realpath -m "${NUBE_GUEST_DIR:-/var/cache/nube/guest}")
 if [ ! -s "$GUEST_DIR/vmlinux" ] || [ ! -s "$GUEST_DIR/initrd.img" ]; then
     log "the test guest is missing: running guest/build.sh"
     guest/build.sh >/dev/null
+fi
+
+runs=10
+only=
+prev=
+for arg in "$@"; do
+    [ "$prev" = --runs ] && runs=$arg
+    [ "$prev" = --only ] && only=$arg
+    prev=$arg
+done
+wants() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
+
+if wants fig4 && ! command -v iperf3 >/dev/null 2>&1; then
+    log "figure 4 needs iperf3 on the host: installing it (apt-get)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends iperf3 >/dev/null 2>&1 \
+        || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends iperf3 >/dev/null; } \
+        || { echo "bench: figure 4 needs iperf3 and apt-get could not install it; install it, or leave fig4 out (--only)" >&2; exit 1; }
 fi
 
 log "building (Release)"
@@ -62,6 +86,10 @@ cleanup() {
                 kill -KILL "${proc#/proc/}" 2>/dev/null || true
             fi
         done
+        # Figure 4's namespace (its TAPs go with it), named after WORK's suffix.
+        ns="nbench-${WORK##*-}"
+        ns=${ns:0:15}
+        if ip netns list 2>/dev/null | grep -qw "$ns"; then ip netns delete "$ns" 2>/dev/null || true; fi
         rm -rf "$WORK"
     fi
     exit "$rc"
@@ -73,24 +101,19 @@ trap 'exit 143' TERM
 # Figure 2 measures the CLI as users run it: published exactly as scripts/demo.sh does (Native AOT,
 # from Nube.Cli.csproj), into the temporary folder. The unpublished build output
 # (src/Nube.Cli/bin/Release/net10.0, IL run by the JIT, built with the bench above) is its comparison.
-runs=10
-only=
-prev=
-for arg in "$@"; do
-    [ "$prev" = --runs ] && runs=$arg
-    [ "$prev" = --only ] && only=$arg
-    prev=$arg
-done
 CLI_ARGS=()
-if [ "$only" != fig1 ]; then
+if wants fig2; then
     log "publishing the CLI as scripts/demo.sh does"
     dotnet publish src/Nube.Cli -c Release -o "$WORK/cli" -nologo -clp:ErrorsOnly >"$WORK/publish.log" 2>&1 \
         || { cat "$WORK/publish.log" >&2; exit 1; }
     CLI_ARGS=(--cli-published "$WORK/cli" --cli-build "$REPO/src/Nube.Cli/bin/Release/net10.0")
 fi
 
-# The whole run is bounded: 3 minutes per figure-1 round is far above a TCG boot (~4 s twice).
-limit=$((600 + 180 * (runs + 1)))
+# The whole run is bounded: 3 minutes per figure-1 round is far above a TCG boot (~4 s twice);
+# figures 3 to 5 get an hour between them, three to four times what their defaults take.
+limit=600
+wants fig1 && limit=$((limit + 180 * (runs + 1)))
+wants fig3 || wants fig4 || wants fig5 && limit=$((limit + 3600))
 
 log "running (at most ${limit} s); temporary folder $WORK"
 timeout --signal=TERM --kill-after=30 "$limit" dotnet "$OUT/Nube.Bench.dll" \

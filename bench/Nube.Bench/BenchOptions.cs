@@ -22,13 +22,44 @@ public sealed record BenchOptions
     public string? CliBuildDir { get; init; }
     /// <summary>Unix time (seconds) at which run.sh started, to report the whole run's duration.</summary>
     public double? StartedAtUnix { get; init; }
-    public bool Figure1 { get; init; } = true;
-    public bool Figure2 { get; init; } = true;
+    /// <summary>The figures to run (1 to 5); <c>--only</c> picks some, e.g. <c>--only fig3,fig4</c>.</summary>
+    public IReadOnlySet<int> Figures { get; init; } = new HashSet<int> { 1, 2, 3, 4, 5 };
+    public bool Figure1 => Figures.Contains(1);
+    public bool Figure2 => Figures.Contains(2);
+    public bool Figure3 => Figures.Contains(3);
+    public bool Figure4 => Figures.Contains(4);
+    public bool Figure5 => Figures.Contains(5);
+
+    // Figure 3 (disk).
+    public int DiskRounds { get; init; } = 3;
+    /// <summary>4k random tests' queue depth: deep enough for a queueing controller to show it, as a server's load does.</summary>
+    public int DiskIoDepth { get; init; } = 32;
+    public int SeqIoDepth { get; init; } = 4;
+    public int FioSeconds { get; init; } = 10;
+    public int FioSeqSeconds { get; init; } = 5;
+    public int DiskMiB { get; init; } = 1024;
+    public IReadOnlyList<string> DiskVariants { get; init; } = DiskFigure.DefaultKeys;
+
+    // Figure 4 (network).
+    public int NetRounds { get; init; } = 3;
+    public int IperfSeconds { get; init; } = 8;
+    public IReadOnlyList<string> NetVariants { get; init; } = NetworkFigure.DefaultKeys;
+
+    // Figure 5 (heartbeat).
+    public int HeartbeatVms { get; init; } = 16;
+    public int HeartbeatVmMiB { get; init; } = 256;
+    public int HeartbeatWindowSeconds { get; init; } = 60;
+    public int HeartbeatRounds { get; init; } = 2;
+    public int LostRounds { get; init; } = 3;
 
     public const string Usage =
         "usage: Nube.Bench [--runs N] [--warmup N] [--cli-runs N] [--cli-warmup N] [--vms N] [--settle-ms MS]\n" +
         "                  [--work-dir DIR] [--out FILE] [--command TEXT] [--guest-dir DIR]\n" +
-        "                  [--cli-published DIR] [--cli-build DIR] [--started-at UNIX_SECONDS] [--only fig1|fig2]\n" +
+        "                  [--cli-published DIR] [--cli-build DIR] [--started-at UNIX_SECONDS] [--only figN[,figM...]]\n" +
+        "  fig3: [--disk-rounds N] [--disk-iodepth N] [--seq-iodepth N] [--fio-seconds S] [--fio-seq-seconds S] [--disk-mib N]\n" +
+        "        [--disk-variants all|KEY,KEY...] (ide, scsi, scsi-noiothread, scsi-direct, ide-direct, scsi-2cpu)\n" +
+        "  fig4: [--net-rounds N] [--iperf-seconds S] [--net-variants all|KEY,KEY...] (tulip, e1000, virtio, virtio-2cpu, virtio-2cpu-2streams)\n" +
+        "  fig5: [--hb-vms N] [--hb-vm-mib N] [--hb-window S] [--hb-rounds N] [--lost-rounds N]\n" +
         "figure 2 needs --cli-published and --cli-build (bench/run.sh passes both)";
 
     public static BenchOptions Parse(string[] args)
@@ -54,19 +85,58 @@ public sealed record BenchOptions
                 "--cli-published" => o with { CliPublishedDir = Value() },
                 "--cli-build" => o with { CliBuildDir = Value() },
                 "--started-at" => o with { StartedAtUnix = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture) },
-                "--only" => Value() switch
-                {
-                    "fig1" => o with { Figure2 = false },
-                    "fig2" => o with { Figure1 = false },
-                    var v => throw new ArgumentException($"--only: '{v}' is not fig1 or fig2."),
-                },
+                "--only" => o with { Figures = ParseFigures(Value()) },
+                "--disk-rounds" => o with { DiskRounds = Count(1) },
+                "--disk-iodepth" => o with { DiskIoDepth = Count(1) },
+                "--seq-iodepth" => o with { SeqIoDepth = Count(1) },
+                "--fio-seconds" => o with { FioSeconds = Count(1) },
+                "--fio-seq-seconds" => o with { FioSeqSeconds = Count(1) },
+                "--disk-mib" => o with { DiskMiB = Count(64) },
+                "--disk-variants" => o with { DiskVariants = Keys(Value(), "--disk-variants", DiskFigure.AllVariants.Select(v => v.Key)) },
+                "--net-rounds" => o with { NetRounds = Count(1) },
+                "--iperf-seconds" => o with { IperfSeconds = Count(2) },
+                "--net-variants" => o with { NetVariants = Keys(Value(), "--net-variants", NetworkFigure.AllVariants.Select(v => v.Key)) },
+                "--hb-vms" => o with { HeartbeatVms = Count(1) },
+                "--hb-vm-mib" => o with { HeartbeatVmMiB = Count(128) },
+                "--hb-window" => o with { HeartbeatWindowSeconds = Count(5) },
+                "--hb-rounds" => o with { HeartbeatRounds = Count(1) },
+                "--lost-rounds" => o with { LostRounds = Count(0) },
                 "-h" or "--help" => throw new ArgumentException(Usage),
                 var a => throw new ArgumentException($"unknown argument '{a}'.\n{Usage}"),
             };
         }
+        if (o.DiskVariants.Count < 2 || !o.DiskVariants.Contains("ide") || !o.DiskVariants.Contains("scsi"))
+            throw new ArgumentException("--disk-variants must hold ide and scsi (the figure's two sides).");
+        if (!o.NetVariants.Contains("tulip") || !o.NetVariants.Contains("virtio"))
+            throw new ArgumentException("--net-variants must hold tulip and virtio (the figure's two sides).");
         if (o.Figure2 && (o.CliPublishedDir is null || o.CliBuildDir is null))
             throw new ArgumentException($"figure 2 needs --cli-published and --cli-build.\n{Usage}");
         return o;
+    }
+
+    private static HashSet<int> ParseFigures(string value)
+    {
+        var set = new HashSet<int>();
+        foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (part.Length == 4 && part.StartsWith("fig", StringComparison.Ordinal) && part[3] is >= '1' and <= '5')
+                set.Add(part[3] - '0');
+            else
+                throw new ArgumentException($"--only: '{part}' is not one of fig1 ... fig5.");
+        }
+        return set.Count > 0 ? set : throw new ArgumentException("--only needs at least one figure.");
+    }
+
+    private static List<string> Keys(string value, string option, IEnumerable<string> known)
+    {
+        var all = known.ToList();
+        if (value == "all")
+            return all;
+        var keys = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
+        foreach (var k in keys.Where(k => !all.Contains(k)))
+            throw new ArgumentException($"{option}: '{k}' is not one of {string.Join(", ", all)} (or all).");
+        // In the table's order, whatever the order given.
+        return [.. all.Where(keys.Contains)];
     }
 
     /// <summary>A VM that boots the test guest from its kernel and initrd, as every figure uses.</summary>

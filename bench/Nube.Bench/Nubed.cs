@@ -17,6 +17,8 @@ public sealed class Nubed : IAsyncDisposable
     public string RunDir { get; }
     public string Socket => Path.Combine(RunDir, "nubed.sock");
     public NubeApiClient Client { get; }
+    /// <summary>The service's own process (<c>ip netns exec</c> execs it in place, so the pid is nubed's).</summary>
+    public int ProcessId => process.Id;
 
     private Nubed(Process process, string dataDir, string runDir)
     {
@@ -29,10 +31,11 @@ public sealed class Nubed : IAsyncDisposable
 
     /// <summary>Runs one figure against its own nubed; on failure, shows the end of nubed's log.</summary>
     /// <param name="guestDir">Made a storage root, so that the VMs may boot the test guest from where it was built.</param>
+    /// <param name="netns">A network namespace to run nubed (and so its QEMUs) in, or null.</param>
     public static async Task<T> MeasureWithAsync<T>(string folder, string guestDir, string figure,
-        Func<Nubed, CancellationToken, Task<T>> measure, CancellationToken ct)
+        Func<Nubed, CancellationToken, Task<T>> measure, CancellationToken ct, string? netns = null)
     {
-        await using var nubed = await StartAsync(folder, guestDir, ct);
+        await using var nubed = await StartAsync(folder, guestDir, ct, netns);
         try
         {
             return await measure(nubed, ct);
@@ -44,21 +47,32 @@ public sealed class Nubed : IAsyncDisposable
         }
     }
 
-    public static async Task<Nubed> StartAsync(string folder, string guestDir, CancellationToken ct)
+    /// <summary>
+    /// The nubed to run: the one built with the bench, unless <c>NUBE_BENCH_NUBED</c> names another
+    /// build's nubed.dll (to measure a branch's service with this bench).
+    /// </summary>
+    public static string NubedDll =>
+        Environment.GetEnvironmentVariable("NUBE_BENCH_NUBED") is { Length: > 0 } other ? Path.GetFullPath(other)
+            : Path.Combine(AppContext.BaseDirectory, "nubed.dll");
+
+    public static async Task<Nubed> StartAsync(string folder, string guestDir, CancellationToken ct, string? netns = null)
     {
         var dataDir = Path.Combine(folder, "data");
         var runDir = Path.Combine(folder, "run");
         Directory.CreateDirectory(dataDir);
         await File.WriteAllTextAsync(Path.Combine(dataDir, "host.json"),
             $$"""{"schemaVersion": 1, "storageRoots": [{{System.Text.Json.JsonSerializer.Serialize(guestDir)}}]}""", ct);
-        var psi = new ProcessStartInfo("dotnet")
+        var dll = NubedDll;
+        var psi = new ProcessStartInfo(netns is null ? "dotnet" : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             // Its install folder, as a service manager would start it.
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "nubed.dll"), "--data-dir", dataDir, "--run-dir", runDir })
+        // ip netns exec enters the namespace and execs the service in place (same pid).
+        var prefix = netns is null ? Array.Empty<string>() : ["netns", "exec", netns, "dotnet"];
+        foreach (var a in prefix.Concat([dll, "--data-dir", dataDir, "--run-dir", runDir]))
             psi.ArgumentList.Add(a);
         var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start nubed");
         var nubed = new Nubed(p, dataDir, runDir);

@@ -48,6 +48,7 @@ var workspace = new Workspace(options.WorkDir);
 var machine = MachineFacts.Read(options.GuestDir, workspace.Root);
 StartupResult? fig1 = null;
 CliResult? fig2 = null;
+var later = new LaterFigures();
 string? failure = null;
 try
 {
@@ -55,6 +56,15 @@ try
         fig1 = await new StartupFigure(options, workspace).RunAsync(cts.Token);
     if (options.Figure2)
         fig2 = await new CliFigure(options, workspace).RunAsync(cts.Token);
+    // Figures 3 to 5 each stand alone: one that fails is reported, and the next still runs.
+    if (options.Figure3)
+        later.Disk = await later.TryAsync(3, () => new DiskFigure(options, workspace).RunAsync(cts.Token), cts.Token);
+    if (options.Figure4)
+        later.Network = await later.TryAsync(4, () => new NetworkFigure(options, workspace).RunAsync(cts.Token), cts.Token);
+    if (options.Figure5)
+        later.Heartbeat = await later.TryAsync(5, () => new HeartbeatFigure(options, workspace).RunAsync(cts.Token), cts.Token);
+    if (failure is null && later.Failures.Count > 0)
+        failure = string.Join("; ", later.Failures.Select(f => $"figure {f.Key}: {f.Value}"));
 }
 catch (OperationCanceledException) when (cts.IsCancellationRequested)
 {
@@ -75,7 +85,7 @@ finally
 
 TimeSpan? wholeRun = options.StartedAtUnix is { } t0
     ? DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeMilliseconds((long)(t0 * 1000)) : null;
-var markdown = new Report(options, machine, started).Render(fig1, fig2, failure, clock.Elapsed, wholeRun);
+var markdown = new Report(options, machine, started).Render(fig1, fig2, later, failure, clock.Elapsed, wholeRun);
 if (failure != "interrupted")
 {
     var output = Path.GetFullPath(options.Output);

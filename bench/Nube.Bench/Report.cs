@@ -9,7 +9,7 @@ public sealed class Report(BenchOptions options, MachineFacts machine, DateTimeO
     private const double OverheadTarget = 5.0;
     private readonly StringBuilder md = new();
 
-    public string Render(StartupResult? fig1, CliResult? fig2, string? failure, TimeSpan benchTime, TimeSpan? wholeRun)
+    public string Render(StartupResult? fig1, CliResult? fig2, LaterFigures later, string? failure, TimeSpan benchTime, TimeSpan? wholeRun)
     {
         Line("# Nube benchmark results");
         Line();
@@ -27,15 +27,16 @@ public sealed class Report(BenchOptions options, MachineFacts machine, DateTimeO
             Line();
             Line($"**The run failed:** {failure}");
         }
-        if (!options.Figure1 || !options.Figure2)
+        if (options.Figures.Count < 5)
         {
             Line();
-            Line($"Only figure {(options.Figure1 ? 1 : 2)} was run (`--only`); the other figure's last results are in the file's history.");
+            Line($"Only figure(s) {string.Join(", ", options.Figures.Order())} were run (`--only`); the others' last results are in the file's history.");
         }
         if (fig1 is not null)
             Figure1(fig1);
         if (fig2 is not null)
             Figure2(fig2);
+        new DeviceReport(options, md).Render(later);
         return md.ToString();
     }
 

@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Nube.Contracts.Client;
+using Nube.Contracts.Vms;
+
+namespace Nube.Bench;
+
+/// <summary>One disk configuration of figure 3: where the data disk sits and how.</summary>
+public sealed record DiskVariant(string Key, string Label, bool Scsi, string Cache, bool IoThread, int Cpus, string Role)
+{
+    public string Vm => $"disk-{Key}";
+}
+
+/// <summary>One fio test: its name in the report, the fio arguments, and which side (read or write) it measures.</summary>
+public sealed record FioTest(string Key, string Label, string Rw, string BlockSize, int IoDepth, int Seconds, bool Iops)
+{
+    public bool Reads => Rw is "randread" or "read";
+}
+
+public sealed record DiskSample(int Round, string Variant, string Test, double Value, double RuntimeMs);
+
+public sealed record DiskGuestFacts(string Device, string Model, string QueueDepth, string Scheduler, string Driver);
+
+public sealed record DiskResult(
+    IReadOnlyList<DiskVariant> Variants,
+    IReadOnlyList<FioTest> Tests,
+    IReadOnlyList<DiskSample> Samples,
+    IReadOnlyDictionary<string, DiskGuestFacts> Facts,
+    IReadOnlyDictionary<string, double> BootSeconds,
+    int Rounds,
+    int DiskMiB,
+    string DiskFolder,
+    string DiskFileSystem,
+    string FioVersion,
+    IReadOnlyList<string> LoadAverages);
+
+/// <summary>
+/// Figure 3: fio in the test guest on a fresh raw disk file attached to emulated IDE and to
+/// synthetic SCSI (virtio-scsi), and the SCSI controller's settings. Every VM is started through
+/// nubed once and paused; each round resumes one VM at a time, runs the tests, and pauses it
+/// again, in an order that turns by one each round, so that every side sees the same machine.
+/// </summary>
+public sealed class DiskFigure(BenchOptions options, Workspace workspace)
+{
+    public static readonly DiskVariant[] AllVariants =
+    [
+        new("ide", "IDE (emulated), writeback", false, "writeback", false, 1, "emulated"),
+        new("scsi", "SCSI (synthetic), writeback, iothread", true, "writeback", true, 1, "synthetic"),
+        new("scsi-noiothread", "SCSI, writeback, no iothread", true, "writeback", false, 1, "tuning"),
+        new("scsi-direct", "SCSI, direct, iothread", true, "direct", true, 1, "tuning"),
+        new("ide-direct", "IDE, direct", false, "direct", false, 1, "tuning"),
+        new("scsi-2cpu", "SCSI, writeback, iothread, 2 vCPUs (2 queues)", true, "writeback", true, 2, "tuning"),
+    ];
+
+    /// <summary>The default set; <c>--disk-variants all</c> adds IDE direct and the 2-vCPU VM.</summary>
+    public static readonly string[] DefaultKeys = ["ide", "scsi", "scsi-noiothread", "scsi-direct"];
+
+    public Task<DiskResult> RunAsync(CancellationToken ct) =>
+        Nubed.MeasureWithAsync(workspace.Folder("fig3-nubed"), options.GuestDir, "fig3", MeasureAsync, ct);
+
+    public IReadOnlyList<FioTest> Tests() =>
+    [
+        new("randread", "4k random read", "randread", "4k", options.DiskIoDepth, options.FioSeconds, true),
+        new("randwrite", "4k random write", "randwrite", "4k", options.DiskIoDepth, options.FioSeconds, true),
+        new("read", "1 MiB sequential read", "read", "1M", options.SeqIoDepth, options.FioSeqSeconds, false),
+        new("write", "1 MiB sequential write", "write", "1M", options.SeqIoDepth, options.FioSeqSeconds, false),
+    ];
+
+    private async Task<DiskResult> MeasureAsync(Nubed nubed, CancellationToken ct)
+    {
+        var client = nubed.Client;
+        var variants = options.DiskVariants.Select(k => AllVariants.Single(v => v.Key == k)).ToList();
+        var tests = Tests();
+        // The images live on the work dir's file system (a real disk, not tmpfs: direct needs O_DIRECT).
+        var images = Path.Combine(nubed.DataDir, "images");
+        Directory.CreateDirectory(images);
+        var fs = FileSystemOf(images);
+        if (fs is "tmpfs" or "ramfs")
+            throw new InvalidOperationException($"The work dir {workspace.Root} is on {fs}: figure 3 needs a real disk (pass --work-dir, or TMPDIR for run.sh).");
+        var facts = new Dictionary<string, DiskGuestFacts>();
+        var boots = new Dictionary<string, double>();
+        var loads = new List<string> { Load() };
+        var fioVersion = "?";
+        try
+        {
+            foreach (var v in variants)
+            {
+                var image = Path.Combine(images, $"{v.Key}.raw");
+                GuestVms.CreateRawDisk(image, options.DiskMiB);
+                await client.CreateVmAsync(options.GuestVm(v.Vm) with
+                {
+                    ProcessorCount = v.Cpus,
+                    IdeDrives = v.Scsi ? null : [new IdeDriveSettings { Controller = 0, Location = 0, Media = "hardDisk", Path = image, Format = "raw", Cache = v.Cache }],
+                    ScsiControllers = v.Scsi ? [new ScsiControllerSettings { IoThread = v.IoThread, Disks = [new ScsiDiskSettings { Location = 0, Path = image, Format = "raw", Cache = v.Cache }] }] : null,
+                }, ct);
+                boots[v.Key] = await GuestVms.StartAsync(client, v.Vm, ct);
+                // Which disk the guest got, how deep its queue is, and fio's first run (it unpacks its libraries).
+                var sectors = (long)options.DiskMiB * 2048;
+                var probe = await GuestConsole.RunAsync(client, v.Vm,
+                    $"for b in /sys/block/sd*; do [ \"$(cat $b/size)\" = {sectors} ] && d=${{b##*/}}; done; [ -n \"$d\" ] || exit 7; " +
+                    "echo \"dev=$d\"; echo \"model=$(cat /sys/block/$d/device/vendor) $(cat /sys/block/$d/device/model)\"; " +
+                    "echo \"qd=$(cat /sys/block/$d/device/queue_depth)\"; echo \"sched=$(cat /sys/block/$d/queue/scheduler)\"; " +
+                    "echo \"driver=$(basename $(readlink /sys/block/$d/device/../../../driver 2>/dev/null || readlink /sys/block/$d/device/../../../../driver))\"; " +
+                    "echo \"fio=$(fio --version)\"",
+                    TimeSpan.FromSeconds(60), ct);
+                string Field(string name) => Regex.Match(probe, $"^{name}=(.*)$", RegexOptions.Multiline).Groups[1].Value.Trim();
+                facts[v.Key] = new DiskGuestFacts($"/dev/{Field("dev")}", Regex.Replace(Field("model"), @"\s+", " "), Field("qd"), Field("sched"), Field("driver"));
+                fioVersion = Field("fio");
+                // A short untimed write and read, so that the first measured round does not pay for first touches.
+                await GuestConsole.RunAsync(client, v.Vm, Fio(facts[v.Key].Device, new FioTest("warm", "", "randrw", "4k", 8, 2, true)), TimeSpan.FromSeconds(90), ct);
+                await GuestVms.RunAsync(client, v.Vm, "pause", ct);
+                Console.Error.WriteLine($"bench: fig3 {v.Key}: booted in {boots[v.Key]:0.0} s; {facts[v.Key]}");
+            }
+
+            var samples = new List<DiskSample>();
+            for (var r = 0; r < options.DiskRounds; r++)
+            {
+                loads.Add(Load());
+                for (var k = 0; k < variants.Count; k++)
+                {
+                    var v = variants[(k + r) % variants.Count];
+                    await GuestVms.RunAsync(client, v.Vm, "resume", ct);
+                    foreach (var t in tests)
+                    {
+                        var (value, runtime) = await RunFioAsync(client, v, facts[v.Key].Device, t, ct);
+                        samples.Add(new DiskSample(r, v.Key, t.Key, value, runtime));
+                        Console.Error.WriteLine($"bench: fig3 round {r + 1}/{options.DiskRounds} {v.Key} {t.Key}: {value:0.0} {(t.Iops ? "IOPS" : "MB/s")}");
+                    }
+                    await GuestVms.RunAsync(client, v.Vm, "pause", ct);
+                }
+            }
+            loads.Add(Load());
+            return new DiskResult(variants, tests, samples, facts, boots, options.DiskRounds, options.DiskMiB, images, fs, fioVersion, loads);
+        }
+        finally
+        {
+            await GuestVms.TurnOffAllAsync(client, variants.Select(v => v.Vm), CancellationToken.None);
+        }
+    }
+
+    /// <summary>fio's command line in the guest: libaio, O_DIRECT, time-based, the whole disk; prints only the iops and bw_bytes lines of its JSON.</summary>
+    public static string Fio(string device, FioTest t) =>
+        $"fio --name={t.Key} --filename={device} --ioengine=libaio --direct=1 --rw={t.Rw} --bs={t.BlockSize} --iodepth={t.IoDepth} " +
+        $"--numjobs=1 --time_based --runtime={t.Seconds} --randrepeat=0 --norandommap --output-format=json " +
+        "| grep -E '\"(iops|bw_bytes|runtime)\" :'";
+
+    private static async Task<(double Value, double RuntimeMs)> RunFioAsync(NubeApiClient client, DiskVariant v, string device, FioTest t, CancellationToken ct)
+    {
+        var output = await GuestConsole.RunAsync(client, v.Vm, Fio(device, t), TimeSpan.FromSeconds(t.Seconds + 90), ct);
+        // fio's JSON lists read, write and trim in that order, each with bw_bytes, iops and runtime.
+        double[] Values(string key) => [.. Regex.Matches(output, $"\"{key}\" : ([0-9.]+)").Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))];
+        var iops = Values("iops");
+        var bw = Values("bw_bytes");
+        var runtime = Values("runtime");
+        var side = t.Reads ? 0 : 1;
+        if (iops.Length < 2 || bw.Length < 2 || runtime.Length < 2)
+            throw new InvalidOperationException($"fio's output in '{v.Vm}' lacks its figures: {output}");
+        var value = t.Iops ? iops[side] : bw[side] / 1e6;
+        if (value <= 0)
+            throw new InvalidOperationException($"fio in '{v.Vm}' measured nothing for {t.Key}: {output}");
+        return (value, runtime[side]);
+    }
+
+    private static string Load() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
+    /// <summary>The file system type of the mount holding <paramref name="path"/> (the longest mount point that is a prefix).</summary>
+    public static string FileSystemOf(string path)
+    {
+        var best = ("", "?");
+        foreach (var line in File.ReadAllLines("/proc/mounts"))
+        {
+            var f = line.Split(' ');
+            if (f.Length < 3)
+                continue;
+            var mount = f[1].Replace("\\040", " ");
+            if ((path == mount || path.StartsWith(mount.TrimEnd('/') + "/", StringComparison.Ordinal)) && mount.Length >= best.Item1.Length)
+                best = (mount, f[2]);
+        }
+        return best.Item2;
+    }
+}
