@@ -21,6 +21,15 @@ public sealed class IntegrationServiceTests(ITestOutputHelper output)
         IntegrationServices = new IntegrationServicesSettings { HeartbeatIntervalSeconds = 1, HeartbeatTimeoutSeconds = 2, TimeSyncIntervalSeconds = 0 },
     };
 
+    /// <summary>
+    /// Takes the guest's agent away and makes sure it is gone: the guest's loop does not restart it
+    /// while the hold file exists, and a qemu-ga that outlives SIGTERM for a moment (seen once, busy
+    /// with a guest-exec) gets SIGKILL. The command fails if an agent still runs.
+    /// </summary>
+    private const string KillAgent = "touch /run/nube-agent.hold; killall qemu-ga; i=0; "
+        + "while pidof qemu-ga >/dev/null && [ $i -lt 20 ]; do usleep 100000; i=$((i+1)); done; "
+        + "killall -9 qemu-ga 2>/dev/null; usleep 200000; ! pidof qemu-ga";
+
     [Fact]
     public async Task Heartbeat_is_ok_then_lost_when_the_agent_dies_then_ok_the_clock_is_set_and_stop_goes_through_the_agent()
     {
@@ -64,7 +73,7 @@ public sealed class IntegrationServiceTests(ITestOutputHelper output)
         Assert.Contains(" s behind", show.Stdout);
 
         // The agent taken away inside the guest: the heartbeat is lost, the VM runs on; back, it is ok.
-        await GuestShell.RunAsync(host, id, "touch /run/nube-agent.hold; killall qemu-ga");
+        await GuestShell.RunAsync(host, id, KillAgent);
         var killed = Stopwatch.StartNew();
         var lost = await WaitForAsync(host, "beating", d => d.Summary.Heartbeat == "lost-communication", "the heartbeat is lost");
         output.WriteLine($"agent killed to lost communication: {killed.Elapsed.TotalSeconds:0.0} s");
@@ -139,7 +148,7 @@ public sealed class IntegrationServiceTests(ITestOutputHelper output)
 
         // The agent gone and the power button ignored: a stop ends in a turn-off at the stop timeout.
         await host.Client.SetHostAsync(new() { StopTimeoutSeconds = 4 });
-        await GuestShell.RunAsync(host, id, "touch /run/nube-agent.hold; killall qemu-ga");
+        await GuestShell.RunAsync(host, id, KillAgent);
         await WaitForAsync(host, "frozen", d => d.Summary.Heartbeat == "lost-communication", "the heartbeat is lost");
         took.Restart();
         var stop = await NubeCli.RunAsync(host, "vm", "stop", "frozen", "--json");
