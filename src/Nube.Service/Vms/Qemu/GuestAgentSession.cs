@@ -51,7 +51,9 @@ public sealed class GuestAgentSession(Func<CancellationToken, Task<Stream>> conn
                 try
                 {
                     var agent = client ??= await OpenAsync(wait, linked.Token).ConfigureAwait(false);
-                    var result = await action(agent, ct).ConfigureAwait(false);
+                    // The wait bounds the action too: a re-synchronisation inside it (after a timeout) uses
+                    // the connection's own, possibly long, sync timeout, and must not hold the channel past it.
+                    var result = await action(agent, linked.Token).ConfigureAwait(false);
                     Contact?.Invoke(clock.GetUtcNow());
                     return result;
                 }
