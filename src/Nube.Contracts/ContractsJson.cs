@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Nube.Contracts.Auth;
 using Nube.Contracts.Events;
 using Nube.Contracts.Hosts;
 using Nube.Contracts.Jobs;
@@ -26,4 +27,14 @@ namespace Nube.Contracts;
 [JsonSerializable(typeof(FileCopyRequest))]
 [JsonSerializable(typeof(IReadOnlyList<IntegrationServiceInfo>))]
 [JsonSerializable(typeof(IntegrationServiceInfo))]
+[JsonSerializable(typeof(SignInRequest))]
+[JsonSerializable(typeof(SessionInfo))]
+[JsonSerializable(typeof(UserInfo))]
+[JsonSerializable(typeof(IReadOnlyList<UserInfo>))]
+[JsonSerializable(typeof(NewUserRequest))]
+[JsonSerializable(typeof(PasswordRequest))]
+[JsonSerializable(typeof(TokenInfo))]
+[JsonSerializable(typeof(IReadOnlyList<TokenInfo>))]
+[JsonSerializable(typeof(NewTokenRequest))]
+[JsonSerializable(typeof(NewToken))]
 public sealed partial class ContractsJson : JsonSerializerContext;

@@ -27,4 +27,6 @@ public sealed record HostInfo
     public required int VmCount { get; init; }
     public required int RunningVmCount { get; init; }
     public required EditionLimits Limits { get; init; }
+    public required RemoteManagementInfo Remote { get; init; }
+    public required bool WebConsole { get; init; }
 }

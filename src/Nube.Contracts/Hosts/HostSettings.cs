@@ -13,4 +13,8 @@ public sealed record HostSettings
     public int? HeartbeatTimeoutSeconds { get; init; }
     /// <summary>0 sets guests' clocks only after start, resume and restore.</summary>
     public int? TimeSyncIntervalSeconds { get; init; }
+    /// <summary>The TCP listener for the API and the web console.</summary>
+    public RemoteManagementSettings? Remote { get; init; }
+    /// <summary>Whether the TCP listener serves the web console (the API stays either way).</summary>
+    public bool? WebConsole { get; init; }
 }

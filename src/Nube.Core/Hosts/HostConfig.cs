@@ -36,4 +36,8 @@ public sealed record HostConfig
     /// resume and restore; 0 sets it only then.
     /// </summary>
     public int TimeSyncIntervalSeconds { get; init; } = 300;
+    /// <summary>The TCP listener for the API and the web console.</summary>
+    public RemoteManagement Remote { get; init; } = new();
+    /// <summary>Whether the TCP listener serves the web console; the API is served either way.</summary>
+    public bool WebConsole { get; init; } = true;
 }

@@ -37,6 +37,7 @@ public static class HostEndpoints
                 HeartbeatIntervalSeconds = settings.HeartbeatIntervalSeconds ?? c.HeartbeatIntervalSeconds,
                 HeartbeatTimeoutSeconds = settings.HeartbeatTimeoutSeconds ?? c.HeartbeatTimeoutSeconds,
                 TimeSyncIntervalSeconds = settings.TimeSyncIntervalSeconds ?? c.TimeSyncIntervalSeconds,
+                WebConsole = settings.WebConsole ?? c.WebConsole,
             }, ct);
             return ToInfo(host, options, vms, running);
         });
@@ -83,6 +84,14 @@ public static class HostEndpoints
                 MaxScsiDevices = e.MaxScsiDevices,
                 LiveMigration = e.LiveMigration,
             },
+            Remote = new RemoteManagementInfo
+            {
+                Enabled = host.Config.Remote.Enabled,
+                Address = host.Config.Remote.Address,
+                Port = host.Config.Remote.Port,
+                Tls = host.Config.Remote.Tls,
+            },
+            WebConsole = host.Config.WebConsole,
         };
     }
 }
