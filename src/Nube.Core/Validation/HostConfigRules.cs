@@ -22,6 +22,7 @@ public static class HostConfigRules
                 $"migrationBandwidthMiBps: {host.MigrationBandwidthMiBps} is outside the range 1 to {MaxMigrationBandwidthMiBps} MiB/s"));
         IntegrationRules.CheckTimings(host.HeartbeatIntervalSeconds, host.HeartbeatTimeoutSeconds, host.TimeSyncIntervalSeconds, "", errors);
         CheckStorageRoots(host.StorageRoots.IsDefault ? [] : [.. host.StorageRoots], errors);
+        RemoteManagementRules.Check(host.Remote, errors);
         return errors;
     }
 

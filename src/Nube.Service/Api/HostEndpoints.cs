@@ -38,10 +38,22 @@ public static class HostEndpoints
                 HeartbeatTimeoutSeconds = settings.HeartbeatTimeoutSeconds ?? c.HeartbeatTimeoutSeconds,
                 TimeSyncIntervalSeconds = settings.TimeSyncIntervalSeconds ?? c.TimeSyncIntervalSeconds,
                 WebConsole = settings.WebConsole ?? c.WebConsole,
+                Remote = settings.Remote is { } r ? Apply(c.Remote, r) : c.Remote,
             }, ct);
             return ToInfo(host, options, vms, running);
         });
     }
+
+    /// <summary>An empty certificate path (with an empty key path) goes back to the self-signed certificate.</summary>
+    private static RemoteManagement Apply(RemoteManagement now, RemoteManagementSettings change) => now with
+    {
+        Enabled = change.Enabled ?? now.Enabled,
+        Address = change.Address ?? now.Address,
+        Port = change.Port ?? now.Port,
+        Tls = change.Tls ?? now.Tls,
+        CertificatePath = change.CertificatePath is { } c ? (c.Length == 0 ? null : c) : now.CertificatePath,
+        KeyPath = change.KeyPath is { } k ? (k.Length == 0 ? null : k) : now.KeyPath,
+    };
 
     private static HostInfo ToInfo(HostRuntime host, NubedOptions options, VmRegistry vms, RunAdmission running)
     {
