@@ -33,6 +33,12 @@ public sealed class DisplayTests(ITestOutputHelper output)
         await AssertGuestTextOnScreenAsync(host, id, before);
         await ShowMarkerAsync(host, id, before);
 
+        // A paused VM still has its screen.
+        await host.Client.RunJobAsync("screen1", "pause");
+        var paused = PngImage.Decode(await host.Client.GetScreenshotAsync("screen1"));
+        Assert.True(LongestLitRun(paused) >= MarkerCells * 8, "the paused screen lost the marker");
+        await host.Client.RunJobAsync("screen1", "resume");
+
         // QEMU's sockets and its screen folder stay where only root and QEMU may go; each screenshot's file is gone after.
         var run = Path.Combine(host.RunDir, "vms", id.ToString());
         Assert.True(File.Exists(Path.Combine(run, "vnc.sock")));
@@ -84,18 +90,18 @@ public sealed class DisplayTests(ITestOutputHelper output)
             Assert.InRange(lit, 1000, (long)screen.Width * screen.Height / 4);
         }
 
+        // RFB is binary: a viewer that sends text is closed with the reason, and the others stay.
+        await using (var texter = await RfbViewer.OpenAsync(host, "viewed"))
+        {
+            await texter.WebSocket.SendAsync("RFB 003.008\n"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+            Assert.Equal((WebSocketCloseStatus.InvalidMessageType, "RFB goes in binary messages."), await WaitForCloseAsync(texter.WebSocket));
+        }
+        Assert.InRange(await first.ReadFullFrameLitPixelsAsync(), expected - 200, expected + 200);
+
         // Turning the VM off ends QEMU's side: the viewers get a close frame, not a hang.
         await host.Client.RunJobAsync("viewed", "turn-off");
         foreach (var viewer in new[] { first, second })
-        {
-            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            WebSocketReceiveResult r;
-            do
-                r = await viewer.WebSocket.ReceiveAsync(new byte[65536], wait.Token);
-            while (r.MessageType != WebSocketMessageType.Close);
-            Assert.Equal((WebSocketCloseStatus.NormalClosure, "The VM's screen closed."),
-                (viewer.WebSocket.CloseStatus, viewer.WebSocket.CloseStatusDescription));
-        }
+            Assert.Equal((WebSocketCloseStatus.NormalClosure, "The VM's screen closed."), await WaitForCloseAsync(viewer.WebSocket));
         await AssertRefusedWhileOffAsync(host, "viewed");
     }
 
@@ -139,6 +145,17 @@ public sealed class DisplayTests(ITestOutputHelper output)
         await AssertGuestTextOnScreenAsync(host, id, before);
         Assert.Contains("virtio_gpu", await GuestShell.RunAsync(host, id, "cat /proc/fb"));
         await ShowMarkerAsync(host, id, before);
+    }
+
+    /// <summary>Reads (and drops) what is still coming until the close frame, bounded.</summary>
+    private static async Task<(WebSocketCloseStatus?, string?)> WaitForCloseAsync(WebSocket ws)
+    {
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        WebSocketReceiveResult r;
+        do
+            r = await ws.ReceiveAsync(new byte[65536], wait.Token);
+        while (r.MessageType != WebSocketMessageType.Close);
+        return (ws.CloseStatus, ws.CloseStatusDescription);
     }
 
     private static async Task AssertRefusedWhileOffAsync(NubedHost host, string name)
