@@ -10,10 +10,11 @@
 #                  run, ~3.5 s under TCG; so the guest boots in 208 MiB, and fio runs in 256)
 #   data.img       raw 64 MiB ext4 disk holding /nube-disk-marker ("nube-test-disk")
 #   boot.img       raw BIOS-bootable disk (MBR, FAT16, SYSLINUX) with the compressed kernel and
-#                  the same initrd, for generation 1 VMs that boot from IDE 0:0 (console=ttyS0)
+#                  the same initrd, for generation 1 VMs that boot from IDE 0:0
+#                  (console=tty0 console=ttyS0)
 #   efi.img        raw UEFI-bootable disk (GPT, EFI System Partition) with Debian's signed shim,
 #                  GRUB and kernel and the same initrd, for generation 2 VMs with Secure Boot on
-#                  or off (console=ttyS0)
+#                  or off (console=tty0 console=ttyS0)
 #   manifest.json  {"kernelVersion", "packages": {name: version}, "key"}
 #
 # Packages are fetched with `apt-get download` and unpacked with `dpkg-deb -x` into a work
@@ -26,7 +27,9 @@
 # (restarted when it exits, unless /run/nube-agent.hold exists), one line
 # "NUBE-GUEST-READY <kernel version>" on the console, and with nube.counter=1 on the kernel
 # command line "NUBE-COUNTER <n>" (n = 1, 2, ...) every second. Pressing Enter on the console
-# starts a shell.
+# starts a shell. The display (the VM's VGA or virtio-gpu, through its DRM driver and fbcon)
+# shows a banner and a root shell on tty1, no login; the kernel's messages go there too with
+# console=tty0 (given before console=ttyS0, so that /dev/console stays the serial line).
 #
 # Progress goes to stderr; the last line on stdout is the output folder.
 set -euo pipefail
@@ -54,7 +57,10 @@ EFI_PACKAGES=(shim-signed grub-efi-amd64-signed)
 # their libraries not shared with the others) are unpacked on first use.
 GUEST_PROGRAMS=(usr/sbin/qemu-ga usr/bin/iperf3)
 LAZY_PROGRAMS=(usr/bin/fio)
-# Modules loaded at boot (with their dependency chains); built-in ones are skipped.
+# Modules loaded at boot (with their dependency chains); built-in ones are skipped. bochs
+# (generation 1's VGA) and virtio_gpu (generation 2's display) give fbcon its framebuffer:
+# the uncompressed kernel boots through PVH, which leaves no VGA text console, and OVMF's GOP
+# on virtio-gpu has no linear framebuffer for efifb.
 GUEST_MODULES=(
     virtio_pci virtio_console virtio_blk virtio_scsi virtio_net virtio_balloon virtio_rng
     vmw_vsock_virtio_transport
@@ -63,6 +69,7 @@ GUEST_MODULES=(
     e1000 e1000e 8139cp 8139too tulip af_packet
     ext4 loop
     button evdev
+    bochs virtio_gpu
 )
 
 log() { echo "[guest] $*" >&2; }

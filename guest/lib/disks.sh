@@ -8,7 +8,7 @@ write_boot_disk() { # $1: bzImage, $2: initrd, $3: output
     mib=$(( ($(stat -c %s "$kernel") + $(stat -c %s "$initrd")) / 1048576 + 8 ))
     truncate -s "${mib}M" "$part"
     mkfs.fat -F 16 -n NUBEBOOT -i 6e756265 "$part" >/dev/null
-    printf 'DEFAULT nube\nPROMPT 0\nTIMEOUT 0\nLABEL nube\n  KERNEL /vmlinuz\n  INITRD /initrd.img\n  APPEND console=ttyS0\n' \
+    printf 'DEFAULT nube\nPROMPT 0\nTIMEOUT 0\nLABEL nube\n  KERNEL /vmlinuz\n  INITRD /initrd.img\n  APPEND console=tty0 console=ttyS0\n' \
         > "$WORK/syslinux.cfg"
     mcopy -i "$part" "$kernel" ::/vmlinuz
     mcopy -i "$part" "$initrd" ::/initrd.img
@@ -47,9 +47,9 @@ write_efi_disk() { # $1: signed bzImage, $2: initrd, $3: shim-signed .deb, $4: g
     local shim=$tree/usr/lib/shim/shimx64.efi.signed grub=$tree/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed
     [[ -f $shim ]] || die "no shimx64.efi.signed in shim-signed"
     [[ -f $grub ]] || die "no grubx64.efi.signed in grub-efi-amd64-signed"
-    # gfxpayload=text: there is no display, and GRUB would otherwise look for a video mode.
+    # gfxpayload=text: GRUB sets no video mode; the kernel's virtio_gpu driver sets its own.
     printf '%s\n' 'set timeout=0' 'set default=0' 'set gfxpayload=text' 'menuentry "Nube test guest" {' \
-        '    linux /vmlinuz console=ttyS0' '    initrd /initrd.img' '}' > "$WORK/grub.cfg"
+        '    linux /vmlinuz console=tty0 console=ttyS0' '    initrd /initrd.img' '}' > "$WORK/grub.cfg"
     # FAT32 needs at least 32 MiB; the files plus some room decide the rest.
     mib=$(( ($(stat -c %s "$kernel") + $(stat -c %s "$initrd") + $(stat -c %s "$shim") + $(stat -c %s "$grub")) / 1048576 + 8 ))
     ((mib >= 34)) || mib=34

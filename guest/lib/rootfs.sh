@@ -184,6 +184,23 @@ done
     done
 ) &
 
+# The display's console (tty1, on the framebuffer that bochs or virtio_gpu gives fbcon): a
+# banner and a root shell at once, with no login, as a VM's screen shows its console.
+if [ -c /dev/tty1 ]; then
+    (
+        while :; do
+            {
+                printf '\033[H\033[2J'
+                echo "Nube test guest (Debian GNU/Linux 12), kernel $(uname -r), tty1"
+                echo "No login: this shell runs as root."
+                echo
+            } > /dev/tty1
+            setsid -c sh -l < /dev/tty1 > /dev/tty1 2>&1
+            sleep 1
+        done
+    ) &
+fi
+
 while :; do
     sleep 3600
 done

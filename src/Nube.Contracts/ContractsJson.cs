@@ -37,4 +37,6 @@ namespace Nube.Contracts;
 [JsonSerializable(typeof(IReadOnlyList<TokenInfo>))]
 [JsonSerializable(typeof(NewTokenRequest))]
 [JsonSerializable(typeof(NewToken))]
+[JsonSerializable(typeof(ScreenshotSaved))]
+[JsonSerializable(typeof(VmConsoleLink))]
 public sealed partial class ContractsJson : JsonSerializerContext;

@@ -21,6 +21,8 @@ public static class VmCommands
             vm.Subcommands.Add(operation);
         vm.Subcommands.Add(Remove());
         vm.Subcommands.Add(ConsoleCommand.Build(VmArg));
+        foreach (var command in DisplayCommands.Build(VmArg))
+            vm.Subcommands.Add(command);
         vm.Subcommands.Add(KvpCommands.Build(VmArg));
         vm.Subcommands.Add(CopyFileCommand.Build(VmArg));
         vm.Subcommands.Add(IntegrationCommands.Build(VmArg));

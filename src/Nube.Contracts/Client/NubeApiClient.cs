@@ -218,6 +218,15 @@ public sealed class NubeApiClient : IDisposable
         return ws;
     }
 
+    /// <summary>The VM's screen as it is now, as PNG (running or paused VMs only).</summary>
+    public async Task<byte[]> GetScreenshotAsync(string vm, CancellationToken ct = default)
+    {
+        using var response = await http.GetAsync($"{VmPath(vm)}/screenshot", ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+            throw await ToExceptionAsync(response, ct).ConfigureAwait(false);
+        return await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+    }
+
     /// <summary>A VM's data exchange pairs: every pool, or only <paramref name="pool"/> (host, guest, intrinsic).</summary>
     public Task<KvpList> ListKvpAsync(string vm, string? pool = null, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Get, $"{VmPath(vm)}/kvp{(pool is null ? "" : $"?pool={Uri.EscapeDataString(pool)}")}", null, Json.KvpList, ct);

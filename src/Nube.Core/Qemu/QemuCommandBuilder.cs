@@ -25,6 +25,7 @@ public static class QemuCommandBuilder
         DriveArguments.AddIde(vm.IdeDrives, bootDisk, argv, required);
         DriveArguments.AddScsi(vm.ScsiControllers, vm.ProcessorCount, bootDisk, argv, required);
         NetworkArguments.Add(vm.NetworkAdapters, vm.ProcessorCount, argv);
+        DisplayArguments.Add(vm, ctx.Paths, argv);
         // Paused until nubed has its channels (no early console output lost), then cont; a
         // restore waits for its migration stream instead.
         argv.AddRange(ctx.Incoming ? ["-incoming", "defer"] : ["-S"]);
@@ -42,7 +43,8 @@ public static class QemuCommandBuilder
     {
         argv.AddRange(accelerator == Accelerator.Kvm ? ["-accel", "kvm", "-cpu", "host"] : ["-accel", "tcg", "-cpu", "max"]);
         argv.AddRange(["-smp", $"{vm.ProcessorCount}", "-m", $"{vm.MemoryStartupMiB}"]);
-        // Only the devices listed here: no default NIC, VGA, floppy or user config file.
+        // Only the devices listed here: no default NIC, VGA, floppy or user config file. No
+        // window either: the display is served over VNC (see DisplayArguments).
         argv.AddRange(["-nodefaults", "-no-user-config", "-display", "none"]);
     }
 

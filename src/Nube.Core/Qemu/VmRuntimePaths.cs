@@ -10,6 +10,13 @@ public sealed record VmRuntimePaths(string RuntimeDirectory, string VmDirectory)
     public string QmpSocket => Path.Join(RuntimeDirectory, "qmp.sock");
     public string AgentSocket => Path.Join(RuntimeDirectory, "qga.sock");
     public string SerialSocket => Path.Join(RuntimeDirectory, "serial.sock");
+    /// <summary>The display's VNC server (RFB), which nubed proxies to viewers.</summary>
+    public string VncSocket => Path.Join(RuntimeDirectory, "vnc.sock");
+    /// <summary>
+    /// Where QEMU writes screendumps: QEMU writes them as its unprivileged user, so this folder
+    /// is its own, inside the runtime folder that only root and QEMU's group may enter.
+    /// </summary>
+    public string ScreenDirectory => Path.Join(RuntimeDirectory, "screen");
     public string PidFile => Path.Join(RuntimeDirectory, "pid");
     public string SerialLog => Path.Join(VmDirectory, "com1.log");
     public string SavedState => Path.Join(VmDirectory, "saved.state");

@@ -41,9 +41,25 @@ public static class VmDevices
             devices.Add(new($"Network adapter {i} ({(n.Kind == NetworkAdapterKind.Legacy ? "legacy" : "synthetic")})", kind,
                 NicModelName(NetworkAdapter.ModelOf(n)), $"{n.MacAddress} {where}"));
         }
+        AddDisplay(vm, devices);
         devices.Add(new("COM1", DeviceKind.Emulated, "16550A UART", vm.Com1.Log ? "socket, logged" : "socket"));
         devices.Add(new("Guest agent channel", DeviceKind.Synthetic, "virtio-serial", "org.qemu.guest_agent.0"));
         return devices.ToImmutable();
+    }
+
+    /// <summary>The display and input devices (see <see cref="Qemu.DisplayArguments"/>).</summary>
+    private static void AddDisplay(VmConfig vm, ImmutableArray<VmDevice>.Builder devices)
+    {
+        const string Viewers = "VNC through the host service: web console, vm screenshot";
+        if (vm.Generation == 2)
+        {
+            devices.Add(new("Display", DeviceKind.Synthetic, "virtio-gpu", Viewers));
+            devices.Add(new("Keyboard", DeviceKind.Emulated, "PS/2 (i8042)", ""));
+            devices.Add(new("Pointer", DeviceKind.Emulated, "USB tablet (qemu-xhci)", "absolute"));
+            return;
+        }
+        devices.Add(new("Display", DeviceKind.Emulated, "VGA (std, Bochs VBE)", Viewers));
+        devices.Add(new("Keyboard and mouse", DeviceKind.Emulated, "PS/2 (i8042)", "relative mouse"));
     }
 
     public static string NicModelName(NicModel model) => model switch

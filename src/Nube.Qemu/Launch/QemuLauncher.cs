@@ -93,7 +93,7 @@ public sealed class QemuLauncher(ILogger logger)
     private static void PrepareRuntimeDirectory(VmRuntimePaths paths)
     {
         Directory.CreateDirectory(paths.RuntimeDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        foreach (var file in new[] { paths.QmpSocket, paths.AgentSocket, paths.SerialSocket, paths.PidFile })
+        foreach (var file in new[] { paths.QmpSocket, paths.AgentSocket, paths.SerialSocket, paths.VncSocket, paths.PidFile })
             File.Delete(file);
     }
 }

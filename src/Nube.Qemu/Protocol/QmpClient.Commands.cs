@@ -33,6 +33,16 @@ public sealed partial class QmpClient
         ReturnValue("quit", reply);
     }
 
+    /// <summary>
+    /// Writes the display's current picture to <paramref name="path"/> as PNG. QEMU opens the file
+    /// itself, as the user it runs as, so the folder must be writable by that user.
+    /// </summary>
+    public Task ScreendumpAsync(string path, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return ExecuteAsync("screendump", new Dictionary<string, string> { ["filename"] = path, ["format"] = "png" }, ct: ct);
+    }
+
     public Task<MigrationInfo> QueryMigrateAsync(CancellationToken ct = default) =>
         ExecuteAsync("query-migrate", null, ProtocolJsonContext.Default.MigrationInfo, MigrationTimeout, ct);
 

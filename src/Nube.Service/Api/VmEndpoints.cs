@@ -3,6 +3,7 @@ using Nube.Core.Validation;
 using Nube.Core.Vms;
 using Nube.Service.Vms;
 using Nube.Service.Vms.Errors;
+using Nube.Service.Vms.Qemu;
 
 namespace Nube.Service.Api;
 
@@ -59,6 +60,10 @@ public static class VmEndpoints
         });
         vms.MapGet("/{vm}/console", (string vm, HttpContext http, VmRegistry r, CancellationToken ct) =>
             SerialConsole.RunAsync(http, r.Resolve(vm), ct));
+        vms.MapGet("/{vm}/screenshot", (string vm, VmRegistry r, CancellationToken ct) =>
+            ScreenshotEndpoints.GetAsync(r.Resolve(vm), ct));
+        vms.MapGet("/{vm}/vnc", (string vm, HttpContext http, VmRegistry r, IQemuHost qemu, IHostApplicationLifetime lifetime,
+            CancellationToken ct) => VncProxy.RunAsync(http, r.Resolve(vm), qemu, lifetime, ct));
     }
 
     private static VmDetails Details(VmController vm, GuestAgentStatus? agent) =>

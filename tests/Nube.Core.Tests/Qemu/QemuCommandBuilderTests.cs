@@ -14,9 +14,10 @@ public class QemuCommandBuilderTests
     {
         var paths = new VmRuntimePaths("/run/nube/vms/x", "/var/lib/nube/vms/x");
         Assert.Equal(
-            ["/run/nube/vms/x/qmp.sock", "/run/nube/vms/x/qga.sock", "/run/nube/vms/x/serial.sock", "/run/nube/vms/x/pid",
-             "/var/lib/nube/vms/x/com1.log", "/var/lib/nube/vms/x/saved.state"],
-            [paths.QmpSocket, paths.AgentSocket, paths.SerialSocket, paths.PidFile, paths.SerialLog, paths.SavedState]);
+            ["/run/nube/vms/x/qmp.sock", "/run/nube/vms/x/qga.sock", "/run/nube/vms/x/serial.sock", "/run/nube/vms/x/vnc.sock",
+             "/run/nube/vms/x/screen", "/run/nube/vms/x/pid", "/var/lib/nube/vms/x/com1.log", "/var/lib/nube/vms/x/saved.state"],
+            [paths.QmpSocket, paths.AgentSocket, paths.SerialSocket, paths.VncSocket, paths.ScreenDirectory, paths.PidFile,
+             paths.SerialLog, paths.SavedState]);
     }
 
     [Fact]

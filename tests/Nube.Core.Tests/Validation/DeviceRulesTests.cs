@@ -152,6 +152,8 @@ public class DeviceRulesTests
             "Network adapter 0 (legacy) | emulated | DEC 21140 (tulip) | 52:54:00:00:00:01 not connected",
             "Network adapter 1 (legacy) | emulated | Intel 82540EM (e1000) | 52:54:00:00:00:02 on user",
             "Network adapter 2 (synthetic) | synthetic | virtio-net | 52:54:00:00:00:03 on tap:nbtap0",
+            "Display | emulated | VGA (std, Bochs VBE) | VNC through the host service: web console, vm screenshot",
+            "Keyboard and mouse | emulated | PS/2 (i8042) | relative mouse",
             "COM1 | emulated | 16550A UART | socket, logged",
             "Guest agent channel | synthetic | virtio-serial | org.qemu.guest_agent.0",
         ], VmDevices.Describe(vm).Select(d => $"{d.Name} | {d.Kind.ToString().ToLowerInvariant()} | {d.Model} | {d.Detail}"));
@@ -159,5 +161,18 @@ public class DeviceRulesTests
         var gen2 = TestVms.Generation2();
         Assert.Equal(("UEFI (OVMF), Secure Boot on", "q35"), (VmDevices.Firmware(gen2), VmDevices.Machine(gen2)));
         Assert.Equal("UEFI (OVMF), Secure Boot off", VmDevices.Firmware(gen2 with { SecureBoot = false }));
+    }
+
+    [Fact]
+    public void A_generation_2_vm_shows_a_synthetic_display_and_an_absolute_pointer()
+    {
+        var shown = VmDevices.Describe(TestVms.Generation2())
+            .Where(d => d.Name is "Display" or "Keyboard" or "Pointer" or "Keyboard and mouse")
+            .Select(d => $"{d.Name} | {d.Kind.ToString().ToLowerInvariant()} | {d.Model} | {d.Detail}");
+        Assert.Equal([
+            "Display | synthetic | virtio-gpu | VNC through the host service: web console, vm screenshot",
+            "Keyboard | emulated | PS/2 (i8042) | ",
+            "Pointer | emulated | USB tablet (qemu-xhci) | absolute",
+        ], shown);
     }
 }

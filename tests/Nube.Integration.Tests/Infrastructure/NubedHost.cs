@@ -134,7 +134,8 @@ public sealed class NubedHost : IAsyncDisposable
             Kind = "kernel",
             Kernel = TestGuest.Kernel,
             Initrd = TestGuest.Initrd,
-            CommandLine = $"console=ttyS0 {extraAppend}".Trim(),
+            // The display's console too; ttyS0 last, so that /dev/console (the READY line, the shell) stays on COM1.
+            CommandLine = $"console=tty0 console=ttyS0 {extraAppend}".Trim(),
         },
     };
 

@@ -85,4 +85,33 @@ public sealed class QmpClientCommandTests
         Assert.Equal(ConnectionState.Ready, client.State);
         await client.DisposeAsync();
     }
+
+    [Fact]
+    public async Task Screendump_asks_for_a_png_at_the_given_path()
+    {
+        var (client, peer) = await QmpPeer.ConnectAsync();
+
+        Task dumping = client.ScreendumpAsync("/run/nube/vms/x/screen/a,b.png");
+        Assert.Equal("""{"execute":"screendump","arguments":{"filename":"/run/nube/vms/x/screen/a,b.png","format":"png"},"id":2}""",
+            await peer.ReceiveLineAsync());
+        await peer.ReplyAsync(2);
+        await dumping;
+        await client.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Screendump_passes_on_QEMUs_error_and_refuses_an_empty_path()
+    {
+        var (client, peer) = await QmpPeer.ConnectAsync();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => client.ScreendumpAsync(""));
+        Task dumping = client.ScreendumpAsync("/run/nube/vms/x/screen/1.png");
+        long id = await peer.ExpectCommandAsync("screendump");
+        await peer.SendLineAsync($$"""{"error": {"class": "GenericError", "desc": "Could not open '/run/nube/vms/x/screen/1.png': Permission denied"}, "id": {{id}}}""");
+
+        var error = await Assert.ThrowsAsync<QmpCommandException>(() => dumping);
+        Assert.Equal("QMP command 'screendump' failed: GenericError: Could not open '/run/nube/vms/x/screen/1.png': Permission denied", error.Message);
+        Assert.Equal(ConnectionState.Ready, client.State);
+        await client.DisposeAsync();
+    }
 }
