@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Nube.Contracts.Auth;
 using Nube.Contracts.Events;
 using Nube.Contracts.Hosts;
+using Nube.Contracts.HostSystem;
 using Nube.Contracts.Jobs;
 using Nube.Contracts.Vms;
 
@@ -37,4 +38,9 @@ namespace Nube.Contracts;
 [JsonSerializable(typeof(IReadOnlyList<TokenInfo>))]
 [JsonSerializable(typeof(NewTokenRequest))]
 [JsonSerializable(typeof(NewToken))]
+[JsonSerializable(typeof(HostSystemInfo))]
+[JsonSerializable(typeof(HostSystemSettings))]
+[JsonSerializable(typeof(HostUpdates))]
+[JsonSerializable(typeof(PowerRequest))]
+[JsonSerializable(typeof(PowerResult))]
 public sealed partial class ContractsJson : JsonSerializerContext;
