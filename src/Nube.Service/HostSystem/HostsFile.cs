@@ -8,7 +8,10 @@ public static class HostsFile
 {
     public const string Address = "127.0.1.1";
 
-    /// <summary>The file with its 127.0.1.1 line naming <paramref name="hostName"/>; one is added after the loopback lines when there is none.</summary>
+    /// <summary>
+    /// The file with its 127.0.1.1 line naming <paramref name="hostName"/>; one is added after the
+    /// other loopback lines (or at the end) when there is none.
+    /// </summary>
     public static string WithHostName(string content, string hostName)
     {
         var entry = hostName.Contains('.') ? $"{Address}\t{hostName} {hostName[..hostName.IndexOf('.')]}" : $"{Address}\t{hostName}";
@@ -28,7 +31,7 @@ public static class HostsFile
         if (!found)
         {
             var lastLoopback = lines.FindLastIndex(l => FirstField(l)?.StartsWith("127.", StringComparison.Ordinal) == true);
-            lines.Insert(lastLoopback + 1, entry);
+            lines.Insert(lastLoopback < 0 ? lines.Count : lastLoopback + 1, entry);
         }
         return string.Join('\n', lines) + "\n";
     }

@@ -39,7 +39,7 @@ public static class IpAddressJson
                         Name = name,
                         State = Text(link, "operstate")?.ToLowerInvariant() ?? "unknown",
                         MacAddress = Text(link, "address"),
-                        Mtu = link.TryGetProperty("mtu", out var mtu) && mtu.TryGetInt32(out var m) ? m : null,
+                        Mtu = Number(link, "mtu"),
                         Addresses = Addresses(link),
                     });
             }
@@ -58,10 +58,13 @@ public static class IpAddressJson
                 break;
             if (info.ValueKind != JsonValueKind.Object || Text(info, "local") is not { Length: > 0 } local)
                 continue;
-            addresses.Add(info.TryGetProperty("prefixlen", out var p) && p.TryGetInt32(out var prefix) ? $"{local}/{prefix}" : local);
+            addresses.Add(Number(info, "prefixlen") is { } prefix ? $"{local}/{prefix}" : local);
         }
         return addresses;
     }
+
+    private static int? Number(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : null;
 
     private static string? Text(JsonElement element, string property) =>
         element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
