@@ -3,8 +3,9 @@ using Nube.Contracts.HostSystem;
 namespace Nube.Cli.Sconfig;
 
 /// <summary>
-/// The main menu, numbered as Hyper-V Server's SCONFIG and showing each item's current value, in 21
-/// lines of at most 80 columns, so that a message and the prompt fit below it on a 24-line terminal.
+/// The main menu, numbered as Hyper-V Server's SCONFIG and showing each item's current value, in 19
+/// lines of at most 80 columns, so that a message of up to three lines and the prompt fit below it on
+/// a 24-line terminal.
 /// </summary>
 internal static class MenuScreen
 {

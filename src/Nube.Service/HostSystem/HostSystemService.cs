@@ -15,13 +15,14 @@ public sealed class HostSystemService(HostNames names, NetworkProbe network, Hos
     {
         var interfaces = network.ListAsync(ct);
         var ntp = clock.NtpAsync(ct);
+        await Task.WhenAll(interfaces, ntp).ConfigureAwait(false);
         var zone = clock.TimeZone();
         return new HostSystemInfo
         {
             HostName = names.Current(),
-            Interfaces = await interfaces.ConfigureAwait(false),
+            Interfaces = interfaces.Result,
             TimeZone = zone,
-            Ntp = await ntp.ConfigureAwait(false),
+            Ntp = ntp.Result,
             LocalTime = clock.LocalTime(zone),
             LoginMenu = loginMenu.IsOn,
         };
