@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Nube.Cli.Commands;
+using Nube.Cli.Sconfig;
 using Spectre.Console;
 
 // Colours are for terminals; a pipe or a file gets plain text, and whole table rows rather
@@ -14,4 +15,5 @@ root.Subcommands.Add(VmCommands.Build());
 root.Subcommands.Add(JobCommands.Build());
 root.Subcommands.Add(EventsCommand.Build());
 root.Subcommands.Add(HostCommands.Build());
+root.Subcommands.Add(SconfigCommand.Build());
 return await root.Parse(args).InvokeAsync();

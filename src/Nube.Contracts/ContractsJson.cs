@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Nube.Contracts.Auth;
 using Nube.Contracts.Events;
 using Nube.Contracts.Hosts;
+using Nube.Contracts.HostSystem;
 using Nube.Contracts.Jobs;
 using Nube.Contracts.Vms;
 
@@ -39,4 +40,9 @@ namespace Nube.Contracts;
 [JsonSerializable(typeof(NewToken))]
 [JsonSerializable(typeof(ScreenshotSaved))]
 [JsonSerializable(typeof(VmConsoleLink))]
+[JsonSerializable(typeof(HostSystemInfo))]
+[JsonSerializable(typeof(HostSystemSettings))]
+[JsonSerializable(typeof(HostUpdates))]
+[JsonSerializable(typeof(PowerRequest))]
+[JsonSerializable(typeof(PowerResult))]
 public sealed partial class ContractsJson : JsonSerializerContext;

@@ -84,6 +84,7 @@ builder.Services.AddSingleton<VmServices>();
 builder.Services.AddSingleton<VmRegistry>();
 builder.Services.AddSingleton<Nube.Service.Vms.Integration.KvpService>();
 builder.Services.AddHostedService<Nube.Service.Vms.Integration.KvpWatcher>();
+builder.Services.AddHostSystem();
 // Unreadable bodies throw, so that ProblemMapper answers them with a problem that says why.
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddExceptionHandler<ProblemMapper>();
@@ -100,6 +101,7 @@ app.MapEventEndpoints();
 app.MapKvpEndpoints();
 app.MapFileCopyEndpoints();
 app.MapIntegrationEndpoints();
+app.MapHostSystemEndpoints();
 
 var registry = app.Services.GetRequiredService<VmRegistry>();
 await registry.InitializeAsync();

@@ -4,8 +4,10 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text.Json.Serialization.Metadata;
+using Nube.Contracts.Auth;
 using Nube.Contracts.Events;
 using Nube.Contracts.Hosts;
+using Nube.Contracts.HostSystem;
 using Nube.Contracts.Jobs;
 using Nube.Contracts.Vms;
 
@@ -248,6 +250,49 @@ public sealed class NubeApiClient : IDisposable
     public Task<JobInfo> CopyFileAsync(string vm, FileCopyRequest request, double waitSeconds = 0, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Post, $"{VmPath(vm)}/copy-file?wait={waitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
             JsonContent.Create(request, Json.FileCopyRequest), Json.JobInfo, ct);
+
+    /// <summary>The host machine's own settings: host name, network interfaces, time zone and NTP, login menu.</summary>
+    public Task<HostSystemInfo> GetHostSystemAsync(CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, "api/v1/host/system", null, Json.HostSystemInfo, ct);
+
+    public Task<HostSystemInfo> SetHostSystemAsync(HostSystemSettings settings, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Patch, "api/v1/host/system", JsonContent.Create(settings, Json.HostSystemSettings), Json.HostSystemInfo, ct);
+
+    /// <summary>The Debian updates available for the packages Nube uses.</summary>
+    public Task<HostUpdates> GetHostUpdatesAsync(CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, "api/v1/host/system/updates", null, Json.HostUpdates, ct);
+
+    /// <summary>Starts a host job on the updates: <c>check</c> (download the package lists) or <c>apply</c> (install them).</summary>
+    public Task<JobInfo> StartHostUpdateJobAsync(string operation, double waitSeconds = 0, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post,
+            $"api/v1/host/system/updates/{Uri.EscapeDataString(operation)}?wait={waitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            null, Json.JobInfo, ct);
+
+    /// <summary>Applies every running VM's automatic stop action, then restarts or shuts down the host.</summary>
+    public Task<PowerResult> PowerAsync(PowerRequest request, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, "api/v1/host/system/power", JsonContent.Create(request, Json.PowerRequest), Json.PowerResult, ct);
+
+    /// <summary>The users of the web console and the API.</summary>
+    public Task<IReadOnlyList<UserInfo>> ListUsersAsync(CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, "api/v1/users", null, Json.IReadOnlyListUserInfo, ct);
+
+    public Task<UserInfo> AddUserAsync(NewUserRequest request, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, "api/v1/users", JsonContent.Create(request, Json.NewUserRequest), Json.UserInfo, ct);
+
+    public Task<IReadOnlyList<TokenInfo>> ListTokensAsync(CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, "api/v1/tokens", null, Json.IReadOnlyListTokenInfo, ct);
+
+    /// <summary>Makes an API token; its secret is in the answer and nowhere else.</summary>
+    public Task<NewToken> NewTokenAsync(NewTokenRequest request, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, "api/v1/tokens", JsonContent.Create(request, Json.NewTokenRequest), Json.NewToken, ct);
+
+    public async Task RevokeTokenAsync(string id, CancellationToken ct = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/v1/tokens/{Uri.EscapeDataString(id)}");
+        using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+            throw await ToExceptionAsync(response, ct).ConfigureAwait(false);
+    }
 
     private static string VmPath(string vm) => $"api/v1/vms/{Uri.EscapeDataString(vm)}";
 

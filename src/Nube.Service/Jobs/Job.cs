@@ -79,7 +79,7 @@ public sealed class Job
         return true;
     }
 
-    public void Complete(VmSummary vm, string? result = null) =>
+    public void Complete(VmSummary? vm, string? result = null) =>
         End(i => i with { State = JobStates.Completed, Percent = 100, Phase = null, Vm = vm, Result = result });
 
     public void Fail(ApiProblem problem, VmSummary? vm) =>

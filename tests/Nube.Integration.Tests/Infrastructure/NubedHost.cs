@@ -17,6 +17,7 @@ public sealed class NubedHost : IAsyncDisposable
     private readonly ITestOutputHelper output;
     private readonly StringBuilder log = new();
     private readonly string[] extraArgs;
+    private Func<string, IReadOnlyList<string>>? wrap;
     private Process? process;
 
     public string Root { get; }
@@ -40,9 +41,18 @@ public sealed class NubedHost : IAsyncDisposable
             $$"""{"schemaVersion": 1, "storageRoots": ["{{TestGuest.Directory}}", "{{Root}}"]}""");
     }
 
-    public static async Task<NubedHost> StartAsync(ITestOutputHelper output, params string[] extraArgs)
+    public static Task<NubedHost> StartAsync(ITestOutputHelper output, params string[] extraArgs) =>
+        LaunchAsync(new NubedHost(output, extraArgs));
+
+    /// <summary>
+    /// Starts nubed inside the command line <paramref name="wrap"/> gives for the host's root folder
+    /// (e.g. <see cref="HostNamespace.Wrap"/>), which must exec nubed's so that it keeps the pid.
+    /// </summary>
+    public static Task<NubedHost> StartWrappedAsync(ITestOutputHelper output, Func<string, IReadOnlyList<string>> wrap, params string[] extraArgs) =>
+        LaunchAsync(new NubedHost(output, extraArgs) { wrap = wrap });
+
+    private static async Task<NubedHost> LaunchAsync(NubedHost host)
     {
-        var host = new NubedHost(output, extraArgs);
         try
         {
             await host.StartServiceAsync();
@@ -57,11 +67,14 @@ public sealed class NubedHost : IAsyncDisposable
 
     public async Task StartServiceAsync(IDictionary<string, string>? environment = null)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        string[] argv = [.. wrap?.Invoke(Root) ?? [], "dotnet"];
+        var psi = new ProcessStartInfo(argv[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var a in argv[1..])
+            psi.ArgumentList.Add(a);
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nubed.dll"));
         foreach (var a in new[] { "--data-dir", DataDir, "--run-dir", RunDir }.Concat(extraArgs))
             psi.ArgumentList.Add(a);

@@ -1,0 +1,63 @@
+using Nube.Contracts;
+using Nube.Contracts.HostSystem;
+using Nube.Service.HostSystem;
+using Nube.Service.Jobs;
+
+namespace Nube.Service.Api;
+
+/// <summary>
+/// The host machine's own settings under <c>/api/v1/host/system</c>, for <c>nube sconfig</c>: host name,
+/// network, time zone, the menu at login, Debian updates, restart and shut-down.
+/// </summary>
+public static class HostSystemEndpoints
+{
+    public static IServiceCollection AddHostSystem(this IServiceCollection services)
+    {
+        services.AddSingleton(new HostSystemPaths());
+        services.AddSingleton<IHostCommands, ProcessHostCommands>();
+        services.AddSingleton<HostNames>();
+        services.AddSingleton<NetworkProbe>();
+        services.AddSingleton<HostClock>();
+        services.AddSingleton<LoginMenu>();
+        services.AddSingleton<HostSystemService>();
+        services.AddSingleton(sp => new HostJobs(sp.GetRequiredService<JobBook>(), ToProblem, sp.GetRequiredService<ILogger<HostJobs>>()));
+        services.AddSingleton<PackageUpdates>();
+        services.AddSingleton<IVmStopActions, RegistryStopActions>();
+        services.AddSingleton<IPowerSwitch, SystemPowerSwitch>();
+        services.AddSingleton<HostPower>();
+        return services;
+    }
+
+    public static void MapHostSystemEndpoints(this IEndpointRouteBuilder app)
+    {
+        var system = app.MapGroup("/api/v1/host/system").AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (Exception e) when (e is HostCommandException or HostSystemConflictException)
+            {
+                var problem = ToProblem(e);
+                return TypedResults.Json(problem, ContractsJson.Default.ApiProblem, "application/problem+json", problem.Status);
+            }
+        });
+        system.MapGet("/", (HostSystemService host, CancellationToken ct) => host.GetAsync(ct));
+        system.MapPatch("/", (HostSystemSettings change, HostSystemService host, CancellationToken ct) => host.ChangeAsync(change, ct));
+        system.MapGet("/updates", (PackageUpdates updates, CancellationToken ct) => updates.GetAsync(ct));
+        system.MapPost("/updates/check", (double? wait, PackageUpdates updates, HttpContext http, CancellationToken ct) =>
+            JobEndpoints.AnswerAsync(updates.Check(), wait, http, ct));
+        system.MapPost("/updates/apply", (double? wait, PackageUpdates updates, HttpContext http, CancellationToken ct) =>
+            JobEndpoints.AnswerAsync(updates.Apply(), wait, http, ct));
+        // Not bound to the request: once the stop actions begin, the host goes down or says why not.
+        system.MapPost("/power", (PowerRequest request, HostPower power) => power.RunAsync(request, CancellationToken.None));
+    }
+
+    /// <summary>The host system's own errors as problems; everything else as the rest of the API has it.</summary>
+    public static ApiProblem ToProblem(Exception e) => e switch
+    {
+        HostCommandException c => new ApiProblem { Status = StatusCodes.Status502BadGateway, Title = "A host command failed", Detail = c.Message },
+        HostSystemConflictException => new ApiProblem { Status = StatusCodes.Status409Conflict, Title = "The host's state does not allow this", Detail = e.Message },
+        _ => ProblemMapper.ToProblem(e),
+    };
+}
