@@ -1,6 +1,6 @@
 namespace Nube.Core.Validation;
 
-/// <summary>An API token's label and lifetime.</summary>
+/// <summary>A new API token: its label, its lifetime and the user it acts as.</summary>
 public static class TokenRules
 {
     public const int MaxNameLength = 64;
@@ -9,9 +9,10 @@ public static class TokenRules
 
     private const string NameNeed = "a token name needs 1 to 64 printable characters";
 
-    public static IReadOnlyList<ValidationError> Check(string name, int? expiresInDays)
+    public static IReadOnlyList<ValidationError> Check(string name, int? expiresInDays, string? userName, IEnumerable<string> userNames)
     {
         ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(userNames);
         var errors = new List<ValidationError>();
         var quoted = Quoting.Quote(name);
         if (name.Length == 0)
@@ -22,6 +23,10 @@ public static class TokenRules
             errors.Add(new("name", name, $"name: {quoted} contains a control character; {NameNeed}"));
         if (expiresInDays is { } days && days is < 1 or > MaxExpiresInDays)
             errors.Add(Messages.Outside("expiresInDays", days, "days", 1, MaxExpiresInDays));
+        if (userName is null)
+            errors.Add(Messages.Missing("userName", "name the user the token acts as (the UNIX socket and the token file act for no user)"));
+        else if (!userNames.Contains(userName, StringComparer.Ordinal))
+            errors.Add(new("userName", userName, $"userName: {Quoting.Quote(userName)} is not a user"));
         return errors;
     }
 }
