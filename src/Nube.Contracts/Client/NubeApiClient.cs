@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text.Json.Serialization.Metadata;
+using Nube.Contracts.Auth;
 using Nube.Contracts.Events;
 using Nube.Contracts.Hosts;
 using Nube.Contracts.Jobs;
@@ -67,6 +68,28 @@ public sealed class NubeApiClient : IDisposable
     /// <summary>A client for the service listening on TCP, which requires a bearer token.</summary>
     public static NubeApiClient ForUrl(Uri url, string token, TimeSpan? timeout = null) =>
         new(new SocketsHttpHandler(), url, token, timeout ?? DefaultTimeout);
+
+    /// <summary>
+    /// A client for the service over TLS with a certificate no authority vouches for (the host's
+    /// self-signed one): it is accepted when, and only when, its SHA-256 fingerprint is
+    /// <paramref name="certificateFingerprint"/> (hex, colons optional), as <c>nube host info</c> shows it.
+    /// </summary>
+    public static NubeApiClient ForPinnedUrl(Uri url, string token, string certificateFingerprint, TimeSpan? timeout = null)
+    {
+        var pinned = NormaliseFingerprint(certificateFingerprint);
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && Matches(certificate, pinned) },
+        };
+        return new NubeApiClient(handler, url, token, timeout ?? DefaultTimeout);
+    }
+
+    /// <summary>Uppercase hex without separators, for comparing fingerprints however they were written.</summary>
+    public static string NormaliseFingerprint(string fingerprint) =>
+        string.Concat(fingerprint.Where(char.IsAsciiHexDigit)).ToUpperInvariant();
+
+    private static bool Matches(System.Security.Cryptography.X509Certificates.X509Certificate certificate, string pinned) =>
+        string.Equals(certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256), pinned, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Graceful stops and saves can take a while; the service bounds them itself.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
@@ -239,6 +262,32 @@ public sealed class NubeApiClient : IDisposable
     public Task<JobInfo> CopyFileAsync(string vm, FileCopyRequest request, double waitSeconds = 0, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Post, $"{VmPath(vm)}/copy-file?wait={waitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
             JsonContent.Create(request, Json.FileCopyRequest), Json.JobInfo, ct);
+
+    public Task<IReadOnlyList<UserInfo>> ListUsersAsync(CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, "api/v1/users", null, Json.IReadOnlyListUserInfo, ct);
+
+    public Task<UserInfo> AddUserAsync(string name, string password, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, "api/v1/users", JsonContent.Create(new NewUserRequest { Name = name, Password = password }, Json.NewUserRequest),
+            Json.UserInfo, ct);
+
+    /// <summary>Removes a user, with its API tokens and sessions.</summary>
+    public Task<UserInfo> RemoveUserAsync(string name, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Delete, $"api/v1/users/{Uri.EscapeDataString(name)}", null, Json.UserInfo, ct);
+
+    /// <summary>Gives a user a new password; its other sessions end.</summary>
+    public Task<UserInfo> SetPasswordAsync(string name, string password, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Put, $"api/v1/users/{Uri.EscapeDataString(name)}/password",
+            JsonContent.Create(new PasswordRequest { Password = password }, Json.PasswordRequest), Json.UserInfo, ct);
+
+    public Task<IReadOnlyList<TokenInfo>> ListTokensAsync(CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, "api/v1/tokens", null, Json.IReadOnlyListTokenInfo, ct);
+
+    /// <summary>Makes an API token; its secret is in the answer and nowhere else, ever.</summary>
+    public Task<NewToken> CreateTokenAsync(NewTokenRequest request, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, "api/v1/tokens", JsonContent.Create(request, Json.NewTokenRequest), Json.NewToken, ct);
+
+    public Task<TokenInfo> RevokeTokenAsync(string id, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Delete, $"api/v1/tokens/{Uri.EscapeDataString(id)}", null, Json.TokenInfo, ct);
 
     private static string VmPath(string vm) => $"api/v1/vms/{Uri.EscapeDataString(vm)}";
 

@@ -54,7 +54,7 @@ public static class UserRules
     {
         ArgumentNullException.ThrowIfNull(password);
         ArgumentNullException.ThrowIfNull(errors);
-        var length = $"{password.Length} characters";
+        var length = password.Length == 1 ? "1 character" : $"{password.Length} characters";
         if (password.Length is < MinPasswordLength or > MaxPasswordLength)
             errors.Add(new(field, length, $"{field}: has {length}; a password needs {MinPasswordLength} to {MaxPasswordLength} characters"));
         var at = Array.FindIndex(password.ToCharArray(), char.IsControl);

@@ -45,7 +45,9 @@ public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore t
         if (caller is null)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
-            await RefuseAsync(http, AuthProblems.NotSignedIn());
+            await RefuseAsync(http, http.Request.Headers.Authorization.Count > 0 ? AuthProblems.BadBearerToken()
+                : http.Request.Cookies.ContainsKey(AuthNames.SessionCookie) ? AuthProblems.SessionEnded()
+                : AuthProblems.NotSignedIn());
             return;
         }
         if (Refusal(http, caller) is { } refused)

@@ -11,6 +11,18 @@ public static class AuthProblems
         Detail = "Sign in, or send 'Authorization: Bearer <token>' (an API token from 'nube token new').",
     };
 
+    public static ApiProblem BadBearerToken() => new()
+    {
+        Status = StatusCodes.Status401Unauthorized, Title = "Unauthorized",
+        Detail = "The bearer token is not valid: revoked, expired, of a removed user, or mistyped.",
+    };
+
+    public static ApiProblem SessionEnded() => new()
+    {
+        Status = StatusCodes.Status401Unauthorized, Title = "Unauthorized",
+        Detail = "The session has ended (signed out, expired, its user removed or given a new password, or nubed restarted): sign in again.",
+    };
+
     /// <summary>The same for a wrong user name and a wrong password, so that it does not tell which user names exist.</summary>
     public static ApiProblem WrongPassword() => new()
     {
