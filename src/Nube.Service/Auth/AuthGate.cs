@@ -16,7 +16,7 @@ namespace Nube.Service.Auth;
 /// site's is refused (a browser cannot add the header to a WebSocket, but always sends Origin).
 /// Paths outside <c>/api/</c> (the web console's files) pass, so that its sign-in page loads; so does
 /// the sign-in endpoint, the one marked to allow anonymous callers.
-/// Whatever a credential opens (WebSockets, event streams) is aborted when the credential ends.
+/// The WebSockets and event streams a credential opened are aborted when the credential ends.
 /// </summary>
 public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore tokens, SessionStore sessions, LegacyToken legacy)
 {
@@ -56,7 +56,7 @@ public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore t
             return;
         }
         http.Features.Set(caller);
-        using (Revocation(caller).Register(static h => ((HttpContext)h!).Abort(), http))
+        using (Revocation(caller).Register(AbortIfStreaming, http))
             await next(http);
     }
 
@@ -96,6 +96,19 @@ public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore t
             && !Matches(http.Request.Headers[AuthNames.CsrfHeader], session.CsrfToken))
             return AuthProblems.MissingCsrf();
         return null;
+    }
+
+    /// <summary>
+    /// Ends a WebSocket, an event stream or any answer already under way whose credential ended.
+    /// A plain request still being handled finishes: it was allowed when it came, and it may be the
+    /// very request that ended the credential (a sign-out, a user removing itself).
+    /// </summary>
+    private static void AbortIfStreaming(object? state)
+    {
+        var http = (HttpContext)state!;
+        if (http.WebSockets.IsWebSocketRequest || http.Response.HasStarted
+            || http.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase))
+            http.Abort();
     }
 
     private CancellationToken Revocation(Caller caller) => caller switch
