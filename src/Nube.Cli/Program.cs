@@ -16,4 +16,6 @@ root.Subcommands.Add(JobCommands.Build());
 root.Subcommands.Add(EventsCommand.Build());
 root.Subcommands.Add(HostCommands.Build());
 root.Subcommands.Add(SconfigCommand.Build());
+root.Subcommands.Add(UserCommands.Build());
+root.Subcommands.Add(TokenCommands.Build());
 return await root.Parse(args).InvokeAsync();

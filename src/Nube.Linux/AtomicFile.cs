@@ -6,13 +6,18 @@ namespace Nube.Linux;
 /// </summary>
 public static class AtomicFile
 {
-    public static async Task WriteAllTextAsync(string path, string content, CancellationToken ct = default)
+    public static Task WriteAllTextAsync(string path, string content, CancellationToken ct = default) =>
+        WriteAllTextAsync(path, content, null, ct);
+
+    /// <summary>The same, with the file created with <paramref name="mode"/> (e.g. 0600 for secrets), never wider on the way.</summary>
+    public static async Task WriteAllTextAsync(string path, string content, UnixFileMode? mode, CancellationToken ct = default)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, UnixCreateMode = mode };
+            await using (var stream = new FileStream(temp, options))
             {
                 await using var writer = new StreamWriter(stream);
                 await writer.WriteAsync(content.AsMemory(), ct).ConfigureAwait(false);

@@ -35,35 +35,17 @@ HostRuntime host;
 try
 {
     host = await HostRuntime.LoadAsync(options, new LinuxHostProbe(), CancellationToken.None);
+    builder.AddNubedListeners(options, host);
 }
-catch (Exception e) when (e is Nube.Core.Validation.ValidationException or Nube.Core.Serialization.ConfigDocumentException)
+catch (Exception e) when (e is Nube.Core.Validation.ValidationException or Nube.Core.Serialization.ConfigDocumentException
+    or IOException or UnauthorizedAccessException)
 {
     Console.Error.WriteLine($"nubed: cannot start: {e.Message}");
     return 2;
 }
 
-byte[]? token = null;
-if (options.Listen is not null)
-{
-    if (options.TokenFile is null || !File.Exists(options.TokenFile))
-    {
-        Console.Error.WriteLine($"nubed: --listen {options.Listen} needs --token-file with the bearer token that TCP clients must send.");
-        return 2;
-    }
-    token = System.Text.Encoding.UTF8.GetBytes((await File.ReadAllTextAsync(options.TokenFile)).Trim());
-}
-
 var socketPath = options.SocketPath;
 File.Delete(socketPath);
-builder.WebHost.ConfigureKestrel(k =>
-{
-    k.ListenUnixSocket(socketPath);
-    if (options.Listen is not null)
-    {
-        var uri = new Uri(options.Listen);
-        k.Listen(System.Net.IPAddress.Parse(uri.Host), uri.Port);
-    }
-});
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJson.Default);
@@ -93,20 +75,14 @@ builder.Services.AddProblemDetails();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseWebSockets();
-app.UseMiddleware<BearerTokenGate>(token ?? []);
-app.MapHostEndpoints();
-app.MapVmEndpoints();
-app.MapJobEndpoints();
-app.MapEventEndpoints();
-app.MapKvpEndpoints();
-app.MapFileCopyEndpoints();
-app.MapIntegrationEndpoints();
-app.MapHostSystemEndpoints();
+app.UseMiddleware<Nube.Service.Auth.AuthGate>();
+app.MapApiRoutes();
 
 var registry = app.Services.GetRequiredService<VmRegistry>();
 await registry.InitializeAsync();
+await app.Services.GetRequiredService<RemoteListener>().StartAsync(CancellationToken.None);
 await app.StartAsync();
-// Root only: the socket is the whole of the API's authentication on this host.
+// Root only: on the socket, this file mode is the whole of the API's authentication.
 File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 app.Logger.LogInformation("nubed {Version} serving {Socket} for data directory {DataDir}",
     typeof(Program).Assembly.GetName().Version, socketPath, options.DataDir);

@@ -34,23 +34,27 @@ public static class HostCommands
         {
             Description = "Seconds between settings of guests' clocks; 0: only after start, resume and restore",
         };
+        var remote = new RemoteOptions();
         var set = new Command("set", "Change the host's settings")
         {
             edition, accelerator, stopTimeout, storageRoots, bandwidth, heartbeatInterval, heartbeatTimeout, timeSyncInterval,
         };
+        remote.AddTo(set);
         set.SetHandler(async (p, client, ct) =>
         {
             var settings = new HostSettings
             {
                 Edition = p.GetValue(edition), Accelerator = p.GetValue(accelerator), StopTimeoutSeconds = p.GetValue(stopTimeout),
-                StorageRoots = p.GetValue(storageRoots), MigrationBandwidthMiBps = p.GetValue(bandwidth),
+                // An option left out reads as an empty list, which would replace the roots with none.
+                StorageRoots = p.GetResult(storageRoots) is null ? null : p.GetValue(storageRoots), MigrationBandwidthMiBps = p.GetValue(bandwidth),
                 HeartbeatIntervalSeconds = p.GetValue(heartbeatInterval), HeartbeatTimeoutSeconds = p.GetValue(heartbeatTimeout),
-                TimeSyncIntervalSeconds = p.GetValue(timeSyncInterval),
+                TimeSyncIntervalSeconds = p.GetValue(timeSyncInterval), Remote = remote.Settings(p),
             };
             if (settings == new HostSettings())
                 throw new CliException(ExitCodes.Usage,
                     "Nothing to change: give --edition, --accelerator, --stop-timeout, --storage-root, --migration-bandwidth, " +
-                    "--heartbeat-interval, --heartbeat-timeout or --time-sync-interval.");
+                    "--heartbeat-interval, --heartbeat-timeout, --time-sync-interval, --remote, --remote-address, --remote-port, " +
+                    "--tls, --certificate or --key.");
             var changed = await client.SetHostAsync(settings, ct);
             var fields = ChangedFields.Of(settings, ContractsJson.Default.HostSettings);
             Printer.Say(p, changed, ContractsJson.Default.HostInfo, _ => ChangedFields.Sentence("the host's settings", fields));
@@ -84,6 +88,13 @@ public static class HostCommands
             ("Heartbeat", $"every {h.HeartbeatIntervalSeconds} s, waiting {h.HeartbeatTimeoutSeconds} s"),
             ("Time sync", h.TimeSyncIntervalSeconds > 0 ? $"every {h.TimeSyncIntervalSeconds} s" : "after start, resume and restore only"),
             ("VMs", $"{h.VmCount} ({h.RunningVmCount} running)"),
+            ("Remote management", RemoteOptions.Describe(h.Remote)),
+            ("TLS certificate", h.Remote.CertificateFingerprint is { } f
+                ? $"{(h.Remote.SelfSignedCertificate ? "the host's self-signed one" : "the operator's")}, SHA-256 {f}"
+                : null),
+            ("Certificate subject", h.Remote.CertificateSubject is { } subject
+                ? $"{subject}, valid until {JobText.When(h.Remote.CertificateExpiresAt)}"
+                : null),
             ("Limit: running VMs", Limit(l.MaxRunningVms)),
             ("Limit: host memory", Limit(l.MaxHostMemoryGiB, " GiB")),
             ("Limit: host logical processors", Limit(l.MaxHostLogicalProcessors)),

@@ -37,7 +37,7 @@ internal sealed class TokenActions(NubeApiClient client, MenuConsole io)
                 return $"error: '{days}' is not a number of days; no token was made.";
             expires = d;
         }
-        var made = await client.NewTokenAsync(new NewTokenRequest { Name = name, UserName = user, ExpiresInDays = expires }, ct);
+        var made = await client.CreateTokenAsync(new NewTokenRequest { Name = name, UserName = user, ExpiresInDays = expires }, ct);
         io.Line();
         io.Line($"Token '{made.Token.Name}' (id {made.Token.Id}) acts as {made.Token.UserName}. Its secret, shown only now:");
         io.Line();

@@ -34,7 +34,7 @@ internal sealed class UsersItem(NubeApiClient client, MenuConsole io)
             return new("No user was added.");
         if (again != password)
             return new("error: the two passwords differ; no user was added.");
-        var added = await client.AddUserAsync(new NewUserRequest { Name = name, Password = password }, ct);
+        var added = await client.AddUserAsync(name, password, ct);
         return new($"User '{added.Name}' was added; it signs in to the web console and the API.");
     }
 }

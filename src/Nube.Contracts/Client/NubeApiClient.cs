@@ -70,6 +70,28 @@ public sealed class NubeApiClient : IDisposable
     public static NubeApiClient ForUrl(Uri url, string token, TimeSpan? timeout = null) =>
         new(new SocketsHttpHandler(), url, token, timeout ?? DefaultTimeout);
 
+    /// <summary>
+    /// A client for the service over TLS with a certificate no authority vouches for (the host's
+    /// self-signed one): it is accepted when, and only when, its SHA-256 fingerprint is
+    /// <paramref name="certificateFingerprint"/> (hex, colons optional), as <c>nube host info</c> shows it.
+    /// </summary>
+    public static NubeApiClient ForPinnedUrl(Uri url, string token, string certificateFingerprint, TimeSpan? timeout = null)
+    {
+        var pinned = NormaliseFingerprint(certificateFingerprint);
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && Matches(certificate, pinned) },
+        };
+        return new NubeApiClient(handler, url, token, timeout ?? DefaultTimeout);
+    }
+
+    /// <summary>Uppercase hex without separators, for comparing fingerprints however they were written.</summary>
+    public static string NormaliseFingerprint(string fingerprint) =>
+        string.Concat(fingerprint.Where(char.IsAsciiHexDigit)).ToUpperInvariant();
+
+    private static bool Matches(System.Security.Cryptography.X509Certificates.X509Certificate certificate, string pinned) =>
+        string.Equals(certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256), pinned, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Graceful stops and saves can take a while; the service bounds them itself.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
 
@@ -272,27 +294,31 @@ public sealed class NubeApiClient : IDisposable
     public Task<PowerResult> PowerAsync(PowerRequest request, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Post, "api/v1/host/system/power", JsonContent.Create(request, Json.PowerRequest), Json.PowerResult, ct);
 
-    /// <summary>The users of the web console and the API.</summary>
     public Task<IReadOnlyList<UserInfo>> ListUsersAsync(CancellationToken ct = default) =>
         SendAsync(HttpMethod.Get, "api/v1/users", null, Json.IReadOnlyListUserInfo, ct);
 
-    public Task<UserInfo> AddUserAsync(NewUserRequest request, CancellationToken ct = default) =>
-        SendAsync(HttpMethod.Post, "api/v1/users", JsonContent.Create(request, Json.NewUserRequest), Json.UserInfo, ct);
+    public Task<UserInfo> AddUserAsync(string name, string password, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, "api/v1/users", JsonContent.Create(new NewUserRequest { Name = name, Password = password }, Json.NewUserRequest),
+            Json.UserInfo, ct);
+
+    /// <summary>Removes a user, with its API tokens and sessions.</summary>
+    public Task<UserInfo> RemoveUserAsync(string name, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Delete, $"api/v1/users/{Uri.EscapeDataString(name)}", null, Json.UserInfo, ct);
+
+    /// <summary>Gives a user a new password; its other sessions end.</summary>
+    public Task<UserInfo> SetPasswordAsync(string name, string password, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Put, $"api/v1/users/{Uri.EscapeDataString(name)}/password",
+            JsonContent.Create(new PasswordRequest { Password = password }, Json.PasswordRequest), Json.UserInfo, ct);
 
     public Task<IReadOnlyList<TokenInfo>> ListTokensAsync(CancellationToken ct = default) =>
         SendAsync(HttpMethod.Get, "api/v1/tokens", null, Json.IReadOnlyListTokenInfo, ct);
 
-    /// <summary>Makes an API token; its secret is in the answer and nowhere else.</summary>
-    public Task<NewToken> NewTokenAsync(NewTokenRequest request, CancellationToken ct = default) =>
+    /// <summary>Makes an API token; its secret is in the answer and nowhere else, ever.</summary>
+    public Task<NewToken> CreateTokenAsync(NewTokenRequest request, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Post, "api/v1/tokens", JsonContent.Create(request, Json.NewTokenRequest), Json.NewToken, ct);
 
-    public async Task RevokeTokenAsync(string id, CancellationToken ct = default)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/v1/tokens/{Uri.EscapeDataString(id)}");
-        using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-            throw await ToExceptionAsync(response, ct).ConfigureAwait(false);
-    }
+    public Task<TokenInfo> RevokeTokenAsync(string id, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Delete, $"api/v1/tokens/{Uri.EscapeDataString(id)}", null, Json.TokenInfo, ct);
 
     private static string VmPath(string vm) => $"api/v1/vms/{Uri.EscapeDataString(vm)}";
 

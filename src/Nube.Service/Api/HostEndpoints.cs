@@ -12,13 +12,17 @@ public static class HostEndpoints
 {
     public static void MapHostEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/host", (HostRuntime host, NubedOptions options, VmRegistry vms, RunAdmission running) =>
-            ToInfo(host, options, vms, running));
+        app.MapGet("/api/v1/host", (HostRuntime host, NubedOptions options, VmRegistry vms, RunAdmission running, RemoteListener remote) =>
+            ToInfo(host, options, vms, running, remote));
         app.MapPost("/api/v1/host/stop-vms", async (VmRegistry vms) =>
             (await vms.ApplyStopActionsAsync()).Select(v => ContractMapper.ToSummary(v.Snapshot)).ToList());
         app.MapPatch("/api/v1/host", async (HostSettings settings, HostRuntime host, NubedOptions options, VmRegistry vms,
-            RunAdmission running, CancellationToken ct) =>
+            RunAdmission running, RemoteListener listener, HttpContext http, CancellationToken ct) =>
         {
+            // Remote settings change what is in effect, which --listen may have set at start.
+            var remote = settings.Remote is { } r ? Apply(listener.Settings, r) : null;
+            if (remote is not null)
+                await listener.CheckAsync(remote, ct);
             AcceleratorSetting? accelerator = null;
             if (settings.Accelerator is { } word)
             {
@@ -38,9 +42,17 @@ public static class HostEndpoints
                 HeartbeatTimeoutSeconds = settings.HeartbeatTimeoutSeconds ?? c.HeartbeatTimeoutSeconds,
                 TimeSyncIntervalSeconds = settings.TimeSyncIntervalSeconds ?? c.TimeSyncIntervalSeconds,
                 WebConsole = settings.WebConsole ?? c.WebConsole,
-                Remote = settings.Remote is { } r ? Apply(c.Remote, r) : c.Remote,
+                Remote = remote ?? c.Remote,
             }, ct);
-            return ToInfo(host, options, vms, running);
+            if (remote is not null)
+            {
+                await listener.ChangeAsync(remote, CancellationToken.None);
+                // Over the UNIX socket the answer waits until the listener moved; a request over TCP
+                // may be riding the very connection that the move closes, so it is answered first.
+                if (http.Connection.LocalIpAddress is null)
+                    await listener.WaitUntilBoundAsync(ct);
+            }
+            return ToInfo(host, options, vms, running, listener);
         });
     }
 
@@ -55,7 +67,7 @@ public static class HostEndpoints
         KeyPath = change.KeyPath is { } k ? (k.Length == 0 ? null : k) : now.KeyPath,
     };
 
-    private static HostInfo ToInfo(HostRuntime host, NubedOptions options, VmRegistry vms, RunAdmission running)
+    private static HostInfo ToInfo(HostRuntime host, NubedOptions options, VmRegistry vms, RunAdmission running, RemoteListener remote)
     {
         var e = host.Edition;
         string inUse;
@@ -96,13 +108,7 @@ public static class HostEndpoints
                 MaxScsiDevices = e.MaxScsiDevices,
                 LiveMigration = e.LiveMigration,
             },
-            Remote = new RemoteManagementInfo
-            {
-                Enabled = host.Config.Remote.Enabled,
-                Address = host.Config.Remote.Address,
-                Port = host.Config.Remote.Port,
-                Tls = host.Config.Remote.Tls,
-            },
+            Remote = remote.Info(),
             WebConsole = host.Config.WebConsole,
         };
     }

@@ -7,9 +7,12 @@ public sealed class NubedOptions
     public string RunDir { get; set; } = "/run/nube";
     /// <summary>The API's UNIX socket; default &lt;RunDir&gt;/nubed.sock.</summary>
     public string? Socket { get; set; }
-    /// <summary>Optional TCP address, e.g. http://127.0.0.1:8006; requires a token.</summary>
+    /// <summary>
+    /// A TCP listener at start, e.g. http://127.0.0.1:8006 or https://0.0.0.0:8006 (TLS), in place
+    /// of host.json's remote-management settings until those are changed.
+    /// </summary>
     public string? Listen { get; set; }
-    /// <summary>File holding the bearer token that TCP clients must send.</summary>
+    /// <summary>Optional file holding a bearer token that TCP clients may send, besides users' API tokens and sessions.</summary>
     public string? TokenFile { get; set; }
     public string Qemu { get; set; } = "qemu-system-x86_64";
     /// <summary>The unprivileged user QEMU drops to; empty runs QEMU as the service's user.</summary>
