@@ -28,6 +28,18 @@ else
   for _ in $(seq 1 100); do nube host info >/dev/null 2>&1 && break; sleep 0.2; done
   nube host info >/dev/null || { echo "demo: nubed did not start; see /var/log/nube/nubed.log" >&2; exit 1; }
 fi
+# The web console and the API over TCP: on port 8006 with the host's own self-signed certificate,
+# and a first user whose password is kept, readable by root only, in the data directory.
+if ! nube host info --json | grep -A1 '"remote": {' | grep -q '"enabled": true'; then
+  echo "[demo] turning on remote management (the web console and the API on port 8006, TLS)"
+  nube host set --remote on >/dev/null
+fi
+password_file=/var/lib/nube/admin-password
+if [ "$(nube user list --json | grep -c '"name"')" = 0 ]; then
+  echo "[demo] adding the web console's first user 'admin' (password in $password_file)"
+  (umask 077; head -c 18 /dev/urandom | base64 | tr '+/' '-_' > "$password_file")
+  nube user add admin --password-file "$password_file" >/dev/null
+fi
 nube host info
 
 if ! nube vm show demo --agent-wait 0 >/dev/null 2>&1; then
@@ -45,7 +57,10 @@ nube vm show demo
 cat <<TEXT
 
 The demo VM is running. Try:
+  nube vm connect demo      # the URL of its console in the web console (user admin, password in $password_file)
   nube vm console demo      # its serial console (Enter for a shell, Ctrl+] to leave)
+  nube vm screenshot demo /tmp/demo.png
+  nube sconfig              # the host's text menu
   nube vm pause demo; nube vm resume demo
   nube vm save demo; nube vm start demo
   nube vm stop demo
