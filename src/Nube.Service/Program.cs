@@ -92,6 +92,8 @@ builder.Services.AddProblemDetails();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseWebSockets();
+// The console's pages come before authentication: the sign-in page must load for anyone.
+app.UseMiddleware<WebConsoleHosting>();
 app.UseMiddleware<BearerTokenGate>(token ?? []);
 app.MapHostEndpoints();
 app.MapVmEndpoints();
