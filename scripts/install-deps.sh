@@ -32,10 +32,14 @@ need=()
 # without the CA certificates. procps: the integration tests signal nubed with kill(1).
 # gcc, libc6-dev, zlib1g-dev: the Native AOT publish of the nube CLI links with them.
 # ovmf: the UEFI firmware of generation 2 VMs (/usr/share/OVMF, with and without Secure Boot).
+# nodejs, npm: build the web console (web/build.sh) and run its browser tests; chromium: the
+# browser those tests drive headless (playwright-core brings no browser of its own).
 for pkg in cpio zstd xz-utils kmod socat iproute2 e2fsprogs file binutils passwd \
-           libicu72 libssl3 ca-certificates procps gcc libc6-dev zlib1g-dev ovmf; do
+           libicu72 libssl3 ca-certificates procps gcc libc6-dev zlib1g-dev ovmf nodejs chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
+# A nodejs from elsewhere (NodeSource's) carries its own npm and conflicts with Debian's.
+command -v npm >/dev/null 2>&1 || dpkg -s npm >/dev/null 2>&1 || need+=(npm)
 major=$(qemu_major)
 
 if [ "${#need[@]}" -gt 0 ] || [ "$major" -lt 10 ] || ! dpkg -s qemu-utils >/dev/null 2>&1; then

@@ -57,8 +57,9 @@ export function SerialTerminal({ id, running }) {
     <section class="serial" aria-labelledby="serial-title">
       <h2 id="serial-title">Serial console (COM1)</h2>
       <p class="hint">
-        Click the terminal or tab into it to type; Ctrl+] leaves it. <span role="status">{running ? status : ''}</span>
+        Click the terminal or tab into it to type; Ctrl+] leaves it.
       </p>
+      <p class="connection" role="status">{running ? status : ''}</p>
       <div class="terminal" ref={box} data-testid="serial-terminal" />
       <button type="button" id={`serial-leave-${id}`} class="link" onClick={() => box.current?.querySelector('textarea')?.focus()}>
         Back to the terminal

@@ -33,7 +33,7 @@ export function VmList() {
     <section class="vm-list">
       <div class="page-title">
         <h1 tabindex="-1">Virtual machines</h1>
-        <span class="count">{ids.length} VMs</span>
+        <span class="count">{ids.length === 1 ? '1 VM' : `${ids.length} VMs`}</span>
         <Link class="button primary" href="/vms/new">New VM</Link>
       </div>
       <BulkBar selected={live} onRemove={(chosen) => setConfirm({ ids: chosen })} onClear={() => setSelected(new Set())} />

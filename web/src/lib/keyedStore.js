@@ -4,6 +4,14 @@
 const nextFrame = (fn) =>
   typeof requestAnimationFrame === 'function' && !document.hidden ? requestAnimationFrame(fn) : setTimeout(fn, 0);
 
+/** Same fields, same values: a fresh read that changes nothing re-renders nothing. */
+function sameFields(a, b) {
+  if (a === b) return true;
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
 export function keyedStore() {
   const items = new Map();
   const keyWatchers = new Map();
@@ -17,6 +25,16 @@ export function keyedStore() {
     dirty.clear();
     for (const key of changed) for (const fn of keyWatchers.get(key) ?? []) fn();
     for (const fn of allWatchers) fn(changed);
+  }
+
+  function set(key, value) {
+    const before = items.get(key);
+    items.set(key, value);
+    if (!sameFields(before, value)) touch(key);
+  }
+
+  function remove(key) {
+    if (items.delete(key)) touch(key);
   }
 
   function touch(key) {
@@ -34,37 +52,27 @@ export function keyedStore() {
     get size() {
       return items.size;
     },
-    set(key, value) {
-      items.set(key, value);
-      touch(key);
-    },
+    set,
     /** Merges fields into an item that exists; an unknown key is left alone. */
     update(key, fields) {
       const now = items.get(key);
-      if (!now) return;
-      items.set(key, { ...now, ...fields });
-      touch(key);
+      if (now) set(key, { ...now, ...fields });
     },
-    delete(key) {
-      if (items.delete(key)) touch(key);
-    },
+    delete: remove,
     /** Replaces every item (a fresh read of the host's state). */
     replaceAll(entries) {
-      for (const key of items.keys()) touch(key);
-      items.clear();
-      for (const [key, value] of entries) {
-        items.set(key, value);
-        touch(key);
-      }
+      const next = new Map(entries);
+      for (const key of items.keys()) if (!next.has(key)) remove(key);
+      for (const [key, value] of next) set(key, value);
     },
     /** Calls fn after a frame in which `key` changed; returns the unsubscribe function. */
     watch(key, fn) {
       if (!keyWatchers.has(key)) keyWatchers.set(key, new Set());
       keyWatchers.get(key).add(fn);
       return () => {
-        const set = keyWatchers.get(key);
-        set.delete(fn);
-        if (set.size === 0) keyWatchers.delete(key);
+        const watchers = keyWatchers.get(key);
+        watchers.delete(fn);
+        if (watchers.size === 0) keyWatchers.delete(key);
       };
     },
     /** Calls fn(changedKeys) after each frame in which anything changed. */
