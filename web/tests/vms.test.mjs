@@ -133,6 +133,31 @@ describe('the web console with a real nubed and guests', () => {
     assert.equal(await stillMarked(second.page), true);
   }));
 
+  test('the settings page switches an integration service and edits settings, with the host\'s messages', STEP, step(async () => {
+    const { page } = first;
+    await page.locator('.page-title').getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { level: 1, name: 'web1' }).waitFor();
+    await page.getByRole('heading', { name: 'Devices' }).waitFor();
+
+    await page.getByRole('button', { name: 'Time synchronization: enabled, disable it' }).click();
+    await page.getByRole('button', { name: 'Time synchronization: disabled, enable it' }).waitFor();
+    const services = await nubed.api('GET', `/api/v1/vms/${vmId}/integration-services`);
+    assert.equal(services.find((s) => s.service === 'time-sync').enabled, false);
+
+    const memory = page.getByLabel('Startup memory (MiB)');
+    await memory.fill('33');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('#f-memoryStartupMiB-error').getByText('memoryStartupMiB: 33 is not a multiple of 2 MiB').waitFor();
+    await memory.fill('256');
+    await page.getByLabel('Notes').fill('web tier');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    const details = await nubed.api('GET', `/api/v1/vms/${vmId}`);
+    assert.equal(details.settings.memoryStartupMiB, 256);
+    assert.equal(details.settings.notes, 'web tier');
+    assert.equal(details.settings.integrationServices.enabled.includes('time-sync'), false);
+  }));
+
   test('bulk actions start, turn off and remove the selected VMs', STEP, step(async () => {
     const { page } = first;
     await page.getByRole('link', { name: 'Virtual machines' }).click();

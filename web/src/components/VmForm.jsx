@@ -48,7 +48,8 @@ export function VmForm({ form, change, errors, host, mode }) {
       <AdapterList adapters={form.adapters} onChange={(adapters) => change({ adapters })} err={err} limits={limits}
         generation={Number(form.generation)} />
       <ActionFields form={form} change={change} err={err} />
-      <ServiceFields services={form.services} onChange={(services) => change({ services })} err={err} />
+      {/* A VM's services are switched live on its settings page, not saved with the form. */}
+      {mode === 'new' && <ServiceFields services={form.services} onChange={(services) => change({ services })} err={err} />}
       <fieldset>
         <legend>Notes</legend>
         <Field id="f-notes" as="textarea" label="Notes" rows="3" maxLength={4096} errors={err('f-notes')}

@@ -20,6 +20,7 @@ export function VmSettingsPage({ id }) {
   const [details, setDetails] = useState(null);
   const [loadError, setLoadError] = useState(null);
   const [form, setForm] = useState(null);
+  const [base, setBase] = useState(null); // the settings the form was filled from: only what the user changed is sent
   const [problem, setProblem] = useState({ byId: {}, list: [] });
   const [saved, setSaved] = useState('');
 
@@ -28,9 +29,15 @@ export function VmSettingsPage({ id }) {
     return d;
   }), [id]);
   useEffect(() => {
-    load().then((d) => d.settings && setForm(fromSettings(d.settings))).catch((e) => setLoadError(e.message));
+    load().then((d) => d.settings && fill(d.settings)).catch((e) => setLoadError(e.message));
     return onHostEvent((e) => e.vmId === id && e.type !== 'job-progress' && load().catch(() => {}));
   }, [id]);
+
+  function fill(settings) {
+    const next = fromSettings(settings);
+    setForm(next);
+    setBase(toSettings(next).settings);
+  }
 
   if (loadError) return <section><h1 tabindex="-1">VM not found</h1><p class="error">{loadError}</p></section>;
   if (!details) return <section><h1 tabindex="-1">Virtual machine</h1><p>Reading the VM…</p></section>;
@@ -38,15 +45,14 @@ export function VmSettingsPage({ id }) {
 
   async function save(e) {
     e.preventDefault();
-    const before = toSettings(fromSettings(details.settings)).settings;
     const { settings, fields } = toSettings(form);
-    const changes = changedSettings(before, settings);
+    const changes = changedSettings(base, settings);
     setSaved('');
     if (Object.keys(changes).length === 0) return setSaved('Nothing to save: no setting changed.');
     try {
       const d = await patch(vmPath(id), changes);
       setDetails(d);
-      setForm(fromSettings(d.settings));
+      fill(d.settings);
       setProblem({ byId: {}, list: [] });
       setSaved('Saved.');
     } catch (err) {
