@@ -54,7 +54,6 @@ describe('the web console with a real nubed and guests', () => {
     await assert.doesNotReject(main.getByText('Nube (QEMU limits)').waitFor());
     assert.match(await main.innerText(), /Accelerator\s+tcg|Accelerator\s+kvm/);
     assert.match(await main.innerText(), /QEMU\s+\d+\.\d+/);
-    await keepScreenshot(page, 'host-view');
   }));
 
   test('the wizard shows the host\'s validation message on its field, then creates the VM', STEP, step(async () => {
@@ -180,6 +179,11 @@ describe('the web console with a real nubed and guests', () => {
     await dialog.getByRole('button', { name: 'Remove' }).click();
     for (const name of names) await row(page, name).waitFor({ state: 'detached' });
     assert.deepEqual((await nubed.api('GET', '/api/v1/vms')).map((v) => v.name), ['web1']);
+
+    // The host view lists the jobs of this file's tests, newest first.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Host' }).click();
+    await page.locator('table.jobs').getByText('Turn off done').first().waitFor();
+    await keepScreenshot(page, 'host-view');
   }));
 
   test('no page broke the Content-Security-Policy or threw', () => {

@@ -10,7 +10,7 @@ export function HostFacts({ host }) {
   const cpus = running.reduce((n, v) => n + v.processorCount, 0);
   const memory = running.reduce((n, v) => n + v.memoryStartupMiB, 0);
   const limits = host.limits;
-  const unlimited = (v, unit = '') => (v == null ? 'no limit' : `${v}${unit}`);
+  const limit = (v, unit = '') => (v == null ? 'no limit' : `${v}${unit}`);
   return (
     <div class="cards">
       <dl class="card">
@@ -23,11 +23,14 @@ export function HostFacts({ host }) {
         <dt>Logical processors</dt><dd>{host.logicalProcessors} ({cpus} vCPUs assigned to running VMs)</dd>
         <dt>Memory</dt><dd>{bytes(host.memoryBytes)} ({mib(memory) || '0 MiB'} assigned to running VMs)</dd>
         <dt>Running VMs</dt>
-        <dd><span data-testid="running-count">{running.length}</span> of {unlimited(limits.maxRunningVms)} allowed, <Link href="/vms">{vms.size} defined</Link></dd>
+        <dd>
+          <span data-testid="running-count">{running.length}</span>
+          {limits.maxRunningVms == null ? ' (the edition sets no limit)' : ` of ${limits.maxRunningVms} allowed`}, <Link href="/vms">{vms.size} defined</Link>
+        </dd>
       </dl>
       <dl class="card">
         <dt>Per VM</dt>
-        <dd>up to {limits.maxProcessorsPerVm} vCPUs, {unlimited(limits.maxGuestMemoryMiB, ' MiB')} of memory</dd>
+        <dd>up to {limits.maxProcessorsPerVm} vCPUs; memory: {limit(limits.maxGuestMemoryMiB, ' MiB')}</dd>
         <dt>Devices per VM</dt>
         <dd>
           {limits.maxIdeControllers} IDE controllers ({limits.maxIdeDevices} devices), {limits.maxScsiControllers} SCSI
@@ -35,7 +38,10 @@ export function HostFacts({ host }) {
           {limits.maxSyntheticNetworkAdapters} synthetic network adapters
         </dd>
         <dt>Host limits</dt>
-        <dd>{unlimited(limits.maxHostLogicalProcessors)} logical processors, {unlimited(limits.maxHostMemoryGiB, ' GiB')} of memory; live migration {limits.liveMigration ? 'yes' : 'no'}</dd>
+        <dd>
+          logical processors: {limit(limits.maxHostLogicalProcessors)}; memory: {limit(limits.maxHostMemoryGiB, ' GiB')}; live
+          migration: {limits.liveMigration ? 'yes' : 'no'}
+        </dd>
       </dl>
     </div>
   );
