@@ -35,10 +35,12 @@ export const VmRow = memo(function VmRow({ id, selected, onSelect, onAction }) {
       <td data-label="Heartbeat">{statusLabel(vm.heartbeat)}</td>
       <td data-label="Status" class="status" aria-live="polite">{status(vm, job, note)}</td>
       <td class="actions">
-        {/* Only what the VM's state allows, as Hyper-V Manager's Actions pane: fewer controls to pass, a lighter list. */}
-        {ACTIONS.filter((a) => allowed(a, vm.state)).map((a) => (
+        {/* Every action in its place, disabled when the state does not allow it: a button never moves
+            under the pointer as the state changes (a double click on Start must not hit Turn off). */}
+        {ACTIONS.map((a) => (
           <button type="button" key={a.op} class={a.op === 'remove' ? 'danger' : undefined}
-            onClick={() => onAction(id, a.op)} aria-label={`${a.label} ${vm.name}`}>
+            disabled={!allowed(a, vm.state)} onClick={() => onAction(id, a.op)}
+            aria-label={`${a.label} ${vm.name}`}>
             {a.label}
           </button>
         ))}
