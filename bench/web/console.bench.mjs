@@ -12,7 +12,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DESKTOP, launchBrowser } from '../../web/tests/support/browser.mjs';
 import { guestFile, startNubed } from '../../web/tests/support/nubed.mjs';
-import { epochMs, followEvents, serverMs } from './sse.mjs';
+import { followEvents, serverMs } from './sse.mjs';
 import { ms, stats, writeSection } from './report.mjs';
 
 const { values: opt } = parseArgs({

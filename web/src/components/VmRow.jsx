@@ -1,7 +1,7 @@
 import { memo } from 'preact/compat';
 import { useStoreItem } from '../lib/hooks.js';
 import { vms } from '../lib/vmStore.js';
-import { isEnded, latestJobByVm } from '../lib/jobStore.js';
+import { latestJobByVm } from '../lib/jobStore.js';
 import { ACTIONS, actionNotes, allowed } from '../lib/vmActions.js';
 import { mib, stateLabel, statusLabel } from '../lib/format.js';
 import { JobProgress } from './JobProgress.jsx';
@@ -54,7 +54,7 @@ const RECENT_MS = 60_000;
 /** The row's status: a refusal, else a job under way or failed, else why the VM is in its state, else a job just done. */
 function status(vm, job, note) {
   if (note) return <span class="error">{note}</span>;
-  if (job && (!isEnded(job) || job.state !== 'completed')) return <JobProgress job={job} />;
+  if (job && job.state !== 'completed') return <JobProgress job={job} />;
   if (vm.stateReason) return vm.stateReason;
   return job && Date.now() - Date.parse(job.endedAt) < RECENT_MS ? <JobProgress job={job} /> : null;
 }

@@ -38,7 +38,7 @@ export async function signInThroughPage(page, userName, password) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-let made = new WeakSet();
+const made = new WeakSet();
 /** The test user, made once per nubed over the UNIX socket (POST /api/v1/users). */
 export async function ensureUser(nubed) {
   if (made.has(nubed)) return;
