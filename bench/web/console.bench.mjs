@@ -184,7 +184,7 @@ ${row('state change → a plain SSE client has it', sse, 'the reference: the str
 |---|---:|---:|---:|---:|---:|---|
 ${row(`the ${VMS}th row is in the DOM`, rows, 'MutationObserver from an init script')}
 ${row('the frame after it is painted', painted, 'requestAnimationFrame, then the next task')}
-${row('Largest Contentful Paint', lcp, 'the browser\'s own entry')}
+${row('Largest Contentful Paint', lcp, 'the browser\'s own entry: an element above the list (no row is larger), so it says little here')}
 ${row('First Contentful Paint', fcp, 'the browser\'s own entry (the page before the list is read)')}
 ${row('`GET /api/v1/vms` (in the page)', listRead, 'Resource Timing: the list\'s request, part of the above')}
 `;
