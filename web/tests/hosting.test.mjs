@@ -129,7 +129,9 @@ describe('nubed serving the web console', () => {
 
   test('a 401 from the API brings the sign-in page back', STEP, step(async () => {
     const { context, page } = await signedInPage(browser, nubed, { viewport: DESKTOP, path: '/vms' });
-    await context.setExtraHTTPHeaders({}); // the credentials are gone, as when a session ends
+    // The credentials are gone (the bearer header, or the session cookie), as when a session ends.
+    await context.setExtraHTTPHeaders({});
+    await context.clearCookies();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Host' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     assert.match(await page.locator('main').innerText(), /Your session has ended/);
