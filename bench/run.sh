@@ -13,6 +13,9 @@
 #           e1000 vs virtio-net: --net-rounds N, --net-variants all, --iperf-seconds S.
 # Figure 5: nubed's CPU with N idle VMs, heartbeat on vs off, and the time from the guest agent
 #           killed to Lost communication: --hb-vms N, --hb-window S, --hb-rounds N, --lost-rounds N.
+# Figure 6 (`web`): the web console in Debian's Chromium: a VM's state change to its row showing it,
+#           and the VM list's first paint with 256 VMs (bench/web/console.bench.mjs, Node):
+#           --web-rounds N, --web-loads N. It replaces its own section of the results file.
 # Every other argument goes to the runner (bench/Nube.Bench/BenchOptions.cs lists them).
 # Needs root (QEMU drops to the user nube-qemu, as under nubed). Installs QEMU and builds the
 # test guest first when they are missing (scripts/install-deps.sh, guest/build.sh); installs
@@ -42,13 +45,27 @@ fi
 
 runs=10
 only=
+web_args=()
+runner_args=()
 prev=
 for arg in "$@"; do
     [ "$prev" = --runs ] && runs=$arg
-    [ "$prev" = --only ] && only=$arg
+    case $prev in
+        --only) only=$arg
+                # Figure 6 is not the runner's: it gets the other figures.
+                arg=$(tr ',' '\n' <<< "$arg" | { grep -vx web || true; } | paste -sd, -) ;;
+        --web-rounds) web_args+=(--rounds "$arg") ;;
+        --web-loads) web_args+=(--loads "$arg") ;;
+    esac
+    case $arg in
+        --web-rounds|--web-loads) ;;
+        *) case $prev in --web-rounds|--web-loads) ;; *) runner_args+=("$arg") ;; esac ;;
+    esac
     prev=$arg
 done
 wants() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
+runner=yes
+[ -n "$only" ] && ! wants fig1 && ! wants fig2 && ! wants fig3 && ! wants fig4 && ! wants fig5 && runner=no
 
 if wants fig4 && ! command -v iperf3 >/dev/null 2>&1; then
     log "figure 4 needs iperf3 on the host: installing it (apt-get)"
@@ -57,6 +74,12 @@ if wants fig4 && ! command -v iperf3 >/dev/null 2>&1; then
         || { echo "bench: figure 4 needs iperf3 and apt-get could not install it; install it, or leave fig4 out (--only)" >&2; exit 1; }
 fi
 
+if wants web; then
+    command -v node >/dev/null && [ -x /usr/bin/chromium ] \
+        || { echo "bench: figure 6 needs node and chromium: run scripts/install-deps.sh, or leave web out (--only)" >&2; exit 1; }
+    log "building the web console"
+    bash web/build.sh >/dev/null
+fi
 log "building (Release)"
 dotnet build bench/Nube.Bench -c Release -nologo -v quiet >/dev/null \
     || { dotnet build bench/Nube.Bench -c Release -nologo -v quiet; exit 1; }
@@ -115,9 +138,18 @@ limit=600
 wants fig1 && limit=$((limit + 180 * (runs + 1)))
 wants fig3 || wants fig4 || wants fig5 && limit=$((limit + 3600))
 
-log "running (at most ${limit} s); temporary folder $WORK"
-timeout --signal=TERM --kill-after=30 "$limit" dotnet "$OUT/Nube.Bench.dll" \
-    --work-dir "$WORK" --out "$REPO/bench/results/latest.md" --guest-dir "$GUEST_DIR" \
-    --command "bench/run.sh${*:+ $*}" --started-at "$STARTED_AT" "${CLI_ARGS[@]}" "$@" &
-RUNNER_PID=$!
-wait "$RUNNER_PID"
+if [ "$runner" = yes ]; then
+    log "running (at most ${limit} s); temporary folder $WORK"
+    timeout --signal=TERM --kill-after=30 "$limit" dotnet "$OUT/Nube.Bench.dll" \
+        --work-dir "$WORK" --out "$REPO/bench/results/latest.md" --guest-dir "$GUEST_DIR" \
+        --command "bench/run.sh${*:+ $*}" --started-at "$STARTED_AT" "${CLI_ARGS[@]}" "${runner_args[@]}" &
+    RUNNER_PID=$!
+    wait "$RUNNER_PID"
+fi
+if wants web; then
+    # Its nubed, browser and VMs live under /tmp/nube-web-*, removed by the script itself, also on failure.
+    log "figure 6: the web console (at most 900 s)"
+    NUBED_DLL=${NUBE_BENCH_NUBED:-$REPO/src/Nube.Service/bin/Release/net10.0/nubed.dll} NUBE_GUEST_DIR=$GUEST_DIR \
+        timeout --signal=TERM --kill-after=30 900 node bench/web/console.bench.mjs \
+        --out "$REPO/bench/results/latest.md" --command "bench/run.sh${*:+ $*}" "${web_args[@]}"
+fi

@@ -34,10 +34,14 @@ need=()
 # ovmf: the UEFI firmware of generation 2 VMs (/usr/share/OVMF, with and without Secure Boot).
 # tmux: the integration tests drive `nube sconfig` on a tmux terminal. `nube sconfig` offers the
 # updates of these packages: keep src/Nube.Service/HostSystem/NubePackages.cs in step.
+# nodejs, npm: build the web console (web/build.sh) and run its browser tests; chromium: the
+# browser those tests drive headless (playwright-core brings no browser of its own).
 for pkg in cpio zstd xz-utils kmod socat iproute2 e2fsprogs file binutils passwd tmux \
-           libicu72 libssl3 ca-certificates procps gcc libc6-dev zlib1g-dev ovmf; do
+           libicu72 libssl3 ca-certificates procps gcc libc6-dev zlib1g-dev ovmf nodejs chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
+# A nodejs from elsewhere (NodeSource's) carries its own npm and conflicts with Debian's.
+command -v npm >/dev/null 2>&1 || dpkg -s npm >/dev/null 2>&1 || need+=(npm)
 major=$(qemu_major)
 
 if [ "${#need[@]}" -gt 0 ] || [ "$major" -lt 10 ] || ! dpkg -s qemu-utils >/dev/null 2>&1; then

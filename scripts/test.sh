@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs Nube's whole test suite on a Debian 12 machine as root: installs what is missing
 # (QEMU 10, the tools the guest builder needs), builds the test guest and the solution, then
-# runs the unit and integration tests. The integration tests boot the real guest under QEMU.
+# runs the unit and integration tests, then the web console's browser tests. The integration and
+# browser tests boot the real guest under QEMU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,12 +11,22 @@ bash scripts/build.sh test
 
 echo "[test] running the tests"
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+weblog=$(mktemp)
+trap 'rm -f "$log" "$weblog"' EXIT
 set +e
 dotnet test Nube.slnx -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
+# The web console in Debian's Chromium against a real nubed (web/tests).
+echo "[test] running the browser tests"
+node --test --test-reporter=tap web/tests/*.test.mjs \
+  2>&1 | tee "$weblog"
+webrc=${PIPESTATUS[0]}
 set -e
-# One closing line for the whole suite, summed over the test assemblies' summaries.
+[ "$webrc" -eq 0 ] || rc=1
+# One closing line for the whole suite, summed over the test assemblies' summaries and the browser
+# tests' (node's TAP summary: a cancelled test counts as failed).
 awk '/^Total tests:/ { t += $3 } /^ +Passed:/ { p += $2 } /^ +Failed:/ { f += $2 } /^ +Skipped:/ { s += $2 }
-     END { if (t == 0) { print "no tests ran"; exit 1 } printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log" || rc=1
+     FILENAME == ARGV[2] && /^# tests / { t += $3 } FILENAME == ARGV[2] && /^# pass / { p += $3 }
+     FILENAME == ARGV[2] && /^# (fail|cancelled) / { f += $3 } FILENAME == ARGV[2] && /^# (skipped|todo) / { s += $3 }
+     END { if (t == 0) { print "no tests ran"; exit 1 } printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log" "$weblog" || rc=1
 exit "$rc"

@@ -76,6 +76,8 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseWebSockets();
 app.UseMiddleware<Nube.Service.Auth.AuthGate>();
+// The gate lets the console's pages through (the sign-in page must load for anyone) and adds its security headers.
+app.UseMiddleware<WebConsoleHosting>();
 app.MapApiRoutes();
 
 var registry = app.Services.GetRequiredService<VmRegistry>();

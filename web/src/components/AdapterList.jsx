@@ -1,0 +1,23 @@
+import { newAdapter } from '../lib/vmForm.js';
+import { AdapterRow } from './AdapterRow.jsx';
+
+/** Network adapters: legacy (emulated, generation 1 only) or synthetic, each connected or not. */
+export function AdapterList({ adapters, onChange, err, limits, generation }) {
+  const edit = (key, fields) => onChange(adapters.map((n) => (n.key === key ? { ...n, ...fields } : n)));
+  return (
+    <fieldset id="f-adapters" tabindex="-1" aria-describedby="f-adapters-hint f-adapters-error">
+      <legend>Network adapters</legend>
+      <p id="f-adapters-hint" class="hint">
+        {limits && `Up to ${limits.maxLegacyNetworkAdapters} legacy (generation 1 only) and ${limits.maxSyntheticNetworkAdapters} synthetic adapters.`}
+      </p>
+      {err('f-adapters') && <p id="f-adapters-error" class="field-error">{err('f-adapters').join(' ')}</p>}
+      {adapters.map((n, i) => (
+        <AdapterRow key={n.key} adapter={n} index={i} edit={edit} err={err} generation={generation}
+          onRemove={() => onChange(adapters.filter((x) => x.key !== n.key))} />
+      ))}
+      <div class="buttons">
+        <button type="button" onClick={() => onChange([...adapters, newAdapter(generation)])}>Add network adapter</button>
+      </div>
+    </fieldset>
+  );
+}
