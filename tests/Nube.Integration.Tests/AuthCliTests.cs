@@ -64,6 +64,10 @@ public sealed class AuthCliTests(ITestOutputHelper output)
         var revoked = await NubeCli.RunAsync(host, "token", "revoke", id);
         Assert.Equal($"Revoked token {id} ('ci') of alice.\n", revoked.Stdout);
         Assert.Equal(401, (await Assert.ThrowsAsync<NubeApiException>(() => client.GetHostAsync())).Status);
+        var tokenFile = Path.Combine(host.Root, "ci.token");
+        await File.WriteAllTextAsync(tokenFile, secret);
+        var refused = await NubeCli.RunAsync(host, "--url", $"http://127.0.0.1:{port}/", "--token-file", tokenFile, "host", "info");
+        Assert.Equal((7, "error: The bearer token is not valid: revoked, expired, of a removed user, or mistyped."), (refused.ExitCode, NubeCli.Flat(refused.Stderr)));
         Assert.Equal(3, (await NubeCli.RunAsync(host, "token", "revoke", id)).ExitCode);
     }
 
