@@ -64,6 +64,10 @@ public sealed class AuthCliTests(ITestOutputHelper output)
         var revoked = await NubeCli.RunAsync(host, "token", "revoke", id);
         Assert.Equal($"Revoked token {id} ('ci') of alice.\n", revoked.Stdout);
         Assert.Equal(401, (await Assert.ThrowsAsync<NubeApiException>(() => client.GetHostAsync())).Status);
+        var tokenFile = Path.Combine(host.Root, "ci.token");
+        await File.WriteAllTextAsync(tokenFile, secret);
+        var refused = await NubeCli.RunAsync(host, "--url", $"http://127.0.0.1:{port}/", "--token-file", tokenFile, "host", "info");
+        Assert.Equal((7, "error: The bearer token is not valid: revoked, expired, of a removed user, or mistyped."), (refused.ExitCode, NubeCli.Flat(refused.Stderr)));
         Assert.Equal(3, (await NubeCli.RunAsync(host, "token", "revoke", id)).ExitCode);
     }
 
@@ -85,5 +89,31 @@ public sealed class AuthCliTests(ITestOutputHelper output)
         var bad = await NubeCli.RunAsync(host, "host", "set", "--tls", "maybe");
         Assert.Equal(2, bad.ExitCode);
         Assert.Equal("error: --tls: 'maybe' is not on or off.", NubeCli.Flat(bad.Stderr));
+    }
+
+    [Fact]
+    public async Task Host_set_turns_the_web_console_off_and_on_and_host_info_shows_it()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        Assert.Matches(@"Web console\s+│ on, served once remote management is on", NubeCli.Flat((await NubeCli.RunAsync(host, "host", "info")).Stdout));
+
+        var off = await NubeCli.RunAsync(host, "host", "set", "--web-console", "off");
+        Assert.True(off.ExitCode == 0, off.Stderr);
+        Assert.Equal("Changed the host's settings: webConsole.\n", off.Stdout);
+        Assert.False((await host.Client.GetHostAsync()).WebConsole);
+        Assert.Matches(@"Web console\s+│ off \(the listener serves the API only\)", NubeCli.Flat((await NubeCli.RunAsync(host, "host", "info")).Stdout));
+        var json = await NubeCli.RunAsync(host, "host", "info", "--json");
+        Assert.False(JsonDocument.Parse(json.Stdout).RootElement.GetProperty("webConsole").GetBoolean());
+
+        var bad = await NubeCli.RunAsync(host, "host", "set", "--web-console", "maybe");
+        Assert.Equal((2, "error: --web-console: 'maybe' is not on or off."), (bad.ExitCode, NubeCli.Flat(bad.Stderr)));
+        Assert.False((await host.Client.GetHostAsync()).WebConsole);
+
+        var port = RemoteApi.FreePort();
+        var on = await NubeCli.RunAsync(host, "host", "set", "--web-console", "on", "--remote", "on", "--remote-address", "127.0.0.1",
+            "--remote-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tls", "off");
+        Assert.Equal("Changed the host's settings: remote, webConsole.\n", on.Stdout);
+        Assert.True((await host.Client.GetHostAsync()).WebConsole);
+        Assert.Matches($@"Web console\s+│ on: http://127\.0\.0\.1:{port}/", NubeCli.Flat((await NubeCli.RunAsync(host, "host", "info")).Stdout));
     }
 }

@@ -128,6 +128,33 @@ public sealed class DisplayTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Connect_prints_the_listeners_console_address_of_the_vm_unless_the_web_console_is_off()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var vm = await host.CreateGuestVmAsync("linked");
+        var port = RemoteApi.FreePort();
+        var on = await NubeCli.RunAsync(host, "host", "set", "--remote", "on", "--remote-address", "127.0.0.1",
+            "--remote-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tls", "off");
+        Assert.True(on.ExitCode == 0, on.Stderr);
+
+        var connect = await NubeCli.RunAsync(host, "vm", "connect", "linked");
+        Assert.True(connect.ExitCode == 0, connect.Stderr);
+        Assert.Equal($"http://127.0.0.1:{port}/vms/{vm.Summary.Id}/console\n", connect.Stdout);
+        var json = await NubeCli.RunAsync(host, "vm", "connect", vm.Summary.Id.ToString(), "--json");
+        Assert.Equal(connect.Stdout.TrimEnd('\n'), JsonDocument.Parse(json.Stdout).RootElement.GetProperty("url").GetString());
+        // The address is nubed's own listener: its API there answers, and asks for credentials.
+        using (var remote = new RemoteApi(new Uri(new Uri(connect.Stdout.TrimEnd('\n')), "/")))
+        using (var api = await remote.GetAsync("api/v1/host"))
+            Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+
+        var off = await NubeCli.RunAsync(host, "host", "set", "--web-console", "off");
+        Assert.True(off.ExitCode == 0, off.Stderr);
+        var refused = await NubeCli.RunAsync(host, "vm", "connect", "linked");
+        Assert.Equal((1, "error: The web console is off on this host: turn it on with 'nube host set --web-console on'."),
+            (refused.ExitCode, NubeCli.Flat(refused.Stderr)));
+    }
+
+    [Fact]
     public async Task A_generation_2_vm_shows_the_guest_console_on_its_synthetic_display()
     {
         await using var host = await NubedHost.StartAsync(output);

@@ -88,6 +88,102 @@ public sealed class SconfigTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task It_adds_a_user_turns_the_listener_on_and_makes_and_revokes_a_token_that_works_over_tcp()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var port = FreePort();
+        await using var tmux = await TmuxSession.StartAsync(host.Root, 80, 24, Cli(host));
+        await tmux.WaitForPromptAsync(Prompt, timeout: Step);
+
+        // Item 3: the passwords are typed without echo; a second that differs adds nobody.
+        await tmux.TypeLineAsync("3");
+        var screen = await tmux.WaitForPromptAsync("Name of the new local administrator (blank to go back):", timeout: Step);
+        Assert.Contains("No users yet.", screen);
+        await tmux.TypeLineAsync("alice");
+        await tmux.WaitForPromptAsync("Password for alice:", timeout: Step);
+        await tmux.TypeLineAsync("correct horse");
+        await tmux.WaitForPromptAsync("The same password again:", timeout: Step);
+        await tmux.TypeLineAsync("correct house");
+        screen = await tmux.WaitForPromptAsync(Prompt, "error: the two passwords differ; no user was added.", Step);
+        AssertMenu(screen);
+        Assert.Empty(await host.Client.ListUsersAsync());
+
+        await tmux.TypeLineAsync("3");
+        await tmux.WaitForPromptAsync("Name of the new local administrator (blank to go back):", timeout: Step);
+        await tmux.TypeLineAsync("alice");
+        await tmux.WaitForPromptAsync("Password for alice:", timeout: Step);
+        await tmux.TypeLineAsync("correct horse");
+        screen = await tmux.WaitForPromptAsync("The same password again:", timeout: Step);
+        Assert.DoesNotContain("correct horse", screen);
+        await tmux.TypeLineAsync("correct horse");
+        await tmux.WaitForPromptAsync(Prompt, "User 'alice' was added; it signs in to the web console and the API.", Step);
+
+        // Item 4: the listener, on loopback without TLS, really opens.
+        await tmux.TypeLineAsync("4");
+        await tmux.WaitForPromptAsync(Prompt, "8) Back to the main menu", Step);
+        await tmux.TypeLineAsync("2");
+        await tmux.WaitForPromptAsync("Enter the IP address to listen on, such as 0.0.0.0 or 127.0.0.1 (now 0.0.0.0; blank to keep it):", timeout: Step);
+        await tmux.TypeLineAsync("127.0.0.1");
+        await tmux.WaitForPromptAsync(Prompt, "Remote management is off: 127.0.0.1 port 8006, TLS on.", Step);
+        await tmux.TypeLineAsync("3");
+        await tmux.WaitForPromptAsync("Enter the port, 1 to 65535 (now 8006; blank to keep it):", timeout: Step);
+        await tmux.TypeLineAsync(port.ToString());
+        await tmux.WaitForPromptAsync(Prompt, $"Remote management is off: 127.0.0.1 port {port}, TLS on.", Step);
+        await tmux.TypeLineAsync("4");
+        await tmux.WaitForPromptAsync("Turn TLS off? Passwords and tokens would cross the network in clear text (y/N):", timeout: Step);
+        await tmux.TypeLineAsync("y");
+        await tmux.WaitForPromptAsync(Prompt, $"Remote management is off: 127.0.0.1 port {port}, TLS off.", Step);
+        await tmux.TypeLineAsync("1");
+        screen = await tmux.WaitForPromptAsync(Prompt, $"Remote management is on: 127.0.0.1 port {port}, TLS off.", Step);
+        Assert.Contains($"  Listener:     On, http://127.0.0.1:{port}/", screen);
+
+        using var remote = RemoteApi.Loopback(port);
+        var alice = await remote.SignInAsync("alice", "correct horse");
+        Assert.Equal("alice", alice.Session.UserName);
+        using (var users = await remote.GetAsync("api/v1/users", alice.WithoutCsrf))
+        {
+            Assert.Equal(HttpStatusCode.OK, users.StatusCode);
+            var names = System.Text.Json.JsonDocument.Parse(await users.Content.ReadAsStringAsync()).RootElement.EnumerateArray();
+            Assert.Equal(["alice"], names.Select(u => u.GetProperty("name").GetString()));
+        }
+
+        // The secret shows once, works as a bearer token over TCP, and stops when revoked.
+        await tmux.TypeLineAsync("6");
+        await tmux.WaitForPromptAsync("Name of the new token, such as backup-script (blank to go back):", timeout: Step);
+        await tmux.TypeLineAsync("ci");
+        await tmux.WaitForPromptAsync("The user it acts as:", timeout: Step);
+        await tmux.TypeLineAsync("alice");
+        await tmux.WaitForPromptAsync("Days until it expires (blank: never):", timeout: Step);
+        await tmux.TypeLineAsync("");
+        screen = await tmux.WaitForPromptAsync("Press Enter to return to the menu.", timeout: Step);
+        var secret = Assert.Single(screen.Split('\n'), l => l.StartsWith("nube_", StringComparison.Ordinal)).TrimEnd();
+        Assert.Matches("^nube_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$", secret);
+        await tmux.TypeLineAsync("");
+        screen = await tmux.WaitForPromptAsync(Prompt, "Token 'ci' was made.", Step);
+        Assert.DoesNotContain(secret, screen);
+        Assert.Contains("  API tokens:   1", screen);
+        var bearer = new RemoteApi.Credentials(Bearer: secret);
+        using (var hostInfo = await remote.GetAsync("api/v1/host", bearer))
+            Assert.Equal(HttpStatusCode.OK, hostInfo.StatusCode);
+
+        await tmux.TypeLineAsync("7");
+        screen = await tmux.WaitForPromptAsync("Number of the token to revoke (blank to go back):", timeout: Step);
+        Assert.Contains("ci", screen);
+        await tmux.TypeLineAsync("1");
+        await tmux.WaitForPromptAsync("Revoke token 'ci'? Clients that use it lose access (y/N):", timeout: Step);
+        await tmux.TypeLineAsync("y");
+        screen = await tmux.WaitForPromptAsync(Prompt, "Token 'ci' was revoked.", Step);
+        Assert.Contains("  API tokens:   0", screen);
+        using (var refused = await remote.GetAsync("api/v1/host", bearer))
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        await tmux.TypeLineAsync("8");
+        await tmux.WaitForPromptAsync(Prompt, timeout: Step);
+        await tmux.TypeLineAsync("15");
+        Assert.Equal(0, await ExitCodeAsync(tmux));
+    }
+
+    [Fact]
     public async Task On_a_dumb_terminal_it_sets_the_time_zone_and_the_menu_at_login_and_asks_before_logging_off()
     {
         var machine = await MachineAsync();

@@ -10,12 +10,15 @@ public static class ExitCodes
     public const int Conflict = 4;
     public const int Invalid = 5;
     public const int Unreachable = 6;
+    /// <summary>Over <c>--url</c>: no valid token (401) or the credentials may not do it (403).</summary>
+    public const int NotAllowed = 7;
     /// <summary>Ctrl+C (SIGINT) while waiting, as shells report a process that SIGINT ended: 128 + 2.</summary>
     public const int Interrupted = 130;
 
     public static int ForStatus(int status) => status switch
     {
         400 or 422 => Invalid,
+        401 or 403 => NotAllowed,
         404 => NotFound,
         409 => Conflict,
         _ => Failed,

@@ -48,13 +48,13 @@ public static class HostCommands
                 // An option left out reads as an empty list, which would replace the roots with none.
                 StorageRoots = p.GetResult(storageRoots) is null ? null : p.GetValue(storageRoots), MigrationBandwidthMiBps = p.GetValue(bandwidth),
                 HeartbeatIntervalSeconds = p.GetValue(heartbeatInterval), HeartbeatTimeoutSeconds = p.GetValue(heartbeatTimeout),
-                TimeSyncIntervalSeconds = p.GetValue(timeSyncInterval), Remote = remote.Settings(p),
+                TimeSyncIntervalSeconds = p.GetValue(timeSyncInterval), Remote = remote.Settings(p), WebConsole = remote.WebConsole(p),
             };
             if (settings == new HostSettings())
                 throw new CliException(ExitCodes.Usage,
                     "Nothing to change: give --edition, --accelerator, --stop-timeout, --storage-root, --migration-bandwidth, " +
                     "--heartbeat-interval, --heartbeat-timeout, --time-sync-interval, --remote, --remote-address, --remote-port, " +
-                    "--tls, --certificate or --key.");
+                    "--tls, --certificate, --key or --web-console.");
             var changed = await client.SetHostAsync(settings, ct);
             var fields = ChangedFields.Of(settings, ContractsJson.Default.HostSettings);
             Printer.Say(p, changed, ContractsJson.Default.HostInfo, _ => ChangedFields.Sentence("the host's settings", fields));
@@ -95,6 +95,7 @@ public static class HostCommands
             ("Certificate subject", h.Remote.CertificateSubject is { } subject
                 ? $"{subject}, valid until {JobText.When(h.Remote.CertificateExpiresAt)}"
                 : null),
+            ("Web console", RemoteOptions.DescribeWebConsole(h)),
             ("Limit: running VMs", Limit(l.MaxRunningVms)),
             ("Limit: host memory", Limit(l.MaxHostMemoryGiB, " GiB")),
             ("Limit: host logical processors", Limit(l.MaxHostLogicalProcessors)),
