@@ -99,12 +99,11 @@ describe('the VM\'s screen in noVNC', () => {
   }));
 
   test('"Type clipboard text" types into the guest\'s keyboard', STEP, step(async () => {
-    // Something reads the screen's terminal (tty1), so the typed line lands in a file.
-    await shell('(head -n 1 /dev/tty1 > /tmp/typed) & echo reading-$((40+4))', 'reading-44');
-    // Lower case and digits: no Shift needed whatever the guest's keyboard layout.
-    await page.getByLabel('Type clipboard text').fill('typed via novnc 4711\n');
+    // The shell on the screen's terminal (tty1) runs what is typed: a command of unshifted
+    // characters only, so that it means the same whatever the guest's keyboard layout.
+    await page.getByLabel('Type clipboard text').fill('touch /tmp/typed-via-novnc-4711\n');
     await page.getByRole('button', { name: 'Type it' }).click();
-    await shell('sleep 2; cat /tmp/typed; echo done-$((40+5))', 'done-45');
-    assert.match(await page.locator('.xterm-rows').textContent(), /typed via novnc 4711/);
+    await shell('sleep 2; ls /tmp; echo done-$((40+5))', 'done-45');
+    assert.match(await page.locator('.xterm-rows').textContent(), /typed-via-novnc-4711/);
   }));
 });

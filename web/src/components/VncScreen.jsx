@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { socketUrl, vmPath } from '../lib/api.js';
 import { keysymOf } from '../lib/keysyms.js';
 
-const TYPE_DELAY_MS = 15; // the guest's keyboard buffer is small: type, do not paste
+const TYPE_DELAY_MS = 20; // between a key's press and release, and before the next key
 
 /** The VM's screen in noVNC over the VNC WebSocket, with Ctrl+Alt+Del and VMConnect's "Type clipboard text". */
 export function VncScreen({ id, running }) {
@@ -39,7 +39,11 @@ export function VncScreen({ id, running }) {
     for (const ch of text) {
       const keysym = keysymOf(ch);
       if (keysym == null || !rfb.current) continue;
-      rfb.current.sendKey(keysym, null);
+      // Down and up as two events with a pause each: a press and release sent back to back are
+      // lost by a guest slow to read its keyboard (seen under TCG).
+      rfb.current.sendKey(keysym, null, true);
+      await new Promise((r) => setTimeout(r, TYPE_DELAY_MS));
+      rfb.current?.sendKey(keysym, null, false);
       await new Promise((r) => setTimeout(r, TYPE_DELAY_MS));
     }
     setTyping(false);
