@@ -66,8 +66,11 @@ describe('signing in to the web console', () => {
     await signInThroughPage(page, 'temporary', 'a long enough password 1');
     await page.locator('header .user').getByText('temporary').waitFor();
     await nubed.api('DELETE', '/api/v1/users/temporary');
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Virtual machines' }).click();
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    // The page may notice on its own first (its event stream reconnects and gets a 401), which
+    // takes the navigation away before the click lands: either way it must end on the sign-in page.
+    const signIn = page.getByRole('button', { name: 'Sign in' });
+    const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Virtual machines' });
+    await Promise.any([signIn.waitFor(), link.click({ timeout: 10_000 }).then(() => signIn.waitFor())]);
     assert.match(await page.locator('main').innerText(), /Your session has ended/);
     await context.close();
   }));

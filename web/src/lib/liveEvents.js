@@ -4,9 +4,9 @@ import { putJob, replaceJobs } from './jobStore.js';
 
 // The host's event stream (GET /api/v1/events, Server-Sent Events) kept open while the console
 // is, and applied to the stores. The VMs and jobs are read as the stream is opened, and again once
-// it is open for sure (nubed sends the stream's headers with its first event, so 'open' comes
-// then); events that arrive during a read are held and applied after it, in order, so that
-// nothing happening in between is lost or undone.
+// it is open for sure ('open', which nubed's headers bring at once); events that arrive during a
+// read are held and applied after it, in order, so that nothing happening in between is lost or
+// undone.
 
 const TYPES = [
   'vm-created', 'vm-changed', 'vm-removed', 'vm-state-changed', 'vm-integration-changed',
