@@ -9,7 +9,8 @@ namespace Nube.Qemu.Tests.Protocol;
 /// </summary>
 internal sealed class ScriptedPeer(Stream stream) : IAsyncDisposable
 {
-    public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(5);
+    // A limit for what never comes, not a speed target: the tests share 2 cores with guests under TCG.
+    public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(15);
 
     /// <summary>Sends one line; QMP ends lines with CRLF, the guest agent with LF.</summary>
     public Task SendLineAsync(string json, string newline = "\r\n") => SendRawAsync(Encoding.UTF8.GetBytes(json + newline));

@@ -3,8 +3,11 @@ namespace Nube.Service.Tests.Harness;
 /// <summary>Bounded waits: a test that waits for something that never happens fails, it never hangs.</summary>
 internal static class Eventually
 {
-    /// <summary>How long any one step of a test may take.</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long any one step of a test may take before it fails: a limit for what never comes, not
+    /// a speed target, so it allows for a CI box of 2 cores that boots guests under TCG meanwhile.
+    /// </summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails naming <paramref name="what"/>.</summary>
     public static async Task UntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)

@@ -70,9 +70,10 @@ public sealed class FreezeTests(ITestOutputHelper output)
         await Eventually.UntilAsync(() => !qemu.Guest.Frozen, "the failed freeze is thawed");
         Assert.Null(vm.Snapshot.Freeze);
         Assert.Equal(["guest-fsfreeze-freeze", "guest-fsfreeze-thaw"], qemu.AgentCommands.Where(c => c.StartsWith("guest-fsfreeze-", StringComparison.Ordinal) && c != "guest-fsfreeze-status"));
-        // The slot is free again: the next freeze is the guest's to refuse or take.
+        // The slot is free again once the guest confirmed the thaw (a moment after the guest
+        // thawed): the next freeze is the guest's to refuse or take.
         qemu.Guest.FreezeFails = false;
-        await using var frozen = await vm.GuestIntegration.Freeze.FreezeAsync("a backup", TimeSpan.FromSeconds(30), CancellationToken.None).Within("the next freeze");
+        await using var frozen = await FreezeOnceFreeAsync(vm);
         Assert.True(qemu.Guest.Frozen);
     }
 
@@ -151,5 +152,23 @@ public sealed class FreezeTests(ITestOutputHelper output)
         await vm.ChangeAsync((c, _) => c with { IntegrationServices = c.IntegrationServices.With(Nube.Core.Integration.IntegrationService.Backup, false) });
         e = await Assert.ThrowsAsync<VmConflictException>(() => vm.GuestIntegration.Freeze.FreezeAsync("x", Second, CancellationToken.None));
         Assert.Equal("Cannot freeze VM 'alpha': its backup integration service is disabled.", e.Message);
+    }
+
+    /// <summary>Freezes, asking again while the thaw of a failed freeze is still under way.</summary>
+    private static async Task<Nube.Service.Vms.Integration.FrozenGuest> FreezeOnceFreeAsync(Nube.Service.Vms.VmController vm)
+    {
+        var deadline = Environment.TickCount64 + (long)Eventually.Timeout.TotalMilliseconds;
+        while (true)
+        {
+            try
+            {
+                return await vm.GuestIntegration.Freeze.FreezeAsync("a backup", TimeSpan.FromSeconds(30), CancellationToken.None).Within("the next freeze");
+            }
+            catch (VmConflictException e) when (e.Message.EndsWith("a freeze or a thaw of its file systems is under way.", StringComparison.Ordinal)
+                && Environment.TickCount64 < deadline)
+            {
+                await Task.Delay(10);
+            }
+        }
     }
 }

@@ -83,6 +83,9 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         qemu.GuestPowersOff = false;
 
         var job = vm.Submit(VmOperation.Stop);
+        // The clock moves only once the agent was asked: moved sooner, its sync could time out on a
+        // busy machine and the stop would rightly go to the power button at once.
+        await Eventually.UntilAsync(() => job.Info.Phase == "waiting for the guest to shut down (asked through its agent)", "the stop waits for the guest");
         await host.AdvanceUntilAsync(() => job.IsEnded, "the stop ends", TimeSpan.FromSeconds(1));
 
         Assert.Equal(JobStates.Completed, job.Info.State);
