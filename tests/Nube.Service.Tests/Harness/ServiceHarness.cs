@@ -170,7 +170,16 @@ internal sealed class ServiceHarness : IAsyncDisposable
             var open = Jobs.List().Where(j => !JobStates.IsEnded(j.State)).Select(j => Jobs.Get(j.Id.ToString())).ToList();
             foreach (var job in open)
                 job.RequestCancel();
-            await Task.WhenAll(open.Select(j => j.Ended));
+            try
+            {
+                await Task.WhenAll(open.Select(j => j.Ended)).WaitAsync(Eventually.Timeout);
+            }
+            catch (TimeoutException)
+            {
+                // Which jobs, and where they stood: the clue to a rare hang that a retry would hide.
+                var stuck = open.Where(j => !j.IsEnded).Select(j => $"{j.Kind} of VM {j.Info.VmName} ({j.Info.State}, {j.Info.Phase ?? "no phase"})");
+                throw new TimeoutException($"Jobs still under way: {string.Join("; ", stuck)}.");
+            }
         });
         if (!abandoned)
         {
