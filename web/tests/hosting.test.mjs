@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DESKTOP, PHONE, keepScreenshot, launchBrowser, watchPage } from './support/browser.mjs';
 import { NUBED_DLL, failureLog, guestSettings, startNubed } from './support/nubed.mjs';
-import { signedInPage } from './support/signin.mjs';
+import { clickToSignInPage, signedInPage } from './support/signin.mjs';
 
 const STEP = { timeout: 120_000 };
 
@@ -132,8 +132,7 @@ describe('nubed serving the web console', () => {
     // The credentials are gone (the bearer header, or the session cookie), as when a session ends.
     await context.setExtraHTTPHeaders({});
     await context.clearCookies();
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Host' }).click();
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await clickToSignInPage(page, 'Host');
     assert.match(await page.locator('main').innerText(), /Your session has ended/);
     await context.close();
   }));

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { launchBrowser, watchPage } from './support/browser.mjs';
 import { failureLog, guestSettings, startNubed } from './support/nubed.mjs';
-import { TEST_USER, ensureUser, signInThroughPage } from './support/signin.mjs';
+import { TEST_USER, clickToSignInPage, ensureUser, signInThroughPage } from './support/signin.mjs';
 
 const STEP = { timeout: 120_000 };
 const MAX_ATTEMPTS = 40; // the rate limit must come before this many wrong passwords
@@ -66,11 +66,7 @@ describe('signing in to the web console', () => {
     await signInThroughPage(page, 'temporary', 'a long enough password 1');
     await page.locator('header .user').getByText('temporary').waitFor();
     await nubed.api('DELETE', '/api/v1/users/temporary');
-    // The page may notice on its own first (its event stream reconnects and gets a 401), which
-    // takes the navigation away before the click lands: either way it must end on the sign-in page.
-    const signIn = page.getByRole('button', { name: 'Sign in' });
-    const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Virtual machines' });
-    await Promise.any([signIn.waitFor(), link.click({ timeout: 10_000 }).then(() => signIn.waitFor())]);
+    await clickToSignInPage(page, 'Virtual machines');
     assert.match(await page.locator('main').innerText(), /Your session has ended/);
     await context.close();
   }));

@@ -30,3 +30,14 @@ export async function ensureUser(nubed) {
   await nubed.api('POST', '/api/v1/users', { name: TEST_USER.name, password: TEST_USER.password });
   made.add(nubed);
 }
+
+/**
+ * Clicks the main navigation's `linkName` once the credentials are gone and waits for the sign-in
+ * page. The page may get there first by itself (its own request or its event stream met the 401),
+ * taking the link away before the click lands: both ways are right.
+ */
+export async function clickToSignInPage(page, linkName) {
+  const signIn = page.getByRole('button', { name: 'Sign in' });
+  const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: linkName });
+  await Promise.any([signIn.waitFor(), link.click({ timeout: 10_000 }).then(() => signIn.waitFor())]);
+}
