@@ -256,8 +256,9 @@ internal sealed class FakeQemu
     }
 
     /// <summary>What QEMU does with one command, as far as Nube uses QMP.</summary>
-    internal FakeReply Execute(string command, JsonElement? arguments)
+    internal FakeReply Execute(QmpCall call)
     {
+        var command = call.Command;
         lock (sync)
         {
             if (failures.TryGetValue(command, out var failure))
@@ -278,8 +279,8 @@ internal sealed class FakeQemu
                     After = GuestPowersOff ? () => ExitAsync("guest-shutdown", guest: true) : null,
                 },
                 "quit" => new FakeReply { After = () => ExitAsync("host-qmp-quit", guest: false) },
-                "migrate" => Migrate(Argument(arguments, "uri")),
-                "migrate-incoming" => MigrateIncoming(Argument(arguments, "uri")),
+                "migrate" => Migrate(call.Argument("uri")),
+                "migrate-incoming" => MigrateIncoming(call.Argument("uri")),
                 "query-migrate" => new FakeReply { Return = MigrationInfo() },
                 "migrate_cancel" => CancelMigration(),
                 _ => FakeReply.Failure("CommandNotFound", $"The command {command} has not been found"),
@@ -364,9 +365,6 @@ internal sealed class FakeQemu
         }
         return info;
     }
-
-    private static string? Argument(JsonElement? arguments, string name) =>
-        arguments is { ValueKind: JsonValueKind.Object } a && a.TryGetProperty(name, out var v) ? v.GetString() : null;
 
     private static string? FilePath(string? uri) => uri is not null && uri.StartsWith("file:", StringComparison.Ordinal) ? uri["file:".Length..] : null;
 

@@ -92,10 +92,11 @@ internal sealed class FakeQmpConnection(FakeQemu qemu, Stream stream, int number
             await SendAsync(Reply(FakeReply.Failure("GenericError", "JSON parse error"), null)).ConfigureAwait(false);
             return;
         }
-        qemu.Record(new QmpCall(Number, command, arguments));
+        var call = new QmpCall(Number, command, arguments);
+        qemu.Record(call);
         if (qemu.GateFor(command) is { } gate)
             await gate.PassAsync(closing.Token).ConfigureAwait(false);
-        var reply = qemu.Execute(command, arguments);
+        var reply = qemu.Execute(call);
         foreach (var e in reply.EventsBefore)
             await qemu.BroadcastAsync(e).ConfigureAwait(false);
         await SendAsync(Reply(reply, id)).ConfigureAwait(false);
