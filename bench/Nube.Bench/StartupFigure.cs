@@ -55,7 +55,7 @@ public sealed class StartupFigure(BenchOptions options, Workspace workspace)
         var plainPaths = new VmRuntimePaths(Path.Combine(plainRoot, "run", "vms", id.ToString()), Path.Combine(plainRoot, "data", "vms", id.ToString()));
         var accelerator = host.AcceleratorInUse == "kvm" ? Accelerator.Kvm : Accelerator.Tcg;
         const string qemuUser = "nube-qemu"; // nubed's default --qemu-user, as it runs here
-        var plan = QemuCommandBuilder.Build(config, new QemuLaunchContext(accelerator, plainPaths, "qemu-system-x86_64", qemuUser));
+        var plan = QemuCommandBuilder.Build(config, new QemuLaunchContext(accelerator, plainPaths, "qemu-system-x86_64"));
         var plain = new PlainQemu(plan, plainPaths);
         var user = Nube.Linux.UnixFiles.LookupUser(qemuUser);
         plain.Prepare(user?.Uid, user?.Gid);

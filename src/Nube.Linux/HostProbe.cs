@@ -107,10 +107,7 @@ public static partial class HostProbe
     public static async Task<Version> QemuVersionAsync(string qemuBinary, CancellationToken ct = default)
     {
         var path = ExecutableSearch.Find(qemuBinary) ?? throw new QemuNotFoundException(qemuBinary);
-        var psi = new ProcessStartInfo(path, "--version") { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(psi) ?? throw new QemuNotFoundException(qemuBinary);
-        var output = await process.StandardOutput.ReadToEndAsync(ct).ConfigureAwait(false);
-        await process.WaitForExitAsync(ct).ConfigureAwait(false);
+        var output = (await Processes.ProcessRunner.RunAsync(new(path, ["--version"]), ct).ConfigureAwait(false)).Stdout;
         return ParseQemuVersion(output)
             ?? throw new InvalidOperationException($"Cannot read QEMU's version from '{path} --version': {output.Trim()}");
     }

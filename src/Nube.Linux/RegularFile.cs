@@ -3,19 +3,48 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Nube.Linux;
 
+/// <summary>How a <see cref="RegularFile"/> is opened.</summary>
+public enum FileAccessMode
+{
+    Read,
+    Write,
+    ReadWrite,
+    /// <summary>Writes go to the end, whoever else writes (O_APPEND).</summary>
+    Append,
+}
+
 /// <summary>
-/// Opens a file for reading only if it is a regular file, judged on the opened descriptor so
-/// that nothing can swap the path between the check and the open: O_NOFOLLOW refuses a link as
-/// the last component, O_NONBLOCK keeps a FIFO from blocking the open, and statx on the
-/// descriptor tells its type and size.
+/// Opens a file only if it is a regular file, judged on the opened descriptor so that nothing
+/// can swap the path between the check and the open: O_NOFOLLOW refuses a link as the last
+/// component, O_NONBLOCK keeps a FIFO from blocking the open, and statx on the descriptor tells
+/// its type and size. The descriptor is close-on-exec: it reaches a child only when passed on purpose.
 /// </summary>
 public static partial class RegularFile
 {
     /// <summary>The open file and its size.</summary>
     /// <exception cref="IOException">It cannot be opened, or it is not a regular file (the message says what it is).</exception>
-    public static (SafeFileHandle Handle, long Length) OpenForReading(string path)
+    public static (SafeFileHandle Handle, long Length) OpenForReading(string path) => Open(path, FileAccessMode.Read);
+
+    /// <summary>Opens an existing regular file; the message of the error says why it cannot be.</summary>
+    /// <exception cref="IOException">It cannot be opened, or it is not a regular file.</exception>
+    public static (SafeFileHandle Handle, long Length) Open(string path, FileAccessMode access) =>
+        OpenChecked(path, Flags(access), 0);
+
+    /// <summary>Creates a new regular file with <paramref name="mode"/>; an existing file or link there is an error.</summary>
+    public static SafeFileHandle Create(string path, FileAccessMode access, UnixFileMode mode) =>
+        OpenChecked(path, Flags(access) | OCreat | OExcl, (int)mode).Handle;
+
+    private static int Flags(FileAccessMode access) => access switch
     {
-        var fd = Open(path, ORdOnly | ONoFollow | ONonBlock | OCloExec);
+        FileAccessMode.Write => OWrOnly,
+        FileAccessMode.Append => OWrOnly | OAppend,
+        FileAccessMode.ReadWrite => ORdWr,
+        _ => ORdOnly,
+    } | ONoFollow | ONonBlock | OCloExec;
+
+    private static (SafeFileHandle Handle, long Length) OpenChecked(string path, int flags, int mode)
+    {
+        var fd = Open(path, flags, mode);
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
@@ -27,9 +56,9 @@ public static partial class RegularFile
             var buffer = new byte[StatxBufferBytes];
             if (Statx(fd, "", AtEmptyPath, StatxMaskType | StatxMaskSize, buffer) != 0)
                 throw new IOException($"its type cannot be read: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
-            var mode = BitConverter.ToUInt16(buffer, ModeOffset) & SIfMt;
-            if (mode != SIfReg)
-                throw new IOException($"it is {Kind(mode)}, not a regular file");
+            var type = BitConverter.ToUInt16(buffer, ModeOffset) & SIfMt;
+            if (type != SIfReg)
+                throw new IOException($"it is {Kind(type)}, not a regular file");
             return (handle, (long)BitConverter.ToUInt64(buffer, SizeOffset));
         }
         catch
@@ -50,6 +79,11 @@ public static partial class RegularFile
     };
 
     private const int ORdOnly = 0;
+    private const int OWrOnly = 1;
+    private const int ORdWr = 2;
+    private const int OCreat = 0x40;
+    private const int OExcl = 0x80;
+    private const int OAppend = 0x400;
     private const int ONonBlock = 0x800;
     private const int ONoFollow = 0x20000;
     private const int OCloExec = 0x80000;
@@ -70,7 +104,7 @@ public static partial class RegularFile
     private const int SIfIfo = 0x1000;
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
+    private static partial int Open(string path, int flags, int mode);
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int dirfd, string path, int flags, uint mask, [Out] byte[] buffer);

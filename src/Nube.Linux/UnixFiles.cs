@@ -32,6 +32,16 @@ public static partial class UnixFiles
         return (pw.Uid, pw.Gid);
     }
 
+    /// <summary>The gid of a group, or null when there is no such group.</summary>
+    public static uint? LookupGroup(string name)
+    {
+        var entry = GetGrNam(name);
+        return entry == IntPtr.Zero ? null : (uint)Marshal.ReadInt32(entry, 2 * IntPtr.Size);
+    }
+
+    /// <summary>Whether a user with this uid exists in the host's user database.</summary>
+    public static bool UidTaken(uint uid) => GetPwUid(uid) != IntPtr.Zero;
+
     public static void Chown(string path, uint uid, uint gid)
     {
         if (ChownNative(path, uid, gid) != 0)
@@ -95,6 +105,12 @@ public static partial class UnixFiles
 
     [LibraryImport("libc", EntryPoint = "getpwnam", StringMarshalling = StringMarshalling.Utf8)]
     private static partial IntPtr GetPwNam(string name);
+
+    [LibraryImport("libc", EntryPoint = "getgrnam", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr GetGrNam(string name);
+
+    [LibraryImport("libc", EntryPoint = "getpwuid")]
+    private static partial IntPtr GetPwUid(uint uid);
 
     [LibraryImport("libc", EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8)]
     private static partial IntPtr RealPathNative(string path, IntPtr resolved);

@@ -56,7 +56,9 @@ builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(host);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<IVmStore>(new VmStore(options.DataDir));
+builder.Services.AddSingleton(new VmUserStore(options.DataDir, options.VmUidBase, options.VmUidCount));
 builder.Services.AddSingleton<IQemuHost, LinuxQemuHost>();
+builder.Services.AddSingleton<Nube.Service.Vms.Disks.IDiskChains, Nube.Service.Vms.Disks.QemuImgDiskChains>();
 builder.Services.AddSingleton<EventHub>();
 builder.Services.AddSingleton<JobStore>(sp => new JobStore(options.DataDir, sp.GetRequiredService<ILogger<JobStore>>()));
 builder.Services.AddSingleton(sp => new JobBook(sp.GetRequiredService<JobStore>(), sp.GetRequiredService<EventHub>(),

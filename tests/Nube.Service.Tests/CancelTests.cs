@@ -101,7 +101,7 @@ public sealed class CancelTests(ITestOutputHelper output)
         Assert.True(qemu.IsAlive);
         Assert.Equal("running", qemu.RunState);
         var names = qemu.CommandNames;
-        Assert.Equal(["stop", "migrate-set-parameters", "migrate", "query-migrate"], names.Take(4));
+        Assert.Equal(["stop", "migrate-set-parameters", "add-fd", "migrate", "query-migrate"], names.Take(5));
         Assert.Equal(["migrate_cancel", "query-migrate", "cont"], names.SkipWhile(n => n != "migrate_cancel").Take(3));
         Assert.Equal(1, host.Admission.Count);
     }

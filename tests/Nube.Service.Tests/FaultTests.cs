@@ -143,7 +143,7 @@ public sealed class FaultTests(ITestOutputHelper output)
             job.Info.Problem?.Detail);
         Assert.Equal(VmState.Running, vm.Snapshot.State);
         Assert.Equal("running", qemu.RunState);
-        Assert.Equal(["stop", "migrate-set-parameters", "migrate", "migrate_cancel", "query-migrate", "cont"], qemu.CommandNames.Take(6));
+        Assert.Equal(["stop", "migrate-set-parameters", "add-fd", "migrate", "migrate_cancel", "query-migrate", "cont"], qemu.CommandNames.Take(7));
         Assert.False(File.Exists(vm.Paths.SavedState));
         Assert.False(File.Exists(vm.Paths.SavedState + ".partial"));
         Assert.Equal(1, host.Admission.Count);

@@ -24,14 +24,15 @@ public sealed class FileCopyTests(ITestOutputHelper output)
         qemu.StartAgent();
         var bytes = new byte[size];
         Random.Shared.NextBytes(bytes);
-        var source = Path.Combine(host.Options.DataDir, "payload.bin");
+        var source = Path.Combine(host.Options.DataDir, "images", "payload.bin");
+        Directory.CreateDirectory(Path.GetDirectoryName(source)!);
         await File.WriteAllBytesAsync(source, bytes);
         return (host, vm, qemu, source, bytes);
     }
 
     private static Job Copy(ServiceHarness host, VmController vm, string source, string destination, bool createPath = false, bool overwrite = false) =>
         FileCopyOperation.Start(vm, new FileCopyRequest { Source = source, Destination = destination, CreatePath = createPath, Overwrite = overwrite },
-            StorageRootRules.Roots(host.Options.DataDir, host.Host.Config));
+            StorageRootRules.Roots(host.Options.DataDir, host.Host.Config), host.Options.DataDir);
 
     [Fact]
     public async Task A_file_goes_in_48_KiB_chunks_with_progress_under_a_temporary_name_and_is_renamed_once_verified()
@@ -136,8 +137,14 @@ public sealed class FileCopyTests(ITestOutputHelper output)
         File.CreateSymbolicLink(link, "/etc/passwd");
         var escape = Assert.Throws<ValidationException>(() => Copy(host, vm, link, "/root/x"));
         Assert.StartsWith($"source: '{link}', a link to '/etc/passwd', is outside the host's storage roots", escape.Message);
-        var folder = Assert.Throws<ValidationException>(() => Copy(host, vm, host.Options.DataDir, "/root/x"));
-        Assert.Equal($"source: '{host.Options.DataDir}' cannot be copied: it is a folder, not a regular file", folder.Message);
+        var images = Path.Combine(host.Options.DataDir, "images");
+        var folder = Assert.Throws<ValidationException>(() => Copy(host, vm, images, "/root/x"));
+        Assert.Equal($"source: '{images}' cannot be copied: it is a folder, not a regular file", folder.Message);
+        var key = Path.Combine(host.Options.DataDir, "users.json");
+        File.WriteAllText(key, "{}");
+        var own = Assert.Throws<ValidationException>(() => Copy(host, vm, key, "/root/x"));
+        Assert.Equal($"source: '{key}' is inside the host's data directory ({host.Options.DataDir}), which holds Nube's own files; " +
+            "only its 'images' folder may hold a VM's files", own.Message);
 
         await vm.ChangeAsync((c, _) => c with { IntegrationServices = c.IntegrationServices.With(IntegrationService.GuestServices, false) });
         var disabled = Assert.Throws<VmConflictException>(() => Copy(host, vm, source, "/root/x"));

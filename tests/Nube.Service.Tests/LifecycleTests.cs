@@ -95,10 +95,13 @@ public sealed class LifecycleTests(ITestOutputHelper output)
         Assert.False(Directory.Exists(vm.Paths.RuntimeDirectory));
         Assert.Null(vm.Snapshot.ProcessId);
         Assert.Equal(0, host.Admission.Count);
-        Assert.Equal(["stop", "migrate-set-parameters", "migrate", "query-migrate", "quit"], qemu.CommandNames);
+        Assert.Equal(["stop", "migrate-set-parameters", "add-fd", "migrate", "query-migrate", "remove-fd", "quit"], qemu.CommandNames);
         var calls = qemu.Commands;
         Assert.Equal($"{8L << 30}", calls.Single(c => c.Command == "migrate-set-parameters").Argument("max-bandwidth"));
-        Assert.Equal($"file:{vm.Paths.SavedState}.partial", calls.Single(c => c.Command == "migrate").Argument("uri"));
+        // QEMU writes the file nubed made, through the descriptor it was passed, and names no path.
+        Assert.Equal("file:/dev/fdset/101", calls.Single(c => c.Command == "migrate").Argument("uri"));
+        Assert.Equal("QEVM"u8.ToArray(), File.ReadAllBytes(vm.Paths.SavedState));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(vm.Paths.SavedState));
     }
 
     [Fact]
@@ -127,8 +130,9 @@ public sealed class LifecycleTests(ITestOutputHelper output)
         Assert.True(restored.IsAlive);
         Assert.Equal("running", restored.RunState);
         Assert.Equal(["-incoming", "defer"], restored.Argv.SkipWhile(a => a != "-incoming").Take(2));
-        Assert.Equal(["migrate-set-parameters", "migrate-incoming", "query-migrate", "query-status", "cont"], restored.CommandNames.Take(5));
-        Assert.Equal($"file:{vm.Paths.SavedState}", restored.Commands.Single(c => c.Command == "migrate-incoming").Argument("uri"));
+        Assert.Equal(["migrate-set-parameters", "migrate-incoming", "query-migrate", "remove-fd", "query-status", "cont"], restored.CommandNames.Take(6));
+        var saved = restored.Argv.SkipWhile(a => a != "-add-fd").Reverse().First();
+        Assert.Equal($"file:/dev/fdset/{saved.Split(',')[0]["fd=".Length..]}", restored.Commands.Single(c => c.Command == "migrate-incoming").Argument("uri"));
     }
 
     [Fact]

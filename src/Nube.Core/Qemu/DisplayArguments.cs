@@ -12,7 +12,7 @@ namespace Nube.Core.Qemu;
 /// </summary>
 internal static class DisplayArguments
 {
-    public static void Add(VmConfig vm, VmRuntimePaths paths, List<string> argv)
+    public static void Add(VmConfig vm, List<string> argv)
     {
         if (vm.Generation == 2)
         {
@@ -23,9 +23,9 @@ internal static class DisplayArguments
         {
             argv.AddRange(["-device", "VGA,id=video0"]);
         }
-        // QEMU's VNC server on a UNIX socket in the runtime folder, which only root may enter:
-        // never a TCP port. nubed proxies it to authenticated viewers. force-shared keeps every
-        // viewer connected even when one asks for exclusive access.
-        argv.AddRange(["-vnc", $"unix:{QemuOption.Escape(paths.VncSocket)},share=force-shared"]);
+        // QEMU's VNC server with no listener at all: nubed hands it each authenticated viewer's
+        // connection over QMP (add_client). force-shared keeps every viewer connected even when
+        // one asks for exclusive access.
+        argv.AddRange(["-vnc", "none,share=force-shared"]);
     }
 }

@@ -6,12 +6,16 @@ namespace Nube.Core.Qemu;
 /// <summary>
 /// IDE and SCSI drives. Each image is two block nodes, a <c>file</c> node (<c>&lt;id&gt;-file</c>)
 /// and a format node (<c>&lt;id&gt;</c>), so that later QMP calls (resize, hot remove, mirror)
-/// can name them; the device id equals the format node's name. The boot disk carries
-/// <c>bootindex=0</c>, which both SeaBIOS and OVMF follow.
+/// can name them; the device id equals the format node's name. Every file is a descriptor nubed
+/// opened (<c>/dev/fdset/N</c>), and a qcow2's backing chain is given as explicit nodes
+/// (<c>&lt;id&gt;-b1</c>, <c>-b2</c> ...), the last with <c>backing=null</c>, so that QEMU never
+/// opens a file named in an image's header. The boot disk carries <c>bootindex=0</c>, which both
+/// SeaBIOS and OVMF follow.
 /// </summary>
-internal static class DriveArguments
+internal sealed class DriveArguments(List<string> argv, Descriptors fds,
+    ImmutableDictionary<string, ImmutableArray<BackingImage>>? backing)
 {
-    public static void AddIde(ImmutableArray<IdeDrive> drives, DiskAddress? bootDisk, List<string> argv, List<RequiredFile> required)
+    public void AddIde(ImmutableArray<IdeDrive> drives, DiskAddress? bootDisk)
     {
         for (var i = 0; i < drives.Length; i++)
         {
@@ -25,9 +29,8 @@ internal static class DriveArguments
                 argv.AddRange(["-device", $"{device},id={id}"]);
                 continue;
             }
-            required.Add(new($"ideDrives[{i}].path", drive.Path));
             // A DVD is read-only media; it also lets several VMs share one ISO under QEMU's image locks.
-            AddBlockNodes(id, drive.Path, drive.Format, readOnly: isDvd || drive.ReadOnly, drive.Cache, argv);
+            AddBlockNodes($"ideDrives[{i}].path", id, drive.Path, drive.Format, readOnly: isDvd || drive.ReadOnly, drive.Cache);
             argv.AddRange(["-device", $"{device},drive={id},id={id}{BootIndex(bootDisk, DiskAddress.Of(drive))}"]);
         }
     }
@@ -37,8 +40,7 @@ internal static class DriveArguments
     /// submits on the queue of the CPU it runs on, without a shared lock) and, unless turned
     /// off, an iothread of its own.
     /// </summary>
-    public static void AddScsi(ImmutableArray<ScsiController> controllers, int processors, DiskAddress? bootDisk,
-        List<string> argv, List<RequiredFile> required)
+    public void AddScsi(ImmutableArray<ScsiController> controllers, int processors, DiskAddress? bootDisk)
     {
         for (var c = 0; c < controllers.Length; c++)
         {
@@ -54,8 +56,7 @@ internal static class DriveArguments
             {
                 var disk = disks[d];
                 var id = $"scsi{c}-{disk.Location}";
-                required.Add(new($"scsiControllers[{c}].disks[{d}].path", disk.Path));
-                AddBlockNodes(id, disk.Path, disk.Format, disk.ReadOnly, disk.Cache, argv);
+                AddBlockNodes($"scsiControllers[{c}].disks[{d}].path", id, disk.Path, disk.Format, disk.ReadOnly, disk.Cache);
                 var boot = BootIndex(bootDisk, new DiskAddress(DiskBus.Scsi, c, disk.Location));
                 argv.AddRange(["-device", $"scsi-hd,bus=scsi{c}.0,scsi-id={disk.Location},lun=0,drive={id},id={id}{boot}"]);
             }
@@ -64,14 +65,32 @@ internal static class DriveArguments
 
     private static string BootIndex(DiskAddress? bootDisk, DiskAddress address) => bootDisk == address ? ",bootindex=0" : "";
 
-    private static void AddBlockNodes(string id, string path, DiskFormat? format, bool readOnly, DiskCache? cache, List<string> argv)
+    private void AddBlockNodes(string field, string id, string path, DiskFormat? format, bool readOnly, DiskCache? cache)
     {
+        var driver = ImageFormat.Driver(format, path);
+        var chain = backing is not null && backing.TryGetValue(path, out var known) ? known : [];
+        // The chain's nodes first, bottom up, each read-only: a node must exist before one names it.
+        var below = "null";
+        for (var b = chain.Length - 1; b >= 0; b--)
+        {
+            var node = $"{id}-b{b + 1}";
+            AddNode($"{field} (backing file {b + 1})", node, chain[b].Path, ImageFormat.Driver(chain[b].Format, chain[b].Path), true, cache, below);
+            below = node;
+        }
+        AddNode(field, id, path, driver, readOnly, cache, below);
+    }
+
+    private void AddNode(string field, string node, string path, string driver, bool readOnly, DiskCache? cache, string below)
+    {
+        var file = fds.File(argv, field, path, readOnly);
         var ro = readOnly ? ",read-only=on" : "";
         // Direct: O_DIRECT needs Linux native AIO to be asynchronous (QEMU refuses aio=native
         // without it). Writeback keeps QEMU's defaults (page cache, thread-pool I/O), which
         // every file system and kernel supports.
         var io = cache == DiskCache.Direct ? ",cache.direct=on,aio=native" : "";
-        argv.AddRange(["-blockdev", $"driver=file,filename={QemuOption.Escape(path)},node-name={id}-file{ro}{io}"]);
-        argv.AddRange(["-blockdev", $"driver={ImageFormat.Driver(format, path)},file={id}-file,node-name={id}{ro}"]);
+        argv.AddRange(["-blockdev", $"driver=file,filename={file},node-name={node}-file{ro}{io}"]);
+        // Only qcow2 has a backing option; for it, the chain is named (or null), never read from the header.
+        var backingOption = driver == "qcow2" ? $",backing={below}" : "";
+        argv.AddRange(["-blockdev", $"driver={driver},file={node}-file,node-name={node}{ro}{backingOption}"]);
     }
 }

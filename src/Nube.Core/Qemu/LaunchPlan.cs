@@ -2,8 +2,9 @@ namespace Nube.Core.Qemu;
 
 /// <summary>What the launcher runs and what it must check and prepare first.</summary>
 /// <param name="Argv">The whole command; argv[0] is the QEMU binary.</param>
-/// <param name="RequiredFiles">Kernel, initrd, images and firmware that must exist before QEMU starts.</param>
+/// <param name="RequiredFiles">Kernel, initrd and firmware code that QEMU reads by path (they must exist and be readable by every user).</param>
 /// <param name="FilesFromTemplates">Files the launcher makes from a template when they do not exist yet (a VM's UEFI variables).</param>
+/// <param name="Descriptors">What the launcher opens and passes to QEMU, at the descriptor numbers the argv names.</param>
+/// <param name="RestoreFdSet">The fdset holding the saved state to restore (<c>file:/dev/fdset/N</c>), if any.</param>
 public sealed record LaunchPlan(IReadOnlyList<string> Argv, IReadOnlyList<RequiredFile> RequiredFiles,
-    IReadOnlyList<FileFromTemplate> FilesFromTemplates);
-
+    IReadOnlyList<FileFromTemplate> FilesFromTemplates, IReadOnlyList<PassedDescriptor> Descriptors, int? RestoreFdSet = null);

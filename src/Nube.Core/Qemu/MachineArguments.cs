@@ -16,7 +16,7 @@ internal static class MachineArguments
     public const string VarsNode = "uefi-vars";
 
     public static void Add(VmConfig vm, QemuLaunchContext ctx, List<string> argv, List<RequiredFile> required,
-        List<FileFromTemplate> templates)
+        List<FileFromTemplate> templates, Descriptors fds)
     {
         if (vm.Generation != 2)
         {
@@ -28,13 +28,14 @@ internal static class MachineArguments
         var code = secure ? uefi.SecureBootCode : uefi.Code;
         var template = secure ? uefi.SecureBootVars : uefi.Vars;
         var vars = ctx.Paths.UefiVars(secure);
-        required.Add(new("firmware (Debian package ovmf)", code));
         required.Add(new("firmware (Debian package ovmf)", template));
         templates.Add(new("firmware variables", template, vars));
         argv.AddRange(["-machine", $"q35,smm={(secure ? "on" : "off")},pflash0={CodeNode},pflash1={VarsNode}"]);
-        argv.AddRange(["-blockdev", $"driver=file,filename={QemuOption.Escape(code)},node-name={CodeNode}-file,read-only=on"]);
+        var codeFile = fds.File(argv, "firmware (Debian package ovmf)", code, readOnly: true);
+        argv.AddRange(["-blockdev", $"driver=file,filename={codeFile},node-name={CodeNode}-file,read-only=on"]);
         argv.AddRange(["-blockdev", $"driver=raw,file={CodeNode}-file,node-name={CodeNode},read-only=on"]);
-        argv.AddRange(["-blockdev", $"driver=file,filename={QemuOption.Escape(vars)},node-name={VarsNode}-file"]);
+        var varsFile = fds.File(argv, "firmware variables", vars, readOnly: false);
+        argv.AddRange(["-blockdev", $"driver=file,filename={varsFile},node-name={VarsNode}-file"]);
         argv.AddRange(["-blockdev", $"driver=raw,file={VarsNode}-file,node-name={VarsNode}"]);
         if (secure)
             argv.AddRange(["-global", "driver=cfi.pflash01,property=secure,value=on"]);

@@ -6,7 +6,7 @@ namespace Nube.Core.Qemu;
 /// <summary>Network adapters: adapter i is device <c>nic&lt;i&gt;</c>, on backend <c>net&lt;i&gt;</c> when connected.</summary>
 internal static class NetworkArguments
 {
-    public static void Add(ImmutableArray<NetworkAdapter> adapters, int processors, List<string> argv)
+    public static void Add(ImmutableArray<NetworkAdapter> adapters, int processors, List<string> argv, Descriptors fds)
     {
         for (var i = 0; i < adapters.Length; i++)
         {
@@ -26,9 +26,13 @@ internal static class NetworkArguments
                 // Hyper-V's vRSS does; the TAP must then have been made with multi_queue.
                 // Each pair takes two MSI-X vectors, plus one for configuration and one for control.
                 var queues = model == NicModel.VirtioNet ? processors : 1;
-                var mq = queues > 1 ? $",queues={queues}" : "";
-                // The scripts are the operator's business: Nube attaches to a TAP that exists.
-                argv.AddRange(["-netdev", $"tap,id=net{i},ifname={tap},script=no,downscript=no{mq}"]);
+                // nubed attaches to the TAP that exists (one descriptor per queue) and hands the
+                // descriptors over: QEMU opens no device itself, and any user may own the TAP.
+                var field = $"networkAdapters[{i}].switch";
+                var fdList = queues > 1
+                    ? "fds=" + string.Join(':', Enumerable.Range(0, queues).Select(_ => fds.Pass(DescriptorKind.TapQueue, field, tap)))
+                    : $"fd={fds.Pass(DescriptorKind.Tap, field, tap)}";
+                argv.AddRange(["-netdev", $"tap,id=net{i},{fdList}"]);
                 device += $",netdev=net{i}" + (queues > 1 ? $",mq=on,vectors={2 * queues + 2}" : "");
             }
             // A longer receive ring than QEMU's 256 drops fewer packets when the guest falls behind:

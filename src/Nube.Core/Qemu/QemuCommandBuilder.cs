@@ -5,31 +5,45 @@ namespace Nube.Core.Qemu;
 
 /// <summary>
 /// Turns a VM's configuration into QEMU's command line. Pure: it neither probes the host nor
-/// touches files; the launcher checks <see cref="LaunchPlan.RequiredFiles"/> and runs the argv.
-/// Expects a configuration that passed <see cref="Validation.VmValidator"/>.
+/// touches files; the launcher opens <see cref="LaunchPlan.Descriptors"/>, checks
+/// <see cref="LaunchPlan.RequiredFiles"/> and runs the argv. Expects a configuration that passed
+/// <see cref="Validation.VmValidator"/>.
 /// </summary>
 public static class QemuCommandBuilder
 {
+    /// <summary>
+    /// QEMU's seccomp filter with every optional class denied: it may not change its uid, spawn
+    /// processes or change its scheduling. It drops nothing itself: it is started unprivileged.
+    /// </summary>
+    public const string Sandbox = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny";
+
     public static LaunchPlan Build(VmConfig vm, QemuLaunchContext ctx)
     {
         var argv = new List<string> { ctx.QemuBinary };
         var required = new List<RequiredFile>();
         var templates = new List<FileFromTemplate>();
+        var fds = new Descriptors();
         AddIdentity(vm, argv);
-        MachineArguments.Add(vm, ctx, argv, required, templates);
+        MachineArguments.Add(vm, ctx, argv, required, templates, fds);
         AddProcessors(vm, ctx.Accelerator, argv);
-        AddProcess(ctx, argv);
-        AddChannels(ctx.Paths, argv);
+        argv.AddRange(["-sandbox", Sandbox]);
+        AddChannels(ctx.Paths, argv, fds);
         AddKernelBoot(vm.Boot, argv, required);
         var bootDisk = Generations.BootDisk(vm);
-        DriveArguments.AddIde(vm.IdeDrives, bootDisk, argv, required);
-        DriveArguments.AddScsi(vm.ScsiControllers, vm.ProcessorCount, bootDisk, argv, required);
-        NetworkArguments.Add(vm.NetworkAdapters, vm.ProcessorCount, argv);
-        DisplayArguments.Add(vm, ctx.Paths, argv);
+        var drives = new DriveArguments(argv, fds, ctx.Backing);
+        drives.AddIde(vm.IdeDrives, bootDisk);
+        drives.AddScsi(vm.ScsiControllers, vm.ProcessorCount, bootDisk);
+        NetworkArguments.Add(vm.NetworkAdapters, vm.ProcessorCount, argv, fds);
+        DisplayArguments.Add(vm, argv);
         // Paused until nubed has its channels (no early console output lost), then cont; a
         // restore waits for its migration stream instead.
         argv.AddRange(ctx.Incoming ? ["-incoming", "defer"] : ["-S"]);
-        return new LaunchPlan(argv, required, templates);
+        int? restore = null;
+        if (ctx.Incoming && ctx.RestoreFrom is { } saved)
+            restore = fds.Pass(DescriptorKind.ReadOnlyFile, "saved state", saved);
+        if (restore is { } set)
+            argv.AddRange(["-add-fd", $"fd={set},set={set}"]);
+        return new LaunchPlan(argv, required, templates, fds.All, restore);
     }
 
     private static void AddIdentity(VmConfig vm, List<string> argv)
@@ -48,28 +62,22 @@ public static class QemuCommandBuilder
         argv.AddRange(["-nodefaults", "-no-user-config", "-display", "none"]);
     }
 
-    private static void AddProcess(QemuLaunchContext ctx, List<string> argv)
-    {
-        argv.AddRange(["-sandbox", "on,obsolete=deny,resourcecontrol=deny"]);
-        if (ctx.RunAsUser is not null)
-            argv.AddRange(["-run-with", $"user={QemuOption.Escape(ctx.RunAsUser)}"]);
-        // Daemonized so that the VM outlives the host service, which reattaches via pidfile and QMP.
-        argv.AddRange(["-daemonize", "-pidfile", ctx.Paths.PidFile]);
-    }
-
     /// <summary>
-    /// QMP, the guest agent and COM1, each a socket QEMU serves. COM1 has no logfile: nubed reads
-    /// the socket and keeps the log itself, capped, because the guest controls what it says.
+    /// QMP, the guest agent and COM1, each a socket that nubed makes in the VM's runtime folder
+    /// (root's alone) and hands QEMU listening: QEMU needs no folder it can write. COM1 has no
+    /// logfile: nubed reads the socket and keeps the log itself, capped, because the guest
+    /// controls what it says.
     /// </summary>
-    private static void AddChannels(VmRuntimePaths paths, List<string> argv)
+    private static void AddChannels(VmRuntimePaths paths, List<string> argv, Descriptors fds)
     {
-        argv.AddRange(["-chardev", $"socket,id=qmp,path={QemuOption.Escape(paths.QmpSocket)},server=on,wait=off",
-            "-mon", "chardev=qmp,mode=control"]);
-        argv.AddRange(["-chardev", $"socket,id=qga,path={QemuOption.Escape(paths.AgentSocket)},server=on,wait=off",
+        var qmp = fds.Pass(DescriptorKind.ListeningSocket, "QMP socket", paths.QmpSocket);
+        argv.AddRange(["-chardev", $"socket,id=qmp,fd={qmp},server=on,wait=off", "-mon", "chardev=qmp,mode=control"]);
+        var qga = fds.Pass(DescriptorKind.ListeningSocket, "guest agent socket", paths.AgentSocket);
+        argv.AddRange(["-chardev", $"socket,id=qga,fd={qga},server=on,wait=off",
             "-device", "virtio-serial-pci,id=vserial0",
             "-device", "virtserialport,bus=vserial0.0,chardev=qga,name=org.qemu.guest_agent.0"]);
-        argv.AddRange(["-chardev", $"socket,id=com1,path={QemuOption.Escape(paths.SerialSocket)},server=on,wait=off",
-            "-serial", "chardev:com1"]);
+        var com1 = fds.Pass(DescriptorKind.ListeningSocket, "COM1 socket", paths.SerialSocket);
+        argv.AddRange(["-chardev", $"socket,id=com1,fd={com1},server=on,wait=off", "-serial", "chardev:com1"]);
     }
 
     // -kernel, -initrd and -append each take their whole argument verbatim: no comma escaping.

@@ -3,20 +3,13 @@ namespace Nube.Core.Qemu;
 /// <summary>
 /// Where one VM's files live: the runtime folder (<c>&lt;run&gt;/vms/&lt;id&gt;</c>: sockets and
 /// pidfile, gone after a reboot) and the VM folder (<c>&lt;data&gt;/vms/&lt;id&gt;</c>: what must
-/// survive). Built from ids, never from names.
+/// survive). Built from ids, never from names. Both are root's alone: QEMU gets descriptors.
 /// </summary>
 public sealed record VmRuntimePaths(string RuntimeDirectory, string VmDirectory)
 {
     public string QmpSocket => Path.Join(RuntimeDirectory, "qmp.sock");
     public string AgentSocket => Path.Join(RuntimeDirectory, "qga.sock");
     public string SerialSocket => Path.Join(RuntimeDirectory, "serial.sock");
-    /// <summary>The display's VNC server (RFB), which nubed proxies to viewers.</summary>
-    public string VncSocket => Path.Join(RuntimeDirectory, "vnc.sock");
-    /// <summary>
-    /// Where QEMU writes screendumps: QEMU writes them as its unprivileged user, so this folder
-    /// is its own, inside the runtime folder that only root and QEMU's group may enter.
-    /// </summary>
-    public string ScreenDirectory => Path.Join(RuntimeDirectory, "screen");
     public string PidFile => Path.Join(RuntimeDirectory, "pid");
     public string SerialLog => Path.Join(VmDirectory, "com1.log");
     public string SavedState => Path.Join(VmDirectory, "saved.state");

@@ -5,18 +5,23 @@ namespace Nube.Core.Validation;
 
 /// <summary>
 /// A VM may use host files only inside the host's storage roots, so that a VM's settings cannot
-/// hand QEMU /etc/shadow or another VM's disk. The check is lexical (see <see cref="HostPaths"/>).
+/// hand QEMU /etc/shadow or another VM's disk. The host's data directory is never a root (it
+/// holds Nube's own keys, users and VMs' state), except its <c>images</c> folder, and no root
+/// reaches into it. The check is lexical (see <see cref="HostPaths"/>).
 /// </summary>
 public static class StorageRootRules
 {
     private const string DevicePrefix = "/dev/";
 
-    /// <summary>The roots in force: the data directory first, then the host's configured ones, without repeats.</summary>
+    /// <summary>The data directory's folder for disks, the one part of it that is a storage root.</summary>
+    public const string ImagesFolder = "images";
+
+    /// <summary>The roots in force: the data directory's images folder first, then the host's configured ones, without repeats.</summary>
     /// <exception cref="ArgumentException">The data directory or a root is not absolute.</exception>
     public static IReadOnlyList<string> Roots(string dataDirectory, HostConfig host)
     {
         ArgumentNullException.ThrowIfNull(host);
-        return [.. new[] { dataDirectory }.Concat(host.StorageRoots.IsDefault ? [] : host.StorageRoots)
+        return [.. new[] { Path.Join(dataDirectory, ImagesFolder) }.Concat(host.StorageRoots.IsDefault ? [] : host.StorageRoots)
             .Select(HostPaths.Normalize)
             .Distinct(StringComparer.Ordinal)];
     }
@@ -27,7 +32,8 @@ public static class StorageRootRules
     /// not absolute or contain control characters are left to <see cref="VmValidator"/>, which
     /// reports them.
     /// </summary>
-    public static IReadOnlyList<ValidationError> Check(VmConfig vm, IReadOnlyList<string> roots)
+    /// <param name="dataDirectory">The host's data directory: nothing in it but its images folder, whatever the roots.</param>
+    public static IReadOnlyList<ValidationError> Check(VmConfig vm, IReadOnlyList<string> roots, string? dataDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(vm);
         ArgumentNullException.ThrowIfNull(roots);
@@ -36,7 +42,7 @@ public static class StorageRootRules
             .Distinct(StringComparer.Ordinal).ToList();
         var errors = new List<ValidationError>();
         foreach (var (field, path) in HostPathsOf(vm))
-            CheckPath(field, path, normalRoots, errors);
+            CheckPath(field, path, normalRoots, dataDirectory, errors);
         return errors;
     }
 
@@ -44,12 +50,13 @@ public static class StorageRootRules
     /// The error for one more host path, given in <paramref name="field"/> (a file to copy into a
     /// guest), or null when it lies inside a root. The path is judged as given: resolve its links first.
     /// </summary>
-    public static ValidationError? CheckOne(string field, string path, IReadOnlyList<string> roots)
+    public static ValidationError? CheckOne(string field, string path, IReadOnlyList<string> roots, string? dataDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(roots);
         var errors = new List<ValidationError>();
-        CheckPath(field, path, [.. roots.Where(root => root.StartsWith('/')).Select(HostPaths.Normalize).Distinct(StringComparer.Ordinal)], errors);
+        CheckPath(field, path, [.. roots.Where(root => root.StartsWith('/')).Select(HostPaths.Normalize).Distinct(StringComparer.Ordinal)],
+            dataDirectory, errors);
         return errors.Count > 0 ? errors[0] : null;
     }
 
@@ -72,7 +79,7 @@ public static class StorageRootRules
         }
     }
 
-    private static void CheckPath(string field, string path, List<string> roots, List<ValidationError> errors)
+    private static void CheckPath(string field, string path, List<string> roots, string? dataDirectory, List<ValidationError> errors)
     {
         if (!path.StartsWith('/') || path.Any(char.IsControl))
             return;
@@ -81,6 +88,11 @@ public static class StorageRootRules
         if (normal.StartsWith(DevicePrefix, StringComparison.Ordinal) || normal == DevicePrefix.TrimEnd('/'))
             errors.Add(new(field, path,
                 $"{field}: {shown} is a host device; host block devices need an explicit passthrough setting, which this version of Nube does not offer yet"));
+        else if (dataDirectory is not null && HostPaths.IsInside(normal, HostPaths.Normalize(dataDirectory))
+            && !HostPaths.IsInside(normal, HostPaths.Normalize(Path.Join(dataDirectory, ImagesFolder))))
+            errors.Add(new(field, path,
+                $"{field}: {shown} is inside the host's data directory ({Quoting.Escape(dataDirectory)}), which holds Nube's own files; " +
+                $"only its '{ImagesFolder}' folder may hold a VM's files"));
         else if (!roots.Any(root => HostPaths.IsInside(normal, root)))
             errors.Add(new(field, path,
                 $"{field}: {shown} is outside the host's storage roots ({string.Join(", ", roots.Select(Quoting.Escape))}); " +

@@ -1,6 +1,6 @@
 namespace Nube.Qemu.Launch;
 
-/// <summary>The pid QEMU wrote with -pidfile.</summary>
+/// <summary>The pid of a VM's QEMU, as nubed wrote it in the VM's runtime folder (older Nubes had QEMU write it).</summary>
 public static class PidFile
 {
     /// <summary>The pid, or null when the file is missing, unreadable or holds no number.</summary>

@@ -3,17 +3,32 @@ using System.Diagnostics;
 namespace Nube.Qemu.Launch;
 
 /// <summary>
-/// A running QEMU found by its pid. QEMU daemonizes, so it is not the service's child: liveness
-/// is read from /proc, and a zombie that nobody reaps counts as gone.
+/// A running QEMU found by its pid. It outlives the service that started it (then it is nobody's
+/// child that nubed could wait for): liveness is read from /proc, and a zombie counts as gone.
 /// </summary>
-public sealed class QemuProcess(int pid, string marker) : IQemuProcess
+/// <param name="uid">The VM's own uid that the process must run as; null accepts any (a QEMU of an older Nube).</param>
+public sealed class QemuProcess(int pid, string marker, uint? uid) : IQemuProcess
 {
     public int Pid { get; } = pid;
 
     /// <summary>The -name value this process must carry, so that a reused pid is never taken for the VM.</summary>
     public string Marker { get; } = marker;
 
-    public bool IsAlive => IsAliveWithMarker(Pid, Marker);
+    public bool IsAlive => IsAliveWithMarker(Pid, Marker) && (uid is not { } u || RealUid(Pid) == u);
+
+    /// <summary>The process's real uid, from /proc; null when it cannot be read.</summary>
+    public static uint? RealUid(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
+            return line is not null && uint.TryParse(line.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1], out var value) ? value : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     public DateTimeOffset? StartedAt
     {

@@ -34,8 +34,8 @@ public sealed partial class QmpClient
     }
 
     /// <summary>
-    /// Writes the display's current picture to <paramref name="path"/> as PNG. QEMU opens the file
-    /// itself, as the user it runs as, so the folder must be writable by that user.
+    /// Writes the display's current picture to <paramref name="path"/> as PNG; with QEMU
+    /// unprivileged, a <c>/dev/fdset/N</c> that nubed passed (<see cref="AddFdAsync"/>).
     /// </summary>
     public Task ScreendumpAsync(string path, CancellationToken ct = default)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -242,7 +243,8 @@ public sealed partial class QmpClient : IAsyncDisposable
         }
     }
 
-    private async Task<JsonElement> SendAsync(string command, object? arguments, TimeSpan timeout, bool eofIsSuccess, CancellationToken ct)
+    private async Task<JsonElement> SendAsync(string command, object? arguments, TimeSpan timeout, bool eofIsSuccess, CancellationToken ct,
+        SafeHandle? descriptor = null)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         ArgumentException.ThrowIfNullOrEmpty(command);
@@ -261,7 +263,7 @@ public sealed partial class QmpClient : IAsyncDisposable
 
             try
             {
-                await WriteAsync(command, JsonRequest.Build(command, args, inFlight.Id), ct).ConfigureAwait(false);
+                await WriteAsync(command, JsonRequest.Build(command, args, inFlight.Id), descriptor, ct).ConfigureAwait(false);
                 return await inFlight.Reply.WaitAsync(timeout, ct).ConfigureAwait(false);
             }
             catch (TimeoutException)
@@ -286,7 +288,7 @@ public sealed partial class QmpClient : IAsyncDisposable
         }
     }
 
-    private async Task WriteAsync(string command, byte[] request, CancellationToken ct)
+    private async Task WriteAsync(string command, byte[] request, SafeHandle? descriptor, CancellationToken ct)
     {
         if (logger.IsEnabled(LogLevel.Debug))
         {
@@ -299,8 +301,19 @@ public sealed partial class QmpClient : IAsyncDisposable
         ct.ThrowIfCancellationRequested();
         try
         {
-            await stream.WriteAsync(request, CancellationToken.None).ConfigureAwait(false);
-            await stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            if (descriptor is null)
+            {
+                await stream.WriteAsync(request, CancellationToken.None).ConfigureAwait(false);
+                await stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            else if (stream is IDescriptorStream carrier)
+            {
+                carrier.SendWithDescriptor(request, descriptor);
+            }
+            else
+            {
+                throw new NotSupportedException($"'{command}' passes a descriptor, which this connection cannot carry.");
+            }
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {

@@ -13,7 +13,7 @@ public static class FileCopyEndpoints
             HttpContext http, CancellationToken ct) =>
         {
             var roots = StorageRootRules.Roots(services.Options.DataDir, services.Host.Config);
-            var job = FileCopyOperation.Start(r.Resolve(vm), body, roots);
+            var job = FileCopyOperation.Start(r.Resolve(vm), body, roots, services.Options.DataDir);
             return await JobEndpoints.AnswerAsync(job, wait, http, ct);
         });
 }

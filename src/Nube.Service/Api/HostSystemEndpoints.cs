@@ -1,3 +1,4 @@
+using Nube.Linux.Processes;
 using Nube.Contracts;
 using Nube.Contracts.HostSystem;
 using Nube.Service.HostSystem;

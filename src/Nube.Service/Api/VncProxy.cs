@@ -9,7 +9,8 @@ namespace Nube.Service.Api;
 /// <summary>
 /// <c>GET /vms/{vm}/vnc</c>: joins a WebSocket to the VM's display, raw RFB (VNC) bytes both
 /// ways in binary messages, as noVNC speaks it. Each viewer has its own connection to QEMU's
-/// VNC socket (QEMU shares the display among them). One buffer each way bounds what a slow
+/// VNC server: one end of a socket pair that nubed hands QEMU over QMP (getfd, add_client), as
+/// QEMU listens on nothing (QEMU shares the display among the viewers). One buffer each way bounds what a slow
 /// side can make nubed hold; when either side ends, or the VM's QEMU goes, both are closed.
 /// </summary>
 public static class VncProxy
@@ -29,13 +30,19 @@ public static class VncProxy
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest,
                 detail: "The screen is a WebSocket carrying RFB (VNC): open it in the web console, or with a WebSocket VNC viewer such as noVNC.");
         var session = ScreenshotEndpoints.RunningSession(vm);
-        Stream display;
+        var (display, theirs) = Nube.Qemu.Protocol.UnixSocket.Pair();
         try
         {
-            display = await qemu.ConnectAsync(vm.Paths.VncSocket, ct);
+            using (theirs)
+            {
+                var name = $"vnc-{Guid.NewGuid():N}";
+                await session.Qmp.GetFdAsync(name, theirs, ct);
+                await session.Qmp.AddVncClientAsync(name, ct);
+            }
         }
-        catch (Exception e) when (e is IOException or SocketException)
+        catch (Exception e) when (e is Nube.Qemu.Protocol.QmpException or IOException or SocketException)
         {
+            await display.DisposeAsync();
             throw new VmOperationFailedException("open the screen of", vm.Snapshot.Name, e);
         }
         await using (display)

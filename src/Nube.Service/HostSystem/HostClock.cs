@@ -1,3 +1,4 @@
+using Nube.Linux.Processes;
 using Nube.Contracts.HostSystem;
 using Nube.Core.Validation;
 using Nube.Linux;

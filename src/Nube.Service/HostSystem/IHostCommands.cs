@@ -1,3 +1,4 @@
+using Nube.Linux.Processes;
 namespace Nube.Service.HostSystem;
 
 /// <summary>Runs the host's programs (hostname, ip, timedatectl, apt-get, systemctl); tests script the answers.</summary>

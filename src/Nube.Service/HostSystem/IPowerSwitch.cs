@@ -1,3 +1,4 @@
+using Nube.Linux.Processes;
 namespace Nube.Service.HostSystem;
 
 /// <summary>Restarts or powers off the machine.</summary>

@@ -15,8 +15,10 @@ public sealed class NubedOptions
     /// <summary>Optional file holding a bearer token that TCP clients may send, besides users' API tokens and sessions.</summary>
     public string? TokenFile { get; set; }
     public string Qemu { get; set; } = "qemu-system-x86_64";
-    /// <summary>The unprivileged user QEMU drops to; empty runs QEMU as the service's user.</summary>
-    public string QemuUser { get; set; } = "nube-qemu";
+    /// <summary>The first uid (and gid) of the range that VMs' QEMUs run as, one each.</summary>
+    public uint VmUidBase { get; set; } = Persistence.VmUserStore.DefaultFirstUid;
+    /// <summary>How many uids the range has: at most this many VMs on the host.</summary>
+    public uint VmUidCount { get; set; } = Persistence.VmUserStore.DefaultCount;
 
     public string SocketPath => Socket ?? Path.Combine(RunDir, "nubed.sock");
 
@@ -29,6 +31,7 @@ public sealed class NubedOptions
         ["--listen"] = "Nube:Listen",
         ["--token-file"] = "Nube:TokenFile",
         ["--qemu"] = "Nube:Qemu",
-        ["--qemu-user"] = "Nube:QemuUser",
+        ["--vm-uid-base"] = "Nube:VmUidBase",
+        ["--vm-uid-count"] = "Nube:VmUidCount",
     };
 }

@@ -13,6 +13,7 @@ public sealed class VmStore(string dataDirectory) : IVmStore
     public const string ConfigFileName = "vm.json";
     public const string SavedStateFileName = "saved.state";
     public const string SerialLogFileName = "com1.log";
+    public const string QemuLogFileName = "qemu.log";
 
     public string VmsDirectory { get; } = Path.Combine(dataDirectory, "vms");
 
@@ -52,19 +53,22 @@ public sealed class VmStore(string dataDirectory) : IVmStore
     public async Task SaveAsync(VmConfig config, CancellationToken ct = default)
     {
         var dir = VmDirectory(config.Id);
-        Directory.CreateDirectory(dir);
+        // Root's alone: no VM's QEMU may enter another's folder, or its own.
+        Directory.CreateDirectory(VmsDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         await AtomicFile.WriteAllTextAsync(Path.Combine(dir, ConfigFileName), ConfigDocument.Write(config), ct)
             .ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Forgets a VM: its configuration, saved state and serial log. Any other file in its folder
+    /// Forgets a VM: its configuration, saved state, serial log and QEMU's log. Any other file in its folder
     /// (a disk the user put there) stays, and so does the folder then.
     /// </summary>
     public void Remove(Guid id)
     {
         var dir = VmDirectory(id);
-        foreach (var name in new[] { ConfigFileName, SavedStateFileName, SavedStateFileName + ".partial", SerialLogFileName, SerialLogFileName + ".1" })
+        foreach (var name in new[] { ConfigFileName, SavedStateFileName, SavedStateFileName + ".partial", SerialLogFileName, SerialLogFileName + ".1",
+            QemuLogFileName, QemuLogFileName + ".1" })
             File.Delete(Path.Combine(dir, name));
         if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
             Directory.Delete(dir);

@@ -1,5 +1,6 @@
 using Nube.Core.Lifecycle;
 using Nube.Core.Vms;
+using Nube.Linux;
 using Nube.Qemu.Protocol;
 using Nube.Service.Jobs;
 using Nube.Service.Vms.Errors;
@@ -9,7 +10,8 @@ namespace Nube.Service.Vms;
 
 /// <summary>
 /// Save (Hyper-V's Save): pause the processors, write memory and devices to the VM's folder,
-/// then end QEMU. Cancelled or failed before the state is whole, the partial file is deleted and
+/// then end QEMU. nubed makes the file and QEMU writes it through a passed descriptor
+/// (<c>file:/dev/fdset/N</c>): QEMU cannot open anything in the VM's folder itself. Cancelled or failed before the state is whole, the partial file is deleted and
 /// the VM goes on as it was, its processors resumed if it was running.
 /// </summary>
 public sealed class SaveOperation(IVmRun vm, VmServices services, ILogger logger)
@@ -25,9 +27,14 @@ public sealed class SaveOperation(IVmRun vm, VmServices services, ILogger logger
             await run.Qmp.StopAsync(ct).ConfigureAwait(false);
             await run.Qmp.MigrateSetParametersAsync(maxBandwidthBytesPerSecond: StartOperation.Bandwidth(services.Host.Config), ct: ct).ConfigureAwait(false);
             job.Report("saving memory", 0);
-            await run.Qmp.MigrateAsync($"file:{partial}", ct).ConfigureAwait(false);
+            File.Delete(partial);
+            using var file = RegularFile.Create(partial, FileAccessMode.Write, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var fdset = await run.Qmp.AddFdAsync(file, ct).ConfigureAwait(false);
+            await run.Qmp.MigrateAsync($"file:/dev/fdset/{fdset}", ct).ConfigureAwait(false);
             await run.Qmp.WaitForMigrationAsync(StartOperation.SaveTimeout, ct,
                 info => job.Report("saving memory", StartOperation.Percent(info))).ConfigureAwait(false);
+            await run.Qmp.RemoveFdAsync(fdset, ct).ConfigureAwait(false);
+            RandomAccess.FlushToDisk(file);
         }
         catch (Exception e)
         {

@@ -30,14 +30,15 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
         // The edition or the storage roots may have changed since the VM was created, and a link
         // inside a root may point outside it: QEMU opens these files before it drops privileges.
         var errors = VmValidator.Validate(config, services.Host.Edition, [])
-            .Concat(StorageRootRules.Check(HostPathLinks.Resolve(config), StorageRootRules.Roots(services.Options.DataDir, services.Host.Config))).ToList();
+            .Concat(StorageRootRules.Check(HostPathLinks.Resolve(config), StorageRootRules.Roots(services.Options.DataDir, services.Host.Config),
+                services.Options.DataDir)).ToList();
         if (errors.Count > 0)
             throw new ValidationException(errors);
         var accelerator = AcceleratorResolver.Resolve(services.Host.Config.Accelerator, services.Host.Facts);
         var restoring = transition.From == VmState.Saved;
-        var plan = QemuCommandBuilder.Build(config, new QemuLaunchContext(accelerator, vm.Paths, services.Options.Qemu,
-            string.IsNullOrEmpty(services.Options.QemuUser) ? null : services.Options.QemuUser, Incoming: restoring,
-            Uefi: services.Host.Facts.Uefi));
+        var backing = await services.Disks.ReadChainsAsync(config, ct).ConfigureAwait(false);
+        var plan = QemuCommandBuilder.Build(config, new QemuLaunchContext(accelerator, vm.Paths, services.Options.Qemu, Incoming: restoring,
+            Uefi: services.Host.Facts.Uefi, RestoreFrom: restoring ? vm.Paths.SavedState : null, Backing: backing));
         services.Admission.Take(vm.Id);
 
         vm.SetState(transition.During);
@@ -48,15 +49,15 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
             job.Report("launching QEMU");
             // Not cancellable: a launch cut short could leave a QEMU that daemonizes afterwards.
             // It is bounded (QemuLauncher.StartTimeout) and takes some 50 ms.
-            process = await services.Qemu.LaunchAsync(plan, vm.Paths, vm.Marker, CancellationToken.None).ConfigureAwait(false);
+            process = await services.Qemu.LaunchAsync(vm.Id, plan, vm.Paths, vm.Marker, CancellationToken.None).ConfigureAwait(false);
             var launched = process;
             vm.Update(s => s with { ProcessId = launched.Pid, StartedAt = launched.StartedAt ?? services.Clock.GetUtcNow(), Accelerator = accelerator });
             ct.ThrowIfCancellationRequested();
             job.Report("connecting to QEMU");
-            var run = await AttachAsync(process, accelerator, ct).ConfigureAwait(false);
-            if (restoring)
+            var run = await AttachLaunchedAsync(process, accelerator, ct).ConfigureAwait(false);
+            if (plan.RestoreFdSet is { } saved)
             {
-                await RestoreAsync(job, run, ct).ConfigureAwait(false);
+                await RestoreAsync(job, run, saved, ct).ConfigureAwait(false);
                 from = VmState.Off;
             }
             else
@@ -99,12 +100,32 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
         return run;
     }
 
-    private async Task RestoreAsync(Job job, QemuSession run, CancellationToken ct)
+    /// <summary>
+    /// Attaches to a QEMU just launched. QEMU initialises after the launch returns: when it
+    /// refused to start, its control socket closes, and the error says what QEMU said.
+    /// </summary>
+    private async Task<QemuSession> AttachLaunchedAsync(IQemuProcess process, Accelerator accelerator, CancellationToken ct)
+    {
+        try
+        {
+            return await AttachAsync(process, accelerator, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is QmpException or IOException or SocketException)
+        {
+            if (!await process.WaitForExitAsync(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false))
+                throw;
+            throw new QemuLaunchException(services.Qemu.DescribeExit(process, vm.Paths));
+        }
+    }
+
+    /// <summary>Restores the saved memory from the fdset the launch passed it in (<c>file:/dev/fdset/N</c>).</summary>
+    private async Task RestoreAsync(Job job, QemuSession run, int savedFdSet, CancellationToken ct)
     {
         job.Report("restoring memory", 0);
         await run.Qmp.MigrateSetParametersAsync(maxBandwidthBytesPerSecond: Bandwidth(services.Host.Config), ct: ct).ConfigureAwait(false);
-        await run.Qmp.MigrateIncomingAsync($"file:{vm.Paths.SavedState}", ct).ConfigureAwait(false);
+        await run.Qmp.MigrateIncomingAsync($"file:/dev/fdset/{savedFdSet}", ct).ConfigureAwait(false);
         await run.Qmp.WaitForMigrationAsync(SaveTimeout, ct, info => job.Report("restoring memory", Percent(info))).ConfigureAwait(false);
+        await run.Qmp.RemoveFdAsync(savedFdSet, ct).ConfigureAwait(false);
         // From here on the guest may run and its disks move on: the saved memory must never be
         // restored again, whatever happens next. Consumed first, then the processors resume.
         File.Delete(vm.Paths.SavedState);

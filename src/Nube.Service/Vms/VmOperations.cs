@@ -68,7 +68,7 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
         {
             await run.EndAsync().ConfigureAwait(false);
         }
-        else if (services.Qemu.Find(vm.Paths, vm.Marker, out _) is { } unattached)
+        else if (services.Qemu.Find(vm.Id, vm.Paths, vm.Marker, out _) is { } unattached)
         {
             // Reattached without a control connection: QEMU runs all the same, and only its pid can end it.
             unattached.Kill();
@@ -131,7 +131,7 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
     /// <summary>Finds the VM's QEMU by pidfile and reconnects; returns true when the VM had been running.</summary>
     public async Task<bool> ReattachAsync()
     {
-        var process = services.Qemu.Find(vm.Paths, vm.Marker, out var pidFileFound);
+        var process = services.Qemu.Find(vm.Id, vm.Paths, vm.Marker, out var pidFileFound);
         var idle = File.Exists(vm.Paths.SavedState) ? VmState.Saved : VmState.Off;
         if (process is null)
         {
@@ -145,12 +145,38 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
         {
             var run = await start.AttachAsync(process, accelerator: null, CancellationToken.None).ConfigureAwait(false);
             var status = await run.Qmp.QueryStatusAsync().ConfigureAwait(false);
+            if (await FinishInterruptedStartAsync(run, status.Status, idle).ConfigureAwait(false))
+                return false;
             vm.SetState(status.Running ? VmState.Running : VmState.Paused);
             logger.LogInformation("Reattached to VM {Name} (pid {Pid}, {Status})", vm.Snapshot.Name, process.Pid, status.Status);
         }
         catch (Exception e) when (e is QmpException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
         {
             vm.SetState(VmState.Running, $"QEMU (pid {process.Pid}) runs but its control socket does not answer: {e.Message}");
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// A QEMU whose start the host service did not finish (it stopped in between): one that never
+    /// ran (prelaunch) is let run, as its start asked; one still waiting for its saved memory
+    /// (inmigrate) is ended, its saved state kept for the next start. Nobody asked for either pause.
+    /// </summary>
+    /// <returns>True when the VM was settled here.</returns>
+    private async Task<bool> FinishInterruptedStartAsync(QemuSession run, string status, VmState idle)
+    {
+        if (status == "prelaunch")
+        {
+            await run.Qmp.ContAsync().ConfigureAwait(false);
+            vm.SetState(VmState.Running, "The host service restarted while it started the VM; the start was finished.");
+            logger.LogInformation("VM {Name} was left before its processors ran by a host service that stopped; it runs now", vm.Snapshot.Name);
+            return true;
+        }
+        if (status == "inmigrate")
+        {
+            await EndAsync(idle, "The host service restarted while it restored the VM's saved memory; the VM is " +
+                (idle == VmState.Saved ? "saved again, its saved state kept." : "off.")).ConfigureAwait(false);
+            return true;
         }
         return false;
     }

@@ -2,6 +2,7 @@ using Nube.Service.Events;
 using Nube.Service.Hosting;
 using Nube.Service.Jobs;
 using Nube.Service.Persistence;
+using Nube.Service.Vms.Disks;
 using Nube.Service.Vms.Qemu;
 
 namespace Nube.Service.Vms;
@@ -11,6 +12,7 @@ public sealed record VmServices(
     HostRuntime Host,
     NubedOptions Options,
     IQemuHost Qemu,
+    IDiskChains Disks,
     IVmStore Store,
     TimeProvider Clock,
     EventHub Events,

@@ -42,7 +42,9 @@ public class GoldenTests
         var errors = VmValidator.Validate(golden.Vm, EditionCatalogue.Find(golden.Edition), []);
         if (errors.Count > 0)
             return (".err", errors.Select(e => e.Message));
-        return (".argv", QemuCommandBuilder.Build(golden.Vm, golden.Context).Argv);
+        // The descriptors follow the argv, so that a diff shows which file each fd number is.
+        var plan = QemuCommandBuilder.Build(golden.Vm, golden.Context);
+        return (".argv", plan.Argv.Concat(plan.Descriptors.Select(d => $"# fd {d.Fd}: {d.Kind} {d.Target} ({d.Field})")));
     }
 
     private static void Update(string name, string extension, string actual)

@@ -14,14 +14,13 @@ public class QemuCommandBuilderTests
     {
         var paths = new VmRuntimePaths("/run/nube/vms/x", "/var/lib/nube/vms/x");
         Assert.Equal(
-            ["/run/nube/vms/x/qmp.sock", "/run/nube/vms/x/qga.sock", "/run/nube/vms/x/serial.sock", "/run/nube/vms/x/vnc.sock",
-             "/run/nube/vms/x/screen", "/run/nube/vms/x/pid", "/var/lib/nube/vms/x/com1.log", "/var/lib/nube/vms/x/saved.state"],
-            [paths.QmpSocket, paths.AgentSocket, paths.SerialSocket, paths.VncSocket, paths.ScreenDirectory, paths.PidFile,
-             paths.SerialLog, paths.SavedState]);
+            ["/run/nube/vms/x/qmp.sock", "/run/nube/vms/x/qga.sock", "/run/nube/vms/x/serial.sock",
+             "/run/nube/vms/x/pid", "/var/lib/nube/vms/x/com1.log", "/var/lib/nube/vms/x/saved.state"],
+            [paths.QmpSocket, paths.AgentSocket, paths.SerialSocket, paths.PidFile, paths.SerialLog, paths.SavedState]);
     }
 
     [Fact]
-    public void Required_files_name_the_field_of_each_kernel_initrd_and_image()
+    public void QEMU_reads_only_the_kernel_and_initrd_by_path_and_gets_every_image_and_socket_as_a_descriptor()
     {
         var vm = TestVms.KernelBoot() with
         {
@@ -29,12 +28,63 @@ public class QemuCommandBuilderTests
             IdeDrives = [new IdeDrive { Controller = 1, Media = DriveMedia.Dvd }, new IdeDrive { Controller = 1, Location = 1, Media = DriveMedia.Dvd, Path = "/iso/a.iso" }],
             ScsiControllers = [new ScsiController(), new ScsiController { Disks = [TestVms.ScsiDisk(7)] }],
         };
+        var plan = QemuCommandBuilder.Build(vm, Context);
         Assert.Equal([
             new RequiredFile("boot.kernel", "/var/lib/nube/images/vmlinux"),
             new RequiredFile("boot.initrd", "/images/initrd"),
-            new RequiredFile("ideDrives[1].path", "/iso/a.iso"),
-            new RequiredFile("scsiControllers[1].disks[0].path", "/images/scsi-7.raw"),
-        ], QemuCommandBuilder.Build(vm, Context).RequiredFiles);
+        ], plan.RequiredFiles);
+        Assert.Equal([
+            new PassedDescriptor(3, DescriptorKind.ListeningSocket, "QMP socket", "/run/nube/vms/x/qmp.sock"),
+            new PassedDescriptor(4, DescriptorKind.ListeningSocket, "guest agent socket", "/run/nube/vms/x/qga.sock"),
+            new PassedDescriptor(5, DescriptorKind.ListeningSocket, "COM1 socket", "/run/nube/vms/x/serial.sock"),
+            new PassedDescriptor(6, DescriptorKind.ReadOnlyFile, "ideDrives[1].path", "/iso/a.iso"),
+            new PassedDescriptor(7, DescriptorKind.ReadWriteFile, "scsiControllers[1].disks[0].path", "/images/scsi-7.raw"),
+        ], plan.Descriptors);
+        Assert.Contains("driver=file,filename=/dev/fdset/7,node-name=scsi1-7-file", plan.Argv);
+        Assert.Null(plan.RestoreFdSet);
+    }
+
+    [Fact]
+    public void QEMU_runs_under_its_whole_sandbox_and_neither_daemonizes_nor_drops_privileges_itself()
+    {
+        var argv = QemuCommandBuilder.Build(TestVms.KernelBoot(), Context).Argv;
+        Assert.Equal("on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny", argv[argv.ToList().IndexOf("-sandbox") + 1]);
+        Assert.DoesNotContain("-daemonize", argv);
+        Assert.DoesNotContain("-run-with", argv);
+        Assert.DoesNotContain("-pidfile", argv);
+        Assert.DoesNotContain(argv, a => a.Contains("path=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_backing_chain_becomes_explicit_read_only_nodes_the_last_with_no_backing()
+    {
+        var disk = TestVms.ScsiDisk(0) with { Path = "/images/top.qcow2", Format = DiskFormat.Qcow2 };
+        var vm = TestVms.KernelBoot() with { ScsiControllers = [new ScsiController { Disks = [disk] }] };
+        var chains = System.Collections.Immutable.ImmutableDictionary<string, System.Collections.Immutable.ImmutableArray<BackingImage>>.Empty
+            .Add("/images/top.qcow2", [new BackingImage("/images/middle.qcow2", DiskFormat.Qcow2), new BackingImage("/images/base.raw", DiskFormat.Raw)]);
+        var plan = QemuCommandBuilder.Build(vm, Context with { Backing = chains });
+        var nodes = plan.Argv.Where(a => a.StartsWith("driver=", StringComparison.Ordinal) && !a.StartsWith("driver=file", StringComparison.Ordinal));
+        Assert.Equal([
+            "driver=raw,file=scsi0-0-b2-file,node-name=scsi0-0-b2,read-only=on",
+            "driver=qcow2,file=scsi0-0-b1-file,node-name=scsi0-0-b1,read-only=on,backing=scsi0-0-b2",
+            "driver=qcow2,file=scsi0-0-file,node-name=scsi0-0,backing=scsi0-0-b1",
+        ], nodes);
+        Assert.Equal([
+            (DescriptorKind.ReadOnlyFile, "/images/base.raw"), (DescriptorKind.ReadOnlyFile, "/images/middle.qcow2"),
+            (DescriptorKind.ReadWriteFile, "/images/top.qcow2"),
+        ], plan.Descriptors.Skip(3).Select(d => (d.Kind, d.Target)));
+        var alone = QemuCommandBuilder.Build(vm, Context).Argv;
+        Assert.Contains("driver=qcow2,file=scsi0-0-file,node-name=scsi0-0,backing=null", alone);
+    }
+
+    [Fact]
+    public void A_multi_queue_TAP_is_one_descriptor_per_queue()
+    {
+        var vm = TestVms.KernelBoot() with { ProcessorCount = 2, NetworkAdapters = [new NetworkAdapter { Switch = "tap:nbtap0" }] };
+        var plan = QemuCommandBuilder.Build(vm, Context);
+        var queues = plan.Descriptors.Where(d => d.Target == "nbtap0").ToList();
+        Assert.Equal([DescriptorKind.TapQueue, DescriptorKind.TapQueue], queues.Select(d => d.Kind));
+        Assert.Contains($"tap,id=net0,fds={queues[0].Fd}:{queues[1].Fd}", plan.Argv);
     }
 
     [Fact]
@@ -43,7 +93,8 @@ public class QemuCommandBuilderTests
         var vm = TestVms.KernelBoot() with { Boot = TestVms.KernelBoot().Boot with { Kind = BootKind.Disk }, IdeDrives = [TestVms.Disk(0, 0)] };
         var plan = QemuCommandBuilder.Build(vm, Context);
         Assert.DoesNotContain("-kernel", plan.Argv);
-        Assert.Equal(["ideDrives[0].path"], plan.RequiredFiles.Select(f => f.Field));
+        Assert.Empty(plan.RequiredFiles);
+        Assert.Contains(plan.Descriptors, d => d.Field == "ideDrives[0].path");
         Assert.Contains("ide-hd,bus=ide.0,unit=0,drive=ide0-0,id=ide0-0,bootindex=0", plan.Argv);
     }
 
@@ -65,7 +116,7 @@ public class QemuCommandBuilderTests
     public void A_read_only_hard_disk_reaches_QEMU_read_only_rather_than_silently_writable()
     {
         var vm = TestVms.KernelBoot() with { IdeDrives = [TestVms.Disk(0, 0) with { ReadOnly = true }] };
-        Assert.Contains("driver=qcow2,file=ide0-0-file,node-name=ide0-0,read-only=on", QemuCommandBuilder.Build(vm, Context).Argv);
+        Assert.Contains("driver=qcow2,file=ide0-0-file,node-name=ide0-0,read-only=on,backing=null", QemuCommandBuilder.Build(vm, Context).Argv);
     }
 
     [Fact]
@@ -84,6 +135,10 @@ public class QemuCommandBuilderTests
         var restore = QemuCommandBuilder.Build(TestVms.KernelBoot(), Context with { Incoming = true }).Argv;
         Assert.Equal(["-incoming", "defer"], restore.TakeLast(2));
         Assert.DoesNotContain("-S", restore);
+        var saved = QemuCommandBuilder.Build(TestVms.KernelBoot(), Context with { Incoming = true, RestoreFrom = "/var/lib/nube/vms/x/saved.state" });
+        Assert.Equal(6, saved.RestoreFdSet);
+        Assert.Equal(["-incoming", "defer", "-add-fd", "fd=6,set=6"], saved.Argv.TakeLast(4));
+        Assert.Contains(new PassedDescriptor(6, DescriptorKind.ReadOnlyFile, "saved state", "/var/lib/nube/vms/x/saved.state"), saved.Descriptors);
     }
 
     [Fact]
@@ -99,11 +154,11 @@ public class QemuCommandBuilderTests
     {
         var context = Context with { Uefi = UefiFirmware.Debian };
         var on = QemuCommandBuilder.Build(TestVms.Generation2(), context);
+        Assert.Equal([new RequiredFile("firmware (Debian package ovmf)", "/usr/share/OVMF/OVMF_VARS_4M.ms.fd")], on.RequiredFiles);
         Assert.Equal([
-            new RequiredFile("firmware (Debian package ovmf)", "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"),
-            new RequiredFile("firmware (Debian package ovmf)", "/usr/share/OVMF/OVMF_VARS_4M.ms.fd"),
-            new RequiredFile("scsiControllers[0].disks[0].path", "/images/scsi-0.raw"),
-        ], on.RequiredFiles);
+            (DescriptorKind.ReadOnlyFile, "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"),
+            (DescriptorKind.ReadWriteFile, "/var/lib/nube/vms/x/uefi-vars.secureboot.fd"),
+        ], on.Descriptors.Take(2).Select(d => (d.Kind, d.Target)));
         Assert.Equal([new FileFromTemplate("firmware variables", "/usr/share/OVMF/OVMF_VARS_4M.ms.fd", "/var/lib/nube/vms/x/uefi-vars.secureboot.fd")],
             on.FilesFromTemplates);
         var off = QemuCommandBuilder.Build(TestVms.Generation2() with { SecureBoot = false }, context);
@@ -124,14 +179,17 @@ public class QemuCommandBuilderTests
     public void A_TAP_of_a_one_vCPU_VM_has_one_queue_and_a_legacy_adapter_never_more()
     {
         var vm = TestVms.KernelBoot() with { NetworkAdapters = [new NetworkAdapter { Switch = "tap:t0" }] };
-        Assert.Contains("tap,id=net0,ifname=t0,script=no,downscript=no", QemuCommandBuilder.Build(vm, Context).Argv);
+        var plan = QemuCommandBuilder.Build(vm, Context);
+        var tap = Assert.Single(plan.Descriptors, d => d.Target == "t0");
+        Assert.Equal(DescriptorKind.Tap, tap.Kind);
+        Assert.Contains($"tap,id=net0,fd={tap.Fd}", plan.Argv);
         var legacy = TestVms.KernelBoot() with
         {
             ProcessorCount = 4,
             NetworkAdapters = [new NetworkAdapter { Kind = NetworkAdapterKind.Legacy, Switch = "tap:t0" }],
         };
         var argv = QemuCommandBuilder.Build(legacy, Context).Argv;
-        Assert.Contains("tap,id=net0,ifname=t0,script=no,downscript=no", argv);
+        Assert.Contains(argv, a => a.StartsWith("tap,id=net0,fd=", StringComparison.Ordinal));
         Assert.Contains("tulip,netdev=net0,id=nic0", argv);
     }
 }

@@ -102,12 +102,31 @@ public class StorageRootRulesTests
     }
 
     [Fact]
-    public void Roots_in_force_are_the_data_directory_then_the_configured_ones()
+    public void Roots_in_force_are_the_data_directorys_images_folder_then_the_configured_ones()
     {
         var host = new HostConfig { StorageRoots = ["/srv/images/", "/var/lib/nube/images", "/var/lib/nube"] };
-        Assert.Equal(["/var/lib/nube", "/srv/images", "/var/lib/nube/images"], StorageRootRules.Roots("/var/lib/nube/", host));
-        Assert.Equal(["/data", "/var/lib/nube/images"], StorageRootRules.Roots("/data", new HostConfig()));
-        Assert.Equal(["/data"], StorageRootRules.Roots("/data", new HostConfig { StorageRoots = default }));
+        Assert.Equal(["/var/lib/nube/images", "/srv/images", "/var/lib/nube"], StorageRootRules.Roots("/var/lib/nube/", host));
+        Assert.Equal(["/data/images", "/var/lib/nube/images"], StorageRootRules.Roots("/data", new HostConfig()));
+        Assert.Equal(["/data/images"], StorageRootRules.Roots("/data", new HostConfig { StorageRoots = default }));
+    }
+
+    [Fact]
+    public void Nothing_in_the_data_directory_but_its_images_is_a_VM_file_whatever_the_roots()
+    {
+        var roots = StorageRootRules.Roots("/var/lib/nube", new HostConfig { StorageRoots = ["/var/lib", "/srv"] });
+        var vm = TestVms.KernelBoot() with
+        {
+            ScsiControllers = [new ScsiController { Disks = [
+                TestVms.ScsiDisk(0) with { Path = "/var/lib/nube/tls/nubed.key" },
+                TestVms.ScsiDisk(1) with { Path = "/var/lib/nube/users.json" },
+                TestVms.ScsiDisk(2) with { Path = "/var/lib/nube/images/a.qcow2" },
+                TestVms.ScsiDisk(3) with { Path = "/var/lib/other.raw" },
+            ] }],
+        };
+        Assert.Equal([
+            "scsiControllers[0].disks[0].path: '/var/lib/nube/tls/nubed.key' is inside the host's data directory (/var/lib/nube), which holds Nube's own files; only its 'images' folder may hold a VM's files",
+            "scsiControllers[0].disks[1].path: '/var/lib/nube/users.json' is inside the host's data directory (/var/lib/nube), which holds Nube's own files; only its 'images' folder may hold a VM's files",
+        ], StorageRootRules.Check(vm, roots, "/var/lib/nube").Select(e => e.Message).Where(m => m.StartsWith("scsi", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -41,6 +41,12 @@ public sealed class NubedHost : IAsyncDisposable
             $$"""{"schemaVersion": 1, "storageRoots": ["{{TestGuest.Directory}}", "{{Root}}"]}""");
     }
 
+    /// <summary>
+    /// Each host's own range of VM uids, so that hosts of tests that run at once never hand two
+    /// VMs the same uid: 1000 uids from a random multiple of 1000 above the default range's start.
+    /// </summary>
+    public uint VmUidBase { get; } = 0x70000000u + 1000u * (uint)Random.Shared.Next(1, 100_000);
+
     public static Task<NubedHost> StartAsync(ITestOutputHelper output, params string[] extraArgs) =>
         LaunchAsync(new NubedHost(output, extraArgs));
 
@@ -76,7 +82,7 @@ public sealed class NubedHost : IAsyncDisposable
         foreach (var a in argv[1..])
             psi.ArgumentList.Add(a);
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nubed.dll"));
-        foreach (var a in new[] { "--data-dir", DataDir, "--run-dir", RunDir }.Concat(extraArgs))
+        foreach (var a in new[] { "--data-dir", DataDir, "--run-dir", RunDir, "--vm-uid-base", $"{VmUidBase}" }.Concat(extraArgs))
             psi.ArgumentList.Add(a);
         foreach (var (k, v) in environment ?? new Dictionary<string, string>())
             psi.Environment[k] = v;

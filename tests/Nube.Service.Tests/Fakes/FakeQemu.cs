@@ -30,6 +30,7 @@ internal sealed class FakeQemu
     private readonly bool launchedPaused;
     private bool autostart;
     private int connectionCount;
+    private readonly FakeFdSets fdSets;
 
     public FakeQemu(int pid, LaunchPlan plan, VmRuntimePaths paths, string marker, TimeProvider clock)
     {
@@ -37,6 +38,7 @@ internal sealed class FakeQemu
         var startedAt = clock.GetUtcNow();
         Pid = pid;
         Argv = plan.Argv;
+        fdSets = new FakeFdSets(plan);
         Paths = paths;
         Marker = marker;
         StartedAt = startedAt;
@@ -192,7 +194,11 @@ internal sealed class FakeQemu
             qmpConnections.Add(connection);
             connection.Start();
         }
-        return client;
+        return new FakeDescriptorStream(client, handle =>
+        {
+            lock (sync)
+                fdSets.Receive(handle);
+        });
     }
 
     internal Stream ConnectAgent()
@@ -283,6 +289,8 @@ internal sealed class FakeQemu
                 "migrate-incoming" => MigrateIncoming(call.Argument("uri")),
                 "query-migrate" => new FakeReply { Return = MigrationInfo() },
                 "migrate_cancel" => CancelMigration(),
+                "add-fd" => fdSets.AddFd(),
+                "remove-fd" => fdSets.RemoveFd(int.TryParse(call.Argument("fdset-id"), out var set) ? set : null),
                 _ => FakeReply.Failure("CommandNotFound", $"The command {command} has not been found"),
             };
         }
@@ -314,9 +322,9 @@ internal sealed class FakeQemu
 
     private FakeReply Migrate(string? uri)
     {
-        if (FilePath(uri) is not { } path)
-            return FakeReply.Failure("GenericError", $"Fake QEMU supports only file: migration URIs, not '{uri}'");
-        File.WriteAllBytes(path, [0x51, 0x45, 0x56, 0x4D]); // "QEVM", the start of QEMU's stream
+        // "QEVM", the start of QEMU's stream.
+        if (!fdSets.TryWrite(uri, [0x51, 0x45, 0x56, 0x4D]))
+            return FakeReply.Failure("GenericError", $"Fake QEMU supports only file:/dev/fdset/N migration URIs it holds, not '{uri}'");
         incoming = false;
         migrationStatus = "active";
         if (!HoldsMigration)
@@ -328,10 +336,8 @@ internal sealed class FakeQemu
     {
         if (runState != "inmigrate")
             return FakeReply.Failure("GenericError", "The incoming migration has already been started");
-        if (FilePath(uri) is not { } path)
-            return FakeReply.Failure("GenericError", $"Fake QEMU supports only file: migration URIs, not '{uri}'");
-        if (!File.Exists(path))
-            return FakeReply.Failure("GenericError", $"Could not open '{path}': No such file or directory");
+        if (!fdSets.CanRead(uri))
+            return FakeReply.Failure("GenericError", $"Could not open '{uri}': No such file or directory");
         incoming = true;
         migrationStatus = "active";
         if (!HoldsMigration)
@@ -366,7 +372,6 @@ internal sealed class FakeQemu
         return info;
     }
 
-    private static string? FilePath(string? uri) => uri is not null && uri.StartsWith("file:", StringComparison.Ordinal) ? uri["file:".Length..] : null;
 
     /// <summary>The guest powered off on its agent's request.</summary>
     internal Task GuestShutdownAsync() => ExitAsync("guest-shutdown", guest: true);

@@ -38,9 +38,11 @@ internal sealed class FakeQemuHost(FakeTimeProvider clock) : IQemuHost
     public IReadOnlyList<FakeQemu> LaunchedFor(Guid vmId) =>
         [.. Launched.Where(q => q.Marker == $"nube-{vmId}")];
 
-    public Task<IQemuProcess> LaunchAsync(LaunchPlan plan, VmRuntimePaths paths, string marker, CancellationToken ct)
+    public Task<IQemuProcess> LaunchAsync(Guid vm, LaunchPlan plan, VmRuntimePaths paths, string marker, CancellationToken ct)
     {
-        var missing = plan.RequiredFiles.Where(f => !File.Exists(f.Path)).ToList();
+        var missing = plan.RequiredFiles.Concat(plan.Descriptors.Where(d => d.Kind is DescriptorKind.ReadOnlyFile or DescriptorKind.ReadWriteFile)
+                .Select(d => new RequiredFile(d.Field, d.Target)))
+            .Where(f => !File.Exists(f.Path)).ToList();
         if (missing.Count > 0)
             throw new QemuLaunchException(string.Join(Environment.NewLine, missing.Select(f => $"{f.Field}: the file '{f.Path}' does not exist.")));
         Directory.CreateDirectory(paths.VmDirectory);
@@ -56,7 +58,7 @@ internal sealed class FakeQemuHost(FakeTimeProvider clock) : IQemuHost
         return Task.FromResult<IQemuProcess>(new FakeProcess(qemu, Clock));
     }
 
-    public IQemuProcess? Find(VmRuntimePaths paths, string marker, out bool pidFileFound)
+    public IQemuProcess? Find(Guid vm, VmRuntimePaths paths, string marker, out bool pidFileFound)
     {
         pidFileFound = false;
         if (PidFile.Read(paths.PidFile) is not { } pid)
@@ -77,6 +79,8 @@ internal sealed class FakeQemuHost(FakeTimeProvider clock) : IQemuHost
             return Task.FromResult(qemu.ConnectAgent());
         throw new SocketException((int)SocketError.ConnectionRefused);
     }
+
+    public string DescribeExit(IQemuProcess process, VmRuntimePaths paths) => $"QEMU (pid {process.Pid}) exited.";
 
     /// <summary>Kills every fake still alive (the end of a test).</summary>
     public void KillAll()

@@ -31,7 +31,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
         this.ownsQemu = ownsQemu;
         Clock = clock;
         this.logs = logs;
-        Options = new NubedOptions { DataDir = Path.Combine(root, "data"), RunDir = Path.Combine(root, "run"), QemuUser = "" };
+        Options = new NubedOptions { DataDir = Path.Combine(root, "data"), RunDir = Path.Combine(root, "run") };
         Store = new VmStore(Options.DataDir);
         Events = new EventHub(clock);
         Recorded = new EventRecorder(Events);
@@ -53,7 +53,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
     public VmRegistry Registry { get; private set; } = null!;
 
     /// <summary>The kernel every test VM boots; it exists, so that the launch finds it.</summary>
-    public string Kernel => Path.Combine(Options.DataDir, "vmlinuz");
+    public string Kernel => Path.Combine(Options.DataDir, "images", "vmlinuz");
 
     public static async Task<ServiceHarness> StartAsync(ITestOutputHelper output, HarnessSetup? setup = null)
     {
@@ -70,7 +70,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
 
     private async Task ComposeAsync(HarnessSetup setup)
     {
-        Directory.CreateDirectory(Options.DataDir);
+        Directory.CreateDirectory(Path.GetDirectoryName(Kernel)!);
         Directory.CreateDirectory(Options.RunDir);
         await File.WriteAllBytesAsync(Kernel, []);
         foreach (var patch in setup.Vms)
@@ -80,7 +80,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
             ? new HostRuntime(new HostStore(Options.DataDir), loaded.Config, loaded.Facts, edition, loaded.QemuProblem)
             : loaded;
         Admission = new RunAdmission(Host);
-        var services = new VmServices(Host, Options, Qemu, Store, Clock, Events, Jobs, Admission, logs);
+        var services = new VmServices(Host, Options, Qemu, new NoBackingChains(), Store, Clock, Events, Jobs, Admission, logs);
         Registry = new VmRegistry(services, logs.CreateLogger<VmRegistry>());
         await Registry.InitializeAsync();
     }

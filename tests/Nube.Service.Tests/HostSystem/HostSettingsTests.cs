@@ -1,3 +1,4 @@
+using Nube.Linux.Processes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Nube.Contracts.HostSystem;

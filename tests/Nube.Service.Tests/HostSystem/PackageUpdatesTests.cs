@@ -1,3 +1,4 @@
+using Nube.Linux.Processes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nube.Contracts.Events;
 using Nube.Contracts.Jobs;

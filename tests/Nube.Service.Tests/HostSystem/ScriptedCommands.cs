@@ -1,3 +1,4 @@
+using Nube.Linux.Processes;
 using Nube.Service.HostSystem;
 
 namespace Nube.Service.Tests.HostSystem;

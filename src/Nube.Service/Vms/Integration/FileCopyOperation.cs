@@ -54,13 +54,13 @@ public static class FileCopyOperation
     /// <summary>Checks the request and starts the copy as a job of the running VM.</summary>
     /// <exception cref="VmConflictException">Guest services are disabled, or the VM is not running.</exception>
     /// <exception cref="Core.Validation.ValidationException">The source or destination is not acceptable.</exception>
-    public static Job Start(VmController vm, FileCopyRequest request, IReadOnlyList<string> roots)
+    public static Job Start(VmController vm, FileCopyRequest request, IReadOnlyList<string> roots, string dataDirectory)
     {
         var now = vm.Snapshot;
         if (now.Config is { } config && !config.IntegrationServices.IsEnabled(IntegrationService.GuestServices))
             throw new VmConflictException($"Cannot copy a file to VM '{now.Name}': its guest services integration service is disabled; " +
                 $"enable it with 'nube vm integration enable {now.Name} guest-services'.");
-        var (source, length) = FileCopyRules.Check(request.Source, request.Destination, roots);
+        var (source, length) = FileCopyRules.Check(request.Source, request.Destination, roots, dataDirectory);
         try
         {
             var copy = new Plan(source, length, request.Source!, request.Destination!, request.CreatePath, request.Overwrite);

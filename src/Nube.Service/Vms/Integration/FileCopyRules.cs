@@ -19,11 +19,12 @@ public static class FileCopyRules
 
     /// <summary>The opened source and its size; the caller disposes the handle.</summary>
     /// <exception cref="ValidationException">Source or destination is not acceptable.</exception>
-    public static (SafeFileHandle Source, long Length) Check(string? source, string? destination, IReadOnlyList<string> roots)
+    public static (SafeFileHandle Source, long Length) Check(string? source, string? destination, IReadOnlyList<string> roots,
+        string? dataDirectory = null)
     {
         var errors = new List<ValidationError>();
         CheckDestination(destination, errors);
-        var opened = OpenSource(source, roots, errors);
+        var opened = OpenSource(source, roots, dataDirectory, errors);
         if (errors.Count == 0)
             return opened!.Value;
         opened?.Handle.Dispose();
@@ -52,7 +53,8 @@ public static class FileCopyRules
             errors.Add(new(field, path, $"{field}: the file name's {nameBytes} bytes exceed the limit of {MaxGuestNameBytes} bytes"));
     }
 
-    private static (SafeFileHandle Handle, long Length)? OpenSource(string? path, IReadOnlyList<string> roots, List<ValidationError> errors)
+    private static (SafeFileHandle Handle, long Length)? OpenSource(string? path, IReadOnlyList<string> roots, string? dataDirectory,
+        List<ValidationError> errors)
     {
         const string field = "source";
         if (string.IsNullOrEmpty(path))
@@ -72,7 +74,7 @@ public static class FileCopyRules
             errors.Add(new(field, path, $"{field}: {shown} does not exist"));
             return null;
         }
-        if (StorageRootRules.CheckOne(field, real, roots) is { } outside)
+        if (StorageRootRules.CheckOne(field, real, roots, dataDirectory) is { } outside)
         {
             errors.Add(real == path ? outside : outside with
             {

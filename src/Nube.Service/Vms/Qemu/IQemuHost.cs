@@ -9,16 +9,19 @@ namespace Nube.Service.Vms.Qemu;
 /// </summary>
 public interface IQemuHost
 {
-    /// <summary>Prepares the VM's folders and starts QEMU; returns once QEMU has daemonized.</summary>
-    /// <exception cref="QemuLaunchException">QEMU refused to start; the message has its words.</exception>
-    Task<IQemuProcess> LaunchAsync(LaunchPlan plan, VmRuntimePaths paths, string marker, CancellationToken ct);
+    /// <summary>Prepares the VM's folders, opens what QEMU gets and starts it; QEMU then initialises on its own.</summary>
+    /// <exception cref="QemuLaunchException">QEMU could not be started; the message says why.</exception>
+    Task<IQemuProcess> LaunchAsync(Guid vm, LaunchPlan plan, VmRuntimePaths paths, string marker, CancellationToken ct);
 
     /// <summary>
     /// The QEMU named by the VM's pidfile, when it is still that VM's. <paramref name="pidFileFound"/>
     /// tells a VM that was running (pidfile present) from one that was not.
     /// </summary>
-    IQemuProcess? Find(VmRuntimePaths paths, string marker, out bool pidFileFound);
+    IQemuProcess? Find(Guid vm, VmRuntimePaths paths, string marker, out bool pidFileFound);
 
     /// <summary>Connects to one of QEMU's UNIX sockets (QMP, guest agent, serial).</summary>
     Task<Stream> ConnectAsync(string socketPath, CancellationToken ct);
+
+    /// <summary>Why a QEMU that just started is gone: how it ended and what it said.</summary>
+    string DescribeExit(IQemuProcess process, VmRuntimePaths paths);
 }

@@ -1,81 +1,132 @@
+using Nube.Core.Hosts;
 using Nube.Core.Qemu;
 using Nube.Linux;
+using Nube.Linux.Descriptors;
+using Nube.Linux.Processes;
 using Nube.Qemu.Launch;
 using Nube.Qemu.Protocol;
-using Nube.Service.Hosting;
-using Nube.Service.Vms.Errors;
+using Nube.Service.Persistence;
 
 namespace Nube.Service.Vms.Qemu;
 
-/// <summary>QEMU processes on this Linux host: daemonized, unprivileged, found again by pidfile.</summary>
-public sealed class LinuxQemuHost(NubedOptions options, ILogger<LinuxQemuHost> logger) : IQemuHost
+/// <summary>
+/// QEMU processes on this Linux host, each as its VM's own user (see <see cref="VmUserStore"/>),
+/// with no capability, no_new_privs and QEMU's whole seccomp sandbox. nubed opens everything
+/// QEMU uses (disks, UEFI variables, saved state, its sockets, TAPs) and passes descriptors:
+/// the VM's folders stay root's (0700), so QEMU has no folder it can write and nubed never
+/// opens by path anything QEMU could have put there. Found again after a restart of nubed by
+/// the pid nubed wrote, checked against the process's marker and uid.
+/// </summary>
+public sealed class LinuxQemuHost(VmUserStore users, ILogger<LinuxQemuHost> logger) : IQemuHost
 {
+    private const long LogBytes = 1024 * 1024;
+    /// <summary>The line nubed writes before each start, so that a failed start shows only its own words.</summary>
+    private const string LogStart = "--- QEMU starts";
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private readonly QemuLauncher launcher = new(logger);
 
-    public async Task<IQemuProcess> LaunchAsync(LaunchPlan plan, VmRuntimePaths paths, string marker, CancellationToken ct)
+    public async Task<IQemuProcess> LaunchAsync(Guid vm, LaunchPlan plan, VmRuntimePaths paths, string marker, CancellationToken ct)
     {
-        var user = QemuUser();
-        PrepareVmDirectory(paths, user);
-        PrepareScreenDirectory(paths, user);
-        return await launcher.LaunchAsync(plan, paths, marker, ct).ConfigureAwait(false);
+        CheckRequiredFiles(plan);
+        var user = await users.GetOrAllocateAsync(vm, ct).ConfigureAwait(false);
+        PrepareFolder(paths.VmDirectory);
+        PrepareFolder(Path.GetDirectoryName(paths.RuntimeDirectory)!);
+        PrepareFolder(paths.RuntimeDirectory);
+        foreach (var stale in Directory.EnumerateFileSystemEntries(paths.RuntimeDirectory))
+            DeleteEntry(stale);
+        foreach (var file in plan.FilesFromTemplates)
+            VmFiles.CopyTemplate(file);
+        // /dev/kvm is the one device QEMU opens itself, through its group.
+        var kvm = plan.Argv.Contains("kvm") ? UnixFiles.LookupGroup("kvm") : null;
+        var argv = user.Setpriv(kvm).Concat(plan.Argv).ToList();
+        logger.LogInformation("Starting QEMU as uid {Uid}: {Argv}", user.Uid, string.Join(' ', argv));
+        int pid;
+        var descriptors = OpenDescriptors(plan);
+        try
+        {
+            using var log = OpenLog(paths);
+            pid = ProcessSpawner.Spawn(argv, descriptors, log);
+        }
+        catch (IOException e)
+        {
+            throw new QemuLaunchException(e.Message);
+        }
+        finally
+        {
+            DescriptorOpener.CloseAll(descriptors);
+        }
+        await AtomicFile.WriteAllTextAsync(paths.PidFile, $"{pid}\n", UnixFileMode.UserRead | UnixFileMode.UserWrite, CancellationToken.None)
+            .ConfigureAwait(false);
+        return new QemuProcess(pid, marker, user.Uid);
     }
 
-    public IQemuProcess? Find(VmRuntimePaths paths, string marker, out bool pidFileFound)
+    public IQemuProcess? Find(Guid vm, VmRuntimePaths paths, string marker, out bool pidFileFound)
     {
         pidFileFound = false;
         if (PidFile.Read(paths.PidFile) is not { } pid)
             return null;
         pidFileFound = true;
-        var process = new QemuProcess(pid, marker);
+        // A QEMU of an older Nube ran as the shared QEMU user: found by its marker alone.
+        var process = new QemuProcess(pid, marker, users.Find(vm)?.Uid);
         return process.IsAlive ? process : null;
     }
 
     public async Task<Stream> ConnectAsync(string socketPath, CancellationToken ct) =>
         await UnixSocket.ConnectAsync(socketPath, ct).ConfigureAwait(false);
 
-    /// <summary>The uid and gid QEMU drops to; null when it keeps nubed's.</summary>
-    private (uint Uid, uint Gid)? QemuUser()
+    public string DescribeExit(IQemuProcess process, VmRuntimePaths paths)
     {
-        if (string.IsNullOrEmpty(options.QemuUser))
-            return null;
-        return UnixFiles.LookupUser(options.QemuUser) ?? throw new HostNotReadyException("The QEMU user is missing",
-            $"the user '{options.QemuUser}' that QEMU runs as does not exist; run scripts/install-deps.sh or pass --qemu-user.");
+        var ending = ChildReaper.Ending(process.Pid) ?? "ended";
+        var said = VmFiles.Tail(Path.Join(paths.VmDirectory, VmStore.QemuLogFileName), 4096, LogStart);
+        return said.Length > 0 ? $"QEMU {ending}: {said}" : $"QEMU {ending} before it answered on its control socket.";
     }
 
-    /// <summary>QEMU writes the saved state as its unprivileged user: it must own the VM's folder.</summary>
-    private void PrepareVmDirectory(VmRuntimePaths paths, (uint Uid, uint Gid)? user)
+    /// <summary>Kernel, initrd and firmware templates that QEMU or nubed reads by path.</summary>
+    private static void CheckRequiredFiles(LaunchPlan plan)
     {
-        Directory.CreateDirectory(paths.VmDirectory);
-        if (user is not { } u)
-            return;
-        UnixFiles.Chown(paths.VmDirectory, u.Uid, u.Gid);
-        if (UnixFiles.FirstUntraversableAncestor(paths.VmDirectory) is { } blocked)
-            throw new HostNotReadyException("QEMU cannot reach the VM's folder",
-                $"QEMU runs as '{options.QemuUser}', which cannot enter '{blocked}' to write the VM's saved state; " +
-                "allow it (chmod o+x) or choose another --data-dir.");
+        var problems = plan.RequiredFiles.Select(f => VmFiles.ReadableByAll(f.Path) is { } why ? $"{f.Field}: '{f.Path}' {why}." : null)
+            .OfType<string>().ToList();
+        if (problems.Count > 0)
+            throw new QemuLaunchException(string.Join(Environment.NewLine, problems));
     }
 
-    /// <summary>
-    /// QEMU writes screendumps as its unprivileged user, into a folder of its own inside the
-    /// runtime folder. The runtime folder holds QEMU's control sockets, so only root and QEMU's
-    /// group may enter it (0710), and the folder of all VMs' runtime folders may be crossed but
-    /// not listed (0711). A run folder QEMU cannot cross only costs screenshots, so it is logged.
-    /// </summary>
-    private void PrepareScreenDirectory(VmRuntimePaths paths, (uint Uid, uint Gid)? user)
+    private static Dictionary<int, System.Runtime.InteropServices.SafeHandle> OpenDescriptors(LaunchPlan plan)
     {
-        var allVms = Path.GetDirectoryName(paths.RuntimeDirectory)!;
-        Directory.CreateDirectory(allVms);
-        Directory.CreateDirectory(paths.RuntimeDirectory, OwnerOnly);
-        Directory.CreateDirectory(paths.ScreenDirectory, OwnerOnly);
-        if (user is not { } u)
-            return;
-        File.SetUnixFileMode(allVms, OwnerOnly | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
-        UnixFiles.Chown(paths.RuntimeDirectory, 0, u.Gid);
-        File.SetUnixFileMode(paths.RuntimeDirectory, OwnerOnly | UnixFileMode.GroupExecute);
-        UnixFiles.Chown(paths.ScreenDirectory, u.Uid, u.Gid);
-        if (UnixFiles.FirstUntraversableAncestor(paths.RuntimeDirectory) is { } blocked)
-            logger.LogWarning("QEMU runs as '{User}', which cannot enter '{Folder}': screenshots of the VM will fail; allow it (chmod o+x)",
-                options.QemuUser, blocked);
+        try
+        {
+            return DescriptorOpener.OpenAll(plan.Descriptors);
+        }
+        catch (IOException e)
+        {
+            throw new QemuLaunchException(e.Message);
+        }
+    }
+
+    /// <summary>QEMU's own output (warnings, the reason it refused to start), kept in the VM's folder, rotated at 1 MiB.</summary>
+    private static Microsoft.Win32.SafeHandles.SafeFileHandle OpenLog(VmRuntimePaths paths)
+    {
+        var path = Path.Join(paths.VmDirectory, VmStore.QemuLogFileName);
+        if (File.Exists(path) && new FileInfo(path).Length > LogBytes)
+            File.Move(path, path + ".1", overwrite: true);
+        if (!File.Exists(path))
+            RegularFile.Create(path, FileAccessMode.Write, UnixFileMode.UserRead | UnixFileMode.UserWrite).Dispose();
+        var handle = RegularFile.Open(path, FileAccessMode.Append).Handle;
+        RandomAccess.Write(handle, System.Text.Encoding.UTF8.GetBytes($"{LogStart} {DateTimeOffset.UtcNow:O}\n"), 0);
+        return handle;
+    }
+
+    /// <summary>Root's alone: QEMU runs as another user and gets its files as descriptors.</summary>
+    private static void PrepareFolder(string folder)
+    {
+        Directory.CreateDirectory(folder, OwnerOnly);
+        UnixFiles.Chown(folder, 0, 0);
+        File.SetUnixFileMode(folder, OwnerOnly);
+    }
+
+    private static void DeleteEntry(string path)
+    {
+        if (Directory.Exists(path) && !File.GetAttributes(path).HasFlag(FileAttributes.ReparsePoint))
+            Directory.Delete(path, recursive: true);
+        else
+            File.Delete(path);
     }
 }

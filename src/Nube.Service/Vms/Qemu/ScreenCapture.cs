@@ -6,10 +6,9 @@ using Nube.Qemu.Protocol;
 namespace Nube.Service.Vms.Qemu;
 
 /// <summary>
-/// The VM's screen as PNG, through QMP's screendump. QEMU writes the file as its own user into
-/// the VM's screen folder (see <see cref="VmRuntimePaths.ScreenDirectory"/>); nubed reads it
-/// back as a regular file, never through a link QEMU may have put there, bounded in size, and
-/// deletes it.
+/// The VM's screen as PNG, through QMP's screendump. nubed makes the file in the VM's runtime
+/// folder (root's alone) and passes QEMU the descriptor (<c>/dev/fdset/N</c>); it reads it back
+/// bounded in size, checks that it is a PNG, and deletes it.
 /// </summary>
 public static class ScreenCapture
 {
@@ -23,10 +22,21 @@ public static class ScreenCapture
     public static async Task<byte[]> TakeAsync(QmpClient qmp, VmRuntimePaths paths, CancellationToken ct)
     {
         // A name of our own per request, so that screenshots taken at once do not meet.
-        var file = Path.Join(paths.ScreenDirectory, $"{Guid.NewGuid():N}.png");
+        var file = Path.Join(paths.RuntimeDirectory, $"screen-{Guid.NewGuid():N}.png");
         try
         {
-            await qmp.ScreendumpAsync(file, ct).ConfigureAwait(false);
+            using (var output = RegularFile.Create(file, FileAccessMode.Write, UnixFileMode.UserRead | UnixFileMode.UserWrite))
+            {
+                var fdset = await qmp.AddFdAsync(output, ct).ConfigureAwait(false);
+                try
+                {
+                    await qmp.ScreendumpAsync($"/dev/fdset/{fdset}", ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await qmp.RemoveFdAsync(fdset, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
             return await ReadAsync(file, ct).ConfigureAwait(false);
         }
         finally

@@ -1,4 +1,4 @@
-namespace Nube.Service.HostSystem;
+namespace Nube.Linux.Processes;
 
 /// <summary>How a host command ended; a program that could not be started ends with 127, as in a shell.</summary>
 public sealed record CommandResult(int ExitCode, string Stdout, string Stderr)

@@ -1,4 +1,4 @@
-namespace Nube.Service.HostSystem;
+namespace Nube.Linux.Processes;
 
 /// <summary>A program of the host run with its arguments (no shell), bounded in time.</summary>
 public sealed record HostCommand(string Program, IReadOnlyList<string> Arguments)

@@ -1,0 +1,28 @@
+namespace Nube.Core.Qemu;
+
+/// <summary>
+/// Numbers the descriptors of one launch from 3 up, in the order the builder asks for them.
+/// A file is also its own fdset (the same number), which QEMU opens as <c>/dev/fdset/N</c>.
+/// </summary>
+internal sealed class Descriptors
+{
+    private const int FirstFd = 3;
+    private readonly List<PassedDescriptor> passed = [];
+
+    public IReadOnlyList<PassedDescriptor> All => passed;
+
+    public int Pass(DescriptorKind kind, string field, string target)
+    {
+        var fd = FirstFd + passed.Count;
+        passed.Add(new(fd, kind, field, target));
+        return fd;
+    }
+
+    /// <summary>Passes a file and returns the <c>-add-fd</c> arguments and the name QEMU opens it by.</summary>
+    public string File(List<string> argv, string field, string path, bool readOnly)
+    {
+        var fd = Pass(readOnly ? DescriptorKind.ReadOnlyFile : DescriptorKind.ReadWriteFile, field, path);
+        argv.AddRange(["-add-fd", $"fd={fd},set={fd}"]);
+        return $"/dev/fdset/{fd}";
+    }
+}

@@ -1,0 +1,129 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Nube.Core.Qemu;
+using Nube.Core.Validation;
+using Nube.Core.Vms;
+using Nube.Linux;
+using Nube.Linux.Processes;
+using Nube.Service.Hosting;
+
+namespace Nube.Service.Vms.Disks;
+
+/// <summary>
+/// A qcow2 names its backing file in its header, which whoever writes the image controls (a
+/// guest that broke into its QEMU, a downloaded image). nubed reads each chain with
+/// <c>qemu-img info --backing-chain</c> and refuses one that leaves the storage roots, reaches a
+/// device or another protocol, or is deeper than <see cref="MaxDepth"/>; QEMU then gets every
+/// image of it as an explicit node, and never follows a header itself.
+/// </summary>
+public sealed class QemuImgDiskChains(HostRuntime host, NubedOptions options) : IDiskChains
+{
+    public const int MaxDepth = 16;
+    private const long MaxOutputChars = 1 << 20;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    public async Task<ImmutableDictionary<string, ImmutableArray<BackingImage>>> ReadChainsAsync(VmConfig vm, CancellationToken ct)
+    {
+        var chains = ImmutableDictionary.CreateBuilder<string, ImmutableArray<BackingImage>>(StringComparer.Ordinal);
+        var errors = new List<ValidationError>();
+        var roots = StorageRootRules.Roots(options.DataDir, host.Config);
+        foreach (var (field, path, format) in Qcow2Disks(vm))
+        {
+            if (chains.ContainsKey(path))
+                continue;
+            var chain = await ReadAsync(field, path, format, roots, errors, ct).ConfigureAwait(false);
+            if (chain is { Length: > 0 })
+                chains[path] = chain.Value;
+        }
+        if (errors.Count > 0)
+            throw new ValidationException(errors);
+        return chains.ToImmutable();
+    }
+
+    private static IEnumerable<(string Field, string Path, DiskFormat Format)> Qcow2Disks(VmConfig vm)
+    {
+        for (var i = 0; i < vm.IdeDrives.Length; i++)
+            if (vm.IdeDrives[i].Path is { } path && FormatOf(vm.IdeDrives[i].Format, path) == DiskFormat.Qcow2)
+                yield return ($"ideDrives[{i}].path", path, DiskFormat.Qcow2);
+        for (var c = 0; c < vm.ScsiControllers.Length; c++)
+            for (var d = 0; d < vm.ScsiControllers[c].Disks.Length; d++)
+                if (vm.ScsiControllers[c].Disks[d] is var disk && FormatOf(disk.Format, disk.Path) == DiskFormat.Qcow2)
+                    yield return ($"scsiControllers[{c}].disks[{d}].path", disk.Path, DiskFormat.Qcow2);
+    }
+
+    private static DiskFormat FormatOf(DiskFormat? format, string path) =>
+        format ?? (path.EndsWith(".qcow2", StringComparison.OrdinalIgnoreCase) ? DiskFormat.Qcow2 : DiskFormat.Raw);
+
+    private async Task<ImmutableArray<BackingImage>?> ReadAsync(string field, string path, DiskFormat format, IReadOnlyList<string> roots,
+        List<ValidationError> errors, CancellationToken ct)
+    {
+        // -U: the image may be in use by a running VM (another VM's base); nothing is written.
+        var command = new HostCommand("qemu-img", ["info", "--backing-chain", "--output=json", "-U", "-f", "qcow2", path]) { Timeout = Timeout };
+        var result = await ProcessRunner.RunAsync(command, ct).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            errors.Add(new(field, path, $"{field}: '{path}' cannot be read as a {format.ToString().ToLowerInvariant()} image: {LastLine(result.Stderr)}"));
+            return null;
+        }
+        if (result.Stdout.Length > MaxOutputChars)
+        {
+            errors.Add(new(field, path, $"{field}: '{path}' describes a backing chain too large to read"));
+            return null;
+        }
+        var chain = ImmutableArray.CreateBuilder<BackingImage>();
+        using var document = JsonDocument.Parse(result.Stdout);
+        var images = document.RootElement.EnumerateArray().ToList();
+        if (images.Count - 1 > MaxDepth)
+        {
+            errors.Add(new(field, path, $"{field}: '{path}' has {images.Count - 1} backing files; the most Nube follows is {MaxDepth}"));
+            return null;
+        }
+        foreach (var image in images.Skip(1))
+        {
+            var file = image.TryGetProperty("filename", out var f) ? f.GetString() ?? "" : "";
+            var driver = image.TryGetProperty("format", out var d) ? d.GetString() ?? "" : "";
+            if (CheckBacking(field, path, file, driver, roots, errors) is { } backing)
+                chain.Add(backing);
+        }
+        return chain.ToImmutable();
+    }
+
+    /// <summary>One backing file: a regular file inside the roots (after its links), in a format Nube knows.</summary>
+    private BackingImage? CheckBacking(string field, string disk, string file, string driver, IReadOnlyList<string> roots, List<ValidationError> errors)
+    {
+        var what = $"{field}: the backing file '{file}' of '{disk}'";
+        if (!file.StartsWith('/') || file.Any(char.IsControl))
+        {
+            errors.Add(new(field, disk, $"{what} is not a host file; Nube accepts only files as backing images"));
+            return null;
+        }
+        var real = UnixFiles.RealPath(file) ?? file;
+        if (StorageRootRules.CheckOne(field, real, roots, options.DataDir) is { } outside)
+        {
+            errors.Add(outside with { Value = disk, Message = outside.Message.Replace($"{field}: '{real}'", what + (real == file ? "" : $", a link to '{real}',"), StringComparison.Ordinal) });
+            return null;
+        }
+        if (!File.Exists(real))
+        {
+            errors.Add(new(field, disk, $"{what} is not a regular file"));
+            return null;
+        }
+        DiskFormat? format = driver switch
+        {
+            "qcow2" => DiskFormat.Qcow2,
+            "raw" => DiskFormat.Raw,
+            "vpc" => DiskFormat.Vhd,
+            "vhdx" => DiskFormat.Vhdx,
+            _ => null,
+        };
+        if (format is null)
+        {
+            errors.Add(new(field, disk, $"{what} is in the format '{driver}', which Nube does not use for disks (qcow2, raw, vhd, vhdx)"));
+            return null;
+        }
+        return new BackingImage(real, format.Value);
+    }
+
+    private static string LastLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "qemu-img said nothing";
+}

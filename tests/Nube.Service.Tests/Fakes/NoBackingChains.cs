@@ -1,0 +1,13 @@
+using System.Collections.Immutable;
+using Nube.Core.Qemu;
+using Nube.Core.Vms;
+using Nube.Service.Vms.Disks;
+
+namespace Nube.Service.Tests.Fakes;
+
+/// <summary>The fake QEMU's disks have no backing files (the real reader runs qemu-img; the integration tests use it).</summary>
+internal sealed class NoBackingChains : IDiskChains
+{
+    public Task<ImmutableDictionary<string, ImmutableArray<BackingImage>>> ReadChainsAsync(VmConfig vm, CancellationToken ct) =>
+        Task.FromResult(ImmutableDictionary<string, ImmutableArray<BackingImage>>.Empty);
+}
