@@ -17,7 +17,7 @@
 #           and the VM list's first paint with 256 VMs (bench/web/console.bench.mjs, Node):
 #           --web-rounds N, --web-loads N. It replaces its own section of the results file.
 # Every other argument goes to the runner (bench/Nube.Bench/BenchOptions.cs lists them).
-# Needs root (QEMU drops to the user nube-qemu, as under nubed). Installs QEMU and builds the
+# Needs root (nubed runs each VM's QEMU as a user of its own). Installs QEMU and builds the
 # test guest first when they are missing (scripts/install-deps.sh, guest/build.sh); installs
 # iperf3 (apt-get) for figure 4. NUBE_BENCH_NUBED=/path/nubed.dll measures another build's nubed.
 set -euo pipefail
@@ -30,11 +30,11 @@ log() { echo "[bench] $*" >&2; }
 for arg in "$@"; do
     case $arg in -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 done
-[ "$(id -u)" = 0 ] || { echo "bench: must run as root (QEMU drops to the user nube-qemu)" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "bench: must run as root (nubed runs each VM's QEMU as a user of its own)" >&2; exit 1; }
 
 qemu_major() { qemu-system-x86_64 --version 2>/dev/null | sed -n 's/.*version \([0-9]*\)\..*/\1/p' | head -n1; }
-if ! command -v qemu-system-x86_64 >/dev/null 2>&1 || [ "$(qemu_major)" -lt 10 ] || ! id nube-qemu >/dev/null 2>&1; then
-    log "QEMU 10 or the user nube-qemu is missing: running scripts/install-deps.sh"
+if ! command -v qemu-system-x86_64 >/dev/null 2>&1 || [ "$(qemu_major)" -lt 10 ]; then
+    log "QEMU 10 is missing: running scripts/install-deps.sh"
     scripts/install-deps.sh
 fi
 GUEST_DIR=$(realpath -m "${NUBE_GUEST_DIR:-/var/cache/nube/guest}")

@@ -62,11 +62,6 @@ if [ "${#need[@]}" -gt 0 ] || [ "$major" -lt 10 ] || ! dpkg -s qemu-utils >/dev/
       -t bookworm-backports qemu-system-x86 qemu-utils >/dev/null
   fi
 fi
-# QEMU drops to this unprivileged user once it has opened the VM's files (-run-with user=).
-if ! id nube-qemu >/dev/null 2>&1; then
-  log "creating system user nube-qemu"
-  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin nube-qemu
-fi
-if getent group kvm >/dev/null 2>&1; then usermod -a -G kvm nube-qemu; fi
+# Each VM's QEMU runs as a uid of its own, dropped to with util-linux's setpriv (always installed).
 log "QEMU: $(qemu-system-x86_64 --version | head -n1)"
 [ "$(qemu_major)" -ge 10 ] || { echo "install-deps: QEMU 10 or newer is required, found $(qemu_major)" >&2; exit 1; }

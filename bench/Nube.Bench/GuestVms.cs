@@ -66,7 +66,7 @@ public static class GuestVms
                 f.Write(block);
             f.Flush(flushToDisk: true);
         }
-        // QEMU opens it as root before it drops to nube-qemu; readable by that user too, as the guest's files are.
+        // nubed opens it and passes QEMU the descriptor; readable by every user, as the guest's files are.
         File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32("644", 8));
     }
 }

@@ -71,9 +71,9 @@ public sealed class NetworkFigure(BenchOptions options, Workspace workspace)
             {
                 var v = vms[i];
                 var tap = $"nbtap{i}";
-                // As the README says to make it: owned by QEMU's user; multi-queue when virtio-net gets a queue pair per vCPU.
+                // As the README says to make it: multi-queue when virtio-net gets a queue pair per vCPU.
                 var mq = v.Kind == "synthetic" && v.Cpus > 1 ? new[] { "multi_queue" } : [];
-                await Ip(ct, ["netns", "exec", ns, "ip", "tuntap", "add", "dev", tap, "mode", "tap", .. mq, "user", "nube-qemu"]);
+                await Ip(ct, ["netns", "exec", ns, "ip", "tuntap", "add", "dev", tap, "mode", "tap", .. mq]);
                 await Ip(ct, "-n", ns, "addr", "add", $"10.231.{i}.1/24", "dev", tap);
                 await Ip(ct, "-n", ns, "link", "set", tap, "up");
                 taps[v.VmKey] = (tap, $"10.231.{i}.1", $"10.231.{i}.2");

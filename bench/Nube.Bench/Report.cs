@@ -56,7 +56,7 @@ public sealed class Report(BenchOptions options, MachineFacts machine, DateTimeO
         Line("| Side | n | median (ms) | mean (ms) | min (ms) | max (ms) | std dev (ms) | How it is measured |");
         Line("|---|---:|---:|---:|---:|---:|---:|---|");
         Line($"| Nube | {nube.Count} | {F(nube.Median)} | {F(nube.Mean)} | {F(nube.Min)} | {F(nube.Max)} | {F(nube.StdDev)} | one nubed (started once), VM created once; from `POST .../start` (`RunJobAsync(vm, \"start\")`: the job's request, then its long-poll until it completed) to `GetVmAsync(vm, 120)` returning `guestAgent.responding == true`; nubed's probe connects to qga.sock, syncs (120 s timeout), sends guest-ping and guest-info |");
-        Line($"| Plain QEMU | {qemu.Count} | {F(qemu.Median)} | {F(qemu.Mean)} | {F(qemu.Min)} | {F(qemu.Max)} | {F(qemu.StdDev)} | same argv, less the `-S` with which nubed holds the guest until its channels are open, via `Process.Start` (it daemonizes; waited for), then in-process `GuestAgentClient`: connect to qga.sock, sync (120 s timeout), guest-ping, guest-info (the same steps as nubed's probe) |");
+        Line($"| Plain QEMU | {qemu.Count} | {F(qemu.Median)} | {F(qemu.Mean)} | {F(qemu.Min)} | {F(qemu.Max)} | {F(qemu.StdDev)} | same argv, less the `-S` with which nubed holds the guest until its channels are open, with the same descriptors passed, as root (`posix_spawn`, no `setpriv`), then in-process `GuestAgentClient`: connect to qga.sock, sync (120 s timeout), guest-ping, guest-info (the same steps as nubed's probe) |");
         Line();
         var verdict = overhead < OverheadTarget ? "met" : "**missed**";
         var paired = Stats.Of(measured.Select(x => x.Nube.AgentMs - x.Qemu.InfoMs));
@@ -68,7 +68,7 @@ public sealed class Report(BenchOptions options, MachineFacts machine, DateTimeO
             Line($"The difference is smaller than the boot-to-boot spread (std dev {F(nube.StdDev)} / {F(qemu.StdDev)} ms), so the end-to-end figure cannot resolve Nube's overhead; its start path below bounds it.");
         Line();
         var startCall = Stats.Of(measured.Select(x => x.Nube.StartCallMs));
-        var daemonized = Stats.Of(measured.Select(x => x.Qemu.DaemonizedMs));
+        var launched = Stats.Of(measured.Select(x => x.Qemu.LaunchedMs));
         var ping = Stats.Of(measured.Select(x => x.Qemu.PingMs));
         var logged = measured.Where(x => x.Nube.LaunchLoggedMs is not null && x.Nube.RunningLoggedMs is not null).ToList();
         Line("Where the time goes (medians over the measured rounds):");
@@ -79,14 +79,14 @@ public sealed class Report(BenchOptions options, MachineFacts machine, DateTimeO
             var launch = Stats.Of(logged.Select(x => x.Nube.RunningLoggedMs!.Value - x.Nube.LaunchLoggedMs!.Value));
             var reply = Stats.Of(logged.Select(x => x.Nube.StartCallMs - x.Nube.RunningLoggedMs!.Value));
             Line($"- Nube's start call takes {F(startCall.Median)} ms; its parts, from nubed's log (each part's own median): request to the `Starting QEMU` line {F(pre.Median)} ms (HTTP, validation, argv, VM folder), " +
-                 $"then to `is running` {F(launch.Median)} ms (QEMU starts and daemonizes, pidfile, QMP connect and negotiation), then the reply {F(reply.Median)} ms. " +
+                 $"then to `is running` {F(launch.Median)} ms (descriptors opened, QEMU spawned through setpriv, QMP connect and negotiation), then the reply {F(reply.Median)} ms. " +
                  "Only the part before QEMU starts delays the guest: it boots while nubed negotiates QMP.");
         }
         else
         {
             Line($"- Nube's start call: {F(startCall.Median)} ms (nubed's log lines for a breakdown were not found).");
         }
-        Line($"- Plain QEMU has daemonized {F(daemonized.Median)} ms after `Process.Start`.");
+        Line($"- Plain QEMU is spawned {F(launched.Median)} ms after its descriptors start being opened.");
         Line($"- The rest is the guest booting to qemu-ga: plain QEMU's guest-ping answers at {F(ping.Median)} ms, guest-info {F(qemu.Median - ping.Median)} ms later. " +
              "After the agent answers, Nube adds only the HTTP reply of the GET.");
         Line();
@@ -94,13 +94,13 @@ public sealed class Report(BenchOptions options, MachineFacts machine, DateTimeO
         Line();
         Line("Each round (ms from the request or `Process.Start`; \"agent answered\" and \"ping + info\" are the figure):");
         Line();
-        Line("| Round | First | Nube: to `Starting QEMU` | Nube: start call | Nube: agent answered | QEMU: daemonized | QEMU: ping | QEMU: ping + info | Nube − QEMU |");
+        Line("| Round | First | Nube: to `Starting QEMU` | Nube: start call | Nube: agent answered | QEMU: spawned | QEMU: ping | QEMU: ping + info | Nube − QEMU |");
         Line("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var x in r.Rounds)
         {
             var name = x.Warmup ? $"warm-up {x.Round + r.Rounds.Count(y => y.Warmup) + 1}" : $"{x.Round + 1}";
             var calls = x.Nube.ProbeCalls > 1 ? $" ({x.Nube.ProbeCalls} probe calls)" : "";
-            Line($"| {name} | {(x.NubeFirst ? "Nube" : "QEMU")} | {F(x.Nube.LaunchLoggedMs ?? double.NaN)} | {F(x.Nube.StartCallMs)} | {F(x.Nube.AgentMs)}{calls} | {F(x.Qemu.DaemonizedMs)} | {F(x.Qemu.PingMs)} | {F(x.Qemu.InfoMs)} | {F(x.Nube.AgentMs - x.Qemu.InfoMs)} |");
+            Line($"| {name} | {(x.NubeFirst ? "Nube" : "QEMU")} | {F(x.Nube.LaunchLoggedMs ?? double.NaN)} | {F(x.Nube.StartCallMs)} | {F(x.Nube.AgentMs)}{calls} | {F(x.Qemu.LaunchedMs)} | {F(x.Qemu.PingMs)} | {F(x.Qemu.InfoMs)} | {F(x.Nube.AgentMs - x.Qemu.InfoMs)} |");
         }
         Line();
         Line("<details><summary>The QEMU argv (the bench's copy; nubed's differs only in its folders)</summary>");

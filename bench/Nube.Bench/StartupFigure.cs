@@ -11,7 +11,7 @@ namespace Nube.Bench;
 /// <summary>
 /// One boot under Nube: the start call's own time, and the time to the guest agent's answer.
 /// From nubed's log: when it logged "Starting QEMU" (just before Process.Start) and "is running"
-/// (QEMU daemonized, QMP negotiated), relative to the request; null if the log lacks them.
+/// (QEMU spawned, QMP negotiated), relative to the request; null if the log lacks them.
 /// </summary>
 public sealed record NubeBoot(double StartCallMs, double AgentMs, int ProbeCalls, double? LaunchLoggedMs, double? RunningLoggedMs);
 
@@ -54,11 +54,9 @@ public sealed class StartupFigure(BenchOptions options, Workspace workspace)
         var plainRoot = workspace.Folder("fig1-plain");
         var plainPaths = new VmRuntimePaths(Path.Combine(plainRoot, "run", "vms", id.ToString()), Path.Combine(plainRoot, "data", "vms", id.ToString()));
         var accelerator = host.AcceleratorInUse == "kvm" ? Accelerator.Kvm : Accelerator.Tcg;
-        const string qemuUser = "nube-qemu"; // nubed's default --qemu-user, as it runs here
         var plan = QemuCommandBuilder.Build(config, new QemuLaunchContext(accelerator, plainPaths, "qemu-system-x86_64"));
         var plain = new PlainQemu(plan, plainPaths);
-        var user = Nube.Linux.UnixFiles.LookupUser(qemuUser);
-        plain.Prepare(user?.Uid, user?.Gid);
+        plain.Prepare();
 
         var rounds = new List<StartupRound>();
         string? argvCheck = null;
@@ -92,7 +90,7 @@ public sealed class StartupFigure(BenchOptions options, Workspace workspace)
             var round = new StartupRound(r, warm, nubeFirst, n!, q!);
             rounds.Add(round);
             Console.Error.WriteLine($"bench: fig1 {(warm ? "warm-up" : $"round {r + 1}/{options.Runs}")} ({(nubeFirst ? "Nube first" : "QEMU first")}): " +
-                $"Nube {n!.AgentMs:0} ms (start call {n.StartCallMs:0}), QEMU {q!.InfoMs:0} ms (ping {q.PingMs:0}, daemonized {q.DaemonizedMs:0})");
+                $"Nube {n!.AgentMs:0} ms (start call {n.StartCallMs:0}), QEMU {q!.InfoMs:0} ms (ping {q.PingMs:0}, launched {q.LaunchedMs:0})");
         }
         return new StartupResult(rounds, plan.Argv, identical, argvCheck!, agentVersion, host, config.MemoryStartupMiB, config.ProcessorCount);
     }

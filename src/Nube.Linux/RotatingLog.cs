@@ -69,19 +69,19 @@ public sealed class RotatingLog : IDisposable
 
     private (FileStream Stream, long Size) Open()
     {
-        var opened = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.Append,
-            Access = FileAccess.Write,
-            Share = FileShare.Read | FileShare.Delete,
-            BufferSize = 0, // each write reaches the kernel: a reader sees it at once
-            UnixCreateMode = CreateMode,
-        });
+        // Never through a link: what a guest prints must not land in a file a link points at.
+        var handle = File.Exists(path) || IsLink(path)
+            ? RegularFile.Open(path, FileAccessMode.Append).Handle
+            : RegularFile.Create(path, FileAccessMode.Append, CreateMode);
+        // Each write reaches the kernel: a reader sees it at once.
+        var opened = new FileStream(handle, FileAccess.Write, bufferSize: 0);
         var length = opened.Length;
         if (length == 0)
             File.SetUnixFileMode(opened.SafeFileHandle, CreateMode); // the umask may have taken away group read
         return (opened, length);
     }
+
+    private static bool IsLink(string path) => new FileInfo(path).LinkTarget is not null;
 
     /// <summary>Moves PATH.n-1 to PATH.n down to PATH to PATH.1 and starts a new file; if a move fails, writing goes on in the old one.</summary>
     private void Rotate()

@@ -61,7 +61,7 @@ public sealed class ApiTests(ITestOutputHelper output)
         Assert.InRange(log.Length, 1, 1 << 20);
         Assert.InRange(older.Length, 1, 1 << 20);
         Assert.Contains("after-the-flood-42", await File.ReadAllTextAsync(log.FullName));
-        Assert.Equal(["com1.log", "com1.log.1", "vm.json"], Directory.GetFiles(log.DirectoryName!).Select(Path.GetFileName).Order());
+        Assert.Equal(["com1.log", "com1.log.1", "qemu.log", "vm.json"], Directory.GetFiles(log.DirectoryName!).Select(Path.GetFileName).Order());
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
             IdeDrives = [new IdeDriveSettings { Controller = 0, Location = 1, Path = "/dev/sda" }],
         }));
         Assert.Equal(400, e.Status);
-        Assert.Contains($"boot.kernel: '/etc/shadow' is outside the host's storage roots ({host.DataDir}, {TestGuest.Directory}, {host.Root}); " +
+        Assert.Contains($"boot.kernel: '/etc/shadow' is outside the host's storage roots ({host.DataDir}/images, {TestGuest.Directory}, {host.Root}); " +
             "put the file under one of them or add a root with 'nube host set --storage-root'", e.Message);
         Assert.Contains("ideDrives[0].path: '/dev/sda' is a host device; host block devices need an explicit passthrough setting, " +
             "which this version of Nube does not offer yet", e.Message);

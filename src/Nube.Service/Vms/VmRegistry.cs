@@ -66,6 +66,8 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
         try
         {
             Validate(config, [.. errors]);
+            // Every backing file of every disk is checked now, not only at the first start.
+            await services.Disks.ReadChainsAsync(config, CancellationToken.None).ConfigureAwait(false);
             await services.Store.SaveAsync(config).ConfigureAwait(false);
             var vm = Add(new StoredVm(config.Id, config, null));
             services.Events.Publish(new Contracts.Events.HostEvent

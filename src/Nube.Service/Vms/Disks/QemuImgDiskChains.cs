@@ -29,7 +29,8 @@ public sealed class QemuImgDiskChains(HostRuntime host, NubedOptions options) : 
         var roots = StorageRootRules.Roots(options.DataDir, host.Config);
         foreach (var (field, path, format) in Qcow2Disks(vm))
         {
-            if (chains.ContainsKey(path))
+            // A disk that does not exist (yet) has no chain; the start names it if it is still missing.
+            if (chains.ContainsKey(path) || !File.Exists(path))
                 continue;
             var chain = await ReadAsync(field, path, format, roots, errors, ct).ConfigureAwait(false);
             if (chain is { Length: > 0 })

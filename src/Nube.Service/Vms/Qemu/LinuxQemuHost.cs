@@ -1,4 +1,4 @@
-using Nube.Core.Hosts;
+using Microsoft.Win32.SafeHandles;
 using Nube.Core.Qemu;
 using Nube.Linux;
 using Nube.Linux.Descriptors;
@@ -43,6 +43,7 @@ public sealed class LinuxQemuHost(VmUserStore users, ILogger<LinuxQemuHost> logg
         var descriptors = OpenDescriptors(plan);
         try
         {
+            KeepOthersOut(plan, descriptors);
             using var log = OpenLog(paths);
             pid = ProcessSpawner.Spawn(argv, descriptors, log);
         }
@@ -80,11 +81,19 @@ public sealed class LinuxQemuHost(VmUserStore users, ILogger<LinuxQemuHost> logg
         return said.Length > 0 ? $"QEMU {ending}: {said}" : $"QEMU {ending} before it answered on its control socket.";
     }
 
-    /// <summary>Kernel, initrd and firmware templates that QEMU or nubed reads by path.</summary>
+    /// <summary>
+    /// Every file the start needs, all problems at once: the kernel, initrd and firmware templates
+    /// that QEMU or nubed reads by path (readable by every user), and the files nubed passes.
+    /// </summary>
     private static void CheckRequiredFiles(LaunchPlan plan)
     {
-        var problems = plan.RequiredFiles.Select(f => VmFiles.ReadableByAll(f.Path) is { } why ? $"{f.Field}: '{f.Path}' {why}." : null)
-            .OfType<string>().ToList();
+        var made = plan.FilesFromTemplates.Select(t => t.Path).ToHashSet();
+        var passed = plan.Descriptors.Where(d => d.Kind is DescriptorKind.ReadOnlyFile or DescriptorKind.ReadWriteFile && !made.Contains(d.Target))
+            .Select(d => (d.Field, Path: d.Target, Why: File.Exists(d.Target) ? null : "does not exist"));
+        var problems = plan.RequiredFiles.Select(f => (f.Field, f.Path, Why: VmFiles.ReadableByAll(f.Path))).Concat(passed)
+            .Where(f => f.Why is not null)
+            .Select(f => f.Why == "does not exist" ? $"{f.Field}: the file '{f.Path}' does not exist." : $"{f.Field}: '{f.Path}' {f.Why}.")
+            .Distinct().ToList();
         if (problems.Count > 0)
             throw new QemuLaunchException(string.Join(Environment.NewLine, problems));
     }
@@ -101,15 +110,44 @@ public sealed class LinuxQemuHost(VmUserStore users, ILogger<LinuxQemuHost> logg
         }
     }
 
+    /// <summary>
+    /// A disk the VM writes must not be readable or writable by every user of the host: each
+    /// other VM's QEMU is such a user. Read-only images (DVDs, shared backing files) may be.
+    /// </summary>
+    private void KeepOthersOut(LaunchPlan plan, Dictionary<int, System.Runtime.InteropServices.SafeHandle> descriptors)
+    {
+        const UnixFileMode others = UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        foreach (var d in plan.Descriptors.Where(d => d.Kind == DescriptorKind.ReadWriteFile))
+        {
+            var handle = (SafeFileHandle)descriptors[d.Fd];
+            var mode = File.GetUnixFileMode(handle);
+            if ((mode & others) == 0)
+                continue;
+            File.SetUnixFileMode(handle, mode & ~others);
+            logger.LogWarning("{Field}: took the other users' access off '{Path}' (mode {Old} to {New}): every VM's QEMU is another user",
+                d.Field, d.Target, Octal(mode), Octal(mode & ~others));
+        }
+    }
+
+    private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0');
+
     /// <summary>QEMU's own output (warnings, the reason it refused to start), kept in the VM's folder, rotated at 1 MiB.</summary>
-    private static Microsoft.Win32.SafeHandles.SafeFileHandle OpenLog(VmRuntimePaths paths)
+    private static SafeFileHandle OpenLog(VmRuntimePaths paths)
     {
         var path = Path.Join(paths.VmDirectory, VmStore.QemuLogFileName);
         if (File.Exists(path) && new FileInfo(path).Length > LogBytes)
             File.Move(path, path + ".1", overwrite: true);
         if (!File.Exists(path))
             RegularFile.Create(path, FileAccessMode.Write, UnixFileMode.UserRead | UnixFileMode.UserWrite).Dispose();
-        var handle = RegularFile.Open(path, FileAccessMode.Append).Handle;
+        SafeFileHandle handle;
+        try
+        {
+            handle = RegularFile.Open(path, FileAccessMode.Append).Handle;
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"QEMU's log '{path}': {e.Message}", e);
+        }
         RandomAccess.Write(handle, System.Text.Encoding.UTF8.GetBytes($"{LogStart} {DateTimeOffset.UtcNow:O}\n"), 0);
         return handle;
     }

@@ -76,11 +76,25 @@ public sealed class QemuSession
         try
         {
             var stream = await host.ConnectAsync(paths.SerialSocket, ct).ConfigureAwait(false);
-            return new SerialHub(stream, keepLog ? new RotatingLog(paths.SerialLog) : null, logger);
+            return new SerialHub(stream, keepLog ? OpenLog(paths, logger) : null, logger);
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
             logger.LogWarning("Cannot open the VM's serial console at {Socket}: {Error}", paths.SerialSocket, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>The console's log; without it (it cannot be opened, e.g. a link is in its place) the console still works.</summary>
+    private static RotatingLog? OpenLog(VmRuntimePaths paths, ILogger logger)
+    {
+        try
+        {
+            return new RotatingLog(paths.SerialLog);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Cannot open the VM's serial log {Log}: {Error}; the console goes on without it", paths.SerialLog, e.Message);
             return null;
         }
     }
