@@ -32,11 +32,12 @@ need=()
 # without the CA certificates. procps: the integration tests signal nubed with kill(1).
 # gcc, libc6-dev, zlib1g-dev: the Native AOT publish of the nube CLI links with them.
 # ovmf: the UEFI firmware of generation 2 VMs (/usr/share/OVMF, with and without Secure Boot).
+# nftables: nubed keeps VMs' user-mode networking from the host's own services (LoopbackGuard).
 # tmux: the integration tests drive `nube sconfig` on a tmux terminal. `nube sconfig` offers the
 # updates of these packages: keep src/Nube.Service/HostSystem/NubePackages.cs in step.
 # nodejs, npm: build the web console (web/build.sh) and run its browser tests; chromium: the
 # browser those tests drive headless (playwright-core brings no browser of its own).
-for pkg in cpio zstd xz-utils kmod socat iproute2 e2fsprogs file binutils passwd tmux \
+for pkg in cpio zstd xz-utils kmod socat iproute2 nftables e2fsprogs file binutils passwd tmux \
            libicu72 libssl3 ca-certificates procps gcc libc6-dev zlib1g-dev ovmf nodejs chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done

@@ -31,6 +31,14 @@ catch (IOException)
     return 2;
 }
 
+if (options.VmUidBase < Nube.Linux.Network.LoopbackGuard.FirstVmUid
+    || (ulong)options.VmUidBase + options.VmUidCount - 1 > Nube.Linux.Network.LoopbackGuard.LastVmUid || options.VmUidCount == 0)
+{
+    Console.Error.WriteLine($"nubed: cannot start: --vm-uid-base {options.VmUidBase} with --vm-uid-count {options.VmUidCount} " +
+        $"leaves the range of VM uids, {Nube.Linux.Network.LoopbackGuard.FirstVmUid} to {Nube.Linux.Network.LoopbackGuard.LastVmUid}.");
+    return 2;
+}
+
 HostRuntime host;
 try
 {
@@ -82,6 +90,9 @@ app.UseMiddleware<Nube.Service.Auth.AuthGate>();
 app.UseMiddleware<WebConsoleHosting>();
 app.MapApiRoutes();
 
+host.UserNetworkProblem = await Nube.Linux.Network.LoopbackGuard.InstallAsync(CancellationToken.None);
+if (host.UserNetworkProblem is { } guardProblem)
+    app.Logger.LogWarning("VMs cannot use user-mode networking on this host: {Problem}", guardProblem);
 var registry = app.Services.GetRequiredService<VmRegistry>();
 await registry.InitializeAsync();
 await app.Services.GetRequiredService<RemoteListener>().StartAsync(CancellationToken.None);

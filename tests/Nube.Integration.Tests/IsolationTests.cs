@@ -124,6 +124,42 @@ public sealed class IsolationTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task User_mode_networking_does_not_reach_the_hosts_own_services()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        // A service of the host on loopback, as nubed's own API on 127.0.0.1:8006 would be.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var id = await CreateAsync(host, "outside", "--nic", "synthetic:user");
+        await RunAsync(host, "vm", "start", "outside", "--wait-agent", "60");
+
+        // The guest's user-mode network: 10.0.2.2 is the host, as QEMU's slirp maps it to 127.0.0.1.
+        await GuestShell.RunAsync(host, id, "ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0");
+        // nc ends at once when refused; connected, it waits for the listener, which never answers.
+        var connect = $"echo hello | timeout 5 nc 10.0.2.2 {port}; echo nc=$?";
+        var refused = await GuestShell.RunAsync(host, id, connect, TimeSpan.FromSeconds(60));
+        output.WriteLine(refused);
+        Assert.Contains("nc=1", refused);
+        Assert.False(listener.Pending(), "a connection from the guest reached the host's loopback");
+        var rules = await HostProgram.OutputAsync("nft", "list", "table", "inet", "nube_vm_guard");
+        Assert.Contains("meta skuid 1879048192-2147483646 fib daddr type local meta l4proto tcp reject with tcp reset", rules);
+
+        // Without the guard, the same guest reaches the listener: what kept it out was the guard.
+        await HostProgram.OutputAsync("nft", "delete", "table", "inet", "nube_vm_guard");
+        try
+        {
+            var reached = await GuestShell.RunAsync(host, id, connect, TimeSpan.FromSeconds(60));
+            output.WriteLine(reached);
+            Assert.True(listener.Pending(), $"without the guard the guest did not reach the listener either: {reached}");
+        }
+        finally
+        {
+            Assert.Null(await Nube.Linux.Network.LoopbackGuard.InstallAsync(CancellationToken.None));
+        }
+    }
+
     private static async Task<Guid> CreateAsync(NubedHost host, string name, params string[] extra)
     {
         var r = await NubeCli.RunAsync(host, ["vm", "new", name, "--kernel", TestGuest.Kernel, "--initrd", TestGuest.Initrd,

@@ -14,7 +14,7 @@ public static class NubePackages
         // Firmware: UEFI (generation 2), BIOS (generation 1), network boot ROMs.
         "ovmf", "seabios", "ipxe-qemu",
         // scripts/install-deps.sh
-        "cpio", "zstd", "xz-utils", "kmod", "socat", "iproute2", "e2fsprogs", "file", "binutils", "passwd",
+        "cpio", "zstd", "xz-utils", "kmod", "socat", "iproute2", "nftables", "e2fsprogs", "file", "binutils", "passwd",
         "libicu72", "libssl3", "ca-certificates", "procps", "gcc", "libc6-dev", "zlib1g-dev", "tmux",
     };
 

@@ -46,6 +46,12 @@ public sealed class HostRuntime(HostStore store, HostConfig config, HostFacts fa
         return new HostRuntime(store, config, facts, edition, qemuProblem);
     }
 
+    /// <summary>
+    /// Why VMs may not use user-mode networking on this host (the guard that keeps them from the
+    /// host's own services could not be installed), or null. Set once at start.
+    /// </summary>
+    public string? UserNetworkProblem { get; set; }
+
     public async Task<HostConfig> UpdateAsync(Func<HostConfig, HostConfig> change, CancellationToken ct)
     {
         await writeLock.WaitAsync(ct).ConfigureAwait(false);

@@ -27,6 +27,10 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
     {
         if (services.Host.QemuProblem is { } problem)
             throw new HostNotReadyException("QEMU is missing", $"Cannot start VM '{config.Name}': {problem}");
+        if (services.Host.UserNetworkProblem is { } guard && config.NetworkAdapters.Any(n => n.Switch == NetworkAdapter.UserMode))
+            throw new HostNotReadyException("User-mode networking is off on this host",
+                $"Cannot start VM '{config.Name}': it has a user-mode network adapter, and user-mode networking is off on this host " +
+                $"because the guard that keeps VMs from the host's own services is missing: {guard}");
         // The edition or the storage roots may have changed since the VM was created, and a link
         // inside a root may point outside it: QEMU opens these files before it drops privileges.
         var errors = VmValidator.Validate(config, services.Host.Edition, [])
