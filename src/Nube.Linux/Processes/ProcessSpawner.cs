@@ -41,6 +41,12 @@ public static partial class ProcessSpawner
                     throw new ArgumentOutOfRangeException(nameof(descriptors), target, $"descriptor targets are 3 to {SourceFloor - 1}");
                 Check(FileActionsAddDup2(actions, Move(handle, moved), target), "adddup2");
             }
+            // Nothing else: not even a descriptor nubed itself inherited without close-on-exec.
+            var last = descriptors.Count == 0 ? 2 : descriptors.Keys.Max();
+            for (var gap = 3; gap < last; gap++)
+                if (!descriptors.ContainsKey(gap))
+                    Check(FileActionsAddOpen(actions, gap, "/dev/null", 0, 0), "addopen");
+            Check(FileActionsAddCloseFrom(actions, last + 1), "addclosefrom_np");
             Check(AttrInit(attributes), "posix_spawnattr_init");
             Check(AttrSetFlags(attributes, SetSigDef | SetSigMask | SetSid), "posix_spawnattr_setflags");
             SigFillSet(signals);
@@ -123,6 +129,9 @@ public static partial class ProcessSpawner
 
     [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_addopen", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int FileActionsAddOpen(IntPtr actions, int fd, string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_addclosefrom_np")]
+    private static partial int FileActionsAddCloseFrom(IntPtr actions, int from);
 
     [LibraryImport("libc", EntryPoint = "posix_spawnattr_init")]
     private static partial int AttrInit(IntPtr attributes);

@@ -223,7 +223,7 @@ public sealed class VmController : IVmRun
                 await ApplyChangeAsync(change).ConfigureAwait(false);
                 break;
             case RemoveVm remove:
-                Remove(remove);
+                await RemoveAsync(remove).ConfigureAwait(false);
                 break;
             case Reattach reattach:
                 reattach.Done.TrySetResult(await operations.ReattachAsync().ConfigureAwait(false));
@@ -308,7 +308,7 @@ public sealed class VmController : IVmRun
         }
     }
 
-    private void Remove(RemoveVm remove)
+    private async Task RemoveAsync(RemoveVm remove)
     {
         var now = Snapshot;
         if (!VmLifecycle.IsIdle(now.State) || session is not null)
@@ -323,6 +323,7 @@ public sealed class VmController : IVmRun
         inbox.Writer.TryComplete();
         services.Store.Remove(Id);
         QemuSession.DeleteRuntimeDirectory(Paths);
+        await services.Qemu.ForgetAsync(Id).ConfigureAwait(false);
         remove.Done.TrySetResult();
     }
 

@@ -80,6 +80,8 @@ internal sealed class FakeQemuHost(FakeTimeProvider clock) : IQemuHost
         throw new SocketException((int)SocketError.ConnectionRefused);
     }
 
+    public Task ForgetAsync(Guid vm) => Task.CompletedTask;
+
     public string DescribeExit(IQemuProcess process, VmRuntimePaths paths) => $"QEMU (pid {process.Pid}) exited.";
 
     /// <summary>Kills every fake still alive (the end of a test).</summary>

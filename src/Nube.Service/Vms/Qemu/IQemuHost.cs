@@ -22,6 +22,9 @@ public interface IQemuHost
     /// <summary>Connects to one of QEMU's UNIX sockets (QMP, guest agent, serial).</summary>
     Task<Stream> ConnectAsync(string socketPath, CancellationToken ct);
 
+    /// <summary>The VM is removed: what the host kept for it (its uid) is free again.</summary>
+    Task ForgetAsync(Guid vm);
+
     /// <summary>Why a QEMU that just started is gone: how it ended and what it said.</summary>
     string DescribeExit(IQemuProcess process, VmRuntimePaths paths);
 }

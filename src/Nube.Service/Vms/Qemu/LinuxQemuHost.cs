@@ -74,6 +74,8 @@ public sealed class LinuxQemuHost(VmUserStore users, ILogger<LinuxQemuHost> logg
     public async Task<Stream> ConnectAsync(string socketPath, CancellationToken ct) =>
         await UnixSocket.ConnectAsync(socketPath, ct).ConfigureAwait(false);
 
+    public Task ForgetAsync(Guid vm) => users.ReleaseAsync(vm, CancellationToken.None);
+
     public string DescribeExit(IQemuProcess process, VmRuntimePaths paths)
     {
         var ending = ChildReaper.Ending(process.Pid) ?? "ended";
