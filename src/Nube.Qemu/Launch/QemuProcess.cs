@@ -16,6 +16,18 @@ public sealed class QemuProcess(int pid, string marker, uint? uid) : IQemuProces
 
     public bool IsAlive => IsAliveWithMarker(Pid, Marker) && (uid is not { } u || RealUid(Pid) == u);
 
+    /// <summary>
+    /// The pid of a live process that carries the marker and runs as <paramref name="uid"/>, found
+    /// in /proc: a QEMU started by a nubed that stopped before it wrote the pid down.
+    /// </summary>
+    public static int? FindByMarker(string marker, uint uid)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && RealUid(pid) == uid && IsAliveWithMarker(pid, marker))
+                return pid;
+        return null;
+    }
+
     /// <summary>The process's real uid, from /proc; null when it cannot be read.</summary>
     public static uint? RealUid(int pid)
     {
@@ -54,7 +66,7 @@ public sealed class QemuProcess(int pid, string marker, uint? uid) : IQemuProces
         }
     }
 
-    /// <summary>The process exists and is not a zombie: nobody may reap a daemonized QEMU.</summary>
+    /// <summary>The process exists and is not a zombie: a QEMU that outlived the nubed that started it may never be reaped.</summary>
     public static bool IsRunning(int pid)
     {
         try

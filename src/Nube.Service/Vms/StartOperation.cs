@@ -51,8 +51,8 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
         try
         {
             job.Report("launching QEMU");
-            // Not cancellable: a launch cut short could leave a QEMU that daemonizes afterwards.
-            // It is bounded (QemuLauncher.StartTimeout) and takes some 50 ms.
+            // Not cancellable: a launch cut short could leave a QEMU nobody knows of. It opens the
+            // VM's files and spawns QEMU, and takes some 50 ms.
             process = await services.Qemu.LaunchAsync(vm.Id, plan, vm.Paths, vm.Marker, CancellationToken.None).ConfigureAwait(false);
             var launched = process;
             vm.Update(s => s with { ProcessId = launched.Pid, StartedAt = launched.StartedAt ?? services.Clock.GetUtcNow(), Accelerator = accelerator });

@@ -62,12 +62,14 @@ public sealed class LinuxQemuHost(VmUserStore users, ILogger<LinuxQemuHost> logg
 
     public IQemuProcess? Find(Guid vm, VmRuntimePaths paths, string marker, out bool pidFileFound)
     {
-        pidFileFound = false;
-        if (PidFile.Read(paths.PidFile) is not { } pid)
+        var uid = users.Find(vm)?.Uid;
+        // Without a pid written down, nubed may have stopped between the spawn and the write.
+        var found = PidFile.Read(paths.PidFile) ?? (uid is { } u ? QemuProcess.FindByMarker(marker, u) : null);
+        pidFileFound = found is not null;
+        if (found is not { } pid)
             return null;
-        pidFileFound = true;
         // A QEMU of an older Nube ran as the shared QEMU user: found by its marker alone.
-        var process = new QemuProcess(pid, marker, users.Find(vm)?.Uid);
+        var process = new QemuProcess(pid, marker, uid);
         return process.IsAlive ? process : null;
     }
 
