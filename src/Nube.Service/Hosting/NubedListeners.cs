@@ -23,6 +23,8 @@ public static class NubedListeners
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
+            // Every JSON body; the sign-in has its own, smaller limit (RequestSizeLimit on its route).
+            k.Limits.MaxRequestBodySize = Api.JsonBody.Limit;
             k.ListenUnixSocket(options.SocketPath);
             k.Configure(new ConfigurationRoot([listener]), reloadOnChange: true);
             k.ConfigureHttpsDefaults(https => https.ServerCertificateSelector = (_, _) => certificates.Current?.Certificate);
