@@ -90,8 +90,8 @@ public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore t
     /// <summary>Why an authenticated request is still refused: a cross-origin WebSocket, a cookie's change without its CSRF token.</summary>
     private static ApiProblem? Refusal(HttpContext http, Caller caller)
     {
-        if (http.WebSockets.IsWebSocketRequest && http.Request.Headers.Origin is [{ } origin] && !SameOrigin(http.Request, origin))
-            return AuthProblems.CrossOrigin(origin);
+        if (http.WebSockets.IsWebSocketRequest && !OriginAllowed(http.Request))
+            return AuthProblems.CrossOrigin(http.Request.Headers.Origin.ToString());
         if (caller.Session is { } session && ChangesState(http.Request.Method)
             && !Matches(http.Request.Headers[AuthNames.CsrfHeader], session.CsrfToken))
             return AuthProblems.MissingCsrf();
@@ -117,6 +117,21 @@ public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore t
         { Token: { } token } => tokens.Revoked(token.Id),
         _ => CancellationToken.None,
     };
+
+    /// <summary>
+    /// Whether a WebSocket's Origin lets it through, failing closed: none (a client that is not a
+    /// browser) or exactly one that is this host's own; two, an empty or a malformed one are refused.
+    /// </summary>
+    public static bool OriginAllowed(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Headers.Origin switch
+        {
+            [] => true,
+            [{ } origin] => SameOrigin(request, origin),
+            _ => false,
+        };
+    }
 
     /// <summary>Whether Origin is this request's own scheme://host:port, as the browser addressed it.</summary>
     public static bool SameOrigin(HttpRequest request, string origin)
