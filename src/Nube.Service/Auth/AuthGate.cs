@@ -16,7 +16,8 @@ namespace Nube.Service.Auth;
 /// site's is refused (a browser cannot add the header to a WebSocket, but always sends Origin).
 /// Paths outside <c>/api/</c> (the web console's files) pass, so that its sign-in page loads; so does
 /// the sign-in endpoint, the one marked to allow anonymous callers.
-/// The WebSockets and event streams a credential opened are aborted when the credential ends.
+/// The WebSockets and event streams a credential opened are aborted when the credential ends:
+/// revoked, signed out, or expired (a session's and a token's own timers end them).
 /// </summary>
 public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore tokens, SessionStore sessions, LegacyToken legacy)
 {
@@ -56,7 +57,7 @@ public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore t
             return;
         }
         http.Features.Set(caller);
-        using (Revocation(caller).Register(AbortIfStreaming, http))
+        using (Ending(caller).Register(AbortIfStreaming, http))
             await next(http);
     }
 
@@ -111,10 +112,10 @@ public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore t
             http.Abort();
     }
 
-    private CancellationToken Revocation(Caller caller) => caller switch
+    private CancellationToken Ending(Caller caller) => caller switch
     {
         { Session: { } session } => session.Ended,
-        { Token: { } token } => tokens.Revoked(token.Id),
+        { Token: { } token } => tokens.Ended(token),
         _ => CancellationToken.None,
     };
 
