@@ -56,6 +56,27 @@ public sealed class AuthTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Over_tls_the_session_cookie_is_a_secure_host_cookie_and_a_plain_one_is_not_taken()
+    {
+        var port = RemoteApi.FreePort();
+        await using var host = await NubedHost.StartAsync(output, "--listen", $"https://127.0.0.1:{port}");
+        await host.Client.AddUserAsync("alice", Password);
+        using var api = RemoteApi.Loopback(port, tls: true);
+
+        using var response = await api.SignInRawAsync("alice", Password);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
+        Assert.Matches("^__Host-nube_session=[A-Za-z0-9_-]{43}; path=/; secure; samesite=strict; httponly$", cookie);
+        var value = cookie.Split(';')[0]["__Host-nube_session=".Length..];
+        using (var signedIn = await api.GetAsync("api/v1/host", new RemoteApi.Credentials(Cookie: value)))
+            Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
+        // The same session under the plain name, as a page over HTTP could have planted it, is nobody's.
+        using var plain = await api.SendAsync(HttpMethod.Get, "api/v1/host", body: null, headers: ("Cookie", $"nube_session={value}"));
+        Assert.Equal(HttpStatusCode.Unauthorized, plain.StatusCode);
+    }
+
+    [Fact]
     public async Task A_wrong_name_and_a_wrong_password_are_refused_alike_and_guessing_is_rate_limited()
     {
         var (host, api) = await StartAsync(output);

@@ -19,7 +19,7 @@ public static class SessionEndpoints
         {
             if (Caller.Of(http).Session is { } session)
                 sessions.End(session);
-            http.Response.Cookies.Delete(AuthNames.SessionCookie, CookieOptions(http));
+            http.Response.Cookies.Delete(AuthNames.SessionCookieFor(http.Request.IsHttps), CookieOptions(http));
             return TypedResults.NoContent();
         });
     }
@@ -40,7 +40,7 @@ public static class SessionEndpoints
             return AuthProblems.Result(AuthProblems.WrongPassword());
         var (session, cookie) = sessions.Start(user.Name);
         await users.RecordSignInAsync(user.Name, CancellationToken.None);
-        http.Response.Cookies.Append(AuthNames.SessionCookie, cookie, CookieOptions(http));
+        http.Response.Cookies.Append(AuthNames.SessionCookieFor(http.Request.IsHttps), cookie, CookieOptions(http));
         return TypedResults.Ok(Info(session));
     }
 
@@ -51,8 +51,9 @@ public static class SessionEndpoints
     }
 
     /// <summary>
-    /// HttpOnly (no script reads it), SameSite=Strict (no other site's page sends it), Secure over
-    /// TLS; no expiry of its own: it ends with the browser or with the session.
+    /// HttpOnly (no script reads it), SameSite=Strict (no other site's page sends it), Path=/ and no
+    /// Domain; over TLS Secure and named <c>__Host-</c>; no expiry of its own: it ends with the
+    /// browser or with the session.
     /// </summary>
     private static CookieOptions CookieOptions(HttpContext http) => new()
     {

@@ -47,7 +47,7 @@ public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore t
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
             await RefuseAsync(http, http.Request.Headers.Authorization.Count > 0 ? AuthProblems.BadBearerToken()
-                : http.Request.Cookies.ContainsKey(AuthNames.SessionCookie) ? AuthProblems.SessionEnded()
+                : http.Request.Cookies.ContainsKey(AuthNames.SessionCookieFor(http.Request.IsHttps)) ? AuthProblems.SessionEnded()
                 : AuthProblems.NotSignedIn());
             return;
         }
@@ -77,7 +77,9 @@ public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore t
             await tokens.TouchAsync(token, http.RequestAborted);
             return new Caller(CallerKind.ApiToken, token.UserName, Token: token);
         }
-        if (http.Request.Cookies[AuthNames.SessionCookie] is not { Length: > 0 } cookie || sessions.Find(cookie) is not { } session)
+        // Over TLS only the __Host- cookie counts: a plain one may have been planted over HTTP.
+        if (http.Request.Cookies[AuthNames.SessionCookieFor(http.Request.IsHttps)] is not { Length: > 0 } cookie
+            || sessions.Find(cookie) is not { } session)
             return null;
         // The user may have been removed by a path that did not end its sessions (a restore of users.json): checked each time.
         if (users.Find(session.UserName) is null)
