@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Nube.Cli.Commands;
+using Nube.Cli.Output;
 using Nube.Cli.Sconfig;
 using Spectre.Console;
 
@@ -18,4 +19,12 @@ root.Subcommands.Add(HostCommands.Build());
 root.Subcommands.Add(SconfigCommand.Build());
 root.Subcommands.Add(UserCommands.Build());
 root.Subcommands.Add(TokenCommands.Build());
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+// Bad usage exits 2, as the README says (System.CommandLine's own answer would exit 1), and with --json says so in JSON.
+if (parsed.Errors.Count > 0)
+    return ErrorReport.Write(parsed.GetResult(GlobalOptions.Json) is { Implicit: false }, ExitCodes.Usage,
+        $"{string.Join(" ", parsed.Errors.Select(e => e.Message))} See '{CommandLine(parsed.CommandResult)} --help'.");
+return await parsed.InvokeAsync();
+
+static string CommandLine(System.CommandLine.Parsing.CommandResult command) =>
+    command.Parent is System.CommandLine.Parsing.CommandResult parent ? $"{CommandLine(parent)} {command.Command.Name}" : command.Command.Name;

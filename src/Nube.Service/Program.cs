@@ -54,12 +54,7 @@ catch (Exception e) when (e is Nube.Core.Validation.ValidationException or Nube.
 
 var socketPath = options.SocketPath;
 File.Delete(socketPath);
-builder.Services.ConfigureHttpJsonOptions(o =>
-{
-    o.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJson.Default);
-    // A misspelt field is an error, not a setting silently left at its default.
-    o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
-});
+builder.Services.ConfigureHttpJsonOptions(JsonBody.Configure);
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(host);
 builder.Services.AddSingleton(TimeProvider.System);

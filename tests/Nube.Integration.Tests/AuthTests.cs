@@ -56,6 +56,27 @@ public sealed class AuthTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Over_tls_the_session_cookie_is_a_secure_host_cookie_and_a_plain_one_is_not_taken()
+    {
+        var port = RemoteApi.FreePort();
+        await using var host = await NubedHost.StartAsync(output, "--listen", $"https://127.0.0.1:{port}");
+        await host.Client.AddUserAsync("alice", Password);
+        using var api = RemoteApi.Loopback(port, tls: true);
+
+        using var response = await api.SignInRawAsync("alice", Password);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
+        Assert.Matches("^__Host-nube_session=[A-Za-z0-9_-]{43}; path=/; secure; samesite=strict; httponly$", cookie);
+        var value = cookie.Split(';')[0]["__Host-nube_session=".Length..];
+        using (var signedIn = await api.GetAsync("api/v1/host", new RemoteApi.Credentials(Cookie: value)))
+            Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
+        // The same session under the plain name, as a page over HTTP could have planted it, is nobody's.
+        using var plain = await api.SendAsync(HttpMethod.Get, "api/v1/host", body: null, headers: ("Cookie", $"nube_session={value}"));
+        Assert.Equal(HttpStatusCode.Unauthorized, plain.StatusCode);
+    }
+
+    [Fact]
     public async Task A_wrong_name_and_a_wrong_password_are_refused_alike_and_guessing_is_rate_limited()
     {
         var (host, api) = await StartAsync(output);
@@ -85,6 +106,39 @@ public sealed class AuthTests(ITestOutputHelper output)
             (await RemoteApi.ProblemAsync(limited)).Detail);
         // Another user is not locked out by alice's guesser.
         await api.SignInAsync("bob", Password);
+    }
+
+    [Fact]
+    public async Task A_malformed_or_oversized_sign_in_is_refused_naming_the_field_and_counts_against_the_address()
+    {
+        var (host, api) = await StartAsync(output);
+        await using var _ = host;
+        using var __ = api;
+
+        using var nullName = await SignInBodyAsync(api, """{"userName": null, "password": "correct horse"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, nullName.StatusCode);
+        var problem = await RemoteApi.ProblemAsync(nullName);
+        Assert.Equal("userName: null is not a string", problem.Detail);
+        Assert.Equal(new ApiFieldError("userName", "null", "userName: null is not a string"), Assert.Single(problem.Errors!));
+        var mebibyte = $$"""{"userName": "alice", "password": "{{new string('x', 1024 * 1024)}}"}""";
+        var oversized = await DeclaredBody.SendAsync(DeclaredBody.Tcp(api.BaseAddress.Port), "POST", "api/v1/session", mebibyte);
+        Assert.Equal(413, oversized.Status);
+        Assert.Contains($"body: {mebibyte.Length} bytes exceed the limit of 4096 bytes of this request", oversized.Text);
+        using var broken = await SignInBodyAsync(api, """{"userName": "alice", """);
+        Assert.Equal("body: not valid JSON at line 1, byte 23", (await RemoteApi.ProblemAsync(broken)).Detail);
+        // One line each in the log, no stack trace.
+        Assert.Contains("Refused POST /api/v1/session from 127.0.0.1 with 400: userName", host.Log);
+        Assert.DoesNotContain("Exception", host.Log);
+        Assert.DoesNotContain("   at ", host.Log);
+
+        // The three refused attempts counted: the address has 17 left in this minute.
+        for (var i = 0; i < Nube.Service.Auth.SignInLimiter.PerAddressPerMinute - 3; i++)
+        {
+            using var malformed = await SignInBodyAsync(api, "[]");
+            Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        }
+        using var limited = await api.SignInRawAsync("alice", Password);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
     }
 
     [Fact]
@@ -188,6 +242,9 @@ public sealed class AuthTests(ITestOutputHelper output)
             File.Delete(tokenFile);
         }
     }
+
+    private static Task<HttpResponseMessage> SignInBodyAsync(RemoteApi api, string json) =>
+        api.SendAsync(HttpMethod.Post, "api/v1/session", body: new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
     /// <summary>Whether the stream ends (or breaks) within a bounded wait.</summary>
     private static async Task<bool> EndsAsync(Stream stream)

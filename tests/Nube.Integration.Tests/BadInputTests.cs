@@ -43,6 +43,37 @@ public sealed class BadInputTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Unreadable_requests_are_refused_naming_the_field_without_exception_text()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        using var http = host.RawHttp();
+        async Task<(int Status, string Body)> SendAsync(HttpMethod method, string path, string json)
+        {
+            using var response = await http.SendAsync(new HttpRequestMessage(method, path)
+            {
+                Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+            });
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        static string Detail(string problem) => System.Text.Json.JsonDocument.Parse(problem).RootElement.GetProperty("detail").GetString()!;
+
+        var wrongKind = await SendAsync(HttpMethod.Patch, "api/v1/host", """{"stopTimeoutSeconds": "soon"}""");
+        Assert.Equal(400, wrongKind.Status);
+        Assert.Equal("stopTimeoutSeconds: \"soon\" is not a whole number", Detail(wrongKind.Body));
+        var twoMebibytes = $$"""{"edition": "{{new string('x', 2 * 1024 * 1024)}}"}""";
+        var oversized = await DeclaredBody.SendAsync(DeclaredBody.Unix(host.Socket), "PATCH", "api/v1/host", twoMebibytes);
+        Assert.Equal(413, oversized.Status);
+        Assert.Contains($"body: {twoMebibytes.Length} bytes exceed the limit of 1048576 bytes of this request", oversized.Text);
+        var badQuery = await SendAsync(HttpMethod.Post, "api/v1/vms/nothing/start?wait=soon", "");
+        Assert.Equal(400, badQuery.Status);
+        Assert.Equal("wait: 'soon' is not a number", Detail(badQuery.Body));
+        Assert.All(new[] { wrongKind.Body, oversized.Text, badQuery.Body }, b => Assert.DoesNotContain("Exception", b));
+        Assert.DoesNotContain("   at ", host.Log);
+        Assert.Equal("nube", (await host.Client.GetHostAsync()).Edition);
+    }
+
+    [Fact]
     public async Task An_unknown_edition_is_refused_and_the_host_keeps_its_own()
     {
         await using var host = await NubedHost.StartAsync(output);

@@ -141,6 +141,36 @@ public sealed class RemoteListenerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Plain_http_is_refused_off_loopback_at_start_and_at_a_change_and_the_cli_sends_no_token_over_it()
+    {
+        var port = RemoteApi.FreePort();
+        await using var host = await NubedHost.StartAsync(output, "--listen", $"http://0.0.0.0:{port}");
+        const string refusal = "remote.tls: false is refused with remote.address '{0}'; plain HTTP is allowed only on a loopback address " +
+            "(127.0.0.1 or ::1): turn TLS on, or listen on 127.0.0.1";
+        Assert.Contains("Remote management is off: " + string.Format(System.Globalization.CultureInfo.InvariantCulture, refusal, "0.0.0.0"), host.Log);
+        Assert.Null((await host.Client.GetHostAsync()).Remote.Url);
+        Assert.False(await ListensAsync(port));
+
+        var portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var refused = await NubeCli.RunAsync(host, "host", "set", "--remote", "on", "--remote-address", "::", "--remote-port", portText, "--tls", "off");
+        Assert.Equal((5, "error: " + string.Format(System.Globalization.CultureInfo.InvariantCulture, refusal, "::")),
+            (refused.ExitCode, NubeCli.Flat(refused.Stderr)));
+        var loopback = await NubeCli.RunAsync(host, "host", "set", "--remote", "on", "--remote-address", "127.0.0.1", "--remote-port", portText, "--tls", "off");
+        Assert.True(loopback.ExitCode == 0, loopback.Stderr);
+        Assert.True(await AnswersAsync(port), "plain HTTP on loopback is allowed");
+
+        await host.Client.AddUserAsync("alice", "correct horse");
+        var tokenFile = Path.Combine(host.Root, "alice.token");
+        await File.WriteAllTextAsync(tokenFile, (await host.Client.CreateTokenAsync(new() { Name = "cli", UserName = "alice" })).Secret);
+        var elsewhere = await NubeCli.RunAsync(host, "--url", $"http://nube.invalid:{port}/", "--token-file", tokenFile, "host", "info");
+        Assert.Equal((2, $"error: --url: 'http://nube.invalid:{port}/' is plain HTTP to another machine, which would send the token readable " +
+            "on the network; use https:// (and --fingerprint for the host's own certificate), or http:// to 127.0.0.1 only."),
+            (elsewhere.ExitCode, NubeCli.Flat(elsewhere.Stderr)));
+        var local = await NubeCli.RunAsync(host, "--url", $"http://127.0.0.1:{port}/", "--token-file", tokenFile, "host", "info");
+        Assert.True(local.ExitCode == 0, local.Stderr);
+    }
+
+    [Fact]
     public async Task The_cli_pins_the_self_signed_certificate_by_its_fingerprint()
     {
         var port = RemoteApi.FreePort();

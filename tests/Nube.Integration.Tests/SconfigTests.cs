@@ -75,7 +75,8 @@ public sealed class SconfigTests(ITestOutputHelper output)
             Assert.True(remote.Enabled);
             Assert.Equal(port, remote.Port);
             await tmux.TypeLineAsync("8");
-            screen = await tmux.WaitForPromptAsync(Prompt, timeout: Step);
+            // The main menu, not the remote-management screen still shown with the same prompt.
+            screen = await tmux.WaitForPromptAsync(Prompt, "15) Exit to command line", Step);
             var item4 = screen.Split('\n').Single(l => l.StartsWith("4) ", StringComparison.Ordinal));
             Assert.StartsWith("4) Configure remote management      On, ", item4);
             Assert.Contains(port.ToString(), item4);

@@ -33,6 +33,14 @@ public sealed class WebSocketAuthTests(ITestOutputHelper output)
             Assert.Equal(HttpStatusCode.Forbidden, (await api.OpenWebSocketAsync(path, alice.WithoutCsrf, "null")).Refused);
             Assert.Equal(HttpStatusCode.Forbidden, (await api.OpenWebSocketAsync(path, bearer, "https://evil.example")).Refused);
         }
+        // Failing closed: two Origin headers (even one of them right), an empty one.
+        var own = $"http://127.0.0.1:{port}";
+        foreach (var origins in new[] { new[] { own, own }, [own, "https://evil.example"], [""] })
+        {
+            Assert.Equal(403, await UpgradeStatusAsync(port, Paths[0], alice.Cookie, origins));
+            Assert.Equal(403, await UpgradeStatusAsync(port, Paths[1], alice.Cookie, origins));
+        }
+        Assert.Equal(404, await UpgradeStatusAsync(port, Paths[0], alice.Cookie, own));
         // Past the gate, from the same origin: the route itself answers (there is no VM 'web1').
         Assert.Equal(HttpStatusCode.NotFound, (await api.OpenWebSocketAsync(Paths[0], alice.WithoutCsrf, $"http://127.0.0.1:{port}")).Refused);
         Assert.Equal(HttpStatusCode.NotFound, (await api.OpenWebSocketAsync(Paths[0], bearer)).Refused);
@@ -58,6 +66,22 @@ public sealed class WebSocketAuthTests(ITestOutputHelper output)
         using var signOut = await api.SendAsync(HttpMethod.Delete, "api/v1/session", alice.WithCsrf);
         Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
         Assert.True(await EndsAsync(ws), "the console stayed open after its session ended");
+    }
+
+    /// <summary>The status of a WebSocket upgrade sent by hand, which can carry an Origin header twice or empty.</summary>
+    private static async Task<int> UpgradeStatusAsync(int port, string path, string cookie, params string[] origins)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        var stream = tcp.GetStream();
+        var head = new StringBuilder($"GET /{path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            $"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nCookie: {Nube.Contracts.Auth.AuthNames.SessionCookie}={cookie}\r\n");
+        foreach (var origin in origins)
+            head.Append($"Origin: {origin}\r\n");
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head.Append("\r\n").ToString()));
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        var status = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return int.Parse(status!.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<string> ReadUntilAsync(WebSocket ws, string text)

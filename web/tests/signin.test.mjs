@@ -1,5 +1,5 @@
 // Signing in through the page, against the sessions of the shared API contract (POST, GET and
-// DELETE /api/v1/session, the nube_session cookie, X-Nube-Csrf).
+// DELETE /api/v1/session, the nube_session cookie, __Host-nube_session over TLS, X-Nube-Csrf).
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -57,6 +57,31 @@ describe('signing in to the web console', () => {
       assert.deepEqual(problems, []);
       await context.close();
     }));
+
+  test('over TLS the session cookie is __Host-nube_session (Secure, Path=/, no Domain) and the browser keeps it', STEP, step(async () => {
+    const secure = await startNubed({ tls: true });
+    try {
+      await ensureUser(secure);
+      const context = await browser.newContext({ baseURL: secure.url, ignoreHTTPSErrors: true });
+      const page = await context.newPage();
+      await page.goto('/');
+      await signInThroughPage(page, TEST_USER.name, TEST_USER.password);
+      await page.locator('header .user').getByText(TEST_USER.name).waitFor();
+      const cookies = await context.cookies();
+      const cookie = cookies.find((c) => c.name === '__Host-nube_session');
+      assert.ok(cookie, `no __Host-nube_session cookie among ${cookies.map((c) => c.name).join(', ')}`);
+      assert.deepEqual([cookie.secure, cookie.httpOnly, cookie.sameSite, cookie.path, cookie.domain], [true, true, 'Strict', '/', '127.0.0.1']);
+      // The browser sends it back: a reload is still signed in.
+      await page.reload();
+      await page.locator('header .user').getByText(TEST_USER.name).waitFor();
+      await context.close();
+    } catch (e) {
+      console.log(secure.log);
+      throw e;
+    } finally {
+      await secure.stop();
+    }
+  }));
 
   test('a user removed mid-session is sent back to the sign-in page', STEP, step(async () => {
     await nubed.api('POST', '/api/v1/users', { name: 'temporary', password: 'a long enough password 1' });

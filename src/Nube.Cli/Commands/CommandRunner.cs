@@ -3,7 +3,6 @@ using System.Net.Http;
 using System.Net.Sockets;
 using Nube.Cli.Output;
 using Nube.Contracts.Client;
-using Spectre.Console;
 
 namespace Nube.Cli.Commands;
 
@@ -21,21 +20,21 @@ public static class CommandRunner
             }
             catch (NubeApiException e)
             {
-                return Fail(ExitCodes.ForStatus(e.Status), e.Message);
+                return ErrorReport.Write(Printer.Json(p), ExitCodes.ForStatus(e.Status), e.Message, e.Problem with { Status = e.Status });
             }
             catch (CliException e)
             {
-                return Fail(e.ExitCode, e.Message);
+                return ErrorReport.Write(Printer.Json(p), e.ExitCode, e.Message, e.Problem, e.Job);
             }
             catch (HttpRequestException e) when (e.InnerException is SocketException || e.HttpRequestError == HttpRequestError.ConnectionError)
             {
                 var where = p.GetValue(GlobalOptions.Url)?.ToString() ?? p.GetValue(GlobalOptions.Socket);
-                return Fail(ExitCodes.Unreachable, $"Cannot reach the host service at {where}: {e.InnerException?.Message ?? e.Message}. Is nubed running?");
+                return ErrorReport.Write(Printer.Json(p), ExitCodes.Unreachable, $"Cannot reach the host service at {where}: {e.InnerException?.Message ?? e.Message}. Is nubed running?");
             }
             catch (System.Text.Json.JsonException e)
             {
                 // Most likely a nubed of another version, whose answers have another shape.
-                return Fail(ExitCodes.Failed, $"Cannot read the host service's answer; is nubed another version than nube? {e.Message}");
+                return ErrorReport.Write(Printer.Json(p), ExitCodes.Failed, $"Cannot read the host service's answer; is nubed another version than nube? {e.Message}");
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -43,14 +42,4 @@ public static class CommandRunner
                 return ExitCodes.Interrupted;
             }
         });
-
-    private static int Fail(int code, string message)
-    {
-        // A log or a test gets the message whole; only a terminal wraps it at its width.
-        if (Console.IsErrorRedirected)
-            Console.Error.WriteLine($"error: {message}");
-        else
-            Terminal.Error.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
-        return code;
-    }
 }

@@ -72,6 +72,11 @@ public static class GlobalOptions
             {
                 throw new CliException(ExitCodes.Usage, $"--token-file: {e.Message}");
             }
+            // The token would cross the network readable: only this machine's own loopback may have it in clear.
+            if (url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback)
+                throw new CliException(ExitCodes.Usage,
+                    $"--url: '{url}' is plain HTTP to another machine, which would send the token readable on the network; " +
+                    "use https:// (and --fingerprint for the host's own certificate), or http:// to 127.0.0.1 only.");
             var fingerprint = p.GetValue(Fingerprint);
             if (url.Scheme == Uri.UriSchemeHttps)
                 TlsCheck.Check(url, fingerprint);

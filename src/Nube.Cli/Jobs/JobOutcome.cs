@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Nube.Cli.Commands;
 using Nube.Cli.Output;
 using Nube.Contracts;
@@ -13,7 +12,8 @@ public static class JobOutcome
 {
     /// <summary>
     /// A completed job prints its sentence (the job with --json). A failed job exits as its
-    /// problem's status says; a cancelled one exits 1. With --json, both print the job first.
+    /// problem's status says; a cancelled one exits 1. With --json, both print their problem
+    /// document with the job in it.
     /// </summary>
     public static void Report(ParseResult p, JobInfo job, Func<JobInfo, string> sentence)
     {
@@ -22,15 +22,14 @@ public static class JobOutcome
             Printer.Say(p, job, ContractsJson.Default.JobInfo, sentence);
             return;
         }
-        if (Printer.Json(p))
-            Console.Out.WriteLine(JsonSerializer.Serialize(job, ContractsJson.Default.JobInfo));
         if (job.State == JobStates.Cancelled)
-            throw new CliException(ExitCodes.Failed, JobText.Cancelled(job));
+            throw new CliException(ExitCodes.Failed, JobText.Cancelled(job)) { Problem = job.Problem, Job = job };
         var problem = job.Problem ?? new ApiProblem
         {
             Title = $"The {job.Kind} of VM '{job.VmName}' failed (job {job.Id}); the host service gave no reason.",
             JobId = job.Id,
         };
-        throw new NubeApiException(problem.Status ?? 500, problem);
+        var failed = new NubeApiException(problem.Status ?? 500, problem);
+        throw new CliException(ExitCodes.ForStatus(failed.Status), failed.Message) { Problem = problem, Job = job };
     }
 }

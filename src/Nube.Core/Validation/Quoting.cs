@@ -6,7 +6,7 @@ namespace Nube.Core.Validation;
 /// Quotes a user's text for a message. Control characters are spelled out (\u000A) so that a
 /// message stays on one line and shows what was actually typed.
 /// </summary>
-internal static class Quoting
+public static class Quoting
 {
     public static string Quote(string text) => $"'{Escape(text)}'";
 

@@ -23,6 +23,22 @@ public static class RemoteManagementRules
         CheckPath("remote.keyPath", remote.KeyPath, errors);
     }
 
+    /// <summary>
+    /// Plain HTTP only on a loopback address: anywhere else passwords, session cookies and tokens
+    /// would cross the network readable. Checked where a listener is started (a change, and nubed's
+    /// start, which leaves the listener off), not when host.json is read, so that an older host's
+    /// settings do not keep nubed from starting.
+    /// </summary>
+    public static void CheckTransport(RemoteManagement remote, List<ValidationError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        ArgumentNullException.ThrowIfNull(errors);
+        if (remote.Enabled && !remote.Tls && IPAddress.TryParse(remote.Address, out var address) && !IPAddress.IsLoopback(address))
+            errors.Add(new("remote.tls", "false",
+                $"remote.tls: false is refused with remote.address {Quoting.Quote(remote.Address)}; plain HTTP is allowed only on a " +
+                "loopback address (127.0.0.1 or ::1): turn TLS on, or listen on 127.0.0.1"));
+    }
+
     private static void CheckPath(string field, string? path, List<ValidationError> errors)
     {
         if (path is not null && (!path.StartsWith('/') || path.Any(char.IsControl)))

@@ -16,9 +16,10 @@ public static class HostEndpoints
             ToInfo(host, options, vms, running, remote));
         app.MapPost("/api/v1/host/stop-vms", async (VmRegistry vms) =>
             (await vms.ApplyStopActionsAsync()).Select(v => ContractMapper.ToSummary(v.Snapshot)).ToList());
-        app.MapPatch("/api/v1/host", async (HostSettings settings, HostRuntime host, NubedOptions options, VmRegistry vms,
+        app.MapPatch("/api/v1/host", async (HostRuntime host, NubedOptions options, VmRegistry vms,
             RunAdmission running, RemoteListener listener, HttpContext http, CancellationToken ct) =>
         {
+            var settings = await JsonBody.ReadAsync<HostSettings>(http);
             // Remote settings change what is in effect, which --listen may have set at start.
             var remote = settings.Remote is { } r ? Apply(listener.Settings, r) : null;
             if (remote is not null)

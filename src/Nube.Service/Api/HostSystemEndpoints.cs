@@ -44,14 +44,16 @@ public static class HostSystemEndpoints
             }
         });
         system.MapGet("/", (HostSystemService host, CancellationToken ct) => host.GetAsync(ct));
-        system.MapPatch("/", (HostSystemSettings change, HostSystemService host, CancellationToken ct) => host.ChangeAsync(change, ct));
+        system.MapPatch("/", async (HttpContext http, HostSystemService host, CancellationToken ct) =>
+            await host.ChangeAsync(await JsonBody.ReadAsync<HostSystemSettings>(http), ct));
         system.MapGet("/updates", (PackageUpdates updates, CancellationToken ct) => updates.GetAsync(ct));
         system.MapPost("/updates/check", (double? wait, PackageUpdates updates, HttpContext http, CancellationToken ct) =>
             JobEndpoints.AnswerAsync(updates.Check(), wait, http, ct));
         system.MapPost("/updates/apply", (double? wait, PackageUpdates updates, HttpContext http, CancellationToken ct) =>
             JobEndpoints.AnswerAsync(updates.Apply(), wait, http, ct));
         // Not bound to the request: once the stop actions begin, the host goes down or says why not.
-        system.MapPost("/power", (PowerRequest request, HostPower power) => power.RunAsync(request, CancellationToken.None));
+        system.MapPost("/power", async (HttpContext http, HostPower power) =>
+            await power.RunAsync(await JsonBody.ReadAsync<PowerRequest>(http), CancellationToken.None));
     }
 
     /// <summary>The host system's own errors as problems; everything else as the rest of the API has it.</summary>

@@ -17,8 +17,11 @@ public static class KvpEndpoints
             s.ListAsync(r.Resolve(vm), pool, ct));
         kvp.MapGet("/item", (string vm, string? key, string? pool, VmRegistry r, KvpService s, CancellationToken ct) =>
             s.GetAsync(r.Resolve(vm), key, pool, ct));
-        kvp.MapPut("/item", (string vm, KvpSetRequest body, VmRegistry r, KvpService s, CancellationToken ct) =>
-            s.SetAsync(r.Resolve(vm), body.Key, body.Value, ct));
+        kvp.MapPut("/item", async (string vm, HttpContext http, VmRegistry r, KvpService s, CancellationToken ct) =>
+        {
+            var body = await JsonBody.ReadAsync<KvpSetRequest>(http);
+            return await s.SetAsync(r.Resolve(vm), body.Key, body.Value, ct);
+        });
         kvp.MapDelete("/item", (string vm, string? key, VmRegistry r, KvpService s, CancellationToken ct) =>
             s.RemoveAsync(r.Resolve(vm), key, ct));
     }

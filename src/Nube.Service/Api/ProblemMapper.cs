@@ -13,7 +13,7 @@ namespace Nube.Service.Api;
 /// The one place where Nube's errors become problem documents with HTTP statuses: for answers
 /// to requests, and for the jobs that ended with an error.
 /// </summary>
-public sealed class ProblemMapper(ILogger<ProblemMapper> logger) : IExceptionHandler
+public sealed partial class ProblemMapper(ILogger<ProblemMapper> logger) : IExceptionHandler
 {
     public static ApiProblem ToProblem(Exception e) => e switch
     {
@@ -36,15 +36,35 @@ public sealed class ProblemMapper(ILogger<ProblemMapper> logger) : IExceptionHan
         VmOperationFailedException => Problem(StatusCodes.Status502BadGateway, "QEMU did not carry out the operation", e.Message),
         KvpKeyNotFoundException => Problem(StatusCodes.Status404NotFound, "Not found", e.Message),
         GuestOperationFailedException => Problem(StatusCodes.Status502BadGateway, "The guest did not carry out the operation", e.Message),
-        BadHttpRequestException b => Problem(b.StatusCode, "The request could not be read", b.InnerException?.Message ?? b.Message),
+        RequestBodyException r => new ApiProblem
+        {
+            Status = r.Status, Title = r.Status == StatusCodes.Status413PayloadTooLarge ? "The request's body is too large" : "The request's body is not JSON",
+            Detail = r.Message, Errors = [new ApiFieldError(r.Error.Field, r.Error.Value, r.Error.Message)],
+        },
+        BadHttpRequestException b => Unreadable(b),
         _ => Problem(StatusCodes.Status500InternalServerError, "Internal error", e.Message),
     };
 
+    /// <summary>
+    /// Answers an error of a request. A request refused for what it sent is one line in the log (its
+    /// fields, not their values: a sign-in's could be a password); an unexpected error is logged whole
+    /// and answered without its text, which is nubed's business, not the caller's.
+    /// </summary>
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
         var problem = ToProblem(exception);
         if (problem.Status == StatusCodes.Status500InternalServerError)
-            logger.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
+        {
+            logger.LogError(exception, "Unexpected error on {Method} {Path} (request {Request})", http.Request.Method, http.Request.Path,
+                http.TraceIdentifier);
+            problem = problem with { Detail = $"nubed met an unexpected error; its log has the details (request {http.TraceIdentifier})." };
+        }
+        else if (problem.Status is StatusCodes.Status400BadRequest or StatusCodes.Status413PayloadTooLarge or StatusCodes.Status415UnsupportedMediaType)
+        {
+            logger.LogInformation("Refused {Method} {Path} from {Client} with {Status}: {Fields}", http.Request.Method, http.Request.Path,
+                http.Connection.RemoteIpAddress?.ToString() ?? "the UNIX socket", problem.Status,
+                problem.Errors is { Count: > 0 } errors ? string.Join(", ", errors.Select(x => x.Field)) : problem.Title);
+        }
         await WriteAsync(http, problem, ct);
         return true;
     }
@@ -54,6 +74,29 @@ public sealed class ProblemMapper(ILogger<ProblemMapper> logger) : IExceptionHan
         http.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
         await http.Response.WriteAsJsonAsync(problem, ContractsJson.Default.ApiProblem, "application/problem+json", ct);
     }
+
+    /// <summary>
+    /// A query or route value that does not parse as its parameter's type, named from the binder's
+    /// report (<c>Failed to bind parameter "double? wait" from "soon".</c>); anything else unreadable
+    /// in general words.
+    /// </summary>
+    private static ApiProblem Unreadable(BadHttpRequestException b)
+    {
+        const string title = "The request could not be read";
+        if (BindingFailure().Match(b.Message) is not { Success: true } m)
+            return Problem(b.StatusCode, title, "The request's query, path or headers could not be read as this route takes them.");
+        var (type, name, value) = (m.Groups["type"].Value, m.Groups["name"].Value, m.Groups["value"].Value);
+        // The binder names the type as C# does (int, Nullable<double>).
+        var kind = type.Contains("int", StringComparison.Ordinal) || type.Contains("long", StringComparison.Ordinal) ? "a whole number"
+            : type.Contains("double", StringComparison.Ordinal) ? "a number"
+            : type.Contains("bool", StringComparison.Ordinal) ? "true or false"
+            : "a value this route takes";
+        var error = new ApiFieldError(name, value, $"{name}: {Quoting.Quote(value)} is not {kind}");
+        return Problem(b.StatusCode, title, error.Message) with { Errors = [error] };
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("""^Failed to bind parameter "(?<type>\S+) (?<name>[^"]+)" from "(?<value>.*)"\.$""")]
+    private static partial System.Text.RegularExpressions.Regex BindingFailure();
 
     private static ApiProblem Problem(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
 }

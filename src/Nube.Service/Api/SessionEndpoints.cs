@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
 using Nube.Contracts.Auth;
 using Nube.Core.Validation;
 using Nube.Service.Auth;
@@ -11,38 +12,48 @@ public static class SessionEndpoints
     public static void MapSessionEndpoints(this IEndpointRouteBuilder app)
     {
         // The one API route open to anyone: the gate lets it through for its AllowAnonymous mark.
-        app.MapPost("/api/v1/session", SignInAsync).AllowAnonymous();
+        app.MapPost("/api/v1/session", SignInAsync).AllowAnonymous().WithMetadata(new RequestSizeLimitAttribute(JsonBody.SignInLimit));
         app.MapGet("/api/v1/session", (HttpContext http) =>
             Caller.Of(http).Session is { } session ? TypedResults.Ok(Info(session)) : AuthProblems.Result(AuthProblems.NotSignedIn()));
         app.MapDelete("/api/v1/session", (HttpContext http, SessionStore sessions) =>
         {
             if (Caller.Of(http).Session is { } session)
                 sessions.End(session);
-            http.Response.Cookies.Delete(AuthNames.SessionCookie, CookieOptions(http));
+            http.Response.Cookies.Delete(AuthNames.SessionCookieFor(http.Request.IsHttps), CookieOptions(http));
             return TypedResults.NoContent();
         });
     }
 
-    private static async Task<IResult> SignInAsync(SignInRequest request, HttpContext http, UserStore users, SessionStore sessions,
-        SignInLimiter limiter)
+    /// <summary>
+    /// Every attempt counts against its address before its body is read, so that malformed ones
+    /// (refused with 400 naming the field) count as well; a readable one then against its user name.
+    /// </summary>
+    private static async Task<IResult> SignInAsync(HttpContext http, UserStore users, SessionStore sessions, SignInLimiter limiter)
     {
-        if (limiter.TryAttempt(http.Connection.RemoteIpAddress, request.UserName) is { } wait)
-        {
-            http.Response.Headers.RetryAfter = AuthProblems.Seconds(wait).ToString(CultureInfo.InvariantCulture);
-            return AuthProblems.Result(AuthProblems.TooManyAttempts(wait));
-        }
+        if (limiter.TryAddress(http.Connection.RemoteIpAddress) is { } wait)
+            return TooManyAttempts(http, wait);
+        var request = await JsonBody.ReadAsync<SignInRequest>(http);
+        if (limiter.TryUser(request.UserName) is { } userWait)
+            return TooManyAttempts(http, userWait);
         // Too long to be anyone's password: wrong without hashing it.
         if (request.Password.Length > UserRules.MaxPasswordLength || users.Verify(request.UserName, request.Password) is not { } user)
             return AuthProblems.Result(AuthProblems.WrongPassword());
         var (session, cookie) = sessions.Start(user.Name);
         await users.RecordSignInAsync(user.Name, CancellationToken.None);
-        http.Response.Cookies.Append(AuthNames.SessionCookie, cookie, CookieOptions(http));
+        http.Response.Cookies.Append(AuthNames.SessionCookieFor(http.Request.IsHttps), cookie, CookieOptions(http));
         return TypedResults.Ok(Info(session));
     }
 
+    private static IResult TooManyAttempts(HttpContext http, TimeSpan wait)
+    {
+        http.Response.Headers.RetryAfter = AuthProblems.Seconds(wait).ToString(CultureInfo.InvariantCulture);
+        return AuthProblems.Result(AuthProblems.TooManyAttempts(wait));
+    }
+
     /// <summary>
-    /// HttpOnly (no script reads it), SameSite=Strict (no other site's page sends it), Secure over
-    /// TLS; no expiry of its own: it ends with the browser or with the session.
+    /// HttpOnly (no script reads it), SameSite=Strict (no other site's page sends it), Path=/ and no
+    /// Domain; over TLS Secure and named <c>__Host-</c>; no expiry of its own: it ends with the
+    /// browser or with the session.
     /// </summary>
     private static CookieOptions CookieOptions(HttpContext http) => new()
     {

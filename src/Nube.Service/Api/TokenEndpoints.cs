@@ -10,9 +10,9 @@ public static class TokenEndpoints
     {
         var tokens = app.MapGroup("/api/v1/tokens");
         tokens.MapGet("/", (TokenStore store) => store.All.Select(TokenStore.ToInfo).ToList());
-        tokens.MapPost("/", async (NewTokenRequest request, HttpContext http, Accounts accounts, CancellationToken ct) =>
+        tokens.MapPost("/", async (HttpContext http, Accounts accounts, CancellationToken ct) =>
         {
-            var (token, secret) = await accounts.CreateTokenAsync(request, Caller.Of(http), ct);
+            var (token, secret) = await accounts.CreateTokenAsync(await JsonBody.ReadAsync<NewTokenRequest>(http), Caller.Of(http), ct);
             return TypedResults.Created($"/api/v1/tokens/{token.Id}", new NewToken { Token = TokenStore.ToInfo(token), Secret = secret });
         });
         tokens.MapDelete("/{id}", async (string id, TokenStore store) =>

@@ -10,16 +10,15 @@ public static class UserEndpoints
     {
         var users = app.MapGroup("/api/v1/users");
         users.MapGet("/", (UserStore store) => store.All.Select(UserStore.ToInfo).ToList());
-        users.MapPost("/", async (NewUserRequest request, Accounts accounts, CancellationToken ct) =>
+        users.MapPost("/", async (HttpContext http, Accounts accounts, CancellationToken ct) =>
         {
-            var user = await accounts.AddUserAsync(request, ct);
+            var user = await accounts.AddUserAsync(await JsonBody.ReadAsync<NewUserRequest>(http), ct);
             return TypedResults.Created($"/api/v1/users/{user.Name}", UserStore.ToInfo(user));
         });
         users.MapDelete("/{name}", async (string name, Accounts accounts) =>
             await accounts.RemoveUserAsync(name) is { } user ? TypedResults.Ok(UserStore.ToInfo(user)) : NoSuchUser(name));
-        users.MapPut("/{name}/password", async (string name, PasswordRequest request, HttpContext http, Accounts accounts,
-            CancellationToken ct) =>
-            await accounts.SetPasswordAsync(name, request.Password, Caller.Of(http).Session, ct) is { } user
+        users.MapPut("/{name}/password", async (string name, HttpContext http, Accounts accounts, CancellationToken ct) =>
+            await accounts.SetPasswordAsync(name, (await JsonBody.ReadAsync<PasswordRequest>(http)).Password, Caller.Of(http).Session, ct) is { } user
                 ? TypedResults.Ok(UserStore.ToInfo(user))
                 : NoSuchUser(name));
     }

@@ -20,10 +20,10 @@ public static class VmEndpoints
     {
         var vms = app.MapGroup("/api/v1/vms");
         vms.MapGet("/", (VmRegistry r) => r.All.Select(v => ContractMapper.ToSummary(v.Snapshot)).ToList());
-        vms.MapPost("/", async (VmSettings settings, VmRegistry r) =>
+        vms.MapPost("/", async (HttpContext http, VmRegistry r) =>
         {
             var errors = new List<ValidationError>();
-            var vm = await r.CreateAsync(ContractMapper.ToPatch(settings, errors), errors);
+            var vm = await r.CreateAsync(ContractMapper.ToPatch(await JsonBody.ReadAsync<VmSettings>(http), errors), errors);
             return TypedResults.Created($"/api/v1/vms/{vm.Id}", Details(vm, null));
         });
         vms.MapGet("/{vm}", async (string vm, int? agentWait, VmRegistry r, CancellationToken ct) =>
@@ -32,8 +32,9 @@ public static class VmEndpoints
             var wait = agentWait is { } s ? TimeSpan.FromSeconds(Math.Clamp(s, 0, MaxAgentWaitSeconds)) : ShowAgentWait;
             return Details(controller, await AgentProbe.ProbeAsync(controller, wait, ct));
         });
-        vms.MapPatch("/{vm}", async (string vm, VmSettings changes, VmRegistry r) =>
+        vms.MapPatch("/{vm}", async (string vm, HttpContext http, VmRegistry r) =>
         {
+            var changes = await JsonBody.ReadAsync<VmSettings>(http);
             var controller = r.Resolve(vm);
             var errors = new List<ValidationError>();
             await r.UpdateAsync(controller, ContractMapper.ToPatch(changes, errors), errors);

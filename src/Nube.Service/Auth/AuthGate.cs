@@ -16,7 +16,8 @@ namespace Nube.Service.Auth;
 /// site's is refused (a browser cannot add the header to a WebSocket, but always sends Origin).
 /// Paths outside <c>/api/</c> (the web console's files) pass, so that its sign-in page loads; so does
 /// the sign-in endpoint, the one marked to allow anonymous callers.
-/// The WebSockets and event streams a credential opened are aborted when the credential ends.
+/// The WebSockets and event streams a credential opened are aborted when the credential ends:
+/// revoked, signed out, or expired (a session's and a token's own timers end them).
 /// </summary>
 public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore tokens, SessionStore sessions, LegacyToken legacy)
 {
@@ -46,7 +47,7 @@ public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore t
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
             await RefuseAsync(http, http.Request.Headers.Authorization.Count > 0 ? AuthProblems.BadBearerToken()
-                : http.Request.Cookies.ContainsKey(AuthNames.SessionCookie) ? AuthProblems.SessionEnded()
+                : http.Request.Cookies.ContainsKey(AuthNames.SessionCookieFor(http.Request.IsHttps)) ? AuthProblems.SessionEnded()
                 : AuthProblems.NotSignedIn());
             return;
         }
@@ -56,7 +57,7 @@ public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore t
             return;
         }
         http.Features.Set(caller);
-        using (Revocation(caller).Register(AbortIfStreaming, http))
+        using (Ending(caller).Register(AbortIfStreaming, http))
             await next(http);
     }
 
@@ -76,7 +77,9 @@ public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore t
             await tokens.TouchAsync(token, http.RequestAborted);
             return new Caller(CallerKind.ApiToken, token.UserName, Token: token);
         }
-        if (http.Request.Cookies[AuthNames.SessionCookie] is not { Length: > 0 } cookie || sessions.Find(cookie) is not { } session)
+        // Over TLS only the __Host- cookie counts: a plain one may have been planted over HTTP.
+        if (http.Request.Cookies[AuthNames.SessionCookieFor(http.Request.IsHttps)] is not { Length: > 0 } cookie
+            || sessions.Find(cookie) is not { } session)
             return null;
         // The user may have been removed by a path that did not end its sessions (a restore of users.json): checked each time.
         if (users.Find(session.UserName) is null)
@@ -90,8 +93,8 @@ public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore t
     /// <summary>Why an authenticated request is still refused: a cross-origin WebSocket, a cookie's change without its CSRF token.</summary>
     private static ApiProblem? Refusal(HttpContext http, Caller caller)
     {
-        if (http.WebSockets.IsWebSocketRequest && http.Request.Headers.Origin is [{ } origin] && !SameOrigin(http.Request, origin))
-            return AuthProblems.CrossOrigin(origin);
+        if (http.WebSockets.IsWebSocketRequest && !OriginAllowed(http.Request))
+            return AuthProblems.CrossOrigin(http.Request.Headers.Origin.ToString());
         if (caller.Session is { } session && ChangesState(http.Request.Method)
             && !Matches(http.Request.Headers[AuthNames.CsrfHeader], session.CsrfToken))
             return AuthProblems.MissingCsrf();
@@ -111,12 +114,27 @@ public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore t
             http.Abort();
     }
 
-    private CancellationToken Revocation(Caller caller) => caller switch
+    private CancellationToken Ending(Caller caller) => caller switch
     {
         { Session: { } session } => session.Ended,
-        { Token: { } token } => tokens.Revoked(token.Id),
+        { Token: { } token } => tokens.Ended(token),
         _ => CancellationToken.None,
     };
+
+    /// <summary>
+    /// Whether a WebSocket's Origin lets it through, failing closed: none (a client that is not a
+    /// browser) or exactly one that is this host's own; two, an empty or a malformed one are refused.
+    /// </summary>
+    public static bool OriginAllowed(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Headers.Origin switch
+        {
+            [] => true,
+            [{ } origin] => SameOrigin(request, origin),
+            _ => false,
+        };
+    }
 
     /// <summary>Whether Origin is this request's own scheme://host:port, as the browser addressed it.</summary>
     public static bool SameOrigin(HttpRequest request, string origin)

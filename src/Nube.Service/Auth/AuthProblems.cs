@@ -38,7 +38,7 @@ public static class AuthProblems
     public static ApiProblem CrossOrigin(string origin) => new()
     {
         Status = StatusCodes.Status403Forbidden, Title = "Forbidden",
-        Detail = $"A WebSocket from another origin ({origin}) is refused: open it from this host's own web console.",
+        Detail = $"A WebSocket whose Origin is not this host's own ('{origin}') is refused: open it from this host's own web console.",
     };
 
     public static ApiProblem TooManyAttempts(TimeSpan retryAfter) => new()

@@ -3,8 +3,9 @@ namespace Nube.Service.Auth;
 /// <summary>
 /// A signed-in browser. It lives in nubed's memory only: a restart of nubed signs everyone out.
 /// It ends after <see cref="SessionStore.IdleTimeout"/> without a request, after
-/// <see cref="SessionStore.AbsoluteLimit"/> in any case, or when it is ended (sign-out, its user
-/// removed or given a new password); ending it aborts what it still has open.
+/// <see cref="SessionStore.AbsoluteLimit"/> in any case (its <see cref="Expiry"/> ends it then, with
+/// no request needed), or when it is ended (sign-out, its user removed or given a new password);
+/// ending it aborts what it still has open.
 /// </summary>
 public sealed class Session
 {
@@ -41,8 +42,15 @@ public sealed class Session
         }
     }
 
+    /// <summary>Ends the session at <see cref="ExpiresAt"/>; set by the store that started it.</summary>
+    internal ExpiryTimer? Expiry { get; set; }
+
     internal void Touch(DateTimeOffset now) => Interlocked.Exchange(ref lastSeenTicks, now.UtcTicks);
 
     /// <summary>Not disposed: requests may still be reading <see cref="Ended"/>; a source without a timer needs no disposal.</summary>
-    internal void End() => ended.Cancel();
+    internal void End()
+    {
+        Expiry?.Dispose();
+        ended.Cancel();
+    }
 }

@@ -6,7 +6,8 @@ namespace Nube.Service.Auth;
 
 /// <summary>
 /// The browsers' sessions, in memory. The cookie carries 32 random bytes; the store keys a session
-/// by their SHA-256, so that a lookup compares hashes, not secrets.
+/// by their SHA-256, so that a lookup compares hashes, not secrets. Each session ends at its expiry
+/// on its own timer, taking its open streams with it.
 /// </summary>
 public sealed class SessionStore(TimeProvider time)
 {
@@ -28,6 +29,7 @@ public sealed class SessionStore(TimeProvider time)
         var cookie = TokenSecret.Base64Url(RandomNumberGenerator.GetBytes(32));
         var session = new Session(KeyOf(cookie), userName, TokenSecret.Base64Url(RandomNumberGenerator.GetBytes(32)), now);
         sessions[session.Key] = session;
+        session.Expiry = new ExpiryTimer(time, () => session.ExpiresAt, () => End(session));
         return (session, cookie);
     }
 

@@ -8,7 +8,8 @@ namespace Nube.Service.Auth;
 /// and <see cref="PerAddressPerMinute"/> per client address (an IPv6 client by its /64, which one
 /// machine usually owns whole) in each minute, right or wrong. The per-name limit lets a guesser
 /// lock a user out of the web console for a minute at a time; root on the UNIX socket is never
-/// locked out, and guessing stays as slow as intended.
+/// locked out, and guessing stays as slow as intended. An attempt counts against its address
+/// before its body is read, so that malformed attempts count too.
 /// </summary>
 public sealed class SignInLimiter : IDisposable
 {
@@ -21,13 +22,17 @@ public sealed class SignInLimiter : IDisposable
     private readonly PartitionedRateLimiter<string> byAddress = Create(PerAddressPerMinute);
     private readonly PartitionedRateLimiter<string> byUser = Create(PerUserPerMinute);
 
-    /// <summary>Takes one attempt; null when it may go ahead, else how long until the next one may.</summary>
-    public TimeSpan? TryAttempt(IPAddress? client, string userName)
+    /// <summary>Takes one attempt from an address; null when it may go ahead, else how long until the next one may.</summary>
+    public TimeSpan? TryAddress(IPAddress? client)
+    {
+        using var address = byAddress.AttemptAcquire(AddressKey(client));
+        return address.IsAcquired ? null : RetryAfter(address);
+    }
+
+    /// <summary>Takes one attempt for a user name (after <see cref="TryAddress"/>); null when it may go ahead.</summary>
+    public TimeSpan? TryUser(string userName)
     {
         ArgumentNullException.ThrowIfNull(userName);
-        using (var address = byAddress.AttemptAcquire(AddressKey(client)))
-            if (!address.IsAcquired)
-                return RetryAfter(address);
         using var user = byUser.AttemptAcquire(userName.Length > MaxKeyLength ? userName[..MaxKeyLength] : userName);
         return user.IsAcquired ? null : RetryAfter(user);
     }

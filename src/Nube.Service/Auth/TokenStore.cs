@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Nube.Contracts.Auth;
 using Nube.Core.Serialization;
@@ -6,8 +5,8 @@ using Nube.Core.Serialization;
 namespace Nube.Service.Auth;
 
 /// <summary>
-/// API tokens in <c>&lt;data&gt;/tokens.json</c> (0600). A token acts as its user; revoking it, or
-/// removing its user, ends it at once, including the WebSockets and event streams it opened.
+/// API tokens in <c>&lt;data&gt;/tokens.json</c> (0600). A token acts as its user; revoking it,
+/// removing its user or its expiry ends it at once, including the WebSockets and event streams it opened.
 /// </summary>
 public sealed class TokenStore
 {
@@ -16,7 +15,8 @@ public sealed class TokenStore
 
     private readonly SecretListFile<StoredToken> file;
     private readonly TimeProvider time;
-    private readonly ConcurrentDictionary<string, CancellationTokenSource> revocations = new(StringComparer.Ordinal);
+    /// <summary>Tokens in use by id, with what ends them; guarded by itself.</summary>
+    private readonly Dictionary<string, TokenEnd> ends = new(StringComparer.Ordinal);
 
     public TokenStore(string dataDirectory, TimeProvider time)
     {
@@ -67,14 +67,25 @@ public sealed class TokenStore
             : (tokens, false), ct).ConfigureAwait(false);
     }
 
-    /// <summary>Cancelled when the token is revoked: what it opened ends with it.</summary>
-    public CancellationToken Revoked(string id)
+    /// <summary>Cancelled when the token is revoked or expires: what it opened ends with it.</summary>
+    public CancellationToken Ended(StoredToken token)
     {
-        var cts = revocations.GetOrAdd(id, _ => new CancellationTokenSource());
+        ArgumentNullException.ThrowIfNull(token);
+        TokenEnd? end;
+        lock (ends)
+        {
+            if (!ends.TryGetValue(token.Id, out end))
+            {
+                end = new TokenEnd();
+                ends[token.Id] = end;
+                if (token.ExpiresAt is { } expiresAt)
+                    end.Expiry = new ExpiryTimer(time, () => expiresAt, () => End(token.Id));
+            }
+        }
         // Revoked between the caller's check and now: the revocation has passed this source by.
-        if (!file.Items.Any(t => t.Id == id) && revocations.TryRemove(new(id, cts)))
-            cts.Cancel();
-        return cts.Token;
+        if (!file.Items.Any(t => t.Id == token.Id))
+            End(token.Id);
+        return end.Source.Token;
     }
 
     /// <summary>Revokes a token; null when there is none with that id.</summary>
@@ -84,7 +95,7 @@ public sealed class TokenStore
             ? (tokens.Remove(token), token)
             : (tokens, (StoredToken?)null), ct).ConfigureAwait(false);
         if (removed is not null)
-            await EndAsync(removed.Id).ConfigureAwait(false);
+            End(removed.Id);
         return removed;
     }
 
@@ -97,7 +108,7 @@ public sealed class TokenStore
             return (theirs.Count == 0 ? tokens : tokens.RemoveRange(theirs), theirs);
         }, ct).ConfigureAwait(false);
         foreach (var token in removed)
-            await EndAsync(token.Id).ConfigureAwait(false);
+            End(token.Id);
         return removed.Count;
     }
 
@@ -107,10 +118,19 @@ public sealed class TokenStore
         ExpiresAt = token.ExpiresAt, LastUsedAt = token.LastUsedAt,
     };
 
-    private async Task EndAsync(string id)
+    private void End(string id)
     {
+        TokenEnd? end;
+        lock (ends)
+            ends.Remove(id, out end);
+        end?.Expiry?.Dispose();
         // Not disposed: a request may be reading its token right now; a source without a timer needs no disposal.
-        if (revocations.TryRemove(id, out var cts))
-            await cts.CancelAsync().ConfigureAwait(false);
+        end?.Source.Cancel();
+    }
+
+    private sealed class TokenEnd
+    {
+        public CancellationTokenSource Source { get; } = new();
+        public ExpiryTimer? Expiry { get; set; }
     }
 }

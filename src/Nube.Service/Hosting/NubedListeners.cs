@@ -23,6 +23,10 @@ public static class NubedListeners
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
+            // Every JSON body; the sign-in has its own, smaller limit (RequestSizeLimit on its route).
+            k.Limits.MaxRequestBodySize = Api.JsonBody.Limit;
+            // Before any endpoint is made: the defaults apply to each as it is made, the TCP listener's at every rebind.
+            k.ConfigureEndpointDefaults(ConnectionLimits.Apply);
             k.ListenUnixSocket(options.SocketPath);
             k.Configure(new ConfigurationRoot([listener]), reloadOnChange: true);
             k.ConfigureHttpsDefaults(https => https.ServerCertificateSelector = (_, _) => certificates.Current?.Certificate);
@@ -30,6 +34,7 @@ public static class NubedListeners
 
         var services = builder.Services;
         services.AddSingleton(certificates);
+        services.AddSingleton<ConnectionLimits>();
         services.AddSingleton(listener);
         services.AddSingleton(sp => new RemoteListener(host, certificates, listener, sp.GetRequiredService<IServer>(),
             sp.GetRequiredService<ILogger<RemoteListener>>(), fromSwitch));

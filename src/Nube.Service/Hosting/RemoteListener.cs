@@ -35,7 +35,10 @@ public sealed class RemoteListener(HostRuntime host, ServerCertificates certific
         return stored with { Enabled = true, Address = address.ToString(), Port = uri.Port, Tls = uri.Scheme == "https" };
     }
 
-    /// <summary>At start, before the server binds. A certificate that cannot be loaded leaves the listener off, said in the log.</summary>
+    /// <summary>
+    /// At start, before the server binds. A certificate that cannot be loaded, or plain HTTP off
+    /// loopback, leaves the listener off, said in the log.
+    /// </summary>
     public async Task StartAsync(CancellationToken ct)
     {
         try
@@ -58,6 +61,7 @@ public sealed class RemoteListener(HostRuntime host, ServerCertificates certific
         // The rules' own refusals come with the rest of the host's settings.
         if (errors.Count > 0 || !next.Enabled)
             return;
+        CheckTransport(next);
         if (next.Tls)
             await certificates.LoadAsync(next, ct).ConfigureAwait(false);
         var current = configuration.Url is { } url ? new Uri(url) : null;
@@ -128,6 +132,7 @@ public sealed class RemoteListener(HostRuntime host, ServerCertificates certific
                 certificates.Use(null);
                 return;
             }
+            CheckTransport(next);
             certificates.Use(next.Tls ? await certificates.LoadAsync(next, ct).ConfigureAwait(false) : null);
             configuration.Set(KestrelUrl(next));
             logger.LogInformation("Remote management on {Url}", PublicUrl(next));
@@ -144,6 +149,15 @@ public sealed class RemoteListener(HostRuntime host, ServerCertificates certific
         return configuration.Url is { } url
             ? addresses.Contains(url, StringComparer.OrdinalIgnoreCase)
             : addresses.All(a => a.StartsWith("http://unix:", StringComparison.Ordinal));
+    }
+
+    /// <summary>No plain HTTP off loopback, whether asked by a change, by host.json or by --listen.</summary>
+    private static void CheckTransport(RemoteManagement settings)
+    {
+        var errors = new List<ValidationError>();
+        RemoteManagementRules.CheckTransport(settings, errors);
+        if (errors.Count > 0)
+            throw new ValidationException(errors);
     }
 
     /// <summary>Binds (and lets go) as Kestrel will; <paramref name="port"/> 0 checks only the address.</summary>

@@ -24,6 +24,31 @@ public class RemoteManagementRulesTests
         ], messages);
     }
 
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("::")]
+    [InlineData("192.0.2.7")]
+    public void Plain_http_off_loopback_is_refused(string address)
+    {
+        var errors = new List<ValidationError>();
+        RemoteManagementRules.CheckTransport(new RemoteManagement { Enabled = true, Address = address, Tls = false }, errors);
+        Assert.Equal([$"remote.tls: false is refused with remote.address '{address}'; plain HTTP is allowed only on a loopback address " +
+            "(127.0.0.1 or ::1): turn TLS on, or listen on 127.0.0.1"], errors.Select(e => e.Message));
+    }
+
+    [Theory]
+    [InlineData(true, "127.0.0.1", false)]
+    [InlineData(true, "127.0.0.2", false)]
+    [InlineData(true, "::1", false)]
+    [InlineData(true, "0.0.0.0", true)]
+    [InlineData(false, "0.0.0.0", false)]
+    public void Tls_anywhere_plain_http_on_loopback_and_a_listener_that_is_off_pass(bool enabled, string address, bool tls)
+    {
+        var errors = new List<ValidationError>();
+        RemoteManagementRules.CheckTransport(new RemoteManagement { Enabled = enabled, Address = address, Tls = tls }, errors);
+        Assert.Empty(errors);
+    }
+
     [Fact]
     public void A_key_without_its_certificate_is_refused() =>
         Assert.Equal(["remote.certificatePath: missing; a key needs its certificate (a PEM file)"],

@@ -31,6 +31,9 @@ public sealed class RemoteApi : IDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The session cookie's name on this listener: <c>__Host-</c> over TLS.</summary>
+    public string CookieName => AuthNames.SessionCookieFor(BaseAddress.Scheme == Uri.UriSchemeHttps);
+
     public static RemoteApi Loopback(int port, bool tls = false) => new(new Uri($"{(tls ? "https" : "http")}://127.0.0.1:{port}/"));
 
     /// <summary>A loopback port nobody listens on (bound and let go).</summary>
@@ -50,16 +53,19 @@ public sealed class RemoteApi : IDisposable
     }
 
     /// <param name="headersOnly">Return once the headers are in, for a stream (the event stream) read by the caller.</param>
+    /// <param name="headers">Headers sent as they are, besides those of the credentials.</param>
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, Credentials? as_ = null, HttpContent? body = null,
-        bool headersOnly = false, string? accept = null)
+        bool headersOnly = false, string? accept = null, params (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(method, path.TrimStart('/')) { Content = body };
+        foreach (var (name, value) in headers)
+            request.Headers.Add(name, value);
         if (accept is not null)
             request.Headers.Accept.ParseAdd(accept);
         if (as_?.Bearer is { } bearer)
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         if (as_?.Cookie is { } cookie)
-            request.Headers.Add("Cookie", $"{AuthNames.SessionCookie}={cookie}");
+            request.Headers.Add("Cookie", $"{CookieName}={cookie}");
         if (as_?.Csrf is { } csrf)
             request.Headers.Add(AuthNames.CsrfHeader, csrf);
         return await http.SendAsync(request, headersOnly ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead);
@@ -78,9 +84,9 @@ public sealed class RemoteApi : IDisposable
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         var setCookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
         var value = setCookie.Split(';')[0];
-        Assert.StartsWith($"{AuthNames.SessionCookie}=", value);
+        Assert.StartsWith($"{CookieName}=", value);
         var session = await response.Content.ReadFromJsonAsync(ContractsJson.Default.SessionInfo);
-        return new SignedIn(value[(AuthNames.SessionCookie.Length + 1)..], session!);
+        return new SignedIn(value[(CookieName.Length + 1)..], session!);
     }
 
     /// <summary>The problem document of a refusal.</summary>
@@ -99,7 +105,7 @@ public sealed class RemoteApi : IDisposable
         if (as_?.Bearer is { } bearer)
             ws.Options.SetRequestHeader("Authorization", $"Bearer {bearer}");
         if (as_?.Cookie is { } cookie)
-            ws.Options.SetRequestHeader("Cookie", $"{AuthNames.SessionCookie}={cookie}");
+            ws.Options.SetRequestHeader("Cookie", $"{CookieName}={cookie}");
         if (origin is not null)
             ws.Options.SetRequestHeader("Origin", origin);
         var uri = new UriBuilder(new Uri(BaseAddress, path)) { Scheme = BaseAddress.Scheme == "https" ? "wss" : "ws" }.Uri;

@@ -27,7 +27,7 @@ public static class RouteTable
     public static IReadOnlyList<Route> Api()
     {
         var services = new ServiceCollection().AddLogging().AddRouting();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJson.Default));
+        services.ConfigureHttpJsonOptions(JsonBody.Configure);
         using var provider = services.BuildServiceProvider();
         var routes = new Builder(new EveryServiceProvider(provider));
         routes.MapApiRoutes();

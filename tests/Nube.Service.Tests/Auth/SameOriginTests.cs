@@ -34,4 +34,22 @@ public sealed class SameOriginTests
     [InlineData("https", "nube1:8006", "https://nube1:8006/path")]
     [InlineData("https", "", "https://nube1:8006")]
     public void Any_other_origin_is_not(string scheme, string host, string origin) => Assert.False(Same(scheme, host, origin));
+
+    [Theory]
+    [InlineData(new string[0], true)]
+    [InlineData(new[] { "https://nube1:8006" }, true)]
+    [InlineData(new[] { "https://nube1:8006", "https://nube1:8006" }, false)]
+    [InlineData(new[] { "https://evil.example", "https://nube1:8006" }, false)]
+    [InlineData(new[] { "https://nube1:8006, https://evil.example" }, false)]
+    [InlineData(new[] { "" }, false)]
+    [InlineData(new[] { "https://[nube1:8006" }, false)]
+    public void A_websocket_passes_with_no_origin_or_exactly_its_own(string[] origins, bool allowed)
+    {
+        var http = new DefaultHttpContext();
+        http.Request.Scheme = "https";
+        http.Request.Host = new HostString("nube1:8006");
+        if (origins.Length > 0)
+            http.Request.Headers.Origin = origins;
+        Assert.Equal(allowed, AuthGate.OriginAllowed(http.Request));
+    }
 }

@@ -48,6 +48,39 @@ public sealed class SessionStoreTests
     }
 
     [Fact]
+    public void An_idle_session_ends_on_its_own_with_what_it_opened_and_use_puts_that_off()
+    {
+        var store = new SessionStore(clock);
+        var (session, cookie) = store.Start("alice");
+
+        clock.Advance(SessionStore.IdleTimeout - TimeSpan.FromMinutes(1));
+        Assert.Same(session, store.Find(cookie));
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.False(session.Ended.IsCancellationRequested);
+
+        // An open event stream is no request: an hour after the last one, the session ends by itself.
+        clock.Advance(SessionStore.IdleTimeout - TimeSpan.FromMinutes(2));
+        Assert.True(session.Ended.IsCancellationRequested);
+        Assert.Null(store.Find(cookie));
+    }
+
+    [Fact]
+    public void A_busy_session_ends_on_its_own_at_the_absolute_limit()
+    {
+        var store = new SessionStore(clock);
+        var (session, cookie) = store.Start("alice");
+        for (var used = TimeSpan.Zero; used < SessionStore.AbsoluteLimit - TimeSpan.FromMinutes(30); used += TimeSpan.FromMinutes(30))
+        {
+            clock.Advance(TimeSpan.FromMinutes(30));
+            Assert.Same(session, store.Find(cookie));
+        }
+        clock.Advance(TimeSpan.FromMinutes(30) - TimeSpan.FromSeconds(1));
+        Assert.False(session.Ended.IsCancellationRequested);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(session.Ended.IsCancellationRequested);
+    }
+
+    [Fact]
     public void Even_a_busy_session_ends_at_the_absolute_limit()
     {
         var store = new SessionStore(clock);

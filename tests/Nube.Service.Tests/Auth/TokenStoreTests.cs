@@ -60,7 +60,7 @@ public sealed class TokenStoreTests : IDisposable
     {
         var store = new TokenStore(dir, clock);
         var (token, secret) = await store.CreateAsync("ci", "alice", null, CancellationToken.None);
-        var opened = store.Revoked(token.Id);
+        var opened = store.Ended(token);
 
         Assert.Equal(token, await store.RevokeAsync(token.Id, CancellationToken.None));
 
@@ -68,7 +68,34 @@ public sealed class TokenStoreTests : IDisposable
         Assert.Null(store.Find(secret));
         Assert.Null(await store.RevokeAsync(token.Id, CancellationToken.None));
         // Asked after the revocation: already ended.
-        Assert.True(store.Revoked(token.Id).IsCancellationRequested);
+        Assert.True(store.Ended(token).IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task What_a_token_opened_ends_when_the_token_expires_with_no_request_needed()
+    {
+        var store = new TokenStore(dir, clock);
+        var (token, _) = await store.CreateAsync("ci", "alice", 2, CancellationToken.None);
+        var opened = store.Ended(token);
+
+        clock.Advance(TimeSpan.FromDays(2) - TimeSpan.FromSeconds(1));
+        Assert.False(opened.IsCancellationRequested);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(opened.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task A_token_expiring_years_ahead_ends_its_streams_then_and_not_before()
+    {
+        var store = new TokenStore(dir, clock);
+        var (token, _) = await store.CreateAsync("ci", "alice", 3650, CancellationToken.None);
+        var opened = store.Ended(token);
+
+        for (var day = 0; day < 3649; day += 100)
+            clock.Advance(TimeSpan.FromDays(Math.Min(100, 3649 - day)));
+        Assert.False(opened.IsCancellationRequested);
+        clock.Advance(TimeSpan.FromDays(1));
+        Assert.True(opened.IsCancellationRequested);
     }
 
     [Fact]

@@ -37,8 +37,11 @@ export function freePort() {
   });
 }
 
-/** Starts nubed; `dll` may point at another build output (the missing-wwwroot test). */
-export async function startNubed({ dll = NUBED_DLL } = {}) {
+/**
+ * Starts nubed; `dll` may point at another build output (the missing-wwwroot test); `tls` serves
+ * the console over https:// with the host's self-signed certificate.
+ */
+export async function startNubed({ dll = NUBED_DLL, tls = false } = {}) {
   if (!existsSync(dll)) throw new Error(`${dll} does not exist: build Nube first (scripts/build.sh test).`);
   // Short root: UNIX socket paths are limited to 108 bytes. QEMU (its own user) must reach the VM folders.
   const root = await mkdtemp('/tmp/nube-web-');
@@ -51,7 +54,7 @@ export async function startNubed({ dll = NUBED_DLL } = {}) {
   const tokenFile = join(root, 'token');
   await writeFile(tokenFile, token, { mode: 0o600 });
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const socket = join(runDir, 'nubed.sock');
 
   const proc = spawn('dotnet', [dll, '--data-dir', dataDir, '--run-dir', runDir, '--listen', url, '--token-file', tokenFile],
