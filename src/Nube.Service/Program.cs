@@ -60,7 +60,9 @@ builder.Services.AddSingleton(host);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<IVmStore>(new VmStore(options.DataDir));
 builder.Services.AddSingleton(new VmUserStore(options.DataDir, options.VmUidBase, options.VmUidCount));
-builder.Services.AddSingleton<IQemuHost, LinuxQemuHost>();
+var cgroups = Nube.Linux.Cgroups.CgroupHierarchy.Detect();
+builder.Services.AddSingleton<IQemuHost>(sp => new LinuxQemuHost(sp.GetRequiredService<VmUserStore>(), cgroups,
+    sp.GetRequiredService<ILogger<LinuxQemuHost>>()));
 builder.Services.AddSingleton<Nube.Service.Vms.Disks.IDiskChains, Nube.Service.Vms.Disks.QemuImgDiskChains>();
 builder.Services.AddSingleton<EventHub>();
 builder.Services.AddSingleton<JobStore>(sp => new JobStore(options.DataDir, sp.GetRequiredService<ILogger<JobStore>>()));
@@ -85,6 +87,10 @@ app.UseMiddleware<Nube.Service.Auth.AuthGate>();
 app.UseMiddleware<WebConsoleHosting>();
 app.MapApiRoutes();
 
+if (cgroups is null)
+    app.Logger.LogWarning("This host has no usable cgroups (v1 cpu, memory and pids, or v2): VMs run without memory and process limits");
+else
+    app.Logger.LogInformation("VMs' cgroups (v{Version}): {Folders}", cgroups.Version, string.Join(", ", cgroups.Folders.Values.Distinct()));
 host.UserNetworkProblem = await Nube.Linux.Network.LoopbackGuard.InstallAsync(CancellationToken.None);
 if (host.UserNetworkProblem is { } guardProblem)
     app.Logger.LogWarning("VMs cannot use user-mode networking on this host: {Problem}", guardProblem);

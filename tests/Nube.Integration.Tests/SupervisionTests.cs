@@ -76,7 +76,7 @@ public sealed class SupervisionTests(ITestOutputHelper output)
         Process.GetProcessById(host.QemuPid(victim.Summary.Id)!.Value).Kill();
 
         var off = await WaitForStateAsync(host, "victim", "off");
-        Assert.Equal("QEMU exited unexpectedly.", off.Summary.StateReason);
+        Assert.Equal("QEMU exited unexpectedly. QEMU was killed by signal 9.", off.Summary.StateReason);
         await AssertStillRunningAsync(host, "bystander", bystanderPid, agentWaitSeconds: 10);
     }
 

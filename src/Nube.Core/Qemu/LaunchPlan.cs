@@ -6,5 +6,7 @@ namespace Nube.Core.Qemu;
 /// <param name="FilesFromTemplates">Files the launcher makes from a template when they do not exist yet (a VM's UEFI variables).</param>
 /// <param name="Descriptors">What the launcher opens and passes to QEMU, at the descriptor numbers the argv names.</param>
 /// <param name="RestoreFdSet">The fdset holding the saved state to restore (<c>file:/dev/fdset/N</c>), if any.</param>
+/// <param name="Limits">What the VM's cgroup allows its QEMU.</param>
 public sealed record LaunchPlan(IReadOnlyList<string> Argv, IReadOnlyList<RequiredFile> RequiredFiles,
-    IReadOnlyList<FileFromTemplate> FilesFromTemplates, IReadOnlyList<PassedDescriptor> Descriptors, int? RestoreFdSet = null);
+    IReadOnlyList<FileFromTemplate> FilesFromTemplates, IReadOnlyList<PassedDescriptor> Descriptors, int? RestoreFdSet = null,
+    Vms.ResourceLimits? Limits = null);

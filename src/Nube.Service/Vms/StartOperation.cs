@@ -118,7 +118,8 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
         {
             if (!await process.WaitForExitAsync(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false))
                 throw;
-            throw new QemuLaunchException(services.Qemu.DescribeExit(process, vm.Paths));
+            throw new QemuLaunchException(services.Qemu.DescribeExit(process, vm.Paths) is { Length: > 0 } how
+                ? how : "QEMU ended before it answered on its control socket.");
         }
     }
 

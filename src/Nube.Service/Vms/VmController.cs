@@ -347,6 +347,7 @@ public sealed class VmController : IVmRun
     {
         Volatile.Write(ref session, null);
         services.Admission.Release(Id);
+        services.Qemu.Released(Id);
         Update(s => s with { ProcessId = null, Accelerator = null, StartedAt = null, LastAgentContact = null, AgentVersion = null });
         Integration.Clear();
         Track(_ => GuestJobs.EndRunAsync());

@@ -1,3 +1,4 @@
+using Nube.Qemu.Launch;
 using Nube.Core.Lifecycle;
 using Nube.Core.Vms;
 using Nube.Qemu.Protocol;
@@ -122,11 +123,14 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
         }
         var guestShutdown = run.ShutdownReason is { } why && why.StartsWith("guest", StringComparison.Ordinal);
         var reason = guestShutdown ? "The guest shut down."
-            : $"QEMU exited unexpectedly{(run.ShutdownReason is { } sr ? $" (shutdown reason: {sr})" : "")}.";
+            : $"QEMU exited unexpectedly{(run.ShutdownReason is { } sr ? $" (shutdown reason: {sr})" : "")}.{Ending(run.Process)}";
         await EndAsync(VmState.Off, reason).ConfigureAwait(false);
         if (!guestShutdown && vm.Snapshot.Config?.CrashAction == CrashAction.Restart)
             vm.ScheduleStart(TimeSpan.Zero, "its QEMU exited and its crash action is restart");
     }
+
+    /// <summary>How the host saw QEMU end (" QEMU was killed by signal 9."), when it knows.</summary>
+    private string Ending(IQemuProcess process) => services.Qemu.DescribeExit(process, vm.Paths) is { Length: > 0 } how ? $" {how}" : "";
 
     /// <summary>Finds the VM's QEMU by pidfile and reconnects; returns true when the VM had been running.</summary>
     public async Task<bool> ReattachAsync()

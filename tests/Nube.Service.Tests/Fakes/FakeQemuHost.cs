@@ -80,9 +80,15 @@ internal sealed class FakeQemuHost(FakeTimeProvider clock) : IQemuHost
         throw new SocketException((int)SocketError.ConnectionRefused);
     }
 
+    /// <summary>A fake QEMU holds nothing on the host (no cgroup) to give back.</summary>
+    public void Released(Guid vm)
+    {
+    }
+
     public Task ForgetAsync(Guid vm) => Task.CompletedTask;
 
-    public string DescribeExit(IQemuProcess process, VmRuntimePaths paths) => $"QEMU (pid {process.Pid}) exited.";
+    /// <summary>A fake QEMU has no exit status nor output for the host to read.</summary>
+    public string DescribeExit(IQemuProcess process, VmRuntimePaths paths) => "";
 
     /// <summary>Kills every fake still alive (the end of a test).</summary>
     public void KillAll()

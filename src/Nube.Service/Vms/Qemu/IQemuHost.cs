@@ -22,9 +22,12 @@ public interface IQemuHost
     /// <summary>Connects to one of QEMU's UNIX sockets (QMP, guest agent, serial).</summary>
     Task<Stream> ConnectAsync(string socketPath, CancellationToken ct);
 
+    /// <summary>The VM's QEMU is gone: what its run held on the host (its cgroup) is given back.</summary>
+    void Released(Guid vm);
+
     /// <summary>The VM is removed: what the host kept for it (its uid) is free again.</summary>
     Task ForgetAsync(Guid vm);
 
-    /// <summary>Why a QEMU that just started is gone: how it ended and what it said.</summary>
+    /// <summary>How a QEMU that is gone ended and what it said last ("QEMU exited with code 1: ..."); empty when nothing is known.</summary>
     string DescribeExit(IQemuProcess process, VmRuntimePaths paths);
 }

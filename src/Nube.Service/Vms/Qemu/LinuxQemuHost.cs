@@ -1,6 +1,7 @@
 using Microsoft.Win32.SafeHandles;
 using Nube.Core.Qemu;
 using Nube.Linux;
+using Nube.Linux.Cgroups;
 using Nube.Linux.Descriptors;
 using Nube.Linux.Processes;
 using Nube.Qemu.Launch;
@@ -17,7 +18,7 @@ namespace Nube.Service.Vms.Qemu;
 /// opens by path anything QEMU could have put there. Found again after a restart of nubed by
 /// the pid nubed wrote, checked against the process's marker and uid.
 /// </summary>
-public sealed class LinuxQemuHost(VmUserStore users, ILogger<LinuxQemuHost> logger) : IQemuHost
+public sealed class LinuxQemuHost(VmUserStore users, CgroupHierarchy? cgroups, ILogger<LinuxQemuHost> logger) : IQemuHost
 {
     private const long LogBytes = 1024 * 1024;
     /// <summary>The line nubed writes before each start, so that a failed start shows only its own words.</summary>
@@ -37,7 +38,7 @@ public sealed class LinuxQemuHost(VmUserStore users, ILogger<LinuxQemuHost> logg
             VmFiles.CopyTemplate(file);
         // /dev/kvm is the one device QEMU opens itself, through its group.
         var kvm = plan.Argv.Contains("kvm") ? UnixFiles.LookupGroup("kvm") : null;
-        var argv = user.Setpriv(kvm).Concat(plan.Argv).ToList();
+        var argv = JoinCgroup(vm, plan).Concat(user.Setpriv(kvm)).Concat(plan.Argv).ToList();
         logger.LogInformation("Starting QEMU as uid {Uid}: {Argv}", user.Uid, string.Join(' ', argv));
         int pid;
         var descriptors = OpenDescriptors(plan);
@@ -76,13 +77,52 @@ public sealed class LinuxQemuHost(VmUserStore users, ILogger<LinuxQemuHost> logg
     public async Task<Stream> ConnectAsync(string socketPath, CancellationToken ct) =>
         await UnixSocket.ConnectAsync(socketPath, ct).ConfigureAwait(false);
 
-    public Task ForgetAsync(Guid vm) => users.ReleaseAsync(vm, CancellationToken.None);
+    public void Released(Guid vm)
+    {
+        if (cgroups is { } hierarchy)
+            new VmCgroup(hierarchy, vm).Remove();
+    }
+
+    public Task ForgetAsync(Guid vm)
+    {
+        Released(vm);
+        return users.ReleaseAsync(vm, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// The VM's cgroup, made with its limits, and the start of the command line that puts the
+    /// process in it before it becomes QEMU: a shell (still root) writes its own pid into each
+    /// hierarchy, then executes setpriv and QEMU in that same process, so that nothing QEMU ever
+    /// allocates or starts is counted anywhere else.
+    /// </summary>
+    private IReadOnlyList<string> JoinCgroup(Guid vm, LaunchPlan plan)
+    {
+        if (cgroups is not { } hierarchy || plan.Limits is not { } limits)
+            return [];
+        var cgroup = new VmCgroup(hierarchy, vm);
+        try
+        {
+            cgroup.Create(limits);
+        }
+        catch (IOException e)
+        {
+            throw new QemuLaunchException($"Cannot make the VM's cgroup: {e.Message}");
+        }
+        return ["/bin/sh", "-c", """while [ "$1" != -- ]; do echo $$ > "$1" || exit 126; shift; done; shift; exec "$@" """, "nube-cgroup",
+            .. cgroup.ProcsFiles, "--"];
+    }
 
     public string DescribeExit(IQemuProcess process, VmRuntimePaths paths)
     {
-        var ending = ChildReaper.Ending(process.Pid) ?? "ended";
+        var ending = ChildReaper.Ending(process.Pid);
         var said = VmFiles.Tail(Path.Join(paths.VmDirectory, VmStore.QemuLogFileName), 4096, LogStart);
-        return said.Length > 0 ? $"QEMU {ending}: {said}" : $"QEMU {ending} before it answered on its control socket.";
+        return (ending, said) switch
+        {
+            (null, "") => "",
+            (null, _) => $"QEMU said: {said}",
+            (_, "") => $"QEMU {ending}.",
+            _ => $"QEMU {ending}: {said}",
+        };
     }
 
     /// <summary>
