@@ -8,6 +8,9 @@ public sealed class VmSettingOptions
 {
     private readonly Option<int?> cpus = new("--cpus") { Description = "Virtual processors" };
     private readonly Option<long?> memory = new("--memory") { Description = "Startup memory in MiB" };
+    private readonly Option<int?> cpuReserve = new("--cpu-reserve") { Description = "Percent (0-100) of the VM's processors' capacity the host keeps for it; the running VMs' reserves fit the host's logical processors" };
+    private readonly Option<int?> cpuLimit = new("--cpu-limit") { Description = "Percent (1-100) of the VM's processors' capacity it may use at most" };
+    private readonly Option<int?> cpuWeight = new("--cpu-weight") { Description = "Relative weight against other VMs, 1-10000 (default 100)" };
     private readonly Option<string?> kernel = new("--kernel") { Description = "Boot this kernel directly (absolute path)" };
     private readonly Option<string?> initrd = new("--initrd") { Description = "Initial ramdisk for --kernel" };
     private readonly Option<string?> append = new("--append") { Description = "Kernel command line for --kernel" };
@@ -28,7 +31,7 @@ public sealed class VmSettingOptions
     public static VmSettingOptions AddTo(Command command, bool forCreate)
     {
         var o = new VmSettingOptions();
-        foreach (var option in new Option[] { o.cpus, o.memory, o.kernel, o.initrd, o.append, o.bootDisk, o.scsiDisks, o.nics,
+        foreach (var option in new Option[] { o.cpus, o.cpuReserve, o.cpuLimit, o.cpuWeight, o.memory, o.kernel, o.initrd, o.append, o.bootDisk, o.scsiDisks, o.nics,
                      o.notes, o.startAction, o.startDelay, o.stopAction, o.crashAction, o.secureBoot, o.bootFrom, o.diskCache })
             command.Options.Add(option);
         command.Options.Add(forCreate ? o.generation : o.name);
@@ -52,6 +55,9 @@ public sealed class VmSettingOptions
             Generation = p.GetValue(generation),
             SecureBoot = OnOff(p.GetValue(secureBoot)),
             ProcessorCount = p.GetValue(cpus),
+            CpuReserve = p.GetValue(cpuReserve),
+            CpuLimit = p.GetValue(cpuLimit),
+            CpuWeight = p.GetValue(cpuWeight),
             MemoryStartupMiB = p.GetValue(memory),
             Boot = boot,
             IdeDrives = disks.Ide,

@@ -41,6 +41,7 @@ public static class VmTables
             rows.Add(("Firmware", d.Firmware));
             rows.Add(("Machine", d.Machine));
             rows.Add(("Processors", s.ProcessorCount?.ToString()));
+            rows.Add(("Processor controls", $"reserve {s.CpuReserve} %, limit {s.CpuLimit} %, weight {s.CpuWeight}"));
             rows.Add(("Memory (MiB)", s.MemoryStartupMiB?.ToString()));
             rows.Add(("Boot", s.Boot?.Kind == "kernel"
                 ? $"kernel {s.Boot.Kernel} initrd {s.Boot.Initrd ?? "-"} append \"{s.Boot.CommandLine}\""

@@ -13,6 +13,12 @@ public sealed record VmSettings
     /// <summary>Generation 2 only; absent means on for generation 2.</summary>
     public bool? SecureBoot { get; init; }
     public int? ProcessorCount { get; init; }
+    /// <summary>Percent (0 to 100) of the VM's processors' capacity the host keeps free for it.</summary>
+    public int? CpuReserve { get; init; }
+    /// <summary>Percent (1 to 100) of the VM's processors' capacity it may use at most.</summary>
+    public int? CpuLimit { get; init; }
+    /// <summary>Relative weight, 1 to 10000 (default 100).</summary>
+    public int? CpuWeight { get; init; }
     public long? MemoryStartupMiB { get; init; }
     public BootSettings? Boot { get; init; }
     public IReadOnlyList<IdeDriveSettings>? IdeDrives { get; init; }

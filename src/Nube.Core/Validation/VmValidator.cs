@@ -10,6 +10,7 @@ public static class VmValidator
     public const long MinMemoryMiB = 32;
     public const int MaxAutomaticStartDelaySeconds = 86400;
     public const int MaxNotesLength = 4096;
+    public const int MaxCpuWeight = 10000;
 
     /// <param name="otherVmNames">Names of the host's other VMs (not this one), for the duplicate check.</param>
     public static IReadOnlyList<ValidationError> Validate(VmConfig vm, Edition edition, IEnumerable<string> otherVmNames)
@@ -19,6 +20,7 @@ public static class VmValidator
         CheckVersions(vm, errors);
         GenerationRules.Check(vm, errors);
         CheckProcessors(vm.ProcessorCount, edition, errors);
+        CheckProcessorControls(vm, errors);
         CheckMemory(vm.MemoryStartupMiB, edition, errors);
         BootRules.Check(vm, errors);
         IdeRules.Check(vm.IdeDrives, edition, errors);
@@ -43,6 +45,20 @@ public static class VmValidator
             errors.Add(Messages.BelowMinimum("processorCount", count, "1 vCPU"));
         else if (count > edition.MaxProcessorsPerVm)
             errors.Add(Messages.Exceeds("processorCount", count, $"{edition.MaxProcessorsPerVm} vCPUs per VM", edition));
+    }
+
+    /// <summary>Hyper-V's ranges: reserve 0 to 100 %, limit 1 to 100 % and at least the reserve, weight 1 to 10000.</summary>
+    private static void CheckProcessorControls(VmConfig vm, List<ValidationError> errors)
+    {
+        if (vm.CpuReserve is < 0 or > 100)
+            errors.Add(new(VmFields.CpuReserve, Messages.Text(vm.CpuReserve), $"cpuReserve: {vm.CpuReserve} is outside the range 0 to 100 %"));
+        if (vm.CpuLimit is < 1 or > 100)
+            errors.Add(new(VmFields.CpuLimit, Messages.Text(vm.CpuLimit), $"cpuLimit: {vm.CpuLimit} is outside the range 1 to 100 %"));
+        else if (vm.CpuReserve is >= 0 and <= 100 && vm.CpuLimit < vm.CpuReserve)
+            errors.Add(new(VmFields.CpuLimit, Messages.Text(vm.CpuLimit),
+                $"cpuLimit: {vm.CpuLimit} % is below the VM's reserve of {vm.CpuReserve} %; a limit is at least the reserve"));
+        if (vm.CpuWeight is < 1 or > MaxCpuWeight)
+            errors.Add(new(VmFields.CpuWeight, Messages.Text(vm.CpuWeight), $"cpuWeight: {vm.CpuWeight} is outside the range 1 to {MaxCpuWeight}"));
     }
 
     private static void CheckMemory(long mib, Edition edition, List<ValidationError> errors)

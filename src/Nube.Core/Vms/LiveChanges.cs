@@ -6,7 +6,8 @@ namespace Nube.Core.Vms;
 /// <summary>
 /// Which settings may change while the VM is not off (running, paused, saved, or on its way
 /// between them). Today only what the host keeps for itself may: the display name, the notes and
-/// the automatic actions, and the integration services (the guest is asked, not changed). Everything else is part of the virtual hardware of the QEMU process,
+/// the automatic actions, the processor reserve, limit and weight (the VM's cgroup changes), and
+/// the integration services (the guest is asked, not changed). Everything else is part of the virtual hardware of the QEMU process,
 /// or of the saved state that must be restored into the same hardware.
 /// </summary>
 public static class LiveChanges
@@ -26,6 +27,7 @@ public static class LiveChanges
                 or VmFields.AutomaticStartAction or VmFields.AutomaticStartDelaySeconds
                 or VmFields.AutomaticStopAction or VmFields.CrashAction
                 or VmFields.IntegrationServices
+                or VmFields.CpuReserve or VmFields.CpuLimit or VmFields.CpuWeight
                 or VmFields.KvpHostItems => true,
             VmFields.ScsiControllers => false,
             _ => false,

@@ -10,7 +10,9 @@ namespace Nube.Core.Vms;
 /// touched. The process limit stops a runaway QEMU from exhausting the host's pids; QEMU starts
 /// threads (vCPUs, iothreads, a pool of up to 64 workers per context) but never processes.
 /// </summary>
-public sealed record ResourceLimits(long MemoryBytes, int Pids)
+/// <param name="CpuWeight">The VM's relative weight, 1 to 10000 (cgroup v2's cpu.weight range, as Hyper-V's).</param>
+/// <param name="CpuQuotaPercent">The most CPU time the VM may take, in percent of one host processor (limit × vCPUs); null for no limit.</param>
+public sealed record ResourceLimits(long MemoryBytes, int Pids, int CpuWeight = 100, int? CpuQuotaPercent = null)
 {
     public const long BaseOverheadBytes = 256L << 20;
     public const long TcgCacheBytes = 1L << 30;
@@ -20,6 +22,7 @@ public sealed record ResourceLimits(long MemoryBytes, int Pids)
     {
         var memory = (long)vm.MemoryStartupMiB << 20;
         var overhead = BaseOverheadBytes + memory / 16 + (accelerator == Accelerator.Tcg ? TcgCacheBytes : 0);
-        return new ResourceLimits(memory + overhead, PidsPerVm);
+        return new ResourceLimits(memory + overhead, PidsPerVm, vm.CpuWeight,
+            vm.CpuLimit >= 100 ? null : vm.CpuLimit * vm.ProcessorCount);
     }
 }

@@ -26,6 +26,12 @@ public sealed record VmConfig
     /// </summary>
     public bool? SecureBoot { get; init; }
     public int ProcessorCount { get; init; } = 1;
+    /// <summary>Hyper-V's processor reserve: the share (0 to 100 %) of its processors' capacity the host keeps free for the VM.</summary>
+    public int CpuReserve { get; init; }
+    /// <summary>Hyper-V's processor limit: the most (1 to 100 %) of its processors' capacity the VM may use.</summary>
+    public int CpuLimit { get; init; } = 100;
+    /// <summary>Hyper-V's relative weight (1 to 10000): the VM's share of contended processors against the others'.</summary>
+    public int CpuWeight { get; init; } = 100;
     public long MemoryStartupMiB { get; init; } = 512;
     public BootSource Boot { get; init; } = new();
     public ImmutableArray<IdeDrive> IdeDrives { get; init; } = [];

@@ -38,6 +38,9 @@ public sealed class VmConfigDiff
         var changes = ImmutableArray.CreateBuilder<VmConfigChange>();
         Scalar(changes, VmFields.Name, before.Name, after.Name);
         Scalar(changes, VmFields.ProcessorCount, Number(before.ProcessorCount), Number(after.ProcessorCount));
+        Scalar(changes, VmFields.CpuReserve, Number(before.CpuReserve), Number(after.CpuReserve));
+        Scalar(changes, VmFields.CpuLimit, Number(before.CpuLimit), Number(after.CpuLimit));
+        Scalar(changes, VmFields.CpuWeight, Number(before.CpuWeight), Number(after.CpuWeight));
         Scalar(changes, VmFields.MemoryStartupMiB, Number(before.MemoryStartupMiB), Number(after.MemoryStartupMiB));
         Record(changes, VmFields.Boot, before.Boot, after.Boot);
         List(changes, VmFields.IdeDrives, before.IdeDrives, after.IdeDrives);

@@ -5,6 +5,9 @@ public static class VmFields
 {
     public const string Name = "name";
     public const string ProcessorCount = "processorCount";
+    public const string CpuReserve = "cpuReserve";
+    public const string CpuLimit = "cpuLimit";
+    public const string CpuWeight = "cpuWeight";
     public const string MemoryStartupMiB = "memoryStartupMiB";
     public const string Boot = "boot";
     public const string IdeDrives = "ideDrives";

@@ -14,6 +14,9 @@ public sealed record VmPatch
     public int? Generation { get; init; }
     public bool? SecureBoot { get; init; }
     public int? ProcessorCount { get; init; }
+    public int? CpuReserve { get; init; }
+    public int? CpuLimit { get; init; }
+    public int? CpuWeight { get; init; }
     public long? MemoryStartupMiB { get; init; }
     public BootSource? Boot { get; init; }
     public ImmutableArray<IdeDrive>? IdeDrives { get; init; }
@@ -34,6 +37,9 @@ public sealed record VmPatch
         Generation = Generation ?? current.Generation,
         SecureBoot = SecureBoot ?? current.SecureBoot,
         ProcessorCount = ProcessorCount ?? current.ProcessorCount,
+        CpuReserve = CpuReserve ?? current.CpuReserve,
+        CpuLimit = CpuLimit ?? current.CpuLimit,
+        CpuWeight = CpuWeight ?? current.CpuWeight,
         MemoryStartupMiB = MemoryStartupMiB ?? current.MemoryStartupMiB,
         Boot = Boot ?? current.Boot,
         IdeDrives = IdeDrives ?? current.IdeDrives,

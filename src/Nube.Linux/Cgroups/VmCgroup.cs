@@ -37,12 +37,22 @@ public sealed class VmCgroup(CgroupHierarchy hierarchy, Guid vm)
             // Past the limit the kernel kills within the cgroup rather than swapping the VM out.
             Write(folder, "memory.swap.max", "0", optional: true);
             Write(folder, "pids.max", $"{limits.Pids}");
+            Write(folder, "cpu.weight", $"{limits.CpuWeight}");
+            Write(folder, "cpu.max", limits.CpuQuotaPercent is { } share ? $"{share * PeriodMicroseconds / 100} {PeriodMicroseconds}" : $"max {PeriodMicroseconds}");
             return;
         }
         var memory = Path.Join(hierarchy.Folders["memory"], Leaf);
         Write(memory, "memory.limit_in_bytes", $"{limits.MemoryBytes}");
         Write(Path.Join(hierarchy.Folders["pids"], Leaf), "pids.max", $"{limits.Pids}");
+        var cpu = Path.Join(hierarchy.Folders["cpu"], Leaf);
+        // v1's shares are 1024 for an ordinary process: weight 100 (Hyper-V's default) is that.
+        Write(cpu, "cpu.shares", $"{Math.Max(2, limits.CpuWeight * 1024 / 100)}");
+        Write(cpu, "cpu.cfs_period_us", $"{PeriodMicroseconds}");
+        Write(cpu, "cpu.cfs_quota_us", limits.CpuQuotaPercent is { } quota ? $"{quota * PeriodMicroseconds / 100}" : "-1");
     }
+
+    /// <summary>The scheduler's accounting period for the limit: 100 ms, the kernel's default.</summary>
+    private const int PeriodMicroseconds = 100_000;
 
     /// <summary>Removes the cgroup once no process is left in it; a cgroup still in use stays (and is reused).</summary>
     public void Remove()

@@ -76,6 +76,9 @@ public static class ContractMapper
         Generation = vm.Generation,
         SecureBoot = vm.Generation == 2 ? Generations.SecureBootOn(vm) : null,
         ProcessorCount = vm.ProcessorCount,
+        CpuReserve = vm.CpuReserve,
+        CpuLimit = vm.CpuLimit,
+        CpuWeight = vm.CpuWeight,
         MemoryStartupMiB = vm.MemoryStartupMiB,
         Boot = new BootSettings
         {
@@ -124,6 +127,9 @@ public static class ContractMapper
             Generation = s.Generation,
             SecureBoot = s.SecureBoot,
             ProcessorCount = s.ProcessorCount,
+            CpuReserve = s.CpuReserve,
+            CpuLimit = s.CpuLimit,
+            CpuWeight = s.CpuWeight,
             MemoryStartupMiB = s.MemoryStartupMiB,
             Boot = s.Boot is { } b ? new BootSource
             {

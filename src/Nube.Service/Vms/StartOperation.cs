@@ -43,7 +43,7 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
         var backing = await services.Disks.ReadChainsAsync(config, ct).ConfigureAwait(false);
         var plan = QemuCommandBuilder.Build(config, new QemuLaunchContext(accelerator, vm.Paths, services.Options.Qemu, Incoming: restoring,
             Uefi: services.Host.Facts.Uefi, RestoreFrom: restoring ? vm.Paths.SavedState : null, Backing: backing));
-        services.Admission.Take(vm.Id);
+        services.Admission.Take(config);
 
         vm.SetState(transition.During);
         var from = transition.From;

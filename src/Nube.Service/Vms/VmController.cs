@@ -296,6 +296,11 @@ public sealed class VmController : IVmRun
             var now = Snapshot;
             var current = now.Config ?? throw new VmConflictException($"VM {Id} is broken: {now.BrokenReason}");
             var next = change.Change(current, now.State);
+            // A running VM's new processor reserve must fit the host, and its new limits be in
+            // force, before the change is stored: a refused one changes nothing.
+            services.Admission.ChangeReserve(next);
+            if (session is not null && now.Accelerator is { } accelerator)
+                services.Qemu.ApplyLimits(Id, ResourceLimits.For(next, accelerator));
             await services.Store.SaveAsync(next).ConfigureAwait(false);
             Update(s => s with { Config = next });
             Publish(HostEventTypes.VmChanged, null);

@@ -143,7 +143,7 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
             vm.SetState(idle, pidFileFound ? "QEMU exited while the host service was down." : null);
             return pidFileFound;
         }
-        services.Admission.Hold(vm.Id);
+        services.Admission.Hold(vm.Id, vm.Snapshot.Config);
         vm.Update(s => s with { ProcessId = process.Pid, StartedAt = process.StartedAt });
         try
         {

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
 using Nube.Core.Qemu;
+using Nube.Core.Vms;
 using Nube.Qemu.Launch;
 using Nube.Service.Vms.Qemu;
 
@@ -79,6 +81,11 @@ internal sealed class FakeQemuHost(FakeTimeProvider clock) : IQemuHost
             return Task.FromResult(qemu.ConnectAgent());
         throw new SocketException((int)SocketError.ConnectionRefused);
     }
+
+    /// <summary>Each VM's limits as the service last applied them while it ran.</summary>
+    public ConcurrentDictionary<Guid, ResourceLimits> AppliedLimits { get; } = new();
+
+    public void ApplyLimits(Guid vm, ResourceLimits limits) => AppliedLimits[vm] = limits;
 
     /// <summary>A fake QEMU holds nothing on the host (no cgroup) to give back.</summary>
     public void Released(Guid vm)

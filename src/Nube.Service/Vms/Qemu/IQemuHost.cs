@@ -1,4 +1,5 @@
 using Nube.Core.Qemu;
+using Nube.Core.Vms;
 using Nube.Qemu.Launch;
 
 namespace Nube.Service.Vms.Qemu;
@@ -21,6 +22,9 @@ public interface IQemuHost
 
     /// <summary>Connects to one of QEMU's UNIX sockets (QMP, guest agent, serial).</summary>
     Task<Stream> ConnectAsync(string socketPath, CancellationToken ct);
+
+    /// <summary>Changes a running VM's limits (its processor limit and weight) in its cgroup, at once.</summary>
+    void ApplyLimits(Guid vm, ResourceLimits limits);
 
     /// <summary>The VM's QEMU is gone: what its run held on the host (its cgroup) is given back.</summary>
     void Released(Guid vm);

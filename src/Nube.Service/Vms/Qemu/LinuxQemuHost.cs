@@ -1,5 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 using Nube.Core.Qemu;
+using Nube.Core.Vms;
 using Nube.Linux;
 using Nube.Linux.Cgroups;
 using Nube.Linux.Descriptors;
@@ -76,6 +77,12 @@ public sealed class LinuxQemuHost(VmUserStore users, CgroupHierarchy? cgroups, I
 
     public async Task<Stream> ConnectAsync(string socketPath, CancellationToken ct) =>
         await UnixSocket.ConnectAsync(socketPath, ct).ConfigureAwait(false);
+
+    public void ApplyLimits(Guid vm, ResourceLimits limits)
+    {
+        if (cgroups is { } hierarchy)
+            new VmCgroup(hierarchy, vm).Apply(limits);
+    }
 
     public void Released(Guid vm)
     {
