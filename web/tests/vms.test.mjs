@@ -148,12 +148,19 @@ describe('the web console with a real nubed and guests', () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.locator('#f-memoryStartupMiB-error').getByText('memoryStartupMiB: 33 is not a multiple of 2 MiB').waitFor();
     await memory.fill('256');
+    await page.getByLabel('Relative weight').fill('10001');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('#f-cpuWeight-error').getByText('cpuWeight: 10001 is outside the range 1 to 10000').waitFor();
+    await page.getByLabel('Relative weight').fill('300');
+    await page.getByLabel('Processor limit (%)').fill('50');
     await page.getByLabel('Notes').fill('web tier');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('status').getByText('Saved.').waitFor();
     const details = await nubed.api('GET', `/api/v1/vms/${vmId}`);
     assert.equal(details.settings.memoryStartupMiB, 256);
     assert.equal(details.settings.notes, 'web tier');
+    assert.equal(details.settings.cpuWeight, 300);
+    assert.equal(details.settings.cpuLimit, 50);
     assert.equal(details.settings.integrationServices.enabled.includes('time-sync'), false);
   }));
 

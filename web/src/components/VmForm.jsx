@@ -38,6 +38,13 @@ export function VmForm({ form, change, errors, host, mode }) {
         <Field id="f-processorCount" label="Virtual processors" type="number" min="1" max={limits?.maxProcessorsPerVm}
           errors={err('f-processorCount')} {...bindValue(form, change, 'processorCount')}
           hint={limits && `1 to ${limits.maxProcessorsPerVm} per VM${edition}; the host has ${host.logicalProcessors} logical processors.`} />
+        <Field id="f-cpuReserve" label="Processor reserve (%)" type="number" min="0" max="100" errors={err('f-cpuReserve')}
+          {...bindValue(form, change, 'cpuReserve')}
+          hint="Share of its processors kept free for the VM; the running VMs' reserves fit the host's logical processors. Changes while it runs." />
+        <Field id="f-cpuLimit" label="Processor limit (%)" type="number" min="1" max="100" errors={err('f-cpuLimit')}
+          {...bindValue(form, change, 'cpuLimit')} hint="The most of its processors the VM may use, at least the reserve. Changes while it runs." />
+        <Field id="f-cpuWeight" label="Relative weight" type="number" min="1" max="10000" errors={err('f-cpuWeight')}
+          {...bindValue(form, change, 'cpuWeight')} hint="1 to 10000, default 100: its share of busy processors against the other VMs'. Changes while it runs." />
         <Field id="f-memoryStartupMiB" label="Startup memory (MiB)" type="number" min="32" step="2"
           max={limits?.maxGuestMemoryMiB ?? undefined} errors={err('f-memoryStartupMiB')}
           {...bindValue(form, change, 'memoryStartupMiB')}

@@ -32,7 +32,7 @@ export function newAdapter(generation) {
 
 export function emptyForm() {
   return {
-    name: '', generation: 1, secureBoot: true, processorCount: 1, memoryStartupMiB: 512,
+    name: '', generation: 1, secureBoot: true, processorCount: 1, cpuReserve: 0, cpuLimit: 100, cpuWeight: 100, memoryStartupMiB: 512,
     bootKind: 'kernel', kernel: '', initrd: '', commandLine: 'console=ttyS0', bootDisk: '',
     disks: [], adapters: [],
     automaticStartAction: 'nothing', automaticStartDelaySeconds: 0, automaticStopAction: 'save', crashAction: 'off',
@@ -51,7 +51,8 @@ export function fromSettings(s) {
   });
   return {
     name: s.name, generation: s.generation, secureBoot: s.secureBoot ?? true,
-    processorCount: s.processorCount, memoryStartupMiB: s.memoryStartupMiB,
+    processorCount: s.processorCount, cpuReserve: s.cpuReserve ?? 0, cpuLimit: s.cpuLimit ?? 100, cpuWeight: s.cpuWeight ?? 100,
+    memoryStartupMiB: s.memoryStartupMiB,
     bootKind: s.boot?.kind ?? 'kernel', kernel: s.boot?.kernel ?? '', initrd: s.boot?.initrd ?? '',
     commandLine: s.boot?.commandLine ?? '', bootDisk: s.boot?.disk ?? '',
     disks: [
@@ -83,6 +84,7 @@ const number = (v) => (v === '' || v == null ? null : Number(v));
 export function toSettings(f) {
   const fields = {
     name: 'f-name', generation: 'f-generation', secureBoot: 'f-secureBoot', processorCount: 'f-processorCount',
+    cpuReserve: 'f-cpuReserve', cpuLimit: 'f-cpuLimit', cpuWeight: 'f-cpuWeight',
     memoryStartupMiB: 'f-memoryStartupMiB', boot: 'f-bootKind', 'boot.kind': 'f-bootKind', 'boot.kernel': 'f-kernel',
     'boot.initrd': 'f-initrd', 'boot.commandLine': 'f-commandLine', 'boot.disk': 'f-bootDisk',
     ideDrives: 'f-disks', scsiControllers: 'f-disks', networkAdapters: 'f-adapters',
@@ -120,6 +122,9 @@ export function toSettings(f) {
     generation: Number(f.generation),
     secureBoot: Number(f.generation) === 2 ? f.secureBoot : null,
     processorCount: number(f.processorCount),
+    cpuReserve: number(f.cpuReserve),
+    cpuLimit: number(f.cpuLimit),
+    cpuWeight: number(f.cpuWeight),
     memoryStartupMiB: number(f.memoryStartupMiB),
     boot: {
       kind: f.bootKind,
