@@ -26,6 +26,11 @@ elif [ "$(cat /proc/1/comm 2>/dev/null)" = systemd ]; then
   # automatic stop actions at host shutdown (README, "Running nubed as a service").
   echo "[demo] starting nubed with systemd: nubed.service and nube-vms.service, enabled at boot (log: journalctl -u nubed)"
   install -m 0644 scripts/systemd/nubed.service scripts/systemd/nube-vms.service /etc/systemd/system/
+  # nubed is published framework-dependent and systemd does not pass on this shell's PATH: a drop-in
+  # tells the unit where this machine's .NET is.
+  mkdir -p /etc/systemd/system/nubed.service.d
+  printf '[Service]\nEnvironment=DOTNET_ROOT=%s\n' "$(dirname "$(readlink -f "$(command -v dotnet)")")" \
+    > /etc/systemd/system/nubed.service.d/dotnet.conf
   systemctl daemon-reload
   # Type=notify: this returns once nubed serves, or fails when it does not start.
   systemctl enable --now nubed.service nube-vms.service
