@@ -21,13 +21,31 @@ ln -sf "$out/nubed" /usr/local/bin/nubed
 
 if nube host info >/dev/null 2>&1; then
   echo "[demo] nubed is already running on $socket"
+elif [ "$(cat /proc/1/comm 2>/dev/null)" = systemd ]; then
+  # The units run /usr/local/bin/nubed and nube, linked above; nube-vms.service applies the VMs'
+  # automatic stop actions at host shutdown (README, "Running nubed as a service").
+  echo "[demo] starting nubed with systemd: nubed.service and nube-vms.service, enabled at boot (log: journalctl -u nubed)"
+  install -m 0644 scripts/systemd/nubed.service scripts/systemd/nube-vms.service /etc/systemd/system/
+  # nubed is published framework-dependent and systemd does not pass on this shell's PATH: a drop-in
+  # tells the unit where this machine's .NET is.
+  mkdir -p /etc/systemd/system/nubed.service.d
+  printf '[Service]\nEnvironment=DOTNET_ROOT=%s\n' "$(dirname "$(readlink -f "$(command -v dotnet)")")" \
+    > /etc/systemd/system/nubed.service.d/dotnet.conf
+  systemctl daemon-reload
+  # Type=notify: this returns once nubed serves, or fails when it does not start.
+  systemctl enable --now nubed.service nube-vms.service
+  log="journalctl -u nubed"
 else
   mkdir -p /var/log/nube
-  echo "[demo] starting nubed (log: /var/log/nube/nubed.log)"
-  setsid nohup "$out/nubed" --data-dir /var/lib/nube --run-dir /run/nube >>/var/log/nube/nubed.log 2>&1 < /dev/null &
-  for _ in $(seq 1 100); do nube host info >/dev/null 2>&1 && break; sleep 0.2; done
-  nube host info >/dev/null || { echo "demo: nubed did not start; see /var/log/nube/nubed.log" >&2; exit 1; }
+  echo "[demo] starting nubed with setsid nohup, as systemd is not PID 1 here (log: /var/log/nube/nubed.log, rotated)"
+  # nubed writes its log itself, dated and rotated; standard output and error keep only what comes
+  # before the log opens or after the runtime fails (a crash's stack), from this start.
+  setsid nohup "$out/nubed" --data-dir /var/lib/nube --run-dir /run/nube --log-file /var/log/nube/nubed.log \
+    >/var/log/nube/nubed.stderr 2>&1 < /dev/null &
+  log="/var/log/nube/nubed.log and /var/log/nube/nubed.stderr"
 fi
+for _ in $(seq 1 100); do nube host info >/dev/null 2>&1 && break; sleep 0.2; done
+nube host info >/dev/null || { echo "demo: nubed did not start; see ${log:-its log}" >&2; exit 1; }
 # The web console and the API over TCP: on port 8006 with the host's own self-signed certificate,
 # and a first user whose password is kept, readable by root only, in the data directory.
 if ! nube host info --json | grep -A1 '"remote": {' | grep -q '"enabled": true'; then

@@ -22,6 +22,7 @@ public static partial class HostProbe
             MemoryBytes = ParseMemTotal(meminfo),
             KvmUsable = CpuHasVirtualization(cpuinfo) && KvmDeviceOpens(),
             QemuVersion = new Version(0, 0, 0),
+            BootId = (await File.ReadAllTextAsync("/proc/sys/kernel/random/boot_id", ct).ConfigureAwait(false)).Trim(),
         };
     }
 

@@ -3,6 +3,7 @@ using Nube.Linux;
 using Nube.Service.Api;
 using Nube.Service.Events;
 using Nube.Service.Hosting;
+using Nube.Service.Hosting.Logging;
 using Nube.Service.Jobs;
 using Nube.Service.Persistence;
 using Nube.Service.Vms;
@@ -14,8 +15,20 @@ builder.Configuration.AddCommandLine(args, NubedOptions.Switches);
 var options = builder.Configuration.GetSection("Nube").Get<NubedOptions>() ?? new NubedOptions();
 options.DataDir = Path.GetFullPath(options.DataDir);
 options.RunDir = Path.GetFullPath(options.RunDir);
+options.LogFile = options.LogFile is { } logFile ? Path.GetFullPath(logFile) : null;
 
-builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+// Type=notify: systemd hears that nubed is ready once it serves (see scripts/systemd/nubed.service); a no-op elsewhere.
+builder.Services.AddSystemd();
+LogTarget logTarget;
+try
+{
+    logTarget = NubedLogging.Configure(builder.Logging, options);
+}
+catch (IOException e)
+{
+    Console.Error.WriteLine($"nubed: cannot start: {e.Message}");
+    return 2;
+}
 Directory.CreateDirectory(options.DataDir);
 Directory.CreateDirectory(options.RunDir);
 
@@ -100,8 +113,8 @@ await app.Services.GetRequiredService<RemoteListener>().StartAsync(CancellationT
 await app.StartAsync();
 // Root only: on the socket, this file mode is the whole of the API's authentication.
 File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-app.Logger.LogInformation("nubed {Version} serving {Socket} for data directory {DataDir}",
-    typeof(Program).Assembly.GetName().Version, socketPath, options.DataDir);
+app.Logger.LogInformation("nubed {Version} serving {Socket} for data directory {DataDir}, logging to {LogTarget}",
+    typeof(Program).Assembly.GetName().Version, socketPath, options.DataDir, logTarget == LogTarget.File ? options.LogFile : logTarget);
 await app.WaitForShutdownAsync();
 // The VMs keep running; only pending automatic starts end, and job records are written out.
 await registry.StopAsync();

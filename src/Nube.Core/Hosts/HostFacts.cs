@@ -10,4 +10,6 @@ public sealed record HostFacts
     public required Version QemuVersion { get; init; }
     /// <summary>UEFI firmware for generation 2 VMs; whether the files exist is checked when such a VM starts.</summary>
     public UefiFirmware Uefi { get; init; } = UefiFirmware.Debian;
+    /// <summary>The kernel's id of this boot (/proc/sys/kernel/random/boot_id): tells a host that rebooted from a restarted nubed.</summary>
+    public string BootId { get; init; } = "";
 }

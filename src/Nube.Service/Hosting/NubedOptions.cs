@@ -15,6 +15,8 @@ public sealed class NubedOptions
     /// <summary>Optional file holding a bearer token that TCP clients may send, besides users' API tokens and sessions.</summary>
     public string? TokenFile { get; set; }
     public string Qemu { get; set; } = "qemu-system-x86_64";
+    /// <summary>A file for the log, dated and rotated, in place of standard output or the journal.</summary>
+    public string? LogFile { get; set; }
     /// <summary>The first uid (and gid) of the range that VMs' QEMUs run as, one each.</summary>
     public uint VmUidBase { get; set; } = Persistence.VmUserStore.DefaultFirstUid;
     /// <summary>How many uids the range has: at most this many VMs on the host.</summary>
@@ -31,6 +33,7 @@ public sealed class NubedOptions
         ["--listen"] = "Nube:Listen",
         ["--token-file"] = "Nube:TokenFile",
         ["--qemu"] = "Nube:Qemu",
+        ["--log-file"] = "Nube:LogFile",
         ["--vm-uid-base"] = "Nube:VmUidBase",
         ["--vm-uid-count"] = "Nube:VmUidCount",
     };

@@ -19,17 +19,20 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
     private readonly ConcurrentDictionary<Guid, VmController> vms = new();
     private readonly Lock gate = new(); // guards reserved
     private readonly Dictionary<string, Guid> reserved = new(StringComparer.OrdinalIgnoreCase);
+    private readonly StoppedAtShutdown stoppedAtShutdown = new(services.Options.DataDir);
 
     public IReadOnlyList<VmController> All =>
         [.. vms.Values.OrderBy(v => v.Snapshot.Name, StringComparer.OrdinalIgnoreCase)];
 
     /// <summary>
     /// Loads every VM, reattaches to the QEMUs still running, settles the jobs an earlier run
-    /// left unfinished, then applies the automatic start actions.
+    /// left unfinished, then applies the automatic start actions. At host boot this is when they
+    /// run: a VM counts as having been running when its QEMU is, or when the stop actions of an
+    /// earlier boot stopped it (<see cref="StoppedAtShutdown"/>).
     /// </summary>
     public async Task InitializeAsync()
     {
-        var wasRunning = new HashSet<Guid>();
+        var wasRunning = TakeStoppedAtShutdown();
         foreach (var stored in services.Store.LoadAll())
         {
             if (stored.Error is not null)
@@ -129,6 +132,7 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
     public async Task<IReadOnlyList<VmController>> ApplyStopActionsAsync()
     {
         var running = vms.Values.Where(v => v.Snapshot is { Config: not null, State: VmState.Running or VmState.Paused }).ToList();
+        await RecordStoppedAsync(running).ConfigureAwait(false);
         await Task.WhenAll(running.Select(async vm =>
         {
             var action = vm.Snapshot.Config!.AutomaticStopAction switch
@@ -157,6 +161,32 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
 
     /// <summary>The host service is stopping: controllers stop taking commands; VMs keep running.</summary>
     public Task StopAsync() => Task.WhenAll(vms.Values.Select(v => v.StopAsync()));
+
+    /// <summary>Written before the actions, so that a host that goes down before they end still knows what ran; never in their way.</summary>
+    private async Task RecordStoppedAsync(IEnumerable<VmController> running)
+    {
+        try
+        {
+            await stoppedAtShutdown.AddAsync(services.Host.Facts.BootId, running.Select(v => v.Id)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError("The VMs stopped now cannot be written down, so they will not count as having run at the next boot: {Error}", e.Message);
+        }
+    }
+
+    private HashSet<Guid> TakeStoppedAtShutdown()
+    {
+        try
+        {
+            return [.. stoppedAtShutdown.Take(services.Host.Facts.BootId)];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError("The VMs stopped at the last shutdown are unknown, so none counts as having run: {Error}", e.Message);
+            return [];
+        }
+    }
 
     private VmController Add(StoredVm stored)
     {

@@ -4,13 +4,13 @@ using Nube.Linux;
 namespace Nube.Service.Tests.Harness;
 
 /// <summary>A small host without KVM and with QEMU 10 installed: what the edition checks and the launch plan read.</summary>
-internal sealed class FakeHostProbe : IHostProbe
+internal sealed class FakeHostProbe(string bootId = "boot-1") : IHostProbe
 {
     public static readonly Version QemuVersion = new(10, 0, 2);
 
     public Task<HostFacts> ProbeAsync(CancellationToken ct) => Task.FromResult(new HostFacts
     {
-        LogicalProcessors = 2, MemoryBytes = 4L << 30, KvmUsable = false, QemuVersion = new Version(0, 0, 0),
+        LogicalProcessors = 2, MemoryBytes = 4L << 30, KvmUsable = false, QemuVersion = new Version(0, 0, 0), BootId = bootId,
     });
 
     public Task<Version> QemuVersionAsync(string qemuBinary, CancellationToken ct) => Task.FromResult(QemuVersion);

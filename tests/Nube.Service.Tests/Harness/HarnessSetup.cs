@@ -16,6 +16,9 @@ internal sealed record HarnessSetup
     /// <summary>An edition with other limits than the catalogue's (a small running-VM limit).</summary>
     public Edition? Edition { get; init; }
 
+    /// <summary>The host's boot id: another than an earlier harness's means the host rebooted in between.</summary>
+    public string BootId { get; init; } = "boot-1";
+
     /// <summary>VMs already on disk when the host service starts (their automatic start actions apply).</summary>
     public IReadOnlyList<VmPatch> Vms { get; init; } = [];
 }

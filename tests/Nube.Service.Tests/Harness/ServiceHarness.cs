@@ -75,7 +75,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
         await File.WriteAllBytesAsync(Kernel, []);
         foreach (var patch in setup.Vms)
             await Store.SaveAsync(Config(patch));
-        var loaded = await HostRuntime.LoadAsync(Options, new FakeHostProbe(), CancellationToken.None);
+        var loaded = await HostRuntime.LoadAsync(Options, new FakeHostProbe(setup.BootId), CancellationToken.None);
         Host = setup.Edition is { } edition
             ? new HostRuntime(new HostStore(Options.DataDir), loaded.Config, loaded.Facts, edition, loaded.QemuProblem)
             : loaded;
