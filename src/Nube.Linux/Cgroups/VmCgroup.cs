@@ -73,12 +73,19 @@ public sealed class VmCgroup(CgroupHierarchy hierarchy, Guid vm)
 
     /// <summary>
     /// cgroup v2 hands a controller to children only when every folder above enables it, and a
-    /// folder with processes cannot: the VMs' folder has none, nubed's own folder only enables.
+    /// folder that holds processes cannot enable any: nubed first moves itself from its own folder
+    /// (the service's, delegated by systemd's Delegate=yes) to a leaf beside the VMs' folder.
     /// </summary>
     private static void EnableControllers(string vmsFolder)
     {
-        Directory.CreateDirectory(vmsFolder);
         var parent = Path.GetDirectoryName(vmsFolder)!;
+        if (File.ReadAllText(Path.Join(parent, "cgroup.procs")).Trim().Length > 0)
+        {
+            var leaf = Path.Join(parent, "nubed-service");
+            Directory.CreateDirectory(leaf);
+            Write(leaf, "cgroup.procs", $"{Environment.ProcessId}");
+        }
+        Directory.CreateDirectory(vmsFolder);
         Write(parent, "cgroup.subtree_control", "+cpu +memory +pids");
         Write(vmsFolder, "cgroup.subtree_control", "+cpu +memory +pids");
     }
