@@ -9,6 +9,9 @@ internal enum PoweroffOutcome
     /// <summary>Exits 0, and the guest powers off once the agent has reported the exit.</summary>
     PowersOff,
 
+    /// <summary>The guest powers off before its agent can report the exit, as the real minimal Debian did.</summary>
+    PowersOffAtOnce,
+
     /// <summary>Exits 0 and nothing happens (busybox poweroff under a shell script as PID 1).</summary>
     Ignored,
 
@@ -81,6 +84,7 @@ internal sealed class FakePoweroffPrograms
             if (outcomes[program] == PoweroffOutcome.Missing)
                 return Error($"Guest agent command failed, error was 'Failed to execute child process \u201c{program}\u201d (No such file or directory)'");
             started[++nextPid] = outcomes[program];
+            poweringOff |= outcomes[program] == PoweroffOutcome.PowersOffAtOnce;
             return new JsonObject { ["return"] = new JsonObject { ["pid"] = nextPid } };
         }
     }
@@ -99,7 +103,7 @@ internal sealed class FakePoweroffPrograms
         }
     }
 
-    /// <summary>True once, after a program that powers the guest off has been reported as exited.</summary>
+    /// <summary>True once, after a program that powers the guest off has been reported as exited (or started, for one that does so at once).</summary>
     public bool TakePowerOff()
     {
         lock (sync)

@@ -41,6 +41,24 @@ public sealed class ShutdownFallbackTests(ITestOutputHelper output)
         Assert.InRange(host.Clock.GetUtcNow() - start, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(11));
     }
 
+    [Fact]
+    public async Task A_guest_that_powers_off_before_its_agent_reports_the_exit_is_taken_as_gone_at_once()
+    {
+        await using var host = await ServiceHarness.StartAsync(output);
+        var (vm, qemu) = await host.RunningWithAgentAsync("alpha");
+        qemu.Guest.ShutsDownOnRequest = false;
+        qemu.Guest.Poweroff["systemctl"] = PoweroffOutcome.PowersOffAtOnce;
+        var start = host.Clock.GetUtcNow();
+
+        var job = await AskedThroughAgentAsync(vm);
+        await host.AdvanceUntilAsync(() => job.IsEnded, "the stop ends", TimeSpan.FromSeconds(1));
+
+        Assert.Equal("The guest shut down through its agent, which ran 'systemctl poweroff'.", job.Info.Result);
+        Assert.Equal(["systemctl poweroff"], qemu.Guest.Poweroff.Runs);
+        // QEMU's exit ends the wait for the agent's report: no agent wait (10 s) is spent on a guest that is gone.
+        Assert.InRange(host.Clock.GetUtcNow() - start, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(11));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
