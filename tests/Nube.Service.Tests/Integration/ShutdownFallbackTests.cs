@@ -27,7 +27,7 @@ public sealed class ShutdownFallbackTests(ITestOutputHelper output)
         var job = await AskedThroughAgentAsync(vm);
         host.Clock.Advance(TimeSpan.FromSeconds(4));
         await Task.Delay(100);
-        Assert.DoesNotContain("guest-exec", qemu.AgentCommands);
+        Assert.Empty(qemu.Guest.Poweroff.Runs);
         await host.AdvanceUntilAsync(() => job.IsEnded, "the stop ends", TimeSpan.FromSeconds(1));
 
         Assert.Equal(JobStates.Completed, job.Info.State);
@@ -91,7 +91,7 @@ public sealed class ShutdownFallbackTests(ITestOutputHelper output)
 
         Assert.Equal(PowerButton, job.Info.Result);
         Assert.Contains("guest-info", qemu.AgentCommands.SkipWhile(c => c != "guest-shutdown"));
-        Assert.DoesNotContain("guest-exec", qemu.AgentCommands);
+        Assert.DoesNotContain("guest-exec", qemu.AgentCommands.SkipWhile(c => c != "guest-shutdown"));
         Assert.Empty(qemu.Guest.Poweroff.Runs);
         Assert.Equal(["system_powerdown"], qemu.CommandNames);
         Assert.InRange(host.Clock.GetUtcNow() - start, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(36));
