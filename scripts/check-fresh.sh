@@ -93,10 +93,10 @@ step() {
   log "$name ok ($((SECONDS - t0)) s)"
 }
 
-# The Debian mirror the host's apt already uses (deb822 or one-line sources).
-mirror=$( { grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}'
-            grep -hE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
-              | sed -E 's/\[[^]]*\] *//' | awk '$3 == "bookworm" {print $2}'; } | grep -v security | head -n1 || true)
+# The Debian mirror the host's apt already uses.
+# shellcheck source=lib/debian-mirror.sh
+. "$repo/scripts/lib/debian-mirror.sh"
+mirror=$(debian_mirror)
 [ -n "$mirror" ] || { echo "check-fresh: no Debian mirror in the host's apt sources" >&2; exit 1; }
 
 [ -n "$(git -C "$repo" status --porcelain --untracked-files=no)" ] \

@@ -13,14 +13,11 @@ qemu_major() {
   qemu-system-x86_64 --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p' | head -n1
 }
 
+# shellcheck source=lib/debian-mirror.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/debian-mirror.sh"
 mirror_uri() {
-  # The first Debian (not security) URI in the existing sources, deb822 or one-line style.
   local uri
-  uri=$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v security | head -n1 || true)
-  if [ -z "$uri" ]; then
-    uri=$(grep -hE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
-      | awk '$3 ~ /^bookworm$/ {print $2}' | head -n1 || true)
-  fi
+  uri=$(debian_mirror)
   [ -n "$uri" ] || { echo "install-deps: cannot find the Debian mirror in /etc/apt/sources*" >&2; exit 1; }
   echo "$uri"
 }
@@ -37,8 +34,9 @@ need=()
 # updates of these packages: keep src/Nube.Service/HostSystem/NubePackages.cs in step.
 # nodejs, npm: build the web console (web/build.sh) and run its browser tests; chromium: the
 # browser those tests drive headless (playwright-core brings no browser of its own).
+# debootstrap: guest/debian/build.sh makes the real Debian 12 guests of the tests with it.
 for pkg in cpio zstd xz-utils kmod socat iproute2 nftables e2fsprogs file binutils passwd tmux \
-           libicu72 libssl3 ca-certificates procps gcc libc6-dev zlib1g-dev ovmf nodejs chromium; do
+           libicu72 libssl3 ca-certificates procps gcc libc6-dev zlib1g-dev ovmf nodejs chromium debootstrap; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 # A nodejs from elsewhere (NodeSource's) carries its own npm and conflicts with Debian's.

@@ -23,8 +23,8 @@ public sealed class KvpTests(ITestOutputHelper output)
         Assert.Equal("VM 'exchange' is off, so its host pairs cannot be written into the guest; the pair is written into the guest when it runs with data exchange enabled.", early.Note);
         await host.Client.RunJobAsync("exchange", "start", agentWaitSeconds: 60);
 
-        await WaitUntilAsync(async () => (await GuestShell.RunAsync(host, vm, "cat /var/lib/nube/kvp/host/site 2>/dev/null || true")).Trim() == "berlin-2",
-            "the host's pair set while off to reach the guest");
+        await Poll.UntilAsync(async () => (await GuestShell.RunAsync(host, vm, "cat /var/lib/nube/kvp/host/site 2>/dev/null || true")).Trim() == "berlin-2",
+            "the host's pair set while off to reach the guest", TimeSpan.FromSeconds(60));
         var clock = Stopwatch.StartNew();
         var set = await host.Client.SetKvpAsync("exchange", "role", "web front");
         output.WriteLine($"kvp set (written into the guest) took {clock.ElapsedMilliseconds} ms");
@@ -71,16 +71,5 @@ public sealed class KvpTests(ITestOutputHelper output)
         var bad = await NubeCli.RunAsync(host, "vm", "kvp", "set", "exchange", "..", "x");
         Assert.Equal(5, bad.ExitCode);
         Assert.Equal("error: key: '..' is not a file name; a key is a file name in the guest\n", bad.Stderr);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > TimeSpan.FromSeconds(60))
-                throw new TimeoutException($"Timed out waiting for {what}.");
-            await Task.Delay(250);
-        }
     }
 }

@@ -73,9 +73,13 @@ internal sealed class FakeAgentConnection(FakeQemu qemu, Stream stream)
         if (qemu.GateFor(command) is { } gate)
             await gate.PassAsync(closing.Token).ConfigureAwait(false);
         if (qemu.Guest.Execute(command, arguments) is { } reply)
+        {
             await WriteAsync([], reply["error"]?["class"]?.GetValue<string>() == "CommandNotFound"
                 ? await qemu.GuestFiles.AnswerAsync(command, arguments).ConfigureAwait(false) ?? reply
                 : reply).ConfigureAwait(false);
+            if (qemu.Guest.Poweroff.TakePowerOff())
+                await qemu.GuestShutdownAsync().ConfigureAwait(false);
+        }
         else if (qemu.Guest.ShutsDownOnRequest)
             await qemu.GuestShutdownAsync().ConfigureAwait(false);
     }

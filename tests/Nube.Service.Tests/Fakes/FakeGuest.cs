@@ -14,7 +14,17 @@ internal sealed class FakeGuest(TimeProvider clock)
     private static readonly HashSet<string> AllowedFrozen =
         ["guest-ping", "guest-info", "guest-sync-delimited", "guest-fsfreeze-status", "guest-fsfreeze-thaw"];
 
+    /// <summary>What guest-info lists: the commands Nube uses, as qemu-ga 7.2 names them.</summary>
+    private static readonly string[] Commands =
+    [
+        "guest-sync-delimited", "guest-ping", "guest-info", "guest-shutdown", "guest-exec", "guest-exec-status",
+        "guest-get-time", "guest-set-time", "guest-fsfreeze-status", "guest-fsfreeze-freeze", "guest-fsfreeze-thaw",
+        "guest-file-open", "guest-file-close", "guest-file-read", "guest-file-write", "guest-get-osinfo",
+        "guest-get-host-name", "guest-network-get-interfaces",
+    ];
+
     private readonly Lock sync = new();
+    private readonly HashSet<string> disabled = [];
     private TaskCompletionSource up = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TimeSpan clockOffset;
     private bool frozen;
@@ -37,6 +47,19 @@ internal sealed class FakeGuest(TimeProvider clock)
 
     /// <summary>True: guest-shutdown powers the guest off; false: the guest ignores it.</summary>
     public bool ShutsDownOnRequest { get; set; } = true;
+
+    /// <summary>The guest's power-off programs, as guest-exec runs them.</summary>
+    public FakePoweroffPrograms Poweroff { get; } = new();
+
+    /// <summary>
+    /// Disables <paramref name="command"/> as qemu-ga's --block-rpcs does: guest-info lists it as
+    /// not enabled, and the agent refuses it.
+    /// </summary>
+    public void Block(string command)
+    {
+        lock (sync)
+            disabled.Add(command);
+    }
 
     public bool Frozen
     {
@@ -88,12 +111,17 @@ internal sealed class FakeGuest(TimeProvider clock)
     {
         lock (sync)
         {
+            if (disabled.Contains(command))
+                return Error("GenericError", $"The command {command} has been disabled for this instance");
             if (frozen && !AllowedFrozen.Contains(command))
                 return Error("GenericError", $"Command {command} has been disabled: the agent is in frozen state");
             return command switch
             {
                 "guest-ping" => Return(new JsonObject()),
-                "guest-info" => Return(new JsonObject { ["version"] = FakeAgentConnection.AgentVersion, ["supported_commands"] = new JsonArray() }),
+                "guest-info" => Return(Info()),
+                "guest-exec" when Poweroff.Knows(arguments.GetProperty("path").GetString()!) =>
+                    Poweroff.Exec(arguments.GetProperty("path").GetString()!, arguments.GetProperty("arg").EnumerateArray().Select(a => a.GetString()!)),
+                "guest-exec-status" when Poweroff.Started(arguments.GetProperty("pid").GetInt64()) => Poweroff.Status(arguments.GetProperty("pid").GetInt64()),
                 "guest-get-time" => Return(Nanoseconds(clock.GetUtcNow() + clockOffset)),
                 "guest-set-time" => SetTime(arguments),
                 "guest-fsfreeze-freeze" => Freeze(),
@@ -104,6 +132,16 @@ internal sealed class FakeGuest(TimeProvider clock)
             };
         }
     }
+
+    // Under sync.
+    private JsonObject Info() => new()
+    {
+        ["version"] = FakeAgentConnection.AgentVersion,
+        ["supported_commands"] = new JsonArray([.. Commands.Select(c => (JsonNode)new JsonObject
+        {
+            ["name"] = c, ["enabled"] = !disabled.Contains(c), ["success-response"] = c != "guest-shutdown",
+        })]),
+    };
 
     // Under sync.
     private JsonObject SetTime(JsonElement arguments)

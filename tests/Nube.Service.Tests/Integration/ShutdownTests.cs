@@ -1,6 +1,7 @@
 using Nube.Contracts.Jobs;
 using Nube.Core.Integration;
 using Nube.Core.Vms;
+using Nube.Service.Tests.Fakes;
 using Nube.Service.Tests.Harness;
 using Nube.Service.Vms;
 using static Nube.Service.Tests.Harness.AgentVms;
@@ -60,6 +61,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         await using var host = await ServiceHarness.StartAsync(output);
         var (vm, qemu) = await host.RunningWithAgentAsync("alpha");
         qemu.Guest.ShutsDownOnRequest = false;
+        qemu.Guest.Poweroff["systemctl"] = PoweroffOutcome.Ignored; // the agent's second request too
         var start = host.Clock.GetUtcNow();
 
         var job = vm.Submit(VmOperation.Stop);
@@ -82,6 +84,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         await using var host = await ServiceHarness.StartAsync(output);
         var (vm, qemu) = await host.RunningWithAgentAsync("alpha");
         qemu.Guest.ShutsDownOnRequest = false;
+        qemu.Guest.Poweroff["systemctl"] = PoweroffOutcome.Ignored;
         qemu.GuestPowersOff = false;
 
         var job = vm.Submit(VmOperation.Stop);

@@ -35,9 +35,20 @@ public static class GuestExec
     /// <summary>Runs <paramref name="program"/> to its end; a signal's end counts as exit code 128 + signal, as in a shell.</summary>
     /// <exception cref="GuestOperationFailedException">It did not end within <paramref name="timeout"/>.</exception>
     public static async Task<Result> RunAsync(QemuSession run, string program, IReadOnlyList<string> arguments, TimeSpan timeout,
-        CancellationToken ct)
+        CancellationToken ct) =>
+        await WaitAsync(run, program, await StartAsync(run, program, arguments, ct).ConfigureAwait(false), timeout, ct).ConfigureAwait(false);
+
+    /// <summary>Starts <paramref name="program"/> and returns its pid in the guest.</summary>
+    public static Task<long> StartAsync(QemuSession run, string program, IReadOnlyList<string> arguments, CancellationToken ct) =>
+        run.Agent.UseAsync((agent, t) => agent.ExecAsync(program, arguments, t), AgentWait, ct);
+
+    /// <summary>
+    /// Waits for a program that <see cref="StartAsync"/> started; apart, so that a caller can tell
+    /// an agent that could not start it from one that went quiet while it ran.
+    /// </summary>
+    /// <exception cref="GuestOperationFailedException">It did not end within <paramref name="timeout"/>.</exception>
+    public static async Task<Result> WaitAsync(QemuSession run, string program, long pid, TimeSpan timeout, CancellationToken ct)
     {
-        var pid = await run.Agent.UseAsync((agent, t) => agent.ExecAsync(program, arguments, t), AgentWait, ct).ConfigureAwait(false);
         var deadline = DateTimeOffset.UtcNow + timeout;
         var pause = FirstPoll;
         while (true)
