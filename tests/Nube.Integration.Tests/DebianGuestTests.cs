@@ -21,6 +21,9 @@ public sealed class DebianGuestTests(ITestOutputHelper output)
     public async Task Both_Debian_12_guests_answer_through_their_agent_and_stop_cleanly_within_30_s()
     {
         await using var host = await NubedHost.StartAsync(output);
+        // The guests' own folders become storage roots: the disks' backing images and the kernels are there.
+        await Cli(host, "host", "set", "--storage-root", TestGuest.Directory, "--storage-root", host.Root,
+            "--storage-root", DebianGuest.Minimal.Directory, "--storage-root", DebianGuest.WithDbus.Directory);
 
         // Both at once, to halve the cost: 1 GiB each, and the two cores shared.
         var runs = await Task.WhenAll(
@@ -35,16 +38,12 @@ public sealed class DebianGuestTests(ITestOutputHelper output)
     private static async Task<string> BootAndStopAsync(NubedHost host, DebianGuest guest, string expectedResult)
     {
         var name = $"debian12-{guest.Variant}";
-        // The kernel and initrd where the test's host allows VM files (its storage roots), and a
-        // disk of the test's own over the shared image.
-        var folder = Directory.CreateDirectory(Path.Combine(host.Root, name)).FullName;
-        var kernel = Path.Combine(folder, "vmlinuz");
-        var initrd = Path.Combine(folder, "initrd.img");
-        File.Copy(guest.Kernel, kernel);
-        File.Copy(guest.Initrd, initrd);
+        // The shared kernel and initrd (QEMU reads them as the VM's user: they are readable by all),
+        // and a disk of the test's own over the shared image.
+        Directory.CreateDirectory(Path.Combine(host.Root, name));
         var disk = await Overlay.CreateAsync(host, Path.Combine(name, "root.qcow2"), guest.RootImage);
 
-        await Cli(host, "vm", "new", name, "--kernel", kernel, "--initrd", initrd, "--append", DebianGuest.CommandLine,
+        await Cli(host, "vm", "new", name, "--kernel", guest.Kernel, "--initrd", guest.Initrd, "--append", DebianGuest.CommandLine,
             "--scsi-disk", disk, "--memory", "1024");
         var clock = Stopwatch.StartNew();
         await Cli(host, TimeSpan.FromSeconds(AgentWaitSeconds + 60), "vm", "start", name, "--wait-agent", $"{AgentWaitSeconds}");

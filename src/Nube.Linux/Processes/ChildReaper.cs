@@ -10,16 +10,26 @@ namespace Nube.Linux.Processes;
 /// </summary>
 public static partial class ChildReaper
 {
-    private static readonly ConcurrentDictionary<int, string> Endings = new();
+    private static readonly ConcurrentDictionary<int, TaskCompletionSource<string>> Endings = new();
 
     public static void Watch(int pid)
     {
+        Endings[pid] = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() => Wait(pid)) { IsBackground = true, Name = $"reaper-{pid}" };
         thread.Start();
     }
 
-    /// <summary>How the child ended ("exited with code 1", "killed by signal 9"), or null while it runs or when it is not ours.</summary>
-    public static string? Ending(int pid) => Endings.TryGetValue(pid, out var ending) ? ending : null;
+    /// <summary>
+    /// How the child ended ("exited with code 1", "was killed by signal 9"), waiting up to
+    /// <paramref name="wait"/> for the reaper (a process is seen gone a moment before it is
+    /// reaped); null while it runs or when it is not one of ours.
+    /// </summary>
+    public static string? Ending(int pid, TimeSpan wait = default)
+    {
+        if (!Endings.TryGetValue(pid, out var ending))
+            return null;
+        return ending.Task.Wait(wait) ? ending.Task.Result : null;
+    }
 
     private static void Wait(int pid)
     {
@@ -30,7 +40,7 @@ public static partial class ChildReaper
                 return;
         }
         var signal = status & 0x7f;
-        Endings[pid] = signal == 0 ? $"exited with code {(status >> 8) & 0xff}" : $"was killed by signal {signal}";
+        Endings[pid].TrySetResult(signal == 0 ? $"exited with code {(status >> 8) & 0xff}" : $"was killed by signal {signal}");
     }
 
     private const int EIntr = 4;

@@ -121,7 +121,7 @@ public sealed class LinuxQemuHost(VmUserStore users, CgroupHierarchy? cgroups, I
 
     public string DescribeExit(IQemuProcess process, VmRuntimePaths paths)
     {
-        var ending = ChildReaper.Ending(process.Pid);
+        var ending = ChildReaper.Ending(process.Pid, TimeSpan.FromSeconds(1));
         var said = VmFiles.Tail(Path.Join(paths.VmDirectory, VmStore.QemuLogFileName), 4096, LogStart);
         return (ending, said) switch
         {
