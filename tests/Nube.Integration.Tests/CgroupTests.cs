@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Nube.Contracts;
 using Nube.Contracts.Vms;
 using Nube.Integration.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -13,10 +11,10 @@ public sealed class CgroupTests(ITestOutputHelper output)
     public async Task A_QEMU_past_its_memory_limit_is_killed_by_its_cgroup_and_the_other_VM_runs_on()
     {
         await using var host = await NubedHost.StartAsync(output);
-        var hog = await CreateAsync(host, "hog");
-        var calm = await CreateAsync(host, "calm");
-        await RunAsync(host, "vm", "start", "hog", "--wait-agent", "60");
-        await RunAsync(host, "vm", "start", "calm", "--wait-agent", "60");
+        var hog = await NubeCli.NewGuestVmAsync(host, "hog");
+        var calm = await NubeCli.NewGuestVmAsync(host, "calm");
+        await NubeCli.OkAsync(host, "vm", "start", "hog", "--wait-agent", "60");
+        await NubeCli.OkAsync(host, "vm", "start", "calm", "--wait-agent", "60");
         var hogPid = host.QemuPid(hog)!.Value;
         var calmPid = host.QemuPid(calm)!.Value;
 
@@ -44,20 +42,6 @@ public sealed class CgroupTests(ITestOutputHelper output)
         Assert.True(NubedHost.ProcessAlive(calmPid));
         Assert.Equal("running", (await host.Client.GetVmAsync("calm", 10)).Summary.State);
         Assert.True((await host.Client.GetVmAsync("calm", 10)).GuestAgent?.Responding);
-    }
-
-    private static async Task<Guid> CreateAsync(NubedHost host, string name)
-    {
-        var r = await NubeCli.RunAsync(host, "vm", "new", name, "--kernel", TestGuest.Kernel, "--initrd", TestGuest.Initrd,
-            "--append", "console=ttyS0", "--memory", "256", "--json");
-        Assert.True(r.ExitCode == 0, r.Stderr);
-        return JsonSerializer.Deserialize(r.Stdout, ContractsJson.Default.VmDetails)!.Summary.Id;
-    }
-
-    private static async Task RunAsync(NubedHost host, params string[] args)
-    {
-        var r = await NubeCli.RunAsync(host, args);
-        Assert.True(r.ExitCode == 0, $"nube {string.Join(' ', args)}: {r.Stderr}");
     }
 
     private static async Task<VmDetails> WaitForStateAsync(NubedHost host, string vm, string state, TimeSpan timeout)

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Nube.Contracts;
 using Nube.Integration.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -24,12 +22,12 @@ public sealed class IsolationTests(ITestOutputHelper output)
         File.SetUnixFileMode(shared, (UnixFileMode)0b111_101_101);
         var diskB = await Overlay.CreateAsync(host, "shared/b.qcow2");
         File.SetUnixFileMode(diskB, (UnixFileMode)0b110_100_100);
-        var a = await CreateAsync(host, "a");
-        var b = await CreateAsync(host, "b", "--scsi-disk", diskB);
-        var c = await CreateAsync(host, "c");
+        var a = await NubeCli.NewGuestVmAsync(host, "a");
+        var b = await NubeCli.NewGuestVmAsync(host, "b", "--scsi-disk", diskB);
+        var c = await NubeCli.NewGuestVmAsync(host, "c");
         foreach (var name in new[] { "a", "b", "c" })
-            await RunAsync(host, "vm", "start", name);
-        await RunAsync(host, "vm", "save", "c");
+            await NubeCli.OkAsync(host, "vm", "start", name);
+        await NubeCli.OkAsync(host, "vm", "save", "c");
 
         var pidA = host.QemuPid(a)!.Value;
         var pidB = host.QemuPid(b)!.Value;
@@ -67,7 +65,7 @@ public sealed class IsolationTests(ITestOutputHelper output)
     public async Task Links_in_a_VMs_folder_are_never_followed()
     {
         await using var host = await NubedHost.StartAsync(output);
-        var id = await CreateAsync(host, "linked");
+        var id = await NubeCli.NewGuestVmAsync(host, "linked");
         var folder = Path.Combine(host.DataDir, "vms", id.ToString());
         var victim = Path.Combine(host.Root, "victim");
         File.WriteAllText(victim, "root's own\n");
@@ -80,8 +78,8 @@ public sealed class IsolationTests(ITestOutputHelper output)
         File.Delete(Path.Combine(folder, "qemu.log"));
 
         File.CreateSymbolicLink(Path.Combine(folder, "com1.log"), victim);
-        await RunAsync(host, "vm", "start", "linked", "--wait-agent", "60");
-        await RunAsync(host, "vm", "turn-off", "linked");
+        await NubeCli.OkAsync(host, "vm", "start", "linked", "--wait-agent", "60");
+        await NubeCli.OkAsync(host, "vm", "turn-off", "linked");
         Assert.Equal("root's own\n", File.ReadAllText(victim));
         Assert.Contains("Cannot open the VM's serial log", host.Log);
     }
@@ -104,7 +102,7 @@ public sealed class IsolationTests(ITestOutputHelper output)
 
             // A disk that was fine at create and whose header was rewritten afterwards (by a QEMU it was given to).
             var good = await Overlay.CreateAsync(host, "good.qcow2");
-            await RunAsync(host, "vm", "new", "rewritten", "--kernel", TestGuest.Kernel, "--initrd", TestGuest.Initrd, "--scsi-disk", good);
+            await NubeCli.OkAsync(host, "vm", "new", "rewritten", "--kernel", TestGuest.Kernel, "--initrd", TestGuest.Initrd, "--scsi-disk", good);
             await HostProgram.OutputAsync("qemu-img", "rebase", "-u", "-b", secret, "-F", "raw", "-f", "qcow2", good);
             var outsideStart = await NubeCli.RunAsync(host, "vm", "start", "rewritten");
             Assert.Equal(5, outsideStart.ExitCode);
@@ -132,8 +130,8 @@ public sealed class IsolationTests(ITestOutputHelper output)
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        var id = await CreateAsync(host, "outside", "--nic", "synthetic:user");
-        await RunAsync(host, "vm", "start", "outside", "--wait-agent", "60");
+        var id = await NubeCli.NewGuestVmAsync(host, "outside", "--nic", "synthetic:user");
+        await NubeCli.OkAsync(host, "vm", "start", "outside", "--wait-agent", "60");
 
         // The guest's user-mode network: 10.0.2.2 is the host, as QEMU's slirp maps it to 127.0.0.1.
         await GuestShell.RunAsync(host, id, "ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0");
@@ -158,20 +156,6 @@ public sealed class IsolationTests(ITestOutputHelper output)
         {
             Assert.Null(await Nube.Linux.Network.LoopbackGuard.InstallAsync(CancellationToken.None));
         }
-    }
-
-    private static async Task<Guid> CreateAsync(NubedHost host, string name, params string[] extra)
-    {
-        var r = await NubeCli.RunAsync(host, ["vm", "new", name, "--kernel", TestGuest.Kernel, "--initrd", TestGuest.Initrd,
-            "--append", "console=ttyS0", "--memory", "256", .. extra, "--json"]);
-        Assert.True(r.ExitCode == 0, r.Stderr);
-        return JsonSerializer.Deserialize(r.Stdout, ContractsJson.Default.VmDetails)!.Summary.Id;
-    }
-
-    private static async Task RunAsync(NubedHost host, params string[] args)
-    {
-        var r = await NubeCli.RunAsync(host, args);
-        Assert.True(r.ExitCode == 0, $"nube {string.Join(' ', args)}: {r.Stderr}");
     }
 
     /// <summary>A shell command as the given uid, as a compromised QEMU of that VM would run it (no capabilities).</summary>

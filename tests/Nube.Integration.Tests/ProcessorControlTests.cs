@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
-using Nube.Contracts;
 using Nube.Integration.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -15,11 +13,11 @@ public sealed class ProcessorControlTests(ITestOutputHelper output)
     public async Task Weights_share_a_contended_processor_and_a_limit_holds_and_a_reserve_past_the_host_is_refused()
     {
         await using var host = await NubedHost.StartAsync(output);
-        var light = await CreateAsync(host, "light", "--cpu-weight", "100");
-        var heavy = await CreateAsync(host, "heavy", "--cpu-weight", "300");
+        var light = await NubeCli.NewGuestVmAsync(host, "light", "--cpu-weight", "100");
+        var heavy = await NubeCli.NewGuestVmAsync(host, "heavy", "--cpu-weight", "300");
         foreach (var (name, id) in new[] { ("light", light), ("heavy", heavy) })
         {
-            await RunAsync(host, "vm", "start", name, "--wait-agent", "60");
+            await NubeCli.OkAsync(host, "vm", "start", name, "--wait-agent", "60");
             // A guest that never rests: its vCPU thread always wants the processor.
             await GuestShell.RunAsync(host, id, "(while :; do :; done) > /dev/null 2>&1 & echo busy");
         }
@@ -33,7 +31,7 @@ public sealed class ProcessorControlTests(ITestOutputHelper output)
         Assert.InRange(ratio, 3 * 0.85, 3 * 1.15);
 
         // A 50 % limit, set while the VM runs, with the processor to itself.
-        await RunAsync(host, "vm", "set", "light", "--cpu-limit", "50");
+        await NubeCli.OkAsync(host, "vm", "set", "light", "--cpu-limit", "50");
         await HostProgram.OutputAsync("taskset", "-a", "-p", "2", $"{host.QemuPid(light)}");
         var throttledBefore = Throttled(host, light);
         var alone = (await MeasureAsync(host, light))[light] / Window.TotalSeconds;
@@ -44,8 +42,8 @@ public sealed class ProcessorControlTests(ITestOutputHelper output)
         Assert.True(throttled > 0, "the cgroup was never throttled at its limit");
 
         // The host has 2 logical processors here: 100 % of light's one and 150 % of a new 2-vCPU VM do not fit.
-        await RunAsync(host, "vm", "set", "light", "--cpu-reserve", "100", "--cpu-limit", "100");
-        await CreateAsync(host, "reserved", "--cpus", "2", "--cpu-reserve", "75");
+        await NubeCli.OkAsync(host, "vm", "set", "light", "--cpu-reserve", "100", "--cpu-limit", "100");
+        await NubeCli.NewGuestVmAsync(host, "reserved", "--cpus", "2", "--cpu-reserve", "75");
         var refused = await NubeCli.RunAsync(host, "vm", "start", "reserved");
         Assert.Equal(5, refused.ExitCode);
         Assert.Contains("cpuReserve: VM 'reserved' reserves 75 % of 2 virtual processors (150 % of one logical processor); " +
@@ -73,17 +71,4 @@ public sealed class ProcessorControlTests(ITestOutputHelper output)
     private static string CgroupOf(NubedHost host, Guid vm, string controller) =>
         File.ReadAllLines($"/proc/{host.QemuPid(vm)}/cgroup").Select(l => l.Split(':', 3)).Single(p => p[1].Split(',').Contains(controller))[2];
 
-    private static async Task<Guid> CreateAsync(NubedHost host, string name, params string[] extra)
-    {
-        var r = await NubeCli.RunAsync(host, ["vm", "new", name, "--kernel", TestGuest.Kernel, "--initrd", TestGuest.Initrd,
-            "--append", "console=ttyS0", "--memory", "256", .. extra, "--json"]);
-        Assert.True(r.ExitCode == 0, r.Stderr);
-        return JsonSerializer.Deserialize(r.Stdout, ContractsJson.Default.VmDetails)!.Summary.Id;
-    }
-
-    private static async Task RunAsync(NubedHost host, params string[] args)
-    {
-        var r = await NubeCli.RunAsync(host, args);
-        Assert.True(r.ExitCode == 0, $"nube {string.Join(' ', args)}: {r.Stderr}");
-    }
 }

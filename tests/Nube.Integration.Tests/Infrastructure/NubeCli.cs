@@ -14,6 +14,22 @@ public static class NubeCli
     public static async Task<Result> RunAsync(NubedHost host, params string[] args) =>
         await RunAsync(host, null, TimeSpan.FromSeconds(120), args);
 
+    /// <summary>Runs a command that must succeed; fails the test with the CLI's words otherwise.</summary>
+    public static async Task<Result> OkAsync(NubedHost host, params string[] args)
+    {
+        var r = await RunAsync(host, args);
+        Assert.True(r.ExitCode == 0, $"nube {string.Join(' ', args)}: {r.Stderr}");
+        return r;
+    }
+
+    /// <summary>Creates a VM that boots the test guest's kernel (256 MiB, COM1 as console) with the options given; its id.</summary>
+    public static async Task<Guid> NewGuestVmAsync(NubedHost host, string name, params string[] options)
+    {
+        var r = await OkAsync(host, ["vm", "new", name, "--kernel", TestGuest.Kernel, "--initrd", TestGuest.Initrd,
+            "--append", "console=ttyS0", "--memory", "256", .. options, "--json"]);
+        return System.Text.Json.JsonSerializer.Deserialize(r.Stdout, Nube.Contracts.ContractsJson.Default.VmDetails)!.Summary.Id;
+    }
+
     public static async Task<Result> RunAsync(NubedHost host, string? stdin, TimeSpan timeout, params string[] args)
     {
         using var p = Start(host, args);

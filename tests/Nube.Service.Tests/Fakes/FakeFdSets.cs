@@ -7,23 +7,31 @@ namespace Nube.Service.Tests.Fakes;
 /// <summary>
 /// The files a fake QEMU was handed, as the real one holds them: those of its launch plan by
 /// number (<c>-add-fd</c>), and descriptors passed over QMP (<c>add-fd</c>), which the fake
-/// writes through as QEMU would. Used under the fake QEMU's lock.
+/// writes through as QEMU would. Used under the fake QEMU's lock, but for <see cref="Receive"/>,
+/// which the service's side calls as it sends.
 /// </summary>
 internal sealed class FakeFdSets(LaunchPlan plan)
 {
     private const string Prefix = "file:/dev/fdset/";
     private readonly Dictionary<int, SafeHandle> passed = [];
+    private readonly Lock receiving = new();
     private SafeHandle? received;
     private int next = 100;
 
     /// <summary>The descriptor that came with the last bytes the service sent.</summary>
-    public void Receive(SafeHandle descriptor) => received = descriptor;
+    public void Receive(SafeHandle descriptor)
+    {
+        lock (receiving)
+            received = descriptor;
+    }
 
     public FakeReply AddFd()
     {
-        if (received is not { } handle)
+        SafeHandle? handle;
+        lock (receiving)
+            (handle, received) = (received, null);
+        if (handle is null)
             return FakeReply.Failure("GenericError", "No file descriptor supplied via SCM_RIGHTS");
-        received = null;
         passed[++next] = handle;
         return new FakeReply { Return = new JsonObject { ["fdset-id"] = next, ["fd"] = 3 } };
     }

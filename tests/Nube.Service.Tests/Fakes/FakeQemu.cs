@@ -194,11 +194,7 @@ internal sealed class FakeQemu
             qmpConnections.Add(connection);
             connection.Start();
         }
-        return new FakeDescriptorStream(client, handle =>
-        {
-            lock (sync)
-                fdSets.Receive(handle);
-        });
+        return new FakeDescriptorStream(client, fdSets.Receive);
     }
 
     internal Stream ConnectAgent()
@@ -323,22 +319,21 @@ internal sealed class FakeQemu
     private FakeReply Migrate(string? uri)
     {
         // "QEVM", the start of QEMU's stream.
-        if (!fdSets.TryWrite(uri, [0x51, 0x45, 0x56, 0x4D]))
-            return FakeReply.Failure("GenericError", $"Fake QEMU supports only file:/dev/fdset/N migration URIs it holds, not '{uri}'");
-        incoming = false;
-        migrationStatus = "active";
-        if (!HoldsMigration)
-            FinishMigration();
-        return FakeReply.Empty;
+        return fdSets.TryWrite(uri, [0x51, 0x45, 0x56, 0x4D]) ? BeginMigration(incoming: false)
+            : FakeReply.Failure("GenericError", $"Fake QEMU supports only file:/dev/fdset/N migration URIs it holds, not '{uri}'");
     }
 
     private FakeReply MigrateIncoming(string? uri)
     {
         if (runState != "inmigrate")
             return FakeReply.Failure("GenericError", "The incoming migration has already been started");
-        if (!fdSets.CanRead(uri))
-            return FakeReply.Failure("GenericError", $"Could not open '{uri}': No such file or directory");
-        incoming = true;
+        return fdSets.CanRead(uri) ? BeginMigration(incoming: true)
+            : FakeReply.Failure("GenericError", $"Could not open '{uri}': No such file or directory");
+    }
+
+    private FakeReply BeginMigration(bool incoming)
+    {
+        this.incoming = incoming;
         migrationStatus = "active";
         if (!HoldsMigration)
             FinishMigration();
