@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Nube.Linux;
 
-/// <summary>The few libc file calls .NET does not offer: directory fsync, chown, user lookup.</summary>
+/// <summary>The few libc file calls .NET does not offer: directory fsync, chown, user and group lookup.</summary>
 public static partial class UnixFiles
 {
     /// <summary>Makes a rename inside <paramref name="directory"/> durable.</summary>
@@ -20,16 +20,6 @@ public static partial class UnixFiles
         {
             Close(fd);
         }
-    }
-
-    /// <summary>The uid and gid of a user, or null when there is no such user.</summary>
-    public static (uint Uid, uint Gid)? LookupUser(string name)
-    {
-        var entry = GetPwNam(name);
-        if (entry == IntPtr.Zero)
-            return null;
-        var pw = Marshal.PtrToStructure<Passwd>(entry);
-        return (pw.Uid, pw.Gid);
     }
 
     /// <summary>The gid of a group, or null when there is no such group.</summary>
@@ -50,7 +40,7 @@ public static partial class UnixFiles
 
     /// <summary>
     /// The first folder above <paramref name="path"/> that other users cannot enter (no o+x), or
-    /// null. QEMU opens saved-state files after dropping to its own user, through these folders.
+    /// null. QEMU reads a direct boot's kernel and initrd by path, as its VM's user, through these folders.
     /// </summary>
     public static string? FirstUntraversableAncestor(string path)
     {
@@ -82,18 +72,6 @@ public static partial class UnixFiles
     private const int ORdOnly = 0;
     private const int ODirectory = 0x10000;
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Passwd
-    {
-        public IntPtr Name;
-        public IntPtr Password;
-        public uint Uid;
-        public uint Gid;
-        public IntPtr Gecos;
-        public IntPtr Dir;
-        public IntPtr Shell;
-    }
-
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
 
@@ -102,9 +80,6 @@ public static partial class UnixFiles
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int fd);
-
-    [LibraryImport("libc", EntryPoint = "getpwnam", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial IntPtr GetPwNam(string name);
 
     [LibraryImport("libc", EntryPoint = "getgrnam", StringMarshalling = StringMarshalling.Utf8)]
     private static partial IntPtr GetGrNam(string name);
