@@ -318,8 +318,7 @@ internal sealed class FakeQemu
 
     private FakeReply Migrate(string? uri)
     {
-        // "QEVM", the start of QEMU's stream.
-        return fdSets.TryWrite(uri, [0x51, 0x45, 0x56, 0x4D]) ? BeginMigration(incoming: false)
+        return fdSets.TryWrite(uri, "QEVM"u8.ToArray()) ? BeginMigration(incoming: false) // the start of QEMU's stream
             : FakeReply.Failure("GenericError", $"Fake QEMU supports only file:/dev/fdset/N migration URIs it holds, not '{uri}'");
     }
 
