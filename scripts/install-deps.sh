@@ -35,8 +35,9 @@ need=()
 # nodejs, npm: build the web console (web/build.sh) and run its browser tests; chromium: the
 # browser those tests drive headless (playwright-core brings no browser of its own).
 # debootstrap: guest/debian/build.sh makes the real Debian 12 guests of the tests with it.
+# iperf3: the host's end of the metering test's and the benchmark's network transfers.
 for pkg in cpio zstd xz-utils kmod socat iproute2 nftables e2fsprogs file binutils passwd tmux \
-           libicu72 libssl3 ca-certificates procps gcc libc6-dev zlib1g-dev ovmf nodejs chromium debootstrap; do
+           libicu72 libssl3 ca-certificates procps gcc libc6-dev zlib1g-dev ovmf nodejs chromium debootstrap iperf3; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 # A nodejs from elsewhere (NodeSource's) carries its own npm and conflicts with Debian's.

@@ -15,6 +15,7 @@ namespace Nube.Contracts;
 [JsonSerializable(typeof(VmSummary))]
 [JsonSerializable(typeof(IReadOnlyList<VmSummary>))]
 [JsonSerializable(typeof(VmDetails))]
+[JsonSerializable(typeof(VmMeasurement))]
 [JsonSerializable(typeof(HostInfo))]
 [JsonSerializable(typeof(HostSettings))]
 [JsonSerializable(typeof(ApiProblem))]

@@ -84,6 +84,9 @@ builder.Services.AddSingleton(sp => new JobBook(sp.GetRequiredService<JobStore>(
 builder.Services.AddSingleton<RunAdmission>();
 builder.Services.AddSingleton<VmServices>();
 builder.Services.AddSingleton<VmRegistry>();
+builder.Services.AddSingleton<Nube.Service.Vms.Metering.MeteringService>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<Nube.Service.Vms.Metering.MeteringService>());
+builder.Services.AddSingleton<Nube.Service.Vms.Metering.MetricsExporter>();
 builder.Services.AddSingleton<Nube.Service.Vms.Integration.KvpService>();
 builder.Services.AddHostedService<Nube.Service.Vms.Integration.KvpWatcher>();
 builder.Services.AddHostSystem();

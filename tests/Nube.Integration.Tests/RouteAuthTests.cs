@@ -14,7 +14,8 @@ public sealed class RouteAuthTests(ITestOutputHelper output)
     {
         foreach (var route in Routes)
             output.WriteLine(route.ToString());
-        Assert.All(Routes, r => Assert.StartsWith("/api/v1/", r.Pattern));
+        // The API's own, and Prometheus's, which is authenticated as the API is.
+        Assert.All(Routes, r => Assert.True(r.Pattern.StartsWith("/api/v1/", StringComparison.Ordinal) || r.Pattern == "/metrics", r.ToString()));
         // A few that must be there, so that an empty or partial table cannot pass the tests below.
         Assert.Contains(new RouteTable.Route("POST", "/api/v1/vms"), Routes);
         Assert.Contains(new RouteTable.Route("DELETE", "/api/v1/vms/{vm}"), Routes);
@@ -23,6 +24,7 @@ public sealed class RouteAuthTests(ITestOutputHelper output)
         Assert.Contains(new RouteTable.Route("DELETE", "/api/v1/users/{name}"), Routes);
         Assert.Contains(new RouteTable.Route("POST", "/api/v1/tokens"), Routes);
         Assert.Contains(new RouteTable.Route("GET", "/api/v1/vms/{vm}/console"), Routes);
+        Assert.Contains(new RouteTable.Route("GET", "/metrics"), Routes);
         Assert.True(Routes.Count(r => r.ChangesState) >= 15, $"only {Routes.Count(r => r.ChangesState)} state-changing routes");
     }
 

@@ -17,6 +17,7 @@ public static class VmCommands
         vm.Subcommands.Add(New());
         vm.Subcommands.Add(Show());
         vm.Subcommands.Add(Set());
+        vm.Subcommands.Add(Measure());
         foreach (var operation in OperationCommands.Build(VmArg))
             vm.Subcommands.Add(operation);
         vm.Subcommands.Add(Remove());
@@ -45,6 +46,16 @@ public static class VmCommands
         var c = new Command("show", "Show a VM's settings and state") { VmArg, agentWait };
         c.SetHandler(async (p, client, ct) =>
             Printer.Print(p, await client.GetVmAsync(p.GetValue(VmArg)!, p.GetValue(agentWait), ct), ContractsJson.Default.VmDetails, VmTables.Details));
+        return c;
+    }
+
+    private static Command Measure()
+    {
+        var history = new Option<bool>("--history") { Description = "Add the last half hour's rates, one point per sampling (with --json)" };
+        var c = new Command("measure", "Show a VM's resource use since it started: processor, memory, disk and network") { VmArg, history };
+        c.SetHandler(async (p, client, ct) =>
+            Printer.Print(p, await client.MeasureVmAsync(p.GetValue(VmArg)!, p.GetValue(history), ct), ContractsJson.Default.VmMeasurement,
+                MeterTables.Measurement));
         return c;
     }
 

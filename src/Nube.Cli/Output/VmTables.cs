@@ -61,6 +61,8 @@ public static class VmTables
             rows.Add(("Clock last set", $"{JobText.When(sync.LastSync)}; it was {IntegrationTables.Drift(sync.DriftMilliseconds)}"));
         if (d.Freeze is { } frozen)
             rows.Add(("File systems", $"{frozen.FileSystems} frozen since {JobText.When(frozen.FrozenSince)} ({frozen.Reason}); thawed at {JobText.When(frozen.ThawDeadline)} at the latest"));
+        if (d.Measurement is { ProcessorSeconds: not null } measured)
+            rows.AddRange(MeterTables.Summary(measured));
         rows.Add(("Folder", d.VmDirectory));
         return Printer.KeyValues([.. rows]);
     }

@@ -112,6 +112,10 @@ public sealed class NubeApiClient : IDisposable
     public Task<VmDetails> GetVmAsync(string vm, int agentWaitSeconds = 1, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Get, $"{VmPath(vm)}?agentWait={agentWaitSeconds}", null, Json.VmDetails, ct);
 
+    /// <summary>The VM's resource use now; <paramref name="history"/> adds the last half hour's rates.</summary>
+    public Task<VmMeasurement> MeasureVmAsync(string vm, bool history = false, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, $"{VmPath(vm)}/measure{(history ? "?history=true" : "")}", null, Json.VmMeasurement, ct);
+
     public Task<VmDetails> CreateVmAsync(VmSettings settings, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Post, "api/v1/vms", JsonContent.Create(settings, Json.VmSettings), Json.VmDetails, ct);
 

@@ -25,4 +25,6 @@ public sealed record VmDetails
     public TimeSyncInfo? TimeSync { get; init; }
     /// <summary>Set while the guest's file systems are frozen.</summary>
     public FreezeInfo? Freeze { get; init; }
+    /// <summary>Its resource use now (as <c>vm measure</c>), in <c>vm show</c> while it runs; null otherwise.</summary>
+    public VmMeasurement? Measurement { get; init; }
 }

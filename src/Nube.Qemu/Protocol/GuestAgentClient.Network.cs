@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Text.Json;
 
@@ -46,9 +48,26 @@ public sealed partial class GuestAgentClient
                         addresses.Add(address);
                 }
             }
-            interfaces.Add(new GuestNetworkInterface(GuestText.Sanitize(name), addresses));
+            interfaces.Add(new GuestNetworkInterface(GuestText.Sanitize(name), addresses, ParseMac(entry), ParseCounters(entry)));
         }
         return interfaces;
+    }
+
+    private static string? ParseMac(JsonElement entry) =>
+        JsonRead.GetString(entry, "hardware-address") is { Length: 17 } text
+        && PhysicalAddress.TryParse(text, out var mac) && mac.GetAddressBytes().Length == 6
+            ? string.Join(':', mac.GetAddressBytes().Select(b => b.ToString("x2", CultureInfo.InvariantCulture)))
+            : null;
+
+    /// <summary>The four counters, or null when any is missing or negative (a guest can report anything).</summary>
+    private static GuestInterfaceCounters? ParseCounters(JsonElement entry)
+    {
+        if (!JsonRead.TryGet(entry, "statistics", out var stats) || stats.ValueKind != JsonValueKind.Object)
+            return null;
+        return (JsonRead.GetInt64(stats, "rx-bytes"), JsonRead.GetInt64(stats, "tx-bytes"),
+                JsonRead.GetInt64(stats, "rx-packets"), JsonRead.GetInt64(stats, "tx-packets")) is
+            ({ } rx and >= 0, { } tx and >= 0, { } rxp and >= 0, { } txp and >= 0)
+            ? new GuestInterfaceCounters(rx, tx, rxp, txp) : null;
     }
 
     private static GuestIpAddress? ParseAddress(JsonElement item)

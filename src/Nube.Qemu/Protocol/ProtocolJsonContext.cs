@@ -12,6 +12,7 @@ namespace Nube.Qemu.Protocol;
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(QmpStatus))]
 [JsonSerializable(typeof(KvmInfo))]
+[JsonSerializable(typeof(List<BlockStatsEntry>))]
 [JsonSerializable(typeof(MigrationInfo))]
 [JsonSerializable(typeof(MigrationParameters))]
 [JsonSerializable(typeof(GuestInfo))]

@@ -17,6 +17,10 @@ public sealed partial class QmpClient
     public Task<KvmInfo> QueryKvmAsync(CancellationToken ct = default) =>
         ExecuteAsync("query-kvm", null, ProtocolJsonContext.Default.KvmInfo, ct: ct);
 
+    /// <summary>Every block backend's read and write counters (<c>query-blockstats</c>), for metering.</summary>
+    public Task<List<BlockStatsEntry>> QueryBlockStatsAsync(CancellationToken ct = default) =>
+        ExecuteAsync("query-blockstats", null, ProtocolJsonContext.Default.ListBlockStatsEntry, ct: ct);
+
     /// <summary>Pauses the vCPUs.</summary>
     public Task StopAsync(CancellationToken ct = default) => ExecuteAsync("stop", ct: ct);
 

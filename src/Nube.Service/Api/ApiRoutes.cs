@@ -6,10 +6,16 @@ namespace Nube.Service.Api;
 /// </summary>
 public static class ApiRoutes
 {
+    /// <summary>The paths the API answers (authenticated as it is): <c>/api/</c>, and Prometheus's <c>/metrics</c>.</summary>
+    public static bool Owns(PathString path) =>
+        path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments(MeteringEndpoints.MetricsPath, StringComparison.OrdinalIgnoreCase);
+
     public static void MapApiRoutes(this IEndpointRouteBuilder app)
     {
         app.MapHostEndpoints();
         app.MapVmEndpoints();
+        app.MapMeteringEndpoints();
         app.MapJobEndpoints();
         app.MapEventEndpoints();
         app.MapKvpEndpoints();

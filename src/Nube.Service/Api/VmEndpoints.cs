@@ -3,6 +3,7 @@ using Nube.Core.Validation;
 using Nube.Core.Vms;
 using Nube.Service.Vms;
 using Nube.Service.Vms.Errors;
+using Nube.Service.Vms.Metering;
 using Nube.Service.Vms.Qemu;
 
 namespace Nube.Service.Api;
@@ -26,11 +27,13 @@ public static class VmEndpoints
             var vm = await r.CreateAsync(ContractMapper.ToPatch(await JsonBody.ReadAsync<VmSettings>(http), errors), errors);
             return TypedResults.Created($"/api/v1/vms/{vm.Id}", Details(vm, null));
         });
-        vms.MapGet("/{vm}", async (string vm, int? agentWait, VmRegistry r, CancellationToken ct) =>
+        vms.MapGet("/{vm}", async (string vm, int? agentWait, VmRegistry r, MeteringService metering, CancellationToken ct) =>
         {
             var controller = r.Resolve(vm);
             var wait = agentWait is { } s ? TimeSpan.FromSeconds(Math.Clamp(s, 0, MaxAgentWaitSeconds)) : ShowAgentWait;
-            return Details(controller, await AgentProbe.ProbeAsync(controller, wait, ct));
+            var details = Details(controller, await AgentProbe.ProbeAsync(controller, wait, ct));
+            return controller.Session is null ? details
+                : details with { Measurement = await metering.MeasureAsync(controller, history: false, ct) };
         });
         vms.MapPatch("/{vm}", async (string vm, HttpContext http, VmRegistry r) =>
         {

@@ -152,7 +152,7 @@ public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore t
     /// the gate must not be subtler than the router).
     /// </summary>
     private static bool IsApi(HttpContext http) =>
-        http.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+        ApiRoutes.Owns(http.Request.Path)
         || (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText?.TrimStart('/').StartsWith("api", StringComparison.OrdinalIgnoreCase) == true;
 
     /// <summary>Anything but a read: POST, PUT, PATCH, DELETE and any method the router does not know.</summary>

@@ -16,6 +16,7 @@ public static class NubePackages
         // scripts/install-deps.sh
         "cpio", "zstd", "xz-utils", "kmod", "socat", "iproute2", "nftables", "e2fsprogs", "file", "binutils", "passwd",
         "libicu72", "libssl3", "ca-certificates", "procps", "gcc", "libc6-dev", "zlib1g-dev", "tmux",
+        "nodejs", "npm", "chromium", "debootstrap", "iperf3",
     };
 
     public static bool Contains(string package) =>

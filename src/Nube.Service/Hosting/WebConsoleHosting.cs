@@ -23,7 +23,7 @@ public sealed class WebConsoleHosting(RequestDelegate next, HostRuntime host)
     public async Task InvokeAsync(HttpContext http)
     {
         var path = http.Request.Path;
-        if (path.StartsWithSegments("/api"))
+        if (Api.ApiRoutes.Owns(path))
         {
             await next(http);
             return;

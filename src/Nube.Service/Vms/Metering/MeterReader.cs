@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Nube.Core.Vms;
+using Nube.Linux.Network;
+using Nube.Linux.Processes;
+using Nube.Qemu.Protocol;
+using Nube.Service.Vms.Qemu;
+
+namespace Nube.Service.Vms.Metering;
+
+/// <summary>
+/// Reads one VM's counters from where each is kept: processor time and memory from the kernel's
+/// accounting of its QEMU, disk counters from QEMU (<c>query-blockstats</c>), network counters
+/// from the TAP's kernel counters, or, for user-mode networking (which has no host-side
+/// counter), from the guest agent's report, marked as the guest's.
+/// </summary>
+public static partial class MeterReader
+{
+    /// <summary>How long a reading waits for QEMU or the agent; metering never holds a VM up.</summary>
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(2);
+
+    /// <summary>The reading, or null when the QEMU is gone.</summary>
+    public static async Task<MeterReading?> ReadAsync(VmConfig config, QemuSession run, TimeProvider clock, CancellationToken ct)
+    {
+        var pid = run.Process.Pid;
+        if (ProcessUsage.Read(pid) is not { } usage)
+            return null;
+        var disks = await ReadDisksAsync(config, run, ct).ConfigureAwait(false);
+        var adapters = await ReadAdaptersAsync(config, run, ct).ConfigureAwait(false);
+        return new MeterReading(clock.GetUtcNow(), pid, usage, disks, adapters);
+    }
+
+    private static async Task<IReadOnlyList<DiskReading>> ReadDisksAsync(VmConfig config, QemuSession run, CancellationToken ct)
+    {
+        List<BlockStatsEntry> entries;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(Wait);
+        try
+        {
+            entries = await run.Qmp.QueryBlockStatsAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is QmpException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            return [];
+        }
+        var paths = DiskPaths(config);
+        var disks = new List<DiskReading>();
+        foreach (var entry in entries)
+        {
+            // Device ids are ours ("ide0-1", "scsi0-2"); an entry without one is no disk of the guest's.
+            if (entry.Qdev is null || DeviceId().Match(entry.Qdev) is not { Success: true } m)
+                continue;
+            var address = new DiskAddress(m.Groups[1].Value == "ide" ? DiskBus.Ide : DiskBus.Scsi,
+                int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture));
+            var s = entry.Stats;
+            disks.Add(new DiskReading(address.Display(), paths.GetValueOrDefault(address), s.ReadBytes, s.WrittenBytes, s.Reads, s.Writes));
+        }
+        return disks;
+    }
+
+    private static Dictionary<DiskAddress, string?> DiskPaths(VmConfig config)
+    {
+        var paths = config.IdeDrives.ToDictionary(DiskAddress.Of, d => d.Path);
+        for (var c = 0; c < config.ScsiControllers.Length; c++)
+            foreach (var d in config.ScsiControllers[c].Disks)
+                paths[new DiskAddress(DiskBus.Scsi, c, d.Location)] = d.Path;
+        return paths;
+    }
+
+    private static async Task<IReadOnlyList<AdapterReading>> ReadAdaptersAsync(VmConfig config, QemuSession run, CancellationToken ct)
+    {
+        var adapters = config.NetworkAdapters;
+        IReadOnlyList<GuestNetworkInterface>? guest = null;
+        if (adapters.Any(a => a.Switch == NetworkAdapter.UserMode) && config.IntegrationServices.DataExchange)
+            guest = await AskGuestAsync(run, ct).ConfigureAwait(false);
+        var readings = new List<AdapterReading>();
+        for (var i = 0; i < adapters.Length; i++)
+        {
+            var a = adapters[i];
+            if (NetworkAdapter.TapName(a) is { } tap && InterfaceCounters.Read(tap) is { } counters)
+            {
+                // The TAP's receive is what the guest sent, and the other way round.
+                readings.Add(new AdapterReading(i, a.MacAddress, a.Switch, "host", counters.SentBytes, counters.ReceivedBytes));
+                continue;
+            }
+            var reported = a.Switch == NetworkAdapter.UserMode
+                ? guest?.FirstOrDefault(g => string.Equals(g.MacAddress, a.MacAddress, StringComparison.OrdinalIgnoreCase))?.Counters
+                : null;
+            readings.Add(reported is null
+                ? new AdapterReading(i, a.MacAddress, a.Switch, "none", null, null)
+                : new AdapterReading(i, a.MacAddress, a.Switch, "guest", reported.ReceivedBytes, reported.SentBytes));
+        }
+        return readings;
+    }
+
+    private static async Task<IReadOnlyList<GuestNetworkInterface>?> AskGuestAsync(QemuSession run, CancellationToken ct)
+    {
+        try
+        {
+            return await run.Agent.UseAsync((a, t) => a.GetNetworkInterfacesAsync(t), Wait, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is GuestAgentException or GuestAgentBusyException or ObjectDisposedException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex(@"^(ide|scsi)(\d{1,3})-(\d{1,3})$", RegexOptions.CultureInvariant)]
+    private static partial Regex DeviceId();
+}
