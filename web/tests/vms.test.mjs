@@ -1,6 +1,6 @@
 // The console against a real nubed and real guests: the wizard with a validation error shown on
 // its field and fixed, a start watched live (in a second browser too) without reloading, a
-// command typed into the serial console and its answer read back, a stop, and bulk actions.
+// command typed into the serial console and its answer read back, its resource use, a stop, and bulk actions.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -122,6 +122,21 @@ describe('the web console with a real nubed and guests', () => {
     await page.keyboard.press('Enter');
     await terminalShows(page, `nube-${n + 1}`, 30_000);
     await keepScreenshot(page, 'console');
+  }));
+
+  test('the VM page shows its resource use, with totals and charts from the host\'s samples', STEP, step(async () => {
+    const { page } = first;
+    await page.locator('.page-title').getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Resource use' }).waitFor();
+    const totals = page.locator('[data-testid="resource-totals"]');
+    await totals.getByText('Processor time').waitFor({ timeout: 30_000 });
+    assert.match(await totals.innerText(), /Memory in use\s+\d[\d.]* MiB on the host/);
+    // Four charts; their lines need two samplings (5 s apart) before the first point.
+    await page.waitForFunction(() => document.querySelectorAll('.meter-chart canvas').length === 4, null, { timeout: 30_000 });
+    await page.waitForFunction(() => Number(document.querySelector('.meter-chart')?.dataset.points) >= 1, null, { timeout: 30_000 });
+    await keepScreenshot(page, 'resource-use');
+    await page.locator('.page-title').getByRole('link', { name: 'Connect' }).click();
+    await page.waitForURL(`**/vms/${vmId}/console`);
   }));
 
   test('a stop from the console page ends with the VM off, seen in the other browser', STEP, step(async () => {

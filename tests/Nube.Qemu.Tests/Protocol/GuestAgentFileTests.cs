@@ -136,6 +136,31 @@ public sealed class GuestAgentFileTests
     }
 
     [Fact]
+    public async Task Interface_counters_and_mac_addresses_are_taken_only_when_whole_and_sane()
+    {
+        var (client, peer) = await AgentPeer.ConnectAsync();
+
+        var interfaces = client.GetNetworkInterfacesAsync();
+        await peer.ExpectRequestAsync("""{"execute":"guest-network-get-interfaces"}""");
+        await peer.AnswerAsync("""
+            {"return": [
+              {"name": "eth0", "hardware-address": "52:54:00:AB:34:56",
+               "statistics": {"rx-bytes": 1000, "tx-bytes": 2000, "rx-packets": 10, "tx-packets": 20, "rx-errs": 0}},
+              {"name": "eth1", "hardware-address": "52:54:00:12:34", "statistics": {"rx-bytes": -5, "tx-bytes": 2, "rx-packets": 1, "tx-packets": 1}},
+              {"name": "eth2", "hardware-address": "zz:54:00:12:34:56", "statistics": {"rx-bytes": 5, "tx-bytes": "2", "rx-packets": 1, "tx-packets": 1}},
+              {"name": "eth3", "statistics": [1, 2]}
+            ]}
+            """.ReplaceLineEndings(" "));
+
+        var seen = await interfaces;
+        Assert.Equal("52:54:00:ab:34:56", seen[0].MacAddress);
+        Assert.Equal(new GuestInterfaceCounters(1000, 2000, 10, 20), seen[0].Counters);
+        Assert.All(seen.Skip(1), i => Assert.Null(i.Counters));
+        Assert.All(seen.Skip(1), i => Assert.Null(i.MacAddress));
+        await client.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_network_reply_that_is_not_a_list_is_refused()
     {
         var (client, peer) = await AgentPeer.ConnectAsync();

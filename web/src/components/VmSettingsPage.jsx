@@ -10,6 +10,7 @@ import { Devices } from './Devices.jsx';
 import { ErrorSummary } from './ErrorSummary.jsx';
 import { IntegrationServices } from './IntegrationServices.jsx';
 import { Link } from './Link.jsx';
+import { ResourceUse } from './ResourceUse.jsx';
 import { VmActionBar } from './VmActionBar.jsx';
 import { VmForm } from './VmForm.jsx';
 
@@ -80,6 +81,7 @@ export function VmSettingsPage({ id }) {
         <dt>Folder</dt><dd><code>{details.vmDirectory}</code></dd>
         <dt>Id</dt><dd><code>{id}</code></dd>
       </dl>
+      <ResourceUse id={id} running={summary.state === 'running' || summary.state === 'paused'} />
       <Devices devices={details.devices ?? []} />
       <IntegrationServices id={id} services={details.integrationServices ?? []} onChanged={load} />
       {form && (

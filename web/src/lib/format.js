@@ -21,6 +21,18 @@ export function bytes(value) {
   return gib >= 1 ? `${gib.toFixed(1)} GiB` : `${Math.round(value / 2 ** 20)} MiB`;
 }
 
+/** "0 B", "812 B", "3.4 KiB", "1.25 GiB": as the CLI writes sizes. */
+export function byteSize(value) {
+  if (value == null) return '-';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = value;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) { v /= 1024; u += 1; }
+  return u === 0 ? `${value} B` : `${+v.toFixed(2)} ${units[u]}`;
+}
+
+export const rate = (bytesPerSecond) => `${byteSize(Math.round(bytesPerSecond))}/s`;
+
 /** 42 s, 3 min 5 s, 2 h 7 min, 3 d 4 h. */
 export function duration(seconds) {
   if (seconds == null || seconds < 0) return '';
