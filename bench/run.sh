@@ -13,6 +13,10 @@
 #           e1000 vs virtio-net: --net-rounds N, --net-variants all, --iperf-seconds S.
 # Figure 5: nubed's CPU with N idle VMs, heartbeat on vs off, and the time from the guest agent
 #           killed to Lost communication: --hb-vms N, --hb-window S, --hb-rounds N, --lost-rounds N.
+# Figure 7: what metering costs: nubed's CPU idle with N VMs (the sampler) and per reading asked
+#           through the API: --meter-vms N, --meter-window S, --meter-readings N.
+# Figure 1 with --baseline-nubed PATH/nubed.dll boots another build's nubed in the same rounds
+#           (this build against the one before a change).
 # Figure 6 (`web`): the web console in Debian's Chromium: a VM's state change to its row showing it,
 #           and the VM list's first paint with 256 VMs (bench/web/console.bench.mjs, Node):
 #           --web-rounds N, --web-loads N. It replaces its own section of the results file.
@@ -65,7 +69,7 @@ for arg in "$@"; do
 done
 wants() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
 runner=yes
-[ -n "$only" ] && ! wants fig1 && ! wants fig2 && ! wants fig3 && ! wants fig4 && ! wants fig5 && runner=no
+[ -n "$only" ] && ! wants fig1 && ! wants fig2 && ! wants fig3 && ! wants fig4 && ! wants fig5 && ! wants fig7 && runner=no
 
 if wants fig4 && ! command -v iperf3 >/dev/null 2>&1; then
     log "figure 4 needs iperf3 on the host: installing it (apt-get)"
@@ -137,6 +141,7 @@ fi
 limit=600
 wants fig1 && limit=$((limit + 180 * (runs + 1)))
 wants fig3 || wants fig4 || wants fig5 && limit=$((limit + 3600))
+wants fig7 && limit=$((limit + 900))
 
 if [ "$runner" = yes ]; then
     log "running (at most ${limit} s); temporary folder $WORK"

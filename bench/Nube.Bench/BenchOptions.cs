@@ -23,12 +23,21 @@ public sealed record BenchOptions
     /// <summary>Unix time (seconds) at which run.sh started, to report the whole run's duration.</summary>
     public double? StartedAtUnix { get; init; }
     /// <summary>The figures to run (1 to 5); <c>--only</c> picks some, e.g. <c>--only fig3,fig4</c>.</summary>
-    public IReadOnlySet<int> Figures { get; init; } = new HashSet<int> { 1, 2, 3, 4, 5 };
+    public IReadOnlySet<int> Figures { get; init; } = new HashSet<int> { 1, 2, 3, 4, 5, 7 };
     public bool Figure1 => Figures.Contains(1);
     public bool Figure2 => Figures.Contains(2);
     public bool Figure3 => Figures.Contains(3);
     public bool Figure4 => Figures.Contains(4);
     public bool Figure5 => Figures.Contains(5);
+    public bool Figure7 => Figures.Contains(7);
+
+    /// <summary>Figure 1's second Nube: another build's nubed.dll (the one before a change), booted in the same rounds.</summary>
+    public string? BaselineNubed { get; init; }
+
+    /// <summary>Figure 7: idle VMs metered, the idle window, and the readings asked for in a burst.</summary>
+    public int MeterVms { get; init; } = 2;
+    public int MeterWindowSeconds { get; init; } = 30;
+    public int MeterReadings { get; init; } = 200;
 
     // Figure 3 (disk).
     public int DiskRounds { get; init; } = 3;
@@ -59,7 +68,9 @@ public sealed record BenchOptions
         "  fig3: [--disk-rounds N] [--disk-iodepth N] [--seq-iodepth N] [--fio-seconds S] [--fio-seq-seconds S] [--disk-mib N]\n" +
         "        [--disk-variants all|KEY,KEY...] (ide, scsi, scsi-noiothread, scsi-direct, ide-direct, scsi-2cpu)\n" +
         "  fig4: [--net-rounds N] [--iperf-seconds S] [--net-variants all|KEY,KEY...] (tulip, e1000, virtio, virtio-2cpu, virtio-2cpu-2streams)\n" +
+        "  fig1: [--baseline-nubed PATH/nubed.dll] (another build's nubed, booted in the same rounds)\n" +
         "  fig5: [--hb-vms N] [--hb-vm-mib N] [--hb-window S] [--hb-rounds N] [--lost-rounds N]\n" +
+        "  fig7: [--meter-vms N] [--meter-window S] [--meter-readings N]\n" +
         "figure 2 needs --cli-published and --cli-build (bench/run.sh passes both)";
 
     public static BenchOptions Parse(string[] args)
@@ -101,6 +112,10 @@ public sealed record BenchOptions
                 "--hb-window" => o with { HeartbeatWindowSeconds = Count(5) },
                 "--hb-rounds" => o with { HeartbeatRounds = Count(1) },
                 "--lost-rounds" => o with { LostRounds = Count(0) },
+                "--baseline-nubed" => o with { BaselineNubed = Path.GetFullPath(Value()) },
+                "--meter-vms" => o with { MeterVms = Count(1) },
+                "--meter-window" => o with { MeterWindowSeconds = Count(5) },
+                "--meter-readings" => o with { MeterReadings = Count(10) },
                 "-h" or "--help" => throw new ArgumentException(Usage),
                 var a => throw new ArgumentException($"unknown argument '{a}'.\n{Usage}"),
             };
@@ -119,10 +134,10 @@ public sealed record BenchOptions
         var set = new HashSet<int>();
         foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (part.Length == 4 && part.StartsWith("fig", StringComparison.Ordinal) && part[3] is >= '1' and <= '5')
+            if (part.Length == 4 && part.StartsWith("fig", StringComparison.Ordinal) && part[3] is >= '1' and <= '5' or '7')
                 set.Add(part[3] - '0');
             else
-                throw new ArgumentException($"--only: '{part}' is not one of fig1 ... fig5.");
+                throw new ArgumentException($"--only: '{part}' is not one of fig1 ... fig5, fig7.");
         }
         return set.Count > 0 ? set : throw new ArgumentException("--only needs at least one figure.");
     }

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Nube.Bench;
 
-/// <summary>Figures 3 to 5 as markdown: each with both sides, their ratio, the spread and the seed's figure beside them.</summary>
+/// <summary>Figures 3 to 5 and 7 as markdown: each with both sides, their ratio, the spread and the seed's figure beside them.</summary>
 public sealed class DeviceReport(BenchOptions options, StringBuilder md)
 {
     /// <summary>The first seed's table: Hyper-V's Integration Services made I/O ~40 % and the network ~30 % faster than emulated devices.</summary>
@@ -34,6 +34,13 @@ public sealed class DeviceReport(BenchOptions options, StringBuilder md)
                 Heartbeat(h);
             else
                 Failed(5, "the heartbeat's cost and its detection time", later);
+        }
+        if (options.Figure7)
+        {
+            if (later.Metering is { } m)
+                MeteringReport.Render(m, md);
+            else
+                Failed(7, "what resource metering costs", later);
         }
     }
 

@@ -170,7 +170,7 @@ public sealed class HeartbeatFigure(BenchOptions options, Workspace workspace)
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "sysconf")]
     private static extern long SysConf(int name);
 
-    private static long ClockTicksPerSecond()
+    public static long ClockTicksPerSecond()
     {
         const int ScClkTck = 2;
         var t = SysConf(ScClkTck);

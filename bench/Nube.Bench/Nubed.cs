@@ -33,9 +33,9 @@ public sealed class Nubed : IAsyncDisposable
     /// <param name="guestDir">Made a storage root, so that the VMs may boot the test guest from where it was built.</param>
     /// <param name="netns">A network namespace to run nubed (and so its QEMUs) in, or null.</param>
     public static async Task<T> MeasureWithAsync<T>(string folder, string guestDir, string figure,
-        Func<Nubed, CancellationToken, Task<T>> measure, CancellationToken ct, string? netns = null)
+        Func<Nubed, CancellationToken, Task<T>> measure, CancellationToken ct, string? netns = null, string? dll = null)
     {
-        await using var nubed = await StartAsync(folder, guestDir, ct, netns);
+        await using var nubed = await StartAsync(folder, guestDir, ct, netns, dll);
         try
         {
             return await measure(nubed, ct);
@@ -55,14 +55,14 @@ public sealed class Nubed : IAsyncDisposable
         Environment.GetEnvironmentVariable("NUBE_BENCH_NUBED") is { Length: > 0 } other ? Path.GetFullPath(other)
             : Path.Combine(AppContext.BaseDirectory, "nubed.dll");
 
-    public static async Task<Nubed> StartAsync(string folder, string guestDir, CancellationToken ct, string? netns = null)
+    public static async Task<Nubed> StartAsync(string folder, string guestDir, CancellationToken ct, string? netns = null, string? dll = null)
     {
         var dataDir = Path.Combine(folder, "data");
         var runDir = Path.Combine(folder, "run");
         Directory.CreateDirectory(dataDir);
         await File.WriteAllTextAsync(Path.Combine(dataDir, "host.json"),
             $$"""{"schemaVersion": 1, "storageRoots": [{{System.Text.Json.JsonSerializer.Serialize(guestDir)}}]}""", ct);
-        var dll = NubedDll;
+        dll ??= NubedDll;
         var psi = new ProcessStartInfo(netns is null ? "dotnet" : "ip")
         {
             RedirectStandardOutput = true,

@@ -27,7 +27,7 @@ public sealed class Report(BenchOptions options, MachineFacts machine, DateTimeO
             Line();
             Line($"**The run failed:** {failure}");
         }
-        if (options.Figures.Count < 5)
+        if (options.Figures.Count < 6)
         {
             Line();
             Line($"Only figure(s) {string.Join(", ", options.Figures.Order())} were run (`--only`); the others' last results are in the file's history.");
@@ -67,6 +67,8 @@ public sealed class Report(BenchOptions options, MachineFacts machine, DateTimeO
         if (Math.Abs(nube.Median - qemu.Median) < Math.Max(nube.StdDev, qemu.StdDev))
             Line($"The difference is smaller than the boot-to-boot spread (std dev {F(nube.StdDev)} / {F(qemu.StdDev)} ms), so the end-to-end figure cannot resolve Nube's overhead; its start path below bounds it.");
         Line();
+        if (measured.All(x => x.Baseline is not null) && measured.Count > 0)
+            Baseline(measured);
         var startCall = Stats.Of(measured.Select(x => x.Nube.StartCallMs));
         var launched = Stats.Of(measured.Select(x => x.Qemu.LaunchedMs));
         var ping = Stats.Of(measured.Select(x => x.Qemu.PingMs));
@@ -109,6 +111,25 @@ public sealed class Report(BenchOptions options, MachineFacts machine, DateTimeO
         Line(string.Join(" \\\n  ", PairOptions(r.Argv)));
         Line("```");
         Line("</details>");
+    }
+
+    /// <summary>This build's Nube against the baseline build's (<c>--baseline-nubed</c>), booted in the same rounds.</summary>
+    private void Baseline(List<StartupRound> measured)
+    {
+        var now = Stats.Of(measured.Select(x => x.Nube.AgentMs));
+        var before = Stats.Of(measured.Select(x => x.Baseline!.AgentMs));
+        var change = (now.Median / before.Median - 1) * 100;
+        var paired = Stats.Of(measured.Select(x => x.Nube.AgentMs - x.Baseline!.AgentMs));
+        Line($"This build against the baseline build (`{options.BaselineNubed}`), each booting the same guest in every round, the order rotating:");
+        Line();
+        Line("| Side | n | median (ms) | mean (ms) | min (ms) | max (ms) | std dev (ms) |");
+        Line("|---|---:|---:|---:|---:|---:|---:|");
+        Line($"| Nube, this build | {now.Count} | {F(now.Median)} | {F(now.Mean)} | {F(now.Min)} | {F(now.Max)} | {F(now.StdDev)} |");
+        Line($"| Nube, baseline build | {before.Count} | {F(before.Median)} | {F(before.Mean)} | {F(before.Min)} | {F(before.Max)} | {F(before.StdDev)} |");
+        Line();
+        Line($"**This build / baseline, medians: {now.Median / before.Median:0.000} ({Signed(change)} %; target at most +{OverheadTarget:0} %: " +
+             $"{(change <= OverheadTarget ? "met" : "**missed**")}).** Per round (this − baseline): median {F(paired.Median)} ms, from {F(paired.Min)} to {F(paired.Max)} ms.");
+        Line();
     }
 
     private void Figure2(CliResult r)

@@ -15,7 +15,8 @@ namespace Nube.Bench;
 /// </summary>
 public sealed record NubeBoot(double StartCallMs, double AgentMs, int ProbeCalls, double? LaunchLoggedMs, double? RunningLoggedMs);
 
-public sealed record StartupRound(int Round, bool Warmup, bool NubeFirst, NubeBoot Nube, PlainBoot Qemu);
+/// <summary>One round; <see cref="Baseline"/> is the other build's boot when figure 1 has one (<c>--baseline-nubed</c>).</summary>
+public sealed record StartupRound(int Round, bool Warmup, bool NubeFirst, NubeBoot Nube, PlainBoot Qemu, NubeBoot? Baseline = null);
 
 public sealed record StartupResult(
     IReadOnlyList<StartupRound> Rounds,
@@ -38,11 +39,16 @@ public sealed class StartupFigure(BenchOptions options, Workspace workspace)
     private static readonly TimeSpan OperationTimeout = TimeSpan.FromMinutes(3);
 
     public Task<StartupResult> RunAsync(CancellationToken ct) =>
-        Nubed.MeasureWithAsync(workspace.Folder("fig1-nubed"), options.GuestDir, "fig1", MeasureAsync, ct);
+        Nubed.MeasureWithAsync(workspace.Folder("fig1-nubed"), options.GuestDir, "fig1", (nubed, c) => options.BaselineNubed is { } other
+            ? Nubed.MeasureWithAsync(workspace.Folder("fig1-baseline"), options.GuestDir, "fig1 (baseline)",
+                (baseline, c2) => MeasureAsync(nubed, baseline, c2), c, dll: other)
+            : MeasureAsync(nubed, null, c), ct);
 
-    private async Task<StartupResult> MeasureAsync(Nubed nubed, CancellationToken ct)
+    private async Task<StartupResult> MeasureAsync(Nubed nubed, Nubed? baseline, CancellationToken ct)
     {
         var client = nubed.Client;
+        if (baseline is not null)
+            await baseline.Client.CreateVmAsync(options.GuestVm(VmName), ct);
         var host = await client.GetHostAsync(ct);
         var created = await client.CreateVmAsync(options.GuestVm(VmName), ct);
         var id = created.Summary.Id;
@@ -65,12 +71,20 @@ public sealed class StartupFigure(BenchOptions options, Workspace workspace)
         for (var r = -options.Warmup; r < options.Runs; r++)
         {
             var warm = r < 0;
-            var nubeFirst = warm || r % 2 == 0;
+            // Sides: 0 Nube, 1 plain QEMU, 2 the baseline build; each round starts with the next side.
+            var count = baseline is null ? 2 : 3;
+            var order = Enumerable.Range(0, count).Select(k => (k + Math.Max(r, 0)) % count).ToList();
+            var nubeFirst = order.IndexOf(0) < order.IndexOf(1);
             NubeBoot? n = null;
+            NubeBoot? b = null;
             PlainBoot? q = null;
-            for (var side = 0; side < 2; side++)
+            foreach (var side in order)
             {
-                if ((side == 0) == nubeFirst)
+                if (side == 2)
+                {
+                    (b, _) = await BootUnderNubeAsync(baseline!, VmName, ct);
+                }
+                else if (side == 0)
                 {
                     (n, var version) = await BootUnderNubeAsync(nubed, id.ToString(), ct);
                     agentVersion ??= version;
@@ -87,10 +101,11 @@ public sealed class StartupFigure(BenchOptions options, Workspace workspace)
                 }
                 await Task.Delay(options.Settle, ct);
             }
-            var round = new StartupRound(r, warm, nubeFirst, n!, q!);
+            var round = new StartupRound(r, warm, nubeFirst, n!, q!, b);
             rounds.Add(round);
             Console.Error.WriteLine($"bench: fig1 {(warm ? "warm-up" : $"round {r + 1}/{options.Runs}")} ({(nubeFirst ? "Nube first" : "QEMU first")}): " +
-                $"Nube {n!.AgentMs:0} ms (start call {n.StartCallMs:0}), QEMU {q!.InfoMs:0} ms (ping {q.PingMs:0}, launched {q.LaunchedMs:0})");
+                $"Nube {n!.AgentMs:0} ms (start call {n.StartCallMs:0}), QEMU {q!.InfoMs:0} ms (ping {q.PingMs:0}, launched {q.LaunchedMs:0})" +
+                (b is null ? "" : $", baseline Nube {b.AgentMs:0} ms"));
         }
         return new StartupResult(rounds, plan.Argv, identical, argvCheck!, agentVersion, host, config.MemoryStartupMiB, config.ProcessorCount);
     }
@@ -106,7 +121,8 @@ public sealed class StartupFigure(BenchOptions options, Workspace workspace)
         var startCall = sw.Elapsed.TotalMilliseconds;
         double? Logged(string marker) => nubed.LastLogTime(marker, requestAt) is { } t && t >= requestAt.AddSeconds(-1)
             ? (t - requestAt).TotalMilliseconds : null;
-        var launchLogged = Logged("Starting QEMU: ");
+        // "Starting QEMU as uid N: setpriv ... -- qemu-system-x86_64 ..." (a baseline build may log "Starting QEMU: ...").
+        var launchLogged = Logged("Starting QEMU");
         var runningLogged = Logged(" is running (pid ");
         VmDetails details;
         var calls = 0;
@@ -144,8 +160,11 @@ public sealed class StartupFigure(BenchOptions options, Workspace workspace)
     private static (bool Identical, string Report) CompareArgv(Nubed nubed, IReadOnlyList<string> plainArgv,
         string nubedRun, string nubedData, string plainRoot)
     {
-        var logged = nubed.FindInLog("Starting QEMU: ")
-            ?? throw new InvalidOperationException("nubed did not log 'Starting QEMU: ...'; cannot check the argv.");
+        var launch = nubed.FindInLog("Starting QEMU as uid ")
+            ?? throw new InvalidOperationException("nubed did not log 'Starting QEMU as uid N: ...'; cannot check the argv.");
+        // QEMU's argv follows the cgroup wrapper's and setpriv's, after the last "--" before the QEMU binary.
+        var at = launch.LastIndexOf(" -- " + plainArgv[0] + " ", StringComparison.Ordinal);
+        var logged = at < 0 ? launch : launch[(at + 4)..];
         var ours = string.Join(' ', plainArgv);
         var a = logged.Trim().Replace(nubedRun, "<RUN>").Replace(nubedData, "<DATA>");
         var b = ours.Replace(Path.Combine(plainRoot, "run"), "<RUN>").Replace(Path.Combine(plainRoot, "data"), "<DATA>");
