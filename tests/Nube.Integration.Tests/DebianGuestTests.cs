@@ -7,7 +7,7 @@ namespace Nube.Integration.Tests;
 
 /// <summary>
 /// Real Debian 12 guests made with debootstrap (guest/debian/build.sh), as a new user would make
-/// them, under Nube: their stock qemu-guest-agent answers, and `vm stop` shuts both down cleanly,
+/// them, under Nube: their stock qemu-guest-agent answers, `vm measure` reads them, and `vm stop` shuts both down cleanly,
 /// the minimal one (no D-Bus, so guest-shutdown fails in it) through the agent's second request.
 /// </summary>
 public sealed class DebianGuestTests(ITestOutputHelper output)
@@ -44,7 +44,7 @@ public sealed class DebianGuestTests(ITestOutputHelper output)
         var disk = await Overlay.CreateAsync(host, Path.Combine(name, "root.qcow2"), guest.RootImage);
 
         await Cli(host, "vm", "new", name, "--kernel", guest.Kernel, "--initrd", guest.Initrd, "--append", DebianGuest.CommandLine,
-            "--scsi-disk", disk, "--memory", "1024");
+            "--scsi-disk", disk, "--memory", "1024", "--nic", "synthetic:user");
         var clock = Stopwatch.StartNew();
         await Cli(host, TimeSpan.FromSeconds(AgentWaitSeconds + 60), "vm", "start", name, "--wait-agent", $"{AgentWaitSeconds}");
         var boot = clock.Elapsed;
@@ -55,6 +55,18 @@ public sealed class DebianGuestTests(ITestOutputHelper output)
         Assert.Equal("Debian GNU/Linux\n", osName);
         var osVersion = await Cli(host, "vm", "kvp", "get", name, "OSVersion", "--pool", "intrinsic");
         Assert.StartsWith("12", osVersion);
+
+        // Metering on a real distribution: its boot read the root disk. Its adapter is listed, but not counted: these
+        // images configure no network, and Debian's qemu-ga reports no counters for an interface that is down.
+        var measured = JsonDocument.Parse(await Cli(host, "vm", "measure", name, "--json")).RootElement;
+        Assert.True(measured.GetProperty("processorSeconds").GetDouble() > 1);
+        Assert.True(measured.GetProperty("memoryUsedBytes").GetInt64() > 64L << 20);
+        var root = measured.GetProperty("disks")[0];
+        Assert.Equal("SCSI 0:0", root.GetProperty("location").GetString());
+        Assert.True(root.GetProperty("readBytes").GetInt64() > 1L << 20, $"{name} read {root.GetProperty("readBytes")} bytes at boot");
+        var nic = measured.GetProperty("networkAdapters")[0];
+        Assert.True(nic.GetProperty("source").GetString() == "none", $"{name}'s adapter: {nic}");
+        Assert.Equal("Network adapter 0", nic.GetProperty("name").GetString());
 
         clock.Restart();
         var stopped = JsonDocument.Parse(await Cli(host, "vm", "stop", name, "--json")).RootElement;

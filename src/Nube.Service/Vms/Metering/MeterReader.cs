@@ -16,17 +16,22 @@ namespace Nube.Service.Vms.Metering;
 /// </summary>
 public static partial class MeterReader
 {
-    /// <summary>How long a reading waits for QEMU or the agent; metering never holds a VM up.</summary>
+    /// <summary>How long a reading waits for QEMU; metering never holds a VM up.</summary>
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(2);
 
-    /// <summary>The reading, or null when the QEMU is gone.</summary>
-    public static async Task<MeterReading?> ReadAsync(VmConfig config, QemuSession run, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// The reading, or null when the QEMU is gone. The guest agent is given <paramref name="agentWait"/>
+    /// (its channel may be held by a longer request, a file copy or data exchange); when it has no
+    /// answer in time, a user-mode adapter keeps what the guest last reported (<paramref name="previous"/>).
+    /// </summary>
+    public static async Task<MeterReading?> ReadAsync(VmConfig config, QemuSession run, MeterReading? previous, TimeSpan agentWait,
+        TimeProvider clock, CancellationToken ct)
     {
         var pid = run.Process.Pid;
         if (ProcessUsage.Read(pid) is not { } usage)
             return null;
         var disks = await ReadDisksAsync(config, run, ct).ConfigureAwait(false);
-        var adapters = await ReadAdaptersAsync(config, run, ct).ConfigureAwait(false);
+        var adapters = await ReadAdaptersAsync(config, run, previous?.ProcessId == pid ? previous : null, agentWait, ct).ConfigureAwait(false);
         return new MeterReading(clock.GetUtcNow(), pid, usage, disks, adapters);
     }
 
@@ -67,12 +72,13 @@ public static partial class MeterReader
         return paths;
     }
 
-    private static async Task<IReadOnlyList<AdapterReading>> ReadAdaptersAsync(VmConfig config, QemuSession run, CancellationToken ct)
+    private static async Task<IReadOnlyList<AdapterReading>> ReadAdaptersAsync(VmConfig config, QemuSession run, MeterReading? previous,
+        TimeSpan agentWait, CancellationToken ct)
     {
         var adapters = config.NetworkAdapters;
         IReadOnlyList<GuestNetworkInterface>? guest = null;
         if (adapters.Any(a => a.Switch == NetworkAdapter.UserMode) && config.IntegrationServices.DataExchange)
-            guest = await AskGuestAsync(run, ct).ConfigureAwait(false);
+            guest = await AskGuestAsync(run, agentWait, ct).ConfigureAwait(false);
         var readings = new List<AdapterReading>();
         for (var i = 0; i < adapters.Length; i++)
         {
@@ -86,18 +92,18 @@ public static partial class MeterReader
             var reported = a.Switch == NetworkAdapter.UserMode
                 ? guest?.FirstOrDefault(g => string.Equals(g.MacAddress, a.MacAddress, StringComparison.OrdinalIgnoreCase))?.Counters
                 : null;
-            readings.Add(reported is null
-                ? new AdapterReading(i, a.MacAddress, a.Switch, "none", null, null)
-                : new AdapterReading(i, a.MacAddress, a.Switch, "guest", reported.ReceivedBytes, reported.SentBytes));
+            var earlier = guest is null ? previous?.Adapters.FirstOrDefault(r => r.Index == i && r.Source == "guest" && r.Switch == a.Switch) : null;
+            readings.Add(reported is not null ? new AdapterReading(i, a.MacAddress, a.Switch, "guest", reported.ReceivedBytes, reported.SentBytes)
+                : earlier ?? new AdapterReading(i, a.MacAddress, a.Switch, "none", null, null));
         }
         return readings;
     }
 
-    private static async Task<IReadOnlyList<GuestNetworkInterface>?> AskGuestAsync(QemuSession run, CancellationToken ct)
+    private static async Task<IReadOnlyList<GuestNetworkInterface>?> AskGuestAsync(QemuSession run, TimeSpan wait, CancellationToken ct)
     {
         try
         {
-            return await run.Agent.UseAsync((a, t) => a.GetNetworkInterfacesAsync(t), Wait, ct).ConfigureAwait(false);
+            return await run.Agent.UseAsync((a, t) => a.GetNetworkInterfacesAsync(t), wait, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is GuestAgentException or GuestAgentBusyException or ObjectDisposedException)
         {

@@ -15,6 +15,13 @@ public sealed class MeteringService(VmRegistry registry, TimeProvider clock, ILo
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a reading waits for the guest agent: the sampler little (it keeps the last report),
+    /// a measurement asked for longer, as <c>vm show</c> waits for the agent.
+    /// </summary>
+    private static readonly TimeSpan SamplerAgentWait = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan AskedAgentWait = TimeSpan.FromSeconds(10);
+
     private readonly ConcurrentDictionary<Guid, VmMeter> meters = new();
 
     /// <summary>The running VMs' last readings (a VM that stopped since is left out at once).</summary>
@@ -47,9 +54,10 @@ public sealed class MeteringService(VmRegistry registry, TimeProvider clock, ILo
             meters.TryRemove(gone, out _);
         await Task.WhenAll(running.Select(async vm =>
         {
+            var meter = meters.GetOrAdd(vm.Id, _ => new VmMeter());
             if (vm.Session is { } run && vm.Snapshot.Config is { } config
-                && await MeterReader.ReadAsync(config, run, clock, ct).ConfigureAwait(false) is { } reading)
-                meters.GetOrAdd(vm.Id, _ => new VmMeter()).Add(reading, config.ProcessorCount);
+                && await MeterReader.ReadAsync(config, run, meter.Last, SamplerAgentWait, clock, ct).ConfigureAwait(false) is { } reading)
+                meter.Add(reading, config.ProcessorCount);
         })).ConfigureAwait(false);
     }
 
@@ -64,10 +72,10 @@ public sealed class MeteringService(VmRegistry registry, TimeProvider clock, ILo
             ProcessorCount = snapshot.Config?.ProcessorCount ?? 0,
             MemoryAssignedBytes = (snapshot.Config?.MemoryStartupMiB ?? 0) * 1024 * 1024,
         };
-        if (vm.Session is not { } run || snapshot.Config is not { } config
-            || await MeterReader.ReadAsync(config, run, clock, ct).ConfigureAwait(false) is not { } reading)
-            return measurement;
         var meter = meters.TryGetValue(vm.Id, out var m) ? m : null;
+        if (vm.Session is not { } run || snapshot.Config is not { } config
+            || await MeterReader.ReadAsync(config, run, meter?.Last, AskedAgentWait, clock, ct).ConfigureAwait(false) is not { } reading)
+            return measurement;
         // The use over the last interval: since the last sampling, or the last point when that was a moment ago.
         var recent = meter?.Points is [.., var lastPoint] ? lastPoint : null;
         var percent = (meter?.Last is { } before ? VmMeter.Rates(before, reading, config.ProcessorCount) : null)?.ProcessorPercent
