@@ -29,21 +29,41 @@ public static class ApiDescription
         route.Accepts<TBody>("application/json").Problems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge,
             StatusCodes.Status415UnsupportedMediaType);
 
+    /// <summary>What a problem's status means wherever the API answers it.</summary>
+    private static readonly Dictionary<int, string> ProblemMeanings = new()
+    {
+        [StatusCodes.Status400BadRequest] = "The request is not valid: errors names each field, its value and the limit.",
+        [StatusCodes.Status401Unauthorized] = "Over TCP: no credentials, or a token or session that is not valid (any more).",
+        [StatusCodes.Status403Forbidden] = "A change made with the session cookie without its CSRF token, or a WebSocket opened from another site.",
+        [StatusCodes.Status404NotFound] = "The VM, job, user, token or item named is not there.",
+        [StatusCodes.Status409Conflict] = "The state of the VM, the job or the host does not allow this now.",
+        [StatusCodes.Status413PayloadTooLarge] = "The body is larger than the request's limit.",
+        [StatusCodes.Status415UnsupportedMediaType] = "The body is not sent as application/json.",
+        [StatusCodes.Status429TooManyRequests] = "Too many sign-in attempts: Retry-After says when to try again.",
+        [StatusCodes.Status502BadGateway] = "A command on the host failed; detail has its error.",
+    };
+
     /// <summary>Problem documents (<see cref="ApiProblem"/>) the route answers with, by status.</summary>
     public static TBuilder Problems<TBuilder>(this TBuilder route, params int[] statuses) where TBuilder : IEndpointConventionBuilder
     {
         foreach (var status in statuses)
-            route.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(ApiProblem), [ProblemType]));
+            route.Answers(status, typeof(ApiProblem), ProblemType, ProblemMeanings.GetValueOrDefault(status));
         return route;
     }
 
+    /// <summary>An answer with its meaning (where the status's name alone would not say it).</summary>
+    public static TBuilder Answers<TBuilder>(this TBuilder route, int status, Type? type, string? contentType, string? meaning)
+        where TBuilder : IEndpointConventionBuilder =>
+        route.WithMetadata(new ProducesResponseTypeMetadata(status, type, contentType is null ? null : [contentType]) { Description = meaning });
+
     /// <summary>A route that starts a job (<see cref="JobEndpoints.AnswerAsync"/>): 202 with the job, 200 with it ended, or its problem.</summary>
     public static RouteHandlerBuilder AnswersJob(this RouteHandlerBuilder route) =>
-        route.Produces<JobInfo>(StatusCodes.Status202Accepted).Produces<JobInfo>()
+        route.Answers(StatusCodes.Status202Accepted, typeof(JobInfo), "application/json", "The job, still under way: GET /api/v1/jobs/{id} follows it.")
+            .Answers(StatusCodes.Status200OK, typeof(JobInfo), "application/json", "The job, completed within the wait.")
             .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
     /// <summary>A WebSocket: the 101 that upgrades the connection, or a problem before it.</summary>
     public static RouteHandlerBuilder WebSocket(this RouteHandlerBuilder route) =>
-        route.Produces(StatusCodes.Status101SwitchingProtocols).Problems(StatusCodes.Status400BadRequest,
+        route.Answers(StatusCodes.Status101SwitchingProtocols, typeof(void), null, "The connection is now the WebSocket.").Problems(StatusCodes.Status400BadRequest,
             StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 }

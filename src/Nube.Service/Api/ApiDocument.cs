@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Nube.Contracts.Auth;
@@ -62,6 +64,12 @@ public static class ApiDocument
             operation.Security = metadata.OfType<IAllowAnonymous>().Any() ? [] : Credentials(context.Document!, method);
             foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
                 parameter.Description ??= parameter.In == ParameterLocation.Path ? PathParameters.GetValueOrDefault(parameter.Name ?? "") : null;
+            // The generator names a status ("Conflict"); a route's own words for it (ApiDescription.Answers) say more.
+            foreach (var answer in metadata.OfType<IProducesResponseTypeMetadata>().Where(m => m.Description is not null))
+            {
+                if (operation.Responses?.TryGetValue(answer.StatusCode.ToString(CultureInfo.InvariantCulture), out var response) == true)
+                    response.Description = answer.Description;
+            }
             return Task.CompletedTask;
         });
         options.AddSchemaTransformer((schema, _, _) =>
