@@ -73,22 +73,6 @@ public sealed class OpenApiTests(ITestOutputHelper output)
         Assert.Equal(0, paths.GetProperty("/api/v1/session").GetProperty("post").GetProperty("security").GetArrayLength());
     }
 
-    [Fact]
-    public async Task Over_tcp_the_document_needs_credentials_as_the_rest_of_the_api_does()
-    {
-        var port = RemoteApi.FreePort();
-        await using var host = await NubedHost.StartAsync(output, "--listen", $"http://127.0.0.1:{port}");
-        await host.Client.AddUserAsync("alice", "correct horse");
-        using var api = RemoteApi.Loopback(port);
-
-        using var anonymous = await api.GetAsync(DocumentPath);
-        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        var alice = await api.SignInAsync("alice", "correct horse");
-        using var signedIn = await api.GetAsync(DocumentPath, alice.WithoutCsrf);
-        Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
-        Assert.Equal("application/json", signedIn.Content.Headers.ContentType?.MediaType);
-    }
-
     private static IEnumerable<(string Method, string Path, JsonElement Operation)> Operations(JsonElement document) =>
         document.GetProperty("paths").EnumerateObject().SelectMany(path => path.Value.EnumerateObject()
             .Where(item => Methods.Contains(item.Name, StringComparer.Ordinal))

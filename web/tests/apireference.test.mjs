@@ -2,31 +2,19 @@
 // operations of each tag with their parameters and answers, under the Content-Security-Policy.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { PHONE, keepScreenshot, launchBrowser, watchPage } from './support/browser.mjs';
-import { failureLog, startNubed } from './support/nubed.mjs';
+import { describe, test } from 'node:test';
+import { PHONE, keepScreenshot, watchPage } from './support/browser.mjs';
 import { signedInPage } from './support/signin.mjs';
+import { nubedAndBrowser } from './support/suite.mjs';
 
 const STEP = { timeout: 120_000 };
 
 describe('the API reference page', () => {
-  let nubed;
-  let browser;
-  const { step, dump } = failureLog();
-
-  before(async () => {
-    nubed = await startNubed();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    dump(nubed);
-    await nubed?.stop();
-  });
+  const suite = nubedAndBrowser();
+  const { step } = suite;
 
   test('opens from the main navigation and lists the operations with their parameters', STEP, step(async () => {
-    const { context, page } = await signedInPage(browser, nubed);
+    const { context, page } = await signedInPage(suite.browser, suite.nubed);
     const problems = watchPage(page);
     const loaded = page.waitForResponse((r) => r.url().endsWith('/api/v1/openapi.json'));
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API reference' }).click();
@@ -64,7 +52,7 @@ describe('the API reference page', () => {
   }));
 
   test('readable at a phone\'s width, an operation open', STEP, step(async () => {
-    const { context, page } = await signedInPage(browser, nubed, { viewport: PHONE, path: '/api-reference' });
+    const { context, page } = await signedInPage(suite.browser, suite.nubed, { viewport: PHONE, path: '/api-reference' });
     const start = page.getByRole('region', { name: 'VMs' }).locator('details', { hasText: 'Start a VM' });
     await start.locator('summary').click();
     await start.getByRole('table', { name: 'Answers' }).waitFor();
@@ -74,9 +62,9 @@ describe('the API reference page', () => {
   }));
 
   test('the document itself is behind the sign-in, as the rest of the API', STEP, step(async () => {
-    const r = await fetch(`${nubed.url}/api/v1/openapi.json`);
+    const r = await fetch(`${suite.nubed.url}/api/v1/openapi.json`);
     assert.equal(r.status, 401);
-    const signedIn = await fetch(`${nubed.url}/api/v1/openapi.json`, { headers: { Authorization: `Bearer ${nubed.token}` } });
+    const signedIn = await fetch(`${suite.nubed.url}/api/v1/openapi.json`, { headers: { Authorization: `Bearer ${suite.nubed.token}` } });
     assert.equal(signedIn.status, 200);
     const doc = await signedIn.json();
     assert.equal(doc.info.title, 'Nube API');
