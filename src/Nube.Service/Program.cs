@@ -91,7 +91,8 @@ builder.Services.AddHostSystem();
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddExceptionHandler<ProblemMapper>();
 builder.Services.AddProblemDetails();
-builder.Services.AddOpenApi(ApiDocument.Configure);
+// A lambda, not a method group: Microsoft.AspNetCore.OpenApi's generator adds the contracts' doc comments only to this form.
+builder.Services.AddOpenApi(options => ApiDocument.Configure(options));
 
 var app = builder.Build();
 app.UseExceptionHandler();
