@@ -94,6 +94,8 @@ builder.Services.AddHostSystem();
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddExceptionHandler<ProblemMapper>();
 builder.Services.AddProblemDetails();
+// A lambda, not a method group: Microsoft.AspNetCore.OpenApi's generator adds the contracts' doc comments only to this form.
+builder.Services.AddOpenApi(options => ApiDocument.Configure(options));
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -102,6 +104,7 @@ app.UseMiddleware<Nube.Service.Auth.AuthGate>();
 // The gate lets the console's pages through (the sign-in page must load for anyone) and adds its security headers.
 app.UseMiddleware<WebConsoleHosting>();
 app.MapApiRoutes();
+app.MapOpenApi(ApiDocument.Path);
 
 if (cgroups is null)
     app.Logger.LogWarning("This host has no usable cgroups (v1 cpu, memory and pids, or v2): VMs run without memory and process limits");

@@ -54,6 +54,14 @@ public sealed class RouteAuthTests(ITestOutputHelper output)
                 wrong.Add($"{route} with the cookie and a wrong CSRF token: {(int)badCsrf.StatusCode}");
         }
 
+        // The OpenAPI document (mapped beside the routes, not among them) is behind the gate too.
+        using var document = await api.GetAsync("api/v1/openapi.json");
+        if (document.StatusCode != HttpStatusCode.Unauthorized)
+            wrong.Add($"GET /api/v1/openapi.json without credentials: {(int)document.StatusCode}");
+        using var signedInDocument = await api.GetAsync("api/v1/openapi.json", alice.WithoutCsrf);
+        if (signedInDocument.StatusCode != HttpStatusCode.OK)
+            wrong.Add($"GET /api/v1/openapi.json signed in: {(int)signedInDocument.StatusCode}");
+
         Assert.Empty(wrong);
         // Nothing of that reached a route: the host is as it was, and the session still works.
         Assert.Empty(await host.Client.ListVmsAsync());

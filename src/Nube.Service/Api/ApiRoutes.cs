@@ -2,7 +2,7 @@ namespace Nube.Service.Api;
 
 /// <summary>
 /// Every route of the API, in one place, so that a test can list them all (with their methods)
-/// and check each against the authentication rules.
+/// and check each against the authentication rules, and the OpenAPI document against them.
 /// </summary>
 public static class ApiRoutes
 {
@@ -11,8 +11,10 @@ public static class ApiRoutes
         path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
         || path.StartsWithSegments(MeteringEndpoints.MetricsPath, StringComparison.OrdinalIgnoreCase);
 
-    public static void MapApiRoutes(this IEndpointRouteBuilder app)
+    public static void MapApiRoutes(this IEndpointRouteBuilder routes)
     {
+        // Every route may be refused by the gate: 401 without credentials, 403 for a change without its CSRF token.
+        var app = routes.MapGroup("").Problems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
         app.MapHostEndpoints();
         app.MapVmEndpoints();
         app.MapMeteringEndpoints();

@@ -34,7 +34,10 @@ public static class EventEndpoints
             {
                 // The client went away: the stream's normal end.
             }
-        });
+        }).WithTags("Events").Describe("StreamEvents", "Follow the host's events (Server-Sent Events)",
+            "A text/event-stream of the host's events (VM state changes, jobs, removals), each a JSON HostEvent named by its type " +
+            "and numbered; a Last-Event-ID header resumes after that event. The stream stays open until the client goes away.")
+            .Produces<HostEvent>(StatusCodes.Status200OK, "text/event-stream");
 
     private static void WriteJson(SseItem<HostEvent> item, System.Buffers.IBufferWriter<byte> buffer)
     {

@@ -12,11 +12,15 @@ public static class HostEndpoints
 {
     public static void MapHostEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/host", (HostRuntime host, NubedOptions options, VmRegistry vms, RunAdmission running, RemoteListener remote) =>
-            ToInfo(host, options, vms, running, remote));
-        app.MapPost("/api/v1/host/stop-vms", async (VmRegistry vms) =>
-            (await vms.ApplyStopActionsAsync()).Select(v => ContractMapper.ToSummary(v.Snapshot)).ToList());
-        app.MapPatch("/api/v1/host", async (HostRuntime host, NubedOptions options, VmRegistry vms,
+        var routes = app.MapGroup("/api/v1/host").WithTags("Host");
+        routes.MapGet("/", (HostRuntime host, NubedOptions options, VmRegistry vms, RunAdmission running, RemoteListener remote) =>
+            ToInfo(host, options, vms, running, remote))
+            .Describe("GetHost", "Show the host", "The host's facts (processors, memory, KVM, QEMU), its edition and limits, and its settings.");
+        routes.MapPost("/stop-vms", async (VmRegistry vms) =>
+            (await vms.ApplyStopActionsAsync()).Select(v => ContractMapper.ToSummary(v.Snapshot)).ToList())
+            .Describe("StopVms", "Apply the VMs' stop actions",
+                "What the host does before it goes down: each running VM is saved, stopped or turned off as its stop action says. The answer is the VMs as they were left.");
+        routes.MapPatch("/", async (HostRuntime host, NubedOptions options, VmRegistry vms,
             RunAdmission running, RemoteListener listener, HttpContext http, CancellationToken ct) =>
         {
             var settings = await JsonBody.ReadAsync<HostSettings>(http);
@@ -54,7 +58,9 @@ public static class HostEndpoints
                     await listener.WaitUntilBoundAsync(ct);
             }
             return ToInfo(host, options, vms, running, listener);
-        });
+        }).Describe("ChangeHost", "Change the host's settings",
+            "Changes the settings given (edition, accelerator, timeouts, storage roots, remote management, web console) and keeps the rest.")
+            .Reads<HostSettings>();
     }
 
     /// <summary>An empty certificate path (with an empty key path) goes back to the self-signed certificate.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Nube.Linux.Processes;
 using Nube.Contracts;
 using Nube.Contracts.HostSystem;
@@ -31,7 +32,8 @@ public static class HostSystemEndpoints
 
     public static void MapHostSystemEndpoints(this IEndpointRouteBuilder app)
     {
-        var system = app.MapGroup("/api/v1/host/system").AddEndpointFilter(async (context, next) =>
+        var system = app.MapGroup("/api/v1/host/system").WithTags("Host system")
+            .Problems(StatusCodes.Status409Conflict, StatusCodes.Status502BadGateway).AddEndpointFilter(async (context, next) =>
         {
             try
             {
@@ -43,17 +45,25 @@ public static class HostSystemEndpoints
                 return TypedResults.Json(problem, ContractsJson.Default.ApiProblem, "application/problem+json", problem.Status);
             }
         });
-        system.MapGet("/", (HostSystemService host, CancellationToken ct) => host.GetAsync(ct));
+        system.MapGet("/", (HostSystemService host, CancellationToken ct) => host.GetAsync(ct))
+            .Describe("GetHostSystem", "Show the host machine's settings", "Host name, network interfaces, time zone and clock, the menu at login.");
         system.MapPatch("/", async (HttpContext http, HostSystemService host, CancellationToken ct) =>
-            await host.ChangeAsync(await JsonBody.ReadAsync<HostSystemSettings>(http), ct));
-        system.MapGet("/updates", (PackageUpdates updates, CancellationToken ct) => updates.GetAsync(ct));
-        system.MapPost("/updates/check", (double? wait, PackageUpdates updates, HttpContext http, CancellationToken ct) =>
-            JobEndpoints.AnswerAsync(updates.Check(), wait, http, ct));
-        system.MapPost("/updates/apply", (double? wait, PackageUpdates updates, HttpContext http, CancellationToken ct) =>
-            JobEndpoints.AnswerAsync(updates.Apply(), wait, http, ct));
+            await host.ChangeAsync(await JsonBody.ReadAsync<HostSystemSettings>(http), ct))
+            .Describe("ChangeHostSystem", "Change the host machine's settings", "Changes the settings given and keeps the rest.")
+            .Reads<HostSystemSettings>();
+        system.MapGet("/updates", (PackageUpdates updates, CancellationToken ct) => updates.GetAsync(ct))
+            .Describe("GetHostUpdates", "Show the host's Debian updates", "The updates of the packages Nube uses, as of the last check.");
+        system.MapPost("/updates/check", ([Description(ApiDescription.Wait)] double? wait, PackageUpdates updates, HttpContext http,
+            CancellationToken ct) => JobEndpoints.AnswerAsync(updates.Check(), wait, http, ct))
+            .Describe("CheckHostUpdates", "Check for Debian updates", "Refreshes the package lists (apt-get update), as a job.").AnswersJob();
+        system.MapPost("/updates/apply", ([Description(ApiDescription.Wait)] double? wait, PackageUpdates updates, HttpContext http,
+            CancellationToken ct) => JobEndpoints.AnswerAsync(updates.Apply(), wait, http, ct))
+            .Describe("ApplyHostUpdates", "Install the Debian updates", "Installs the updates of the packages Nube uses (apt-get install --only-upgrade), as a job.").AnswersJob();
         // Not bound to the request: once the stop actions begin, the host goes down or says why not.
         system.MapPost("/power", async (HttpContext http, HostPower power) =>
-            await power.RunAsync(await JsonBody.ReadAsync<PowerRequest>(http), CancellationToken.None));
+            await power.RunAsync(await JsonBody.ReadAsync<PowerRequest>(http), CancellationToken.None))
+            .Describe("SwitchHostPower", "Restart or shut down the host", "Applies the VMs' stop actions, then restarts or powers off the machine.")
+            .Reads<PowerRequest>();
     }
 
     /// <summary>The host system's own errors as problems; everything else as the rest of the API has it.</summary>

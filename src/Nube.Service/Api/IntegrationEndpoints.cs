@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Nube.Contracts.Vms;
 using Nube.Core.Integration;
 using Nube.Core.Validation;
@@ -17,9 +18,12 @@ public static class IntegrationEndpoints
 
     public static void MapIntegrationEndpoints(this IEndpointRouteBuilder app)
     {
-        var vms = app.MapGroup("/api/v1/vms");
-        vms.MapGet("/{vm}/integration-services", (string vm, VmRegistry r) => List(r.Resolve(vm)));
-        vms.MapPost("/{vm}/integration-services/{service}/{action}", async (string vm, string service, string action, VmRegistry r) =>
+        var vms = app.MapGroup("/api/v1/vms").WithTags("Integration services");
+        vms.MapGet("/{vm}/integration-services", (string vm, VmRegistry r) => List(r.Resolve(vm)))
+            .Describe("ListIntegrationServices", "List a VM's integration services", "Each service, whether it is on, and what it reports.")
+            .Problems(StatusCodes.Status404NotFound);
+        vms.MapPost("/{vm}/integration-services/{service}/{action}", async (string vm, string service,
+            [Description("enable or disable.")] string action, VmRegistry r) =>
         {
             var controller = r.Resolve(vm);
             if (!Switches.TryGetValue(action, out var enable))
@@ -30,8 +34,12 @@ public static class IntegrationEndpoints
                 IntegrationServices = current.IntegrationServices.With(chosen, enable),
             });
             return ContractMapper.ToIntegrationInfo(controller.Snapshot, chosen);
-        });
-        vms.MapPost("/{vm}/freeze", async (string vm, int? timeoutSeconds, double? wait, VmRegistry r, HttpContext http, CancellationToken ct) =>
+        }).Describe("SwitchIntegrationService", "Turn an integration service on or off",
+            "Turns one service on (enable) or off (disable); while the VM runs, at once.")
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        vms.MapPost("/{vm}/freeze", async (string vm,
+            [Description("Seconds (1 to the most the host allows) after which the guest thaws by itself.")] int? timeoutSeconds,
+            [Description(ApiDescription.Wait)] double? wait, VmRegistry r, HttpContext http, CancellationToken ct) =>
         {
             var timeout = FreezeTimeout(timeoutSeconds);
             var controller = r.Resolve(vm);
@@ -42,8 +50,11 @@ public static class IntegrationEndpoints
                 return $"Froze {frozen.State.FileSystems} file system(s) until {frozen.State.ThawDeadline:HH:mm:ss} UTC at the latest; 'thaw' thaws them sooner.";
             });
             return await JobEndpoints.AnswerAsync(job, wait, http, ct);
-        });
-        vms.MapPost("/{vm}/thaw", async (string vm, double? wait, VmRegistry r, HttpContext http, CancellationToken ct) =>
+        }).Describe("FreezeVm", "Freeze a VM's file systems",
+            "The backup service's freeze: the guest flushes and freezes its file systems until thaw, or until the timeout, as a job.")
+            .AnswersJob();
+        vms.MapPost("/{vm}/thaw", async (string vm, [Description(ApiDescription.Wait)] double? wait, VmRegistry r, HttpContext http,
+            CancellationToken ct) =>
         {
             var controller = r.Resolve(vm);
             var job = controller.GuestJobs.Start("thaw", async (job, _, t) =>
@@ -53,7 +64,7 @@ public static class IntegrationEndpoints
                 return $"Thawed {count} file system(s).";
             });
             return await JobEndpoints.AnswerAsync(job, wait, http, ct);
-        });
+        }).Describe("ThawVm", "Thaw a VM's file systems", "Ends a freeze before its timeout, as a job.").AnswersJob();
     }
 
     private static List<IntegrationServiceInfo> List(VmController vm)

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Nube.Contracts.Jobs;
 using Nube.Service.Jobs;
 using Nube.Service.Vms;
@@ -11,21 +12,26 @@ public static class JobEndpoints
 
     public static void MapJobEndpoints(this IEndpointRouteBuilder app)
     {
-        var jobs = app.MapGroup("/api/v1/jobs");
-        jobs.MapGet("/", (string? vm, JobBook book, VmRegistry r) => book.List(vm is null ? null : r.Resolve(vm).Id));
-        jobs.MapGet("/{id}", async (string id, double? wait, JobBook book, CancellationToken ct) =>
+        var jobs = app.MapGroup("/api/v1/jobs").WithTags("Jobs");
+        jobs.MapGet("/", ([Description("Only this VM's jobs (a name or an id).")] string? vm, JobBook book, VmRegistry r) =>
+            book.List(vm is null ? null : r.Resolve(vm).Id))
+            .Describe("ListJobs", "List the jobs", "The recent jobs, newest first, of every VM or of one.").Problems(StatusCodes.Status404NotFound);
+        jobs.MapGet("/{id}", async (string id, [Description("Seconds to wait for the job to end (at most 300).")] double? wait,
+            JobBook book, CancellationToken ct) =>
         {
             var job = book.Get(id);
             await WaitAsync(job, wait, ct);
             return job.Info;
-        });
+        }).Describe("GetJob", "Show a job", "A job as it is now, or, with ?wait, as soon as it ends or when the wait is over.")
+            .Problems(StatusCodes.Status404NotFound);
         jobs.MapPost("/{id}/cancel", (string id, JobBook book) =>
         {
             var job = book.Get(id);
             if (!job.RequestCancel())
                 throw new JobEndedException(job.Id, job.Info.State);
             return TypedResults.Accepted($"/api/v1/jobs/{job.Id}", job.Info);
-        });
+        }).Describe("CancelJob", "Cancel a job", "Asks a job to stop; it ends as cancelled once it can. An ended job cannot be cancelled.")
+            .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
     }
 
     /// <summary>

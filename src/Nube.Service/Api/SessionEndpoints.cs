@@ -12,16 +12,21 @@ public static class SessionEndpoints
     public static void MapSessionEndpoints(this IEndpointRouteBuilder app)
     {
         // The one API route open to anyone: the gate lets it through for its AllowAnonymous mark.
-        app.MapPost("/api/v1/session", SignInAsync).AllowAnonymous().WithMetadata(new RequestSizeLimitAttribute(JsonBody.SignInLimit));
-        app.MapGet("/api/v1/session", (HttpContext http) =>
-            Caller.Of(http).Session is { } session ? TypedResults.Ok(Info(session)) : AuthProblems.Result(AuthProblems.NotSignedIn()));
-        app.MapDelete("/api/v1/session", (HttpContext http, SessionStore sessions) =>
+        var routes = app.MapGroup("/api/v1/session").WithTags("Session");
+        routes.MapPost("/", SignInAsync).AllowAnonymous().WithMetadata(new RequestSizeLimitAttribute(JsonBody.SignInLimit))
+            .Describe("SignIn", "Sign in", "Starts a session: sets the session cookie and answers the CSRF token its changes carry. " +
+                "Attempts are limited per address and per user name (429 with Retry-After).")
+            .Reads<SignInRequest>().Produces<SessionInfo>().Problems(StatusCodes.Status429TooManyRequests);
+        routes.MapGet("/", (HttpContext http) =>
+            Caller.Of(http).Session is { } session ? TypedResults.Ok(Info(session)) : AuthProblems.Result(AuthProblems.NotSignedIn()))
+            .Describe("GetSession", "Show the session", "The session of the cookie sent: its user, CSRF token and end.").Produces<SessionInfo>();
+        routes.MapDelete("/", (HttpContext http, SessionStore sessions) =>
         {
             if (Caller.Of(http).Session is { } session)
                 sessions.End(session);
             http.Response.Cookies.Delete(AuthNames.SessionCookieFor(http.Request.IsHttps), CookieOptions(http));
             return TypedResults.NoContent();
-        });
+        }).Describe("SignOut", "Sign out", "Ends the session of the cookie sent and deletes the cookie.");
     }
 
     /// <summary>
