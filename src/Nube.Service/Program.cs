@@ -87,12 +87,15 @@ builder.Services.AddSingleton<VmRegistry>();
 builder.Services.AddSingleton<Nube.Service.Vms.Integration.KvpService>();
 builder.Services.AddHostedService<Nube.Service.Vms.Integration.KvpWatcher>();
 builder.Services.AddHostSystem();
+builder.Services.AddAudit(options.DataDir);
 // Unreadable bodies throw, so that ProblemMapper answers them with a problem that says why.
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddExceptionHandler<ProblemMapper>();
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
+// First, so that it sees every answer's final status, refusals and errors included.
+app.UseMiddleware<Nube.Service.Audit.AuditTrail>();
 app.UseExceptionHandler();
 app.UseWebSockets();
 app.UseMiddleware<Nube.Service.Auth.AuthGate>();

@@ -19,5 +19,6 @@ public static class ApiRoutes
         app.MapUserEndpoints();
         app.MapTokenEndpoints();
         app.MapHostSystemEndpoints();
+        app.MapAuditEndpoints();
     }
 }

@@ -1,0 +1,43 @@
+using Nube.Service.Auth;
+using Nube.Service.Jobs;
+
+namespace Nube.Service.Audit;
+
+/// <summary>
+/// Records every state-changing API request (see <see cref="AuditRecords.Audited"/>) in the audit
+/// log once it is answered, refused ones included: it runs before the exception handler and the
+/// authentication gate, so it sees the final status of every answer and the caller the gate named.
+/// The request's jobs are made under its <see cref="JobOrigin"/>, which names the same caller.
+/// A WebSocket is recorded when it closes, with how long it was open.
+/// </summary>
+public sealed class AuditTrail(RequestDelegate next, AuditLog log, TimeProvider clock)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        if (!AuditRecords.Audited(http))
+        {
+            await next(http);
+            return;
+        }
+        var time = clock.GetUtcNow();
+        var started = clock.GetTimestamp();
+        // Read now: the exception handler clears the endpoint and route values before it answers.
+        var route = AuditRecords.RouteOf(http);
+        var vm = http.Request.RouteValues.TryGetValue("vm", out var value) ? value?.ToString() : null;
+        var facts = new AuditFacts(new JobOrigin(() => AuditRecords.Who(http.Features.Get<Caller>()).Who));
+        http.Features.Set(facts);
+        var status = StatusCodes.Status500InternalServerError;
+        try
+        {
+            using (JobOrigin.Enter(facts.Origin))
+                await next(http);
+            status = http.Response.StatusCode;
+        }
+        finally
+        {
+            var who = AuditRecords.Who(http.Features.Get<Caller>(), facts.SignInUser);
+            log.Record(AuditRecords.Build(time, who, AuditRecords.From(http), http.Request.Method, route,
+                $"{http.Request.PathBase}{http.Request.Path}", vm, status, facts.Origin.FirstJob, facts.Problem, clock.GetElapsedTime(started)));
+        }
+    }
+}
