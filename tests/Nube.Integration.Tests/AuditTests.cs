@@ -32,7 +32,7 @@ public sealed class AuditTests(ITestOutputHelper output)
         await File.WriteAllTextAsync(tokenFile, token.Secret);
         string[] remote = ["--url", url, "--token-file", tokenFile];
 
-        await NubeCli.NewGuestVmAsync(host, "w1", remote);
+        var w1Id = await NubeCli.NewGuestVmAsync(host, "w1", remote);
         var start = await NubeCli.OkAsync(host, ["vm", "start", "w1", "--no-wait", "--json", .. remote]);
         var startJob = JsonSerializer.Deserialize(start.Stdout, ContractsJson.Default.JobInfo)!;
         using (var refused = await api.SendAsync(HttpMethod.Post, "api/v1/vms/w1/pause", new RemoteApi.Credentials(Bearer: "nube_000000000000_not-a-token")))
@@ -78,8 +78,9 @@ public sealed class AuditTests(ITestOutputHelper output)
         Assert.Equal("/api/v1/vms/{vm}/{operation}", records[2].Route);
 
         // The filters, and the table.
-        var w1 = await NubeCli.OkAsync(host, "audit", "--vm", "w1", "--json");
+        var w1 = await NubeCli.OkAsync(host, "audit", "--vm", w1Id.ToString(), "--json");
         Assert.Equal(3, w1.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(w1Id, records[1].VmId);
         var aliceOnly = await NubeCli.OkAsync(host, "audit", "--user", "alice", "--since", "1h", "--json");
         Assert.Equal(5, aliceOnly.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         var table = await NubeCli.OkAsync(host, "audit", "--limit", "2");

@@ -22,8 +22,10 @@ public sealed record AuditRecord
     public required string Route { get; init; }
     /// <summary>The concrete path, e.g. <c>/api/v1/vms/web1/start</c>.</summary>
     public required string Path { get; init; }
-    /// <summary>The VM the route names (its name or id, as given), if it names one.</summary>
+    /// <summary>The VM the route names: its name when it was found, else the name or id as given.</summary>
     public string? Vm { get; init; }
+    /// <summary>The id of the VM the route names, when it was found.</summary>
+    public Guid? VmId { get; init; }
     /// <summary>The HTTP status of the answer (101 for a console or VNC WebSocket).</summary>
     public required int Status { get; init; }
     /// <summary>The job the request started, if it started one.</summary>

@@ -13,7 +13,7 @@ public sealed record AuditQuery
     public DateTimeOffset? Until { get; init; }
     /// <summary>The user acted as (<see cref="AuditRecord.User"/>) or the whole of <see cref="AuditRecord.Who"/>.</summary>
     public string? User { get; init; }
-    /// <summary>The VM as the route named it.</summary>
+    /// <summary>The VM by its name (any case) or its id.</summary>
     public string? Vm { get; init; }
     public int Limit { get; init; } = DefaultLimit;
 
@@ -41,7 +41,8 @@ public sealed record AuditQuery
         return (Since is null || record.Time >= Since)
             && (Until is null || record.Time <= Until)
             && (User is null || record.User == User || record.Who == User)
-            && (Vm is null || record.Vm == Vm);
+            && (Vm is null || string.Equals(record.Vm, Vm, StringComparison.OrdinalIgnoreCase)
+                || (record.VmId is { } id && Guid.TryParse(Vm, out var wanted) && id == wanted));
     }
 
     private static string? Empty(string? text) => string.IsNullOrEmpty(text) ? null : text;

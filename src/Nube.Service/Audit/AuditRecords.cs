@@ -64,7 +64,7 @@ public static class AuditRecords
 
     /// <summary>The record of one request; <paramref name="problem"/> defaults to the status's own words for an error.</summary>
     public static AuditRecord Build(DateTimeOffset time, (string Who, string Auth, string? User) who, string from, string method,
-        string? route, string path, string? vm, int status, Guid? jobId, string? problem, TimeSpan duration) => new()
+        string? route, string path, (string? Name, Guid? Id) vm, int status, Guid? jobId, string? problem, TimeSpan duration) => new()
     {
         Time = time.ToUniversalTime(),
         Who = Bound(who.Who, MaxNameChars),
@@ -74,7 +74,8 @@ public static class AuditRecords
         Method = Bound(method, 16),
         Route = Bound(route ?? path, MaxPathChars),
         Path = Bound(path, MaxPathChars),
-        Vm = vm is null ? null : Bound(vm, MaxNameChars),
+        Vm = vm.Name is null ? null : Bound(vm.Name, MaxNameChars),
+        VmId = vm.Id,
         Status = status,
         JobId = jobId,
         Problem = problem is not null ? Bound(problem, MaxNameChars)

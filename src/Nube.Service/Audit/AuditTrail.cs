@@ -1,5 +1,7 @@
 using Nube.Service.Auth;
 using Nube.Service.Jobs;
+using Nube.Service.Vms;
+using Nube.Service.Vms.Errors;
 
 namespace Nube.Service.Audit;
 
@@ -10,7 +12,7 @@ namespace Nube.Service.Audit;
 /// The request's jobs are made under its <see cref="JobOrigin"/>, which names the same caller.
 /// A WebSocket is recorded when it closes, with how long it was open.
 /// </summary>
-public sealed class AuditTrail(RequestDelegate next, AuditLog log, TimeProvider clock)
+public sealed class AuditTrail(RequestDelegate next, AuditLog log, VmRegistry registry, TimeProvider clock)
 {
     public async Task InvokeAsync(HttpContext http)
     {
@@ -23,7 +25,8 @@ public sealed class AuditTrail(RequestDelegate next, AuditLog log, TimeProvider 
         var started = clock.GetTimestamp();
         // Read now: the exception handler clears the endpoint and route values before it answers.
         var route = AuditRecords.RouteOf(http);
-        var vm = http.Request.RouteValues.TryGetValue("vm", out var value) ? value?.ToString() : null;
+        // Before the request runs: a removed VM is still found.
+        var vm = Target(http.Request.RouteValues.TryGetValue("vm", out var value) ? value?.ToString() : null);
         var facts = new AuditFacts(new JobOrigin(() => AuditRecords.Who(http.Features.Get<Caller>()).Who));
         http.Features.Set(facts);
         var status = StatusCodes.Status500InternalServerError;
@@ -38,6 +41,22 @@ public sealed class AuditTrail(RequestDelegate next, AuditLog log, TimeProvider 
             var who = AuditRecords.Who(http.Features.Get<Caller>(), facts.SignInUser);
             log.Record(AuditRecords.Build(time, who, AuditRecords.From(http), http.Request.Method, route,
                 $"{http.Request.PathBase}{http.Request.Path}", vm, status, facts.Origin.FirstJob, facts.Problem, clock.GetElapsedTime(started)));
+        }
+    }
+
+    /// <summary>The VM a route names, by its name and id when it exists (the CLI names VMs, the web console gives ids).</summary>
+    private (string? Name, Guid? Id) Target(string? given)
+    {
+        if (given is null)
+            return (null, null);
+        try
+        {
+            var vm = registry.Resolve(given);
+            return (vm.Snapshot.Name, vm.Id);
+        }
+        catch (VmNotFoundException)
+        {
+            return (given, null);
         }
     }
 }

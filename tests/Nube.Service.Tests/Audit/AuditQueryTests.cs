@@ -8,10 +8,12 @@ public sealed class AuditQueryTests
 {
     private static readonly DateTimeOffset Noon = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
 
+    private static readonly Guid Web2 = Guid.NewGuid();
+
     internal static AuditRecord Record(DateTimeOffset time, string who, string? user, string? vm = null, int status = 200) => new()
     {
         Time = time, Who = who, User = user, Auth = AuditAuth.Session, From = "203.0.113.9", Method = "POST",
-        Route = "/api/v1/vms/{vm}/{operation}", Path = $"/api/v1/vms/{vm}/start", Vm = vm, Status = status, DurationMs = 1,
+        Route = "/api/v1/vms/{vm}/{operation}", Path = $"/api/v1/vms/{vm}/start", Vm = vm, VmId = vm == "web2" ? Web2 : null, Status = status, DurationMs = 1,
     };
 
     [Fact]
@@ -24,7 +26,8 @@ public sealed class AuditQueryTests
         Assert.Equal([alice, token], all.Where(AuditQuery.Create(null, null, "alice", null, null).Matches));
         Assert.Equal([token], all.Where(AuditQuery.Create(null, null, "token ci (0123456789ab) of alice", null, null).Matches));
         Assert.Equal([root], all.Where(AuditQuery.Create(null, null, "root", null, null).Matches));
-        Assert.Equal([token], all.Where(AuditQuery.Create(null, null, null, "web2", null).Matches));
+        Assert.Equal([token], all.Where(AuditQuery.Create(null, null, null, "WEB2", null).Matches));
+        Assert.Equal([token], all.Where(AuditQuery.Create(null, null, null, Web2.ToString(), null).Matches));
         Assert.Equal([token, root], all.Where(AuditQuery.Create(Noon.AddMinutes(30), null, null, null, null).Matches));
         Assert.Equal([alice, token], all.Where(AuditQuery.Create(null, Noon.AddHours(1), null, null, null).Matches));
         Assert.Equal(all, all.Where(AuditQuery.Create(null, null, "", "", null).Matches));

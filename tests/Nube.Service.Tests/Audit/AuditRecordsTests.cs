@@ -6,6 +6,7 @@ namespace Nube.Service.Tests.Audit;
 
 public sealed class AuditRecordsTests
 {
+    private static readonly Guid VmId = Guid.NewGuid();
     private static readonly DateTimeOffset When = new(2026, 12, 6, 19, 0, 0, TimeSpan.FromHours(1));
 
     private static StoredToken Token() => new()
@@ -31,11 +32,11 @@ public sealed class AuditRecordsTests
     {
         var job = Guid.NewGuid();
         var r = AuditRecords.Build(When, AuditRecords.Who(new Caller(CallerKind.Session, "alice")), "203.0.113.9", "POST",
-            "/api/v1/vms/{vm}/{operation}", "/api/v1/vms/web1/start", "web1", 202, job, null, TimeSpan.FromMilliseconds(12.345));
+            "/api/v1/vms/{vm}/{operation}", "/api/v1/vms/web1/start", ("web1", VmId), 202, job, null, TimeSpan.FromMilliseconds(12.345));
         Assert.Equal(new AuditRecord
         {
             Time = new DateTimeOffset(2026, 12, 6, 18, 0, 0, TimeSpan.Zero), Who = "alice", Auth = AuditAuth.Session, User = "alice",
-            From = "203.0.113.9", Method = "POST", Route = "/api/v1/vms/{vm}/{operation}", Path = "/api/v1/vms/web1/start", Vm = "web1",
+            From = "203.0.113.9", Method = "POST", Route = "/api/v1/vms/{vm}/{operation}", Path = "/api/v1/vms/web1/start", Vm = "web1", VmId = VmId,
             Status = 202, JobId = job, Problem = null, DurationMs = 12.3,
         }, r);
         Assert.Equal(TimeSpan.Zero, r.Time.Offset);
@@ -44,7 +45,7 @@ public sealed class AuditRecordsTests
     [Fact]
     public void A_refusal_without_a_problem_of_its_own_says_the_status_in_words_and_no_route_means_the_path()
     {
-        var r = AuditRecords.Build(When, AuditRecords.Who(null), "203.0.113.9", "DELETE", null, "/api/v1/nothing", null, 404, null, null, TimeSpan.Zero);
+        var r = AuditRecords.Build(When, AuditRecords.Who(null), "203.0.113.9", "DELETE", null, "/api/v1/nothing", (null, null), 404, null, null, TimeSpan.Zero);
         Assert.Equal(("Not Found", "/api/v1/nothing"), (r.Problem, r.Route));
     }
 
@@ -53,7 +54,7 @@ public sealed class AuditRecordsTests
     {
         var name = "web\n2026-12-06 root (socket) DELETE\u001b[2J" + new string('x', 400);
         var r = AuditRecords.Build(When, (name, AuditAuth.Password, name), "socket", "POST", "/api/v1/vms/{vm}",
-            "/api/v1/vms/" + name + new string('y', 1000), name, 401, null, "Unauthorized", TimeSpan.Zero);
+            "/api/v1/vms/" + name + new string('y', 1000), (name, null), 401, null, "Unauthorized", TimeSpan.Zero);
         Assert.StartsWith("web?2026-12-06 root (socket) DELETE?[2J", r.Vm);
         Assert.Equal(AuditRecords.MaxNameChars + 1, r.Vm!.Length); // with the ellipsis that says it was cut
         Assert.Equal(AuditRecords.MaxNameChars + 1, r.Who.Length);
