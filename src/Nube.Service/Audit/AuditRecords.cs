@@ -59,8 +59,9 @@ public static class AuditRecords
         return http.Connection.LocalIpAddress is null ? SocketAddress : Address(http.Connection.RemoteIpAddress);
     }
 
-    /// <summary>The template of the route the request matched, if any.</summary>
-    public static string? RouteOf(HttpContext http) => (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
+    /// <summary>The template of the route the request matched, if any; a group's own route without the group's trailing '/'.</summary>
+    public static string? RouteOf(HttpContext http) =>
+        (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText is { Length: > 1 } raw ? raw.TrimEnd('/') : null;
 
     /// <summary>The record of one request; <paramref name="problem"/> defaults to the status's own words for an error.</summary>
     public static AuditRecord Build(DateTimeOffset time, (string Who, string Auth, string? User) who, string from, string method,

@@ -10,8 +10,9 @@ import { NewVm } from './NewVm.jsx';
 import { VmSettingsPage } from './VmSettingsPage.jsx';
 import { VmConsolePage } from './VmConsolePage.jsx';
 import { NotFound } from './NotFound.jsx';
+import { AuditPage } from './AuditPage.jsx';
 
-const PAGES = { host: HostView, vms: VmList, 'new-vm': NewVm, vm: VmSettingsPage, console: VmConsolePage, 'not-found': NotFound };
+const PAGES = { host: HostView, vms: VmList, 'new-vm': NewVm, vm: VmSettingsPage, console: VmConsolePage, audit: AuditPage, 'not-found': NotFound };
 
 /** The signed-in console: the header, and the page the path names; the event stream stays open throughout. */
 export function Shell({ user, onSignOut }) {
