@@ -35,6 +35,18 @@ public sealed class AuditTests(ITestOutputHelper output)
         var w1Id = await NubeCli.NewGuestVmAsync(host, "w1", remote);
         var start = await NubeCli.OkAsync(host, ["vm", "start", "w1", "--no-wait", "--json", .. remote]);
         var startJob = JsonSerializer.Deserialize(start.Stdout, ContractsJson.Default.JobInfo)!;
+        await host.Client.WaitJobAsync(startJob.Id);
+        // The serial console gives control of the VM: recorded when it closes. Another site's page is refused.
+        var (console, notOpened) = await api.OpenWebSocketAsync("api/v1/vms/w1/console", alice.WithoutCsrf);
+        Assert.True(console is not null, $"the console was refused: {notOpened}");
+        using (console)
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            // Not CloseAsync: the console ends the connection without answering the close.
+            await console.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "done", limit.Token);
+        }
+        await Poll.UntilAsync(async () => (await host.Client.ListAuditAsync(vm: "w1")).Any(r => r.Status == 101), "the console's record", TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.OpenWebSocketAsync("api/v1/vms/w1/console", alice.WithoutCsrf, "https://evil.example")).Refused);
         using (var refused = await api.SendAsync(HttpMethod.Post, "api/v1/vms/w1/pause", new RemoteApi.Credentials(Bearer: "nube_000000000000_not-a-token")))
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         await NubeCli.OkAsync(host, "vm", "turn-off", "w1");
@@ -58,14 +70,16 @@ public sealed class AuditTests(ITestOutputHelper output)
         foreach (var r in records)
             output.WriteLine($"{r.Time:O} {r.Who} [{r.Auth}] {r.From} {r.Method} {r.Path} -> {r.Status} {r.JobId} {r.Problem}");
 
-        // Newest first, and only changes: none of the GETs above (the job list, the audit itself).
+        // Newest first, and only changes: of the GETs above (the job list, the audit itself) only the console's WebSockets.
         Assert.Equal(records.OrderByDescending(r => r.Time), records);
-        Assert.All(records, r => Assert.NotEqual("GET", r.Method));
+        Assert.All(records.Where(r => r.Method == "GET"), r => Assert.Equal("/api/v1/vms/w1/console", r.Path));
         string Row(AuditRecord r) => $"{r.Who}|{r.Auth}|{r.From}|{r.Method} {r.Path}|{r.Vm}|{r.Status}|{r.Problem}";
         Assert.Equal([
             // 200 when the CLI's wait saw the job end, else 202.
             $"root (socket)|socket|socket|POST /api/v1/vms/w1/turn-off|w1|{(records[0].Status == 200 ? 200 : 202)}|",
             "nobody|none|127.0.0.1|POST /api/v1/vms/w1/pause|w1|401|Unauthorized",
+            "alice|session|127.0.0.1|GET /api/v1/vms/w1/console|w1|403|Forbidden",
+            "alice|session|127.0.0.1|GET /api/v1/vms/w1/console|w1|101|",
             $"{tokenWho}|token|127.0.0.1|POST /api/v1/vms/w1/start|w1|202|",
             $"{tokenWho}|token|127.0.0.1|POST /api/v1/vms||201|",
             "alice|session|127.0.0.1|POST /api/v1/tokens||201|",
@@ -73,16 +87,17 @@ public sealed class AuditTests(ITestOutputHelper output)
             "alice|password|127.0.0.1|POST /api/v1/session||401|Unauthorized",
             "root (socket)|socket|socket|POST /api/v1/users||201|",
         ], records.Select(Row));
-        Assert.Equal(startJob.Id, records[2].JobId);
+        Assert.Equal(startJob.Id, records[4].JobId);
         Assert.NotNull(records[0].JobId);
-        Assert.Equal("/api/v1/vms/{vm}/{operation}", records[2].Route);
+        Assert.Equal("/api/v1/vms/{vm}/{operation}", records[4].Route);
+        Assert.Equal("/api/v1/vms", records[5].Route);
 
         // The filters, and the table.
         var w1 = await NubeCli.OkAsync(host, "audit", "--vm", w1Id.ToString(), "--json");
-        Assert.Equal(3, w1.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(5, w1.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Equal(w1Id, records[1].VmId);
         var aliceOnly = await NubeCli.OkAsync(host, "audit", "--user", "alice", "--since", "1h", "--json");
-        Assert.Equal(5, aliceOnly.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(7, aliceOnly.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         var table = await NubeCli.OkAsync(host, "audit", "--limit", "2");
         Assert.Contains("POST /api/v1/vms/{vm}/{operation}", table.Stdout);
         Assert.Contains("401 Unauthorized", table.Stdout);
@@ -94,6 +109,9 @@ public sealed class AuditTests(ITestOutputHelper output)
         Assert.Contains("nube-auth: sign-in failed for user \"alice\" from 127.0.0.1", host.Log);
         Assert.Contains("nube-auth: signed in user \"alice\" from 127.0.0.1", host.Log);
         Assert.Contains("nube-auth: refused bad bearer token from 127.0.0.1", host.Log);
+        Assert.Contains("nube-auth: refused cross-origin WebSocket from 127.0.0.1", host.Log);
+        // Jobs keep who asked for them on disk, for a restarted nubed.
+        Assert.Contains($"\"requestedBy\": \"{tokenWho}\"", await File.ReadAllTextAsync(Path.Combine(host.DataDir, "jobs", $"{startJob.Id}.json")));
         var folder = Path.Combine(host.DataDir, "audit");
         Assert.Equal((UnixFileMode)Convert.ToInt32("700", 8), File.GetUnixFileMode(folder));
         Assert.Equal((UnixFileMode)Convert.ToInt32("600", 8), File.GetUnixFileMode(Path.Combine(folder, "audit.jsonl")));

@@ -7,7 +7,7 @@ namespace Nube.Contracts.Audit;
 /// </summary>
 public sealed record AuditRecord
 {
-    /// <summary>When the request arrived (UTC).</summary>
+    /// <summary>When the answer ended (UTC): a WebSocket's when it closed. <see cref="DurationMs"/> before it, the request came.</summary>
     public required DateTimeOffset Time { get; init; }
     /// <summary>"root (socket)", a user's name, "token NAME (ID) of USER", "legacy token", or "nobody" when no credential passed.</summary>
     public required string Who { get; init; }

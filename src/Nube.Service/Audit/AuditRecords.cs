@@ -28,7 +28,10 @@ public static class AuditRecords
         ArgumentNullException.ThrowIfNull(http);
         var method = http.Request.Method;
         var changes = !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method));
-        return (changes || http.WebSockets.IsWebSocketRequest)
+        // By its header: the WebSocket middleware, which would say so, runs after the audit. (HTTP/2's
+        // WebSockets come as CONNECT, a change by the rule above.)
+        var webSocket = http.Request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase);
+        return (changes || webSocket)
             && (http.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
                 || RouteOf(http)?.TrimStart('/').StartsWith("api", StringComparison.OrdinalIgnoreCase) == true);
     }

@@ -10,7 +10,8 @@ namespace Nube.Service.Audit;
 /// log once it is answered, refused ones included: it runs before the exception handler and the
 /// authentication gate, so it sees the final status of every answer and the caller the gate named.
 /// The request's jobs are made under its <see cref="JobOrigin"/>, which names the same caller.
-/// A WebSocket is recorded when it closes, with how long it was open.
+/// A record's time is when the answer ended (a WebSocket's: when it closed), so that the file is in
+/// time order; its duration says how long before that the request came.
 /// </summary>
 public sealed class AuditTrail(RequestDelegate next, AuditLog log, VmRegistry registry, TimeProvider clock)
 {
@@ -21,7 +22,6 @@ public sealed class AuditTrail(RequestDelegate next, AuditLog log, VmRegistry re
             await next(http);
             return;
         }
-        var time = clock.GetUtcNow();
         var started = clock.GetTimestamp();
         // Read now: the exception handler clears the endpoint and route values before it answers.
         var route = AuditRecords.RouteOf(http);
@@ -39,7 +39,7 @@ public sealed class AuditTrail(RequestDelegate next, AuditLog log, VmRegistry re
         finally
         {
             var who = AuditRecords.Who(http.Features.Get<Caller>(), facts.SignInUser);
-            log.Record(AuditRecords.Build(time, who, AuditRecords.From(http), http.Request.Method, route,
+            log.Record(AuditRecords.Build(clock.GetUtcNow(), who, AuditRecords.From(http), http.Request.Method, route,
                 $"{http.Request.PathBase}{http.Request.Path}", vm, status, facts.Origin.FirstJob, facts.Problem, clock.GetElapsedTime(started)));
         }
     }

@@ -56,13 +56,14 @@ public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore t
             await RefuseAsync(http, problem);
             return;
         }
+        // Named before a refusal too: the audit says whose credential a cross-origin page or a forged change used.
+        http.Features.Set(caller);
         if (Refusal(http, caller) is { } refused)
         {
             log.Refused(refused.What, http.Connection.RemoteIpAddress);
             await RefuseAsync(http, refused.Problem);
             return;
         }
-        http.Features.Set(caller);
         using (Ending(caller).Register(AbortIfStreaming, http))
             await next(http);
     }
