@@ -14,7 +14,7 @@ public static class AuditCommand
         var since = new Option<string?>("--since") { Description = "Only records from then on: an age (30s, 15m, 1h, 7d) or a date and time (2026-12-06T18:00Z)" };
         var until = new Option<string?>("--until") { Description = "Only records until then, in the same words as --since" };
         var user = new Option<string?>("--user") { Description = "Only this user's records ('root' for the UNIX socket)" };
-        var vm = new Option<string?>("--vm") { Description = "Only the records of requests that named this VM (as they named it)" };
+        var vm = new Option<string?>("--vm") { Description = "Only the records of requests that named this VM (its name or id)" };
         var limit = new Option<int?>("--limit") { Description = "At most this many records (default 100, at most 1000)" };
         var c = new Command("audit", "Show the audit trail: every change asked of the host and every refusal, newest first; --json prints one record per line")
         {
