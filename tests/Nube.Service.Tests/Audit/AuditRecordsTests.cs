@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Nube.Contracts.Audit;
 using Nube.Service.Audit;
 using Nube.Service.Auth;
@@ -60,6 +61,25 @@ public sealed class AuditRecordsTests
         Assert.Equal(AuditRecords.MaxNameChars + 1, r.Who.Length);
         Assert.Equal(AuditRecords.MaxPathChars + 1, r.Path.Length);
         Assert.DoesNotContain(r.Path, c => char.IsControl(c));
+    }
+
+    [Theory]
+    [InlineData("POST", "/api/v1/vms", null, true)]
+    [InlineData("DELETE", "/API/v1/vms/web1", null, true)]
+    [InlineData("PATCH", "/api/v1/host", null, true)]
+    [InlineData("GET", "/api/v1/vms/web1/console", "websocket", true)]
+    [InlineData("GET", "/api/v1/vms/web1/vnc", "WebSocket", true)]
+    [InlineData("GET", "/api/v1/audit", null, false)]
+    [InlineData("HEAD", "/api/v1/vms", null, false)]
+    [InlineData("POST", "/vms/new", null, false)]
+    public void Changes_and_websockets_to_the_api_are_audited_and_reads_are_not(string method, string path, string? upgrade, bool audited)
+    {
+        var http = new DefaultHttpContext();
+        http.Request.Method = method;
+        http.Request.Path = path;
+        if (upgrade is not null)
+            http.Request.Headers.Upgrade = upgrade;
+        Assert.Equal(audited, AuditRecords.Audited(http));
     }
 
     [Fact]
