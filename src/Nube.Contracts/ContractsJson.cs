@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Nube.Contracts.Audit;
 using Nube.Contracts.Auth;
 using Nube.Contracts.Events;
 using Nube.Contracts.Hosts;
@@ -46,4 +47,6 @@ namespace Nube.Contracts;
 [JsonSerializable(typeof(HostUpdates))]
 [JsonSerializable(typeof(PowerRequest))]
 [JsonSerializable(typeof(PowerResult))]
+[JsonSerializable(typeof(AuditRecord))]
+[JsonSerializable(typeof(IReadOnlyList<AuditRecord>))]
 public sealed partial class ContractsJson : JsonSerializerContext;

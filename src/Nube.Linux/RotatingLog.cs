@@ -6,7 +6,7 @@ namespace Nube.Linux;
 /// <c>maxBytes</c>, the file becomes <c>PATH.1</c> (older ones move up to <c>PATH.2</c> and so on,
 /// the oldest is dropped) and a new file starts, so at most <c>files</c> × <c>maxBytes</c> bytes
 /// are kept. Every write goes straight to the kernel, so readers see it at once; nothing is
-/// fsynced. Opening an existing log appends to it. Files are created with mode 0640.
+/// fsynced. Opening an existing log appends to it. Files are created with mode 0640 unless told otherwise.
 /// Safe to call from several threads; one instance per path.
 /// </summary>
 public sealed class RotatingLog : IDisposable
@@ -19,18 +19,20 @@ public sealed class RotatingLog : IDisposable
     private readonly string path;
     private readonly long maxBytes;
     private readonly int files;
+    private readonly UnixFileMode mode;
     private FileStream? stream;
     private long size; // of the current file; this is its only writer
 
     /// <param name="path">The log file, e.g. <c>vms/ID/com1.log</c>.</param>
     /// <param name="maxBytes">Largest size of one file.</param>
     /// <param name="files">Files kept, the current one included; 1 starts the file afresh when it is full.</param>
-    public RotatingLog(string path, long maxBytes = DefaultMaxBytes, int files = 2)
+    /// <param name="mode">The mode of the files it creates (<see cref="CreateMode"/> when not given).</param>
+    public RotatingLog(string path, long maxBytes = DefaultMaxBytes, int files = 2, UnixFileMode? mode = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(files, 1);
-        (this.path, this.maxBytes, this.files) = (path, maxBytes, files);
+        (this.path, this.maxBytes, this.files, this.mode) = (path, maxBytes, files, mode ?? CreateMode);
         (stream, size) = Open();
     }
 
@@ -72,12 +74,12 @@ public sealed class RotatingLog : IDisposable
         // Never through a link: what a guest prints must not land in a file a link points at.
         var handle = File.Exists(path) || IsLink(path)
             ? RegularFile.Open(path, FileAccessMode.Append).Handle
-            : RegularFile.Create(path, FileAccessMode.Append, CreateMode);
+            : RegularFile.Create(path, FileAccessMode.Append, mode);
         // Each write reaches the kernel: a reader sees it at once.
         var opened = new FileStream(handle, FileAccess.Write, bufferSize: 0);
         var length = opened.Length;
         if (length == 0)
-            File.SetUnixFileMode(opened.SafeFileHandle, CreateMode); // the umask may have taken away group read
+            File.SetUnixFileMode(opened.SafeFileHandle, mode); // the umask may have taken away group read
         return (opened, length);
     }
 

@@ -90,6 +90,7 @@ builder.Services.AddSingleton<Nube.Service.Vms.Metering.MetricsExporter>();
 builder.Services.AddSingleton<Nube.Service.Vms.Integration.KvpService>();
 builder.Services.AddHostedService<Nube.Service.Vms.Integration.KvpWatcher>();
 builder.Services.AddHostSystem();
+builder.Services.AddAudit(options.DataDir);
 // Unreadable bodies throw, so that ProblemMapper answers them with a problem that says why.
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddExceptionHandler<ProblemMapper>();
@@ -98,6 +99,8 @@ builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi(options => ApiDocument.Configure(options));
 
 var app = builder.Build();
+// First, so that it sees every answer's final status, refusals and errors included.
+app.UseMiddleware<Nube.Service.Audit.AuditTrail>();
 app.UseExceptionHandler();
 app.UseWebSockets();
 app.UseMiddleware<Nube.Service.Auth.AuthGate>();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Nube.Cli.Output;
+using Nube.Contracts;
 using Nube.Contracts.Events;
 
 namespace Nube.Cli.Commands;

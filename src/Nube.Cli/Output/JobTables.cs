@@ -12,13 +12,13 @@ public static class JobTables
         var now = DateTimeOffset.UtcNow;
         var t = new Table().Border(TableBorder.Rounded)
             // The id is what 'job show|wait|cancel' take: never broken across lines.
-            .AddColumn(new TableColumn("Id").NoWrap()).AddColumn("Kind").AddColumn("VM").AddColumn("State").AddColumn("Progress")
+            .AddColumn(new TableColumn("Id").NoWrap()).AddColumn("Kind").AddColumn("VM").AddColumn("By").AddColumn("State").AddColumn("Progress")
             .AddColumn(new TableColumn("Started").NoWrap()).AddColumn(new TableColumn("Took").RightAligned().NoWrap());
         foreach (var job in jobs)
         {
             // A finished job's progress is its outcome, which the state column already says.
             var progress = JobStates.IsEnded(job.State) ? job.Problem is null ? "" : Problem(job) : JobText.Progress(job);
-            t.AddRow(new Text(job.Id.ToString()), new Text(job.Kind), new Text(job.VmName), new Markup(State(job.State)),
+            t.AddRow(new Text(job.Id.ToString()), new Text(job.Kind), new Text(job.VmName), new Text(job.RequestedBy ?? "-"), new Markup(State(job.State)),
                 new Text(progress), new Text(JobText.When(job.StartedAt)), new Text(Took(job, now)));
         }
         return t;
@@ -28,6 +28,7 @@ public static class JobTables
         ("Id", job.Id.ToString()),
         ("Kind", job.Kind),
         ("VM", $"{job.VmName} ({job.VmId})"),
+        ("Requested by", job.RequestedBy),
         ("State", job.CancelRequested && !JobStates.IsEnded(job.State) ? $"{job.State} (cancel requested)" : job.State),
         ("Progress", job.Percent is { } p ? $"{p}%" : null),
         ("Phase", job.Phase),

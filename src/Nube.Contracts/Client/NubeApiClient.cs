@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text.Json.Serialization.Metadata;
+using Nube.Contracts.Audit;
 using Nube.Contracts.Auth;
 using Nube.Contracts.Events;
 using Nube.Contracts.Hosts;
@@ -323,6 +325,18 @@ public sealed class NubeApiClient : IDisposable
 
     public Task<TokenInfo> RevokeTokenAsync(string id, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Delete, $"api/v1/tokens/{Uri.EscapeDataString(id)}", null, Json.TokenInfo, ct);
+
+    /// <summary>The audit trail's records, newest first; every filter is optional (see <c>GET /api/v1/audit</c>).</summary>
+    public Task<IReadOnlyList<AuditRecord>> ListAuditAsync(DateTimeOffset? since = null, DateTimeOffset? until = null, string? user = null,
+        string? vm = null, int? limit = null, CancellationToken ct = default)
+    {
+        var query = string.Join('&', new (string Name, string? Value)[]
+            {
+                ("since", since?.ToString("O", CultureInfo.InvariantCulture)), ("until", until?.ToString("O", CultureInfo.InvariantCulture)),
+                ("user", user), ("vm", vm), ("limit", limit?.ToString(CultureInfo.InvariantCulture)),
+            }.Where(q => q.Value is not null).Select(q => $"{q.Name}={Uri.EscapeDataString(q.Value!)}"));
+        return SendAsync(HttpMethod.Get, query.Length == 0 ? "api/v1/audit" : $"api/v1/audit?{query}", null, Json.IReadOnlyListAuditRecord, ct);
+    }
 
     private static string VmPath(string vm) => $"api/v1/vms/{Uri.EscapeDataString(vm)}";
 

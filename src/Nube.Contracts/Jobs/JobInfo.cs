@@ -13,6 +13,11 @@ public sealed record JobInfo
     public required string Kind { get; init; }
     public required Guid VmId { get; init; }
     public required string VmName { get; init; }
+    /// <summary>
+    /// Who asked for it: "root (socket)", a user's name, "token NAME of USER", or "nubed" for the
+    /// host's own actions (automatic start, restart after a crash); null in records older than this field.
+    /// </summary>
+    public string? RequestedBy { get; init; }
     /// <summary>queued, running, completed, failed, cancelled.</summary>
     public required string State { get; init; }
     /// <summary>0 to 100 when the job can tell; null otherwise.</summary>

@@ -27,5 +27,6 @@ public static class ApiRoutes
         app.MapUserEndpoints();
         app.MapTokenEndpoints();
         app.MapHostSystemEndpoints();
+        app.MapAuditEndpoints();
     }
 }

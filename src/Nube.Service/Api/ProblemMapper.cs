@@ -72,6 +72,7 @@ public sealed partial class ProblemMapper(ILogger<ProblemMapper> logger) : IExce
     public static async Task WriteAsync(HttpContext http, ApiProblem problem, CancellationToken ct)
     {
         http.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        Audit.AuditFacts.Of(http)?.Problem = problem.Title;
         await http.Response.WriteAsJsonAsync(problem, ContractsJson.Default.ApiProblem, "application/problem+json", ct);
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Nube.Contracts.Auth;
 using Nube.Core.Validation;
+using Nube.Service.Audit;
 using Nube.Service.Auth;
 
 namespace Nube.Service.Api;
@@ -33,16 +34,30 @@ public static class SessionEndpoints
     /// Every attempt counts against its address before its body is read, so that malformed ones
     /// (refused with 400 naming the field) count as well; a readable one then against its user name.
     /// </summary>
-    private static async Task<IResult> SignInAsync(HttpContext http, UserStore users, SessionStore sessions, SignInLimiter limiter)
+    private static async Task<IResult> SignInAsync(HttpContext http, UserStore users, SessionStore sessions, SignInLimiter limiter,
+        ILoggerFactory logs)
     {
-        if (limiter.TryAddress(http.Connection.RemoteIpAddress) is { } wait)
+        var log = AuthLog.Create(logs);
+        var from = http.Connection.RemoteIpAddress;
+        if (limiter.TryAddress(from) is { } wait)
+        {
+            log.SignInLimited(null, from);
             return TooManyAttempts(http, wait);
+        }
         var request = await JsonBody.ReadAsync<SignInRequest>(http);
+        AuditFacts.Of(http)?.SignInUser = request.UserName;
         if (limiter.TryUser(request.UserName) is { } userWait)
+        {
+            log.SignInLimited(request.UserName, from);
             return TooManyAttempts(http, userWait);
+        }
         // Too long to be anyone's password: wrong without hashing it.
         if (request.Password.Length > UserRules.MaxPasswordLength || users.Verify(request.UserName, request.Password) is not { } user)
-            return AuthProblems.Result(AuthProblems.WrongPassword());
+        {
+            log.SignInFailed(request.UserName, from);
+            return Refused(http, AuthProblems.WrongPassword());
+        }
+        log.SignedIn(user.Name, from);
         var (session, cookie) = sessions.Start(user.Name);
         await users.RecordSignInAsync(user.Name, CancellationToken.None);
         http.Response.Cookies.Append(AuthNames.SessionCookieFor(http.Request.IsHttps), cookie, CookieOptions(http));
@@ -52,7 +67,13 @@ public static class SessionEndpoints
     private static IResult TooManyAttempts(HttpContext http, TimeSpan wait)
     {
         http.Response.Headers.RetryAfter = AuthProblems.Seconds(wait).ToString(CultureInfo.InvariantCulture);
-        return AuthProblems.Result(AuthProblems.TooManyAttempts(wait));
+        return Refused(http, AuthProblems.TooManyAttempts(wait));
+    }
+
+    private static IResult Refused(HttpContext http, Contracts.ApiProblem problem)
+    {
+        AuditFacts.Of(http)?.Problem = problem.Title;
+        return AuthProblems.Result(problem);
     }
 
     /// <summary>

@@ -19,8 +19,11 @@ namespace Nube.Service.Auth;
 /// The WebSockets and event streams a credential opened are aborted when the credential ends:
 /// revoked, signed out, or expired (a session's and a token's own timers end them).
 /// </summary>
-public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore tokens, SessionStore sessions, LegacyToken legacy)
+public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore tokens, SessionStore sessions, LegacyToken legacy,
+    ILoggerFactory logs)
 {
+    private readonly ILogger log = AuthLog.Create(logs);
+
     public async Task InvokeAsync(HttpContext http)
     {
         if (http.Connection.LocalIpAddress is null)
@@ -46,17 +49,21 @@ public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore t
         if (caller is null)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
-            await RefuseAsync(http, http.Request.Headers.Authorization.Count > 0 ? AuthProblems.BadBearerToken()
-                : http.Request.Cookies.ContainsKey(AuthNames.SessionCookieFor(http.Request.IsHttps)) ? AuthProblems.SessionEnded()
-                : AuthProblems.NotSignedIn());
+            var (problem, what) = http.Request.Headers.Authorization.Count > 0 ? (AuthProblems.BadBearerToken(), AuthLog.Refusals.BadBearerToken)
+                : http.Request.Cookies.ContainsKey(AuthNames.SessionCookieFor(http.Request.IsHttps)) ? (AuthProblems.SessionEnded(), AuthLog.Refusals.EndedSession)
+                : (AuthProblems.NotSignedIn(), AuthLog.Refusals.NoCredential);
+            log.Refused(what, http.Connection.RemoteIpAddress);
+            await RefuseAsync(http, problem);
             return;
         }
+        // Named before a refusal too: the audit says whose credential a cross-origin page or a forged change used.
+        http.Features.Set(caller);
         if (Refusal(http, caller) is { } refused)
         {
-            await RefuseAsync(http, refused);
+            log.Refused(refused.What, http.Connection.RemoteIpAddress);
+            await RefuseAsync(http, refused.Problem);
             return;
         }
-        http.Features.Set(caller);
         using (Ending(caller).Register(AbortIfStreaming, http))
             await next(http);
     }
@@ -91,13 +98,13 @@ public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore t
     }
 
     /// <summary>Why an authenticated request is still refused: a cross-origin WebSocket, a cookie's change without its CSRF token.</summary>
-    private static ApiProblem? Refusal(HttpContext http, Caller caller)
+    private static (ApiProblem Problem, string What)? Refusal(HttpContext http, Caller caller)
     {
         if (http.WebSockets.IsWebSocketRequest && !OriginAllowed(http.Request))
-            return AuthProblems.CrossOrigin(http.Request.Headers.Origin.ToString());
+            return (AuthProblems.CrossOrigin(http.Request.Headers.Origin.ToString()), AuthLog.Refusals.CrossOrigin);
         if (caller.Session is { } session && ChangesState(http.Request.Method)
             && !Matches(http.Request.Headers[AuthNames.CsrfHeader], session.CsrfToken))
-            return AuthProblems.MissingCsrf();
+            return (AuthProblems.MissingCsrf(), AuthLog.Refusals.MissingCsrf);
         return null;
     }
 

@@ -21,11 +21,14 @@ public sealed class JobBook(JobStore store, EventHub events, TimeProvider clock,
     private readonly ConcurrentDictionary<Guid, Job> jobs = new();
     private readonly ConcurrentDictionary<Guid, string> savedStates = new();
 
+    /// <summary>A new queued job; <see cref="JobOrigin"/> says who asked for it.</summary>
     public Job Create(Guid vmId, string vmName, string kind)
     {
+        var id = Guid.NewGuid();
         var job = new Job(new JobInfo
         {
-            Id = Guid.NewGuid(), Kind = kind, VmId = vmId, VmName = vmName, State = JobStates.Queued, CreatedAt = clock.GetUtcNow(),
+            Id = id, Kind = kind, VmId = vmId, VmName = vmName, RequestedBy = JobOrigin.Claim(id), State = JobStates.Queued,
+            CreatedAt = clock.GetUtcNow(),
         }, clock);
         job.Changed = OnChanged;
         jobs[job.Id] = job;

@@ -134,6 +134,8 @@ public sealed class VmController : IVmRun
         logger.LogInformation("Starting VM {Name}: {Why}", Snapshot.Name, why);
         try
         {
+            // The host's own decision, even when a request's work scheduled it.
+            using var origin = JobOrigin.Enter(JobOrigin.Host);
             Submit(VmOperation.Start);
         }
         catch (Exception e) when (e is VmStateException or VmConflictException)

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Nube.Contracts;
 
-namespace Nube.Cli.Output;
+namespace Nube.Contracts;
 
 /// <summary>
 /// The contracts' JSON on one line, for streams that print one object per line (<c>nube events --json</c>).
