@@ -53,7 +53,7 @@ describe('the audit page', () => {
     // Newest first: the start, the refused sign-in (made after the page's own), root's new VM.
     const at = (pattern) => all.findIndex((t) => pattern.test(t));
     const refusal = at(new RegExp(`${TEST_USER.name} 127\\.0\\.0\\.1 POST /api/v1/session 401 Unauthorized`));
-    const start = at(new RegExp(`${TEST_USER.name} 127\\.0\\.0\\.1 POST /api/v1/vms/\\{vm\\}/\\{operation\\} idle 202 job `));
+    const start = at(new RegExp(`${TEST_USER.name} 127\\.0\\.0\\.1 POST /api/v1/vms/\\{vm\\}/start idle 202 job `));
     const created = at(/root \(socket\) socket POST \/api\/v1\/vms 201/);
     assert.ok(refusal >= 0 && start >= 0 && created >= 0, `rows: ${all.join('\n')}`);
     assert.ok(start < refusal && refusal < created, `not newest first: ${all.join('\n')}`);
