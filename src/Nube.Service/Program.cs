@@ -106,6 +106,7 @@ app.UseWebSockets();
 app.UseMiddleware<Nube.Service.Auth.AuthGate>();
 // The gate lets the console's pages through (the sign-in page must load for anyone) and adds its security headers.
 app.UseMiddleware<WebConsoleHosting>();
+app.UseUnknownRouteProblems();
 app.MapApiRoutes();
 app.MapOpenApi(ApiDocument.Path);
 

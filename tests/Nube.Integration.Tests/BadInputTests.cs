@@ -68,6 +68,10 @@ public sealed class BadInputTests(ITestOutputHelper output)
         var badQuery = await SendAsync(HttpMethod.Post, "api/v1/vms/nothing/start?wait=soon", "");
         Assert.Equal(400, badQuery.Status);
         Assert.Equal("wait: 'soon' is not a number", Detail(badQuery.Body));
+        // A route the API does not have: a problem that says so, not routing's empty 404.
+        var unknown = await SendAsync(HttpMethod.Post, "api/v1/vms/nothing/reboot", "");
+        Assert.Equal(404, unknown.Status);
+        Assert.Equal("The API has no route POST /api/v1/vms/nothing/reboot; /api/v1/openapi.json lists every route.", Detail(unknown.Body));
         Assert.All(new[] { wrongKind.Body, oversized.Text, badQuery.Body }, b => Assert.DoesNotContain("Exception", b));
         Assert.DoesNotContain("   at ", host.Log);
         Assert.Equal("nube", (await host.Client.GetHostAsync()).Edition);

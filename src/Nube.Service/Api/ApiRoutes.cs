@@ -1,3 +1,5 @@
+using Nube.Contracts;
+
 namespace Nube.Service.Api;
 
 /// <summary>
@@ -10,6 +12,21 @@ public static class ApiRoutes
     public static bool Owns(PathString path) =>
         path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
         || path.StartsWithSegments(MeteringEndpoints.MetricsPath, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A path of the API that no route matches answers a problem saying so (routing alone answers an empty 404).</summary>
+    public static IApplicationBuilder UseUnknownRouteProblems(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        if (http.GetEndpoint() is null && Owns(http.Request.Path))
+        {
+            await ProblemMapper.WriteAsync(http, new ApiProblem
+            {
+                Status = StatusCodes.Status404NotFound, Title = "Not found",
+                Detail = $"The API has no route {http.Request.Method} {http.Request.Path}; /api/v1/openapi.json lists every route.",
+            }, http.RequestAborted);
+            return;
+        }
+        await next(http);
+    });
 
     public static void MapApiRoutes(this IEndpointRouteBuilder routes)
     {
