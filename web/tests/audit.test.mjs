@@ -3,30 +3,20 @@
 // filters narrow by user and VM; the host view's recent jobs say who asked for each.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { launchBrowser, watchPage } from './support/browser.mjs';
-import { failureLog, guestFile, startNubed } from './support/nubed.mjs';
+import { describe, test } from 'node:test';
+import { watchPage } from './support/browser.mjs';
+import { guestFile } from './support/nubed.mjs';
 import { TEST_USER, signedInPage } from './support/signin.mjs';
+import { nubedAndBrowser } from './support/suite.mjs';
 
 const STEP = { timeout: 180_000 };
 
 describe('the audit page', () => {
-  let nubed;
-  let browser;
-  const { step, dump } = failureLog();
-
-  before(async () => {
-    nubed = await startNubed();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    dump(nubed);
-    await nubed?.stop();
-  });
+  const suite = nubedAndBrowser();
+  const { step } = suite;
 
   test('shows each change and refusal with who made it, and filters by user and VM', STEP, step(async () => {
+    const { nubed, browser } = suite;
     // Root on the socket makes a VM that idles (its BIOS finds nothing to boot): cheap to start.
     await nubed.api('POST', '/api/v1/vms', {
       name: 'idle', memoryStartupMiB: 64,
