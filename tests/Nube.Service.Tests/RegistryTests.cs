@@ -92,6 +92,25 @@ public sealed class RegistryTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_saved_vms_hardware_is_frozen_and_its_name_and_notes_are_not()
+    {
+        await using var host = await ServiceHarness.StartAsync(output);
+        var (vm, _) = await host.RunningVmAsync("alpha");
+        await ServiceHarness.RunAsync(vm, VmOperation.Save);
+        Assert.Equal(VmState.Saved, vm.Snapshot.State);
+
+        var refused = await Assert.ThrowsAsync<Nube.Core.Validation.ValidationException>(
+            () => host.Registry.UpdateAsync(vm, new VmPatch { ProcessorCount = 2, Notes = "n" }, []));
+        Assert.Equal("processorCount: can change only while the VM is off; it is saved, and its saved state needs this hardware: " +
+            "start it and shut it down first", Assert.Single(refused.Errors).Message);
+        Assert.Equal(1, vm.Snapshot.Config!.ProcessorCount);
+
+        await host.Registry.UpdateAsync(vm, new VmPatch { Notes = "kept while saved" }, []);
+        Assert.Equal("kept while saved", vm.Snapshot.Config!.Notes);
+        Assert.Equal(VmState.Saved, vm.Snapshot.State);
+    }
+
+    [Fact]
     public async Task A_VM_busy_with_a_long_job_holds_up_no_other_VM()
     {
         await using var host = await ServiceHarness.StartAsync(output);

@@ -38,7 +38,12 @@ public static class LiveChanges
     /// An error for every change that needs the VM to be off; none when the VM is off.
     /// </summary>
     public static IReadOnlyList<ValidationError> Check(VmConfigDiff diff, VmState state) =>
-        state == VmState.Off ? [] : Check(diff, EnumWords.Word(state));
+        state == VmState.Off ? []
+        // A saved VM's memory was taken from this hardware, and is restored into it.
+        : Check(diff, state == VmState.Saved ? $"{SavedWord}, and its saved state needs this hardware: start it and shut it down first"
+            : EnumWords.Word(state));
+
+    private static readonly string SavedWord = EnumWords.Word(VmState.Saved);
 
     /// <summary>
     /// An error for every change that needs the VM to be off, for a VM that is not off and is in

@@ -99,8 +99,8 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
                 var next = WithMacs(patch.Apply(current));
                 var problems = errors.ToList();
                 problems.AddRange(ChangeRules.Check(current, next));
-                if (!VmLifecycle.IsIdle(state))
-                    problems.AddRange(LiveChanges.Check(VmConfigDiff.Compute(current, next), state));
+                // Saved counts as not off: its memory is restored into the hardware it was saved from.
+                problems.AddRange(LiveChanges.Check(VmConfigDiff.Compute(current, next), state));
                 Validate(next, problems);
                 return next;
             }).ConfigureAwait(false);

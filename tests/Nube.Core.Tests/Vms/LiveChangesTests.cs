@@ -70,9 +70,9 @@ public class LiveChangesTests
             Notes = "n",
         });
         Assert.Equal([
-            "processorCount: can change only while the VM is off; it is saved",
-            "memoryStartupMiB: can change only while the VM is off; it is saved",
-            "com1: can change only while the VM is off; it is saved",
+            "processorCount: can change only while the VM is off; it is saved, and its saved state needs this hardware: start it and shut it down first",
+            "memoryStartupMiB: can change only while the VM is off; it is saved, and its saved state needs this hardware: start it and shut it down first",
+            "com1: can change only while the VM is off; it is saved, and its saved state needs this hardware: start it and shut it down first",
         ], LiveChanges.Check(diff, VmState.Saved).Select(e => e.Message));
     }
 
@@ -81,7 +81,7 @@ public class LiveChangesTests
     [InlineData(VmState.Running, "running")]
     [InlineData(VmState.Paused, "paused")]
     [InlineData(VmState.Saving, "saving")]
-    [InlineData(VmState.Saved, "saved")]
+    [InlineData(VmState.Saved, "saved, and its saved state needs this hardware: start it and shut it down first")]
     [InlineData(VmState.Stopping, "stopping")]
     public void The_message_names_the_state_in_its_JSON_word(VmState state, string word)
     {

@@ -87,7 +87,7 @@ export function VmSettingsPage({ id }) {
       {form && (
         <form onSubmit={save} noValidate aria-labelledby="settings-title">
           <h2 id="settings-title">Settings</h2>
-          <p class="hint">Hardware changes only while the VM is off or saved; the name, notes and actions at any time.</p>
+          <p class="hint">Hardware changes only while the VM is off (not saved: its saved state needs this hardware); the name, notes, actions, processor controls and integration services at any time.</p>
           <ErrorSummary title="The host refused these changes" errors={problem.list} />
           <VmForm form={form} change={(f) => setForm((x) => ({ ...x, ...f }))} errors={problem.byId} host={host} mode="edit" />
           <div class="buttons sticky">
