@@ -46,6 +46,14 @@ public sealed class AuthTests(ITestOutputHelper output)
         using var whoami = await api.GetAsync("api/v1/session", signedIn);
         Assert.Equal(session, (await whoami.Content.ReadFromJsonAsync(ContractsJson.Default.SessionInfo))! with { ExpiresAt = session.ExpiresAt });
         Assert.NotNull((await host.Client.ListUsersAsync()).Single().LastSignInAt);
+        // An answer the exception handler writes (a VM that is not there) carries the same headers.
+        using (var missing = await api.GetAsync("api/v1/vms/not-there", signedIn))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+            Assert.Equal("no-store", missing.Headers.CacheControl?.ToString());
+            Assert.Equal("nosniff", Assert.Single(missing.Headers.GetValues("X-Content-Type-Options")));
+            Assert.Equal("DENY", Assert.Single(missing.Headers.GetValues("X-Frame-Options")));
+        }
 
         using var signOut = await api.SendAsync(HttpMethod.Delete, "api/v1/session", signedIn with { Csrf = session.CsrfToken });
         Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);

@@ -33,7 +33,12 @@ public sealed class AuthGate(RequestDelegate next, UserStore users, TokenStore t
             return;
         }
         var api = IsApi(http);
-        SecurityHeaders(http.Response, api);
+        // At the answer's start, so that an answer the exception handler writes (it clears the headers set before) has them too.
+        http.Response.OnStarting(() =>
+        {
+            SecurityHeaders(http.Response, api);
+            return Task.CompletedTask;
+        });
         if (!api)
         {
             await next(http);
