@@ -11,7 +11,8 @@ using Nube.Service.Tests.Harness;
 namespace Nube.Service.Tests.HostSystem;
 
 /// <summary>Debian updates of Nube's packages: listed from apt, installed by a host job with progress, one job at a time.</summary>
-public sealed class PackageUpdatesTests : IAsyncDisposable
+// IAsyncLifetime, not IAsyncDisposable: xUnit 2 disposes a test class only through IDisposable or IAsyncLifetime.
+public sealed class PackageUpdatesTests : IAsyncLifetime
 {
     private const string Upgradable = """
         Listing...
@@ -131,7 +132,9 @@ public sealed class PackageUpdatesTests : IAsyncDisposable
         Assert.Equal(["apt-get -q -o APT::Status-Fd=1 update", "apt list --upgradable"], commands.Calls);
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         await store.DisposeAsync();
         root.Dispose();
