@@ -21,13 +21,13 @@ public sealed class MeteringTests(ITestOutputHelper output)
     {
         var ns = $"nbm{Random.Shared.Next(0x100000):x5}";
         const string tap = "nbmtap0";
-        await RunAsync("ip", "netns", "add", ns);
+        await HostProgram.OutputAsync("ip", "netns", "add", ns);
         try
         {
-            await RunAsync("ip", "-n", ns, "link", "set", "lo", "up");
-            await RunAsync("ip", "netns", "exec", ns, "ip", "tuntap", "add", "dev", tap, "mode", "tap");
-            await RunAsync("ip", "-n", ns, "addr", "add", $"{HostAddress}/24", "dev", tap);
-            await RunAsync("ip", "-n", ns, "link", "set", tap, "up");
+            await HostProgram.OutputAsync("ip", "-n", ns, "link", "set", "lo", "up");
+            await HostProgram.OutputAsync("ip", "netns", "exec", ns, "ip", "tuntap", "add", "dev", tap, "mode", "tap");
+            await HostProgram.OutputAsync("ip", "-n", ns, "addr", "add", $"{HostAddress}/24", "dev", tap);
+            await HostProgram.OutputAsync("ip", "-n", ns, "link", "set", tap, "up");
             await using var host = await NubedHost.StartWrappedAsync(output, _ => ["ip", "netns", "exec", ns]);
             var disk = Path.Combine(host.Root, "metered.raw");
             await using (var f = File.Create(disk))
@@ -106,7 +106,7 @@ public sealed class MeteringTests(ITestOutputHelper output)
         finally
         {
             // Deleting the namespace deletes its TAP too.
-            await RunAsync("ip", "netns", "delete", ns);
+            await HostProgram.OutputAsync("ip", "netns", "delete", ns);
         }
     }
 
@@ -141,12 +141,4 @@ public sealed class MeteringTests(ITestOutputHelper output)
     private static void Within5Percent(long guest, long metered, string what) =>
         Assert.True(guest > 0 && Math.Abs(metered - guest) <= guest * 0.05,
             $"{what}: metered {metered}, the guest counted {guest} ({(metered - guest) * 100.0 / Math.Max(1, guest):0.0} % apart)");
-
-    private static async Task RunAsync(string program, params string[] args)
-    {
-        using var p = Process.Start(new ProcessStartInfo(program, args) { RedirectStandardError = true })!;
-        var stderr = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.True(p.ExitCode == 0, $"{program} {string.Join(' ', args)}: {stderr}");
-    }
 }

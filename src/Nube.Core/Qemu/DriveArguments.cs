@@ -20,7 +20,7 @@ internal sealed class DriveArguments(List<string> argv, Descriptors fds,
         for (var i = 0; i < drives.Length; i++)
         {
             var drive = drives[i];
-            var id = $"ide{drive.Controller}-{drive.Location}";
+            var id = DiskAddress.Of(drive).DeviceId;
             var isDvd = drive.Media == DriveMedia.Dvd;
             var device = $"{(isDvd ? "ide-cd" : "ide-hd")},bus=ide.{drive.Controller},unit={drive.Location}";
             if (drive.Path is null)
@@ -55,7 +55,7 @@ internal sealed class DriveArguments(List<string> argv, Descriptors fds,
             for (var d = 0; d < disks.Length; d++)
             {
                 var disk = disks[d];
-                var id = $"scsi{c}-{disk.Location}";
+                var id = new DiskAddress(DiskBus.Scsi, c, disk.Location).DeviceId;
                 AddBlockNodes($"scsiControllers[{c}].disks[{d}].path", id, disk.Path, disk.Format, disk.ReadOnly, disk.Cache);
                 var boot = BootIndex(bootDisk, new DiskAddress(DiskBus.Scsi, c, disk.Location));
                 argv.AddRange(["-device", $"scsi-hd,bus=scsi{c}.0,scsi-id={disk.Location},lun=0,drive={id},id={id}{boot}"]);

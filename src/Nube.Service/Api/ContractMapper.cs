@@ -20,7 +20,7 @@ public static class ContractMapper
     {
         Id = s.Id,
         Name = s.Name,
-        State = s.Config is null ? "broken" : VmLifecycle.Word(s.State),
+        State = s.StateWord,
         ProcessorCount = s.Config?.ProcessorCount ?? 0,
         MemoryStartupMiB = s.Config?.MemoryStartupMiB ?? 0,
         UptimeSeconds = s.StartedAt is { } t && !VmLifecycle.IsIdle(s.State) ? (long)(DateTimeOffset.UtcNow - t).TotalSeconds : null,

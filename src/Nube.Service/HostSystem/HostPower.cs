@@ -12,7 +12,7 @@ namespace Nube.Service.HostSystem;
 /// </summary>
 public sealed class HostPower(IVmStopActions stopActions, IPowerSwitch power, ILogger<HostPower> logger)
 {
-    private static readonly string[] Down = [VmLifecycle.Word(VmState.Off), VmLifecycle.Word(VmState.Saved), "broken"];
+    private static readonly string[] Down = [VmLifecycle.Word(VmState.Off), VmLifecycle.Word(VmState.Saved), Vms.VmSnapshot.Broken];
 
     public async Task<PowerResult> RunAsync(PowerRequest request, CancellationToken ct)
     {

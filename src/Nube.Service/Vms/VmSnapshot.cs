@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Nube.Core.Hosts;
+using Nube.Core.Lifecycle;
 using Nube.Core.Integration;
 using Nube.Service.Vms.Integration;
 using Nube.Core.Vms;
@@ -37,4 +38,9 @@ public sealed record VmSnapshot
     public FreezeState? Freeze { get; init; }
 
     public string Name => Config?.Name ?? Id.ToString();
+
+    /// <summary>The state as the API words it; "broken" when the VM's settings could not be read.</summary>
+    public string StateWord => Config is null ? Broken : VmLifecycle.Word(State);
+
+    public const string Broken = "broken";
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Nube.Core.Vms;
 using Nube.Linux.Network;
 using Nube.Linux.Processes;
@@ -14,7 +12,7 @@ namespace Nube.Service.Vms.Metering;
 /// from the TAP's kernel counters, or, for user-mode networking (which has no host-side
 /// counter), from the guest agent's report, marked as the guest's.
 /// </summary>
-public static partial class MeterReader
+public static class MeterReader
 {
     /// <summary>How long a reading waits for QEMU; metering never holds a VM up.</summary>
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(2);
@@ -48,28 +46,26 @@ public static partial class MeterReader
         {
             return [];
         }
-        var paths = DiskPaths(config);
-        var disks = new List<DiskReading>();
+        var disks = Disks(config);
+        var readings = new List<DiskReading>();
         foreach (var entry in entries)
         {
-            // Device ids are ours ("ide0-1", "scsi0-2"); an entry without one is no disk of the guest's.
-            if (entry.Qdev is null || DeviceId().Match(entry.Qdev) is not { Success: true } m)
+            // Only the VM's own disks: an entry of any other device is left out.
+            if (entry.Qdev is null || !disks.TryGetValue(entry.Qdev, out var disk))
                 continue;
-            var address = new DiskAddress(m.Groups[1].Value == "ide" ? DiskBus.Ide : DiskBus.Scsi,
-                int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture));
             var s = entry.Stats;
-            disks.Add(new DiskReading(address.Display(), paths.GetValueOrDefault(address), s.ReadBytes, s.WrittenBytes, s.Reads, s.Writes));
+            readings.Add(new DiskReading(disk.Address.Display(), disk.Path, s.ReadBytes, s.WrittenBytes, s.Reads, s.Writes));
         }
-        return disks;
+        return readings;
     }
 
-    private static Dictionary<DiskAddress, string?> DiskPaths(VmConfig config)
+    /// <summary>The VM's disks by their QEMU device id.</summary>
+    private static Dictionary<string, (DiskAddress Address, string? Path)> Disks(VmConfig config)
     {
-        var paths = config.IdeDrives.ToDictionary(DiskAddress.Of, d => d.Path);
-        for (var c = 0; c < config.ScsiControllers.Length; c++)
-            foreach (var d in config.ScsiControllers[c].Disks)
-                paths[new DiskAddress(DiskBus.Scsi, c, d.Location)] = d.Path;
-        return paths;
+        var disks = config.IdeDrives.Select(d => (Address: DiskAddress.Of(d), d.Path))
+            .Concat(config.ScsiControllers.SelectMany((controller, c) =>
+                controller.Disks.Select(d => (Address: new DiskAddress(DiskBus.Scsi, c, d.Location), Path: (string?)d.Path))));
+        return disks.ToDictionary(d => d.Address.DeviceId, StringComparer.Ordinal);
     }
 
     private static async Task<IReadOnlyList<AdapterReading>> ReadAdaptersAsync(VmConfig config, QemuSession run, MeterReading? previous,
@@ -110,7 +106,4 @@ public static partial class MeterReader
             return null;
         }
     }
-
-    [GeneratedRegex(@"^(ide|scsi)(\d{1,3})-(\d{1,3})$", RegexOptions.CultureInvariant)]
-    private static partial Regex DeviceId();
 }

@@ -68,7 +68,7 @@ public sealed class MeteringService(VmRegistry registry, TimeProvider clock, ILo
         var measurement = new VmMeasurement
         {
             VmId = vm.Id, Name = snapshot.Name, At = clock.GetUtcNow(),
-            State = snapshot.Config is null ? "broken" : VmLifecycle.Word(snapshot.State),
+            State = snapshot.StateWord,
             ProcessorCount = snapshot.Config?.ProcessorCount ?? 0,
             MemoryAssignedBytes = (snapshot.Config?.MemoryStartupMiB ?? 0) * 1024 * 1024,
         };

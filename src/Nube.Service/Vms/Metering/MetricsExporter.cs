@@ -43,9 +43,9 @@ public sealed class MetricsExporter
     {
         lock (gate)
         {
-            foreach (var word in Enum.GetValues<Nube.Core.Vms.VmState>().Select(VmLifecycle.Word).Append("broken"))
+            foreach (var word in Enum.GetValues<Nube.Core.Vms.VmState>().Select(VmLifecycle.Word).Append(VmSnapshot.Broken))
                 states.WithLabels(word).Set(0);
-            foreach (var state in vms.All.GroupBy(v => v.Snapshot.Config is null ? "broken" : VmLifecycle.Word(v.Snapshot.State)))
+            foreach (var state in vms.All.GroupBy(v => v.Snapshot.StateWord))
                 states.WithLabels(state.Key).Set(state.Count());
             var latest = metering.Latest.ToList();
             foreach (var (id, was) in exported.ToList())
