@@ -20,7 +20,7 @@ who=$mode; [ "$mode" = deps ] && who=build
 command -v dotnet >/dev/null || { echo "$who: the .NET 10 SDK (dotnet) is required on PATH" >&2; exit 1; }
 bash scripts/install-deps.sh
 bash guest/build.sh
-# The integration tests' real Debian 12 guests (debootstrap; a few minutes once, then cached).
+# The end-to-end tests' real Debian 12 guests (debootstrap; a few minutes once, then cached).
 [ "$mode" = test ] && bash guest/debian/build.sh
 # The web console goes into src/Nube.Service/wwwroot, which nubed's build and publish carry.
 [ "$mode" = deps ] || bash web/build.sh

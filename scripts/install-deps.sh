@@ -26,11 +26,11 @@ need=()
 # libicu72, libssl3, ca-certificates: what the .NET SDK itself needs, which an SDK unpacked from
 # Microsoft's tarball does not bring; on a minimal Debian 12 `dotnet` aborts without ICU (the
 # SDK does not run invariant, whatever Nube's projects set) and NuGet's TLS fails (UntrustedRoot)
-# without the CA certificates. procps: the integration tests signal nubed with kill(1).
+# without the CA certificates. procps: the end-to-end tests signal nubed with kill(1).
 # gcc, libc6-dev, zlib1g-dev: the Native AOT publish of the nube CLI links with them.
 # ovmf: the UEFI firmware of generation 2 VMs (/usr/share/OVMF, with and without Secure Boot).
 # nftables: nubed keeps VMs' user-mode networking from the host's own services (LoopbackGuard).
-# tmux: the integration tests drive `nube sconfig` on a tmux terminal. `nube sconfig` offers the
+# tmux: the end-to-end tests drive `nube sconfig` on a tmux terminal. `nube sconfig` offers the
 # updates of these packages: keep src/Nube.Service/HostSystem/NubePackages.cs in step.
 # nodejs, npm: build the web console (web/build.sh) and run its browser tests; chromium: the
 # browser those tests drive headless (playwright-core brings no browser of its own).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Nube's whole test suite on a Debian 12 machine as root: installs what is missing
 # (QEMU 10, the tools the guest builder needs), builds the test guest and the solution, then
-# runs the unit and integration tests, then the web console's browser tests. The integration and
+# runs the unit and end-to-end tests, then the web console's browser tests. The end-to-end and
 # browser tests boot the real guest under QEMU.
 set -euo pipefail
 cd "$(dirname "$0")/.."

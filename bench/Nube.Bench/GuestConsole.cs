@@ -7,7 +7,7 @@ namespace Nube.Bench;
 
 /// <summary>
 /// Runs shell commands in the test guest through its serial console (nubed's console WebSocket),
-/// as the integration tests do: the guest agent's channel belongs to nubed.
+/// as the end-to-end tests do: the guest agent's channel belongs to nubed.
 /// </summary>
 public static class GuestConsole
 {

@@ -1,13 +1,14 @@
+using Nube.Service.Hosts;
 using Nube.Contracts;
 using Nube.Linux;
 using Nube.Service.Api;
 using Nube.Service.Events;
-using Nube.Service.Hosting;
-using Nube.Service.Hosting.Logging;
+using Nube.Service.Server;
+using Nube.Service.Server.Logging;
 using Nube.Service.Jobs;
 using Nube.Service.Persistence;
 using Nube.Service.Vms;
-using Nube.Service.Vms.Qemu;
+using Nube.Service.Vms.Worker;
 
 // Settings come from our own switches; appsettings.json sits beside the binary, not in the working folder.
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });

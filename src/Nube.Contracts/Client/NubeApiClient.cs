@@ -17,7 +17,7 @@ namespace Nube.Contracts.Client;
 
 /// <summary>
 /// Talks to one host service (<c>nubed</c>) over its UNIX socket, or over TCP with a bearer token.
-/// Used by the CLI, the benchmarks and the integration tests alike.
+/// Used by the CLI, the benchmarks and the end-to-end tests alike.
 /// </summary>
 public sealed class NubeApiClient : IDisposable
 {

@@ -1,9 +1,10 @@
+using Nube.Service.Hosts;
 using Nube.Contracts.Hosts;
 using Nube.Core.Hosts;
 using Nube.Core.Qemu;
 using Nube.Core.Serialization;
 using Nube.Core.Validation;
-using Nube.Service.Hosting;
+using Nube.Service.Server;
 using Nube.Service.Vms;
 
 namespace Nube.Service.Api;

@@ -50,7 +50,7 @@ public static class SerialConsole
         catch (Exception e) when (e is OperationCanceledException or IOException or WebSocketException) { }
     }
 
-    private static async Task PumpToGuestAsync(WebSocket ws, Nube.Service.Vms.Qemu.SerialHub serial, CancellationToken ct)
+    private static async Task PumpToGuestAsync(WebSocket ws, Nube.Service.Vms.Worker.SerialHub serial, CancellationToken ct)
     {
         var buffer = new byte[4096];
         try

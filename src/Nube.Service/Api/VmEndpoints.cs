@@ -4,7 +4,7 @@ using Nube.Core.Validation;
 using Nube.Core.Vms;
 using Nube.Service.Vms;
 using Nube.Service.Vms.Metering;
-using Nube.Service.Vms.Qemu;
+using Nube.Service.Vms.Worker;
 
 namespace Nube.Service.Api;
 

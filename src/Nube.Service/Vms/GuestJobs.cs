@@ -2,7 +2,7 @@ using Nube.Core.Lifecycle;
 using Nube.Core.Vms;
 using Nube.Service.Jobs;
 using Nube.Service.Vms.Errors;
-using Nube.Service.Vms.Qemu;
+using Nube.Service.Vms.Worker;
 
 namespace Nube.Service.Vms;
 

@@ -1,7 +1,7 @@
 using Nube.Core.Qemu;
 using Nube.Core.Vms;
 using Nube.Service.Vms.Integration;
-using Nube.Service.Vms.Qemu;
+using Nube.Service.Vms.Worker;
 
 namespace Nube.Service.Vms;
 

@@ -1,6 +1,7 @@
+using Nube.Service.Hosts;
 using Nube.Core.Validation;
 using Nube.Core.Vms;
-using Nube.Service.Hosting;
+using Nube.Service.Server;
 
 namespace Nube.Service.Vms;
 

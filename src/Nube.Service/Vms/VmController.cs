@@ -8,7 +8,7 @@ using Nube.Service.Jobs;
 using Nube.Service.Persistence;
 using Nube.Service.Vms.Errors;
 using Nube.Service.Vms.Integration;
-using Nube.Service.Vms.Qemu;
+using Nube.Service.Vms.Worker;
 
 namespace Nube.Service.Vms;
 

@@ -4,7 +4,7 @@ using Nube.Core.Vms;
 using Nube.Qemu.Protocol;
 using Nube.Service.Jobs;
 using Nube.Service.Vms.Errors;
-using Nube.Service.Vms.Qemu;
+using Nube.Service.Vms.Worker;
 
 namespace Nube.Service.Vms;
 

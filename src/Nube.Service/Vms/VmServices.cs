@@ -1,9 +1,10 @@
+using Nube.Service.Hosts;
 using Nube.Service.Events;
-using Nube.Service.Hosting;
+using Nube.Service.Server;
 using Nube.Service.Jobs;
 using Nube.Service.Persistence;
 using Nube.Service.Vms.Disks;
-using Nube.Service.Vms.Qemu;
+using Nube.Service.Vms.Worker;
 
 namespace Nube.Service.Vms;
 

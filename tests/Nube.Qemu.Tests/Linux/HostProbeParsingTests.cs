@@ -2,7 +2,7 @@ using Nube.Linux;
 
 namespace Nube.Qemu.Tests.Linux;
 
-/// <summary>The host probe's CPU counting, on samples; the integration tests compare it with this machine.</summary>
+/// <summary>The host probe's CPU counting, on samples; the end-to-end tests compare it with this machine.</summary>
 public sealed class HostProbeParsingTests
 {
     [Theory]

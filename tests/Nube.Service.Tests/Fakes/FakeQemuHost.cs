@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Nube.Core.Qemu;
 using Nube.Core.Vms;
 using Nube.Qemu.Launch;
-using Nube.Service.Vms.Qemu;
+using Nube.Service.Vms.Worker;
 
 namespace Nube.Service.Tests.Fakes;
 

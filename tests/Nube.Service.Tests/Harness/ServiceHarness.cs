@@ -1,9 +1,10 @@
+using Nube.Service.Hosts;
 using Microsoft.Extensions.Time.Testing;
 using Nube.Contracts.Jobs;
 using Nube.Core.Vms;
 using Nube.Service.Api;
 using Nube.Service.Events;
-using Nube.Service.Hosting;
+using Nube.Service.Server;
 using Nube.Service.Jobs;
 using Nube.Service.Persistence;
 using Nube.Service.Tests.Fakes;

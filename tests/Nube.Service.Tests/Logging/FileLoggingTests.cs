@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Nube.Linux;
-using Nube.Service.Hosting.Logging;
+using Nube.Service.Server.Logging;
 
 namespace Nube.Service.Tests.Logging;
 

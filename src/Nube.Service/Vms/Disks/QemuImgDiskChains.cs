@@ -1,3 +1,4 @@
+using Nube.Service.Hosts;
 using System.Collections.Immutable;
 using System.Text.Json;
 using Nube.Core.Qemu;
@@ -5,7 +6,7 @@ using Nube.Core.Validation;
 using Nube.Core.Vms;
 using Nube.Linux;
 using Nube.Linux.Processes;
-using Nube.Service.Hosting;
+using Nube.Service.Server;
 
 namespace Nube.Service.Vms.Disks;
 

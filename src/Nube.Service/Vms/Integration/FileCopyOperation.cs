@@ -7,7 +7,7 @@ using Nube.Core.Integration;
 using Nube.Qemu.Protocol;
 using Nube.Service.Jobs;
 using Nube.Service.Vms.Errors;
-using Nube.Service.Vms.Qemu;
+using Nube.Service.Vms.Worker;
 
 namespace Nube.Service.Vms.Integration;
 

@@ -1,5 +1,5 @@
 using Nube.Core.Vms;
-using Nube.Service.Vms.Qemu;
+using Nube.Service.Vms.Worker;
 
 namespace Nube.Service.Vms.Integration;
 

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using Nube.Core.Integration;
 using Nube.Qemu.Protocol;
-using Nube.Service.Vms.Qemu;
+using Nube.Service.Vms.Worker;
 
 namespace Nube.Service.Vms.Integration;
 

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using Nube.Qemu.Protocol;
-using Nube.Service.Vms.Qemu;
+using Nube.Service.Vms.Worker;
 
 namespace Nube.Service.Vms.Integration;
 

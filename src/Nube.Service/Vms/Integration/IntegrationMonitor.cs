@@ -1,7 +1,7 @@
 using Nube.Core.Hosts;
 using Nube.Core.Integration;
 using Nube.Core.Vms;
-using Nube.Service.Vms.Qemu;
+using Nube.Service.Vms.Worker;
 
 namespace Nube.Service.Vms.Integration;
 

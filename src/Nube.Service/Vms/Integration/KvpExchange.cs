@@ -1,7 +1,7 @@
 using Nube.Contracts.Vms;
 using Nube.Core.Integration;
 using Nube.Service.Vms.Errors;
-using Nube.Service.Vms.Qemu;
+using Nube.Service.Vms.Worker;
 
 namespace Nube.Service.Vms.Integration;
 

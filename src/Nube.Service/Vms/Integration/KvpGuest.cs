@@ -2,7 +2,7 @@ using System.Text;
 using Nube.Core.Validation;
 using Nube.Qemu.Protocol;
 using Nube.Service.Vms.Errors;
-using Nube.Service.Vms.Qemu;
+using Nube.Service.Vms.Worker;
 
 namespace Nube.Service.Vms.Integration;
 

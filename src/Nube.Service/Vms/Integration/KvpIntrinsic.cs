@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using Nube.Contracts.Vms;
 using Nube.Qemu.Protocol;
-using Nube.Service.Vms.Qemu;
+using Nube.Service.Vms.Worker;
 
 namespace Nube.Service.Vms.Integration;
 

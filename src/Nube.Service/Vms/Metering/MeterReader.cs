@@ -2,7 +2,7 @@ using Nube.Core.Vms;
 using Nube.Linux.Network;
 using Nube.Linux.Processes;
 using Nube.Qemu.Protocol;
-using Nube.Service.Vms.Qemu;
+using Nube.Service.Vms.Worker;
 
 namespace Nube.Service.Vms.Metering;
 

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Nube.Contracts;
+using Nube.EndToEnd.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Nube.EndToEnd.Tests;
+
+/// <summary>Generation 2 boots its SCSI disk through UEFI; generation 1 boots a SCSI disk through the BIOS.</summary>
+public sealed class GenerationTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_generation_2_vm_boots_its_scsi_disk_through_uefi_with_secure_boot_on_then_off()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var disk = await Overlay.CreateAsync(host, "efi.qcow2", TestGuest.EfiDisk);
+        var created = await NubeCli.RunAsync(host, "vm", "new", "uefi", "--generation", "2", "--boot-disk", disk,
+            "--memory", "512", "--nic", "synthetic", "--json");
+        Assert.True(created.ExitCode == 0, created.Stderr);
+        var id = JsonSerializer.Deserialize(created.Stdout, ContractsJson.Default.VmDetails)!.Summary.Id;
+        var vmFolder = Path.Combine(host.DataDir, "vms", id.ToString());
+
+        var seconds = await StartAsync(host, "uefi");
+        output.WriteLine($"generation 2, Secure Boot on: start to guest agent {seconds:0.0} s");
+        var shown = await NubeCli.RunAsync(host, "vm", "show", "uefi", "--json");
+        var details = JsonSerializer.Deserialize(shown.Stdout, ContractsJson.Default.VmDetails)!;
+        Assert.Equal(("UEFI (OVMF), Secure Boot on", "q35"), (details.Firmware, details.Machine));
+        var bootDisk = Assert.Single(details.Devices!, d => d.Name == "SCSI 0:0");
+        Assert.Equal(("synthetic", "virtio-scsi (scsi-hd)"), (bootDisk.Kind, bootDisk.Model));
+        Assert.DoesNotContain(details.Devices!, d => d.Name.StartsWith("IDE", StringComparison.Ordinal));
+        // Signed shim, then signed GRUB (which sets BOOT_IMAGE) started the signed kernel, and the kernel saw Secure Boot enforced.
+        var guest = await GuestShell.RunAsync(host, id, "cat /proc/cmdline; dmesg | grep -i 'secure boot'; ls -d /sys/firmware/efi");
+        output.WriteLine(guest);
+        Assert.Contains("BOOT_IMAGE=/vmlinuz", guest);
+        Assert.Contains("Secure boot enabled", guest);
+        Assert.True(File.Exists(Path.Combine(vmFolder, "uefi-vars.secureboot.fd")));
+
+        await host.Client.RunJobAsync("uefi", "turn-off");
+        var set = await NubeCli.RunAsync(host, "vm", "set", "uefi", "--secure-boot", "off");
+        Assert.True(set.ExitCode == 0, set.Stderr);
+        seconds = await StartAsync(host, "uefi");
+        output.WriteLine($"generation 2, Secure Boot off: start to guest agent {seconds:0.0} s");
+        guest = await GuestShell.RunAsync(host, id, "dmesg | grep -i 'secure boot'");
+        Assert.Contains("Secure boot disabled", guest);
+        // Each mode keeps its own variable store in the VM's folder.
+        Assert.True(File.Exists(Path.Combine(vmFolder, "uefi-vars.fd")));
+        Assert.True(File.Exists(Path.Combine(vmFolder, "uefi-vars.secureboot.fd")));
+    }
+
+    [Fact]
+    public async Task A_generation_1_vm_boots_from_a_scsi_disk_through_the_bios()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var disk = await Overlay.CreateAsync(host, "boot.qcow2", TestGuest.BootDisk);
+        var created = await NubeCli.RunAsync(host, "vm", "new", "scsiboot", "--boot-disk", disk, "--boot-from", "scsi0:0",
+            "--memory", "512", "--json");
+        Assert.True(created.ExitCode == 0, created.Stderr);
+        var seconds = await StartAsync(host, "scsiboot");
+        output.WriteLine($"generation 1 from SCSI: start to guest agent {seconds:0.0} s");
+
+        var vm = await host.Client.GetVmAsync("scsiboot", 0);
+        Assert.Equal("BIOS (SeaBIOS)", vm.Firmware);
+        Assert.Contains(vm.Devices!, d => d is { Name: "SCSI 0:0", Kind: "synthetic" } && d.Detail!.EndsWith("boot disk", StringComparison.Ordinal));
+        // SYSLINUX on the SCSI disk loaded this kernel, and the disk hangs on virtio-scsi.
+        var guest = await GuestShell.RunAsync(host, vm.Summary.Id,
+            "cat /proc/cmdline; basename $(readlink /sys/block/sda/device/../../../driver)");
+        Assert.Contains("BOOT_IMAGE=/vmlinuz", guest);
+        Assert.Contains("virtio_scsi", guest);
+    }
+
+    private static async Task<double> StartAsync(NubedHost host, string name)
+    {
+        var clock = Stopwatch.StartNew();
+        var started = await NubeCli.RunAsync(host, null, TimeSpan.FromSeconds(200), "vm", "start", name, "--wait-agent", "180");
+        Assert.True(started.ExitCode == 0, started.Stderr);
+        return clock.Elapsed.TotalSeconds;
+    }
+}

@@ -1,0 +1,54 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Nube.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// Runs a shell command in the test guest through its serial console (the guest runs a shell on
+/// COM1), for tests to look inside. The guest agent's channel is the host service's alone.
+/// </summary>
+public static class GuestShell
+{
+    /// <summary>Runs <paramref name="command"/> and returns what it printed; throws unless it exited 0.</summary>
+    /// <param name="timeout">How long it may take (60 s unless given).</param>
+    public static async Task<string> RunAsync(NubedHost host, Guid vm, string command, TimeSpan? timeout = null)
+    {
+        using var ws = await host.Client.OpenConsoleAsync(vm.ToString());
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        // The quotes keep the echoed command line from matching the markers the output carries.
+        await SendAsync(ws, "\r");
+        await SendAsync(ws, $"echo N''UBE-{tag}-B; {{ {command} ; }} 2>&1; echo N''UBE-{tag}-E$?\r");
+        var end = new Regex($@"NUBE-{tag}-E(\d+)");
+        var seen = new StringBuilder();
+        using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        var buffer = new byte[4096];
+        var tail = "";
+        // Only the newest text can hold the end marker: a flood of output is not searched again and again.
+        while (!end.IsMatch(tail))
+        {
+            var r = await ws.ReceiveAsync(buffer, limit.Token);
+            if (r.MessageType == WebSocketMessageType.Close)
+                throw new InvalidOperationException($"The console closed before '{command}' finished: {seen}");
+            var chunk = Encoding.UTF8.GetString(buffer, 0, r.Count);
+            seen.Append(chunk);
+            tail = (tail + chunk)[Math.Max(0, tail.Length + chunk.Length - 256)..];
+        }
+        var text = seen.ToString().Replace("\r", "");
+        var start = text.IndexOf($"NUBE-{tag}-B\n", StringComparison.Ordinal) + $"NUBE-{tag}-B\n".Length;
+        var match = end.Match(text);
+        var output = text[start..match.Index];
+        return match.Groups[1].Value == "0" ? output : throw new InvalidOperationException($"'{command}' exited with {match.Groups[1].Value}: {output}");
+    }
+
+    /// <summary>Types a command and does not wait for it (one that never returns, such as poweroff).</summary>
+    public static async Task SendAsync(NubedHost host, Guid vm, string command)
+    {
+        using var ws = await host.Client.OpenConsoleAsync(vm.ToString());
+        await SendAsync(ws, $"\r{command}\r");
+        await Task.Delay(500);
+    }
+
+    private static Task SendAsync(WebSocket ws, string text) =>
+        ws.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Binary, true, CancellationToken.None);
+}
