@@ -2,6 +2,8 @@ namespace Nube.Contracts.Vms;
 
 public sealed record NetworkAdapterSettings
 {
+    /// <summary>The device's stable id, given by the host; send it back unchanged, or leave it out for a new device.</summary>
+    public string? Id { get; init; }
     /// <summary>legacy or synthetic.</summary>
     public string? Kind { get; init; }
     public string? MacAddress { get; init; }

@@ -2,6 +2,8 @@ namespace Nube.Contracts.Vms;
 
 public sealed record ScsiDiskSettings
 {
+    /// <summary>The device's stable id, given by the host; send it back unchanged, or leave it out for a new device.</summary>
+    public string? Id { get; init; }
     public int Location { get; init; }
     public required string Path { get; init; }
     public string? Format { get; init; }

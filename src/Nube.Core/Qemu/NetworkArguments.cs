@@ -3,7 +3,7 @@ using Nube.Core.Vms;
 
 namespace Nube.Core.Qemu;
 
-/// <summary>Network adapters: adapter i is device <c>nic&lt;i&gt;</c>, on backend <c>net&lt;i&gt;</c> when connected.</summary>
+/// <summary>Network adapters: each is a device with its id (<c>nic0</c>), on a backend <c>net0</c> (<see cref="DeviceIds.Backend"/>) when connected.</summary>
 internal static class NetworkArguments
 {
     public static void Add(ImmutableArray<NetworkAdapter> adapters, int processors, List<string> argv, Descriptors fds)
@@ -13,12 +13,13 @@ internal static class NetworkArguments
             var adapter = adapters[i];
             var model = NetworkAdapter.ModelOf(adapter);
             var device = Device(model);
+            var backend = DeviceIds.Backend(adapter);
             // An unconnected adapter is a device without a backend: the guest sees a NIC with no link partner,
             // like Hyper-V's "Not connected" (QEMU warns "nic ... has no peer", which is expected).
             if (adapter.Switch == NetworkAdapter.UserMode)
             {
-                argv.AddRange(["-netdev", $"user,id=net{i}"]);
-                device += $",netdev=net{i}";
+                argv.AddRange(["-netdev", $"user,id={backend}"]);
+                device += $",netdev={backend}";
             }
             else if (NetworkAdapter.TapName(adapter) is { } tap)
             {
@@ -32,8 +33,8 @@ internal static class NetworkArguments
                 var fdList = queues > 1
                     ? "fds=" + string.Join(':', Enumerable.Range(0, queues).Select(_ => fds.Pass(DescriptorKind.TapQueue, field, tap)))
                     : $"fd={fds.Pass(DescriptorKind.Tap, field, tap)}";
-                argv.AddRange(["-netdev", $"tap,id=net{i},{fdList}"]);
-                device += $",netdev=net{i}" + (queues > 1 ? $",mq=on,vectors={2 * queues + 2}" : "");
+                argv.AddRange(["-netdev", $"tap,id={backend},{fdList}"]);
+                device += $",netdev={backend}" + (queues > 1 ? $",mq=on,vectors={2 * queues + 2}" : "");
             }
             // A longer receive ring than QEMU's 256 drops fewer packets when the guest falls behind:
             // host-to-guest TCP went from 250 to 297 MB/s under TCG (bench figure 4). The send ring
@@ -43,7 +44,7 @@ internal static class NetworkArguments
             // A null MAC only reaches here if the host did not assign one; QEMU then picks its default.
             if (adapter.MacAddress is not null)
                 device += $",mac={QemuOption.Escape(adapter.MacAddress)}";
-            argv.AddRange(["-device", $"{device},id=nic{i}"]);
+            argv.AddRange(["-device", $"{device},id={adapter.Id}"]);
         }
     }
 

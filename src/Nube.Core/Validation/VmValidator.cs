@@ -29,6 +29,7 @@ public static class VmValidator
         CheckHostSettings(vm, errors);
         IntegrationRules.Check(vm.IntegrationServices, errors);
         KvpRules.Check(vm.KvpHostItems, errors);
+        DeviceIdRules.Check(vm, errors);
         return errors;
     }
 

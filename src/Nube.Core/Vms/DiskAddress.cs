@@ -32,10 +32,6 @@ public readonly partial record struct DiskAddress(DiskBus Bus, int Controller, i
     public string Display() =>
         string.Create(CultureInfo.InvariantCulture, $"{(Bus == DiskBus.Ide ? "IDE" : "SCSI")} {Controller}:{Location}");
 
-    /// <summary>The QEMU id of its device and format node: <c>ide0-0</c>, <c>scsi0-1</c> (QMP replies name the device by it).</summary>
-    public string DeviceId =>
-        string.Create(CultureInfo.InvariantCulture, $"{(Bus == DiskBus.Ide ? "ide" : "scsi")}{Controller}-{Location}");
-
     [GeneratedRegex(@"^(ide|scsi)([0-9]{1,4}):([0-9]{1,4})$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

@@ -3,6 +3,8 @@ namespace Nube.Core.Vms;
 /// <summary>A drive on one of the two emulated IDE controllers (controller 0-1, location 0-1).</summary>
 public sealed record IdeDrive
 {
+    /// <summary>Stable id, also its QEMU id: given by nubed when the device is added (see <see cref="DeviceIds"/>), never renumbered.</summary>
+    public string Id { get; init; } = "";
     public int Controller { get; init; }
     public int Location { get; init; }
     public DriveMedia Media { get; init; } = DriveMedia.HardDisk;

@@ -4,23 +4,21 @@ using Nube.Core.Validation;
 namespace Nube.Core.Vms;
 
 /// <summary>
-/// Which settings may change while the VM is not off (running, paused, saved, or on its way
-/// between them). Today only what the host keeps for itself may: the display name, the notes and
-/// the automatic actions, the processor reserve, limit and weight (the VM's cgroup changes), and
-/// the integration services (the guest is asked, not changed). Everything else is part of the virtual hardware of the QEMU process,
-/// or of the saved state that must be restored into the same hardware.
+/// Which changes may be made while the VM is not off (running, paused, or on its way between
+/// them). Settings the host keeps for itself may: the display name, the notes and the automatic
+/// actions, the processor reserve, limit and weight (the VM's cgroup changes), the integration
+/// services and the data exchange items (the guest is asked, not changed). Of the devices, SCSI
+/// disks may be added to and removed from existing controllers (hot plug, as Hyper-V's synthetic
+/// SCSI), and a DVD's medium may be inserted, ejected or swapped; everything else is hardware of
+/// the QEMU process. A saved VM changes no device at all: its memory is restored into the
+/// hardware it was saved from.
 /// </summary>
 public static class LiveChanges
 {
-    /// <summary>
-    /// The one place that decides it. Hot-plugging SCSI disks (a later issue) belongs here: compare
-    /// <c>diff.Before.ScsiControllers</c> with <c>diff.After.ScsiControllers</c> and allow a change
-    /// that only adds or removes disks on existing controllers.
-    /// </summary>
-    public static bool MayChangeWhileRunning(VmConfigChange change, VmConfigDiff diff)
+    /// <summary>The one place that decides it for a setting.</summary>
+    public static bool MayChangeWhileRunning(VmConfigChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        ArgumentNullException.ThrowIfNull(diff);
         return change.Field switch
         {
             VmFields.Name or VmFields.Notes
@@ -29,38 +27,51 @@ public static class LiveChanges
                 or VmFields.IntegrationServices
                 or VmFields.CpuReserve or VmFields.CpuLimit or VmFields.CpuWeight
                 or VmFields.KvpHostItems => true,
-            VmFields.ScsiControllers => false,
             _ => false,
         };
     }
 
-    /// <summary>
-    /// An error for every change that needs the VM to be off; none when the VM is off.
-    /// </summary>
-    public static IReadOnlyList<ValidationError> Check(VmConfigDiff diff, VmState state) =>
-        state == VmState.Off ? []
-        // A saved VM's memory was taken from this hardware, and is restored into it.
-        : Check(diff, state == VmState.Saved ? $"{SavedWord}, and its saved state needs this hardware: start it and shut it down first"
-            : EnumWords.Word(state));
+    /// <summary>The one place that decides it for a device: null when allowed, else why not.</summary>
+    public static string? WhyNotWhileRunning(DeviceChange change, VmConfigDiff diff)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(diff);
+        return change switch
+        {
+            ScsiDiskChange { Kind: DeviceChangeKind.Add or DeviceChangeKind.Remove } disk
+                when diff.Before.ScsiControllers.Any(c => c.Id == disk.Controller.Id) && diff.After.ScsiControllers.Any(c => c.Id == disk.Controller.Id) => null,
+            ScsiDiskChange { Kind: DeviceChangeKind.Add } => "a disk can be added only to a SCSI controller the VM already has",
+            ScsiDiskChange { Kind: DeviceChangeKind.Remove } => null,
+            ScsiDiskChange => "a SCSI disk's settings and place change only while the VM is off; remove it and add it again",
+            IdeDriveChange { IsMediaChange: true } => null,
+            IdeDriveChange => "IDE drives are added, removed and changed only while the VM is off (as on Hyper-V), apart from a DVD's medium; SCSI disks can be added and removed while it runs",
+            ScsiControllerChange => "SCSI controllers are added, removed and changed only while the VM is off (as on Hyper-V)",
+            _ => "network adapters change only while the VM is off",
+        };
+    }
 
-    private static readonly string SavedWord = EnumWords.Word(VmState.Saved);
-
-    /// <summary>
-    /// An error for every change that needs the VM to be off, for a VM that is not off and is in
-    /// the state named by <paramref name="stateWord"/> (e.g. <c>running</c>), as in
-    /// <c>processorCount: can change only while the VM is off; it is running</c>.
-    /// <see cref="ValidationError.Value"/> is the new value as text.
-    /// </summary>
-    public static IReadOnlyList<ValidationError> Check(VmConfigDiff diff, string stateWord)
+    /// <summary>An error for every change that needs the VM to be off; none when the VM is off.</summary>
+    public static IReadOnlyList<ValidationError> Check(VmConfigDiff diff, VmState state)
     {
         ArgumentNullException.ThrowIfNull(diff);
-        ArgumentException.ThrowIfNullOrEmpty(stateWord);
+        if (state == VmState.Off)
+            return [];
+        // A saved VM's memory was taken from this hardware, and is restored into it.
+        var saved = state == VmState.Saved;
+        var stateWord = saved ? $"{SavedWord}, and its saved state needs this hardware: start it and shut it down first" : EnumWords.Word(state);
         return
         [
             .. diff.Changes
-                .Where(change => !MayChangeWhileRunning(change, diff))
+                .Where(change => !MayChangeWhileRunning(change))
                 .Select(change => new ValidationError(change.Field, change.After,
                     $"{change.Field}: can change only while the VM is off; it is {stateWord}")),
+            .. diff.Devices
+                .Select(change => (change, why: saved ? "" : WhyNotWhileRunning(change, diff)))
+                .Where(p => p.why is not null)
+                .Select(p => new ValidationError(p.change.Field, p.change.ToString(),
+                    $"{p.change.Field}: cannot {p.change} while the VM is {stateWord}{(p.why!.Length > 0 ? $" ({p.why})" : "")}")),
         ];
     }
+
+    private static readonly string SavedWord = EnumWords.Word(VmState.Saved);
 }

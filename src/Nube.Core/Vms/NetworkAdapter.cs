@@ -10,6 +10,8 @@ public enum NetworkAdapterKind
 
 public sealed record NetworkAdapter
 {
+    /// <summary>Stable id, also its QEMU id: given by nubed when the device is added (see <see cref="DeviceIds"/>), never renumbered.</summary>
+    public string Id { get; init; } = "";
     public NetworkAdapterKind Kind { get; init; } = NetworkAdapterKind.Synthetic;
     /// <summary>Unicast MAC, "52:54:00:xx:xx:xx" style; null lets the host assign one at creation.</summary>
     public string? MacAddress { get; init; }

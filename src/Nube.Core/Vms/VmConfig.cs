@@ -8,7 +8,7 @@ namespace Nube.Core.Vms;
 /// </summary>
 public sealed record VmConfig
 {
-    public const int CurrentSchemaVersion = 1;
+    public const int CurrentSchemaVersion = 2;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
     public required Guid Id { get; init; }

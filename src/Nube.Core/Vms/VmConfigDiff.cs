@@ -6,24 +6,28 @@ using Nube.Core.Serialization;
 namespace Nube.Core.Vms;
 
 /// <summary>
-/// What changed between two configurations of one VM, setting by setting, in the order of
-/// <see cref="VmConfig"/>'s properties (Secure Boot, which came later, last). Lists compare item
-/// by item and records by value (the disks of each SCSI controller included). Id, schema version
-/// and generation are not settings and are not compared (<see cref="Validation.ChangeRules"/>
-/// refuses a change of generation).
+/// What changed between two configurations of one VM: the settings, one by one in the order of
+/// <see cref="VmConfig"/>'s properties (Secure Boot, which came later, last), and the devices,
+/// one by one by id (<see cref="DeviceDiff"/>). Records compare by value, lists item by item. Id,
+/// schema version and generation are not settings and are not compared
+/// (<see cref="Validation.ChangeRules"/> refuses a change of generation).
 /// </summary>
 public sealed class VmConfigDiff
 {
-    private VmConfigDiff(VmConfig before, VmConfig after, ImmutableArray<VmConfigChange> changes) =>
-        (Before, After, Changes) = (before, after, changes);
+    private VmConfigDiff(VmConfig before, VmConfig after, ImmutableArray<VmConfigChange> changes, ImmutableArray<DeviceChange> devices) =>
+        (Before, After, Changes, Devices) = (before, after, changes, devices);
 
     public VmConfig Before { get; }
 
     public VmConfig After { get; }
 
+    /// <summary>The settings that changed; the device lists are in <see cref="Devices"/>.</summary>
     public IReadOnlyList<VmConfigChange> Changes { get; }
 
-    public bool IsEmpty => Changes.Count == 0;
+    /// <summary>The SCSI controllers, drives and network adapters added, removed or changed.</summary>
+    public ImmutableArray<DeviceChange> Devices { get; }
+
+    public bool IsEmpty => Changes.Count == 0 && Devices.IsEmpty;
 
     /// <summary>True when the setting named as in JSON (e.g. <c>processorCount</c>) changed.</summary>
     public bool Changed(string field) => Changes.Any(change => change.Field == field);
@@ -43,9 +47,6 @@ public sealed class VmConfigDiff
         Scalar(changes, VmFields.CpuWeight, Number(before.CpuWeight), Number(after.CpuWeight));
         Scalar(changes, VmFields.MemoryStartupMiB, Number(before.MemoryStartupMiB), Number(after.MemoryStartupMiB));
         Record(changes, VmFields.Boot, before.Boot, after.Boot);
-        List(changes, VmFields.IdeDrives, before.IdeDrives, after.IdeDrives);
-        List(changes, VmFields.ScsiControllers, before.ScsiControllers, after.ScsiControllers, SameControllers);
-        List(changes, VmFields.NetworkAdapters, before.NetworkAdapters, after.NetworkAdapters);
         Record(changes, VmFields.Com1, before.Com1, after.Com1);
         Scalar(changes, VmFields.AutomaticStartAction, EnumWords.Word(before.AutomaticStartAction), EnumWords.Word(after.AutomaticStartAction));
         Scalar(changes, VmFields.AutomaticStartDelaySeconds, Number(before.AutomaticStartDelaySeconds), Number(after.AutomaticStartDelaySeconds));
@@ -55,7 +56,7 @@ public sealed class VmConfigDiff
         Record(changes, VmFields.IntegrationServices, before.IntegrationServices, after.IntegrationServices);
         Scalar(changes, VmFields.SecureBoot, Word(before.SecureBoot), Word(after.SecureBoot));
         List(changes, VmFields.KvpHostItems, before.KvpHostItems, after.KvpHostItems);
-        return new VmConfigDiff(before, after, changes.ToImmutable());
+        return new VmConfigDiff(before, after, changes.ToImmutable(), DeviceDiff.Compute(before, after));
     }
 
     private static void Scalar(ImmutableArray<VmConfigChange>.Builder changes, string field, string before, string after)
@@ -70,22 +71,12 @@ public sealed class VmConfigDiff
             changes.Add(new(field, Json(before), Json(after)));
     }
 
-    private static void List<T>(ImmutableArray<VmConfigChange>.Builder changes, string field,
-        ImmutableArray<T> before, ImmutableArray<T> after, Func<ImmutableArray<T>, ImmutableArray<T>, bool>? same = null)
+    private static void List<T>(ImmutableArray<VmConfigChange>.Builder changes, string field, ImmutableArray<T> before, ImmutableArray<T> after)
     {
         var (b, a) = (Items(before), Items(after));
-        if (!(same is null ? SameItems(b, a) : same(b, a)))
+        if (!b.SequenceEqual(a))
             changes.Add(new(field, Json(b), Json(a)));
     }
-
-    private static bool SameItems<T>(ImmutableArray<T> before, ImmutableArray<T> after) => before.SequenceEqual(after);
-
-    // A record's own equality compares an ImmutableArray by reference: a controller is the same
-    // when its settings and its disks are, item by item.
-    private static bool SameControllers(ImmutableArray<ScsiController> before, ImmutableArray<ScsiController> after) =>
-        before.Length == after.Length
-        && before.Zip(after).All(pair => pair.First.IoThread == pair.Second.IoThread
-            && SameItems(Items(pair.First.Disks), Items(pair.Second.Disks)));
 
     private static ImmutableArray<T> Items<T>(ImmutableArray<T> items) => items.IsDefault ? [] : items;
 

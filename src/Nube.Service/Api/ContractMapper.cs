@@ -87,21 +87,22 @@ public static class ContractMapper
         },
         IdeDrives = vm.IdeDrives.Select(d => new IdeDriveSettings
         {
-            Controller = d.Controller, Location = d.Location, Media = EnumWords.Word(d.Media), Path = d.Path,
+            Id = d.Id, Controller = d.Controller, Location = d.Location, Media = EnumWords.Word(d.Media), Path = d.Path,
             Format = d.Format is { } f ? EnumWords.Word(f) : null, ReadOnly = d.ReadOnly, Cache = Word(d.Cache),
         }).ToList(),
         ScsiControllers = vm.ScsiControllers.Select(c => new ScsiControllerSettings
         {
+            Id = c.Id,
             Disks = c.Disks.Select(d => new ScsiDiskSettings
             {
-                Location = d.Location, Path = d.Path, Format = d.Format is { } f ? EnumWords.Word(f) : null, ReadOnly = d.ReadOnly,
+                Id = d.Id, Location = d.Location, Path = d.Path, Format = d.Format is { } f ? EnumWords.Word(f) : null, ReadOnly = d.ReadOnly,
                 Cache = Word(d.Cache),
             }).ToList(),
             IoThread = c.IoThread,
         }).ToList(),
         NetworkAdapters = vm.NetworkAdapters.Select(n => new NetworkAdapterSettings
         {
-            Kind = EnumWords.Word(n.Kind), MacAddress = n.MacAddress, Switch = n.Switch, Model = Word(n.Model),
+            Id = n.Id, Kind = EnumWords.Word(n.Kind), MacAddress = n.MacAddress, Switch = n.Switch, Model = Word(n.Model),
         }).ToList(),
         Com1 = new ComPortSettings { Log = vm.Com1.Log },
         AutomaticStartAction = EnumWords.Word(vm.AutomaticStartAction),
@@ -138,16 +139,17 @@ public static class ContractMapper
             } : null,
             IdeDrives = s.IdeDrives?.Select((d, i) => new IdeDrive
             {
-                Controller = d.Controller, Location = d.Location,
+                Id = d.Id ?? "", Controller = d.Controller, Location = d.Location,
                 Media = Parse(d.Media, $"ideDrives[{i}].media", DriveMedia.HardDisk, errors),
                 Path = d.Path, Format = ParseOptional<DiskFormat>(d.Format, $"ideDrives[{i}].format", errors), ReadOnly = d.ReadOnly,
                 Cache = ParseOptional<DiskCache>(d.Cache, $"ideDrives[{i}].cache", errors),
             }).ToImmutableArray(),
             ScsiControllers = s.ScsiControllers?.Select((c, ci) => new ScsiController
             {
+                Id = c.Id ?? "",
                 Disks = c.Disks.Select((d, di) => new ScsiDisk
                 {
-                    Location = d.Location, Path = d.Path, ReadOnly = d.ReadOnly,
+                    Id = d.Id ?? "", Location = d.Location, Path = d.Path, ReadOnly = d.ReadOnly,
                     Format = ParseOptional<DiskFormat>(d.Format, $"scsiControllers[{ci}].disks[{di}].format", errors),
                     Cache = ParseOptional<DiskCache>(d.Cache, $"scsiControllers[{ci}].disks[{di}].cache", errors),
                 }).ToImmutableArray(),
@@ -155,6 +157,7 @@ public static class ContractMapper
             }).ToImmutableArray(),
             NetworkAdapters = s.NetworkAdapters?.Select((n, i) => new NetworkAdapter
             {
+                Id = n.Id ?? "",
                 Kind = Parse(n.Kind, $"networkAdapters[{i}].kind", NetworkAdapterKind.Synthetic, errors),
                 MacAddress = n.MacAddress, Switch = n.Switch,
                 Model = ParseOptional<NicModel>(n.Model, $"networkAdapters[{i}].model", errors),

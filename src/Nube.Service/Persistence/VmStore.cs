@@ -39,7 +39,7 @@ public sealed class VmStore(string dataDirectory) : IVmStore
     {
         try
         {
-            var config = ConfigDocument.Parse<VmConfig>(File.ReadAllText(file), VmConfig.CurrentSchemaVersion, file);
+            var config = VmConfigUpgrade.ToCurrent(ConfigDocument.Parse<VmConfig>(File.ReadAllText(file), VmConfig.CurrentSchemaVersion, file));
             if (config.Id != id)
                 return new StoredVm(id, null, $"{file}: id {config.Id} does not match its folder {id}.");
             return new StoredVm(id, config, null);

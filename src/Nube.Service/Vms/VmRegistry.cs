@@ -64,7 +64,7 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
     /// <summary>Creates a VM from a patch over the defaults; <paramref name="errors"/> are those found reading the request.</summary>
     public async Task<VmController> CreateAsync(VmPatch patch, IReadOnlyList<ValidationError> errors)
     {
-        var config = WithMacs(patch.Apply(new VmConfig { Id = Guid.NewGuid(), Name = patch.Name ?? "" }));
+        var config = WithMacs(DeviceIds.Assign(null, patch.Apply(new VmConfig { Id = Guid.NewGuid(), Name = patch.Name ?? "" })));
         Reserve(config.Name, config.Id);
         try
         {
@@ -96,7 +96,7 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
         {
             return await vm.ChangeAsync((current, state) =>
             {
-                var next = WithMacs(patch.Apply(current));
+                var next = WithMacs(DeviceIds.Assign(current, patch.Apply(current)));
                 var problems = errors.ToList();
                 problems.AddRange(ChangeRules.Check(current, next));
                 // Saved counts as not off: its memory is restored into the hardware it was saved from.

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Nube.Core.Qemu;
 using Nube.Core.Serialization;
 using Nube.Core.Validation;
+using Nube.Core.Vms;
 using EditionCatalogue = Nube.Core.Editions.Editions;
 
 namespace Nube.Core.Tests.Qemu;
@@ -39,11 +40,13 @@ public class GoldenTests
 
     private static (string Extension, IEnumerable<string> Lines) Run(GoldenCase golden)
     {
-        var errors = VmValidator.Validate(golden.Vm, EditionCatalogue.Find(golden.Edition), []);
+        // A case of schema version 1 (no device ids) reads as a stored vm.json of that version does.
+        var vm = VmConfigUpgrade.ToCurrent(golden.Vm);
+        var errors = VmValidator.Validate(vm, EditionCatalogue.Find(golden.Edition), []);
         if (errors.Count > 0)
             return (".err", errors.Select(e => e.Message));
         // The descriptors follow the argv, so that a diff shows which file each fd number is.
-        var plan = QemuCommandBuilder.Build(golden.Vm, golden.Context);
+        var plan = QemuCommandBuilder.Build(vm, golden.Context);
         return (".argv", plan.Argv.Concat(plan.Descriptors.Select(d => $"# fd {d.Fd}: {d.Kind} {d.Target} ({d.Field})")));
     }
 

@@ -9,6 +9,9 @@ public class QemuCommandBuilderTests
 {
     private static readonly QemuLaunchContext Context = new(Accelerator.Tcg, new VmRuntimePaths("/run/nube/vms/x", "/var/lib/nube/vms/x"));
 
+    /// <summary>Builds with the ids the devices had before they had ids of their own (the goldens show the others).</summary>
+    private static LaunchPlan Build(VmConfig vm, QemuLaunchContext context) => QemuCommandBuilder.Build(DeviceIds.FromPositions(vm), context);
+
     [Fact]
     public void Runtime_paths_derive_from_the_two_folders()
     {
@@ -28,7 +31,7 @@ public class QemuCommandBuilderTests
             IdeDrives = [new IdeDrive { Controller = 1, Media = DriveMedia.Dvd }, new IdeDrive { Controller = 1, Location = 1, Media = DriveMedia.Dvd, Path = "/iso/a.iso" }],
             ScsiControllers = [new ScsiController(), new ScsiController { Disks = [TestVms.ScsiDisk(7)] }],
         };
-        var plan = QemuCommandBuilder.Build(vm, Context);
+        var plan = Build(vm, Context);
         Assert.Equal([
             new RequiredFile("boot.kernel", "/var/lib/nube/images/vmlinux"),
             new RequiredFile("boot.initrd", "/images/initrd"),
@@ -47,7 +50,7 @@ public class QemuCommandBuilderTests
     [Fact]
     public void QEMU_runs_under_its_whole_sandbox_and_neither_daemonizes_nor_drops_privileges_itself()
     {
-        var argv = QemuCommandBuilder.Build(TestVms.KernelBoot(), Context).Argv;
+        var argv = Build(TestVms.KernelBoot(), Context).Argv;
         Assert.Equal("on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny", argv[argv.ToList().IndexOf("-sandbox") + 1]);
         Assert.DoesNotContain("-daemonize", argv);
         Assert.DoesNotContain("-run-with", argv);
@@ -62,7 +65,7 @@ public class QemuCommandBuilderTests
         var vm = TestVms.KernelBoot() with { ScsiControllers = [new ScsiController { Disks = [disk] }] };
         var chains = System.Collections.Immutable.ImmutableDictionary<string, System.Collections.Immutable.ImmutableArray<BackingImage>>.Empty
             .Add("/images/top.qcow2", [new BackingImage("/images/middle.qcow2", DiskFormat.Qcow2), new BackingImage("/images/base.raw", DiskFormat.Raw)]);
-        var plan = QemuCommandBuilder.Build(vm, Context with { Backing = chains });
+        var plan = Build(vm, Context with { Backing = chains });
         var nodes = plan.Argv.Where(a => a.StartsWith("driver=", StringComparison.Ordinal) && !a.StartsWith("driver=file", StringComparison.Ordinal));
         Assert.Equal([
             "driver=raw,file=scsi0-0-b2-file,node-name=scsi0-0-b2,read-only=on",
@@ -73,7 +76,7 @@ public class QemuCommandBuilderTests
             (DescriptorKind.ReadOnlyFile, "/images/base.raw"), (DescriptorKind.ReadOnlyFile, "/images/middle.qcow2"),
             (DescriptorKind.ReadWriteFile, "/images/top.qcow2"),
         ], plan.Descriptors.Skip(3).Select(d => (d.Kind, d.Target)));
-        var alone = QemuCommandBuilder.Build(vm, Context).Argv;
+        var alone = Build(vm, Context).Argv;
         Assert.Contains("driver=qcow2,file=scsi0-0-file,node-name=scsi0-0,backing=null", alone);
     }
 
@@ -81,7 +84,7 @@ public class QemuCommandBuilderTests
     public void A_multi_queue_TAP_is_one_descriptor_per_queue()
     {
         var vm = TestVms.KernelBoot() with { ProcessorCount = 2, NetworkAdapters = [new NetworkAdapter { Switch = "tap:nbtap0" }] };
-        var plan = QemuCommandBuilder.Build(vm, Context);
+        var plan = Build(vm, Context);
         var queues = plan.Descriptors.Where(d => d.Target == "nbtap0").ToList();
         Assert.Equal([DescriptorKind.TapQueue, DescriptorKind.TapQueue], queues.Select(d => d.Kind));
         Assert.Contains($"tap,id=net0,fds={queues[0].Fd}:{queues[1].Fd}", plan.Argv);
@@ -91,7 +94,7 @@ public class QemuCommandBuilderTests
     public void Disk_boot_needs_no_kernel_even_if_one_is_configured()
     {
         var vm = TestVms.KernelBoot() with { Boot = TestVms.KernelBoot().Boot with { Kind = BootKind.Disk }, IdeDrives = [TestVms.Disk(0, 0)] };
-        var plan = QemuCommandBuilder.Build(vm, Context);
+        var plan = Build(vm, Context);
         Assert.DoesNotContain("-kernel", plan.Argv);
         Assert.Empty(plan.RequiredFiles);
         Assert.Contains(plan.Descriptors, d => d.Field == "ideDrives[0].path");
@@ -101,7 +104,7 @@ public class QemuCommandBuilderTests
     [Fact]
     public void Kernel_boot_gives_no_disk_a_boot_index()
     {
-        var plan = QemuCommandBuilder.Build(TestVms.KernelBoot() with { IdeDrives = [TestVms.Disk(0, 0)] }, Context);
+        var plan = Build(TestVms.KernelBoot() with { IdeDrives = [TestVms.Disk(0, 0)] }, Context);
         Assert.Contains("ide-hd,bus=ide.0,unit=0,drive=ide0-0,id=ide0-0", plan.Argv);
     }
 
@@ -109,33 +112,33 @@ public class QemuCommandBuilderTests
     public void An_empty_command_line_gives_no_append()
     {
         var vm = TestVms.KernelBoot() with { Boot = TestVms.KernelBoot().Boot with { CommandLine = "" } };
-        Assert.DoesNotContain("-append", QemuCommandBuilder.Build(vm, Context).Argv);
+        Assert.DoesNotContain("-append", Build(vm, Context).Argv);
     }
 
     [Fact]
     public void A_read_only_hard_disk_reaches_QEMU_read_only_rather_than_silently_writable()
     {
         var vm = TestVms.KernelBoot() with { IdeDrives = [TestVms.Disk(0, 0) with { ReadOnly = true }] };
-        Assert.Contains("driver=qcow2,file=ide0-0-file,node-name=ide0-0,read-only=on,backing=null", QemuCommandBuilder.Build(vm, Context).Argv);
+        Assert.Contains("driver=qcow2,file=ide0-0-file,node-name=ide0-0,read-only=on,backing=null", Build(vm, Context).Argv);
     }
 
     [Fact]
     public void An_adapter_without_a_MAC_lets_QEMU_pick_one()
     {
         var vm = TestVms.KernelBoot() with { NetworkAdapters = [new NetworkAdapter()] };
-        Assert.Contains("virtio-net-pci,rx_queue_size=1024,id=nic0", QemuCommandBuilder.Build(vm, Context).Argv);
+        Assert.Contains("virtio-net-pci,rx_queue_size=1024,id=nic0", Build(vm, Context).Argv);
     }
 
     [Fact]
     public void A_cold_start_is_launched_paused_and_a_restore_waits_for_its_stream()
     {
-        var cold = QemuCommandBuilder.Build(TestVms.KernelBoot(), Context).Argv;
+        var cold = Build(TestVms.KernelBoot(), Context).Argv;
         Assert.Equal("-S", cold[^1]);
         Assert.DoesNotContain("-incoming", cold);
-        var restore = QemuCommandBuilder.Build(TestVms.KernelBoot(), Context with { Incoming = true }).Argv;
+        var restore = Build(TestVms.KernelBoot(), Context with { Incoming = true }).Argv;
         Assert.Equal(["-incoming", "defer"], restore.TakeLast(2));
         Assert.DoesNotContain("-S", restore);
-        var saved = QemuCommandBuilder.Build(TestVms.KernelBoot(), Context with { Incoming = true, RestoreFrom = "/var/lib/nube/vms/x/saved.state" });
+        var saved = Build(TestVms.KernelBoot(), Context with { Incoming = true, RestoreFrom = "/var/lib/nube/vms/x/saved.state" });
         Assert.Equal(6, saved.RestoreFdSet);
         Assert.Equal(["-incoming", "defer", "-add-fd", "fd=6,set=6"], saved.Argv.TakeLast(4));
         Assert.Contains(new PassedDescriptor(6, DescriptorKind.ReadOnlyFile, "saved state", "/var/lib/nube/vms/x/saved.state"), saved.Descriptors);
@@ -145,7 +148,7 @@ public class QemuCommandBuilderTests
     public void Kernel_boot_without_a_kernel_is_refused()
     {
         var vm = TestVms.KernelBoot() with { Boot = new BootSource { Kind = BootKind.Kernel } };
-        var e = Assert.Throws<ArgumentException>(() => QemuCommandBuilder.Build(vm, Context));
+        var e = Assert.Throws<ArgumentException>(() => Build(vm, Context));
         Assert.Equal("boot.kernel: missing; boot kind 'kernel' needs a kernel image path", e.Message);
     }
 
@@ -153,7 +156,7 @@ public class QemuCommandBuilderTests
     public void A_generation_2_VM_needs_the_firmware_and_gets_its_own_variables_per_Secure_Boot_mode()
     {
         var context = Context with { Uefi = UefiFirmware.Debian };
-        var on = QemuCommandBuilder.Build(TestVms.Generation2(), context);
+        var on = Build(TestVms.Generation2(), context);
         Assert.Equal([new RequiredFile("firmware (Debian package ovmf)", "/usr/share/OVMF/OVMF_VARS_4M.ms.fd")], on.RequiredFiles);
         Assert.Equal([
             (DescriptorKind.ReadOnlyFile, "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"),
@@ -161,17 +164,17 @@ public class QemuCommandBuilderTests
         ], on.Descriptors.Take(2).Select(d => (d.Kind, d.Target)));
         Assert.Equal([new FileFromTemplate("firmware variables", "/usr/share/OVMF/OVMF_VARS_4M.ms.fd", "/var/lib/nube/vms/x/uefi-vars.secureboot.fd")],
             on.FilesFromTemplates);
-        var off = QemuCommandBuilder.Build(TestVms.Generation2() with { SecureBoot = false }, context);
+        var off = Build(TestVms.Generation2() with { SecureBoot = false }, context);
         Assert.Equal([new FileFromTemplate("firmware variables", "/usr/share/OVMF/OVMF_VARS_4M.fd", "/var/lib/nube/vms/x/uefi-vars.fd")],
             off.FilesFromTemplates);
         Assert.DoesNotContain("driver=cfi.pflash01,property=secure,value=on", off.Argv);
-        Assert.Empty(QemuCommandBuilder.Build(TestVms.KernelBoot(), context).FilesFromTemplates);
+        Assert.Empty(Build(TestVms.KernelBoot(), context).FilesFromTemplates);
     }
 
     [Fact]
     public void A_generation_2_VM_without_firmware_facts_is_a_caller_error()
     {
-        var e = Assert.Throws<ArgumentException>(() => QemuCommandBuilder.Build(TestVms.Generation2(), Context));
+        var e = Assert.Throws<ArgumentException>(() => Build(TestVms.Generation2(), Context));
         Assert.StartsWith("The launch context has no UEFI firmware; a generation 2 VM needs it.", e.Message);
     }
 
@@ -179,7 +182,7 @@ public class QemuCommandBuilderTests
     public void A_TAP_of_a_one_vCPU_VM_has_one_queue_and_a_legacy_adapter_never_more()
     {
         var vm = TestVms.KernelBoot() with { NetworkAdapters = [new NetworkAdapter { Switch = "tap:t0" }] };
-        var plan = QemuCommandBuilder.Build(vm, Context);
+        var plan = Build(vm, Context);
         var tap = Assert.Single(plan.Descriptors, d => d.Target == "t0");
         Assert.Equal(DescriptorKind.Tap, tap.Kind);
         Assert.Contains($"tap,id=net0,fd={tap.Fd}", plan.Argv);
@@ -188,7 +191,7 @@ public class QemuCommandBuilderTests
             ProcessorCount = 4,
             NetworkAdapters = [new NetworkAdapter { Kind = NetworkAdapterKind.Legacy, Switch = "tap:t0" }],
         };
-        var argv = QemuCommandBuilder.Build(legacy, Context).Argv;
+        var argv = Build(legacy, Context).Argv;
         Assert.Contains(argv, a => a.StartsWith("tap,id=net0,fd=", StringComparison.Ordinal));
         Assert.Contains("tulip,netdev=net0,id=nic0", argv);
     }

@@ -8,7 +8,7 @@ namespace Nube.Core.Tests.Validation;
 public class VmValidatorTests
 {
     private static IReadOnlyList<ValidationError> Validate(VmConfig vm, params string[] otherNames) =>
-        VmValidator.Validate(vm, EditionCatalogue.Nube, otherNames);
+        VmValidator.Validate(DeviceIds.FromPositions(vm), EditionCatalogue.Nube, otherNames);
 
     private static string Single(VmConfig vm, params string[] otherNames) =>
         Assert.Single(Validate(vm, otherNames)).Message;
@@ -78,10 +78,10 @@ public class VmValidatorTests
     }
 
     [Fact]
-    public void Only_schema_version_1_is_read()
+    public void Only_the_current_schema_version_is_validated()
     {
-        Assert.Equal("schemaVersion: 2 is not supported; this version of Nube reads schema version 1",
-            Single(TestVms.KernelBoot() with { SchemaVersion = 2 }));
+        Assert.Equal("schemaVersion: 3 is not supported; this version of Nube reads schema version 2",
+            Single(TestVms.KernelBoot() with { SchemaVersion = 3 }));
     }
 
     [Fact]

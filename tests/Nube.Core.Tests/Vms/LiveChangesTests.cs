@@ -4,9 +4,14 @@ namespace Nube.Core.Tests.Vms;
 
 public class LiveChangesTests
 {
-    private static readonly VmConfig Before = TestVms.KernelBoot() with { IdeDrives = [TestVms.Disk(0, 0)] };
+    private static readonly VmConfig Before = DeviceIds.Assign(null, TestVms.KernelBoot() with
+    {
+        IdeDrives = [TestVms.Disk(0, 0), new IdeDrive { Controller = 1, Media = DriveMedia.Dvd }],
+        ScsiControllers = TestVms.ScsiControllers(1, 1),
+        NetworkAdapters = TestVms.Adapters(NetworkAdapterKind.Synthetic, 1),
+    });
 
-    private static VmConfigDiff Diff(Func<VmConfig, VmConfig> change) => VmConfigDiff.Compute(Before, change(Before));
+    private static VmConfigDiff Diff(Func<VmConfig, VmConfig> change) => VmConfigDiff.Compute(Before, DeviceIds.Assign(Before, change(Before)));
 
     public static TheoryData<Func<VmConfig, VmConfig>> AllowedWhileRunning => new()
     {
@@ -24,13 +29,7 @@ public class LiveChangesTests
         { vm => vm with { MemoryStartupMiB = 1024 }, "memoryStartupMiB", "1024" },
         { vm => vm with { Boot = vm.Boot with { Initrd = "/var/lib/nube/images/initrd" } }, "boot",
             """{"kind":"kernel","kernel":"/var/lib/nube/images/vmlinux","initrd":"/var/lib/nube/images/initrd"}""" },
-        { vm => vm with { IdeDrives = [] }, "ideDrives", "[]" },
-        { vm => vm with { ScsiControllers = TestVms.ScsiControllers(1, 1) }, "scsiControllers",
-            """[{"disks":[{"location":0,"path":"/images/scsi-0.raw","readOnly":false}],"ioThread":true}]""" },
-        { vm => vm with { ScsiControllers = [new ScsiController { IoThread = false }] }, "scsiControllers", """[{"disks":[],"ioThread":false}]""" },
         { vm => vm with { SecureBoot = true }, "secureBoot", "true" },
-        { vm => vm with { NetworkAdapters = [new NetworkAdapter { Switch = "user" }] }, "networkAdapters",
-            """[{"kind":"synthetic","switch":"user"}]""" },
         { vm => vm with { Com1 = new ComPort { Log = false } }, "com1", """{"log":false}""" },
     };
 
@@ -40,9 +39,8 @@ public class LiveChangesTests
     {
         var diff = Diff(change);
         Assert.Single(diff.Changes);
-        Assert.True(LiveChanges.MayChangeWhileRunning(diff.Changes[0], diff));
+        Assert.True(LiveChanges.MayChangeWhileRunning(diff.Changes[0]));
         Assert.Empty(LiveChanges.Check(diff, VmState.Running));
-        Assert.Empty(LiveChanges.Check(diff, "running"));
     }
 
     [Theory]
@@ -54,7 +52,7 @@ public class LiveChangesTests
         Assert.Equal($"{field}: can change only while the VM is off; it is running", error.Message);
         Assert.Equal(field, error.Field);
         Assert.Equal(value, error.Value);
-        Assert.False(LiveChanges.MayChangeWhileRunning(diff.Changes[0], diff));
+        Assert.False(LiveChanges.MayChangeWhileRunning(diff.Changes[0]));
         Assert.Empty(LiveChanges.Check(diff, VmState.Off));
     }
 
@@ -89,11 +87,54 @@ public class LiveChangesTests
         Assert.Equal($"processorCount: can change only while the VM is off; it is {word}", error.Message);
     }
 
-    [Fact]
-    public void A_caller_may_name_a_state_of_its_own()
+    public static TheoryData<Func<VmConfig, VmConfig>, string> DevicesWhileRunning => new()
     {
-        var error = Assert.Single(LiveChanges.Check(Diff(vm => vm with { ProcessorCount = 2 }), "migrating"));
-        Assert.Equal("processorCount: can change only while the VM is off; it is migrating", error.Message);
+        { vm => vm with { ScsiControllers = [vm.ScsiControllers[0] with { Disks = [.. vm.ScsiControllers[0].Disks, TestVms.ScsiDisk(3)] }] },
+            "add SCSI disk disk2 at scsi0:3" },
+        { vm => vm with { ScsiControllers = [vm.ScsiControllers[0] with { Disks = [] }] }, "remove SCSI disk disk0 at scsi0:0" },
+        { vm => vm with { IdeDrives = [vm.IdeDrives[0], vm.IdeDrives[1] with { Path = "/iso/debian.iso" }] }, "change DVD drive dvd0 at ide1:0" },
+    };
+
+    [Theory]
+    [MemberData(nameof(DevicesWhileRunning))]
+    public void SCSI_disks_come_and_go_and_a_DVD_takes_media_while_the_VM_runs(Func<VmConfig, VmConfig> change, string device)
+    {
+        var diff = Diff(change);
+        Assert.Equal(device, Assert.Single(diff.Devices).ToString());
+        Assert.Empty(LiveChanges.Check(diff, VmState.Running));
+        Assert.Equal($"{diff.Devices[0].Field}: cannot {device} while the VM is saved, and its saved state needs this hardware: start it and shut it down first",
+            Assert.Single(LiveChanges.Check(diff, VmState.Saved)).Message);
+    }
+
+    public static TheoryData<Func<VmConfig, VmConfig>, string> DevicesOnlyWhileOff => new()
+    {
+        { vm => vm with { IdeDrives = [vm.IdeDrives[1]] },
+            "ideDrives[0]: cannot remove IDE hard disk disk1 at ide0:0 while the VM is running (IDE drives are added, removed and changed only while the VM is off (as on Hyper-V), apart from a DVD's medium; SCSI disks can be added and removed while it runs)" },
+        { vm => vm with { IdeDrives = [vm.IdeDrives[0] with { ReadOnly = true }, vm.IdeDrives[1]] },
+            "ideDrives[0]: cannot change IDE hard disk disk1 at ide0:0 while the VM is running (IDE drives are added, removed and changed only while the VM is off (as on Hyper-V), apart from a DVD's medium; SCSI disks can be added and removed while it runs)" },
+        { vm => vm with { ScsiControllers = [vm.ScsiControllers[0] with { Disks = [vm.ScsiControllers[0].Disks[0] with { Cache = DiskCache.Direct }] }] },
+            "scsiControllers[0].disks[0]: cannot change SCSI disk disk0 at scsi0:0 while the VM is running (a SCSI disk's settings and place change only while the VM is off; remove it and add it again)" },
+        { vm => vm with { ScsiControllers = [vm.ScsiControllers[0], new ScsiController()] },
+            "scsiControllers[1]: cannot add SCSI controller scsi1 (1) while the VM is running (SCSI controllers are added, removed and changed only while the VM is off (as on Hyper-V))" },
+        { vm => vm with { NetworkAdapters = [] },
+            "networkAdapters[0]: cannot remove network adapter nic0 while the VM is running (network adapters change only while the VM is off)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(DevicesOnlyWhileOff))]
+    public void Other_device_changes_wait_for_the_VM_to_be_off(Func<VmConfig, VmConfig> change, string message)
+    {
+        var diff = Diff(change);
+        Assert.Equal(message, Assert.Single(LiveChanges.Check(diff, VmState.Running)).Message);
+        Assert.Empty(LiveChanges.Check(diff, VmState.Off));
+    }
+
+    [Fact]
+    public void A_disk_for_a_new_controller_waits_with_its_controller()
+    {
+        var diff = Diff(vm => vm with { ScsiControllers = [vm.ScsiControllers[0], new ScsiController { Disks = [TestVms.ScsiDisk(0)] }] });
+        Assert.Equal(["add SCSI controller scsi1 (1)", "add SCSI disk disk2 at scsi1:0"], diff.Devices.Select(d => d.ToString()));
+        Assert.Equal(2, LiveChanges.Check(diff, VmState.Running).Count);
     }
 
     [Fact]

@@ -5,13 +5,16 @@ namespace Nube.Core.Tests.Vms;
 
 public class VmConfigDiffTests
 {
-    private static readonly VmConfig Before = TestVms.KernelBoot() with
+    private static readonly VmConfig Before = DeviceIds.Assign(null, TestVms.KernelBoot() with
     {
         IdeDrives = [TestVms.Disk(0, 0)],
         ScsiControllers = TestVms.ScsiControllers(1, 2),
         NetworkAdapters = TestVms.Adapters(NetworkAdapterKind.Synthetic, 1),
         Notes = "old",
-    };
+    });
+
+    /// <summary>As nubed compares: the devices sent back without ids keep those of the devices they replace.</summary>
+    private static VmConfigDiff Diff(VmConfig before, VmConfig after) => VmConfigDiff.Compute(before, DeviceIds.Assign(before, after));
 
     public static TheoryData<string, Func<VmConfig, VmConfig>, string, string> EachField => new()
     {
@@ -22,19 +25,6 @@ public class VmConfigDiffTests
             "boot", vm => vm with { Boot = vm.Boot with { CommandLine = "console=ttyS0" } },
             """{"kind":"kernel","kernel":"/var/lib/nube/images/vmlinux"}""",
             """{"kind":"kernel","kernel":"/var/lib/nube/images/vmlinux","commandLine":"console=ttyS0"}"""
-        },
-        {
-            "ideDrives", vm => vm with { IdeDrives = [] },
-            """[{"controller":0,"location":0,"media":"hardDisk","path":"/images/ide0-0.qcow2","readOnly":false}]""", "[]"
-        },
-        {
-            "scsiControllers", vm => vm with { ScsiControllers = TestVms.ScsiControllers(1, 1) },
-            """[{"disks":[{"location":0,"path":"/images/scsi-0.raw","readOnly":false},{"location":1,"path":"/images/scsi-1.raw","readOnly":false}],"ioThread":true}]""",
-            """[{"disks":[{"location":0,"path":"/images/scsi-0.raw","readOnly":false}],"ioThread":true}]"""
-        },
-        {
-            "networkAdapters", vm => vm with { NetworkAdapters = [vm.NetworkAdapters[0] with { Kind = NetworkAdapterKind.Legacy }] },
-            """[{"kind":"synthetic","macAddress":"52:54:00:00:00:00"}]""", """[{"kind":"legacy","macAddress":"52:54:00:00:00:00"}]"""
         },
         { "com1", vm => vm with { Com1 = new ComPort { Log = false } }, """{"log":true}""", """{"log":false}""" },
         { "automaticStartAction", vm => vm with { AutomaticStartAction = AutomaticStartAction.AlwaysStart }, "nothing", "alwaysStart" },
@@ -60,7 +50,7 @@ public class VmConfigDiffTests
     [Fact]
     public void Equal_configurations_built_apart_have_an_empty_diff()
     {
-        var rebuilt = TestVms.KernelBoot() with
+        var rebuilt = DeviceIds.Assign(null, TestVms.KernelBoot() with
         {
             Boot = new BootSource { Kind = BootKind.Kernel, Kernel = "/var/lib/nube/images/vmlinux" },
             IdeDrives = [TestVms.Disk(0, 0)],
@@ -68,13 +58,13 @@ public class VmConfigDiffTests
             NetworkAdapters = TestVms.Adapters(NetworkAdapterKind.Synthetic, 1),
             Com1 = new ComPort(),
             Notes = "old",
-        };
+        });
         Assert.NotEqual(Before.ScsiControllers[0], rebuilt.ScsiControllers[0]); // record equality alone would call them different
 
         var diff = VmConfigDiff.Compute(Before, rebuilt);
         Assert.Empty(diff.Changes);
+        Assert.Empty(diff.Devices);
         Assert.True(diff.IsEmpty);
-        Assert.False(diff.Changed("scsiControllers"));
     }
 
     [Fact]
@@ -88,16 +78,17 @@ public class VmConfigDiffTests
             IdeDrives = [TestVms.Disk(0, 0), TestVms.Disk(0, 1)],
             CrashAction = CrashAction.Restart,
         };
-        Assert.Equal(["name", "processorCount", "ideDrives", "crashAction", "notes"],
-            VmConfigDiff.Compute(Before, after).Changes.Select(c => c.Field));
+        var diff = Diff(Before, after);
+        Assert.Equal(["name", "processorCount", "crashAction", "notes"], diff.Changes.Select(c => c.Field));
+        Assert.Equal(["add IDE hard disk disk3 at ide0:1"], diff.Devices.Select(d => d.ToString()));
     }
 
     [Fact]
-    public void Order_inside_a_list_matters()
+    public void A_device_moved_in_its_list_is_a_change_of_that_device_only()
     {
-        var two = Before with { IdeDrives = [TestVms.Disk(0, 0), TestVms.Disk(0, 1)] };
-        var swapped = Before with { IdeDrives = [TestVms.Disk(0, 1), TestVms.Disk(0, 0)] };
-        Assert.Equal(["ideDrives"], VmConfigDiff.Compute(two, swapped).Changes.Select(c => c.Field));
+        var two = DeviceIds.Assign(null, Before with { NetworkAdapters = TestVms.Adapters(NetworkAdapterKind.Synthetic, 2) });
+        var swapped = two with { NetworkAdapters = [two.NetworkAdapters[1], two.NetworkAdapters[0]] };
+        Assert.Equal(["change network adapter nic1", "change network adapter nic0"], Diff(two, swapped).Devices.Select(d => d.ToString()));
     }
 
     [Fact]
@@ -106,8 +97,8 @@ public class VmConfigDiffTests
         var empty = Before with { IdeDrives = [], NetworkAdapters = [] };
         var unset = Before with { IdeDrives = default, NetworkAdapters = default };
         Assert.True(VmConfigDiff.Compute(empty, unset).IsEmpty);
-        Assert.Equal(new VmConfigChange("networkAdapters", "[]", """[{"kind":"synthetic"}]"""),
-            Assert.Single(VmConfigDiff.Compute(unset, unset with { NetworkAdapters = [new NetworkAdapter()], IdeDrives = ImmutableArray<IdeDrive>.Empty }).Changes));
+        Assert.Equal("add network adapter nic0",
+            Assert.Single(Diff(unset, unset with { NetworkAdapters = [new NetworkAdapter()], IdeDrives = ImmutableArray<IdeDrive>.Empty }).Devices).ToString());
     }
 
     [Fact]

@@ -62,10 +62,10 @@ public static class MeterReader
     /// <summary>The VM's disks by their QEMU device id.</summary>
     private static Dictionary<string, (DiskAddress Address, string? Path)> Disks(VmConfig config)
     {
-        var disks = config.IdeDrives.Select(d => (Address: DiskAddress.Of(d), d.Path))
+        var disks = config.IdeDrives.Select(d => (d.Id, Address: DiskAddress.Of(d), d.Path))
             .Concat(config.ScsiControllers.SelectMany((controller, c) =>
-                controller.Disks.Select(d => (Address: new DiskAddress(DiskBus.Scsi, c, d.Location), Path: (string?)d.Path))));
-        return disks.ToDictionary(d => d.Address.DeviceId, StringComparer.Ordinal);
+                controller.Disks.Select(d => (d.Id, Address: new DiskAddress(DiskBus.Scsi, c, d.Location), Path: (string?)d.Path))));
+        return disks.ToDictionary(d => d.Id, d => (d.Address, d.Path), StringComparer.Ordinal);
     }
 
     private static async Task<IReadOnlyList<AdapterReading>> ReadAdaptersAsync(VmConfig config, QemuSession run, MeterReading? previous,
