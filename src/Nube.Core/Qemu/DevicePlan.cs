@@ -1,0 +1,95 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+using Nube.Core.Vms;
+
+namespace Nube.Core.Qemu;
+
+/// <summary>
+/// What QEMU is asked to do so that a running VM's devices become the desired ones: pure, golden
+/// tested. Each device change is a unit of steps, each step with its undo; the caller has
+/// checked with <see cref="LiveChanges"/> that every change may be made while the VM runs. A
+/// device's block nodes and device come from <see cref="DiskModel"/>, as at a cold boot.
+/// </summary>
+public static class DevicePlan
+{
+    /// <exception cref="ArgumentException">A change that cannot be made while the VM runs (the caller checks first).</exception>
+    public static ImmutableArray<DeviceUnit> Plan(VmConfig running, VmConfig desired,
+        ImmutableDictionary<string, ImmutableArray<BackingImage>>? backing = null)
+    {
+        ArgumentNullException.ThrowIfNull(running);
+        ArgumentNullException.ThrowIfNull(desired);
+        ImmutableArray<BackingImage> Chain(string? path) =>
+            path is not null && backing is not null && backing.TryGetValue(path, out var known) ? known : [];
+        var diff = VmConfigDiff.Compute(running, desired);
+        return [.. diff.Devices.Select(change => change switch
+        {
+            ScsiDiskChange { Kind: DeviceChangeKind.Add, After: { } disk } add =>
+                new DeviceUnit(change, Add(DiskModel.Scsi(add.Controller, disk, $"{add.Field}.path", Chain(disk.Path), Boots(desired, add.Address)))),
+            ScsiDiskChange { Kind: DeviceChangeKind.Remove, Before: { } disk } remove =>
+                new DeviceUnit(change, Remove(DiskModel.Scsi(remove.Controller, disk, $"{remove.Field}.path", Chain(disk.Path), Boots(running, remove.Address)))),
+            IdeDriveChange { IsMediaChange: true, Before: { } before, After: { } after } media =>
+                new DeviceUnit(change, ChangeMedium(
+                    DiskModel.Ide(before, $"{media.Field}.path", Chain(before.Path), false),
+                    DiskModel.Ide(after, $"{media.Field}.path", Chain(after.Path), false), after.Id)),
+            _ => throw new ArgumentException($"{change.Field}: cannot {change} while the VM runs", nameof(desired)),
+        })];
+    }
+
+    private static bool Boots(VmConfig vm, DiskAddress address) => Generations.BootDisk(vm) == address;
+
+    /// <summary>Bottom up: each file handed over, each node added, then the device that uses the top one.</summary>
+    private static ImmutableArray<PlannedStep> Add(DiskParts parts) =>
+        [.. AddNodes(parts), new PlannedStep(new QmpStep("device_add", parts.Device.ToJson()), [new DeleteDeviceStep(Id(parts.Device))])];
+
+    /// <summary>The device first (the guest lets go of it), then the nodes top down, then the files.</summary>
+    private static ImmutableArray<PlannedStep> Remove(DiskParts parts) =>
+        [new PlannedStep(new DeleteDeviceStep(Id(parts.Device)), [new QmpStep("device_add", parts.Device.ToJson())]), .. RemoveNodes(parts)];
+
+    /// <summary>
+    /// A DVD's medium, as the guest sees a real drive: the tray opens (forced, as an eject button
+    /// held down: a guest that locked it is overruled), the old medium comes out, the new one goes
+    /// in and the tray closes. The old medium's files are let go of last, so that every earlier step can be undone.
+    /// </summary>
+    private static ImmutableArray<PlannedStep> ChangeMedium(DiskParts before, DiskParts after, string drive)
+    {
+        var id = new JsonObject { ["id"] = drive };
+        var steps = ImmutableArray.CreateBuilder<PlannedStep>();
+        steps.Add(new(Qmp("blockdev-open-tray", new() { ["id"] = drive, ["force"] = true }), [Qmp("blockdev-close-tray", id)]));
+        if (!before.Nodes.IsEmpty)
+        {
+            steps.Add(new(Qmp("blockdev-remove-medium", id), [Qmp("blockdev-insert-medium", new() { ["id"] = drive, ["node-name"] = drive })]));
+            steps.AddRange(RemoveNodes(before).Where(s => s.Do is not DropFileStep));
+        }
+        if (!after.Nodes.IsEmpty)
+        {
+            steps.AddRange(AddNodes(after));
+            steps.Add(new(Qmp("blockdev-insert-medium", new() { ["id"] = drive, ["node-name"] = drive }), [Qmp("blockdev-remove-medium", id)]));
+        }
+        steps.Add(new(Qmp("blockdev-close-tray", id), [Qmp("blockdev-open-tray", new() { ["id"] = drive, ["force"] = true })]));
+        steps.AddRange(RemoveNodes(before).Where(s => s.Do is DropFileStep));
+        return steps.ToImmutable();
+    }
+
+    private static IEnumerable<PlannedStep> AddNodes(DiskParts parts)
+    {
+        foreach (var node in parts.Nodes)
+        {
+            if (node["filename"] is FdSet file)
+                yield return new(new PassFileStep(file), [new DropFileStep(file)]);
+            yield return new(new QmpStep("blockdev-add", node.ToJson()), [Qmp("blockdev-del", new() { ["node-name"] = (string)node["node-name"]! })]);
+        }
+    }
+
+    /// <summary>Top down; the files nubed handed over are let go of after every node is gone (nothing to undo then).</summary>
+    private static IEnumerable<PlannedStep> RemoveNodes(DiskParts parts)
+    {
+        foreach (var node in parts.Nodes.Reverse())
+            yield return new(Qmp("blockdev-del", new() { ["node-name"] = (string)node["node-name"]! }), [new QmpStep("blockdev-add", node.ToJson())]);
+        foreach (var file in parts.Files)
+            yield return new(new DropFileStep(file), []);
+    }
+
+    private static QmpStep Qmp(string command, JsonObject arguments) => new(command, arguments);
+
+    private static string Id(QemuProps device) => (string)device["id"]!;
+}

@@ -1,0 +1,44 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+using Nube.Core.Vms;
+
+namespace Nube.Core.Qemu;
+
+/// <summary>One step of a device plan, as data: what the VM's controller asks of QEMU.</summary>
+public abstract record PlanStep
+{
+    /// <summary>One line, as the goldens and the job's progress show it.</summary>
+    public abstract string Describe();
+}
+
+/// <summary>nubed opens the file and hands it to QEMU (QMP <c>add-fd</c>); the fdset's number fills <see cref="FdSet.Placeholder"/> in later steps.</summary>
+public sealed record PassFileStep(FdSet File) : PlanStep
+{
+    public override string Describe() => $"add-fd {File.Node}: {File.Path} ({(File.ReadOnly ? "read-only" : "read-write")}, {File.Field})";
+}
+
+/// <summary>QEMU no longer needs the file nubed handed it for this node (QMP <c>remove-fd</c>): its descriptor, and the image lock on it, go.</summary>
+public sealed record DropFileStep(FdSet File) : PlanStep
+{
+    public override string Describe() => $"remove-fd {File.Node}: {File.Path}";
+}
+
+public sealed record QmpStep(string Command, JsonObject Arguments) : PlanStep
+{
+    public override string Describe() => $"{Command} {Arguments.ToJsonString()}";
+}
+
+/// <summary>
+/// <c>device_del</c>, then the guest's acknowledgement (<c>DEVICE_DELETED</c>): until then the
+/// device, and the disk behind it, stay attached.
+/// </summary>
+public sealed record DeleteDeviceStep(string DeviceId) : PlanStep
+{
+    public override string Describe() => $"device_del {{\"id\":\"{DeviceId}\"}}, then wait for DEVICE_DELETED";
+}
+
+/// <summary>A step and the steps that take it back, run in reverse order when a later step fails.</summary>
+public sealed record PlannedStep(PlanStep Do, ImmutableArray<PlanStep> Undo);
+
+/// <summary>The steps for one device change; when they are all done, the running configuration has the change.</summary>
+public sealed record DeviceUnit(DeviceChange Change, ImmutableArray<PlannedStep> Steps);

@@ -1,0 +1,64 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using Nube.Core.Qemu;
+using Nube.Core.Vms;
+
+namespace Nube.Core.Tests.Qemu;
+
+/// <summary>
+/// Every hot-plug plan as a golden (<c>Goldens/plan-&lt;case&gt;.plan</c>): each device change,
+/// its steps and what undoes each. <c>NUBE_UPDATE_GOLDENS=1</c> rewrites them, as for the argv goldens.
+/// </summary>
+public class DevicePlanTests
+{
+    private static readonly VmConfig Running = DeviceIds.Assign(null, TestVms.KernelBoot() with
+    {
+        ScsiControllers = [new ScsiController { Disks = [TestVms.ScsiDisk(0)] }],
+        IdeDrives = [new IdeDrive { Controller = 1, Media = DriveMedia.Dvd }, new IdeDrive { Controller = 1, Location = 1, Media = DriveMedia.Dvd, Path = "/srv/iso/a.iso" }],
+    });
+
+    private static VmConfig WithScsi(params ScsiDisk[] disks) => Running with { ScsiControllers = [Running.ScsiControllers[0] with { Disks = [.. disks] }] };
+
+    public static TheoryData<string> Cases => new(CaseTable.Keys.Order(StringComparer.Ordinal));
+
+    private static readonly Dictionary<string, (VmConfig Desired, ImmutableDictionary<string, ImmutableArray<BackingImage>>? Backing)> CaseTable = new()
+    {
+        ["scsi-add-raw"] = (WithScsi(Running.ScsiControllers[0].Disks[0], new ScsiDisk { Location = 3, Path = "/srv/images/data.raw" }), null),
+        ["scsi-add-qcow2-chain"] = (WithScsi(Running.ScsiControllers[0].Disks[0],
+            new ScsiDisk { Location = 1, Path = "/srv/images/child.qcow2", Cache = DiskCache.Direct }),
+            ImmutableDictionary<string, ImmutableArray<BackingImage>>.Empty.Add("/srv/images/child.qcow2",
+                [new BackingImage("/srv/images/middle.qcow2", DiskFormat.Qcow2), new BackingImage("/srv/images/base.vhdx", DiskFormat.Vhdx)])),
+        ["scsi-add-vhdx-read-only"] = (WithScsi(Running.ScsiControllers[0].Disks[0], new ScsiDisk { Location = 2, Path = "/srv/images/ro.vhdx", ReadOnly = true }), null),
+        ["scsi-remove"] = (WithScsi(), null),
+        ["scsi-remove-and-add"] = (WithScsi(new ScsiDisk { Location = 5, Path = "/srv/images/other.raw" }), null),
+        ["dvd-insert"] = (Running with { IdeDrives = [Running.IdeDrives[0] with { Path = "/srv/iso/debian-12.iso" }, Running.IdeDrives[1]] }, null),
+        ["dvd-eject"] = (Running with { IdeDrives = [Running.IdeDrives[0], Running.IdeDrives[1] with { Path = null }] }, null),
+        ["dvd-swap"] = (Running with { IdeDrives = [Running.IdeDrives[0], Running.IdeDrives[1] with { Path = "/srv/iso/b.iso" }] }, null),
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void The_plan_is_its_golden(string name)
+    {
+        var (desired, backing) = CaseTable[name];
+        var plan = DevicePlan.Plan(Running, DeviceIds.Assign(Running, desired), backing);
+        var actual = string.Concat(plan.SelectMany(unit => unit.Steps
+            .SelectMany(step => step.Undo.Select(undo => $"      undo {undo.Describe()}\n").Prepend($"  do {step.Do.Describe()}\n"))
+            .Prepend($"# {unit.Change}\n")));
+        var path = Path.Join(SourceFolder(), $"plan-{name}.plan");
+        if (Environment.GetEnvironmentVariable("NUBE_UPDATE_GOLDENS") == "1")
+            File.WriteAllText(path, actual);
+        Assert.True(File.Exists(path), $"plan-{name}.plan is missing; run the tests with NUBE_UPDATE_GOLDENS=1 to write it");
+        Assert.Equal(File.ReadAllText(path), actual);
+    }
+
+    [Fact]
+    public void A_change_that_needs_the_VM_off_has_no_plan()
+    {
+        var error = Assert.Throws<ArgumentException>(() => DevicePlan.Plan(Running, DeviceIds.Assign(Running, Running with { IdeDrives = [] })));
+        Assert.StartsWith("ideDrives[0]: cannot remove DVD drive dvd0 at ide1:0 while the VM runs", error.Message);
+    }
+
+    private static string SourceFolder([CallerFilePath] string thisFile = "") =>
+        Path.GetFullPath(Path.Join(Path.GetDirectoryName(thisFile), "..", "Goldens"));
+}
