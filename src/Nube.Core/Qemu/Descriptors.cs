@@ -8,14 +8,26 @@ internal sealed class Descriptors
 {
     private const int FirstFd = 3;
     private readonly List<PassedDescriptor> passed = [];
+    private readonly Dictionary<string, int> nodes = new(StringComparer.Ordinal);
 
     public IReadOnlyList<PassedDescriptor> All => passed;
+
+    /// <summary>The fdset of each block node's file, for the QMP calls that later let go of it.</summary>
+    public IReadOnlyDictionary<string, int> Nodes => nodes;
 
     public int Pass(DescriptorKind kind, string field, string target)
     {
         var fd = FirstFd + passed.Count;
         passed.Add(new(fd, kind, field, target));
         return fd;
+    }
+
+    /// <summary>Passes a block node's file (see <see cref="File(List{string}, string, string, bool)"/>) and remembers its fdset.</summary>
+    public string File(List<string> argv, FdSet file)
+    {
+        var name = File(argv, file.Field, file.Path, file.ReadOnly);
+        nodes[file.Node] = passed[^1].Fd;
+        return name;
     }
 
     /// <summary>Passes a file and returns the <c>-add-fd</c> arguments and the name QEMU opens it by.</summary>

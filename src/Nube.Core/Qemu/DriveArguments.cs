@@ -3,7 +3,7 @@ using Nube.Core.Vms;
 
 namespace Nube.Core.Qemu;
 
-/// <summary>IDE and SCSI drives on the command line, as <see cref="DiskModel"/> describes them.</summary>
+/// <summary>IDE and SCSI drives on the command line, as <see cref="DiskModel"/> describes them, in the JSON form QMP takes too.</summary>
 internal sealed class DriveArguments(List<string> argv, Descriptors fds,
     ImmutableDictionary<string, ImmutableArray<BackingImage>>? backing)
 {
@@ -23,7 +23,7 @@ internal sealed class DriveArguments(List<string> argv, Descriptors fds,
             var controller = controllers[c];
             if (controller.IoThread)
                 argv.AddRange(["-object", $"iothread,id={DiskModel.IoThread(controller)}"]);
-            argv.AddRange(["-device", DiskModel.ScsiController(controller, processors).ToOption(positionalDriver: true)]);
+            argv.AddRange(["-device", DiskModel.ScsiController(controller, processors).ToJson().ToJsonString()]);
             for (var d = 0; d < controller.Disks.Length; d++)
             {
                 var disk = controller.Disks[d];
@@ -38,8 +38,9 @@ internal sealed class DriveArguments(List<string> argv, Descriptors fds,
 
     private void Add(DiskParts parts)
     {
+        // JSON, as QMP takes them: the same objects a hot plug adds.
         foreach (var node in parts.Nodes)
-            argv.AddRange(["-blockdev", node.ToOption(f => fds.File(argv, f.Field, f.Path, f.ReadOnly))]);
-        argv.AddRange(["-device", parts.Device.ToOption(positionalDriver: true)]);
+            argv.AddRange(["-blockdev", node.ToJson(f => fds.File(argv, f)).ToJsonString()]);
+        argv.AddRange(["-device", parts.Device.ToJson().ToJsonString()]);
     }
 }

@@ -7,6 +7,7 @@ namespace Nube.Core.Qemu;
 /// <param name="Descriptors">What the launcher opens and passes to QEMU, at the descriptor numbers the argv names.</param>
 /// <param name="RestoreFdSet">The fdset holding the saved state to restore (<c>file:/dev/fdset/N</c>), if any.</param>
 /// <param name="Limits">What the VM's cgroup allows its QEMU.</param>
+/// <param name="FileNodes">The fdset of each disk's block node file (<c>disk3-file</c>), which a hot remove lets go of.</param>
 public sealed record LaunchPlan(IReadOnlyList<string> Argv, IReadOnlyList<RequiredFile> RequiredFiles,
     IReadOnlyList<FileFromTemplate> FilesFromTemplates, IReadOnlyList<PassedDescriptor> Descriptors, int? RestoreFdSet = null,
-    Vms.ResourceLimits? Limits = null);
+    Vms.ResourceLimits? Limits = null, IReadOnlyDictionary<string, int>? FileNodes = null);

@@ -43,7 +43,7 @@ public static class QemuCommandBuilder
             restore = fds.Pass(DescriptorKind.ReadOnlyFile, "saved state", saved);
         if (restore is { } set)
             argv.AddRange(["-add-fd", $"fd={set},set={set}"]);
-        return new LaunchPlan(argv, required, templates, fds.All, restore, ResourceLimits.For(vm, ctx.Accelerator));
+        return new LaunchPlan(argv, required, templates, fds.All, restore, ResourceLimits.For(vm, ctx.Accelerator), fds.Nodes);
     }
 
     private static void AddIdentity(VmConfig vm, List<string> argv)

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace Nube.Core.Qemu;
@@ -7,8 +6,8 @@ namespace Nube.Core.Qemu;
 /// <summary>
 /// One QEMU object's properties as data (a <c>-device</c>, a <c>-blockdev</c>), in order, so that
 /// one model renders both the command line of a cold boot and the QMP arguments of a hot plug.
-/// A value is a string, a whole number, a bool (<c>on</c>/<c>off</c>), <see cref="Null"/> or a
-/// <see cref="FdSet"/>; a dotted key (<c>cache.direct</c>) is a nested object in QMP.
+/// A value is a string, a whole number, a bool, <see cref="Null"/> or a <see cref="FdSet"/>; a
+/// dotted key (<c>cache.direct</c>) is a nested object.
 /// </summary>
 public sealed record QemuProps(ImmutableArray<KeyValuePair<string, object>> Items)
 {
@@ -23,15 +22,12 @@ public sealed record QemuProps(ImmutableArray<KeyValuePair<string, object>> Item
     public object? this[string key] => Items.FirstOrDefault(i => i.Key == key).Value;
 
     /// <summary>
-    /// <c>key=value,...</c>; a <see cref="FdSet"/> is resolved by <paramref name="file"/>. With
-    /// <paramref name="positionalDriver"/> the <c>driver</c> comes first without its key, as
-    /// <c>-device</c> writes it.
+    /// The QMP arguments, and the command line's JSON form of <c>-blockdev</c> and <c>-device</c>
+    /// (the only one with a null: <c>backing=null</c> would name a node "null"). A
+    /// <see cref="FdSet"/> is resolved by <paramref name="file"/>, else written as
+    /// <c>/dev/fdset/${node}</c>, filled in when the plan runs.
     /// </summary>
-    public string ToOption(Func<FdSet, string>? file = null, bool positionalDriver = false) =>
-        string.Join(',', Items.Select(i => positionalDriver && i.Key == "driver" ? Text(i.Value, file) : $"{i.Key}={Text(i.Value, file)}"));
-
-    /// <summary>The QMP arguments; a <see cref="FdSet"/> is written as <c>/dev/fdset/${node}</c>, filled in when the plan runs.</summary>
-    public JsonObject ToJson()
+    public JsonObject ToJson(Func<FdSet, string>? file = null)
     {
         var root = new JsonObject();
         foreach (var (key, value) in Items)
@@ -46,22 +42,12 @@ public sealed record QemuProps(ImmutableArray<KeyValuePair<string, object>> Item
                 int n => JsonValue.Create(n),
                 long n => JsonValue.Create(n),
                 bool b => JsonValue.Create(b),
-                FdSet f => JsonValue.Create(f.Placeholder),
+                FdSet f => JsonValue.Create(file?.Invoke(f) ?? f.Placeholder),
                 _ => null,
             };
         }
         return root;
     }
-
-    private static string Text(object value, Func<FdSet, string>? file) => value switch
-    {
-        string s => QemuOption.Escape(s),
-        int n => n.ToString(CultureInfo.InvariantCulture),
-        long n => n.ToString(CultureInfo.InvariantCulture),
-        bool b => b ? "on" : "off",
-        FdSet f => file?.Invoke(f) ?? f.Placeholder,
-        _ => "null",
-    };
 
     private sealed class NullValue;
 }

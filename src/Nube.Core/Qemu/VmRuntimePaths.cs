@@ -11,6 +11,8 @@ public sealed record VmRuntimePaths(string RuntimeDirectory, string VmDirectory)
     public string AgentSocket => Path.Join(RuntimeDirectory, "qga.sock");
     public string SerialSocket => Path.Join(RuntimeDirectory, "serial.sock");
     public string PidFile => Path.Join(RuntimeDirectory, "pid");
+    /// <summary>The devices QEMU really runs with and the files it was handed (libvirt's status XML), read back at reattach.</summary>
+    public string RunningState => Path.Join(RuntimeDirectory, "running.json");
     public string SerialLog => Path.Join(VmDirectory, "com1.log");
     public string SavedState => Path.Join(VmDirectory, "saved.state");
 

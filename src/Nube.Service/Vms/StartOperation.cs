@@ -5,6 +5,7 @@ using Nube.Core.Qemu;
 using Nube.Core.Validation;
 using Nube.Core.Vms;
 using Nube.Qemu.Launch;
+using Nube.Service.Vms.Devices;
 using Nube.Qemu.Protocol;
 using Nube.Service.Jobs;
 using Nube.Service.Vms.Errors;
@@ -55,7 +56,12 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
             // VM's files and spawns QEMU, and takes some 50 ms.
             process = await services.Qemu.LaunchAsync(vm.Id, plan, vm.Paths, vm.Marker, CancellationToken.None).ConfigureAwait(false);
             var launched = process;
-            vm.Update(s => s with { ProcessId = launched.Pid, StartedAt = launched.StartedAt ?? services.Clock.GetUtcNow(), Accelerator = accelerator });
+            var running = RunningVm.Started(config, plan);
+            await running.WriteAsync(vm.Paths.RunningState).ConfigureAwait(false);
+            vm.Update(s => s with
+            {
+                ProcessId = launched.Pid, StartedAt = launched.StartedAt ?? services.Clock.GetUtcNow(), Accelerator = accelerator, Running = running,
+            });
             ct.ThrowIfCancellationRequested();
             job.Report("connecting to QEMU");
             var run = await AttachLaunchedAsync(process, accelerator, ct).ConfigureAwait(false);

@@ -6,6 +6,7 @@ using Nube.Core.Vms;
 using Nube.Qemu.Protocol;
 using Nube.Service.Jobs;
 using Nube.Service.Persistence;
+using Nube.Service.Vms.Devices;
 using Nube.Service.Vms.Errors;
 using Nube.Service.Vms.Integration;
 using Nube.Service.Vms.Worker;
@@ -30,6 +31,7 @@ public sealed class VmController : IVmRun
     private readonly List<Job> pending = [];
     private readonly List<Task> background = [];
     private readonly VmOperations operations;
+    private readonly HotPlug hotPlug;
     private VmSnapshot snapshot;
     private QemuSession? session;
     private Task loop = Task.CompletedTask;
@@ -49,6 +51,7 @@ public sealed class VmController : IVmRun
         GuestIntegration = new GuestIntegration(this, services, logger);
         GuestJobs = new GuestJobs(this, services, logger);
         operations = new VmOperations(this, services, logger);
+        hotPlug = new HotPlug(this, services, logger);
     }
 
     public Guid Id => snapshot.Id;
@@ -303,6 +306,12 @@ public sealed class VmController : IVmRun
             services.Admission.ChangeReserve(next);
             if (session is not null && now.Accelerator is { } accelerator)
                 services.Qemu.ApplyLimits(Id, ResourceLimits.For(next, accelerator));
+            // Devices added or removed while QEMU runs are plugged in (or out) before the change is stored.
+            if (session is not null && now.Running is { } running)
+            {
+                var plugged = await hotPlug.ApplyAsync(session, running, next).ConfigureAwait(false);
+                Update(s => s with { Running = plugged });
+            }
             await services.Store.SaveAsync(next).ConfigureAwait(false);
             Update(s => s with { Config = next });
             Publish(HostEventTypes.VmChanged, null);
@@ -355,7 +364,7 @@ public sealed class VmController : IVmRun
         Volatile.Write(ref session, null);
         services.Admission.Release(Id);
         services.Qemu.Released(Id);
-        Update(s => s with { ProcessId = null, Accelerator = null, StartedAt = null, LastAgentContact = null, AgentVersion = null });
+        Update(s => s with { ProcessId = null, Accelerator = null, StartedAt = null, LastAgentContact = null, AgentVersion = null, Running = null });
         Integration.Clear();
         Track(_ => GuestJobs.EndRunAsync());
         Track(_ => GuestIntegration.EndRunAsync());

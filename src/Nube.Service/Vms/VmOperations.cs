@@ -3,6 +3,7 @@ using Nube.Core.Lifecycle;
 using Nube.Core.Vms;
 using Nube.Qemu.Protocol;
 using Nube.Service.Jobs;
+using Nube.Service.Vms.Devices;
 using Nube.Service.Vms.Errors;
 using Nube.Service.Vms.Worker;
 
@@ -144,7 +145,10 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
             return pidFileFound;
         }
         services.Admission.Hold(vm.Id, vm.Snapshot.Config);
-        vm.Update(s => s with { ProcessId = process.Pid, StartedAt = process.StartedAt });
+        // What this QEMU runs with, as its start (and the hot plugs since) wrote it; a QEMU started
+        // by a Nube before running states runs what the stored configuration says.
+        var running = RunningVm.Read(vm.Paths.RunningState) ?? (vm.Snapshot.Config is { } config ? new RunningVm { Config = config } : null);
+        vm.Update(s => s with { ProcessId = process.Pid, StartedAt = process.StartedAt, Running = running });
         try
         {
             var run = await start.AttachAsync(process, accelerator: null, CancellationToken.None).ConfigureAwait(false);

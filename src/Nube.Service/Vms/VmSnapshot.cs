@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Nube.Core.Hosts;
 using Nube.Core.Lifecycle;
 using Nube.Core.Integration;
+using Nube.Service.Vms.Devices;
 using Nube.Service.Vms.Integration;
 using Nube.Core.Vms;
 
@@ -34,6 +35,8 @@ public sealed record VmSnapshot
 
     /// <summary>The last setting of the guest's clock during this run.</summary>
     public TimeSyncState? TimeSync { get; init; }
+    /// <summary>What QEMU runs with (devices as started and hot-plugged since); null when no QEMU runs.</summary>
+    public RunningVm? Running { get; init; }
     /// <summary>Set while the host holds the guest's file systems frozen.</summary>
     public FreezeState? Freeze { get; init; }
 

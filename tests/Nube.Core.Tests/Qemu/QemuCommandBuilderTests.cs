@@ -43,7 +43,7 @@ public class QemuCommandBuilderTests
             new PassedDescriptor(6, DescriptorKind.ReadOnlyFile, "ideDrives[1].path", "/iso/a.iso"),
             new PassedDescriptor(7, DescriptorKind.ReadWriteFile, "scsiControllers[1].disks[0].path", "/images/scsi-7.raw"),
         ], plan.Descriptors);
-        Assert.Contains("driver=file,filename=/dev/fdset/7,node-name=scsi1-7-file", plan.Argv);
+        Assert.Contains("{\"driver\":\"file\",\"filename\":\"/dev/fdset/7\",\"node-name\":\"scsi1-7-file\"}", plan.Argv);
         Assert.Null(plan.RestoreFdSet);
     }
 
@@ -66,18 +66,19 @@ public class QemuCommandBuilderTests
         var chains = System.Collections.Immutable.ImmutableDictionary<string, System.Collections.Immutable.ImmutableArray<BackingImage>>.Empty
             .Add("/images/top.qcow2", [new BackingImage("/images/middle.qcow2", DiskFormat.Qcow2), new BackingImage("/images/base.raw", DiskFormat.Raw)]);
         var plan = Build(vm, Context with { Backing = chains });
-        var nodes = plan.Argv.Where(a => a.StartsWith("driver=", StringComparison.Ordinal) && !a.StartsWith("driver=file", StringComparison.Ordinal));
+        var nodes = plan.Argv.Where(a => a.StartsWith("{\"driver\":", StringComparison.Ordinal) && a.Contains("\"node-name\"", StringComparison.Ordinal)
+            && !a.StartsWith("{\"driver\":\"file\"", StringComparison.Ordinal));
         Assert.Equal([
-            "driver=raw,file=scsi0-0-b2-file,node-name=scsi0-0-b2,read-only=on",
-            "driver=qcow2,file=scsi0-0-b1-file,node-name=scsi0-0-b1,read-only=on,backing=scsi0-0-b2",
-            "driver=qcow2,file=scsi0-0-file,node-name=scsi0-0,backing=scsi0-0-b1",
+            "{\"driver\":\"raw\",\"file\":\"scsi0-0-b2-file\",\"node-name\":\"scsi0-0-b2\",\"read-only\":true}",
+            "{\"driver\":\"qcow2\",\"file\":\"scsi0-0-b1-file\",\"node-name\":\"scsi0-0-b1\",\"read-only\":true,\"backing\":\"scsi0-0-b2\"}",
+            "{\"driver\":\"qcow2\",\"file\":\"scsi0-0-file\",\"node-name\":\"scsi0-0\",\"backing\":\"scsi0-0-b1\"}",
         ], nodes);
         Assert.Equal([
             (DescriptorKind.ReadOnlyFile, "/images/base.raw"), (DescriptorKind.ReadOnlyFile, "/images/middle.qcow2"),
             (DescriptorKind.ReadWriteFile, "/images/top.qcow2"),
         ], plan.Descriptors.Skip(3).Select(d => (d.Kind, d.Target)));
         var alone = Build(vm, Context).Argv;
-        Assert.Contains("driver=qcow2,file=scsi0-0-file,node-name=scsi0-0,backing=null", alone);
+        Assert.Contains("{\"driver\":\"qcow2\",\"file\":\"scsi0-0-file\",\"node-name\":\"scsi0-0\",\"backing\":null}", alone);
     }
 
     [Fact]
@@ -98,14 +99,14 @@ public class QemuCommandBuilderTests
         Assert.DoesNotContain("-kernel", plan.Argv);
         Assert.Empty(plan.RequiredFiles);
         Assert.Contains(plan.Descriptors, d => d.Field == "ideDrives[0].path");
-        Assert.Contains("ide-hd,bus=ide.0,unit=0,drive=ide0-0,id=ide0-0,bootindex=0", plan.Argv);
+        Assert.Contains("{\"driver\":\"ide-hd\",\"bus\":\"ide.0\",\"unit\":0,\"drive\":\"ide0-0\",\"id\":\"ide0-0\",\"bootindex\":0}", plan.Argv);
     }
 
     [Fact]
     public void Kernel_boot_gives_no_disk_a_boot_index()
     {
         var plan = Build(TestVms.KernelBoot() with { IdeDrives = [TestVms.Disk(0, 0)] }, Context);
-        Assert.Contains("ide-hd,bus=ide.0,unit=0,drive=ide0-0,id=ide0-0", plan.Argv);
+        Assert.Contains("{\"driver\":\"ide-hd\",\"bus\":\"ide.0\",\"unit\":0,\"drive\":\"ide0-0\",\"id\":\"ide0-0\"}", plan.Argv);
     }
 
     [Fact]
@@ -119,7 +120,7 @@ public class QemuCommandBuilderTests
     public void A_read_only_hard_disk_reaches_QEMU_read_only_rather_than_silently_writable()
     {
         var vm = TestVms.KernelBoot() with { IdeDrives = [TestVms.Disk(0, 0) with { ReadOnly = true }] };
-        Assert.Contains("driver=qcow2,file=ide0-0-file,node-name=ide0-0,read-only=on,backing=null", Build(vm, Context).Argv);
+        Assert.Contains("{\"driver\":\"qcow2\",\"file\":\"ide0-0-file\",\"node-name\":\"ide0-0\",\"read-only\":true,\"backing\":null}", Build(vm, Context).Argv);
     }
 
     [Fact]

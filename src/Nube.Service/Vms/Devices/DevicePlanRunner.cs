@@ -1,0 +1,126 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Win32.SafeHandles;
+using Nube.Core.Qemu;
+using Nube.Linux;
+using Nube.Qemu.Protocol;
+
+namespace Nube.Service.Vms.Devices;
+
+/// <summary>
+/// Runs a device plan on a running QEMU, all or nothing: when a step fails, every step done so
+/// far is taken back (each by its undo, in reverse order) and the error names the step.
+/// </summary>
+public sealed partial class DevicePlanRunner(QmpClient qmp, ILogger logger)
+{
+    /// <summary>How long a guest has to let go of a device before its removal is given up (the device then stays).</summary>
+    public static readonly TimeSpan RemovalTimeout = TimeSpan.FromSeconds(15);
+
+    /// <returns>The files QEMU holds afterwards.</returns>
+    public async Task<ImmutableArray<RunningFile>> RunAsync(ImmutableArray<DeviceUnit> plan, ImmutableArray<RunningFile> files,
+        Action<string> progress, CancellationToken ct)
+    {
+        var held = files.ToList();
+        var done = new List<PlannedStep>();
+        var count = plan.Sum(u => u.Steps.Length);
+        foreach (var unit in plan)
+        {
+            foreach (var step in unit.Steps)
+            {
+                progress($"{unit.Change} ({done.Count + 1}/{count})");
+                try
+                {
+                    await DoAsync(step.Do, held, ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is QmpException or IOException or UnauthorizedAccessException or TimeoutException or OperationCanceledException)
+                {
+                    await UndoAsync(done, held).ConfigureAwait(false);
+                    throw new DevicePlanException($"Could not {unit.Change}: {step.Do.Describe()} failed: {e.Message}" +
+                        (done.Count > 0 ? " Every earlier step was taken back." : ""), e);
+                }
+                done.Add(step);
+            }
+        }
+        return [.. held];
+    }
+
+    private async Task UndoAsync(List<PlannedStep> done, List<RunningFile> held)
+    {
+        foreach (var undo in Enumerable.Reverse(done).SelectMany(s => s.Undo))
+        {
+            try
+            {
+                // Not cancellable: a half-taken-back plan is worse than a slow one.
+                await DoAsync(undo, held, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is QmpException or IOException or UnauthorizedAccessException or TimeoutException)
+            {
+                logger.LogError("Taking back a device change: {Step} failed: {Error}", undo.Describe(), e.Message);
+            }
+        }
+    }
+
+    private async Task DoAsync(PlanStep step, List<RunningFile> held, CancellationToken ct)
+    {
+        switch (step)
+        {
+            case PassFileStep pass:
+                using (var handle = Open(pass.File))
+                {
+                    var fdset = await qmp.AddFdAsync(handle, ct).ConfigureAwait(false);
+                    held.Add(new RunningFile(pass.File.Node, pass.File.Path, fdset));
+                }
+                break;
+            case DropFileStep drop:
+                // The file given for this node and path (a DVD's old medium beside its new one), else the node's last.
+                var file = held.LastOrDefault(f => f.Node == drop.File.Node && f.Path == drop.File.Path)
+                    ?? held.LastOrDefault(f => f.Node == drop.File.Node);
+                if (file is not null)
+                {
+                    await qmp.RemoveFdAsync(file.FdSet, ct).ConfigureAwait(false);
+                    held.Remove(file);
+                }
+                break;
+            case QmpStep call:
+                var json = Placeholder().Replace(call.Arguments.ToJsonString(), m =>
+                    held.LastOrDefault(f => f.Node == m.Groups[1].Value) is { } f ? $"/dev/fdset/{f.FdSet}"
+                        : throw new IOException($"no file was handed to QEMU for block node '{m.Groups[1].Value}'"));
+                using (var arguments = JsonDocument.Parse(json))
+                    await qmp.ExecuteAsync(call.Command, arguments.RootElement.Clone(), ct: ct).ConfigureAwait(false);
+                break;
+            case DeleteDeviceStep delete:
+                var deleted = qmp.WaitForEventAsync("DEVICE_DELETED",
+                    e => e.Data.TryGetProperty("device", out var d) && d.ValueKind == JsonValueKind.String && d.GetString() == delete.DeviceId,
+                    RemovalTimeout, ct);
+                await qmp.ExecuteAsync("device_del", new Dictionary<string, string> { ["id"] = delete.DeviceId }, ct: ct).ConfigureAwait(false);
+                try
+                {
+                    await deleted.ConfigureAwait(false);
+                }
+                catch (QmpTimeoutException e)
+                {
+                    throw new TimeoutException($"the guest did not let go of {delete.DeviceId} within {RemovalTimeout.TotalSeconds:0} s; it stays attached", e);
+                }
+                break;
+        }
+    }
+
+    private static SafeFileHandle Open(FdSet file)
+    {
+        try
+        {
+            return RegularFile.Open(file.Path, file.ReadOnly ? FileAccessMode.Read : FileAccessMode.ReadWrite).Handle;
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"{file.Field}: {e.Message}", e);
+        }
+    }
+
+    [GeneratedRegex(@"/dev/fdset/\$\{([a-z0-9-]+)\}", RegexOptions.CultureInvariant)]
+    private static partial Regex Placeholder();
+}
+
+/// <summary>A device plan failed and was taken back; the message names the change and the step.</summary>
+public sealed class DevicePlanException(string message, Exception inner) : Exception(message, inner);
