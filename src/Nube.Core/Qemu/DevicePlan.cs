@@ -24,18 +24,20 @@ public static class DevicePlan
         return [.. diff.Devices.Select(change => change switch
         {
             ScsiDiskChange { Kind: DeviceChangeKind.Add, After: { } disk } add =>
-                new DeviceUnit(change, Add(DiskModel.Scsi(add.Controller, disk, $"{add.Field}.path", Chain(disk.Path), Boots(desired, add.Address)))),
+                new DeviceUnit(change, Add(DiskModel.Scsi(add.Controller, disk, $"{add.Field}.path", Chain(disk.Path), Generations.BootIndex(desired, add.Address)))),
             ScsiDiskChange { Kind: DeviceChangeKind.Remove, Before: { } disk } remove =>
-                new DeviceUnit(change, Remove(DiskModel.Scsi(remove.Controller, disk, $"{remove.Field}.path", Chain(disk.Path), Boots(running, remove.Address)))),
+                new DeviceUnit(change, Remove(DiskModel.Scsi(remove.Controller, disk, $"{remove.Field}.path", Chain(disk.Path), Generations.BootIndex(running, remove.Address)))),
             IdeDriveChange { IsMediaChange: true, Before: { } before, After: { } after } media =>
                 new DeviceUnit(change, ChangeMedium(
-                    DiskModel.Ide(before, $"{media.Field}.path", Chain(before.Path), false),
-                    DiskModel.Ide(after, $"{media.Field}.path", Chain(after.Path), false), after.Id)),
+                    DiskModel.Ide(before, $"{media.Field}.path", Chain(before.Path), null),
+                    DiskModel.Ide(after, $"{media.Field}.path", Chain(after.Path), null), after.Id)),
+            ScsiDiskChange { IsMediaChange: true, Before: { } before, After: { } after } media =>
+                new DeviceUnit(change, ChangeMedium(
+                    DiskModel.Scsi(media.Controller, before, $"{media.Field}.path", Chain(before.Path), null),
+                    DiskModel.Scsi(media.Controller, after, $"{media.Field}.path", Chain(after.Path), null), after.Id)),
             _ => throw new ArgumentException($"{change.Field}: cannot {change} while the VM runs", nameof(desired)),
         })];
     }
-
-    private static bool Boots(VmConfig vm, DiskAddress address) => Generations.BootDisk(vm) == address;
 
     /// <summary>Bottom up: each file handed over, each node added, then the device that uses the top one.</summary>
     private static ImmutableArray<PlannedStep> Add(DiskParts parts) =>

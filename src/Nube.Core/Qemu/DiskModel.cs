@@ -17,28 +17,31 @@ public sealed record DiskParts(ImmutableArray<QemuProps> Nodes, QemuProps Device
 /// device id is the drive's id, which is also its format node's name. Every file is a descriptor
 /// nubed opened, and a qcow2's backing chain is given as explicit nodes (<c>&lt;id&gt;-b1</c>,
 /// <c>-b2</c> ...), the last with <c>backing=null</c>, so that QEMU never opens a file named in
-/// an image's header. The boot disk carries <c>bootindex=0</c>, which SeaBIOS and OVMF follow.
+/// an image's header. The drives of the boot order carry their <c>bootindex</c>, which SeaBIOS and OVMF follow.
 /// </summary>
 public static class DiskModel
 {
-    public static DiskParts Ide(IdeDrive drive, string field, ImmutableArray<BackingImage> chain, bool boots)
+    public static DiskParts Ide(IdeDrive drive, string field, ImmutableArray<BackingImage> chain, int? bootIndex)
     {
         var isDvd = drive.Media == DriveMedia.Dvd;
         var device = QemuProps.Of(("driver", isDvd ? "ide-cd" : "ide-hd"), ("bus", $"ide.{drive.Controller}"), ("unit", drive.Location));
         // An empty DVD drive: a device with no medium, ready for a later change.
         if (drive.Path is null)
-            return new([], device.With("id", drive.Id));
+            return new([], Boot(device.With("id", drive.Id), bootIndex));
         // A DVD is read-only media; it also lets several VMs share one ISO under QEMU's image locks.
         var nodes = Nodes(field, drive.Id, drive.Path, drive.Format, isDvd || drive.ReadOnly, drive.Cache, chain);
-        return new(nodes, Boot(device.With("drive", drive.Id).With("id", drive.Id), boots));
+        return new(nodes, Boot(device.With("drive", drive.Id).With("id", drive.Id), bootIndex));
     }
 
-    public static DiskParts Scsi(ScsiController controller, ScsiDisk disk, string field, ImmutableArray<BackingImage> chain, bool boots)
+    public static DiskParts Scsi(ScsiController controller, ScsiDisk disk, string field, ImmutableArray<BackingImage> chain, int? bootIndex)
     {
-        var nodes = Nodes(field, disk.Id, disk.Path, disk.Format, disk.ReadOnly, disk.Cache, chain);
-        var device = QemuProps.Of(("driver", "scsi-hd"), ("bus", $"{controller.Id}.0"), ("scsi-id", disk.Location), ("lun", 0),
-            ("drive", disk.Id), ("id", disk.Id));
-        return new(nodes, Boot(device, boots));
+        var isDvd = disk.Media == DriveMedia.Dvd;
+        var device = QemuProps.Of(("driver", isDvd ? "scsi-cd" : "scsi-hd"), ("bus", $"{controller.Id}.0"), ("scsi-id", disk.Location), ("lun", 0));
+        // An empty DVD drive boots nothing, but keeps its place in the boot order for the disc inserted later.
+        if (disk.Path is null)
+            return new([], Boot(device.With("id", disk.Id), bootIndex));
+        var nodes = Nodes(field, disk.Id, disk.Path, disk.Format, isDvd || disk.ReadOnly, disk.Cache, chain);
+        return new(nodes, Boot(device.With("drive", disk.Id).With("id", disk.Id), bootIndex));
     }
 
     /// <summary>
@@ -54,7 +57,7 @@ public static class DiskModel
 
     public static string IoThread(ScsiController controller) => $"iothread-{controller.Id}";
 
-    private static QemuProps Boot(QemuProps device, bool boots) => boots ? device.With("bootindex", 0) : device;
+    private static QemuProps Boot(QemuProps device, int? bootIndex) => bootIndex is { } index ? device.With("bootindex", index) : device;
 
     private static ImmutableArray<QemuProps> Nodes(string field, string id, string path, DiskFormat? format, bool readOnly,
         DiskCache? cache, ImmutableArray<BackingImage> chain)

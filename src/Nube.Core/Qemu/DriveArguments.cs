@@ -7,28 +7,28 @@ namespace Nube.Core.Qemu;
 internal sealed class DriveArguments(List<string> argv, Descriptors fds,
     ImmutableDictionary<string, ImmutableArray<BackingImage>>? backing)
 {
-    public void AddIde(ImmutableArray<IdeDrive> drives, DiskAddress? bootDisk)
+    public void AddIde(VmConfig vm)
     {
-        for (var i = 0; i < drives.Length; i++)
+        for (var i = 0; i < vm.IdeDrives.Length; i++)
         {
-            var drive = drives[i];
-            Add(DiskModel.Ide(drive, $"ideDrives[{i}].path", Chain(drive.Path), bootDisk == DiskAddress.Of(drive)));
+            var drive = vm.IdeDrives[i];
+            Add(DiskModel.Ide(drive, $"ideDrives[{i}].path", Chain(drive.Path), Generations.BootIndex(vm, DiskAddress.Of(drive))));
         }
     }
 
-    public void AddScsi(ImmutableArray<ScsiController> controllers, int processors, DiskAddress? bootDisk)
+    public void AddScsi(VmConfig vm)
     {
-        for (var c = 0; c < controllers.Length; c++)
+        for (var c = 0; c < vm.ScsiControllers.Length; c++)
         {
-            var controller = controllers[c];
+            var controller = vm.ScsiControllers[c];
             if (controller.IoThread)
                 argv.AddRange(["-object", $"iothread,id={DiskModel.IoThread(controller)}"]);
-            argv.AddRange(["-device", DiskModel.ScsiController(controller, processors).ToJson().ToJsonString()]);
+            argv.AddRange(["-device", DiskModel.ScsiController(controller, vm.ProcessorCount).ToJson().ToJsonString()]);
             for (var d = 0; d < controller.Disks.Length; d++)
             {
                 var disk = controller.Disks[d];
                 Add(DiskModel.Scsi(controller, disk, $"scsiControllers[{c}].disks[{d}].path", Chain(disk.Path),
-                    bootDisk == new DiskAddress(DiskBus.Scsi, c, disk.Location)));
+                    Generations.BootIndex(vm, new DiskAddress(DiskBus.Scsi, c, disk.Location))));
             }
         }
     }

@@ -29,10 +29,9 @@ public static class QemuCommandBuilder
         argv.AddRange(["-sandbox", Sandbox]);
         AddChannels(ctx.Paths, argv, fds);
         AddKernelBoot(vm.Boot, argv, required);
-        var bootDisk = Generations.BootDisk(vm);
         var drives = new DriveArguments(argv, fds, ctx.Backing);
-        drives.AddIde(vm.IdeDrives, bootDisk);
-        drives.AddScsi(vm.ScsiControllers, vm.ProcessorCount, bootDisk);
+        drives.AddIde(vm);
+        drives.AddScsi(vm);
         NetworkArguments.Add(vm.NetworkAdapters, vm.ProcessorCount, argv, fds);
         DisplayArguments.Add(vm, argv);
         // Paused until nubed has its channels (no early console output lost), then cont; a

@@ -32,7 +32,10 @@ internal static class ScsiRules
             else if (!taken.TryAdd(disk.Location, d))
                 errors.Add(new($"{field}.location", Messages.Text(disk.Location),
                     $"{field}.location: {disk.Location} is already taken by scsiControllers[{c}].disks[{taken[disk.Location]}]"));
-            PathRules.Check($"{field}.path", disk.Path, errors);
+            if (disk.Path is not null)
+                PathRules.Check($"{field}.path", disk.Path, errors);
+            else if (disk.Media == DriveMedia.HardDisk)
+                errors.Add(Messages.Missing($"{field}.path", "a hard disk needs an image path"));
         }
     }
 }

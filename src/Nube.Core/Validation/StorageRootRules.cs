@@ -75,7 +75,8 @@ public static class StorageRootRules
         {
             var disks = scsi[c].Disks.IsDefault ? [] : scsi[c].Disks;
             for (var d = 0; d < disks.Length; d++)
-                yield return ($"scsiControllers[{c}].disks[{d}].path", disks[d].Path);
+                if (disks[d].Path is { } path)
+                    yield return ($"scsiControllers[{c}].disks[{d}].path", path);
         }
     }
 

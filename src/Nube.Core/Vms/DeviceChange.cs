@@ -29,7 +29,11 @@ public sealed record ScsiControllerChange(DeviceChangeKind Kind, string Id, stri
 public sealed record ScsiDiskChange(DeviceChangeKind Kind, string Id, string Field, ScsiController Controller, DiskAddress Address,
     ScsiDisk? Before, ScsiDisk? After) : DeviceChange(Kind, Id, Field)
 {
-    public override string What => $"SCSI disk {Id} at {Address}";
+    public override string What => $"{((After ?? Before)!.Media == DriveMedia.Dvd ? "SCSI DVD drive" : "SCSI disk")} {Id} at {Address}";
+
+    /// <summary>Only the DVD's medium differs, on the same controller and place.</summary>
+    public bool IsMediaChange => Kind == DeviceChangeKind.Change && Before!.Media == DriveMedia.Dvd
+        && Before with { Path = null, Format = null } == After! with { Path = null, Format = null };
 }
 
 public sealed record IdeDriveChange(DeviceChangeKind Kind, string Id, string Field, IdeDrive? Before, IdeDrive? After)

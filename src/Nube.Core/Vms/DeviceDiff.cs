@@ -33,7 +33,8 @@ public static class DeviceDiff
             for (var d = 0; d < old.Disks.Length; d++)
             {
                 var disk = old.Disks[d];
-                var stays = after.Any(x => x.Disks.Any(n => n.Id == disk.Id));
+                // A disk on another controller is at another place: it goes from one and comes to the other.
+                var stays = now is not null && now.Disks.Any(n => n.Id == disk.Id);
                 if (!stays)
                     removed.Add(new ScsiDiskChange(DeviceChangeKind.Remove, disk.Id, $"{VmFields.ScsiControllers}[{c}].disks[{d}]", old,
                         new DiskAddress(DiskBus.Scsi, c, disk.Location), disk, null));
@@ -54,12 +55,11 @@ public static class DeviceDiff
             {
                 var disk = now.Disks[d];
                 var address = new DiskAddress(DiskBus.Scsi, c, disk.Location);
-                var old = before.Select((x, i) => (x, i)).SelectMany(p => p.x.Disks.Select(o => (Disk: o, Controller: p.x, Number: p.i)))
-                    .FirstOrDefault(p => p.Disk.Id == disk.Id);
-                if (old.Disk is null)
+                var old = at < 0 ? null : before[at].Disks.FirstOrDefault(o => o.Id == disk.Id);
+                if (old is null)
                     changed.Add(new ScsiDiskChange(DeviceChangeKind.Add, disk.Id, $"{field}.disks[{d}]", now, address, null, disk));
-                else if (old.Disk != disk || old.Controller.Id != now.Id || old.Number != c)
-                    changed.Add(new ScsiDiskChange(DeviceChangeKind.Change, disk.Id, $"{field}.disks[{d}]", now, address, old.Disk, disk));
+                else if (old != disk || at != c)
+                    changed.Add(new ScsiDiskChange(DeviceChangeKind.Change, disk.Id, $"{field}.disks[{d}]", now, address, old, disk));
             }
         }
     }

@@ -53,7 +53,8 @@ public static class DeviceIds
                 Id = id,
                 Disks = [.. Items(c.Disks).Select(d => d with
                 {
-                    Id = Keep(d.Id, oldDisks.FirstOrDefault(o => o.Location == d.Location)?.Id, DiskPrefix),
+                    Id = Keep(d.Id, oldDisks.FirstOrDefault(o => o.Location == d.Location && o.Media == d.Media)?.Id,
+                        d.Media == DriveMedia.Dvd ? DvdPrefix : DiskPrefix),
                 })],
             };
         }).ToImmutableArray();

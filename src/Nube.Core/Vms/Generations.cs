@@ -28,9 +28,35 @@ public static class Generations
             .Cast<DiskAddress?>().FirstOrDefault();
     }
 
+    /// <summary>
+    /// The drives the firmware tries, in order (each gets its <c>bootindex</c>): the boot disk and,
+    /// when that is a DVD (an installer), then the first hard disk, so that the installed system
+    /// boots once the disc is ejected.
+    /// </summary>
+    public static IReadOnlyList<DiskAddress> BootOrder(VmConfig vm)
+    {
+        if (BootDisk(vm) is not { } first)
+            return [];
+        if (!IsDvd(vm, first))
+            return [first];
+        var disk = vm.Generation != 2
+            ? vm.IdeDrives.Where(d => d.Media == DriveMedia.HardDisk).Select(DiskAddress.Of).OrderBy(a => a.Controller).ThenBy(a => a.Location)
+            : vm.ScsiControllers.SelectMany((c, i) => c.Disks.Where(d => d.Media == DriveMedia.HardDisk).Select(d => new DiskAddress(DiskBus.Scsi, i, d.Location)))
+                .OrderBy(a => a.Controller).ThenBy(a => a.Location);
+        return [first, .. disk.Take(1)];
+    }
+
+    /// <summary>The place's boot index (0 first), or null when the firmware does not boot from it.</summary>
+    public static int? BootIndex(VmConfig vm, DiskAddress address) =>
+        BootOrder(vm).Select((a, i) => (a, i)).Where(p => p.a == address).Select(p => (int?)p.i).FirstOrDefault();
+
+    private static bool IsDvd(VmConfig vm, DiskAddress address) => address.Bus == DiskBus.Ide
+        ? vm.IdeDrives.Any(d => DiskAddress.Of(d) == address && d.Media == DriveMedia.Dvd)
+        : vm.ScsiControllers[address.Controller].Disks.Any(d => d.Location == address.Location && d.Media == DriveMedia.Dvd);
+
     /// <summary>True when a drive with media is at that address.</summary>
     public static bool Exists(VmConfig vm, DiskAddress address) => address.Bus == DiskBus.Ide
         ? vm.IdeDrives.Any(d => d.Controller == address.Controller && d.Location == address.Location && d.Path is not null)
         : address.Controller < vm.ScsiControllers.Length
-            && vm.ScsiControllers[address.Controller].Disks.Any(d => d.Location == address.Location);
+            && vm.ScsiControllers[address.Controller].Disks.Any(d => d.Location == address.Location && d.Path is not null);
 }

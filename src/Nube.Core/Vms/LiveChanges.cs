@@ -38,6 +38,7 @@ public static class LiveChanges
         ArgumentNullException.ThrowIfNull(diff);
         return change switch
         {
+            ScsiDiskChange { IsMediaChange: true } => null,
             ScsiDiskChange { Kind: DeviceChangeKind.Add or DeviceChangeKind.Remove } disk
                 when diff.Before.ScsiControllers.Any(c => c.Id == disk.Controller.Id) && diff.After.ScsiControllers.Any(c => c.Id == disk.Controller.Id) => null,
             ScsiDiskChange { Kind: DeviceChangeKind.Add } => "a disk can be added only to a SCSI controller the VM already has",

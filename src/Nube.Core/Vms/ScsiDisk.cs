@@ -6,7 +6,10 @@ public sealed record ScsiDisk
     public string Id { get; init; } = "";
     /// <summary>SCSI target number on the controller.</summary>
     public int Location { get; init; }
-    public required string Path { get; init; }
+    /// <summary>A hard disk, or a DVD drive (read-only media, as Hyper-V's SCSI DVD of a generation 2 VM).</summary>
+    public DriveMedia Media { get; init; } = DriveMedia.HardDisk;
+    /// <summary>Image path; null only for an empty DVD drive.</summary>
+    public string? Path { get; init; }
     /// <summary>Null means: from the file name's extension (.qcow2, .vhd, .vhdx, else raw).</summary>
     public DiskFormat? Format { get; init; }
     public bool ReadOnly { get; init; }

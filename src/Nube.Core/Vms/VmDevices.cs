@@ -30,8 +30,8 @@ public static class VmDevices
             devices.Add(new($"SCSI controller {c}", DeviceKind.Synthetic, "virtio-scsi",
                 $"{controller.Disks.Length} disk(s), {vm.ProcessorCount} queue(s){(controller.IoThread ? ", own iothread" : "")}"));
             foreach (var d in controller.Disks)
-                devices.Add(new($"SCSI {c}:{d.Location}", DeviceKind.Synthetic, "virtio-scsi (scsi-hd)",
-                    Disk(d.Path, d.ReadOnly, d.Cache, boot == new DiskAddress(DiskBus.Scsi, c, d.Location))));
+                devices.Add(new($"SCSI {c}:{d.Location}", DeviceKind.Synthetic, d.Media == DriveMedia.Dvd ? "virtio-scsi (scsi-cd)" : "virtio-scsi (scsi-hd)",
+                    Disk(d.Path ?? "(empty)", d.ReadOnly, d.Cache, boot == new DiskAddress(DiskBus.Scsi, c, d.Location))));
         }
         for (var i = 0; i < vm.NetworkAdapters.Length; i++)
         {

@@ -95,7 +95,7 @@ public static class ContractMapper
             Id = c.Id,
             Disks = c.Disks.Select(d => new ScsiDiskSettings
             {
-                Id = d.Id, Location = d.Location, Path = d.Path, Format = d.Format is { } f ? EnumWords.Word(f) : null, ReadOnly = d.ReadOnly,
+                Id = d.Id, Location = d.Location, Media = EnumWords.Word(d.Media), Path = d.Path, Format = d.Format is { } f ? EnumWords.Word(f) : null, ReadOnly = d.ReadOnly,
                 Cache = Word(d.Cache),
             }).ToList(),
             IoThread = c.IoThread,
@@ -150,6 +150,7 @@ public static class ContractMapper
                 Disks = c.Disks.Select((d, di) => new ScsiDisk
                 {
                     Id = d.Id ?? "", Location = d.Location, Path = d.Path, ReadOnly = d.ReadOnly,
+                    Media = Parse(d.Media, $"scsiControllers[{ci}].disks[{di}].media", DriveMedia.HardDisk, errors),
                     Format = ParseOptional<DiskFormat>(d.Format, $"scsiControllers[{ci}].disks[{di}].format", errors),
                     Cache = ParseOptional<DiskCache>(d.Cache, $"scsiControllers[{ci}].disks[{di}].cache", errors),
                 }).ToImmutableArray(),

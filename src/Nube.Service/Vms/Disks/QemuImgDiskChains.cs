@@ -49,8 +49,8 @@ public sealed class QemuImgDiskChains(HostRuntime host, NubedOptions options) : 
                 yield return ($"ideDrives[{i}].path", path, DiskFormat.Qcow2);
         for (var c = 0; c < vm.ScsiControllers.Length; c++)
             for (var d = 0; d < vm.ScsiControllers[c].Disks.Length; d++)
-                if (vm.ScsiControllers[c].Disks[d] is var disk && FormatOf(disk.Format, disk.Path) == DiskFormat.Qcow2)
-                    yield return ($"scsiControllers[{c}].disks[{d}].path", disk.Path, DiskFormat.Qcow2);
+                if (vm.ScsiControllers[c].Disks[d] is { Path: { } path } disk && FormatOf(disk.Format, path) == DiskFormat.Qcow2)
+                    yield return ($"scsiControllers[{c}].disks[{d}].path", path, DiskFormat.Qcow2);
     }
 
     private static DiskFormat FormatOf(DiskFormat? format, string path) =>
