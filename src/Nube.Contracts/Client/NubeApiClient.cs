@@ -338,9 +338,13 @@ public sealed class NubeApiClient : IDisposable
         return SendAsync(HttpMethod.Get, query.Length == 0 ? "api/v1/audit" : $"api/v1/audit?{query}", null, Json.IReadOnlyListAuditRecord, ct);
     }
 
+    /// <summary>The disk files of the host (<c>nube disk</c>).</summary>
+    public DiskApi Disks => new(this);
+
     private static string VmPath(string vm) => $"api/v1/vms/{Uri.EscapeDataString(vm)}";
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? body,
+    /// <summary>One request with its JSON answer, or the problem it answered as a <see cref="NubeApiException"/>; for the clients of one area too (<see cref="DiskApi"/>).</summary>
+    internal async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? body,
         JsonTypeInfo<T> typeInfo, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body };
