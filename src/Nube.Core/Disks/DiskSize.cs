@@ -40,12 +40,18 @@ public static class DiskSize
         return count * factor;
     }
 
-    /// <summary>The size in the largest unit it reaches: whole when it divides, else with two decimals (for messages and tables).</summary>
+    /// <summary>
+    /// The size in the largest unit it reaches, or the next smaller one when that one divides it
+    /// (2040 GiB rather than 1.99 TiB), else with two decimals (for messages and tables).
+    /// </summary>
     public static string Format(long bytes)
     {
-        var (unit, factor) = Units.FirstOrDefault(u => bytes >= u.Bytes, ("B", 1));
-        return bytes % factor == 0
-            ? $"{(bytes / factor).ToString(CultureInfo.InvariantCulture)} {unit}"
-            : $"{(bytes / (double)factor).ToString("0.00", CultureInfo.InvariantCulture)} {unit}";
+        var reached = Array.FindIndex(Units, u => bytes >= u.Bytes);
+        if (reached < 0)
+            return $"{bytes.ToString(CultureInfo.InvariantCulture)} B";
+        foreach (var (unit, factor) in Units.Skip(reached).Take(2))
+            if (bytes % factor == 0)
+                return $"{(bytes / factor).ToString(CultureInfo.InvariantCulture)} {unit}";
+        return $"{(bytes / (double)Units[reached].Bytes).ToString("0.00", CultureInfo.InvariantCulture)} {Units[reached].Unit}";
     }
 }
