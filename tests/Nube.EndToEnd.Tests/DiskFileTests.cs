@@ -203,4 +203,32 @@ public sealed class DiskFileTests(ITestOutputHelper output)
         await NubeCli.OkAsync(host, "disk", "new", vhd, "--size", "64MiB");
         Assert.Contains("which qemu-img cannot check", NubeCli.Flat((await NubeCli.RunAsync(host, "disk", "check", vhd)).Stderr));
     }
+
+    [Fact]
+    public async Task Vm_remove_with_delete_disks_deletes_only_the_disks_nothing_else_needs()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var dir = Images(host);
+        var (own, shared, parent, child) = (Path.Combine(dir, "own.qcow2"), Path.Combine(dir, "shared.raw"), Path.Combine(dir, "parent.vhdx"),
+            Path.Combine(dir, "child.qcow2"));
+        await NubeCli.OkAsync(host, "disk", "new", own, "--size", "64MiB");
+        await NubeCli.OkAsync(host, "disk", "new", shared, "--size", "64MiB");
+        await NubeCli.OkAsync(host, "disk", "new", parent, "--size", "64MiB");
+        await NubeCli.OkAsync(host, "disk", "new", child, "--parent", parent);
+        static ScsiControllerSettings Disks(params string[] paths) =>
+            new() { Disks = [.. paths.Select((p, i) => new ScsiDiskSettings { Location = i, Path = p })] };
+        await host.Client.CreateVmAsync(NubedHost.GuestSettings("leaving") with { ScsiControllers = [Disks(own, shared, parent)] });
+        await host.Client.CreateVmAsync(NubedHost.GuestSettings("staying") with { ScsiControllers = [Disks(shared)] });
+
+        var removed = await NubeCli.OkAsync(host, "vm", "remove", "leaving", "--delete-disks");
+        var rows = removed.Stdout.Split('\n').Select(l => string.Join(' ', l.Split(['│', ' '], StringSplitOptions.RemoveEmptyEntries))).ToList();
+        Assert.Contains($"{own} deleted", rows);
+        Assert.Contains($"{shared} kept: VM 'staying' uses it", rows);
+        Assert.Contains($"{parent} kept: it is the parent of '{child}'", rows);
+        Assert.Equal((false, true, true, true), (File.Exists(own), File.Exists(shared), File.Exists(parent), File.Exists(child)));
+        var json = JsonDocument.Parse((await NubeCli.OkAsync(host, "vm", "remove", "staying", "--delete-disks", "--json")).Stdout).RootElement;
+        var file = Assert.Single(json.GetProperty("diskFiles").EnumerateArray());
+        Assert.Equal((shared, true), (file.GetProperty("path").GetString(), file.GetProperty("deleted").GetBoolean()));
+        Assert.False(File.Exists(shared));
+    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Nube.Contracts.Disks;
+using Nube.Contracts.Vms;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -34,4 +35,14 @@ public static class DiskTables
         ("Check errors", check.CheckErrors.ToString(CultureInfo.InvariantCulture)),
         ("Repaired", check.Repaired.ToString(CultureInfo.InvariantCulture)),
         ("Result", check.Clean ? "clean" : check.Fixable ? "not clean; --repair may mend it" : "not clean"));
+
+    /// <summary><c>vm remove --delete-disks</c>: the VM removed, and what became of each of its disk files.</summary>
+    public static IRenderable Removed(VmDetails vm)
+    {
+        var t = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"Removed VM '{vm.Summary.Name}' ({vm.Summary.Id})"))
+            .AddColumn("Disk file").AddColumn("Outcome");
+        foreach (var disk in vm.DiskFiles ?? [])
+            t.AddRow(Markup.Escape(disk.Path), Markup.Escape(disk.Deleted ? "deleted" : $"kept: {disk.KeptBecause}"));
+        return t;
+    }
 }

@@ -124,8 +124,9 @@ public sealed class NubeApiClient : IDisposable
     public Task<VmDetails> SetVmAsync(string vm, VmSettings changes, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Patch, VmPath(vm), JsonContent.Create(changes, Json.VmSettings), Json.VmDetails, ct);
 
-    public Task<VmDetails> RemoveVmAsync(string vm, CancellationToken ct = default) =>
-        SendAsync(HttpMethod.Delete, VmPath(vm), null, Json.VmDetails, ct);
+    /// <param name="deleteDisks">Delete the VM's disk files too, those no other VM uses (the answer's diskFiles says what became of each).</param>
+    public Task<VmDetails> RemoveVmAsync(string vm, bool deleteDisks = false, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Delete, deleteDisks ? $"{VmPath(vm)}?deleteDisks=true" : VmPath(vm), null, Json.VmDetails, ct);
 
     /// <summary>
     /// Starts a lifecycle operation (start, stop, turn-off, pause, resume, save) as a job and

@@ -115,6 +115,34 @@ public sealed class DiskFiles(HostRuntime host, NubedOptions options, QemuImgDis
         return info;
     }
 
+    /// <summary>
+    /// The disk files of a VM just removed (not its DVD images, nor its disks' parents): each deleted
+    /// unless it lies outside the roots, another VM uses it or another disk has it as parent.
+    /// </summary>
+    public async Task<IReadOnlyList<DiskRemoval>> RemoveVmDisksAsync(VmConfig vm, CancellationToken ct)
+    {
+        var outcomes = new List<DiskRemoval>();
+        var paths = vm.IdeDrives.Where(d => d.Media == DriveMedia.HardDisk).Select(d => d.Path)
+            .Concat(vm.ScsiControllers.SelectMany(c => c.Disks).Select(d => d.Path)).OfType<string>().Distinct(StringComparer.Ordinal);
+        foreach (var path in paths)
+            outcomes.Add(await RemoveVmDiskAsync(path, ct).ConfigureAwait(false));
+        return outcomes;
+    }
+
+    private async Task<DiskRemoval> RemoveVmDiskAsync(string path, CancellationToken ct)
+    {
+        var errors = new List<ValidationError>();
+        var real = Paths.Existing("path", path, errors);
+        if (errors.Count > 0)
+            return new DiskRemoval { Path = path, KeptBecause = errors[0].Message["path: ".Length..] };
+        if ((await usage.UsersAsync(real, ct).ConfigureAwait(false)).FirstOrDefault() is { } user)
+            return new DiskRemoval { Path = path, KeptBecause = $"VM '{user.VmName}' uses it" };
+        if ((await usage.ChildrenAsync(real, StorageRootRules.Roots(options.DataDir, host.Config), ct).ConfigureAwait(false)).FirstOrDefault() is { } child)
+            return new DiskRemoval { Path = path, KeptBecause = $"it is the parent of '{child}'" };
+        File.Delete(real);
+        return new DiskRemoval { Path = path, Deleted = true };
+    }
+
     internal async Task<DiskInfo> DescribeAsync(string real, CancellationToken ct)
     {
         var format = DiskFormats.FromPath(real) ?? DiskFormat.Raw;
