@@ -14,9 +14,12 @@ public sealed class DiskFileTests(ITestOutputHelper output)
     private static async Task<JsonElement> JsonAsync(NubedHost host, params string[] args) =>
         JsonDocument.Parse((await NubeCli.OkAsync(host, [.. args, "--json"])).Stdout).RootElement;
 
-    private static async Task<string> QemuIoAsync(string format, string file, string command)
+    private static async Task<string> QemuIoAsync(string format, string file, params string[] commands)
     {
-        using var p = Process.Start(new ProcessStartInfo("qemu-io", ["-f", format, "-c", command, file]) { RedirectStandardOutput = true })!;
+        using var p = Process.Start(new ProcessStartInfo("qemu-io", ["-f", format, .. commands.SelectMany(c => new[] { "-c", c }), file])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        })!;
         var text = await p.StandardOutput.ReadToEndAsync();
         await p.WaitForExitAsync();
         return text;
@@ -172,6 +175,19 @@ public sealed class DiskFileTests(ITestOutputHelper output)
         await QemuIoAsync("qcow2", child, "write -P 0xc3 1M 2M");
         Assert.Contains("Pattern verification failed", await QemuIoAsync("qcow2", parent, "read -P 0xc3 1M 2M"));
 
+        // A VM on another child of the same parent would see its disk change under it.
+        var sibling = Path.Combine(dir, "sibling.qcow2");
+        await NubeCli.OkAsync(host, "disk", "new", sibling, "--parent", parent);
+        await host.Client.CreateVmAsync(NubedHost.GuestSettings("sibling") with
+        {
+            ScsiControllers = [new ScsiControllerSettings { Disks = [new ScsiDiskSettings { Location = 0, Path = sibling }] }],
+        });
+        var refused = await NubeCli.RunAsync(host, "disk", "merge", child);
+        Assert.Equal(4, refused.ExitCode);
+        Assert.Contains($"'{parent}' cannot be merged into: it is used by VM 'sibling' (off) below '{sibling}' in scsiControllers[0].disks[0].path",
+            NubeCli.Flat(refused.Stderr));
+        await host.Client.RemoveVmAsync("sibling");
+
         var merged = await NubeCli.OkAsync(host, "disk", "merge", child);
         Assert.Contains($"Merged '{child}' into '{parent}'", merged.Stdout);
         Assert.Contains("read 2097152/2097152 bytes", await QemuIoAsync("qcow2", parent, "read -P 0xc3 1M 2M"));
@@ -230,5 +246,34 @@ public sealed class DiskFileTests(ITestOutputHelper output)
         var file = Assert.Single(json.GetProperty("diskFiles").EnumerateArray());
         Assert.Equal((shared, true), (file.GetProperty("path").GetString(), file.GetProperty("deleted").GetBoolean()));
         Assert.False(File.Exists(shared));
+    }
+
+    [Fact]
+    public async Task Check_repair_mends_a_qcow2_left_dirty_and_is_refused_while_a_VM_uses_it()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var dir = Images(host);
+        var disk = Path.Combine(dir, "dirty.qcow2");
+        // Lazy refcounts and a writer that dies: the image is left dirty, its refcounts behind its data.
+        using (var make = Process.Start("qemu-img", ["create", "-q", "-f", "qcow2", "-o", "lazy_refcounts=on", disk, "64M"]))
+            await make.WaitForExitAsync();
+        await QemuIoAsync("qcow2", disk, "write -P 0x77 0 4M", "abort");
+        Assert.True((await JsonAsync(host, "disk", "show", disk)).GetProperty("dirty").GetBoolean());
+        var found = await JsonAsync(host, "disk", "check", disk);
+        Assert.Equal((false, true), (found.GetProperty("clean").GetBoolean(), found.GetProperty("fixable").GetBoolean()));
+
+        await host.Client.CreateVmAsync(NubedHost.GuestSettings("holder") with
+        {
+            ScsiControllers = [new ScsiControllerSettings { Disks = [new ScsiDiskSettings { Location = 0, Path = disk }] }],
+        });
+        var refused = await NubeCli.RunAsync(host, "disk", "check", disk, "--repair");
+        Assert.Equal(4, refused.ExitCode);
+        Assert.Contains($"'{disk}' cannot be repaired: it is used by VM 'holder' (off) as scsiControllers[0].disks[0].path", NubeCli.Flat(refused.Stderr));
+        await host.Client.RemoveVmAsync("holder");
+
+        var repaired = await JsonAsync(host, "disk", "check", disk, "--repair");
+        Assert.True(repaired.GetProperty("repaired").GetInt32() > 0);
+        Assert.True((await JsonAsync(host, "disk", "check", disk)).GetProperty("clean").GetBoolean());
+        Assert.Contains("read 4194304/4194304 bytes", await QemuIoAsync("qcow2", disk, "read -P 0x77 0 4M"));
     }
 }

@@ -34,7 +34,7 @@ public static class DiskTables
         ("Leaks", check.Leaks.ToString(CultureInfo.InvariantCulture)),
         ("Check errors", check.CheckErrors.ToString(CultureInfo.InvariantCulture)),
         ("Repaired", check.Repaired.ToString(CultureInfo.InvariantCulture)),
-        ("Result", check.Clean ? "clean" : check.Fixable ? "not clean; --repair may mend it" : "not clean"));
+        ("Result", check.Clean ? "clean" : check.Fixable ? "not clean; --repair may mend it (check again after)" : "not clean"));
 
     /// <summary><c>vm remove --delete-disks</c>: the VM removed, and what became of each of its disk files.</summary>
     public static IRenderable Removed(VmDetails vm)

@@ -13,7 +13,10 @@ public sealed record DiskCheck
     public int CheckErrors { get; init; }
     /// <summary>Errors and leaks a repair fixed.</summary>
     public int Repaired { get; init; }
-    /// <summary>Whether a repair (--repair) would fix what is left: leaks and corruptions qemu-img knows how to mend.</summary>
+    /// <summary>
+    /// Whether a repair (--repair, <c>qemu-img check -r all</c>) is worth trying: it frees leaks and rebuilds refcounts
+    /// (an image left dirty), but cannot bring back data past the end of a truncated file; check again after it.
+    /// </summary>
     public bool Fixable { get; init; }
     public bool Clean => Corruptions == 0 && Leaks == 0 && CheckErrors == 0;
 }
