@@ -24,7 +24,7 @@ public sealed class DiskUsage(VmRegistry registry, QemuImgDiskChains chains)
         {
             if (vm.Config is not { } config)
                 continue;
-            foreach (var (field, path) in DisksOf(config))
+            foreach (var (field, path) in StorageRootRules.DiskPathsOf(config))
                 if ((UnixFiles.RealPath(path) ?? path) == real)
                     users.Add(User(vm, field, null));
             foreach (var (field, path, _) in QemuImgDiskChains.Qcow2Disks(config))
@@ -71,16 +71,6 @@ public sealed class DiskUsage(VmRegistry registry, QemuImgDiskChains chains)
         {
             return false;
         }
-    }
-
-    private static IEnumerable<(string Field, string Path)> DisksOf(VmConfig vm)
-    {
-        for (var i = 0; i < vm.IdeDrives.Length; i++)
-            if (vm.IdeDrives[i].Path is { } path)
-                yield return ($"ideDrives[{i}].path", path);
-        for (var c = 0; c < vm.ScsiControllers.Length; c++)
-            for (var d = 0; d < vm.ScsiControllers[c].Disks.Length; d++)
-                yield return ($"scsiControllers[{c}].disks[{d}].path", vm.ScsiControllers[c].Disks[d].Path);
     }
 
     private static DiskUser User(VmSnapshot vm, string field, string? through) =>
