@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Nube.Contracts.Audit;
 using Nube.Contracts.Auth;
+using Nube.Contracts.Disks;
 using Nube.Contracts.Events;
 using Nube.Contracts.Hosts;
 using Nube.Contracts.HostSystem;
@@ -49,4 +50,11 @@ namespace Nube.Contracts;
 [JsonSerializable(typeof(PowerResult))]
 [JsonSerializable(typeof(AuditRecord))]
 [JsonSerializable(typeof(IReadOnlyList<AuditRecord>))]
+[JsonSerializable(typeof(DiskInfo))]
+[JsonSerializable(typeof(NewDiskRequest))]
+[JsonSerializable(typeof(ConvertDiskRequest))]
+[JsonSerializable(typeof(ResizeDiskRequest))]
+[JsonSerializable(typeof(MergeDiskRequest))]
+[JsonSerializable(typeof(CheckDiskRequest))]
+[JsonSerializable(typeof(DiskCheck))]
 public sealed partial class ContractsJson : JsonSerializerContext;

@@ -77,7 +77,8 @@ builder.Services.AddSingleton(new VmUserStore(options.DataDir, options.VmUidBase
 var cgroups = Nube.Linux.Cgroups.CgroupHierarchy.Detect();
 builder.Services.AddSingleton<IQemuHost>(sp => new LinuxQemuHost(sp.GetRequiredService<VmUserStore>(), cgroups,
     sp.GetRequiredService<ILogger<LinuxQemuHost>>()));
-builder.Services.AddSingleton<Nube.Service.Vms.Disks.IDiskChains, Nube.Service.Vms.Disks.QemuImgDiskChains>();
+builder.Services.AddDisks();
+builder.Services.AddSingleton<Nube.Service.Vms.Disks.IDiskChains>(sp => sp.GetRequiredService<Nube.Service.Vms.Disks.QemuImgDiskChains>());
 builder.Services.AddSingleton<EventHub>();
 builder.Services.AddSingleton<JobStore>(sp => new JobStore(options.DataDir, sp.GetRequiredService<ILogger<JobStore>>()));
 builder.Services.AddSingleton(sp => new JobBook(sp.GetRequiredService<JobStore>(), sp.GetRequiredService<EventHub>(),

@@ -90,10 +90,19 @@ public static class VmCommands
 
     private static Command Remove()
     {
-        var c = new Command("remove", "Remove a VM's configuration, saved state and log; its disks stay") { VmArg };
+        var deleteDisks = new Option<bool>("--delete-disks")
+        {
+            Description = "Delete its disk files too, those no other VM uses, no disk has as parent and under the storage roots",
+        };
+        var c = new Command("remove", "Remove a VM's configuration, saved state and log; its disks stay unless --delete-disks") { VmArg, deleteDisks };
         c.SetHandler(async (p, client, ct) =>
         {
-            var removed = await client.RemoveVmAsync(p.GetValue(VmArg)!, ct);
+            var removed = await client.RemoveVmAsync(p.GetValue(VmArg)!, p.GetValue(deleteDisks), ct);
+            if (removed.DiskFiles is not null)
+            {
+                Printer.Print(p, removed, ContractsJson.Default.VmDetails, DiskTables.Removed);
+                return;
+            }
             Printer.Say(p, removed.Summary, ContractsJson.Default.VmSummary,
                 s => $"Removed VM '{s.Name}' ({s.Id}); files other than its configuration, saved state and log were kept.");
         });

@@ -124,8 +124,9 @@ public sealed class NubeApiClient : IDisposable
     public Task<VmDetails> SetVmAsync(string vm, VmSettings changes, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Patch, VmPath(vm), JsonContent.Create(changes, Json.VmSettings), Json.VmDetails, ct);
 
-    public Task<VmDetails> RemoveVmAsync(string vm, CancellationToken ct = default) =>
-        SendAsync(HttpMethod.Delete, VmPath(vm), null, Json.VmDetails, ct);
+    /// <param name="deleteDisks">Delete the VM's disk files too, those no other VM uses (the answer's diskFiles says what became of each).</param>
+    public Task<VmDetails> RemoveVmAsync(string vm, bool deleteDisks = false, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Delete, deleteDisks ? $"{VmPath(vm)}?deleteDisks=true" : VmPath(vm), null, Json.VmDetails, ct);
 
     /// <summary>
     /// Starts a lifecycle operation (start, stop, turn-off, pause, resume, save) as a job and
@@ -338,9 +339,13 @@ public sealed class NubeApiClient : IDisposable
         return SendAsync(HttpMethod.Get, query.Length == 0 ? "api/v1/audit" : $"api/v1/audit?{query}", null, Json.IReadOnlyListAuditRecord, ct);
     }
 
+    /// <summary>The disk files of the host (<c>nube disk</c>).</summary>
+    public DiskApi Disks => new(this);
+
     private static string VmPath(string vm) => $"api/v1/vms/{Uri.EscapeDataString(vm)}";
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? body,
+    /// <summary>One request with its JSON answer, or the problem it answered as a <see cref="NubeApiException"/>; for the clients of one area too (<see cref="DiskApi"/>).</summary>
+    internal async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? body,
         JsonTypeInfo<T> typeInfo, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body };

@@ -27,4 +27,6 @@ public sealed record VmDetails
     public FreezeInfo? Freeze { get; init; }
     /// <summary>Its resource use now (as <c>vm measure</c>), in <c>vm show</c> while it runs; null otherwise.</summary>
     public VmMeasurement? Measurement { get; init; }
+    /// <summary>Only in the answer to a removal with its disks: each disk file, deleted or kept and why.</summary>
+    public IReadOnlyList<Disks.DiskRemoval>? DiskFiles { get; init; }
 }

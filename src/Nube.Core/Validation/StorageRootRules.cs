@@ -66,6 +66,14 @@ public static class StorageRootRules
             yield return ("boot.kernel", kernel);
         if (vm.Boot.Initrd is { } initrd)
             yield return ("boot.initrd", initrd);
+        foreach (var disk in DiskPathsOf(vm))
+            yield return disk;
+    }
+
+    /// <summary>The image files of the VM's drives (IDE disks and DVDs, SCSI disks), each with the field that names it.</summary>
+    public static IEnumerable<(string Field, string Path)> DiskPathsOf(VmConfig vm)
+    {
+        ArgumentNullException.ThrowIfNull(vm);
         var ide = vm.IdeDrives.IsDefault ? [] : vm.IdeDrives;
         for (var i = 0; i < ide.Length; i++)
             if (ide[i].Path is { } path)

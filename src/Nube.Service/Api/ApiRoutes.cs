@@ -45,5 +45,6 @@ public static class ApiRoutes
         app.MapTokenEndpoints();
         app.MapHostSystemEndpoints();
         app.MapAuditEndpoints();
+        app.MapDiskEndpoints();
     }
 }

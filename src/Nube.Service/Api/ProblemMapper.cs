@@ -25,6 +25,7 @@ public sealed partial class ProblemMapper(ILogger<ProblemMapper> logger) : IExce
         VmNotFoundException or JobNotFoundException => Problem(StatusCodes.Status404NotFound, "Not found", e.Message),
         VmStateException => Problem(StatusCodes.Status409Conflict, "The VM's state does not allow this", e.Message),
         VmConflictException => Problem(StatusCodes.Status409Conflict, "The VM's state does not allow this", e.Message),
+        Disks.DiskInUseException => Problem(StatusCodes.Status409Conflict, "The disk is in use", e.Message),
         JobEndedException => Problem(StatusCodes.Status409Conflict, "The job has ended", e.Message),
         JobCancelledException => Problem(StatusCodes.Status409Conflict, "The job was cancelled", e.Message),
         HostNotReadyException h => Problem(StatusCodes.Status503ServiceUnavailable, h.Title, e.Message),

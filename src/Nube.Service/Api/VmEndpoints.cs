@@ -61,13 +61,19 @@ public static class VmEndpoints
             return Details(controller, null);
         }).Describe("ChangeVm", "Change a VM's settings", "Changes the settings given and keeps the rest; while the VM runs, hardware only where it can change live.")
             .Reads<VmSettings>().Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
-        vms.MapDelete("/{vm}", async (string vm, VmRegistry r) =>
+        vms.MapDelete("/{vm}", async (string vm, [Description("Delete its disk files too, those no other VM uses and no disk has as parent.")] bool? deleteDisks,
+            VmRegistry r, Disks.DiskFiles files, CancellationToken ct) =>
         {
             var controller = r.Resolve(vm);
             var details = Details(controller, null);
+            var config = controller.Snapshot.Config;
             await r.RemoveAsync(controller);
-            return details;
-        }).Describe("RemoveVm", "Remove a VM", "Removes an off or saved VM; the answer is the VM as it was.")
+            // Once the VM is gone, so that its own use of its disks no longer keeps them.
+            return deleteDisks == true && config is not null
+                ? details with { DiskFiles = await files.RemoveVmDisksAsync(config, CancellationToken.None) } : details;
+        }).Describe("RemoveVm", "Remove a VM",
+            "Removes an off or saved VM; the answer is the VM as it was. With ?deleteDisks=true, also its disk files that no other VM uses, " +
+            "no disk has as parent and that lie under the storage roots; diskFiles says what became of each.")
             .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         // A lifecycle operation is a job: 202 with the job, or its end when it comes within ?wait.
         foreach (var (operation, summary, description) in Lifecycle)

@@ -12,7 +12,8 @@ public sealed class HostJobs(JobBook book, Func<Exception, ApiProblem> describe,
     public const string Name = "host";
 
     /// <summary>Starts <paramref name="body"/> as a job and returns at once; the body's answer is the job's result line.</summary>
-    public Job Start(string kind, string phase, Func<Job, CancellationToken, Task<string>> body)
+    /// <param name="cancelled">What a cancel leaves behind, when it is not "nothing was changed".</param>
+    public Job Start(string kind, string phase, Func<Job, CancellationToken, Task<string>> body, string? cancelled = null)
     {
         var job = book.Create(Guid.Empty, Name, kind);
         _ = Task.Run(async () =>
@@ -24,7 +25,7 @@ public sealed class HostJobs(JobBook book, Func<Exception, ApiProblem> describe,
             }
             catch (OperationCanceledException) when (job.Cancellation.IsCancellationRequested)
             {
-                job.Cancel(new ApiProblem { Status = 409, Title = "The job was cancelled", Detail = $"The host's {kind} job was cancelled; nothing was changed." }, null);
+                job.Cancel(new ApiProblem { Status = 409, Title = "The job was cancelled", Detail = $"The host's {kind} job was cancelled; {cancelled ?? "nothing was changed"}." }, null);
             }
             catch (Exception e)
             {

@@ -1,6 +1,5 @@
 using Nube.Service.Hosts;
 using System.Collections.Immutable;
-using System.Text.Json;
 using Nube.Core.Qemu;
 using Nube.Core.Validation;
 using Nube.Core.Vms;
@@ -34,15 +33,28 @@ public sealed class QemuImgDiskChains(HostRuntime host, NubedOptions options) : 
             if (chains.ContainsKey(path) || !File.Exists(path))
                 continue;
             var chain = await ReadAsync(field, path, format, roots, errors, ct).ConfigureAwait(false);
-            if (chain is { Length: > 0 })
-                chains[path] = chain.Value;
+            if (chain is { Length: > 1 })
+                chains[path] = [.. chain.Value.Skip(1).Select(i => new BackingImage(i.Filename, Core.Disks.DiskFormats.FromDriver(i.Driver)!.Value))];
         }
         if (errors.Count > 0)
             throw new ValidationException(errors);
         return chains.ToImmutable();
     }
 
-    private static IEnumerable<(string Field, string Path, DiskFormat Format)> Qcow2Disks(VmConfig vm)
+    /// <summary>
+    /// One image's chain, the image first, each backing file checked as a VM's are and named by
+    /// where its links lead (for <c>nube disk show</c> and the disk operations).
+    /// </summary>
+    /// <exception cref="ValidationException">The image cannot be read, or its chain leaves the roots or is too deep.</exception>
+    public async Task<ImmutableArray<ImageFacts>> ReadImageAsync(string field, string path, DiskFormat format, CancellationToken ct)
+    {
+        var errors = new List<ValidationError>();
+        var chain = await ReadAsync(field, path, format, StorageRootRules.Roots(options.DataDir, host.Config), errors, ct).ConfigureAwait(false);
+        return errors.Count > 0 || chain is null ? throw new ValidationException(errors) : chain.Value;
+    }
+
+    /// <summary>The VM's disks that may have backing files: only qcow2 takes one.</summary>
+    internal static IEnumerable<(string Field, string Path, DiskFormat Format)> Qcow2Disks(VmConfig vm)
     {
         for (var i = 0; i < vm.IdeDrives.Length; i++)
             if (vm.IdeDrives[i].Path is { } path && FormatOf(vm.IdeDrives[i].Format, path) == DiskFormat.Qcow2)
@@ -56,15 +68,15 @@ public sealed class QemuImgDiskChains(HostRuntime host, NubedOptions options) : 
     private static DiskFormat FormatOf(DiskFormat? format, string path) =>
         format ?? (path.EndsWith(".qcow2", StringComparison.OrdinalIgnoreCase) ? DiskFormat.Qcow2 : DiskFormat.Raw);
 
-    private async Task<ImmutableArray<BackingImage>?> ReadAsync(string field, string path, DiskFormat format, IReadOnlyList<string> roots,
+    private async Task<ImmutableArray<ImageFacts>?> ReadAsync(string field, string path, DiskFormat format, IReadOnlyList<string> roots,
         List<ValidationError> errors, CancellationToken ct)
     {
         // -U: the image may be in use by a running VM (another VM's base); nothing is written.
-        var command = new HostCommand("qemu-img", ["info", "--backing-chain", "--output=json", "-U", "-f", "qcow2", path]) { Timeout = Timeout };
+        var command = new HostCommand("qemu-img", ["info", "--backing-chain", "--output=json", "-U", "-f", Core.Disks.DiskFormats.Driver(format), path]) { Timeout = Timeout };
         var result = await ProcessRunner.RunAsync(command, ct).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
-            errors.Add(new(field, path, $"{field}: '{path}' cannot be read as a {format.ToString().ToLowerInvariant()} image: {LastLine(result.Stderr)}"));
+            errors.Add(new(field, path, $"{field}: '{path}' cannot be read as a {Core.Disks.DiskFormats.Title(format)} image: {LastLine(result.Stderr)}"));
             return null;
         }
         if (result.Stdout.Length > MaxOutputChars)
@@ -72,20 +84,18 @@ public sealed class QemuImgDiskChains(HostRuntime host, NubedOptions options) : 
             errors.Add(new(field, path, $"{field}: '{path}' describes a backing chain too large to read"));
             return null;
         }
-        var chain = ImmutableArray.CreateBuilder<BackingImage>();
-        using var document = JsonDocument.Parse(result.Stdout);
-        var images = document.RootElement.EnumerateArray().ToList();
+        var images = ImageFacts.ParseChain(result.Stdout);
         if (images.Count - 1 > MaxDepth)
         {
             errors.Add(new(field, path, $"{field}: '{path}' has {images.Count - 1} backing files; the most Nube follows is {MaxDepth}"));
             return null;
         }
+        var chain = ImmutableArray.CreateBuilder<ImageFacts>();
+        chain.Add(images[0] with { Filename = path });
         foreach (var image in images.Skip(1))
         {
-            var file = image.TryGetProperty("filename", out var f) ? f.GetString() ?? "" : "";
-            var driver = image.TryGetProperty("format", out var d) ? d.GetString() ?? "" : "";
-            if (CheckBacking(field, path, file, driver, roots, errors) is { } backing)
-                chain.Add(backing);
+            if (CheckBacking(field, path, image.Filename, image.Driver, roots, errors) is { } backing)
+                chain.Add(image with { Filename = backing.Path });
         }
         return chain.ToImmutable();
     }
