@@ -253,4 +253,14 @@ public class VmValidatorTests
     {
         Assert.Empty(Validate(TestVms.KernelBoot() with { Notes = new string('n', 4096) }));
     }
+
+    [Fact]
+    public void A_SCSI_hard_disk_needs_a_path_and_an_empty_SCSI_DVD_drive_does_not()
+    {
+        var vm = TestVms.KernelBoot() with
+        {
+            ScsiControllers = [new ScsiController { Disks = [new ScsiDisk { Location = 0 }, new ScsiDisk { Location = 1, Media = DriveMedia.Dvd }] }],
+        };
+        Assert.Equal("scsiControllers[0].disks[0].path: missing; a hard disk needs an image path", Single(vm));
+    }
 }
