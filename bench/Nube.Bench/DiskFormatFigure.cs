@@ -1,4 +1,5 @@
 using System.Text;
+using Nube.Contracts.Client;
 using Nube.Contracts.Vms;
 
 namespace Nube.Bench;
@@ -18,6 +19,7 @@ public sealed record DiskFormatResult(
     IReadOnlyList<DiskSample> Samples,
     IReadOnlyDictionary<string, DiskGuestFacts> Facts,
     IReadOnlyDictionary<string, string> Chains,
+    IReadOnlyDictionary<string, string> NotMeasured,
     int Rounds,
     int DiskMiB,
     string DiskFolder,
@@ -63,6 +65,7 @@ public sealed class DiskFormatFigure(BenchOptions options, Workspace workspace)
         GuestVms.CreateRawDisk(source, options.DiskMiB);
         var facts = new Dictionary<string, DiskGuestFacts>();
         var chains = new Dictionary<string, string>();
+        var notMeasured = new Dictionary<string, string>();
         var loads = new List<string> { DiskFigure.Load() };
         var fioVersion = "?";
         try
@@ -75,7 +78,18 @@ public sealed class DiskFormatFigure(BenchOptions options, Workspace workspace)
                 {
                     ScsiControllers = [new ScsiControllerSettings { IoThread = true, Disks = [new ScsiDiskSettings { Location = 0, Path = path, Format = format }] }],
                 }, ct);
-                var boot = await GuestVms.StartAsync(client, v.Vm, ct);
+                double boot;
+                try
+                {
+                    boot = await GuestVms.StartAsync(client, v.Vm, ct);
+                }
+                catch (Exception e) when (e is NubeApiException or InvalidOperationException && !ct.IsCancellationRequested)
+                {
+                    // A disk Nube cannot start with is a result too: the row says why, the others are measured.
+                    notMeasured[v.Key] = e.Message;
+                    Console.Error.WriteLine($"bench: fig8 {v.Key}: not measured: {e.Message}");
+                    continue;
+                }
                 (facts[v.Key], fioVersion) = await DiskFigure.ProbeAsync(client, v.Vm, options.DiskMiB, ct);
                 await DiskFigure.WarmAsync(client, v.Vm, facts[v.Key].Device, ct);
                 await GuestVms.RunAsync(client, v.Vm, "pause", ct);
@@ -83,13 +97,14 @@ public sealed class DiskFormatFigure(BenchOptions options, Workspace workspace)
             }
             File.Delete(source);
 
+            var measured = Variants.Where(v => !notMeasured.ContainsKey(v.Key)).ToList();
             var samples = new List<DiskSample>();
             for (var r = 0; r < options.FormatRounds; r++)
             {
                 loads.Add(DiskFigure.Load());
-                for (var k = 0; k < Variants.Length; k++)
+                for (var k = 0; k < measured.Count; k++)
                 {
-                    var v = Variants[(k + r) % Variants.Length];
+                    var v = measured[(k + r) % measured.Count];
                     await GuestVms.RunAsync(client, v.Vm, "resume", ct);
                     foreach (var t in tests)
                     {
@@ -101,7 +116,7 @@ public sealed class DiskFormatFigure(BenchOptions options, Workspace workspace)
                 }
             }
             loads.Add(DiskFigure.Load());
-            return new DiskFormatResult(Variants, tests, samples, facts, chains, options.FormatRounds, options.DiskMiB, images, fs, fioVersion, loads);
+            return new DiskFormatResult(measured, tests, samples, facts, chains, notMeasured, options.FormatRounds, options.DiskMiB, images, fs, fioVersion, loads);
         }
         finally
         {
@@ -167,16 +182,19 @@ public static class DiskFormatReport
         Line();
         Line("| Disk | chain (base ← top) | " + string.Join(" | ", r.Tests.Select(t => $"{t.Label} ({Unit(t)})")) + " |");
         Line("|---|---|" + string.Concat(r.Tests.Select(_ => "---:|")));
-        foreach (var v in r.Variants)
-            Line($"| {v.Label} | {r.Chains.GetValueOrDefault(v.Key, "?")} | " + string.Join(" | ", r.Tests.Select(t => DeviceReport.Spread(Values(v.Key, t.Key), t.Iops))) + " |");
+        foreach (var v in DiskFormatFigure.Variants)
+            Line($"| {v.Label} | {r.Chains.GetValueOrDefault(v.Key, "?")} | " + (r.NotMeasured.TryGetValue(v.Key, out var why)
+                ? $"**not measured:** {why.Replace("|", "\\|").ReplaceLineEndings(" ")} |" + string.Concat(r.Tests.Skip(1).Select(_ => " - |"))
+                : string.Join(" | ", r.Tests.Select(t => DeviceReport.Spread(Values(v.Key, t.Key), t.Iops))) + " |"));
         Line();
         Line("Ratios of medians: each disk against raw, and each checkpoint chain against its base format (VHDX dynamic), test by test:");
         Line();
         Line("| Disk | " + string.Join(" | ", r.Tests.Select(t => $"{t.Key} / raw")) + " | " + string.Join(" | ", r.Tests.Select(t => $"{t.Key} / VHDX dynamic")) + " |");
         Line("|---|" + string.Concat(r.Tests.Select(_ => "---:|")) + string.Concat(r.Tests.Select(_ => "---:|")));
+        string Ratio(string a, string b, string test) => Values(a, test).Length > 0 && Values(b, test).Length > 0 ? $"{Median(a, test) / Median(b, test):0.00}x" : "-";
         foreach (var v in r.Variants)
-            Line($"| {v.Label} | " + string.Join(" | ", r.Tests.Select(t => $"{Median(v.Key, t.Key) / Median("raw", t.Key):0.00}x")) + " | " +
-                 string.Join(" | ", r.Tests.Select(t => v.Layers > 0 ? $"{Median(v.Key, t.Key) / Median("vhdx-dynamic", t.Key):0.00}x" : "-")) + " |");
+            Line($"| {v.Label} | " + string.Join(" | ", r.Tests.Select(t => Ratio(v.Key, "raw", t.Key))) + " | " +
+                 string.Join(" | ", r.Tests.Select(t => v.Layers > 0 ? Ratio(v.Key, "vhdx-dynamic", t.Key) : "-")) + " |");
         Line();
         Line("Per round (the order within a round turns by one each round; the overlays' clusters are allocated as the rounds go, so their later rounds write less new data):");
         Line();
