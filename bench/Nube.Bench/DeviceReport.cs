@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Nube.Bench;
 
-/// <summary>Figures 3 to 5 and 7 as markdown: each with both sides, their ratio, the spread and the seed's figure beside them.</summary>
+/// <summary>Figures 3 to 5, 7 and 8 as markdown: each with both sides, their ratio, the spread and the seed's figure beside them (figure 8: each format against raw).</summary>
 public sealed class DeviceReport(BenchOptions options, StringBuilder md)
 {
     /// <summary>The first seed's table: Hyper-V's Integration Services made I/O ~40 % and the network ~30 % faster than emulated devices.</summary>
@@ -41,6 +41,13 @@ public sealed class DeviceReport(BenchOptions options, StringBuilder md)
                 MeteringReport.Render(m, md);
             else
                 Failed(7, "what resource metering costs", later);
+        }
+        if (options.Figure8)
+        {
+            if (later.DiskFormats is { } f)
+                DiskFormatReport.Render(f, options, md);
+            else
+                Failed(8, "disk formats and checkpoint layers on synthetic SCSI", later);
         }
     }
 
@@ -233,7 +240,7 @@ public sealed class DeviceReport(BenchOptions options, StringBuilder md)
         }
     }
 
-    private static string Spread(double[] values, bool iops)
+    internal static string Spread(double[] values, bool iops)
     {
         var s = Stats.Of(values);
         var d = iops ? 0 : 1;
@@ -242,6 +249,6 @@ public sealed class DeviceReport(BenchOptions options, StringBuilder md)
 
     private void Line(string s = "") => md.Append(s).Append('\n');
 
-    private static string F(double v, int decimals = 0) =>
+    internal static string F(double v, int decimals = 0) =>
         double.IsNaN(v) ? "-" : v.ToString(decimals == 0 ? "0" : "0.0", CultureInfo.InvariantCulture);
 }

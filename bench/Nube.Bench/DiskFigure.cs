@@ -58,7 +58,10 @@ public sealed class DiskFigure(BenchOptions options, Workspace workspace)
     public Task<DiskResult> RunAsync(CancellationToken ct) =>
         Nubed.MeasureWithAsync(workspace.Folder("fig3-nubed"), options.GuestDir, "fig3", MeasureAsync, ct);
 
-    public IReadOnlyList<FioTest> Tests() =>
+    public IReadOnlyList<FioTest> Tests() => Tests(options);
+
+    /// <summary>The four fio tests of figures 3 and 8.</summary>
+    public static IReadOnlyList<FioTest> Tests(BenchOptions options) =>
     [
         new("randread", "4k random read", "randread", "4k", options.DiskIoDepth, options.FioSeconds, true),
         new("randwrite", "4k random write", "randwrite", "4k", options.DiskIoDepth, options.FioSeconds, true),
@@ -94,20 +97,8 @@ public sealed class DiskFigure(BenchOptions options, Workspace workspace)
                     ScsiControllers = v.Scsi ? [new ScsiControllerSettings { IoThread = v.IoThread, Disks = [new ScsiDiskSettings { Location = 0, Path = image, Format = "raw", Cache = v.Cache }] }] : null,
                 }, ct);
                 boots[v.Key] = await GuestVms.StartAsync(client, v.Vm, ct);
-                // Which disk the guest got, how deep its queue is, and fio's first run (it unpacks its libraries).
-                var sectors = (long)options.DiskMiB * 2048;
-                var probe = await GuestConsole.RunAsync(client, v.Vm,
-                    $"for b in /sys/block/sd*; do [ \"$(cat $b/size)\" = {sectors} ] && d=${{b##*/}}; done; [ -n \"$d\" ] || exit 7; " +
-                    "echo \"dev=$d\"; echo \"model=$(cat /sys/block/$d/device/vendor) $(cat /sys/block/$d/device/model)\"; " +
-                    "echo \"qd=$(cat /sys/block/$d/device/queue_depth)\"; echo \"sched=$(cat /sys/block/$d/queue/scheduler)\"; " +
-                    "echo \"driver=$(basename $(readlink /sys/block/$d/device/../../../driver 2>/dev/null || readlink /sys/block/$d/device/../../../../driver))\"; " +
-                    "echo \"fio=$(fio --version)\"",
-                    TimeSpan.FromSeconds(60), ct);
-                string Field(string name) => Regex.Match(probe, $"^{name}=(.*)$", RegexOptions.Multiline).Groups[1].Value.Trim();
-                facts[v.Key] = new DiskGuestFacts($"/dev/{Field("dev")}", Regex.Replace(Field("model"), @"\s+", " "), Field("qd"), Field("sched"), Field("driver"));
-                fioVersion = Field("fio");
-                // A short untimed write and read, so that the first measured round does not pay for first touches.
-                await GuestConsole.RunAsync(client, v.Vm, Fio(facts[v.Key].Device, new FioTest("warm", "", "randrw", "4k", 8, 2, true)), TimeSpan.FromSeconds(90), ct);
+                (facts[v.Key], fioVersion) = await ProbeAsync(client, v.Vm, options.DiskMiB, ct);
+                await WarmAsync(client, v.Vm, facts[v.Key].Device, ct);
                 await GuestVms.RunAsync(client, v.Vm, "pause", ct);
                 Console.Error.WriteLine($"bench: fig3 {v.Key}: booted in {boots[v.Key]:0.0} s; {facts[v.Key]}");
             }
@@ -122,7 +113,7 @@ public sealed class DiskFigure(BenchOptions options, Workspace workspace)
                     await GuestVms.RunAsync(client, v.Vm, "resume", ct);
                     foreach (var t in tests)
                     {
-                        var (value, runtime) = await RunFioAsync(client, v, facts[v.Key].Device, t, ct);
+                        var (value, runtime) = await RunFioAsync(client, v.Vm, facts[v.Key].Device, t, ct);
                         samples.Add(new DiskSample(r, v.Key, t.Key, value, runtime));
                         Console.Error.WriteLine($"bench: fig3 round {r + 1}/{options.DiskRounds} {v.Key} {t.Key}: {value:0.0} {(t.Iops ? "IOPS" : "MB/s")}");
                     }
@@ -138,15 +129,38 @@ public sealed class DiskFigure(BenchOptions options, Workspace workspace)
         }
     }
 
+    /// <summary>
+    /// Which disk the guest got (the one of <paramref name="diskMiB"/> MiB), how deep its queue is,
+    /// and fio's first run (it unpacks its libraries).
+    /// </summary>
+    public static async Task<(DiskGuestFacts Facts, string FioVersion)> ProbeAsync(NubeApiClient client, string vm, int diskMiB, CancellationToken ct)
+    {
+        var sectors = (long)diskMiB * 2048;
+        var probe = await GuestConsole.RunAsync(client, vm,
+            $"for b in /sys/block/sd*; do [ \"$(cat $b/size)\" = {sectors} ] && d=${{b##*/}}; done; [ -n \"$d\" ] || exit 7; " +
+            "echo \"dev=$d\"; echo \"model=$(cat /sys/block/$d/device/vendor) $(cat /sys/block/$d/device/model)\"; " +
+            "echo \"qd=$(cat /sys/block/$d/device/queue_depth)\"; echo \"sched=$(cat /sys/block/$d/queue/scheduler)\"; " +
+            "echo \"driver=$(basename $(readlink /sys/block/$d/device/../../../driver 2>/dev/null || readlink /sys/block/$d/device/../../../../driver))\"; " +
+            "echo \"fio=$(fio --version)\"",
+            TimeSpan.FromSeconds(60), ct);
+        string Field(string name) => Regex.Match(probe, $"^{name}=(.*)$", RegexOptions.Multiline).Groups[1].Value.Trim();
+        return (new DiskGuestFacts($"/dev/{Field("dev")}", Regex.Replace(Field("model"), @"\s+", " "), Field("qd"), Field("sched"), Field("driver")), Field("fio"));
+    }
+
+    /// <summary>A short untimed write and read, so that the first measured round does not pay for first touches.</summary>
+    public static Task WarmAsync(NubeApiClient client, string vm, string device, CancellationToken ct) =>
+        GuestConsole.RunAsync(client, vm, Fio(device, new FioTest("warm", "", "randrw", "4k", 8, 2, true)), TimeSpan.FromSeconds(90), ct);
+
     /// <summary>fio's command line in the guest: libaio, O_DIRECT, time-based, the whole disk; prints only the iops and bw_bytes lines of its JSON.</summary>
     public static string Fio(string device, FioTest t) =>
         $"fio --name={t.Key} --filename={device} --ioengine=libaio --direct=1 --rw={t.Rw} --bs={t.BlockSize} --iodepth={t.IoDepth} " +
         $"--numjobs=1 --time_based --runtime={t.Seconds} --randrepeat=0 --norandommap --output-format=json " +
         "| grep -E '\"(iops|bw_bytes|runtime)\" :'";
 
-    private static async Task<(double Value, double RuntimeMs)> RunFioAsync(NubeApiClient client, DiskVariant v, string device, FioTest t, CancellationToken ct)
+    /// <summary>Runs one fio test in the guest of <paramref name="vm"/>; its IOPS or MB/s, and fio's runtime.</summary>
+    public static async Task<(double Value, double RuntimeMs)> RunFioAsync(NubeApiClient client, string vm, string device, FioTest t, CancellationToken ct)
     {
-        var output = await GuestConsole.RunAsync(client, v.Vm, Fio(device, t), TimeSpan.FromSeconds(t.Seconds + 90), ct);
+        var output = await GuestConsole.RunAsync(client, vm, Fio(device, t), TimeSpan.FromSeconds(t.Seconds + 90), ct);
         // fio's JSON lists read, write and trim in that order, each with bw_bytes, iops and runtime.
         double[] Values(string key) => [.. Regex.Matches(output, $"\"{key}\" : ([0-9.]+)").Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))];
         var iops = Values("iops");
@@ -154,14 +168,14 @@ public sealed class DiskFigure(BenchOptions options, Workspace workspace)
         var runtime = Values("runtime");
         var side = t.Reads ? 0 : 1;
         if (iops.Length < 2 || bw.Length < 2 || runtime.Length < 2)
-            throw new InvalidOperationException($"fio's output in '{v.Vm}' lacks its figures: {output}");
+            throw new InvalidOperationException($"fio's output in '{vm}' lacks its figures: {output}");
         var value = t.Iops ? iops[side] : bw[side] / 1e6;
         if (value <= 0)
-            throw new InvalidOperationException($"fio in '{v.Vm}' measured nothing for {t.Key}: {output}");
+            throw new InvalidOperationException($"fio in '{vm}' measured nothing for {t.Key}: {output}");
         return (value, runtime[side]);
     }
 
-    private static string Load() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+    public static string Load() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     /// <summary>The file system type of the mount holding <paramref name="path"/> (the longest mount point that is a prefix).</summary>
     public static string FileSystemOf(string path)

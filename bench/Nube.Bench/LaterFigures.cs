@@ -1,12 +1,13 @@
 namespace Nube.Bench;
 
-/// <summary>Figures 3 to 5 and 7, and, for each that failed, why (the others still run).</summary>
+/// <summary>Figures 3 to 5, 7 and 8, and, for each that failed, why (the others still run).</summary>
 public sealed class LaterFigures
 {
     public DiskResult? Disk { get; set; }
     public NetResult? Network { get; set; }
     public HeartbeatResult? Heartbeat { get; set; }
     public MeteringResult? Metering { get; set; }
+    public DiskFormatResult? DiskFormats { get; set; }
     public SortedDictionary<int, string> Failures { get; } = [];
 
     public async Task<T?> TryAsync<T>(int figure, Func<Task<T>> run, CancellationToken ct) where T : class

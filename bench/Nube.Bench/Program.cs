@@ -56,7 +56,7 @@ try
         fig1 = await new StartupFigure(options, workspace).RunAsync(cts.Token);
     if (options.Figure2)
         fig2 = await new CliFigure(options, workspace).RunAsync(cts.Token);
-    // Figures 3 to 5 and 7 each stand alone: one that fails is reported, and the next still runs.
+    // Figures 3 to 5, 7 and 8 each stand alone: one that fails is reported, and the next still runs.
     if (options.Figure3)
         later.Disk = await later.TryAsync(3, () => new DiskFigure(options, workspace).RunAsync(cts.Token), cts.Token);
     if (options.Figure4)
@@ -65,6 +65,8 @@ try
         later.Heartbeat = await later.TryAsync(5, () => new HeartbeatFigure(options, workspace).RunAsync(cts.Token), cts.Token);
     if (options.Figure7)
         later.Metering = await later.TryAsync(7, () => new MeteringFigure(options, workspace).RunAsync(cts.Token), cts.Token);
+    if (options.Figure8)
+        later.DiskFormats = await later.TryAsync(8, () => new DiskFormatFigure(options, workspace).RunAsync(cts.Token), cts.Token);
     if (failure is null && later.Failures.Count > 0)
         failure = string.Join("; ", later.Failures.Select(f => $"figure {f.Key}: {f.Value}"));
 }
