@@ -14,6 +14,10 @@ namespace Nube.Contracts;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = true)]
 [JsonSerializable(typeof(VmSettings))]
+[JsonSerializable(typeof(VmDriveInfo))]
+[JsonSerializable(typeof(IReadOnlyList<VmDriveInfo>))]
+[JsonSerializable(typeof(AddDriveRequest))]
+[JsonSerializable(typeof(DriveMediumRequest))]
 [JsonSerializable(typeof(VmSummary))]
 [JsonSerializable(typeof(IReadOnlyList<VmSummary>))]
 [JsonSerializable(typeof(VmDetails))]

@@ -11,9 +11,10 @@ namespace Nube.Cli.Commands;
 /// </summary>
 public static partial class DiskLayout
 {
-    public sealed record Placed(IReadOnlyList<IdeDriveSettings>? Ide, IReadOnlyList<ScsiControllerSettings>? Scsi);
+    /// <param name="Dvd">Where <c>--dvd</c> put its drive (<c>ide1:0</c>, <c>scsi0:1</c>), if it was given.</param>
+    public sealed record Placed(IReadOnlyList<IdeDriveSettings>? Ide, IReadOnlyList<ScsiControllerSettings>? Scsi, string? Dvd = null);
 
-    public static Placed Place(string? bootDisk, string? bootFrom, int? generation, string[] scsiDisks, string? cache)
+    public static Placed Place(string? bootDisk, string? bootFrom, int? generation, string[] scsiDisks, string? cache, string? dvd = null)
     {
         var place = bootFrom ?? (generation == 2 ? "scsi0:0" : "ide0:0");
         var (bus, controller, location) = Parse(place);
@@ -32,7 +33,21 @@ public static partial class DiskLayout
                 next++;
             scsi.Add(new ScsiDiskSettings { Location = next, Path = VmSettingOptions.Full(disk)!, Cache = cache });
         }
-        return new Placed(ide, scsi.Count > 0 ? [new ScsiControllerSettings { Disks = [.. scsi.OrderBy(d => d.Location)] }] : null);
+        string? dvdAt = null;
+        if (dvd is not null && generation == 2)
+        {
+            // Generation 2 has no IDE: the DVD goes after the SCSI disks, as Hyper-V's wizard puts it.
+            while (scsi.Any(d => d.Location == next))
+                next++;
+            scsi.Add(new ScsiDiskSettings { Location = next, Media = "dvd", Path = dvd });
+            dvdAt = $"scsi0:{next}";
+        }
+        else if (dvd is not null)
+        {
+            (ide ??= []).Add(new IdeDriveSettings { Controller = 1, Location = 0, Media = "dvd", Path = dvd });
+            dvdAt = "ide1:0";
+        }
+        return new Placed(ide, scsi.Count > 0 ? [new ScsiControllerSettings { Disks = [.. scsi.OrderBy(d => d.Location)] }] : null, dvdAt);
     }
 
     private static (string Bus, int Controller, int Location) Parse(string place)

@@ -25,6 +25,8 @@ public static class VmCommands
         foreach (var command in DisplayCommands.Build(VmArg))
             vm.Subcommands.Add(command);
         vm.Subcommands.Add(KvpCommands.Build(VmArg));
+        foreach (var command in VmDriveCommands.Build(VmArg))
+            vm.Subcommands.Add(command);
         vm.Subcommands.Add(CopyFileCommand.Build(VmArg));
         vm.Subcommands.Add(IntegrationCommands.Build(VmArg));
         foreach (var command in FreezeCommands.Build(VmArg))

@@ -18,6 +18,7 @@ public sealed class VmSettingOptions
     private readonly Option<string[]> scsiDisks = new("--scsi-disk") { Description = "Attach a disk image to synthetic SCSI controller 0 (repeatable)", AllowMultipleArgumentsPerToken = false };
     private readonly Option<string[]> nics = new("--nic") { Description = "Add a network adapter: legacy|synthetic[:MODEL][:user|tap:IFNAME]; MODEL tulip or e1000 (legacy), virtio-net (synthetic) (repeatable)" };
     private readonly Option<string?> name = new("--name") { Description = "Rename the VM" };
+    private readonly Option<string?> dvd = new("--dvd") { Description = "A DVD drive with this ISO (IDE 1:0 on generation 1, SCSI on generation 2), booted first unless --kernel or --boot-disk says otherwise: an OS installer" };
     private readonly Option<string?> notes = new("--notes") { Description = "Free text about the VM" };
     private readonly Option<string?> startAction = new("--start-action") { Description = "When the host starts: nothing, startIfRunning, alwaysStart" };
     private readonly Option<int?> startDelay = new("--start-delay") { Description = "Seconds to wait before an automatic start" };
@@ -35,6 +36,8 @@ public sealed class VmSettingOptions
                      o.notes, o.startAction, o.startDelay, o.stopAction, o.crashAction, o.secureBoot, o.bootFrom, o.diskCache })
             command.Options.Add(option);
         command.Options.Add(forCreate ? o.generation : o.name);
+        if (forCreate)
+            command.Options.Add(o.dvd);
         return o;
     }
 
@@ -45,10 +48,12 @@ public sealed class VmSettingOptions
         var from = p.GetValue(bootFrom);
         if (kernelPath is not null && (bootDiskPath is not null || from is not null))
             throw new CliException(ExitCodes.Usage, "--kernel and --boot-disk or --boot-from exclude each other: a VM boots one way.");
+        var disks = DiskLayout.Place(bootDiskPath, from, p.GetValue(generation), p.GetValue(scsiDisks) ?? [], CacheWord(p.GetValue(diskCache)),
+            Full(p.GetValue(dvd)));
         BootSettings? boot = kernelPath is not null
             ? new BootSettings { Kind = "kernel", Kernel = kernelPath, Initrd = Full(p.GetValue(initrd)), CommandLine = p.GetValue(append) }
-            : bootDiskPath is not null || from is not null ? new BootSettings { Kind = "disk", Disk = from } : null;
-        var disks = DiskLayout.Place(bootDiskPath, from, p.GetValue(generation), p.GetValue(scsiDisks) ?? [], CacheWord(p.GetValue(diskCache)));
+            : bootDiskPath is not null || from is not null ? new BootSettings { Kind = "disk", Disk = from }
+            : disks.Dvd is { } installer ? new BootSettings { Kind = "disk", Disk = installer } : null;
         return new VmSettings
         {
             Name = p.GetValue(name),

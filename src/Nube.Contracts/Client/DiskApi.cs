@@ -2,10 +2,11 @@ using System.Globalization;
 using System.Net.Http.Json;
 using Nube.Contracts.Disks;
 using Nube.Contracts.Jobs;
+using Nube.Contracts.Vms;
 
 namespace Nube.Contracts.Client;
 
-/// <summary>The host's disk files under <c>/api/v1/disks</c>, over the connection of a <see cref="NubeApiClient"/>.</summary>
+/// <summary>The host's disk files under <c>/api/v1/disks</c>, and a VM's drives, over the connection of a <see cref="NubeApiClient"/>.</summary>
 public sealed class DiskApi(NubeApiClient client)
 {
     private const string Root = "api/v1/disks";
@@ -36,6 +37,21 @@ public sealed class DiskApi(NubeApiClient client)
     /// <summary>Deletes a disk file no VM uses and no disk has as parent; the answer is the disk as it was.</summary>
     public Task<DiskInfo> RemoveAsync(string path, CancellationToken ct = default) =>
         client.SendAsync(HttpMethod.Delete, $"{Root}?path={Uri.EscapeDataString(path)}", null, Json.DiskInfo, ct);
+
+    /// <summary>A VM's drives (<c>nube vm disk</c>, <c>nube vm dvd</c>).</summary>
+    public Task<IReadOnlyList<VmDriveInfo>> ListDrivesAsync(string vm, CancellationToken ct = default) =>
+        client.SendAsync(HttpMethod.Get, Drives(vm), null, Json.IReadOnlyListVmDriveInfo, ct);
+
+    public Task<IReadOnlyList<VmDriveInfo>> AddDriveAsync(string vm, AddDriveRequest request, CancellationToken ct = default) =>
+        client.SendAsync(HttpMethod.Post, Drives(vm), JsonContent.Create(request, Json.AddDriveRequest), Json.IReadOnlyListVmDriveInfo, ct);
+
+    public Task<IReadOnlyList<VmDriveInfo>> RemoveDriveAsync(string vm, string drive, CancellationToken ct = default) =>
+        client.SendAsync(HttpMethod.Delete, $"{Drives(vm)}/{Uri.EscapeDataString(drive)}", null, Json.IReadOnlyListVmDriveInfo, ct);
+
+    public Task<IReadOnlyList<VmDriveInfo>> SetMediumAsync(string vm, DriveMediumRequest request, CancellationToken ct = default) =>
+        client.SendAsync(HttpMethod.Post, $"{Drives(vm)}/medium", JsonContent.Create(request, Json.DriveMediumRequest), Json.IReadOnlyListVmDriveInfo, ct);
+
+    private static string Drives(string vm) => $"api/v1/vms/{Uri.EscapeDataString(vm)}/drives";
 
     private static string Seconds(double seconds) => seconds.ToString(CultureInfo.InvariantCulture);
 }

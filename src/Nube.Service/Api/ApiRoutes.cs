@@ -46,5 +46,6 @@ public static class ApiRoutes
         app.MapHostSystemEndpoints();
         app.MapAuditEndpoints();
         app.MapDiskEndpoints();
+        app.MapDriveEndpoints();
     }
 }

@@ -193,6 +193,21 @@ public static class ContractMapper
             TimeSyncIntervalSeconds = s.TimeSyncIntervalSeconds,
         };
     }
+    public static VmDriveInfo ToDriveInfo(VmConfig vm, PlacedDrive d) => new()
+    {
+        Id = d.Id, At = d.Address.ToString(), Media = EnumWords.Word(d.Media), Path = d.Path, Format = Word(d.Format), ReadOnly = d.ReadOnly,
+        Cache = Word(d.Cache), BootIndex = Generations.BootIndex(vm, d.Address),
+    };
+
+    /// <exception cref="ValidationException">An unknown media, format or cache word.</exception>
+    public static AddDrive ToAddDrive(AddDriveRequest r)
+    {
+        var errors = new List<ValidationError>();
+        var command = new AddDrive(r.At, Parse(r.Media, "media", DriveMedia.HardDisk, errors), r.Path,
+            ParseOptional<DiskFormat>(r.Format, "format", errors), r.ReadOnly, ParseOptional<DiskCache>(r.Cache, "cache", errors));
+        return errors.Count > 0 ? throw new ValidationException(errors) : command;
+    }
+
     private static string? Word<T>(T? value) where T : struct, Enum => value is { } v ? EnumWords.Word(v) : null;
 
     private static T Parse<T>(string? word, string field, T fallback, List<ValidationError> errors) where T : struct, Enum =>

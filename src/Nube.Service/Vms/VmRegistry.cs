@@ -94,22 +94,29 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
             Reserve(name, vm.Id);
         try
         {
-            return await vm.ChangeAsync((current, state) =>
-            {
-                var next = WithMacs(DeviceIds.Assign(current, patch.Apply(current)));
-                var problems = errors.ToList();
-                problems.AddRange(ChangeRules.Check(current, next));
-                // Saved counts as not off: its memory is restored into the hardware it was saved from.
-                problems.AddRange(LiveChanges.Check(VmConfigDiff.Compute(current, next), state));
-                Validate(next, problems);
-                return next;
-            }).ConfigureAwait(false);
+            return await vm.ChangeAsync((current, state) => Judge(current, patch.Apply(current), state, errors)).ConfigureAwait(false);
         }
         finally
         {
             if (patch.Name is { } given)
                 Release(given, vm.Id);
         }
+    }
+
+    /// <summary>Adds or removes a drive, or changes a DVD's medium; while the VM runs, as a hot plug.</summary>
+    public Task<VmSnapshot> ChangeDrivesAsync(VmController vm, DriveCommand command) =>
+        vm.ChangeAsync((current, state) => Judge(current, command.Apply(current), state, []));
+
+    /// <summary>The changed configuration with its device ids and MACs, when every rule lets it through.</summary>
+    private VmConfig Judge(VmConfig current, VmConfig changed, VmState state, IReadOnlyList<ValidationError> errors)
+    {
+        var next = WithMacs(DeviceIds.Assign(current, changed));
+        var problems = errors.ToList();
+        problems.AddRange(ChangeRules.Check(current, next));
+        // Saved counts as not off: its memory is restored into the hardware it was saved from.
+        problems.AddRange(LiveChanges.Check(VmConfigDiff.Compute(current, next), state));
+        Validate(next, problems);
+        return next;
     }
 
     public async Task RemoveAsync(VmController vm)
