@@ -1,6 +1,7 @@
 using Nube.Contracts.Events;
 using Nube.Contracts.Jobs;
 using Nube.Core.Editions;
+using Nube.Core.Validation;
 using Nube.Core.Vms;
 using Nube.Service.Tests.Harness;
 using Nube.Service.Vms;
@@ -118,8 +119,9 @@ public sealed class RegistryTests(ITestOutputHelper output)
         qemu.GuestPowersOff = false;
         var stop = busy.Submit(VmOperation.Stop);
         await Eventually.UntilAsync(() => busy.Snapshot.State == VmState.Stopping, "the stop waits for the guest");
-        // A change of the busy VM waits its turn behind the stop ...
-        var change = host.Registry.UpdateAsync(busy, new VmPatch { Notes = "later" }, []);
+        // A hardware change of the busy VM waits its turn behind the stop; its notes change at once ...
+        var change = host.Registry.UpdateAsync(busy, new VmPatch { ProcessorCount = 2 }, []);
+        await host.Registry.UpdateAsync(busy, new VmPatch { Notes = "at once" }, []).Within("the notes of the busy VM");
 
         // ... while another VM is created, renamed and started at once.
         var other = await host.CreateVmAsync("beta");
@@ -128,8 +130,9 @@ public sealed class RegistryTests(ITestOutputHelper output)
         Assert.False(change.IsCompleted);
 
         stop.RequestCancel();
-        await change.Within("the change behind the stop");
-        Assert.Equal("later", busy.Snapshot.Config!.Notes);
+        var refused = await Assert.ThrowsAsync<ValidationException>(() => change).Within("the change behind the stop");
+        Assert.Contains("processorCount: can change only while the VM is off; it is running", refused.Message);
+        Assert.Equal("at once", busy.Snapshot.Config!.Notes);
         Assert.Equal("gamma", other.Snapshot.Name);
     }
 

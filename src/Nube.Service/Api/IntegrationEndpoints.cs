@@ -32,7 +32,7 @@ public static class IntegrationEndpoints
             await controller.ChangeAsync((current, _) => current with
             {
                 IntegrationServices = current.IntegrationServices.With(chosen, enable),
-            });
+            }, quick: true);
             return ContractMapper.ToIntegrationInfo(controller.Snapshot, chosen);
         }).Describe("SwitchIntegrationService", "Turn an integration service on or off",
             "Turns one service on (enable) or off (disable); while the VM runs, at once.")

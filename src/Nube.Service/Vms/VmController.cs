@@ -6,7 +6,6 @@ using Nube.Core.Vms;
 using Nube.Qemu.Protocol;
 using Nube.Service.Jobs;
 using Nube.Service.Persistence;
-using Nube.Service.Vms.Devices;
 using Nube.Service.Vms.Errors;
 using Nube.Service.Vms.Integration;
 using Nube.Service.Vms.Worker;
@@ -31,11 +30,13 @@ public sealed class VmController : IVmRun
     private readonly List<Job> pending = [];
     private readonly List<Task> background = [];
     private readonly VmOperations operations;
-    private readonly HotPlug hotPlug;
+    private readonly ConfigChanges changes;
+    // Settings changes that touch no hardware: they must not wait behind a long job on the inbox.
+    private readonly Channel<ChangeConfig> quickLane = Channel.CreateUnbounded<ChangeConfig>(new() { SingleReader = true });
     private VmSnapshot snapshot;
     private QemuSession? session;
     private Task loop = Task.CompletedTask;
-    private bool removed; // loop only: what was queued behind the removal finds the VM gone
+    private volatile bool removed; // set by the loop: what was queued behind the removal finds the VM gone
 
     public VmController(StoredVm stored, VmServices services)
     {
@@ -51,7 +52,7 @@ public sealed class VmController : IVmRun
         GuestIntegration = new GuestIntegration(this, services, logger);
         GuestJobs = new GuestJobs(this, services, logger);
         operations = new VmOperations(this, services, logger);
-        hotPlug = new HotPlug(this, services, logger);
+        changes = new ConfigChanges(this, services, logger);
     }
 
     public Guid Id => snapshot.Id;
@@ -70,7 +71,11 @@ public sealed class VmController : IVmRun
     /// <summary>The QEMU run, for readers that talk to the guest (agent probe, console); null when off.</summary>
     public QemuSession? Session => Volatile.Read(ref session);
 
-    public void Start() => loop = Task.Run(LoopAsync);
+    public void Start()
+    {
+        loop = Task.Run(LoopAsync);
+        _ = Task.Run(QuickLoopAsync);
+    }
 
     /// <summary>
     /// Queues a lifecycle operation as a job. When nothing is queued, a state that does not allow
@@ -106,13 +111,23 @@ public sealed class VmController : IVmRun
         return job;
     }
 
-    /// <summary>Runs a configuration change on the loop; <paramref name="change"/> validates it.</summary>
-    public async Task<VmSnapshot> ChangeAsync(Func<VmConfig, VmState, VmConfig> change)
+    /// <summary>
+    /// Runs a configuration change, which <paramref name="change"/> validates: a <paramref name="quick"/>
+    /// one (no hardware) at once, even while a job runs; any other in turn with the jobs.
+    /// </summary>
+    public async Task<VmSnapshot> ChangeAsync(Func<VmConfig, VmState, VmConfig> change, bool quick = false)
     {
         var done = new TaskCompletionSource<VmSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(new ChangeConfig(change, done));
+        var command = new ChangeConfig(change, done);
+        if (!quick)
+            Post(command);
+        else if (!quickLane.Writer.TryWrite(command))
+            throw new VmNotFoundException(Id.ToString());
         return await done.Task.ConfigureAwait(false);
     }
+
+    /// <summary>The VM's settings changed: its event.</summary>
+    public void PublishChanged() => Publish(HostEventTypes.VmChanged, null);
 
     /// <summary>Forgets the VM if it is off or saved; pending automatic starts die with it.</summary>
     public async Task RemoveAsync()
@@ -185,6 +200,7 @@ public sealed class VmController : IVmRun
             tracked = [.. background];
         }
         inbox.Writer.TryComplete();
+        quickLane.Writer.TryComplete();
         await Task.WhenAll(tracked).ConfigureAwait(false);
         await GuestJobs.EndRunAsync().ConfigureAwait(false);
         await GuestIntegration.LeaveAsync().ConfigureAwait(false);
@@ -212,6 +228,17 @@ public sealed class VmController : IVmRun
         }
     }
 
+    private async Task QuickLoopAsync()
+    {
+        await foreach (var change in quickLane.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            if (removed)
+                change.Done.TrySetException(new VmNotFoundException(Snapshot.Name));
+            else
+                await changes.ApplyAsync(change).ConfigureAwait(false);
+        }
+    }
+
     private async Task HandleAsync(VmCommand command)
     {
         if (removed)
@@ -225,7 +252,7 @@ public sealed class VmController : IVmRun
                 await RunJobAsync(run).ConfigureAwait(false);
                 break;
             case ChangeConfig change:
-                await ApplyChangeAsync(change).ConfigureAwait(false);
+                await changes.ApplyAsync(change).ConfigureAwait(false);
                 break;
             case RemoveVm remove:
                 await RemoveAsync(remove).ConfigureAwait(false);
@@ -294,36 +321,6 @@ public sealed class VmController : IVmRun
         }
     }
 
-    private async Task ApplyChangeAsync(ChangeConfig change)
-    {
-        try
-        {
-            var now = Snapshot;
-            var current = now.Config ?? throw new VmConflictException($"VM {Id} is broken: {now.BrokenReason}");
-            var next = change.Change(current, now.State);
-            // A running VM's new processor reserve must fit the host, and its new limits be in
-            // force, before the change is stored: a refused one changes nothing.
-            services.Admission.ChangeReserve(next);
-            if (session is not null && now.Accelerator is { } accelerator)
-                services.Qemu.ApplyLimits(Id, ResourceLimits.For(next, accelerator));
-            // Devices added or removed while QEMU runs are plugged in (or out) before the change is stored.
-            if (session is not null && now.Running is { } running)
-            {
-                var plugged = await hotPlug.ApplyAsync(session, running, next).ConfigureAwait(false);
-                Update(s => s with { Running = plugged });
-            }
-            await services.Store.SaveAsync(next).ConfigureAwait(false);
-            Update(s => s with { Config = next });
-            Publish(HostEventTypes.VmChanged, null);
-            GuestIntegration.SettingsChanged(current.IntegrationServices, next.IntegrationServices);
-            change.Done.TrySetResult(Snapshot);
-        }
-        catch (Exception e)
-        {
-            change.Done.TrySetException(e);
-        }
-    }
-
     private async Task RemoveAsync(RemoveVm remove)
     {
         var now = Snapshot;
@@ -337,6 +334,7 @@ public sealed class VmController : IVmRun
             lifetime.Cancel();
         removed = true;
         inbox.Writer.TryComplete();
+        quickLane.Writer.TryComplete();
         services.Store.Remove(Id);
         QemuSession.DeleteRuntimeDirectory(Paths);
         await services.Qemu.ForgetAsync(Id).ConfigureAwait(false);

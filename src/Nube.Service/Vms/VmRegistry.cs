@@ -94,7 +94,9 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
             Reserve(name, vm.Id);
         try
         {
-            return await vm.ChangeAsync((current, state) => Judge(current, patch.Apply(current), state, errors)).ConfigureAwait(false);
+            // Settings the host keeps for itself change at once, even while a long job (a save) runs.
+            return await vm.ChangeAsync((current, state) => Judge(current, patch.Apply(current), state, errors), quick: !patch.TouchesHardware)
+                .ConfigureAwait(false);
         }
         finally
         {

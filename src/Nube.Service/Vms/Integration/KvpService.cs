@@ -97,7 +97,7 @@ public sealed class KvpService(ILogger<KvpService> logger) : IDisposable
                 throw new ValidationException([new("key", key!, $"key: {Show(key!)} would be pair {others.Count + 1} of VM '{config.Name}', " +
                     $"over the limit of {KvpRules.MaxItems} host pairs per VM; remove one first")]);
             return config with { KvpHostItems = [.. others.Append(new KvpHostItem(key!, value!)).OrderBy(i => i.Key, StringComparer.Ordinal)] };
-        }).ConfigureAwait(false);
+        }, quick: true).ConfigureAwait(false);
         var item = new KvpItem { Pool = KvpPools.Host, Key = key!, Value = value };
         var note = await ReflectAsync(vm, "set", (run, t) => KvpGuest.WriteAsync(run, key!, value!, t), ct).ConfigureAwait(false);
         return new KvpChange { Item = item, InGuest = note is null, Note = note };
@@ -112,7 +112,7 @@ public sealed class KvpService(ILogger<KvpService> logger) : IDisposable
             removed = config.KvpHostItems.FirstOrDefault(i => i.Key == key)
                 ?? throw new KvpKeyNotFoundException($"VM '{config.Name}' has no host pair with key {Show(key!)}.");
             return config with { KvpHostItems = config.KvpHostItems.Remove(removed) };
-        }).ConfigureAwait(false);
+        }, quick: true).ConfigureAwait(false);
         var item = new KvpItem { Pool = KvpPools.Host, Key = removed!.Key, Value = removed.Value };
         var note = await ReflectAsync(vm, "removed", (run, t) => KvpGuest.DeleteAsync(run, key!, t), ct).ConfigureAwait(false);
         return new KvpChange { Item = item, InGuest = note is null, Note = note };

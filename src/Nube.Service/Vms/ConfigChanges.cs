@@ -1,0 +1,54 @@
+using Nube.Core.Vms;
+using Nube.Service.Vms.Devices;
+using Nube.Service.Vms.Errors;
+using Nube.Service.Vms.Worker;
+
+namespace Nube.Service.Vms;
+
+/// <summary>
+/// The one writer of a VM's configuration. Changes come from both of the controller's lanes
+/// (settings on the quick lane, while a long job may hold the main one; hardware on the main
+/// lane, between jobs) and are applied one at a time, each against the configuration the one
+/// before left.
+/// </summary>
+public sealed class ConfigChanges(VmController vm, VmServices services, ILogger logger)
+{
+    private readonly SemaphoreSlim one = new(1, 1);
+    private readonly HotPlug hotPlug = new(vm, services, logger);
+
+    public async Task ApplyAsync(ChangeConfig change)
+    {
+        await one.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var now = vm.Snapshot;
+            var session = vm.Session;
+            var current = now.Config ?? throw new VmConflictException($"VM {vm.Id} is broken: {now.BrokenReason}");
+            var next = change.Change(current, now.State);
+            // A running VM's new processor reserve must fit the host, and its new limits be in
+            // force, before the change is stored: a refused one changes nothing.
+            services.Admission.ChangeReserve(next);
+            if (session is not null && now.Accelerator is { } accelerator)
+                services.Qemu.ApplyLimits(vm.Id, ResourceLimits.For(next, accelerator));
+            // Devices added or removed while QEMU runs are plugged in (or out) before the change is stored.
+            if (session is not null && now.Running is { } running)
+            {
+                var plugged = await hotPlug.ApplyAsync(session, running, next).ConfigureAwait(false);
+                vm.Update(s => s with { Running = plugged });
+            }
+            await services.Store.SaveAsync(next).ConfigureAwait(false);
+            vm.Update(s => s with { Config = next });
+            vm.PublishChanged();
+            vm.GuestIntegration.SettingsChanged(current.IntegrationServices, next.IntegrationServices);
+            change.Done.TrySetResult(vm.Snapshot);
+        }
+        catch (Exception e)
+        {
+            change.Done.TrySetException(e);
+        }
+        finally
+        {
+            one.Release();
+        }
+    }
+}
