@@ -23,7 +23,7 @@ if nube host info >/dev/null 2>&1; then
   echo "[demo] nubed is already running on $socket"
 elif [ "$(cat /proc/1/comm 2>/dev/null)" = systemd ]; then
   # The units run /usr/local/bin/nubed and nube, linked above; nube-vms.service applies the VMs'
-  # automatic stop actions at host shutdown (README, "Running nubed as a service").
+  # automatic stop actions at host shutdown (docs/host-service.md).
   echo "[demo] starting nubed with systemd: nubed.service and nube-vms.service, enabled at boot (log: journalctl -u nubed)"
   install -m 0644 scripts/systemd/nubed.service scripts/systemd/nube-vms.service /etc/systemd/system/
   # nubed is published framework-dependent and systemd does not pass on this shell's PATH: a drop-in

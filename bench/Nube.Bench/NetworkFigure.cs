@@ -71,7 +71,7 @@ public sealed class NetworkFigure(BenchOptions options, Workspace workspace)
             {
                 var v = vms[i];
                 var tap = $"nbtap{i}";
-                // As the README says to make it: multi-queue when virtio-net gets a queue pair per vCPU.
+                // As docs/settings.md says to make it: multi-queue when virtio-net gets a queue pair per vCPU.
                 var mq = v.Kind == "synthetic" && v.Cpus > 1 ? new[] { "multi_queue" } : [];
                 await Ip(ct, ["netns", "exec", ns, "ip", "tuntap", "add", "dev", tap, "mode", "tap", .. mq]);
                 await Ip(ct, "-n", ns, "addr", "add", $"10.231.{i}.1/24", "dev", tap);

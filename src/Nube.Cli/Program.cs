@@ -22,7 +22,7 @@ root.Subcommands.Add(TokenCommands.Build());
 root.Subcommands.Add(AuditCommand.Build());
 root.Subcommands.Add(DiskCommands.Build());
 var parsed = root.Parse(args);
-// Bad usage exits 2, as the README says (System.CommandLine's own answer would exit 1), and with --json says so in JSON.
+// Bad usage exits 2, as docs/cli.md says (System.CommandLine's own answer would exit 1), and with --json says so in JSON.
 if (parsed.Errors.Count > 0)
     return ErrorReport.Write(parsed.GetResult(GlobalOptions.Json) is { Implicit: false }, ExitCodes.Usage,
         $"{string.Join(" ", parsed.Errors.Select(e => e.Message))} See '{CommandLine(parsed.CommandResult)} --help'.");

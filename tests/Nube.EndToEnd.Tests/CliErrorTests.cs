@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace Nube.EndToEnd.Tests;
 
-/// <summary>How nube fails: the README's exit codes, and with --json one problem document on stdout with the same code.</summary>
+/// <summary>How nube fails: the exit codes of docs/cli.md, and with --json one problem document on stdout with the same code.</summary>
 public sealed class CliErrorTests(ITestOutputHelper output)
 {
     [Fact]

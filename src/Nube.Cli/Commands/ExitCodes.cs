@@ -1,6 +1,6 @@
 namespace Nube.Cli.Commands;
 
-/// <summary>Exit codes that scripts can act on; the README lists them.</summary>
+/// <summary>Exit codes that scripts can act on; docs/cli.md lists them.</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;

@@ -41,7 +41,7 @@ public static class ErrorReport
         return exitCode;
     }
 
-    /// <summary>The README's words for each exit code, as a problem's title.</summary>
+    /// <summary>docs/cli.md's words for each exit code, as a problem's title.</summary>
     public static string Title(int exitCode) => exitCode switch
     {
         ExitCodes.Usage => "Bad usage",

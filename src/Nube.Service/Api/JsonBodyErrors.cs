@@ -112,7 +112,7 @@ public static class JsonBodyErrors
     private static ValidationError Unknown(string field, JsonTypeInfo owner) =>
         new(field, "", $"{field}: not a field of this request; the fields here are {string.Join(", ", owner.Properties.Select(p => p.Name))}");
 
-    /// <summary>What a field takes, in the words of the README's API table.</summary>
+    /// <summary>What a field takes, in the words of docs/api.md's route table.</summary>
     private static string Expected(JsonTypeInfo info) => info.Kind switch
     {
         JsonTypeInfoKind.Object or JsonTypeInfoKind.Dictionary => "an object",
