@@ -70,6 +70,38 @@ public sealed class HotPlugTests(ITestOutputHelper output)
         Assert.Empty((await host.Client.GetVmAsync("ide", 0)).Settings!.IdeDrives!);
     }
 
+    [Fact]
+    public async Task A_running_VM_s_disk_grows_without_a_restart_and_the_guest_sees_the_new_size()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var raw = Path.Combine(host.Root, "grow.raw");
+        Assert.Equal(0, (await HostProgram.RunAsync("qemu-img", "create", "-q", "-f", "raw", raw, "64M")).ExitCode);
+        var created = await host.Client.CreateVmAsync(NubedHost.GuestSettings("grow") with
+        {
+            ScsiControllers = [new ScsiControllerSettings { Disks = [new ScsiDiskSettings { Location = 2, Path = raw }] }],
+        });
+        var id = created.Summary.Id;
+        await host.Client.RunJobAsync("grow", "start");
+        Assert.True((await host.Client.GetVmAsync("grow", 60)).GuestAgent?.Responding);
+        var device = await WaitForDiskAsync(host, id, present: true);
+        Assert.Equal("131072", (await GuestShell.RunAsync(host, id, $"cat /sys/block/{device}/size")).Trim());
+
+        var grown = await NubeCli.RunAsync(host, "disk", "resize", raw, "--size", "128MiB");
+        Assert.True(grown.ExitCode == 0, grown.Stderr);
+        Assert.Equal(128L << 20, new FileInfo(raw).Length);
+        var sectors = "";
+        await Poll.UntilAsync(async () =>
+        {
+            sectors = (await GuestShell.RunAsync(host, id, $"echo 1 > /sys/block/{device}/device/rescan; cat /sys/block/{device}/size")).Trim();
+            return sectors.EndsWith("262144", StringComparison.Ordinal);
+        }, "the guest to see 128 MiB", TimeSpan.FromSeconds(30));
+        Assert.Equal("running", (await host.Client.GetVmAsync("grow", 0)).Summary.State);
+
+        var shrink = await NubeCli.RunAsync(host, "disk", "resize", raw, "--size", "32MiB", "--allow-shrink");
+        Assert.NotEqual(0, shrink.ExitCode);
+        Assert.Contains("cannot be resized: it is used by VM 'grow' (running)", NubeCli.Flat(shrink.Stderr));
+    }
+
     private static async Task PlugAsync(NubedHost host, string path)
     {
         var vm = await host.Client.SetVmAsync("hot", new VmSettings

@@ -81,7 +81,7 @@ public static class DiskCommands
     {
         var size = new Option<string>("--size") { Description = "The new virtual size: 512MiB, 20GiB, 1TiB or bytes", Required = true };
         var shrink = new Option<bool>("--allow-shrink") { Description = "Allow a smaller size (the data past it is lost); only when no VM uses the disk" };
-        var c = new Command("resize", "Change a qcow2 or raw disk's virtual size while no running, paused or saved VM uses it") { FileArg, size, shrink };
+        var c = new Command("resize", "Change a qcow2 or raw disk's virtual size: grow it also while its VM runs (the guest sees the new size); shrink it only while no VM uses it") { FileArg, size, shrink };
         c.SetHandler(async (p, client, ct) =>
         {
             var resized = await client.Disks.ResizeAsync(new ResizeDiskRequest

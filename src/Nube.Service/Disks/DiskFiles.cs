@@ -4,6 +4,7 @@ using Nube.Core.Validation;
 using Nube.Core.Vms;
 using Nube.Service.Hosts;
 using Nube.Service.Server;
+using Nube.Service.Vms;
 using Nube.Service.Vms.Disks;
 
 namespace Nube.Service.Disks;
@@ -13,7 +14,7 @@ namespace Nube.Service.Disks;
 /// merges, which take long, are jobs: <see cref="DiskJobs"/>). Every file lies under the storage
 /// roots; nothing is overwritten, and nothing is deleted but on an explicit remove.
 /// </summary>
-public sealed class DiskFiles(HostRuntime host, NubedOptions options, QemuImgDiskChains chains, DiskUsage usage)
+public sealed class DiskFiles(HostRuntime host, NubedOptions options, QemuImgDiskChains chains, DiskUsage usage, VmRegistry registry)
 {
     internal DiskPaths Paths => new(StorageRootRules.Roots(options.DataDir, host.Config), options.DataDir);
 
@@ -74,6 +75,12 @@ public sealed class DiskFiles(HostRuntime host, NubedOptions options, QemuImgDis
         Throw(errors);
         var users = await usage.UsersAsync(real, ct).ConfigureAwait(false);
         var shrinking = size.Value < image.VirtualSize;
+        // A running VM's own disk grows in place, without a restart: QEMU resizes the image and the guest sees the new size.
+        if (!shrinking && users is [{ Through: null, State: "running" or "paused" } user])
+        {
+            await registry.Resolve(user.VmId.ToString()).GrowDiskAsync(real, size.Value).ConfigureAwait(false);
+            return await DescribeAsync(real, ct).ConfigureAwait(false);
+        }
         RefuseUsers(real, "resized", shrinking ? users : [.. users.Where(u => u.State != "off")]);
         await ResizeOfflineAsync(real, format, size.Value, shrinking, ct).ConfigureAwait(false);
         return await DescribeAsync(real, ct).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Nube.Core.Vms;
 using Nube.Service.Vms.Devices;
 using Nube.Service.Vms.Errors;
@@ -15,6 +17,33 @@ public sealed class ConfigChanges(VmController vm, VmServices services, ILogger 
 {
     private readonly SemaphoreSlim one = new(1, 1);
     private readonly HotPlug hotPlug = new(vm, services, logger);
+
+    /// <summary>
+    /// Grows the running VM's disk whose file is <paramref name="real"/> to <paramref name="bytes"/>
+    /// (QMP <c>block_resize</c> on its format node); in turn with the device changes, so that the
+    /// disk cannot be removed meanwhile.
+    /// </summary>
+    /// <exception cref="VmConflictException">No QEMU runs, or the file is not one of its disks.</exception>
+    public async Task GrowDiskAsync(string real, long bytes)
+    {
+        await one.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var session = vm.Session;
+            var disk = vm.Snapshot.Running?.Config is { } running && session is not null
+                ? VmDrives.List(running).FirstOrDefault(d => d.Path is { } path && (Linux.UnixFiles.RealPath(path) ?? path) == real)
+                : null;
+            if (disk is null || session is null)
+                throw new VmConflictException($"'{real}' is not a disk of VM '{vm.Snapshot.Name}' while it runs; resize it while the VM is off");
+            using var arguments = JsonDocument.Parse(new JsonObject { ["node-name"] = disk.Id, ["size"] = bytes }.ToJsonString());
+            await session.Qmp.ExecuteAsync("block_resize", arguments.RootElement.Clone()).ConfigureAwait(false);
+            logger.LogInformation("VM {Name}: grew {Disk} ({Path}) to {Bytes} bytes while running", vm.Snapshot.Name, disk.Id, real, bytes);
+        }
+        finally
+        {
+            one.Release();
+        }
+    }
 
     public async Task ApplyAsync(ChangeConfig change)
     {

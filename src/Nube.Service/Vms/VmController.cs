@@ -126,6 +126,9 @@ public sealed class VmController : IVmRun
         return await done.Task.ConfigureAwait(false);
     }
 
+    /// <summary>Grows one of the running VM's disks (by its file) without a restart.</summary>
+    public Task GrowDiskAsync(string real, long bytes) => changes.GrowDiskAsync(real, bytes);
+
     /// <summary>The VM's settings changed: its event.</summary>
     public void PublishChanged() => Publish(HostEventTypes.VmChanged, null);
 
