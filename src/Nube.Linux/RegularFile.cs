@@ -34,6 +34,15 @@ public static partial class RegularFile
     public static SafeFileHandle Create(string path, FileAccessMode access, UnixFileMode mode) =>
         OpenChecked(path, Flags(access) | OCreat | OExcl, (int)mode).Handle;
 
+    /// <summary>
+    /// Opens a host block device (a passthrough disk) exclusively (<c>O_EXCL</c>): the kernel
+    /// refuses it while a file system on it is mounted or another holder (a VM's QEMU, which keeps
+    /// this descriptor) has it, and keeps it from being mounted while the VM has it. Links are
+    /// followed: <c>/dev/disk/by-id</c> names are links.
+    /// </summary>
+    public static SafeFileHandle OpenBlockDevice(string path, bool readOnly) =>
+        OpenChecked(path, (readOnly ? ORdOnly : ORdWr) | OExcl | ONonBlock | OCloExec, 0, SIfBlk).Handle;
+
     private static int Flags(FileAccessMode access) => access switch
     {
         FileAccessMode.Write => OWrOnly,
@@ -42,13 +51,18 @@ public static partial class RegularFile
         _ => ORdOnly,
     } | ONoFollow | ONonBlock | OCloExec;
 
-    private static (SafeFileHandle Handle, long Length) OpenChecked(string path, int flags, int mode)
+    private static (SafeFileHandle Handle, long Length) OpenChecked(string path, int flags, int mode, int expected = SIfReg)
     {
         var fd = Open(path, flags, mode);
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            throw new IOException(errno == ELoop ? "it is a symbolic link" : $"it cannot be opened: {Marshal.GetPInvokeErrorMessage(errno)}");
+            throw new IOException(errno switch
+            {
+                ELoop => "it is a symbolic link",
+                EBusy => "it is in use: mounted on the host, or another VM has it",
+                _ => $"it cannot be opened: {Marshal.GetPInvokeErrorMessage(errno)}",
+            });
         }
         var handle = new SafeFileHandle(fd, ownsHandle: true);
         try
@@ -57,8 +71,8 @@ public static partial class RegularFile
             if (Statx(fd, "", AtEmptyPath, StatxMaskType | StatxMaskSize, buffer) != 0)
                 throw new IOException($"its type cannot be read: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
             var type = BitConverter.ToUInt16(buffer, ModeOffset) & SIfMt;
-            if (type != SIfReg)
-                throw new IOException($"it is {Kind(type)}, not a regular file");
+            if (type != expected)
+                throw new IOException($"it is {Kind(type)}, not {Kind(expected)}");
             return (handle, (long)BitConverter.ToUInt64(buffer, SizeOffset));
         }
         catch
@@ -70,6 +84,7 @@ public static partial class RegularFile
 
     private static string Kind(int mode) => mode switch
     {
+        SIfReg => "a regular file",
         SIfDir => "a folder",
         SIfChr => "a character device",
         SIfBlk => "a block device",
@@ -88,6 +103,7 @@ public static partial class RegularFile
     private const int ONoFollow = 0x20000;
     private const int OCloExec = 0x80000;
     private const int ELoop = 40;
+    private const int EBusy = 16;
     private const int AtEmptyPath = 0x1000;
     private const uint StatxMaskType = 0x1;
     private const uint StatxMaskSize = 0x200;

@@ -37,8 +37,8 @@ public sealed class BadInputTests(ITestOutputHelper output)
         Assert.Equal(400, e.Status);
         Assert.Contains($"boot.kernel: '/etc/shadow' is outside the host's storage roots ({host.DataDir}/images, {TestGuest.Directory}, {host.Root}); " +
             "put the file under one of them or add a root with 'nube host set --storage-root'", e.Message);
-        Assert.Contains("ideDrives[0].path: '/dev/sda' is a host device; host block devices need an explicit passthrough setting, " +
-            "which this version of Nube does not offer yet", e.Message);
+        Assert.Contains("ideDrives[0].path: '/dev/sda' is a host device that is not a passthrough device of this host; " +
+            "name it in the host's passthroughDevices ('nube host set --passthrough-device') to let VMs have it", e.Message);
         Assert.Empty(await host.Client.ListVmsAsync());
     }
 

@@ -24,6 +24,11 @@ public static class HostCommands
             Description = "A folder whose files VMs may use (repeat it for several; replaces the list; the data directory always is one)",
             AllowMultipleArgumentsPerToken = false,
         };
+        var devices = new Option<string[]?>("--passthrough-device")
+        {
+            Description = "A host block device VMs may have as a passthrough disk (repeat it for several; replaces the list; none by default)",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var bandwidth = new Option<int?>("--migration-bandwidth")
         {
             Description = "MiB/s that saving, restoring and migrating a VM's memory may use",
@@ -37,7 +42,7 @@ public static class HostCommands
         var remote = new RemoteOptions();
         var set = new Command("set", "Change the host's settings")
         {
-            edition, accelerator, stopTimeout, storageRoots, bandwidth, heartbeatInterval, heartbeatTimeout, timeSyncInterval,
+            edition, accelerator, stopTimeout, storageRoots, devices, bandwidth, heartbeatInterval, heartbeatTimeout, timeSyncInterval,
         };
         remote.AddTo(set);
         set.SetHandler(async (p, client, ct) =>
@@ -47,12 +52,13 @@ public static class HostCommands
                 Edition = p.GetValue(edition), Accelerator = p.GetValue(accelerator), StopTimeoutSeconds = p.GetValue(stopTimeout),
                 // An option left out reads as an empty list, which would replace the roots with none.
                 StorageRoots = p.GetResult(storageRoots) is null ? null : p.GetValue(storageRoots), MigrationBandwidthMiBps = p.GetValue(bandwidth),
+                PassthroughDevices = p.GetResult(devices) is null ? null : p.GetValue(devices),
                 HeartbeatIntervalSeconds = p.GetValue(heartbeatInterval), HeartbeatTimeoutSeconds = p.GetValue(heartbeatTimeout),
                 TimeSyncIntervalSeconds = p.GetValue(timeSyncInterval), Remote = remote.Settings(p), WebConsole = remote.WebConsole(p),
             };
             if (settings == new HostSettings())
                 throw new CliException(ExitCodes.Usage,
-                    "Nothing to change: give --edition, --accelerator, --stop-timeout, --storage-root, --migration-bandwidth, " +
+                    "Nothing to change: give --edition, --accelerator, --stop-timeout, --storage-root, --passthrough-device, --migration-bandwidth, " +
                     "--heartbeat-interval, --heartbeat-timeout, --time-sync-interval, --remote, --remote-address, --remote-port, " +
                     "--tls, --certificate, --key or --web-console.");
             var changed = await client.SetHostAsync(settings, ct);
@@ -83,6 +89,7 @@ public static class HostCommands
             ("QEMU", h.QemuVersion),
             ("Data directory", h.DataDirectory),
             ("Storage roots", string.Join(", ", h.StorageRoots)),
+            ("Passthrough devices", h.PassthroughDevices.Count > 0 ? string.Join(", ", h.PassthroughDevices) : "none"),
             ("Stop timeout", $"{h.StopTimeoutSeconds} s"),
             ("Migration bandwidth", $"{h.MigrationBandwidthMiBps} MiB/s"),
             ("Heartbeat", $"every {h.HeartbeatIntervalSeconds} s, waiting {h.HeartbeatTimeoutSeconds} s"),

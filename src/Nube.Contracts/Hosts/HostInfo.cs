@@ -16,6 +16,8 @@ public sealed record HostInfo
     public required string DataDirectory { get; init; }
     /// <summary>Folders whose files VMs may use; paths elsewhere are refused.</summary>
     public IReadOnlyList<string> StorageRoots { get; init; } = [];
+    /// <summary>Host block devices VMs may have as passthrough disks.</summary>
+    public IReadOnlyList<string> PassthroughDevices { get; init; } = [];
     public required int StopTimeoutSeconds { get; init; }
     /// <summary>MiB/s that saving, restoring and migrating a VM's memory may use.</summary>
     public int MigrationBandwidthMiBps { get; init; }

@@ -9,6 +9,8 @@ public sealed record HostSettings
     public int? MigrationBandwidthMiBps { get; init; }
     /// <summary>Folders whose files VMs may use (images, kernels); the data directory always is one.</summary>
     public IReadOnlyList<string>? StorageRoots { get; init; }
+    /// <summary>Host block devices VMs may have as passthrough disks (replaces the list).</summary>
+    public IReadOnlyList<string>? PassthroughDevices { get; init; }
     public int? HeartbeatIntervalSeconds { get; init; }
     public int? HeartbeatTimeoutSeconds { get; init; }
     /// <summary>0 sets guests' clocks only after start, resume and restore.</summary>

@@ -22,6 +22,11 @@ public sealed record HostConfig
     /// </summary>
     public ImmutableArray<string> StorageRoots { get; init; } = [DefaultStorageRoot];
     /// <summary>
+    /// Host block devices (<c>/dev/sdb</c>, <c>/dev/disk/by-id/...</c>) that VMs may have as
+    /// passthrough disks, as Hyper-V's offline physical disks; none unless the operator names them.
+    /// </summary>
+    public ImmutableArray<string> PassthroughDevices { get; init; } = [];
+    /// <summary>
     /// The rate QEMU may write or read a VM's memory at when saving, restoring or migrating it.
     /// QEMU's own default (128 MiB/s) would dominate a save to a local disk; a lower limit spares
     /// a disk or a network that other VMs share, as Proxmox's bwlimit does.

@@ -25,9 +25,16 @@ internal sealed class Descriptors
     /// <summary>Passes a block node's file (see <see cref="File(List{string}, string, string, bool)"/>) and remembers its fdset.</summary>
     public string File(List<string> argv, FdSet file)
     {
-        var name = File(argv, file.Field, file.Path, file.ReadOnly);
+        var name = DiskModel.IsDevice(file.Path) ? Device(argv, file) : File(argv, file.Field, file.Path, file.ReadOnly);
         nodes[file.Node] = passed[^1].Fd;
         return name;
+    }
+
+    private string Device(List<string> argv, FdSet file)
+    {
+        var fd = Pass(file.ReadOnly ? DescriptorKind.ReadOnlyBlockDevice : DescriptorKind.BlockDevice, file.Field, file.Path);
+        argv.AddRange(["-add-fd", $"fd={fd},set={fd}"]);
+        return $"/dev/fdset/{fd}";
     }
 
     /// <summary>Passes a file and returns the <c>-add-fd</c> arguments and the name QEMU opens it by.</summary>

@@ -57,6 +57,9 @@ public static class DiskModel
 
     public static string IoThread(ScsiController controller) => $"iothread-{controller.Id}";
 
+    /// <summary>A host block device (a passthrough disk), not an image file.</summary>
+    public static bool IsDevice(string path) => path.StartsWith("/dev/", StringComparison.Ordinal);
+
     private static QemuProps Boot(QemuProps device, int? bootIndex) => bootIndex is { } index ? device.With("bootindex", index) : device;
 
     private static ImmutableArray<QemuProps> Nodes(string field, string id, string path, DiskFormat? format, bool readOnly,
@@ -78,7 +81,9 @@ public static class DiskModel
     private static void AddImage(ImmutableArray<QemuProps>.Builder nodes, string field, string node, string path, string driver,
         bool readOnly, DiskCache? cache, object below)
     {
-        var file = QemuProps.Of(("driver", "file"), ("filename", new FdSet($"{node}-file", path, readOnly, field)), ("node-name", $"{node}-file"));
+        // A passthrough disk is a host block device, which QEMU's host_device driver reads (raw).
+        var file = QemuProps.Of(("driver", IsDevice(path) ? "host_device" : "file"), ("filename", new FdSet($"{node}-file", path, readOnly, field)),
+            ("node-name", $"{node}-file"));
         if (readOnly)
             file = file.With("read-only", true);
         // Direct: O_DIRECT needs Linux native AIO to be asynchronous (QEMU refuses aio=native

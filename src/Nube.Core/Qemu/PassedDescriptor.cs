@@ -7,6 +7,10 @@ public enum DescriptorKind
     ReadWriteFile,
     /// <summary>A file opened read-only (a DVD, a backing image, a saved state to restore).</summary>
     ReadOnlyFile,
+    /// <summary>A host block device (a passthrough disk), opened exclusively: refused while mounted or another VM has it.</summary>
+    BlockDevice,
+    /// <summary>A host block device opened read-only, exclusively.</summary>
+    ReadOnlyBlockDevice,
     /// <summary>A UNIX socket the launcher makes and listens on (QMP, the guest agent, COM1).</summary>
     ListeningSocket,
     /// <summary>An existing TAP device, attached as one queue.</summary>

@@ -23,7 +23,24 @@ public static class HostConfigRules
         IntegrationRules.CheckTimings(host.HeartbeatIntervalSeconds, host.HeartbeatTimeoutSeconds, host.TimeSyncIntervalSeconds, "", errors);
         CheckStorageRoots(host.StorageRoots.IsDefault ? [] : [.. host.StorageRoots], errors);
         RemoteManagementRules.Check(host.Remote, errors);
+        CheckPassthroughDevices(host.PassthroughDevices.IsDefault ? [] : [.. host.PassthroughDevices], errors);
         return errors;
+    }
+
+    public const int MaxPassthroughDevices = 64;
+
+    private static void CheckPassthroughDevices(IReadOnlyList<string> devices, List<ValidationError> errors)
+    {
+        if (devices.Count > MaxPassthroughDevices)
+            errors.Add(new("passthroughDevices", Messages.Text(devices.Count),
+                $"passthroughDevices: {devices.Count} devices exceed the limit of {MaxPassthroughDevices}"));
+        for (var i = 0; i < devices.Count; i++)
+        {
+            var device = devices[i];
+            if (!device.StartsWith("/dev/", StringComparison.Ordinal) || device.Any(char.IsControl) || HostPaths.Normalize(device) != device)
+                errors.Add(new($"passthroughDevices[{i}]", device,
+                    $"passthroughDevices[{i}]: {Quoting.Quote(device)} is not a device path; write it as /dev/NAME or /dev/disk/by-id/NAME"));
+        }
     }
 
     private static void CheckStorageRoots(IReadOnlyList<string> roots, List<ValidationError> errors)

@@ -33,7 +33,9 @@ public static class StorageRootRules
     /// reports them.
     /// </summary>
     /// <param name="dataDirectory">The host's data directory: nothing in it but its images folder, whatever the roots.</param>
-    public static IReadOnlyList<ValidationError> Check(VmConfig vm, IReadOnlyList<string> roots, string? dataDirectory = null)
+    /// <param name="devices">The host's passthrough devices (<see cref="HostConfig.PassthroughDevices"/>), which a disk may name.</param>
+    public static IReadOnlyList<ValidationError> Check(VmConfig vm, IReadOnlyList<string> roots, string? dataDirectory = null,
+        IReadOnlyList<string>? devices = null)
     {
         ArgumentNullException.ThrowIfNull(vm);
         ArgumentNullException.ThrowIfNull(roots);
@@ -41,8 +43,13 @@ public static class StorageRootRules
         var normalRoots = roots.Where(root => root.StartsWith('/')).Select(HostPaths.Normalize)
             .Distinct(StringComparer.Ordinal).ToList();
         var errors = new List<ValidationError>();
+        var disks = DiskPathsOf(vm).Select(d => d.Field).ToHashSet(StringComparer.Ordinal);
         foreach (var (field, path) in HostPathsOf(vm))
+        {
+            if (disks.Contains(field) && devices is not null && devices.Contains(HostPaths.Normalize(path), StringComparer.Ordinal))
+                continue;
             CheckPath(field, path, normalRoots, dataDirectory, errors);
+        }
         return errors;
     }
 
@@ -96,7 +103,7 @@ public static class StorageRootRules
         var shown = Quoting.Quote(path) + (normal == path ? "" : $" (that is {normal})");
         if (normal.StartsWith(DevicePrefix, StringComparison.Ordinal) || normal == DevicePrefix.TrimEnd('/'))
             errors.Add(new(field, path,
-                $"{field}: {shown} is a host device; host block devices need an explicit passthrough setting, which this version of Nube does not offer yet"));
+                $"{field}: {shown} is a host device that is not a passthrough device of this host; name it in the host's passthroughDevices ('nube host set --passthrough-device') to let VMs have it"));
         else if (dataDirectory is not null && HostPaths.IsInside(normal, HostPaths.Normalize(dataDirectory))
             && !HostPaths.IsInside(normal, HostPaths.Normalize(Path.Join(dataDirectory, ImagesFolder))))
             errors.Add(new(field, path,

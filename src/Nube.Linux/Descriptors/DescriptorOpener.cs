@@ -38,6 +38,8 @@ public static class DescriptorOpener
             {
                 DescriptorKind.ReadWriteFile => RegularFile.Open(d.Target, FileAccessMode.ReadWrite).Handle,
                 DescriptorKind.ReadOnlyFile => RegularFile.Open(d.Target, FileAccessMode.Read).Handle,
+                DescriptorKind.BlockDevice => RegularFile.OpenBlockDevice(d.Target, readOnly: false),
+                DescriptorKind.ReadOnlyBlockDevice => RegularFile.OpenBlockDevice(d.Target, readOnly: true),
                 DescriptorKind.ListeningSocket => ListeningSocket.Create(d.Target),
                 DescriptorKind.Tap => TapDevice.Open(d.Target, multiQueue: false),
                 DescriptorKind.TapQueue => TapDevice.Open(d.Target, multiQueue: true),

@@ -36,7 +36,7 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
         // inside a root may point outside it: QEMU opens these files before it drops privileges.
         var errors = VmValidator.Validate(config, services.Host.Edition, [])
             .Concat(StorageRootRules.Check(HostPathLinks.Resolve(config), StorageRootRules.Roots(services.Options.DataDir, services.Host.Config),
-                services.Options.DataDir)).ToList();
+                services.Options.DataDir, [.. services.Host.Config.PassthroughDevices.Select(d => Linux.UnixFiles.RealPath(d) ?? d)])).ToList();
         if (errors.Count > 0)
             throw new ValidationException(errors);
         var accelerator = AcceleratorResolver.Resolve(services.Host.Config.Accelerator, services.Host.Facts);

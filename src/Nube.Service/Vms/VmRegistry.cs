@@ -231,7 +231,8 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
             claimed = [.. reserved.Where(r => r.Value != config.Id).Select(r => r.Key)];
         var others = vms.Values.Where(v => v.Id != config.Id).Select(v => v.Snapshot.Config?.Name).OfType<string>().Concat(claimed);
         errors.AddRange(VmValidator.Validate(config, services.Host.Edition, others));
-        errors.AddRange(StorageRootRules.Check(config, StorageRootRules.Roots(services.Options.DataDir, services.Host.Config), services.Options.DataDir));
+        errors.AddRange(StorageRootRules.Check(config, StorageRootRules.Roots(services.Options.DataDir, services.Host.Config), services.Options.DataDir,
+            services.Host.Config.PassthroughDevices));
         if (errors.Count > 0)
             throw new ValidationException(errors);
     }

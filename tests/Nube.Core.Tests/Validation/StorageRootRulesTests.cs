@@ -67,9 +67,18 @@ public class StorageRootRulesTests
     public void A_host_device_has_its_own_message(string path, string shown)
     {
         var error = Assert.Single(StorageRootRules.Check(Vm(path), ["/var/lib/nube", "/dev"]));
-        Assert.Equal($"boot.kernel: {shown} is a host device; host block devices need an explicit passthrough setting, which this version of Nube does not offer yet",
-            error.Message);
+        Assert.Equal($"boot.kernel: {shown} is a host device that is not a passthrough device of this host; " +
+            "name it in the host's passthroughDevices ('nube host set --passthrough-device') to let VMs have it", error.Message);
         Assert.Equal(path, error.Value);
+    }
+
+    [Fact]
+    public void A_passthrough_device_of_the_host_may_be_a_disk_and_nothing_else()
+    {
+        var vm = Vm("/dev/loop7") with { ScsiControllers = [new ScsiController { Id = "scsi0", Disks = [new ScsiDisk { Id = "disk0", Path = "/dev/loop7" }] }] };
+        var error = Assert.Single(StorageRootRules.Check(vm, ["/var/lib/nube"], null, ["/dev/loop7"]));
+        Assert.Equal("boot.kernel", error.Field);
+        Assert.Equal(2, StorageRootRules.Check(vm, ["/var/lib/nube"], null, ["/dev/loop8"]).Count);
     }
 
     [Fact]

@@ -110,7 +110,8 @@ public sealed partial class DevicePlanRunner(QmpClient qmp, ILogger logger)
     {
         try
         {
-            return RegularFile.Open(file.Path, file.ReadOnly ? FileAccessMode.Read : FileAccessMode.ReadWrite).Handle;
+            return DiskModel.IsDevice(file.Path) ? RegularFile.OpenBlockDevice(file.Path, file.ReadOnly)
+                : RegularFile.Open(file.Path, file.ReadOnly ? FileAccessMode.Read : FileAccessMode.ReadWrite).Handle;
         }
         catch (IOException e)
         {
