@@ -338,9 +338,9 @@ public sealed class NubeApiClient : IDisposable
         return SendAsync(HttpMethod.Get, query.Length == 0 ? "api/v1/audit" : $"api/v1/audit?{query}", null, Json.IReadOnlyListAuditRecord, ct);
     }
 
-    private static string VmPath(string vm) => $"api/v1/vms/{Uri.EscapeDataString(vm)}";
+    internal static string VmPath(string vm) => $"api/v1/vms/{Uri.EscapeDataString(vm)}";
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? body,
+    internal async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? body,
         JsonTypeInfo<T> typeInfo, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body };

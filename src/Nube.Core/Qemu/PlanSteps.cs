@@ -42,3 +42,15 @@ public sealed record PlannedStep(PlanStep Do, ImmutableArray<PlanStep> Undo);
 
 /// <summary>The steps for one device change; when they are all done, the running configuration has the change.</summary>
 public sealed record DeviceUnit(DeviceChange Change, ImmutableArray<PlannedStep> Steps);
+
+/// <summary>
+/// Follows a QEMU block job (<c>query-jobs</c>) to its end, reporting its progress: one that
+/// becomes ready (an active commit) is completed with <c>job-complete</c>; the ended job's error,
+/// if any, fails the step; the job is dismissed. Cancelled, the job is cancelled in QEMU, which
+/// leaves the images as they were.
+/// </summary>
+public sealed record BlockJobStep(string JobId, bool CompleteWhenReady) : PlanStep
+{
+    public override string Describe() =>
+        $"follow job {JobId} (query-jobs){(CompleteWhenReady ? ", job-complete when ready" : "")}, then job-dismiss";
+}

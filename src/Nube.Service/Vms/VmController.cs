@@ -6,6 +6,7 @@ using Nube.Core.Vms;
 using Nube.Qemu.Protocol;
 using Nube.Service.Jobs;
 using Nube.Service.Persistence;
+using Nube.Service.Vms.Checkpoints;
 using Nube.Service.Vms.Devices;
 using Nube.Service.Vms.Errors;
 using Nube.Service.Vms.Integration;
@@ -52,6 +53,7 @@ public sealed class VmController : IVmRun
         GuestJobs = new GuestJobs(this, services, logger);
         operations = new VmOperations(this, services, logger);
         hotPlug = new HotPlug(this, services, logger);
+        Checkpoints = new CheckpointService(this, services, logger, inbox.Writer.TryWrite);
     }
 
     public Guid Id => snapshot.Id;
@@ -66,6 +68,8 @@ public sealed class VmController : IVmRun
 
     /// <summary>Jobs that work with the running guest (file copy, freeze), beside the loop.</summary>
     public GuestJobs GuestJobs { get; }
+
+    public CheckpointService Checkpoints { get; }
 
     /// <summary>The QEMU run, for readers that talk to the guest (agent probe, console); null when off.</summary>
     public QemuSession? Session => Volatile.Read(ref session);
@@ -227,6 +231,9 @@ public sealed class VmController : IVmRun
             case ChangeConfig change:
                 await ApplyChangeAsync(change).ConfigureAwait(false);
                 break;
+            case CheckpointCommand checkpoint:
+                await Checkpoints.RunAsync(checkpoint).ConfigureAwait(false);
+                break;
             case RemoveVm remove:
                 await RemoveAsync(remove).ConfigureAwait(false);
                 break;
@@ -254,6 +261,9 @@ public sealed class VmController : IVmRun
                 break;
             case ChangeConfig change:
                 change.Done.TrySetException(gone);
+                break;
+            case CheckpointCommand checkpoint:
+                services.Jobs.Fail(checkpoint.Job, gone, Snapshot);
                 break;
             case RemoveVm remove:
                 remove.Done.TrySetException(gone);
@@ -301,6 +311,7 @@ public sealed class VmController : IVmRun
             var now = Snapshot;
             var current = now.Config ?? throw new VmConflictException($"VM {Id} is broken: {now.BrokenReason}");
             var next = change.Change(current, now.State);
+            Checkpoints.CheckDisksKept(current, next);
             // A running VM's new processor reserve must fit the host, and its new limits be in
             // force, before the change is stored: a refused one changes nothing.
             services.Admission.ChangeReserve(next);
