@@ -1,0 +1,121 @@
+using Nube.Contracts.Client;
+using Nube.Contracts.Vms;
+using Nube.EndToEnd.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Nube.EndToEnd.Tests;
+
+/// <summary>
+/// Checkpoints on the test guest with a raw SCSI data disk: applied, a production and a standard
+/// checkpoint bring back the disk's data (and the standard one the guest's running programs);
+/// removed while the VM runs, a checkpoint's overlay is merged into the disk with nothing lost.
+/// </summary>
+public sealed class CheckpointTests(ITestOutputHelper output)
+{
+    // The data disk's SCSI target, as the guest names it (host:channel:target:lun).
+    private const string Disk = "/dev/$(ls /sys/bus/scsi/devices/*:0:2:0/block)";
+    private const string Write = $"head -c 4194304 /dev/urandom > /tmp/data && dd if=/tmp/data of={Disk} bs=1M conv=fsync 2>/dev/null && sha256sum < /tmp/data";
+    private const string Read = $"head -c 4194304 {Disk} | sha256sum";
+
+    [Fact]
+    public async Task A_production_checkpoint_taken_while_running_and_applied_brings_back_the_disk_s_data()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var (id, data) = await StartWithDataDiskAsync(host, "prod");
+        var before = Hash(await GuestShell.RunAsync(host, id, Write));
+
+        var taken = await host.Client.WaitJobAsync((await host.Client.StartCheckpointAsync("prod", new NewCheckpointRequest { Name = "before" })).Id);
+        output.WriteLine(taken.Result);
+        var tree = await host.Client.ListCheckpointsAsync("prod");
+        var checkpoint = Assert.Single(tree.Checkpoints);
+        Assert.Equal(("before", "production", false, true), (checkpoint.Name, checkpoint.Kind, checkpoint.HasMemory, checkpoint.Current));
+        Assert.Equal(data, Assert.Single(checkpoint.Disks).Image);
+        var overlay = (await host.Client.GetVmAsync("prod", 0)).Settings!.ScsiControllers![0].Disks[0].Path;
+        Assert.NotEqual(data, overlay);
+
+        Assert.NotEqual(before, Hash(await GuestShell.RunAsync(host, id, Write)));
+        var refused = await Assert.ThrowsAsync<NubeApiException>(async () => await host.Client.WaitJobAsync(
+            (await host.Client.StartApplyCheckpointAsync("prod", "before")).Id));
+        Assert.Equal("Cannot apply checkpoint 'before' of VM 'prod': it is running; turn it off or save it first.", refused.Problem.Detail);
+
+        await host.Client.RunJobAsync("prod", "turn-off");
+        var applied = await host.Client.WaitJobAsync((await host.Client.StartApplyCheckpointAsync("prod", "before")).Id);
+        Assert.Equal("Applied checkpoint 'before'; the VM is off.", applied.Result);
+        // The state written after the checkpoint is gone with its overlay; the checkpoint stays, to be applied again.
+        Assert.False(File.Exists(overlay));
+        Assert.True(File.Exists(data));
+        await host.Client.RunJobAsync("prod", "start", agentWaitSeconds: 60);
+        Assert.Equal(before, Hash(await GuestShell.RunAsync(host, id, Read)));
+    }
+
+    [Fact]
+    public async Task A_standard_checkpoint_applied_resumes_the_guest_where_it_was_with_its_disk()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var (id, _) = await StartWithDataDiskAsync(host, "std");
+        await GuestShell.RunAsync(host, id, "sh -c 'i=0; while true; do i=$((i+1)); echo $i > /tmp/counter; sleep 0.2; done' >/dev/null 2>&1 & true");
+        var before = Hash(await GuestShell.RunAsync(host, id, Write));
+        var atCheckpoint = Counter(await GuestShell.RunAsync(host, id, "cat /tmp/counter"));
+
+        await host.Client.WaitJobAsync((await host.Client.StartCheckpointAsync("std", new NewCheckpointRequest { Name = "running", Kind = "standard" })).Id);
+        Assert.True(Assert.Single((await host.Client.ListCheckpointsAsync("std")).Checkpoints).HasMemory);
+        Assert.NotEqual(before, Hash(await GuestShell.RunAsync(host, id, Write)));
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        var later = Counter(await GuestShell.RunAsync(host, id, "cat /tmp/counter"));
+        output.WriteLine($"counter at the checkpoint ~{atCheckpoint}, 4 s later {later}");
+
+        await host.Client.RunJobAsync("std", "turn-off");
+        var applied = await host.Client.WaitJobAsync((await host.Client.StartApplyCheckpointAsync("std", "running")).Id);
+        Assert.Equal("Applied checkpoint 'running'; the VM runs on from it.", applied.Result);
+        Assert.Equal("running", (await host.Client.GetVmAsync("std", 0)).Summary.State);
+        // A guest booted afresh would have no counter (/tmp is in memory): it goes on from the checkpoint's value.
+        var resumed = Counter(await GuestShell.RunAsync(host, id, "cat /tmp/counter"));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var running = Counter(await GuestShell.RunAsync(host, id, "cat /tmp/counter"));
+        output.WriteLine($"after apply {resumed}, a second later {running}");
+        Assert.InRange(resumed, atCheckpoint, later - 1);
+        Assert.True(running > resumed, $"the counter stood still at {resumed}");
+        Assert.Equal(before, Hash(await GuestShell.RunAsync(host, id, Read)));
+    }
+
+    [Fact]
+    public async Task A_checkpoint_removed_while_running_is_merged_into_the_disk_with_the_data_intact()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var (id, data) = await StartWithDataDiskAsync(host, "merge");
+        await GuestShell.RunAsync(host, id, Write);
+        await host.Client.WaitJobAsync((await host.Client.StartCheckpointAsync("merge", new NewCheckpointRequest { Name = "gone", Kind = "standard" })).Id);
+        var overlay = (await host.Client.GetVmAsync("merge", 0)).Settings!.ScsiControllers![0].Disks[0].Path;
+        var after = Hash(await GuestShell.RunAsync(host, id, Write));
+
+        var removed = await host.Client.WaitJobAsync((await host.Client.StartRemoveCheckpointAsync("merge", "gone")).Id);
+        Assert.Equal("Removed checkpoint 'gone'; its disks were merged.", removed.Result);
+        Assert.Empty((await host.Client.ListCheckpointsAsync("merge")).Checkpoints);
+        Assert.Equal(data, (await host.Client.GetVmAsync("merge", 0)).Settings!.ScsiControllers![0].Disks[0].Path);
+        Assert.False(File.Exists(overlay));
+        Assert.Equal(after, Hash(await GuestShell.RunAsync(host, id, Read)));
+
+        // On the host, the disk file itself now holds what the guest wrote after the checkpoint.
+        await host.Client.RunJobAsync("merge", "turn-off");
+        var onHost = await HostProgram.RunAsync("sh", "-c", $"head -c 4194304 '{data}' | sha256sum");
+        Assert.Equal(after, Hash(onHost.Stdout));
+    }
+
+    /// <summary>A guest VM with a 64 MiB raw disk at SCSI target 2, running, its agent answering.</summary>
+    private static async Task<(Guid Id, string Data)> StartWithDataDiskAsync(NubedHost host, string name)
+    {
+        var data = Path.Combine(host.Root, $"{name}-data.raw");
+        var made = await HostProgram.RunAsync("qemu-img", "create", "-q", "-f", "raw", data, "64M");
+        Assert.True(made.ExitCode == 0, made.Stderr);
+        var created = await host.Client.CreateVmAsync(NubedHost.GuestSettings(name) with
+        {
+            ScsiControllers = [new ScsiControllerSettings { Disks = [new ScsiDiskSettings { Location = 2, Path = data }] }],
+        });
+        await host.Client.RunJobAsync(name, "start", agentWaitSeconds: 60);
+        return (created.Summary.Id, data);
+    }
+
+    private static int Counter(string text) => int.Parse(text.Trim().Split('\n')[^1], System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Hash(string shaOutput) => shaOutput.Trim().Split('\n')[^1].Split(' ')[0];
+}
