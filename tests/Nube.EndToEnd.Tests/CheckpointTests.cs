@@ -101,6 +101,50 @@ public sealed class CheckpointTests(ITestOutputHelper output)
         Assert.Equal(after, Hash(onHost.Stdout));
     }
 
+    [Fact]
+    public async Task Off_checkpoints_through_the_CLI_make_a_tree_hold_their_disk_and_merge_back_into_it()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var data = Path.Combine(host.Root, "off-data.raw");
+        Assert.Equal(0, (await HostProgram.RunAsync("qemu-img", "create", "-q", "-f", "raw", data, "16M")).ExitCode);
+        await host.Client.CreateVmAsync(NubedHost.GuestSettings("off") with
+        {
+            ScsiControllers = [new ScsiControllerSettings { Disks = [new ScsiDiskSettings { Location = 0, Path = data }] }],
+        });
+        Assert.Contains("Took production checkpoint 'first'", NubeCli.Flat((await NubeCli.OkAsync(host, "vm", "checkpoint", "new", "off", "--name", "first")).Stdout));
+        await NubeCli.OkAsync(host, "vm", "checkpoint", "new", "off", "--name", "second", "--kind", "standard");
+        Assert.Contains("is now named 'base'", (await NubeCli.OkAsync(host, "vm", "checkpoint", "rename", "off", "first", "base")).Stdout);
+        var bad = await NubeCli.RunAsync(host, "vm", "checkpoint", "new", "off", "--kind", "memory");
+        Assert.Contains("kind: 'memory' is not one of production or standard", NubeCli.Flat(bad.Stderr));
+
+        var removeDisk = await Assert.ThrowsAsync<NubeApiException>(() => host.Client.SetVmAsync("off",
+            new VmSettings { ScsiControllers = [new ScsiControllerSettings { Disks = [] }] }));
+        Assert.Contains("scsiControllers[0].disks[0].path: disk disk0 is in checkpoints of this VM; remove its checkpoints first", removeDisk.Message);
+
+        // base, second under it, Now under second; applying base hangs Now under base, beside second.
+        var lines = Rows((await NubeCli.OkAsync(host, "vm", "checkpoint", "list", "off")).Stdout);
+        Assert.Equal(["base", "└─ second", "   └─ Now"], lines);
+        await NubeCli.OkAsync(host, "vm", "checkpoint", "apply", "off", "base");
+        Assert.Equal(["base", "├─ second", "└─ Now"], Rows((await NubeCli.OkAsync(host, "vm", "checkpoint", "list", "off")).Stdout));
+
+        // What the VM writes from base on (here, written on the host) is merged into the disk file when base goes.
+        var now = (await host.Client.GetVmAsync("off", 0)).Settings!.ScsiControllers![0].Disks[0].Path;
+        Assert.Equal(0, (await HostProgram.RunAsync("qemu-io", "-f", "qcow2", "-c", "write -P 0x5a 0 1M", now)).ExitCode);
+        await NubeCli.OkAsync(host, "vm", "checkpoint", "remove", "off", "second");
+        await NubeCli.OkAsync(host, "vm", "checkpoint", "remove", "off", "base");
+        Assert.Empty((await host.Client.ListCheckpointsAsync("off")).Checkpoints);
+        Assert.Equal(data, (await host.Client.GetVmAsync("off", 0)).Settings!.ScsiControllers![0].Disks[0].Path);
+        Assert.Equal([data], Directory.GetFiles(host.Root, "off-data*"));
+        var read = await HostProgram.RunAsync("qemu-io", "-f", "raw", "-c", "read -P 0x5a 0 1M", data);
+        Assert.True(read.ExitCode == 0 && !read.Stdout.Contains("failed", StringComparison.Ordinal), read.Stdout + read.Stderr);
+    }
+
+    /// <summary>The first column of the CLI's table, its tree drawing kept.</summary>
+    private static string[] Rows(string table) => [.. table.Split('\n')
+        .Where(l => l.StartsWith('│') && !l.Contains("Checkpoint", StringComparison.Ordinal))
+        .Select(l => l.Split('│')[1].TrimEnd())
+        .Select(l => l.StartsWith(' ') ? l[1..] : l)];
+
     /// <summary>A guest VM with a 64 MiB raw disk at SCSI target 2, running, its agent answering.</summary>
     private static async Task<(Guid Id, string Data)> StartWithDataDiskAsync(NubedHost host, string name)
     {

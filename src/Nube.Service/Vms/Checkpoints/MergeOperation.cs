@@ -38,9 +38,12 @@ public sealed class MergeOperation(CheckpointContext c)
         var running = live is null ? null : c.Vm.Snapshot.Running ?? new RunningVm { Config = config };
         foreach (var disk in checkpoint.Disks)
         {
-            if (book.Above(disk.Image) is not [var overlay])
-                continue;
             var path = WritableDisk.Of(config).FirstOrDefault(d => d.Id == disk.Disk)?.Path;
+            if (book.Above(disk.Image) is not [var overlay])
+            {
+                book = await DropDeadBranchAsync(book, checkpoint, disk, path).ConfigureAwait(false);
+                continue;
+            }
             job.Report($"merging '{overlay.Path}' into '{disk.Image}'");
             if (live is not null && running is not null && CheckpointContext.NodeOf(running, overlay.Path) is { } top)
             {
@@ -92,6 +95,22 @@ public sealed class MergeOperation(CheckpointContext c)
             File.Delete(memory);
         c.Logger.LogInformation("VM {Name}: removed checkpoint '{Checkpoint}' ({Id})", c.Name, checkpoint.Name, checkpoint.Id);
         return $"Removed checkpoint '{checkpoint.Name}'; its disks were merged.";
+    }
+
+    /// <summary>
+    /// A checkpoint's image with nothing above it (the state after it was discarded by an apply):
+    /// an overlay Nube made that only this checkpoint needs goes with it.
+    /// </summary>
+    private async Task<CheckpointBook> DropDeadBranchAsync(CheckpointBook book, Checkpoint checkpoint, CheckpointDisk disk, string? path)
+    {
+        var others = book with { Checkpoints = [.. book.Checkpoints.Where(x => x.Id != checkpoint.Id)] };
+        if (disk.Image == path || others.IsCheckpointImage(disk.Image) || !book.Layers.Any(l => l.Path == disk.Image))
+            return book;
+        var dropped = book with { Layers = [.. book.Layers.Where(l => l.Path != disk.Image)] };
+        await c.Store.WriteAsync(dropped).ConfigureAwait(false);
+        File.Delete(disk.Image);
+        c.Logger.LogInformation("VM {Name}: deleted '{Path}', which only the removed checkpoint '{Checkpoint}' needed", c.Name, disk.Image, checkpoint.Name);
+        return dropped;
     }
 
     /// <summary>The book once <paramref name="merged"/>'s data is in the checkpoint's image: whatever named the overlay names the image.</summary>
