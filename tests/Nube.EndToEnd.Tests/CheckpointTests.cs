@@ -46,7 +46,21 @@ public sealed class CheckpointTests(ITestOutputHelper output)
         Assert.True(File.Exists(data));
         await host.Client.RunJobAsync("prod", "start", agentWaitSeconds: 60);
         Assert.Equal(before, Hash(await GuestShell.RunAsync(host, id, Read)));
+
+        // A guest that cannot freeze (its backup service off) gets no production checkpoint, unless a standard one will do.
+        await host.Client.SetIntegrationServiceAsync("prod", "backup", false);
+        var unfrozen = await Assert.ThrowsAsync<NubeApiException>(async () => await host.Client.WaitJobAsync(
+            (await host.Client.StartCheckpointAsync("prod", new NewCheckpointRequest { Name = "frozen" })).Id));
+        Assert.Equal("Cannot take production checkpoint 'frozen' of VM 'prod': Cannot freeze VM 'prod': its backup integration service is disabled. " +
+            "Take a standard checkpoint, or ask for one when the guest cannot freeze (--fallback standard; in the API, fallback: standard).",
+            unfrozen.Problem.Detail);
+        var fallback = await host.Client.WaitJobAsync((await host.Client.StartCheckpointAsync("prod",
+            new NewCheckpointRequest { Name = "frozen", Fallback = "standard" })).Id);
+        Assert.EndsWith(", standard because the guest could not freeze.", fallback.Result);
+        Assert.Equal(["before", "frozen"], Flatten((await host.Client.ListCheckpointsAsync("prod")).Checkpoints).Select(c => c.Name));
     }
+
+    private static IEnumerable<CheckpointInfo> Flatten(IEnumerable<CheckpointInfo> tree) => tree.SelectMany(c => Flatten(c.Children).Prepend(c));
 
     [Fact]
     public async Task A_standard_checkpoint_applied_resumes_the_guest_where_it_was_with_its_disk()

@@ -105,7 +105,7 @@ public sealed partial class TakeOperation(CheckpointContext c)
             {
                 if (!request.FallbackStandard)
                     throw new VmConflictException($"Cannot take production checkpoint '{name}' of VM '{c.Name}': {e.Message} " +
-                        "Take a standard checkpoint, or pass fallback standard to take one when the guest cannot freeze.");
+                        "Take a standard checkpoint, or ask for one when the guest cannot freeze (--fallback standard; in the API, fallback: standard).");
                 c.Logger.LogInformation("VM {Name}: the guest cannot freeze ({Error}); taking a standard checkpoint", c.Name, e.Message);
                 kind = CheckpointKind.Standard;
             }
