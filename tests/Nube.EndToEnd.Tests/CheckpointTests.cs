@@ -116,6 +116,27 @@ public sealed class CheckpointTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_checkpoint_taken_off_is_merged_while_running_into_the_image_the_start_opened_read_only()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var data = Path.Combine(host.Root, "cold-data.raw");
+        Assert.Equal(0, (await HostProgram.RunAsync("qemu-img", "create", "-q", "-f", "raw", data, "64M")).ExitCode);
+        var created = await host.Client.CreateVmAsync(NubedHost.GuestSettings("cold") with
+        {
+            ScsiControllers = [new ScsiControllerSettings { Disks = [new ScsiDiskSettings { Location = 2, Path = data }] }],
+        });
+        await host.Client.WaitJobAsync((await host.Client.StartCheckpointAsync("cold", new NewCheckpointRequest { Name = "cold" })).Id);
+        await host.Client.RunJobAsync("cold", "start", agentWaitSeconds: 60);
+        var after = Hash(await GuestShell.RunAsync(host, created.Summary.Id, Write));
+
+        await host.Client.WaitJobAsync((await host.Client.StartRemoveCheckpointAsync("cold", "cold")).Id);
+        Assert.Equal(data, (await host.Client.GetVmAsync("cold", 0)).Settings!.ScsiControllers![0].Disks[0].Path);
+        Assert.Equal(after, Hash(await GuestShell.RunAsync(host, created.Summary.Id, Read)));
+        await host.Client.RunJobAsync("cold", "turn-off");
+        Assert.Equal(after, Hash((await HostProgram.RunAsync("sh", "-c", $"head -c 4194304 '{data}' | sha256sum")).Stdout));
+    }
+
+    [Fact]
     public async Task Off_checkpoints_through_the_CLI_make_a_tree_hold_their_disk_and_merge_back_into_it()
     {
         await using var host = await NubedHost.StartAsync(output);

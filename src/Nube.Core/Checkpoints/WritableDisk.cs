@@ -5,17 +5,17 @@ namespace Nube.Core.Checkpoints;
 
 /// <summary>A disk a checkpoint covers: every hard disk the VM may write (DVDs and read-only disks never change).</summary>
 /// <param name="Field">Its path's field in the configuration, for errors.</param>
-public sealed record WritableDisk(string Id, string Field, string Path, DiskFormat Format)
+public sealed record WritableDisk(string Id, string Field, string Path, DiskFormat Format, DiskCache? Cache = null)
 {
     public static IEnumerable<WritableDisk> Of(VmConfig vm)
     {
         for (var i = 0; i < vm.IdeDrives.Length; i++)
             if (vm.IdeDrives[i] is { Media: DriveMedia.HardDisk, ReadOnly: false, Path: { } path } ide)
-                yield return new(ide.Id, $"ideDrives[{i}].path", path, ImageFormat.Of(ide.Format, path));
+                yield return new(ide.Id, $"ideDrives[{i}].path", path, ImageFormat.Of(ide.Format, path), ide.Cache);
         for (var c = 0; c < vm.ScsiControllers.Length; c++)
             for (var d = 0; d < vm.ScsiControllers[c].Disks.Length; d++)
                 if (vm.ScsiControllers[c].Disks[d] is { ReadOnly: false } disk)
-                    yield return new(disk.Id, $"scsiControllers[{c}].disks[{d}].path", disk.Path, ImageFormat.Of(disk.Format, disk.Path));
+                    yield return new(disk.Id, $"scsiControllers[{c}].disks[{d}].path", disk.Path, ImageFormat.Of(disk.Format, disk.Path), disk.Cache);
     }
 
     /// <summary>The configuration with one disk's image replaced (an overlay made, or a merge that put the data below).</summary>

@@ -15,9 +15,15 @@ public sealed record OverlayTarget(string Disk, string TopNode, string OverlayPa
 /// <param name="TopFile">The file of <paramref name="TopNode"/>, which QEMU lets go of afterwards.</param>
 /// <param name="BaseNode">The node that receives the data.</param>
 /// <param name="BasePath">Its file, written into the header of the image above <paramref name="TopNode"/> (never QEMU's <c>/dev/fdset</c> name).</param>
+/// <param name="BaseReadOnly">The base was opened read-only (an image below the top at the start): the plan first makes it writable.</param>
+/// <param name="BaseBelow">The node below the base (its backing), for a qcow2 base reopened; null when none.</param>
 public sealed record MergeTarget(string Disk, string Device, string TopNode, string TopFile, string BaseNode, string BasePath)
 {
     public bool Active => Device == TopNode;
+    public bool BaseReadOnly { get; init; }
+    public string BaseDriver { get; init; } = "raw";
+    public string? BaseBelow { get; init; }
+    public Vms.DiskCache? Cache { get; init; }
 }
 
 /// <summary>
@@ -71,15 +77,32 @@ public static class CheckpointPlan
             arguments["top-node"] = merge.TopNode;
             arguments["backing-file"] = merge.BasePath;
         }
+        var steps = ImmutableArray.CreateBuilder<PlannedStep>();
+        if (merge.BaseReadOnly)
+            steps.Add(new(Writable(merge), []));
         // Cancelled before its end, a commit leaves both images as they were: nothing to take back.
-        return
+        steps.AddRange((ImmutableArray<PlannedStep>)
         [
             new(new QmpStep("block-commit", arguments), []),
             new(new BlockJobStep(job, merge.Active), []),
             new(new QmpStep("blockdev-del", new JsonObject { ["node-name"] = merge.TopNode }), []),
             new(new QmpStep("blockdev-del", new JsonObject { ["node-name"] = $"{merge.TopNode}-file" }), []),
             new(new DropFileStep(new FdSet($"{merge.TopNode}-file", merge.TopFile, false, merge.Disk)), []),
-        ];
+        ]);
+        return steps.ToImmutable();
+    }
+
+    /// <summary>The base's two nodes with their options as <see cref="DiskModel"/> gave them at the start, read-only off.</summary>
+    private static ReopenWritableStep Writable(MergeTarget merge)
+    {
+        var file = new FdSet($"{merge.BaseNode}-file", merge.BasePath, false, merge.Disk);
+        var fileNode = QemuProps.Of(("driver", "file"), ("filename", file), ("node-name", file.Node), ("read-only", false));
+        if (merge.Cache == Vms.DiskCache.Direct)
+            fileNode = fileNode.With("cache.direct", true).With("aio", "native");
+        var format = QemuProps.Of(("driver", merge.BaseDriver), ("file", file.Node), ("node-name", merge.BaseNode), ("read-only", false));
+        if (merge.BaseDriver == "qcow2")
+            format = format.With("backing", merge.BaseBelow ?? QemuProps.Null);
+        return new ReopenWritableStep(file, new JsonObject { ["options"] = new JsonArray(fileNode.ToJson(), format.ToJson()) });
     }
 
     private static PlannedStep Add(QemuProps node) =>

@@ -54,3 +54,15 @@ public sealed record BlockJobStep(string JobId, bool CompleteWhenReady) : PlanSt
     public override string Describe() =>
         $"follow job {JobId} (query-jobs){(CompleteWhenReady ? ", job-complete when ready" : "")}, then job-dismiss";
 }
+
+/// <summary>
+/// Makes a node QEMU opened read-only (an image below the disk's top, at the start) writable, for
+/// a merge into it: a read-write descriptor joins the file's fdset, <c>blockdev-reopen</c> reopens
+/// the nodes with <paramref name="Reopen"/> (their options, read-only off), and the read-only
+/// descriptor leaves the fdset, so that QEMU closes it and the image lock it held goes.
+/// </summary>
+public sealed record ReopenWritableStep(FdSet File, JsonObject Reopen) : PlanStep
+{
+    public override string Describe() => $"add-fd {File.Node} into its fdset: {File.Path} (read-write), blockdev-reopen {Reopen.ToJsonString()}, " +
+        "then remove-fd its read-only descriptor";
+}

@@ -1,4 +1,5 @@
 using Nube.Core.Qemu;
+using Nube.Core.Vms;
 
 namespace Nube.Core.Tests.Qemu;
 
@@ -32,6 +33,16 @@ public class CheckpointPlanTests
         var plan = CheckpointPlan.Merge(new MergeTarget("disk1", "disk1-c22222222", "disk1-b1", "/srv/images/data_0a1b2c3d.qcow2",
             "disk1-b2", "/srv/images/data.vhdx"));
         PlanGolden.Check("checkpoint-merge-below", PlanGolden.Render(plan));
+    }
+
+    [Fact]
+    public void Merging_into_an_image_the_start_opened_read_only_reopens_it_writable_first()
+    {
+        var plan = CheckpointPlan.Merge(new MergeTarget("disk1", "disk1", "disk1", "/srv/images/data_0a1b2c3d.qcow2", "disk1-b1", "/srv/images/data.qcow2")
+        {
+            BaseReadOnly = true, BaseDriver = "qcow2", BaseBelow = "disk1-b2", Cache = DiskCache.Direct,
+        });
+        PlanGolden.Check("checkpoint-merge-read-only-base", PlanGolden.Render(plan));
     }
 
     [Fact]

@@ -38,7 +38,8 @@ public sealed class MergeOperation(CheckpointContext c)
         var running = live is null ? null : c.Vm.Snapshot.Running ?? new RunningVm { Config = config };
         foreach (var disk in checkpoint.Disks)
         {
-            var path = WritableDisk.Of(config).FirstOrDefault(d => d.Id == disk.Disk)?.Path;
+            var now = WritableDisk.Of(config).FirstOrDefault(d => d.Id == disk.Disk);
+            var path = now?.Path;
             if (book.Above(disk.Image) is not [var overlay])
             {
                 book = await DropDeadBranchAsync(book, checkpoint, disk, path).ConfigureAwait(false);
@@ -47,10 +48,16 @@ public sealed class MergeOperation(CheckpointContext c)
             job.Report($"merging '{overlay.Path}' into '{disk.Image}'");
             if (live is not null && running is not null && CheckpointContext.NodeOf(running, overlay.Path) is { } top)
             {
-                var merge = new MergeTarget(disk.Disk, CheckpointContext.NodeOf(running, path ?? "") ?? disk.Disk, top, overlay.Path,
-                    CheckpointContext.NodeOf(running, disk.Image) ?? throw new VmConflictException(
-                        $"Cannot remove checkpoint '{checkpoint.Name}' of VM '{c.Name}': its QEMU does not have '{disk.Image}' open; turn it off to merge."),
-                    disk.Image);
+                var baseNode = CheckpointContext.NodeOf(running, disk.Image) ?? throw new VmConflictException(
+                    $"Cannot remove checkpoint '{checkpoint.Name}' of VM '{c.Name}': its QEMU does not have '{disk.Image}' open; turn it off to merge.");
+                var merge = new MergeTarget(disk.Disk, CheckpointContext.NodeOf(running, path ?? "") ?? disk.Disk, top, overlay.Path, baseNode, disk.Image)
+                {
+                    // The start opened the images below the top read-only (<disk>-b1, -b2 ...), each on the next.
+                    BaseReadOnly = baseNode.StartsWith($"{disk.Disk}-b", StringComparison.Ordinal),
+                    BaseBelow = running.Files.Any(f => f.Node == $"{Below(disk.Disk, baseNode)}-file") ? Below(disk.Disk, baseNode) : null,
+                    BaseDriver = ImageFormat.Driver(disk.Format),
+                    Cache = now?.Cache,
+                };
                 try
                 {
                     var files = await new DevicePlanRunner(live.Qmp, c.Logger).RunAsync($"merge '{overlay.Path}'", CheckpointPlan.Merge(merge),
@@ -96,6 +103,10 @@ public sealed class MergeOperation(CheckpointContext c)
         c.Logger.LogInformation("VM {Name}: removed checkpoint '{Checkpoint}' ({Id})", c.Name, checkpoint.Name, checkpoint.Id);
         return $"Removed checkpoint '{checkpoint.Name}'; its disks were merged.";
     }
+
+    /// <summary>The node the start put below a chain node (<c>disk0-b1</c> is on <c>disk0-b2</c>); the top's first is <c>-b1</c>.</summary>
+    private static string Below(string disk, string node) =>
+        node.StartsWith($"{disk}-b", StringComparison.Ordinal) && int.TryParse(node.AsSpan(disk.Length + 2), out var n) ? $"{disk}-b{n + 1}" : $"{disk}-b1";
 
     /// <summary>
     /// A checkpoint's image with nothing above it (the state after it was discarded by an apply):

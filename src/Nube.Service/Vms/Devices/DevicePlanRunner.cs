@@ -98,6 +98,16 @@ public sealed partial class DevicePlanRunner(QmpClient qmp, ILogger logger)
                 using (var arguments = JsonDocument.Parse(json))
                     await qmp.ExecuteAsync(call.Command, arguments.RootElement.Clone(), ct: ct).ConfigureAwait(false);
                 break;
+            case ReopenWritableStep reopen:
+                var set = held.LastOrDefault(f => f.Node == reopen.File.Node)
+                    ?? throw new IOException($"no file was handed to QEMU for block node '{reopen.File.Node}'");
+                var readOnly = await qmp.QueryFdSetAsync(set.FdSet, ct).ConfigureAwait(false);
+                using (var handle = Open(reopen.File))
+                    await qmp.AddFdAsync(handle, ct, set.FdSet).ConfigureAwait(false);
+                await DoAsync(new QmpStep("blockdev-reopen", reopen.Reopen), held, percent, ct).ConfigureAwait(false);
+                foreach (var fd in readOnly)
+                    await qmp.RemoveFdAsync(set.FdSet, fd, ct).ConfigureAwait(false);
+                break;
             case BlockJobStep job:
                 await new BlockJobFollower(qmp).FollowAsync(job, percent, ct).ConfigureAwait(false);
                 break;
