@@ -132,6 +132,11 @@ public sealed class CheckpointTests(ITestOutputHelper output)
         await host.Client.WaitJobAsync((await host.Client.StartRemoveCheckpointAsync("cold", "cold")).Id);
         Assert.Equal(data, (await host.Client.GetVmAsync("cold", 0)).Settings!.ScsiControllers![0].Disks[0].Path);
         Assert.Equal(after, Hash(await GuestShell.RunAsync(host, created.Summary.Id, Read)));
+        // QEMU now runs the disk on the node of its former backing image: a hot remove waits for the next start.
+        var hotRemove = await Assert.ThrowsAsync<NubeApiException>(() => host.Client.SetVmAsync("cold",
+            new VmSettings { ScsiControllers = [new ScsiControllerSettings { Disks = [] }] }));
+        Assert.Contains("scsiControllers[0].disks[0].path: disk disk0 was merged while the VM ran and cannot be removed or changed until the VM is turned off",
+            hotRemove.Message);
         await host.Client.RunJobAsync("cold", "turn-off");
         Assert.Equal(after, Hash((await HostProgram.RunAsync("sh", "-c", $"head -c 4194304 '{data}' | sha256sum")).Stdout));
     }

@@ -63,6 +63,16 @@ public sealed class CheckpointService(VmController vm, VmServices services, ILog
         var held = store.Read().Disks;
         if (held.Count > 0 && WritableDisk.Dropped(current, next, held) is { } problem)
             throw new ValidationException([new(problem[..problem.IndexOf(':', StringComparison.Ordinal)], "", problem)]);
+        // A hot remove names the nodes the start made (<disk>); one whose top is another node since
+        // a merge while running must wait for the next start.
+        if (vm.Snapshot.Running is { } running)
+        {
+            var moved = WritableDisk.Of(current).Where(d => CheckpointContext.NodeOf(running, d.Path) is { } node && node != d.Id).Select(d => d.Id).ToHashSet();
+            if (moved.Count > 0 && WritableDisk.Dropped(current, next, moved) is { } change)
+                throw new ValidationException([new(change[..change.IndexOf(':', StringComparison.Ordinal)], "",
+                    change[..change.IndexOf(" is in checkpoints", StringComparison.Ordinal)] +
+                    " was merged while the VM ran and cannot be removed or changed until the VM is turned off")]);
+        }
     }
 
     /// <summary>Runs a checkpoint job; only the controller's loop calls it.</summary>
