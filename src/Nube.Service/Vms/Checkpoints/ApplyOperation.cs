@@ -72,7 +72,7 @@ public sealed class ApplyOperation(CheckpointContext c)
     }
 
     /// <summary>An overlay the VM was writing, that no checkpoint holds and nothing is above: deleted, as the user asked.</summary>
-    private bool Discard(Core.Checkpoints.CheckpointBook book, CheckpointLayer layer, List<string> left)
+    private bool Discard(CheckpointBook book, CheckpointLayer layer, List<string> left)
     {
         if (!left.Contains(layer.Path) || book.IsCheckpointImage(layer.Path) || !book.Above(layer.Path).IsEmpty)
             return false;
