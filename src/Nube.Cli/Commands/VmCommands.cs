@@ -31,6 +31,7 @@ public static class VmCommands
         vm.Subcommands.Add(IntegrationCommands.Build(VmArg));
         foreach (var command in FreezeCommands.Build(VmArg))
             vm.Subcommands.Add(command);
+        vm.Subcommands.Add(CheckpointCommands.Build(VmArg));
         return vm;
     }
 

@@ -342,7 +342,7 @@ public sealed class NubeApiClient : IDisposable
     /// <summary>The disk files of the host (<c>nube disk</c>).</summary>
     public DiskApi Disks => new(this);
 
-    private static string VmPath(string vm) => $"api/v1/vms/{Uri.EscapeDataString(vm)}";
+    internal static string VmPath(string vm) => $"api/v1/vms/{Uri.EscapeDataString(vm)}";
 
     /// <summary>One request with its JSON answer, or the problem it answered as a <see cref="NubeApiException"/>; for the clients of one area too (<see cref="DiskApi"/>).</summary>
     internal async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? body,

@@ -3,13 +3,17 @@ using Nube.Core.Vms;
 namespace Nube.Core.Qemu;
 
 /// <summary>Which QEMU block driver reads an image.</summary>
-internal static class ImageFormat
+public static class ImageFormat
 {
     /// <summary>
     /// The explicit format, else the one the extension names. Never QEMU's probing: a fixed VHD
     /// probes as raw, and probing a raw image lets a guest pass itself off as another format.
     /// </summary>
-    public static string Driver(DiskFormat? format, string path) => (format ?? FromExtension(path)) switch
+    public static string Driver(DiskFormat? format, string path) => Driver(Of(format, path));
+
+    public static DiskFormat Of(DiskFormat? format, string path) => format ?? FromExtension(path);
+
+    public static string Driver(DiskFormat format) => format switch
     {
         DiskFormat.Qcow2 => "qcow2",
         DiskFormat.Vhd => "vpc",

@@ -42,3 +42,27 @@ public sealed record PlannedStep(PlanStep Do, ImmutableArray<PlanStep> Undo);
 
 /// <summary>The steps for one device change; when they are all done, the running configuration has the change.</summary>
 public sealed record DeviceUnit(DeviceChange Change, ImmutableArray<PlannedStep> Steps);
+
+/// <summary>
+/// Follows a QEMU block job (<c>query-jobs</c>) to its end, reporting its progress: one that
+/// becomes ready (an active commit) is completed with <c>job-complete</c>; the ended job's error,
+/// if any, fails the step; the job is dismissed. Cancelled, the job is cancelled in QEMU, which
+/// leaves the images as they were.
+/// </summary>
+public sealed record BlockJobStep(string JobId, bool CompleteWhenReady) : PlanStep
+{
+    public override string Describe() =>
+        $"follow job {JobId} (query-jobs){(CompleteWhenReady ? ", job-complete when ready" : "")}, then job-dismiss";
+}
+
+/// <summary>
+/// Makes a node QEMU opened read-only (an image below the disk's top, at the start) writable, for
+/// a merge into it: a read-write descriptor joins the file's fdset, <c>blockdev-reopen</c> reopens
+/// the nodes with <paramref name="Reopen"/> (their options, read-only off), and the read-only
+/// descriptor leaves the fdset, so that QEMU closes it and the image lock it held goes.
+/// </summary>
+public sealed record ReopenWritableStep(FdSet File, JsonObject Reopen) : PlanStep
+{
+    public override string Describe() => $"add-fd {File.Node} into its fdset: {File.Path} (read-write), blockdev-reopen {Reopen.ToJsonString()}, " +
+        "then remove-fd its read-only descriptor";
+}

@@ -9,16 +9,32 @@ namespace Nube.Qemu.Protocol;
 /// </summary>
 public sealed partial class QmpClient
 {
-    /// <summary>Adds the descriptor to a new fdset; QEMU opens it as <c>/dev/fdset/N</c> (N returned).</summary>
-    public async Task<int> AddFdAsync(SafeHandle descriptor, CancellationToken ct = default)
+    /// <summary>
+    /// Adds the descriptor to a new fdset, or to <paramref name="fdset"/> (where QEMU then picks the
+    /// descriptor whose access mode it opens with); QEMU opens it as <c>/dev/fdset/N</c> (N returned).
+    /// </summary>
+    public async Task<int> AddFdAsync(SafeHandle descriptor, CancellationToken ct = default, int? fdset = null)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
-        JsonElement reply = await SendAsync("add-fd", null, DefaultTimeout, eofIsSuccess: false, ct, descriptor).ConfigureAwait(false);
+        var arguments = fdset is { } into ? new Dictionary<string, int> { ["fdset-id"] = into } : null;
+        JsonElement reply = await SendAsync("add-fd", arguments, DefaultTimeout, eofIsSuccess: false, ct, descriptor).ConfigureAwait(false);
         var value = ReturnValue("add-fd", reply);
         return JsonRead.GetInt64(value, "fdset-id") is long set and >= 0 and <= int.MaxValue
             ? (int)set
             : throw new QmpProtocolException("QMP reply to 'add-fd' has no fdset-id");
     }
+
+    /// <summary>QEMU's own numbers of the descriptors in an fdset (those <c>remove-fd</c> names one by one).</summary>
+    public async Task<IReadOnlyList<int>> QueryFdSetAsync(int fdset, CancellationToken ct = default)
+    {
+        var sets = await ExecuteAsync("query-fdsets", ct: ct).ConfigureAwait(false);
+        return [.. sets.EnumerateArray().Where(s => s.GetProperty("fdset-id").GetInt32() == fdset)
+            .SelectMany(s => s.GetProperty("fds").EnumerateArray()).Select(f => f.GetProperty("fd").GetInt32())];
+    }
+
+    /// <summary>Drops one descriptor of an fdset; QEMU closes it once no node uses it (and the VM runs).</summary>
+    public Task RemoveFdAsync(int fdset, int fd, CancellationToken ct = default) =>
+        ExecuteAsync("remove-fd", new Dictionary<string, int> { ["fdset-id"] = fdset, ["fd"] = fd }, ct: ct);
 
     /// <summary>Drops an fdset once QEMU is done with it (QEMU keeps its own copy while a device uses it).</summary>
     public Task RemoveFdAsync(int fdset, CancellationToken ct = default) =>

@@ -40,6 +40,7 @@ public static class ApiRoutes
         app.MapKvpEndpoints();
         app.MapFileCopyEndpoints();
         app.MapIntegrationEndpoints();
+        app.MapCheckpointEndpoints();
         app.MapSessionEndpoints();
         app.MapUserEndpoints();
         app.MapTokenEndpoints();

@@ -6,6 +6,7 @@ using Nube.Core.Vms;
 using Nube.Qemu.Protocol;
 using Nube.Service.Jobs;
 using Nube.Service.Persistence;
+using Nube.Service.Vms.Checkpoints;
 using Nube.Service.Vms.Errors;
 using Nube.Service.Vms.Integration;
 using Nube.Service.Vms.Worker;
@@ -53,6 +54,7 @@ public sealed class VmController : IVmRun
         GuestJobs = new GuestJobs(this, services, logger);
         operations = new VmOperations(this, services, logger);
         changes = new ConfigChanges(this, services, logger);
+        Checkpoints = new CheckpointService(this, services, logger, inbox.Writer.TryWrite);
     }
 
     public Guid Id => snapshot.Id;
@@ -67,6 +69,8 @@ public sealed class VmController : IVmRun
 
     /// <summary>Jobs that work with the running guest (file copy, freeze), beside the loop.</summary>
     public GuestJobs GuestJobs { get; }
+
+    public CheckpointService Checkpoints { get; }
 
     /// <summary>The QEMU run, for readers that talk to the guest (agent probe, console); null when off.</summary>
     public QemuSession? Session => Volatile.Read(ref session);
@@ -236,7 +240,7 @@ public sealed class VmController : IVmRun
         await foreach (var change in quickLane.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             if (removed)
-                change.Done.TrySetException(new VmNotFoundException(Snapshot.Name));
+                change.Refuse(new VmNotFoundException(Snapshot.Name));
             else
                 await changes.ApplyAsync(change).ConfigureAwait(false);
         }
@@ -257,6 +261,9 @@ public sealed class VmController : IVmRun
             case ChangeConfig change:
                 await changes.ApplyAsync(change).ConfigureAwait(false);
                 break;
+            case CheckpointCommand checkpoint:
+                await Checkpoints.RunAsync(checkpoint).ConfigureAwait(false);
+                break;
             case RemoveVm remove:
                 await RemoveAsync(remove).ConfigureAwait(false);
                 break;
@@ -275,23 +282,16 @@ public sealed class VmController : IVmRun
     private void Refuse(VmCommand command)
     {
         var gone = new VmNotFoundException(Snapshot.Name);
-        switch (command)
+        if (command is RunJob run)
         {
-            case RunJob run:
-                lock (gate)
-                    pending.Remove(run.Job);
-                services.Jobs.Fail(run.Job, gone, Snapshot);
-                break;
-            case ChangeConfig change:
-                change.Done.TrySetException(gone);
-                break;
-            case RemoveVm remove:
-                remove.Done.TrySetException(gone);
-                break;
-            case Reattach reattach:
-                reattach.Done.TrySetResult(false);
-                break;
+            lock (gate)
+                pending.Remove(run.Job);
+            services.Jobs.Fail(run.Job, gone, Snapshot);
         }
+        else if (command is CheckpointCommand checkpoint)
+            services.Jobs.Fail(checkpoint.Job, gone, Snapshot);
+        else
+            command.Refuse(gone);
     }
 
     private async Task RunJobAsync(RunJob run)

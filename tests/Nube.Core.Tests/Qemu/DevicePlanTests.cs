@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using Nube.Core.Qemu;
 using Nube.Core.Vms;
 
@@ -42,14 +41,8 @@ public class DevicePlanTests
     {
         var (desired, backing) = CaseTable[name];
         var plan = DevicePlan.Plan(Running, DeviceIds.Assign(Running, desired), backing);
-        var actual = string.Concat(plan.SelectMany(unit => unit.Steps
-            .SelectMany(step => step.Undo.Select(undo => $"      undo {undo.Describe()}\n").Prepend($"  do {step.Do.Describe()}\n"))
-            .Prepend($"# {unit.Change}\n")));
-        var path = Path.Join(SourceFolder(), $"plan-{name}.plan");
-        if (Environment.GetEnvironmentVariable("NUBE_UPDATE_GOLDENS") == "1")
-            File.WriteAllText(path, actual);
-        Assert.True(File.Exists(path), $"plan-{name}.plan is missing; run the tests with NUBE_UPDATE_GOLDENS=1 to write it");
-        Assert.Equal(File.ReadAllText(path), actual);
+        var actual = string.Concat(plan.Select(unit => $"# {unit.Change}\n" + PlanGolden.Render(unit.Steps)));
+        PlanGolden.Check(name, actual);
     }
 
     [Fact]
@@ -58,7 +51,4 @@ public class DevicePlanTests
         var error = Assert.Throws<ArgumentException>(() => DevicePlan.Plan(Running, DeviceIds.Assign(Running, Running with { IdeDrives = [] })));
         Assert.StartsWith("ideDrives[0]: cannot remove DVD drive dvd0 at ide1:0 while the VM runs", error.Message);
     }
-
-    private static string SourceFolder([CallerFilePath] string thisFile = "") =>
-        Path.GetFullPath(Path.Join(Path.GetDirectoryName(thisFile), "..", "Goldens"));
 }

@@ -18,25 +18,34 @@ public sealed partial class DevicePlanRunner(QmpClient qmp, ILogger logger)
     public static readonly TimeSpan RemovalTimeout = TimeSpan.FromSeconds(15);
 
     /// <returns>The files QEMU holds afterwards.</returns>
-    public async Task<ImmutableArray<RunningFile>> RunAsync(ImmutableArray<DeviceUnit> plan, ImmutableArray<RunningFile> files,
-        Action<string> progress, CancellationToken ct)
+    public Task<ImmutableArray<RunningFile>> RunAsync(ImmutableArray<DeviceUnit> plan, ImmutableArray<RunningFile> files,
+        Action<string> progress, CancellationToken ct) =>
+        RunAsync([.. plan.Select(unit => (unit.Change.ToString(), unit.Steps))], files, progress, ct);
+
+    /// <summary>One change's steps (a checkpoint, a merge), <paramref name="what"/> naming it in progress and errors.</summary>
+    public Task<ImmutableArray<RunningFile>> RunAsync(string what, ImmutableArray<PlannedStep> steps, ImmutableArray<RunningFile> files,
+        Action<string> progress, CancellationToken ct) => RunAsync([(what, steps)], files, progress, ct);
+
+    private async Task<ImmutableArray<RunningFile>> RunAsync(IReadOnlyList<(string What, ImmutableArray<PlannedStep> Steps)> plan,
+        ImmutableArray<RunningFile> files, Action<string> progress, CancellationToken ct)
     {
         var held = files.ToList();
         var done = new List<PlannedStep>();
         var count = plan.Sum(u => u.Steps.Length);
-        foreach (var unit in plan)
+        foreach (var (what, steps) in plan)
         {
-            foreach (var step in unit.Steps)
+            foreach (var step in steps)
             {
-                progress($"{unit.Change} ({done.Count + 1}/{count})");
+                var phase = $"{what} ({done.Count + 1}/{count})";
+                progress(phase);
                 try
                 {
-                    await DoAsync(step.Do, held, ct).ConfigureAwait(false);
+                    await DoAsync(step.Do, held, percent => progress($"{phase}: {percent}%"), ct).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is QmpException or IOException or UnauthorizedAccessException or TimeoutException or OperationCanceledException)
                 {
                     await UndoAsync(done, held).ConfigureAwait(false);
-                    throw new DevicePlanException($"Could not {unit.Change}: {step.Do.Describe()} failed: {e.Message}" +
+                    throw new DevicePlanException($"Could not {what}: {step.Do.Describe()} failed: {e.Message}" +
                         (done.Count > 0 ? " Every earlier step was taken back." : ""), e);
                 }
                 done.Add(step);
@@ -52,7 +61,7 @@ public sealed partial class DevicePlanRunner(QmpClient qmp, ILogger logger)
             try
             {
                 // Not cancellable: a half-taken-back plan is worse than a slow one.
-                await DoAsync(undo, held, CancellationToken.None).ConfigureAwait(false);
+                await DoAsync(undo, held, _ => { }, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception e) when (e is QmpException or IOException or UnauthorizedAccessException or TimeoutException)
             {
@@ -61,7 +70,7 @@ public sealed partial class DevicePlanRunner(QmpClient qmp, ILogger logger)
         }
     }
 
-    private async Task DoAsync(PlanStep step, List<RunningFile> held, CancellationToken ct)
+    private async Task DoAsync(PlanStep step, List<RunningFile> held, Action<int> percent, CancellationToken ct)
     {
         switch (step)
         {
@@ -88,6 +97,19 @@ public sealed partial class DevicePlanRunner(QmpClient qmp, ILogger logger)
                         : throw new IOException($"no file was handed to QEMU for block node '{m.Groups[1].Value}'"));
                 using (var arguments = JsonDocument.Parse(json))
                     await qmp.ExecuteAsync(call.Command, arguments.RootElement.Clone(), ct: ct).ConfigureAwait(false);
+                break;
+            case ReopenWritableStep reopen:
+                var set = held.LastOrDefault(f => f.Node == reopen.File.Node)
+                    ?? throw new IOException($"no file was handed to QEMU for block node '{reopen.File.Node}'");
+                var readOnly = await qmp.QueryFdSetAsync(set.FdSet, ct).ConfigureAwait(false);
+                using (var handle = Open(reopen.File))
+                    await qmp.AddFdAsync(handle, ct, set.FdSet).ConfigureAwait(false);
+                await DoAsync(new QmpStep("blockdev-reopen", reopen.Reopen), held, percent, ct).ConfigureAwait(false);
+                foreach (var fd in readOnly)
+                    await qmp.RemoveFdAsync(set.FdSet, fd, ct).ConfigureAwait(false);
+                break;
+            case BlockJobStep job:
+                await new BlockJobFollower(qmp).FollowAsync(job, percent, ct).ConfigureAwait(false);
                 break;
             case DeleteDeviceStep delete:
                 var deleted = qmp.WaitForEventAsync("DEVICE_DELETED",
