@@ -17,6 +17,8 @@
 #           through the API: --meter-vms N, --meter-window S, --meter-readings N.
 # Figure 8: fio on synthetic SCSI in each image format (raw, qcow2, VHDX dynamic and fixed) and
 #           through 1 and 5 qcow2 overlays (checkpoints) on a VHDX base: --fmt-rounds N.
+# Figure 9: hot add and remove of a SCSI disk on a running VM, Nube's API vs plain QEMU's QMP, to the
+#           disk visible (and gone) in the guest: --hp-rounds N.
 # Figure 1 with --baseline-nubed PATH/nubed.dll boots another build's nubed in the same rounds
 #           (this build against the one before a change).
 # Figure 6 (`web`): the web console in Debian's Chromium: a VM's state change to its row showing it,
@@ -71,7 +73,7 @@ for arg in "$@"; do
 done
 wants() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
 runner=yes
-[ -n "$only" ] && ! wants fig1 && ! wants fig2 && ! wants fig3 && ! wants fig4 && ! wants fig5 && ! wants fig7 && ! wants fig8 && runner=no
+[ -n "$only" ] && ! wants fig1 && ! wants fig2 && ! wants fig3 && ! wants fig4 && ! wants fig5 && ! wants fig7 && ! wants fig8 && ! wants fig9 && runner=no
 
 if wants fig4 && ! command -v iperf3 >/dev/null 2>&1; then
     log "figure 4 needs iperf3 on the host: installing it (apt-get)"
@@ -145,6 +147,7 @@ wants fig1 && limit=$((limit + 180 * (runs + 1)))
 wants fig3 || wants fig4 || wants fig5 && limit=$((limit + 3600))
 wants fig7 && limit=$((limit + 900))
 wants fig8 && limit=$((limit + 2400))
+wants fig9 && limit=$((limit + 600))
 
 if [ "$runner" = yes ]; then
     log "running (at most ${limit} s); temporary folder $WORK"

@@ -22,8 +22,10 @@ public sealed record BenchOptions
     public string? CliBuildDir { get; init; }
     /// <summary>Unix time (seconds) at which run.sh started, to report the whole run's duration.</summary>
     public double? StartedAtUnix { get; init; }
-    /// <summary>The figures to run (1 to 5, 7, 8); <c>--only</c> picks some, e.g. <c>--only fig3,fig4</c>.</summary>
-    public IReadOnlySet<int> Figures { get; init; } = new HashSet<int> { 1, 2, 3, 4, 5, 7, 8 };
+    /// <summary>Every figure this runner measures (figure 6, the web console's, is bench/web's).</summary>
+    public static readonly IReadOnlySet<int> AllFigures = new HashSet<int> { 1, 2, 3, 4, 5, 7, 8, 9 };
+    /// <summary>The figures to run (1 to 5, 7 to 9); <c>--only</c> picks some, e.g. <c>--only fig3,fig4</c>.</summary>
+    public IReadOnlySet<int> Figures { get; init; } = AllFigures;
     public bool Figure1 => Figures.Contains(1);
     public bool Figure2 => Figures.Contains(2);
     public bool Figure3 => Figures.Contains(3);
@@ -31,6 +33,7 @@ public sealed record BenchOptions
     public bool Figure5 => Figures.Contains(5);
     public bool Figure7 => Figures.Contains(7);
     public bool Figure8 => Figures.Contains(8);
+    public bool Figure9 => Figures.Contains(9);
 
     /// <summary>Figure 1's second Nube: another build's nubed.dll (the one before a change), booted in the same rounds.</summary>
     public string? BaselineNubed { get; init; }
@@ -53,6 +56,9 @@ public sealed record BenchOptions
     // Figure 8 (disk formats and checkpoint layers; the fio tests and disk size are figure 3's).
     public int FormatRounds { get; init; } = 2;
 
+    // Figure 9 (hot add and remove of a SCSI disk).
+    public int HotPlugRounds { get; init; } = 10;
+
     // Figure 4 (network).
     public int NetRounds { get; init; } = 3;
     public int IperfSeconds { get; init; } = 8;
@@ -72,6 +78,7 @@ public sealed record BenchOptions
         "  fig3: [--disk-rounds N] [--disk-iodepth N] [--seq-iodepth N] [--fio-seconds S] [--fio-seq-seconds S] [--disk-mib N]\n" +
         "        [--disk-variants all|KEY,KEY...] (ide, scsi, scsi-noiothread, scsi-direct, ide-direct, scsi-2cpu)\n" +
         "  fig8: [--fmt-rounds N] (and fig3's fio and disk size options)\n" +
+        "  fig9: [--hp-rounds N]\n" +
         "  fig4: [--net-rounds N] [--iperf-seconds S] [--net-variants all|KEY,KEY...] (tulip, e1000, virtio, virtio-2cpu, virtio-2cpu-2streams)\n" +
         "  fig1: [--baseline-nubed PATH/nubed.dll] (another build's nubed, booted in the same rounds)\n" +
         "  fig5: [--hb-vms N] [--hb-vm-mib N] [--hb-window S] [--hb-rounds N] [--lost-rounds N]\n" +
@@ -110,6 +117,7 @@ public sealed record BenchOptions
                 "--disk-mib" => o with { DiskMiB = Count(64) },
                 "--disk-variants" => o with { DiskVariants = Keys(Value(), "--disk-variants", DiskFigure.AllVariants.Select(v => v.Key)) },
                 "--fmt-rounds" => o with { FormatRounds = Count(1) },
+                "--hp-rounds" => o with { HotPlugRounds = Count(1) },
                 "--net-rounds" => o with { NetRounds = Count(1) },
                 "--iperf-seconds" => o with { IperfSeconds = Count(2) },
                 "--net-variants" => o with { NetVariants = Keys(Value(), "--net-variants", NetworkFigure.AllVariants.Select(v => v.Key)) },
@@ -140,10 +148,10 @@ public sealed record BenchOptions
         var set = new HashSet<int>();
         foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (part.Length == 4 && part.StartsWith("fig", StringComparison.Ordinal) && part[3] is >= '1' and <= '5' or '7' or '8')
+            if (part.Length == 4 && part.StartsWith("fig", StringComparison.Ordinal) && part[3] is >= '1' and <= '5' or '7' or '8' or '9')
                 set.Add(part[3] - '0');
             else
-                throw new ArgumentException($"--only: '{part}' is not one of fig1 ... fig5, fig7, fig8.");
+                throw new ArgumentException($"--only: '{part}' is not one of fig1 ... fig5, fig7, fig8, fig9.");
         }
         return set.Count > 0 ? set : throw new ArgumentException("--only needs at least one figure.");
     }

@@ -33,9 +33,10 @@ public sealed class Nubed : IAsyncDisposable
     /// <param name="guestDir">Made a storage root, so that the VMs may boot the test guest from where it was built.</param>
     /// <param name="netns">A network namespace to run nubed (and so its QEMUs) in, or null.</param>
     public static async Task<T> MeasureWithAsync<T>(string folder, string guestDir, string figure,
-        Func<Nubed, CancellationToken, Task<T>> measure, CancellationToken ct, string? netns = null, string? dll = null)
+        Func<Nubed, CancellationToken, Task<T>> measure, CancellationToken ct, string? netns = null, string? dll = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        await using var nubed = await StartAsync(folder, guestDir, ct, netns, dll);
+        await using var nubed = await StartAsync(folder, guestDir, ct, netns, dll, environment);
         try
         {
             return await measure(nubed, ct);
@@ -55,7 +56,9 @@ public sealed class Nubed : IAsyncDisposable
         Environment.GetEnvironmentVariable("NUBE_BENCH_NUBED") is { Length: > 0 } other ? Path.GetFullPath(other)
             : Path.Combine(AppContext.BaseDirectory, "nubed.dll");
 
-    public static async Task<Nubed> StartAsync(string folder, string guestDir, CancellationToken ct, string? netns = null, string? dll = null)
+    /// <param name="environment">Added to nubed's environment, e.g. a log level (<c>Logging__LogLevel__CATEGORY</c>).</param>
+    public static async Task<Nubed> StartAsync(string folder, string guestDir, CancellationToken ct, string? netns = null, string? dll = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var dataDir = Path.Combine(folder, "data");
         var runDir = Path.Combine(folder, "run");
@@ -74,6 +77,8 @@ public sealed class Nubed : IAsyncDisposable
         var prefix = netns is null ? Array.Empty<string>() : ["netns", "exec", netns, "dotnet"];
         foreach (var a in prefix.Concat([dll, "--data-dir", dataDir, "--run-dir", runDir]))
             psi.ArgumentList.Add(a);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            psi.Environment[key] = value;
         var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start nubed");
         var nubed = new Nubed(p, dataDir, runDir);
         p.OutputDataReceived += (_, e) => nubed.Append(e.Data);

@@ -27,7 +27,7 @@ public sealed class Report(BenchOptions options, MachineFacts machine, DateTimeO
             Line();
             Line($"**The run failed:** {failure}");
         }
-        if (options.Figures.Count < 7)
+        if (options.Figures.Count < BenchOptions.AllFigures.Count)
         {
             Line();
             Line($"Only figure(s) {string.Join(", ", options.Figures.Order())} were run (`--only`); the others' last results are in the file's history.");
