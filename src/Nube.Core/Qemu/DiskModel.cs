@@ -18,6 +18,8 @@ public sealed record DiskParts(ImmutableArray<QemuProps> Nodes, QemuProps Device
 /// nubed opened, and a qcow2's backing chain is given as explicit nodes (<c>&lt;id&gt;-b1</c>,
 /// <c>-b2</c> ...), the last with <c>backing=null</c>, so that QEMU never opens a file named in
 /// an image's header. The boot disk carries <c>bootindex=0</c>, which SeaBIOS and OVMF follow.
+/// A hard disk stops the VM on a write error (<see cref="OnErrors"/>) and reports read errors
+/// to the guest.
 /// </summary>
 public static class DiskModel
 {
@@ -30,7 +32,8 @@ public static class DiskModel
             return new([], device.With("id", drive.Id));
         // A DVD is read-only media; it also lets several VMs share one ISO under QEMU's image locks.
         var nodes = Nodes(field, drive.Id, drive.Path, drive.Format, isDvd || drive.ReadOnly, drive.Cache, chain);
-        return new(nodes, Boot(device.With("drive", drive.Id).With("id", drive.Id), boots));
+        device = device.With("drive", drive.Id).With("id", drive.Id);
+        return new(nodes, Boot(isDvd ? device : OnErrors(device), boots));
     }
 
     public static DiskParts Scsi(ScsiController controller, ScsiDisk disk, string field, ImmutableArray<BackingImage> chain, bool boots)
@@ -38,7 +41,7 @@ public static class DiskModel
         var nodes = Nodes(field, disk.Id, disk.Path, disk.Format, disk.ReadOnly, disk.Cache, chain);
         var device = QemuProps.Of(("driver", "scsi-hd"), ("bus", $"{controller.Id}.0"), ("scsi-id", disk.Location), ("lun", 0),
             ("drive", disk.Id), ("id", disk.Id));
-        return new(nodes, Boot(device, boots));
+        return new(nodes, Boot(OnErrors(device), boots));
     }
 
     /// <summary>
@@ -53,6 +56,15 @@ public static class DiskModel
     }
 
     public static string IoThread(ScsiController controller) => $"iothread-{controller.Id}";
+
+    /// <summary>
+    /// A write that fails (the host's file system is full, mostly) pauses the VM instead of
+    /// telling the guest, whose file system would give up on the disk or turn read-only: QEMU
+    /// keeps the request and retries it at <c>cont</c>, so a resume after space was freed loses
+    /// nothing. A failed read is the guest's to handle, as on real hardware. In QEMU 10 these are
+    /// properties of the device, not of the block node.
+    /// </summary>
+    private static QemuProps OnErrors(QemuProps device) => device.With("werror", "stop").With("rerror", "report");
 
     private static QemuProps Boot(QemuProps device, bool boots) => boots ? device.With("bootindex", 0) : device;
 

@@ -93,6 +93,13 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
             case "SHUTDOWN":
                 run.ShutdownReason = e.Data.TryGetProperty("reason", out var r) ? GuestText.Sanitize(r.GetString() ?? "unknown") : "unknown";
                 break;
+            // QEMU sends it before the STOP that a werror=stop device asks for, so the pause has its reason.
+            case "BLOCK_IO_ERROR" when Text(e, "action") == "stop" && state is VmState.Running or VmState.Paused
+                && (vm.Snapshot.Running?.Config ?? vm.Snapshot.Config) is { } config:
+                var reason = DiskIoError.Describe(config, Text(e, "node-name"), Text(e, "operation"),
+                    e.Data.TryGetProperty("nospace", out var full) && full.ValueKind == System.Text.Json.JsonValueKind.True, Text(e, "reason"));
+                vm.SetState(VmState.Paused, reason);
+                break;
             case "STOP" when state == VmState.Running:
             case "RESUME" when state == VmState.Paused:
                 try
@@ -107,6 +114,11 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
                 break;
         }
     }
+
+    /// <summary>A string of an event's data, made safe: a QEMU the guest took over may say anything.</summary>
+    private static string Text(QmpEvent e, string name) =>
+        e.Data.ValueKind == System.Text.Json.JsonValueKind.Object && e.Data.TryGetProperty(name, out var value)
+        && value.ValueKind == System.Text.Json.JsonValueKind.String ? GuestText.Sanitize(value.GetString()) : "";
 
     /// <summary>QEMU's connection closed while nothing asked for it: the guest powered off, or QEMU died.</summary>
     public async Task OnQemuGoneAsync(QemuSession run)
@@ -155,7 +167,9 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
             var status = await run.Qmp.QueryStatusAsync().ConfigureAwait(false);
             if (await FinishInterruptedStartAsync(run, status.Status, idle).ConfigureAwait(false))
                 return false;
-            vm.SetState(status.Running ? VmState.Running : VmState.Paused);
+            // The BLOCK_IO_ERROR that named the disk went to the host service that stopped.
+            vm.SetState(status.Running ? VmState.Running : VmState.Paused, status.Status == "io-error"
+                ? "paused: a write to one of its disks failed (the host's disk may be full); free space and resume it" : null);
             logger.LogInformation("Reattached to VM {Name} (pid {Pid}, {Status})", vm.Snapshot.Name, process.Pid, status.Status);
         }
         catch (Exception e) when (e is QmpException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
