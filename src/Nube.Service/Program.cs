@@ -78,6 +78,7 @@ var cgroups = Nube.Linux.Cgroups.CgroupHierarchy.Detect();
 builder.Services.AddSingleton<IQemuHost>(sp => new LinuxQemuHost(sp.GetRequiredService<VmUserStore>(), cgroups,
     sp.GetRequiredService<ILogger<LinuxQemuHost>>()));
 builder.Services.AddSingleton<Nube.Service.Vms.Disks.IDiskChains, Nube.Service.Vms.Disks.QemuImgDiskChains>();
+builder.Services.AddSingleton<Nube.Service.Vms.Disks.DiskSharing>();
 builder.Services.AddSingleton<EventHub>();
 builder.Services.AddSingleton<JobStore>(sp => new JobStore(options.DataDir, sp.GetRequiredService<ILogger<JobStore>>()));
 builder.Services.AddSingleton(sp => new JobBook(sp.GetRequiredService<JobStore>(), sp.GetRequiredService<EventHub>(),
