@@ -3,7 +3,7 @@ using Nube.Core.Vms;
 namespace Nube.Core.Qemu;
 
 /// <summary>Which QEMU block driver reads an image.</summary>
-internal static class ImageFormat
+public static class ImageFormat
 {
     /// <summary>
     /// The explicit format, else the one the extension names. Never QEMU's probing: a fixed VHD

@@ -1,5 +1,6 @@
 using Nube.Service.Hosts;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Text.Json;
 using Nube.Core.Qemu;
 using Nube.Core.Validation;
@@ -42,19 +43,64 @@ public sealed class QemuImgDiskChains(HostRuntime host, NubedOptions options) : 
         return chains.ToImmutable();
     }
 
-    private static IEnumerable<(string Field, string Path, DiskFormat Format)> Qcow2Disks(VmConfig vm)
+    /// <summary>
+    /// A VHD or VHDX QEMU cannot open (a truncated one: "VHDX BAT entry 3 end offset ... points
+    /// after end of file") and a qcow2 with corrupt clusters (QEMU opens a truncated qcow2 and
+    /// the guest reads zeros where its data was) are refused, naming the field and the file.
+    /// Raw images have nothing to check. Only at the start: <c>qemu-img check</c> of an image
+    /// a running QEMU writes would see its metadata half written.
+    /// </summary>
+    public async Task CheckImagesAsync(VmConfig vm, CancellationToken ct)
     {
-        for (var i = 0; i < vm.IdeDrives.Length; i++)
-            if (vm.IdeDrives[i].Path is { } path && FormatOf(vm.IdeDrives[i].Format, path) == DiskFormat.Qcow2)
-                yield return ($"ideDrives[{i}].path", path, DiskFormat.Qcow2);
-        for (var c = 0; c < vm.ScsiControllers.Length; c++)
-            for (var d = 0; d < vm.ScsiControllers[c].Disks.Length; d++)
-                if (vm.ScsiControllers[c].Disks[d] is var disk && FormatOf(disk.Format, disk.Path) == DiskFormat.Qcow2)
-                    yield return ($"scsiControllers[{c}].disks[{d}].path", disk.Path, DiskFormat.Qcow2);
+        var errors = new List<ValidationError>();
+        foreach (var (field, path, driver) in Disks(vm).Where(d => d.Driver != "raw" && File.Exists(d.Path)))
+            if (await CheckImageAsync(field, path, driver, ct).ConfigureAwait(false) is { } problem)
+                errors.Add(problem);
+        if (errors.Count > 0)
+            throw new ValidationException(errors);
     }
 
-    private static DiskFormat FormatOf(DiskFormat? format, string path) =>
-        format ?? (path.EndsWith(".qcow2", StringComparison.OrdinalIgnoreCase) ? DiskFormat.Qcow2 : DiskFormat.Raw);
+    private static async Task<ValidationError?> CheckImageAsync(string field, string path, string driver, CancellationToken ct)
+    {
+        // -U: a read-only image may be open in another VM; nothing is written.
+        string[] arguments = driver == "qcow2" ? ["check", "-U", "-f", driver, "--output=json", path] : ["info", "-U", "-f", driver, path];
+        var result = await ProcessRunner.RunAsync(new HostCommand("qemu-img", arguments) { Timeout = Timeout }, ct).ConfigureAwait(false);
+        var what = $"{field}: {Quoting.Quote(path)}";
+        // qemu-img check: 0 clean, 3 only leaked clusters (space lost, no data at risk), 2 corrupt.
+        if (result.ExitCode == 0 || (driver == "qcow2" && result.ExitCode == 3))
+            return null;
+        if (driver == "qcow2" && result.ExitCode == 2)
+            return new(field, path, $"{what} is damaged: qemu-img check found {Corruptions(result.Stdout)} corrupt clusters " +
+                "(a truncated or overwritten image); restore it from a backup, or repair a copy with 'qemu-img check -r all'");
+        return new(field, path, $"{what} cannot be opened as a {(driver == "vpc" ? "vhd" : driver)} image: {FirstLine(result.Stderr)}");
+    }
+
+    private static string Corruptions(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.TryGetProperty("corruptions", out var n) && n.TryGetInt64(out var count) ? count.ToString(CultureInfo.InvariantCulture) : "some";
+        }
+        catch (JsonException)
+        {
+            return "some";
+        }
+    }
+
+    private static IEnumerable<(string Field, string Path, string Driver)> Disks(VmConfig vm)
+    {
+        for (var i = 0; i < vm.IdeDrives.Length; i++)
+            if (vm.IdeDrives[i].Path is { } path)
+                yield return ($"ideDrives[{i}].path", path, ImageFormat.Driver(vm.IdeDrives[i].Format, path));
+        for (var c = 0; c < vm.ScsiControllers.Length; c++)
+            for (var d = 0; d < vm.ScsiControllers[c].Disks.Length; d++)
+                if (vm.ScsiControllers[c].Disks[d] is var disk)
+                    yield return ($"scsiControllers[{c}].disks[{d}].path", disk.Path, ImageFormat.Driver(disk.Format, disk.Path));
+    }
+
+    private static IEnumerable<(string Field, string Path, DiskFormat Format)> Qcow2Disks(VmConfig vm) =>
+        Disks(vm).Where(d => d.Driver == "qcow2").Select(d => (d.Field, d.Path, DiskFormat.Qcow2));
 
     private async Task<ImmutableArray<BackingImage>?> ReadAsync(string field, string path, DiskFormat format, IReadOnlyList<string> roots,
         List<ValidationError> errors, CancellationToken ct)
@@ -64,7 +110,7 @@ public sealed class QemuImgDiskChains(HostRuntime host, NubedOptions options) : 
         var result = await ProcessRunner.RunAsync(command, ct).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
-            errors.Add(new(field, path, $"{field}: '{path}' cannot be read as a {format.ToString().ToLowerInvariant()} image: {LastLine(result.Stderr)}"));
+            errors.Add(new(field, path, $"{field}: '{path}' cannot be read as a {format.ToString().ToLowerInvariant()} image: {FirstLine(result.Stderr)}"));
             return null;
         }
         if (result.Stdout.Length > MaxOutputChars)
@@ -126,6 +172,8 @@ public sealed class QemuImgDiskChains(HostRuntime host, NubedOptions options) : 
         return new BackingImage(real, format.Value);
     }
 
-    private static string LastLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "qemu-img said nothing";
+    /// <summary>The cause: qemu-img says it first ("VHDX BAT entry 3 ... Image has probably been truncated."), then "Could not open".</summary>
+    private static string FirstLine(string text) =>
+        Quoting.Escape((text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "qemu-img said nothing")
+            .Replace("qemu-img: ", "", StringComparison.Ordinal));
 }
