@@ -301,9 +301,7 @@ public sealed class VmController : IVmRun
             var now = Snapshot;
             var current = now.Config ?? throw new VmConflictException($"VM {Id} is broken: {now.BrokenReason}");
             var next = change.Change(current, now.State);
-            if (!DeviceDiff.Compute(current, next).IsEmpty)
-                await services.Sharing.CheckAsync(next, await services.Disks.ReadChainsAsync(next, CancellationToken.None).ConfigureAwait(false),
-                    CancellationToken.None).ConfigureAwait(false);
+            await services.Sharing.CheckChangeAsync(current, next, CancellationToken.None).ConfigureAwait(false);
             // A running VM's new processor reserve must fit the host, and its new limits be in
             // force, before the change is stored: a refused one changes nothing.
             services.Admission.ChangeReserve(next);

@@ -32,6 +32,13 @@ public sealed class DiskSharing(IDiskChains chains)
             throw new ValidationException(errors);
     }
 
+    /// <summary>The same for a change of settings, when it adds, removes or changes a device (a hot add too).</summary>
+    public async Task CheckChangeAsync(VmConfig current, VmConfig next, CancellationToken ct)
+    {
+        if (!DeviceDiff.Compute(current, next).IsEmpty)
+            await CheckAsync(next, await chains.ReadChainsAsync(next, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// Another VM's chains: one that cannot be read (an image gone or broken) is that VM's own
     /// problem, reported at its start; its disks still count here, its backing files do not.
