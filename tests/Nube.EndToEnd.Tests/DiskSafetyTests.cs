@@ -78,6 +78,34 @@ public sealed class DiskSafetyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_disk_a_process_outside_nube_holds_is_refused_by_qemu_s_image_lock_naming_the_field_and_the_file()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var disk = await MakeImageAsync(host, "held.raw", "raw");
+        await host.Client.CreateVmAsync(WithScsi("late", Disk(0, disk)));
+        // Another QEMU, not Nube's, holds the image's write lock: Nube's own check cannot know it, QEMU's lock does.
+        using var holder = System.Diagnostics.Process.Start("timeout", ["120", "qemu-system-x86_64", "-accel", "tcg", "-S", "-nodefaults",
+            "-display", "none", "-monitor", "none", "-serial", "none", "-drive", $"file={disk},format=raw,if=ide"])!;
+        try
+        {
+            // A writer (qemu-io opens read-write) is refused once the image is locked.
+            await Poll.UntilAsync(async () => (await HostProgram.RunAsync("qemu-io", "-f", "raw", "-c", "read 0 512", disk)).ExitCode != 0,
+                "the other QEMU to lock the image", TimeSpan.FromSeconds(60));
+            var refused = await Assert.ThrowsAsync<NubeApiException>(() => host.Client.RunJobAsync("late", "start"));
+            output.WriteLine(refused.Message);
+            Assert.Contains($"scsiControllers[0].disks[0].path: '{disk}': QEMU ", refused.Message);
+            Assert.Contains("Failed to get \"write\" lock", refused.Message);
+            Assert.Contains($"Is another process using the image [{disk}]?", refused.Message);
+            Assert.Equal("off", (await host.Client.GetVmAsync("late", 0)).Summary.State);
+        }
+        finally
+        {
+            holder.Kill(entireProcessTree: true);
+            await holder.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_full_host_disk_pauses_the_vm_with_the_reason_and_a_resume_after_freeing_space_loses_nothing()
     {
         await using var host = await NubedHost.StartAsync(output);

@@ -67,7 +67,7 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
             });
             ct.ThrowIfCancellationRequested();
             job.Report("connecting to QEMU");
-            var run = await AttachLaunchedAsync(process, accelerator, ct).ConfigureAwait(false);
+            var run = await AttachLaunchedAsync(process, plan, accelerator, ct).ConfigureAwait(false);
             if (plan.RestoreFdSet is { } saved)
             {
                 await RestoreAsync(job, run, saved, ct).ConfigureAwait(false);
@@ -115,9 +115,10 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
 
     /// <summary>
     /// Attaches to a QEMU just launched. QEMU initialises after the launch returns: when it
-    /// refused to start, its control socket closes, and the error says what QEMU said.
+    /// refused to start, its control socket closes, and the error says what QEMU said, about the
+    /// disk's field and file where QEMU names a block node.
     /// </summary>
-    private async Task<QemuSession> AttachLaunchedAsync(IQemuProcess process, Accelerator accelerator, CancellationToken ct)
+    private async Task<QemuSession> AttachLaunchedAsync(IQemuProcess process, LaunchPlan plan, Accelerator accelerator, CancellationToken ct)
     {
         try
         {
@@ -128,7 +129,7 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
             if (!await process.WaitForExitAsync(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false))
                 throw;
             throw new QemuLaunchException(services.Qemu.DescribeExit(process, vm.Paths) is { Length: > 0 } how
-                ? how : "QEMU ended before it answered on its control socket.");
+                ? LaunchErrors.Explain(how, plan) : "QEMU ended before it answered on its control socket.");
         }
     }
 
