@@ -62,8 +62,13 @@ public sealed class QemuImgDiskChains(HostRuntime host, NubedOptions options) : 
 
     private static async Task<ValidationError?> CheckImageAsync(string field, string path, string driver, CancellationToken ct)
     {
-        // -U: a read-only image may be open in another VM; nothing is written.
-        string[] arguments = driver == "qcow2" ? ["check", "-U", "-f", driver, "--output=json", path] : ["info", "-U", "-f", driver, path];
+        // -U: a read-only image may be open in another VM; nothing is written. A qcow2 is named
+        // with backing=null: qemu-img check would otherwise open the file its header names.
+        var qcow2 = new System.Text.Json.Nodes.JsonObject
+        {
+            ["driver"] = "qcow2", ["backing"] = null, ["file"] = new System.Text.Json.Nodes.JsonObject { ["driver"] = "file", ["filename"] = path },
+        };
+        string[] arguments = driver == "qcow2" ? ["check", "-U", "--output=json", $"json:{qcow2.ToJsonString()}"] : ["info", "-U", "-f", driver, path];
         var result = await ProcessRunner.RunAsync(new HostCommand("qemu-img", arguments) { Timeout = Timeout }, ct).ConfigureAwait(false);
         var what = $"{field}: {Quoting.Quote(path)}";
         // qemu-img check: 0 clean, 3 only leaked clusters (space lost, no data at risk), 2 corrupt.
