@@ -56,7 +56,7 @@ public sealed class DiskSafetyTests(ITestOutputHelper output)
     public async Task A_truncated_vhdx_or_qcow2_is_refused_by_field_and_file_and_nothing_else_is_touched()
     {
         await using var host = await NubedHost.StartAsync(output);
-        await host.Client.CreateVmAsync(NubedHost.GuestSettings("other"));
+        await host.Client.CreateVmAsync(WithScsi("other"));
         await host.Client.RunJobAsync("other", "start", agentWaitSeconds: 180);
         var sound = await MakeImageAsync(host, "sound.raw", "raw");
         var vhdx = await TruncatedCopyAsync(host, "cut.vhdx", "vhdx");
@@ -73,8 +73,15 @@ public sealed class DiskSafetyTests(ITestOutputHelper output)
             start.Message);
         Assert.Equal("off", (await host.Client.GetVmAsync("broken", 0)).Summary.State);
         Assert.Equal(before, await HashesAsync(sound, vhdx, qcow2));
+
+        // Hot added to a running VM, a truncated image is refused the same way, before QEMU is asked.
+        var another = await TruncatedCopyAsync(host, "cut-too.vhdx", "vhdx");
+        var hotAdd = await Assert.ThrowsAsync<NubeApiException>(() => host.Client.SetVmAsync("other",
+            new VmSettings { ScsiControllers = [new ScsiControllerSettings { Disks = [Disk(0, another)] }] }));
+        Assert.Contains($"scsiControllers[0].disks[0].path: '{another}' cannot be opened as a vhdx image: VHDX BAT entry", hotAdd.Message);
         var other = await host.Client.GetVmAsync("other", 5);
-        Assert.Equal(("running", true), (other.Summary.State, other.GuestAgent?.Responding));
+        Assert.Equal(("running", true, 0), (other.Summary.State, other.GuestAgent?.Responding, other.Settings!.ScsiControllers![0].Disks.Count));
+        Assert.DoesNotContain(await host.Client.ListJobsAsync("other"), j => j.Kind == "change-devices");
     }
 
     [Fact]

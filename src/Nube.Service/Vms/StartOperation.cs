@@ -44,7 +44,7 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
         var backing = await services.Disks.ReadChainsAsync(config, ct).ConfigureAwait(false);
         await services.Sharing.CheckAsync(config, backing, ct).ConfigureAwait(false);
         // Before QEMU is asked: its own error names a block node and /dev/fdset/N, not the file.
-        await services.Disks.CheckImagesAsync(config, ct).ConfigureAwait(false);
+        await services.Disks.CheckImagesAsync(config, _ => true, ct).ConfigureAwait(false);
         var plan = QemuCommandBuilder.Build(config, new QemuLaunchContext(accelerator, vm.Paths, services.Options.Qemu, Incoming: restoring,
             Uefi: services.Host.Facts.Uefi, RestoreFrom: restoring ? vm.Paths.SavedState : null, Backing: backing));
         services.Admission.Take(config);

@@ -11,5 +11,5 @@ internal sealed class NoBackingChains : IDiskChains
     public Task<ImmutableDictionary<string, ImmutableArray<BackingImage>>> ReadChainsAsync(VmConfig vm, CancellationToken ct) =>
         Task.FromResult(ImmutableDictionary<string, ImmutableArray<BackingImage>>.Empty);
 
-    public Task CheckImagesAsync(VmConfig vm, CancellationToken ct) => Task.CompletedTask;
+    public Task CheckImagesAsync(VmConfig vm, Func<string, bool> which, CancellationToken ct) => Task.CompletedTask;
 }

@@ -11,7 +11,7 @@ public interface IDiskChains
     /// <exception cref="Core.Validation.ValidationException">A backing file is outside the roots, not a file, or unreadable; each error names the disk's field and the file.</exception>
     Task<ImmutableDictionary<string, ImmutableArray<BackingImage>>> ReadChainsAsync(VmConfig vm, CancellationToken ct);
 
-    /// <summary>Checks that each disk's image opens and is not corrupt; run before a start, never on images in use.</summary>
+    /// <summary>Checks that the images of the disks <paramref name="which"/> takes (by id) open and are not corrupt; never images QEMU has open.</summary>
     /// <exception cref="Core.Validation.ValidationException">Each error names the disk's field and the file.</exception>
-    Task CheckImagesAsync(VmConfig vm, CancellationToken ct);
+    Task CheckImagesAsync(VmConfig vm, Func<string, bool> which, CancellationToken ct);
 }

@@ -47,13 +47,14 @@ public sealed class QemuImgDiskChains(HostRuntime host, NubedOptions options) : 
     /// A VHD or VHDX QEMU cannot open (a truncated one: "VHDX BAT entry 3 end offset ... points
     /// after end of file") and a qcow2 with corrupt clusters (QEMU opens a truncated qcow2 and
     /// the guest reads zeros where its data was) are refused, naming the field and the file.
-    /// Raw images have nothing to check. Only at the start: <c>qemu-img check</c> of an image
-    /// a running QEMU writes would see its metadata half written.
+    /// Raw images have nothing to check. Never an image QEMU has open: <c>qemu-img check</c> of an
+    /// image a running QEMU writes would see its metadata half written.
     /// </summary>
-    public async Task CheckImagesAsync(VmConfig vm, CancellationToken ct)
+    public async Task CheckImagesAsync(VmConfig vm, Func<string, bool> which, CancellationToken ct)
     {
         var errors = new List<ValidationError>();
-        foreach (var (field, path, driver) in Disks(vm).Where(d => d.Driver != "raw" && File.Exists(d.Path)))
+        foreach (var (field, path, driver) in Disks(vm).Where(d => d.Driver != "raw" && which(d.Id) && File.Exists(d.Path))
+            .Select(d => (d.Field, d.Path, d.Driver)))
             if (await CheckImageAsync(field, path, driver, ct).ConfigureAwait(false) is { } problem)
                 errors.Add(problem);
         if (errors.Count > 0)
@@ -93,15 +94,15 @@ public sealed class QemuImgDiskChains(HostRuntime host, NubedOptions options) : 
         }
     }
 
-    private static IEnumerable<(string Field, string Path, string Driver)> Disks(VmConfig vm)
+    private static IEnumerable<(string Id, string Field, string Path, string Driver)> Disks(VmConfig vm)
     {
         for (var i = 0; i < vm.IdeDrives.Length; i++)
-            if (vm.IdeDrives[i].Path is { } path)
-                yield return ($"ideDrives[{i}].path", path, ImageFormat.Driver(vm.IdeDrives[i].Format, path));
+            if (vm.IdeDrives[i] is { Path: { } path } drive)
+                yield return (drive.Id, $"ideDrives[{i}].path", path, ImageFormat.Driver(drive.Format, path));
         for (var c = 0; c < vm.ScsiControllers.Length; c++)
             for (var d = 0; d < vm.ScsiControllers[c].Disks.Length; d++)
                 if (vm.ScsiControllers[c].Disks[d] is var disk)
-                    yield return ($"scsiControllers[{c}].disks[{d}].path", disk.Path, ImageFormat.Driver(disk.Format, disk.Path));
+                    yield return (disk.Id, $"scsiControllers[{c}].disks[{d}].path", disk.Path, ImageFormat.Driver(disk.Format, disk.Path));
     }
 
     private static IEnumerable<(string Field, string Path, DiskFormat Format)> Qcow2Disks(VmConfig vm) =>
