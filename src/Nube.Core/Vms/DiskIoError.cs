@@ -6,6 +6,9 @@ namespace Nube.Core.Vms;
 /// </summary>
 public static class DiskIoError
 {
+    /// <summary>The reason when QEMU says a write failed ("io-error") but not which (its event went to an earlier host service).</summary>
+    public const string Unknown = "paused: a write to one of its disks failed (the host's disk may be full); free space and resume it";
+
     /// <param name="node">The event's <c>node-name</c>.</param>
     /// <param name="operation">The event's <c>operation</c>: read or write.</param>
     /// <param name="noSpace">The event's <c>nospace</c>: the host's file system is full.</param>

@@ -20,6 +20,7 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
     private readonly StartOperation start = new(vm, services, logger);
     private readonly SaveOperation save = new(vm, services, logger);
     private readonly StopOperation stop = new(vm, services, logger);
+    private string? lastIoError;
 
     /// <summary>The job kind of an operation: the word of its URL (start, turn-off ...).</summary>
     public static string Kind(VmOperation operation) => VmLifecycle.Verb(operation).Replace(' ', '-');
@@ -93,25 +94,32 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
             case "SHUTDOWN":
                 run.ShutdownReason = e.Data.TryGetProperty("reason", out var r) ? GuestText.Sanitize(r.GetString() ?? "unknown") : "unknown";
                 break;
-            // QEMU sends it before the STOP that a werror=stop device asks for, so the pause has its reason.
-            case "BLOCK_IO_ERROR" when Text(e, "action") == "stop" && state is VmState.Running or VmState.Paused
-                && (vm.Snapshot.Running?.Config ?? vm.Snapshot.Config) is { } config:
-                var reason = DiskIoError.Describe(config, Text(e, "node-name"), Text(e, "operation"),
+            // QEMU sends it before the STOP that a werror=stop device asks for, which then has its
+            // reason; one whose request a resume since retried with success changes nothing.
+            case "BLOCK_IO_ERROR" when Text(e, "action") == "stop" && (vm.Snapshot.Running?.Config ?? vm.Snapshot.Config) is { } config:
+                lastIoError = DiskIoError.Describe(config, Text(e, "node-name"), Text(e, "operation"),
                     e.Data.TryGetProperty("nospace", out var full) && full.ValueKind == System.Text.Json.JsonValueKind.True, Text(e, "reason"));
-                vm.SetState(VmState.Paused, reason);
+                await SettleAsync(run, e.Name).ConfigureAwait(false);
                 break;
             case "STOP" when state == VmState.Running:
             case "RESUME" when state == VmState.Paused:
-                try
-                {
-                    var status = await run.Qmp.QueryStatusAsync().ConfigureAwait(false);
-                    vm.SetState(status.Running ? VmState.Running : VmState.Paused, vm.Snapshot.StateReason);
-                }
-                catch (QmpException ex)
-                {
-                    logger.LogDebug("query-status after {Event} failed: {Error}", e.Name, ex.Message);
-                }
+                await SettleAsync(run, e.Name).ConfigureAwait(false);
                 break;
+        }
+    }
+
+    /// <summary>The VM's state as QEMU reports it; paused by a failed write ("io-error"), with the write's reason.</summary>
+    private async Task SettleAsync(QemuSession run, string seen)
+    {
+        try
+        {
+            var status = await run.Qmp.QueryStatusAsync().ConfigureAwait(false);
+            vm.SetState(status.Running ? VmState.Running : VmState.Paused,
+                status.Status == "io-error" ? lastIoError ?? DiskIoError.Unknown : vm.Snapshot.StateReason);
+        }
+        catch (QmpException ex)
+        {
+            logger.LogDebug("query-status after {Event} failed: {Error}", seen, ex.Message);
         }
     }
 
@@ -168,8 +176,7 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
             if (await FinishInterruptedStartAsync(run, status.Status, idle).ConfigureAwait(false))
                 return false;
             // The BLOCK_IO_ERROR that named the disk went to the host service that stopped.
-            vm.SetState(status.Running ? VmState.Running : VmState.Paused, status.Status == "io-error"
-                ? "paused: a write to one of its disks failed (the host's disk may be full); free space and resume it" : null);
+            vm.SetState(status.Running ? VmState.Running : VmState.Paused, status.Status == "io-error" ? DiskIoError.Unknown : null);
             logger.LogInformation("Reattached to VM {Name} (pid {Pid}, {Status})", vm.Snapshot.Name, process.Pid, status.Status);
         }
         catch (Exception e) when (e is QmpException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
