@@ -18,6 +18,8 @@ public sealed record DiskParts(ImmutableArray<QemuProps> Nodes, QemuProps Device
 /// nubed opened, and a qcow2's backing chain is given as explicit nodes (<c>&lt;id&gt;-b1</c>,
 /// <c>-b2</c> ...), the last with <c>backing=null</c>, so that QEMU never opens a file named in
 /// an image's header. The drives of the boot order carry their <c>bootindex</c>, which SeaBIOS and OVMF follow.
+/// A hard disk stops the VM on a write error (<see cref="OnErrors"/>) and reports read errors
+/// to the guest.
 /// </summary>
 public static class DiskModel
 {
@@ -30,7 +32,8 @@ public static class DiskModel
             return new([], Boot(device.With("id", drive.Id), bootIndex));
         // A DVD is read-only media; it also lets several VMs share one ISO under QEMU's image locks.
         var nodes = Nodes(field, drive.Id, drive.Path, drive.Format, isDvd || drive.ReadOnly, drive.Cache, chain);
-        return new(nodes, Boot(device.With("drive", drive.Id).With("id", drive.Id), bootIndex));
+        device = device.With("drive", drive.Id).With("id", drive.Id);
+        return new(nodes, Boot(isDvd ? device : OnErrors(device), bootIndex));
     }
 
     public static DiskParts Scsi(ScsiController controller, ScsiDisk disk, string field, ImmutableArray<BackingImage> chain, int? bootIndex)
@@ -41,7 +44,8 @@ public static class DiskModel
         if (disk.Path is null)
             return new([], Boot(device.With("id", disk.Id), bootIndex));
         var nodes = Nodes(field, disk.Id, disk.Path, disk.Format, isDvd || disk.ReadOnly, disk.Cache, chain);
-        return new(nodes, Boot(device.With("drive", disk.Id).With("id", disk.Id), bootIndex));
+        device = device.With("drive", disk.Id).With("id", disk.Id);
+        return new(nodes, Boot(isDvd ? device : OnErrors(device), bootIndex));
     }
 
     /// <summary>
@@ -59,6 +63,15 @@ public static class DiskModel
 
     /// <summary>A host block device (a passthrough disk), not an image file.</summary>
     public static bool IsDevice(string path) => path.StartsWith("/dev/", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A write that fails (the host's file system is full, mostly) pauses the VM instead of
+    /// telling the guest, whose file system would give up on the disk or turn read-only: QEMU
+    /// keeps the request and retries it at <c>cont</c>, so a resume after space was freed loses
+    /// nothing. A failed read is the guest's to handle, as on real hardware. In QEMU 10 these are
+    /// properties of the device, not of the block node.
+    /// </summary>
+    private static QemuProps OnErrors(QemuProps device) => device.With("werror", "stop").With("rerror", "report");
 
     private static QemuProps Boot(QemuProps device, int? bootIndex) => bootIndex is { } index ? device.With("bootindex", index) : device;
 

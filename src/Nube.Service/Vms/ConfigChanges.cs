@@ -55,6 +55,7 @@ public sealed class ConfigChanges(VmController vm, VmServices services, ILogger 
             var current = now.Config ?? throw new VmConflictException($"VM {vm.Id} is broken: {now.BrokenReason}");
             var next = change.Change(current, now.State);
             vm.Checkpoints.CheckDisksKept(current, next);
+            await services.Sharing.CheckChangeAsync(current, next, CancellationToken.None).ConfigureAwait(false);
             // A running VM's new processor reserve must fit the host, and its new limits be in
             // force, before the change is stored: a refused one changes nothing.
             services.Admission.ChangeReserve(next);

@@ -42,6 +42,9 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
         var accelerator = AcceleratorResolver.Resolve(services.Host.Config.Accelerator, services.Host.Facts);
         var restoring = transition.From == VmState.Saved;
         var backing = await services.Disks.ReadChainsAsync(config, ct).ConfigureAwait(false);
+        await services.Sharing.CheckAsync(config, backing, ct).ConfigureAwait(false);
+        // Before QEMU is asked: its own error names a block node and /dev/fdset/N, not the file.
+        await services.Disks.CheckImagesAsync(config, _ => true, ct).ConfigureAwait(false);
         var plan = QemuCommandBuilder.Build(config, new QemuLaunchContext(accelerator, vm.Paths, services.Options.Qemu, Incoming: restoring,
             Uefi: services.Host.Facts.Uefi, RestoreFrom: restoring ? vm.Paths.SavedState : null, Backing: backing));
         services.Admission.Take(config);
@@ -64,7 +67,7 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
             });
             ct.ThrowIfCancellationRequested();
             job.Report("connecting to QEMU");
-            var run = await AttachLaunchedAsync(process, accelerator, ct).ConfigureAwait(false);
+            var run = await AttachLaunchedAsync(process, plan, accelerator, ct).ConfigureAwait(false);
             if (plan.RestoreFdSet is { } saved)
             {
                 await RestoreAsync(job, run, saved, ct).ConfigureAwait(false);
@@ -112,9 +115,10 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
 
     /// <summary>
     /// Attaches to a QEMU just launched. QEMU initialises after the launch returns: when it
-    /// refused to start, its control socket closes, and the error says what QEMU said.
+    /// refused to start, its control socket closes, and the error says what QEMU said, about the
+    /// disk's field and file where QEMU names a block node.
     /// </summary>
-    private async Task<QemuSession> AttachLaunchedAsync(IQemuProcess process, Accelerator accelerator, CancellationToken ct)
+    private async Task<QemuSession> AttachLaunchedAsync(IQemuProcess process, LaunchPlan plan, Accelerator accelerator, CancellationToken ct)
     {
         try
         {
@@ -125,7 +129,7 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
             if (!await process.WaitForExitAsync(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false))
                 throw;
             throw new QemuLaunchException(services.Qemu.DescribeExit(process, vm.Paths) is { Length: > 0 } how
-                ? how : "QEMU ended before it answered on its control socket.");
+                ? LaunchErrors.Explain(how, plan) : "QEMU ended before it answered on its control socket.");
         }
     }
 

@@ -20,6 +20,7 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
     private readonly StartOperation start = new(vm, services, logger);
     private readonly SaveOperation save = new(vm, services, logger);
     private readonly StopOperation stop = new(vm, services, logger);
+    private string? lastIoError;
 
     /// <summary>The job kind of an operation: the word of its URL (start, turn-off ...).</summary>
     public static string Kind(VmOperation operation) => VmLifecycle.Verb(operation).Replace(' ', '-');
@@ -93,20 +94,39 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
             case "SHUTDOWN":
                 run.ShutdownReason = e.Data.TryGetProperty("reason", out var r) ? GuestText.Sanitize(r.GetString() ?? "unknown") : "unknown";
                 break;
+            // QEMU sends it before the STOP that a werror=stop device asks for, which then has its
+            // reason; one whose request a resume since retried with success changes nothing.
+            case "BLOCK_IO_ERROR" when Text(e, "action") == "stop" && (vm.Snapshot.Running?.Config ?? vm.Snapshot.Config) is { } config:
+                lastIoError = DiskIoError.Describe(config, Text(e, "node-name"), Text(e, "operation"),
+                    e.Data.TryGetProperty("nospace", out var full) && full.ValueKind == System.Text.Json.JsonValueKind.True, Text(e, "reason"));
+                await SettleAsync(run, e.Name).ConfigureAwait(false);
+                break;
             case "STOP" when state == VmState.Running:
             case "RESUME" when state == VmState.Paused:
-                try
-                {
-                    var status = await run.Qmp.QueryStatusAsync().ConfigureAwait(false);
-                    vm.SetState(status.Running ? VmState.Running : VmState.Paused, vm.Snapshot.StateReason);
-                }
-                catch (QmpException ex)
-                {
-                    logger.LogDebug("query-status after {Event} failed: {Error}", e.Name, ex.Message);
-                }
+                await SettleAsync(run, e.Name).ConfigureAwait(false);
                 break;
         }
     }
+
+    /// <summary>The VM's state as QEMU reports it; paused by a failed write ("io-error"), with the write's reason.</summary>
+    private async Task SettleAsync(QemuSession run, string seen)
+    {
+        try
+        {
+            var status = await run.Qmp.QueryStatusAsync().ConfigureAwait(false);
+            vm.SetState(status.Running ? VmState.Running : VmState.Paused,
+                status.Status == "io-error" ? lastIoError ?? DiskIoError.Unknown : vm.Snapshot.StateReason);
+        }
+        catch (QmpException ex)
+        {
+            logger.LogDebug("query-status after {Event} failed: {Error}", seen, ex.Message);
+        }
+    }
+
+    /// <summary>A string of an event's data, made safe: a QEMU the guest took over may say anything.</summary>
+    private static string Text(QmpEvent e, string name) =>
+        e.Data.ValueKind == System.Text.Json.JsonValueKind.Object && e.Data.TryGetProperty(name, out var value)
+        && value.ValueKind == System.Text.Json.JsonValueKind.String ? GuestText.Sanitize(value.GetString()) : "";
 
     /// <summary>QEMU's connection closed while nothing asked for it: the guest powered off, or QEMU died.</summary>
     public async Task OnQemuGoneAsync(QemuSession run)
@@ -155,7 +175,8 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
             var status = await run.Qmp.QueryStatusAsync().ConfigureAwait(false);
             if (await FinishInterruptedStartAsync(run, status.Status, idle).ConfigureAwait(false))
                 return false;
-            vm.SetState(status.Running ? VmState.Running : VmState.Paused);
+            // The BLOCK_IO_ERROR that named the disk went to the host service that stopped.
+            vm.SetState(status.Running ? VmState.Running : VmState.Paused, status.Status == "io-error" ? DiskIoError.Unknown : null);
             logger.LogInformation("Reattached to VM {Name} (pid {Pid}, {Status})", vm.Snapshot.Name, process.Pid, status.Status);
         }
         catch (Exception e) when (e is QmpException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)

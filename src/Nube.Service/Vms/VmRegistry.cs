@@ -32,6 +32,7 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
     /// </summary>
     public async Task InitializeAsync()
     {
+        services.Sharing.Watch(() => vms.Values.Select(v => v.Snapshot));
         var wasRunning = TakeStoppedAtShutdown();
         foreach (var stored in services.Store.LoadAll())
         {
@@ -70,7 +71,8 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
         {
             Validate(config, [.. errors]);
             // Every backing file of every disk is checked now, not only at the first start.
-            await services.Disks.ReadChainsAsync(config, CancellationToken.None).ConfigureAwait(false);
+            var chains = await services.Disks.ReadChainsAsync(config, CancellationToken.None).ConfigureAwait(false);
+            await services.Sharing.CheckAsync(config, chains, CancellationToken.None).ConfigureAwait(false);
             await services.Store.SaveAsync(config).ConfigureAwait(false);
             var vm = Add(new StoredVm(config.Id, config, null));
             services.Events.Publish(new Contracts.Events.HostEvent

@@ -14,6 +14,7 @@ public sealed record VmServices(
     NubedOptions Options,
     IQemuHost Qemu,
     IDiskChains Disks,
+    DiskSharing Sharing,
     IVmStore Store,
     TimeProvider Clock,
     EventHub Events,

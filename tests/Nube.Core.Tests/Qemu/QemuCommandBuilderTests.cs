@@ -99,14 +99,14 @@ public class QemuCommandBuilderTests
         Assert.DoesNotContain("-kernel", plan.Argv);
         Assert.Empty(plan.RequiredFiles);
         Assert.Contains(plan.Descriptors, d => d.Field == "ideDrives[0].path");
-        Assert.Contains("{\"driver\":\"ide-hd\",\"bus\":\"ide.0\",\"unit\":0,\"drive\":\"ide0-0\",\"id\":\"ide0-0\",\"bootindex\":0}", plan.Argv);
+        Assert.Contains("{\"driver\":\"ide-hd\",\"bus\":\"ide.0\",\"unit\":0,\"drive\":\"ide0-0\",\"id\":\"ide0-0\",\"werror\":\"stop\",\"rerror\":\"report\",\"bootindex\":0}", plan.Argv);
     }
 
     [Fact]
     public void Kernel_boot_gives_no_disk_a_boot_index()
     {
         var plan = Build(TestVms.KernelBoot() with { IdeDrives = [TestVms.Disk(0, 0)] }, Context);
-        Assert.Contains("{\"driver\":\"ide-hd\",\"bus\":\"ide.0\",\"unit\":0,\"drive\":\"ide0-0\",\"id\":\"ide0-0\"}", plan.Argv);
+        Assert.Contains("{\"driver\":\"ide-hd\",\"bus\":\"ide.0\",\"unit\":0,\"drive\":\"ide0-0\",\"id\":\"ide0-0\",\"werror\":\"stop\",\"rerror\":\"report\"}", plan.Argv);
     }
 
     [Fact]

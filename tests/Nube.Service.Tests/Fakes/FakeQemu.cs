@@ -164,11 +164,11 @@ internal sealed class FakeQemu
         }
     }
 
-    /// <summary>QEMU pauses the guest by itself, as on a disk error with werror=stop: STOP, and no command asked for it.</summary>
-    public Task PauseByItselfAsync()
+    /// <summary>QEMU pauses the guest by itself (a disk error with werror=stop leaves it in "io-error"): STOP, and no command asked for it.</summary>
+    public Task PauseByItselfAsync(string state = "paused")
     {
         lock (sync)
-            runState = "paused";
+            runState = state;
         return BroadcastAsync(FakeReply.Event("STOP"));
     }
 

@@ -81,7 +81,8 @@ internal sealed class ServiceHarness : IAsyncDisposable
             ? new HostRuntime(new HostStore(Options.DataDir), loaded.Config, loaded.Facts, edition, loaded.QemuProblem)
             : loaded;
         Admission = new RunAdmission(Host);
-        var services = new VmServices(Host, Options, Qemu, new NoBackingChains(), Store, Clock, Events, Jobs, Admission, logs);
+        var chains = new NoBackingChains();
+        var services = new VmServices(Host, Options, Qemu, chains, new Nube.Service.Vms.Disks.DiskSharing(chains), Store, Clock, Events, Jobs, Admission, logs);
         Registry = new VmRegistry(services, logs.CreateLogger<VmRegistry>());
         await Registry.InitializeAsync();
     }

@@ -21,6 +21,9 @@ public sealed class HotPlug(VmController vm, VmServices services, ILogger logger
         if (DeviceDiff.Compute(running.Config, next).IsEmpty)
             return running;
         var backing = await services.Disks.ReadChainsAsync(next, CancellationToken.None).ConfigureAwait(false);
+        // The disks added now; those QEMU already has open are not to be read under it.
+        var open = DiskIds(running.Config).ToHashSet();
+        await services.Disks.CheckImagesAsync(next, id => !open.Contains(id), CancellationToken.None).ConfigureAwait(false);
         var plan = DevicePlan.Plan(running.Config, next, backing);
         var job = services.Jobs.Create(vm.Id, vm.Snapshot.Name, JobKind);
         job.MarkRunning(null);
@@ -45,4 +48,7 @@ public sealed class HotPlug(VmController vm, VmServices services, ILogger logger
             throw new VmOperationFailedException("change the devices of", vm.Snapshot.Name, e);
         }
     }
+
+    private static IEnumerable<string> DiskIds(VmConfig config) =>
+        config.IdeDrives.Select(d => d.Id).Concat(config.ScsiControllers.SelectMany(c => c.Disks.Select(d => d.Id)));
 }

@@ -1,5 +1,7 @@
 using Nube.Service.Hosts;
 using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
 using Nube.Core.Qemu;
 using Nube.Core.Validation;
 using Nube.Core.Vms;
@@ -39,6 +41,68 @@ public sealed class QemuImgDiskChains(HostRuntime host, NubedOptions options) : 
         if (errors.Count > 0)
             throw new ValidationException(errors);
         return chains.ToImmutable();
+    }
+
+    /// <summary>
+    /// A VHD or VHDX QEMU cannot open (a truncated one: "VHDX BAT entry 3 end offset ... points
+    /// after end of file") and a qcow2 with corrupt clusters (QEMU opens a truncated qcow2 and
+    /// the guest reads zeros where its data was) are refused, naming the field and the file.
+    /// Raw images have nothing to check. Never an image QEMU has open: <c>qemu-img check</c> of an
+    /// image a running QEMU writes would see its metadata half written.
+    /// </summary>
+    public async Task CheckImagesAsync(VmConfig vm, Func<string, bool> which, CancellationToken ct)
+    {
+        var errors = new List<ValidationError>();
+        foreach (var (field, path, driver) in Disks(vm).Where(d => d.Driver != "raw" && which(d.Id) && File.Exists(d.Path))
+            .Select(d => (d.Field, d.Path, d.Driver)))
+            if (await CheckImageAsync(field, path, driver, ct).ConfigureAwait(false) is { } problem)
+                errors.Add(problem);
+        if (errors.Count > 0)
+            throw new ValidationException(errors);
+    }
+
+    private static async Task<ValidationError?> CheckImageAsync(string field, string path, string driver, CancellationToken ct)
+    {
+        // -U: a read-only image may be open in another VM; nothing is written. A qcow2 is named
+        // with backing=null: qemu-img check would otherwise open the file its header names.
+        var qcow2 = new System.Text.Json.Nodes.JsonObject
+        {
+            ["driver"] = "qcow2", ["backing"] = null, ["file"] = new System.Text.Json.Nodes.JsonObject { ["driver"] = "file", ["filename"] = path },
+        };
+        string[] arguments = driver == "qcow2" ? ["check", "-U", "--output=json", $"json:{qcow2.ToJsonString()}"] : ["info", "-U", "-f", driver, path];
+        var result = await ProcessRunner.RunAsync(new HostCommand("qemu-img", arguments) { Timeout = Timeout }, ct).ConfigureAwait(false);
+        var what = $"{field}: {Quoting.Quote(path)}";
+        // qemu-img check: 0 clean, 3 only leaked clusters (space lost, no data at risk), 2 corrupt.
+        if (result.ExitCode == 0 || (driver == "qcow2" && result.ExitCode == 3))
+            return null;
+        if (driver == "qcow2" && result.ExitCode == 2)
+            return new(field, path, $"{what} is damaged: qemu-img check found {Corruptions(result.Stdout)} corrupt clusters " +
+                "(a truncated or overwritten image); restore it from a backup, or repair a copy with 'qemu-img check -r all'");
+        return new(field, path, $"{what} cannot be opened as a {(driver == "vpc" ? "vhd" : driver)} image: {FirstLine(result.Stderr)}");
+    }
+
+    private static string Corruptions(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.TryGetProperty("corruptions", out var n) && n.TryGetInt64(out var count) ? count.ToString(CultureInfo.InvariantCulture) : "some";
+        }
+        catch (JsonException)
+        {
+            return "some";
+        }
+    }
+
+    private static IEnumerable<(string Id, string Field, string Path, string Driver)> Disks(VmConfig vm)
+    {
+        for (var i = 0; i < vm.IdeDrives.Length; i++)
+            if (vm.IdeDrives[i] is { Path: { } path } drive)
+                yield return (drive.Id, $"ideDrives[{i}].path", path, ImageFormat.Driver(drive.Format, path));
+        for (var c = 0; c < vm.ScsiControllers.Length; c++)
+            for (var d = 0; d < vm.ScsiControllers[c].Disks.Length; d++)
+                if (vm.ScsiControllers[c].Disks[d] is { Path: { } path } disk)
+                    yield return (disk.Id, $"scsiControllers[{c}].disks[{d}].path", path, ImageFormat.Driver(disk.Format, path));
     }
 
     /// <summary>
@@ -138,4 +202,8 @@ public sealed class QemuImgDiskChains(HostRuntime host, NubedOptions options) : 
 
     private static string LastLine(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "qemu-img said nothing";
+
+    private static string FirstLine(string text) =>
+        Quoting.Escape((text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "qemu-img said nothing")
+            .Replace("qemu-img: ", "", StringComparison.Ordinal));
 }
