@@ -7,6 +7,7 @@ import { stateLabel, statusLabel } from '../lib/format.js';
 import { vms } from '../lib/vmStore.js';
 import { changedSettings, fromSettings, placeErrors, toSettings } from '../lib/vmForm.js';
 import { Devices } from './Devices.jsx';
+import { Drives } from './Drives.jsx';
 import { ErrorSummary } from './ErrorSummary.jsx';
 import { IntegrationServices } from './IntegrationServices.jsx';
 import { Link } from './Link.jsx';
@@ -14,7 +15,7 @@ import { ResourceUse } from './ResourceUse.jsx';
 import { VmActionBar } from './VmActionBar.jsx';
 import { VmForm } from './VmForm.jsx';
 
-/** One VM: what `vm show` shows, its actions, its integration services, and its settings to edit. */
+/** One VM: what `vm show` shows, its actions, its drives, its integration services, and its settings to edit. */
 export function VmSettingsPage({ id }) {
   const { host } = useHost();
   const live = useStoreItem(vms, id);
@@ -83,11 +84,12 @@ export function VmSettingsPage({ id }) {
       </dl>
       <ResourceUse id={id} running={summary.state === 'running' || summary.state === 'paused'} />
       <Devices devices={details.devices ?? []} />
+      <Drives id={id} />
       <IntegrationServices id={id} services={details.integrationServices ?? []} onChanged={load} />
       {form && (
         <form onSubmit={save} noValidate aria-labelledby="settings-title">
           <h2 id="settings-title">Settings</h2>
-          <p class="hint">Hardware changes only while the VM is off (not saved: its saved state needs this hardware); the name, notes, actions, processor controls and integration services at any time.</p>
+          <p class="hint">Hardware changes only while the VM is off (not saved: its saved state needs this hardware); the name, notes, actions, processor controls and integration services at any time. The Drives panel above also works while the VM runs, as far as the host allows.</p>
           <ErrorSummary title="The host refused these changes" errors={problem.list} />
           <VmForm form={form} change={(f) => setForm((x) => ({ ...x, ...f }))} errors={problem.byId} host={host} mode="edit" />
           <div class="buttons sticky">
