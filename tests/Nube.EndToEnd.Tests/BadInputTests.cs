@@ -174,7 +174,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
         Assert.Equal("broken", vms[malformed].State);
         Assert.StartsWith($"{VmFile(host, malformed)}: not valid JSON", vms[malformed].StateReason);
         Assert.Equal("broken", vms[future].State);
-        Assert.Equal($"{VmFile(host, future)}: schemaVersion 99 is newer than this Nube understands (up to 1); upgrade Nube to use it.",
+        Assert.Equal($"{VmFile(host, future)}: schemaVersion 99 is newer than this Nube understands (up to 2); upgrade Nube to use it.",
             vms[future].StateReason);
         var e = await Assert.ThrowsAsync<NubeApiException>(() => host.Client.RunJobAsync(future.ToString(), "start"));
         Assert.Equal(409, e.Status);

@@ -22,7 +22,7 @@ public sealed class CheckpointTests(ITestOutputHelper output)
     {
         await using var host = await NubedHost.StartAsync(output);
         var (id, data) = await StartWithDataDiskAsync(host, "prod");
-        var before = Hash(await GuestShell.RunAsync(host, id, Write));
+        var before = GuestShell.Sha256(await GuestShell.RunAsync(host, id, Write));
 
         var taken = await host.Client.WaitJobAsync((await host.Client.StartCheckpointAsync("prod", new NewCheckpointRequest { Name = "before" })).Id);
         output.WriteLine(taken.Result);
@@ -33,7 +33,7 @@ public sealed class CheckpointTests(ITestOutputHelper output)
         var overlay = (await host.Client.GetVmAsync("prod", 0)).Settings!.ScsiControllers![0].Disks[0].Path;
         Assert.NotEqual(data, overlay);
 
-        Assert.NotEqual(before, Hash(await GuestShell.RunAsync(host, id, Write)));
+        Assert.NotEqual(before, GuestShell.Sha256(await GuestShell.RunAsync(host, id, Write)));
         var refused = await Assert.ThrowsAsync<NubeApiException>(async () => await host.Client.WaitJobAsync(
             (await host.Client.StartApplyCheckpointAsync("prod", "before")).Id));
         Assert.Equal("Cannot apply checkpoint 'before' of VM 'prod': it is running; turn it off or save it first.", refused.Problem.Detail);
@@ -45,7 +45,7 @@ public sealed class CheckpointTests(ITestOutputHelper output)
         Assert.False(File.Exists(overlay));
         Assert.True(File.Exists(data));
         await host.Client.RunJobAsync("prod", "start", agentWaitSeconds: 60);
-        Assert.Equal(before, Hash(await GuestShell.RunAsync(host, id, Read)));
+        Assert.Equal(before, GuestShell.Sha256(await GuestShell.RunAsync(host, id, Read)));
 
         // A guest that cannot freeze (its backup service off) gets no production checkpoint, unless a standard one will do.
         await host.Client.SetIntegrationServiceAsync("prod", "backup", false);
@@ -68,12 +68,12 @@ public sealed class CheckpointTests(ITestOutputHelper output)
         await using var host = await NubedHost.StartAsync(output);
         var (id, _) = await StartWithDataDiskAsync(host, "std");
         await GuestShell.RunAsync(host, id, "sh -c 'i=0; while true; do i=$((i+1)); echo $i > /tmp/counter; sleep 0.2; done' >/dev/null 2>&1 & true");
-        var before = Hash(await GuestShell.RunAsync(host, id, Write));
+        var before = GuestShell.Sha256(await GuestShell.RunAsync(host, id, Write));
         var atCheckpoint = Counter(await GuestShell.RunAsync(host, id, "cat /tmp/counter"));
 
         await host.Client.WaitJobAsync((await host.Client.StartCheckpointAsync("std", new NewCheckpointRequest { Name = "running", Kind = "standard" })).Id);
         Assert.True(Assert.Single((await host.Client.ListCheckpointsAsync("std")).Checkpoints).HasMemory);
-        Assert.NotEqual(before, Hash(await GuestShell.RunAsync(host, id, Write)));
+        Assert.NotEqual(before, GuestShell.Sha256(await GuestShell.RunAsync(host, id, Write)));
         await Task.Delay(TimeSpan.FromSeconds(4));
         var later = Counter(await GuestShell.RunAsync(host, id, "cat /tmp/counter"));
         output.WriteLine($"counter at the checkpoint ~{atCheckpoint}, 4 s later {later}");
@@ -89,7 +89,7 @@ public sealed class CheckpointTests(ITestOutputHelper output)
         output.WriteLine($"after apply {resumed}, a second later {running}");
         Assert.InRange(resumed, atCheckpoint, later - 1);
         Assert.True(running > resumed, $"the counter stood still at {resumed}");
-        Assert.Equal(before, Hash(await GuestShell.RunAsync(host, id, Read)));
+        Assert.Equal(before, GuestShell.Sha256(await GuestShell.RunAsync(host, id, Read)));
     }
 
     [Fact]
@@ -100,19 +100,19 @@ public sealed class CheckpointTests(ITestOutputHelper output)
         await GuestShell.RunAsync(host, id, Write);
         await host.Client.WaitJobAsync((await host.Client.StartCheckpointAsync("merge", new NewCheckpointRequest { Name = "gone", Kind = "standard" })).Id);
         var overlay = (await host.Client.GetVmAsync("merge", 0)).Settings!.ScsiControllers![0].Disks[0].Path;
-        var after = Hash(await GuestShell.RunAsync(host, id, Write));
+        var after = GuestShell.Sha256(await GuestShell.RunAsync(host, id, Write));
 
         var removed = await host.Client.WaitJobAsync((await host.Client.StartRemoveCheckpointAsync("merge", "gone")).Id);
         Assert.Equal("Removed checkpoint 'gone'; its disks were merged.", removed.Result);
         Assert.Empty((await host.Client.ListCheckpointsAsync("merge")).Checkpoints);
         Assert.Equal(data, (await host.Client.GetVmAsync("merge", 0)).Settings!.ScsiControllers![0].Disks[0].Path);
         Assert.False(File.Exists(overlay));
-        Assert.Equal(after, Hash(await GuestShell.RunAsync(host, id, Read)));
+        Assert.Equal(after, GuestShell.Sha256(await GuestShell.RunAsync(host, id, Read)));
 
         // On the host, the disk file itself now holds what the guest wrote after the checkpoint.
         await host.Client.RunJobAsync("merge", "turn-off");
         var onHost = await HostProgram.RunAsync("sh", "-c", $"head -c 4194304 '{data}' | sha256sum");
-        Assert.Equal(after, Hash(onHost.Stdout));
+        Assert.Equal(after, GuestShell.Sha256(onHost.Stdout));
     }
 
     [Fact]
@@ -127,18 +127,18 @@ public sealed class CheckpointTests(ITestOutputHelper output)
         });
         await host.Client.WaitJobAsync((await host.Client.StartCheckpointAsync("cold", new NewCheckpointRequest { Name = "cold" })).Id);
         await host.Client.RunJobAsync("cold", "start", agentWaitSeconds: 60);
-        var after = Hash(await GuestShell.RunAsync(host, created.Summary.Id, Write));
+        var after = GuestShell.Sha256(await GuestShell.RunAsync(host, created.Summary.Id, Write));
 
         await host.Client.WaitJobAsync((await host.Client.StartRemoveCheckpointAsync("cold", "cold")).Id);
         Assert.Equal(data, (await host.Client.GetVmAsync("cold", 0)).Settings!.ScsiControllers![0].Disks[0].Path);
-        Assert.Equal(after, Hash(await GuestShell.RunAsync(host, created.Summary.Id, Read)));
+        Assert.Equal(after, GuestShell.Sha256(await GuestShell.RunAsync(host, created.Summary.Id, Read)));
         // QEMU now runs the disk on the node of its former backing image: a hot remove waits for the next start.
         var hotRemove = await Assert.ThrowsAsync<NubeApiException>(() => host.Client.SetVmAsync("cold",
             new VmSettings { ScsiControllers = [new ScsiControllerSettings { Disks = [] }] }));
         Assert.Contains("scsiControllers[0].disks[0].path: disk disk0 was merged while the VM ran and cannot be removed or changed until the VM is turned off",
             hotRemove.Message);
         await host.Client.RunJobAsync("cold", "turn-off");
-        Assert.Equal(after, Hash((await HostProgram.RunAsync("sh", "-c", $"head -c 4194304 '{data}' | sha256sum")).Stdout));
+        Assert.Equal(after, GuestShell.Sha256((await HostProgram.RunAsync("sh", "-c", $"head -c 4194304 '{data}' | sha256sum")).Stdout));
     }
 
     [Fact]
@@ -201,5 +201,4 @@ public sealed class CheckpointTests(ITestOutputHelper output)
 
     private static int Counter(string text) => int.Parse(text.Trim().Split('\n')[^1], System.Globalization.CultureInfo.InvariantCulture);
 
-    private static string Hash(string shaOutput) => shaOutput.Trim().Split('\n')[^1].Split(' ')[0];
 }

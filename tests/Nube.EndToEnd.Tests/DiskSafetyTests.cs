@@ -156,10 +156,10 @@ public sealed class DiskSafetyTests(ITestOutputHelper output)
 
             File.Delete(filler);
             await host.Client.RunJobAsync("filling", "resume");
-            var written = Hash(await writing);
-            var read = Hash(await GuestShell.RunAsync(host, id, $"head -c 8388608 /dev/{device} | sha256sum"));
+            var written = GuestShell.Sha256(await writing);
+            var read = GuestShell.Sha256(await GuestShell.RunAsync(host, id, $"head -c 8388608 /dev/{device} | sha256sum"));
             Assert.Equal(written, read);
-            Assert.Equal(written, Hash(await HostProgram.OutputAsync("sh", "-c", $"head -c 8388608 '{disk}' | sha256sum")));
+            Assert.Equal(written, GuestShell.Sha256(await HostProgram.OutputAsync("sh", "-c", $"head -c 8388608 '{disk}' | sha256sum")));
             var running = await host.Client.GetVmAsync("filling", 0);
             Assert.Equal(("running", null), (running.Summary.State, running.Summary.StateReason));
             await follow.CancelAsync();
@@ -231,5 +231,4 @@ public sealed class DiskSafetyTests(ITestOutputHelper output)
     private static async Task<string> HashesAsync(params string[] files) =>
         await HostProgram.OutputAsync("sha256sum", files);
 
-    private static string Hash(string shaOutput) => shaOutput.Trim().Split('\n')[^1].Split(' ')[0];
 }

@@ -7,9 +7,6 @@ namespace Nube.EndToEnd.Tests;
 /// <summary>Disks added to and removed from a running VM's SCSI controller: the guest sees them come and go, and no data is lost.</summary>
 public sealed class HotPlugTests(ITestOutputHelper output)
 {
-    // The SCSI target the disk is plugged in at, as the guest names it (host:channel:target:lun).
-    private const string AtTarget2 = "/sys/bus/scsi/devices/*:0:2:0/block";
-
     [Fact]
     public async Task A_VHDX_added_while_running_keeps_its_data_across_removal_and_adding_again()
     {
@@ -41,7 +38,7 @@ public sealed class HotPlugTests(ITestOutputHelper output)
         await PlugAsync(host, vhdx);
         device = await WaitForDiskAsync(host, id, present: true);
         var read = await GuestShell.RunAsync(host, id, $"head -c 4194304 /dev/{device} | sha256sum");
-        Assert.Equal(Hash(written), Hash(read));
+        Assert.Equal(GuestShell.Sha256(written), GuestShell.Sha256(read));
 
         var jobs = await host.Client.ListJobsAsync("hot");
         Assert.Equal(3, jobs.Count(j => j.Kind == "change-devices" && j.State == "completed"));
@@ -117,13 +114,11 @@ public sealed class HotPlugTests(ITestOutputHelper output)
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            var name = (await GuestShell.RunAsync(host, vm, $"ls {AtTarget2} 2>/dev/null; true")).Trim();
+            var name = await GuestShell.ScsiDiskAsync(host, vm, 2);
             if (present ? name.StartsWith("sd", StringComparison.Ordinal) : name.Length == 0)
                 return name;
             Assert.True(DateTime.UtcNow < deadline, $"the guest still {(present ? "lacks" : "has")} the disk at SCSI target 2 ('{name}')");
             await Task.Delay(500);
         }
     }
-
-    private static string Hash(string shaOutput) => shaOutput.Trim().Split(' ')[0].Split('\n')[^1];
 }

@@ -42,7 +42,7 @@ public sealed class PassthroughTests(ITestOutputHelper output)
             await NubeCli.OkAsync(host, "vm", "disk", "add", "pass", loop.Path, "--at", "scsi0:2");
             device = await SeenAsync(host, id, present: true);
             var read = await GuestShell.RunAsync(host, id, $"head -c 1048576 /dev/{device} | sha256sum");
-            Assert.Equal(written.Trim().Split(' ')[0].Split('\n')[^1], read.Trim().Split(' ')[0].Split('\n')[^1]);
+            Assert.Equal(GuestShell.Sha256(written), GuestShell.Sha256(read));
         }
         finally
         {
@@ -55,7 +55,7 @@ public sealed class PassthroughTests(ITestOutputHelper output)
         var name = "";
         await Poll.UntilAsync(async () =>
         {
-            name = (await GuestShell.RunAsync(host, vm, "ls /sys/bus/scsi/devices/*:0:2:0/block 2>/dev/null; true")).Trim();
+            name = await GuestShell.ScsiDiskAsync(host, vm, 2);
             return present ? name.StartsWith("sd", StringComparison.Ordinal) : name.Length == 0;
         }, present ? "the guest to see the disk" : "the disk to leave the guest", TimeSpan.FromSeconds(30));
         return name;

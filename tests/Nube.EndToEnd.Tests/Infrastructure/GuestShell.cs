@@ -51,4 +51,16 @@ public static class GuestShell
 
     private static Task SendAsync(WebSocket ws, string text) =>
         ws.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Binary, true, CancellationToken.None);
+
+    /// <summary>The sha256sum in a command's output, which may carry the guest kernel's console lines too.</summary>
+    public static string Sha256(string output) =>
+        System.Text.RegularExpressions.Regex.Match(output, "\\b[0-9a-f]{64}\\b") is { Success: true } m ? m.Value : $"no hash in: {output}";
+
+    /// <summary>The guest's name (sda ...) of the disk at this target of its first SCSI host, or empty when there is none.</summary>
+    public static async Task<string> ScsiDiskAsync(NubedHost host, Guid vm, int target)
+    {
+        var output = await RunAsync(host, vm, $"ls /sys/bus/scsi/devices/*:0:{target}:0/block 2>/dev/null; true");
+        // The console may carry the kernel's lines about the disk too.
+        return output.Split('\n', StringSplitOptions.TrimEntries).LastOrDefault(l => System.Text.RegularExpressions.Regex.IsMatch(l, "^sd[a-z]+$")) ?? "";
+    }
 }
