@@ -137,7 +137,7 @@ public sealed class DiskFileTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Resize_grows_refuses_a_shrink_without_the_flag_and_a_disk_of_a_running_VM()
+    public async Task Resize_grows_refuses_a_shrink_without_the_flag_and_grows_a_disk_of_a_running_VM_in_place()
     {
         await using var host = await NubedHost.StartAsync(output);
         var dir = Images(host);
@@ -155,13 +155,15 @@ public sealed class DiskFileTests(ITestOutputHelper output)
             ScsiControllers = [new ScsiControllerSettings { Disks = [new ScsiDiskSettings { Location = 0, Path = disk }] }],
         });
         await host.Client.RunJobAsync("runner", "start");
-        var refused = await NubeCli.RunAsync(host, "disk", "resize", disk, "--size", "256MiB");
+        // A running VM's own disk grows in place (block_resize); it shrinks only when no VM uses it.
+        Assert.Equal(256L << 20, (await JsonAsync(host, "disk", "resize", disk, "--size", "256MiB")).GetProperty("virtualSize").GetInt64());
+        var refused = await NubeCli.RunAsync(host, "disk", "resize", disk, "--size", "64MiB", "--allow-shrink");
         Assert.Equal(4, refused.ExitCode);
         Assert.Contains($"'{disk}' cannot be resized: it is used by VM 'runner' (running) as scsiControllers[0].disks[0].path", NubeCli.Flat(refused.Stderr));
         await host.Client.RunJobAsync(vm.Summary.Id.ToString(), "turn-off");
         var offShrink = await NubeCli.RunAsync(host, "disk", "resize", disk, "--size", "16MiB", "--allow-shrink");
         Assert.Contains("used by VM 'runner' (off)", NubeCli.Flat(offShrink.Stderr));
-        Assert.Equal(256L << 20, (await JsonAsync(host, "disk", "resize", disk, "--size", "256MiB")).GetProperty("virtualSize").GetInt64());
+        Assert.Equal(300L << 20, (await JsonAsync(host, "disk", "resize", disk, "--size", "300MiB")).GetProperty("virtualSize").GetInt64());
     }
 
     [Fact]
@@ -231,10 +233,14 @@ public sealed class DiskFileTests(ITestOutputHelper output)
         await NubeCli.OkAsync(host, "disk", "new", shared, "--size", "64MiB");
         await NubeCli.OkAsync(host, "disk", "new", parent, "--size", "64MiB");
         await NubeCli.OkAsync(host, "disk", "new", child, "--parent", parent);
+        // Two VMs share a disk only read-only (one writer per file).
         static ScsiControllerSettings Disks(params string[] paths) =>
-            new() { Disks = [.. paths.Select((p, i) => new ScsiDiskSettings { Location = i, Path = p })] };
+            new() { Disks = [.. paths.Select((p, i) => new ScsiDiskSettings { Location = i, Path = p, ReadOnly = p.EndsWith("shared.raw", StringComparison.Ordinal) })] };
         await host.Client.CreateVmAsync(NubedHost.GuestSettings("leaving") with { ScsiControllers = [Disks(own, shared, parent)] });
-        await host.Client.CreateVmAsync(NubedHost.GuestSettings("staying") with { ScsiControllers = [Disks(shared)] });
+        await host.Client.CreateVmAsync(NubedHost.GuestSettings("staying") with
+        {
+            ScsiControllers = [new ScsiControllerSettings { Disks = [new ScsiDiskSettings { Location = 0, Path = shared, ReadOnly = true }] }],
+        });
 
         var removed = await NubeCli.OkAsync(host, "vm", "remove", "leaving", "--delete-disks");
         var rows = removed.Stdout.Split('\n').Select(l => string.Join(' ', l.Split(['│', ' '], StringSplitOptions.RemoveEmptyEntries))).ToList();
