@@ -11,22 +11,7 @@ public static class ImageFormat
     /// </summary>
     public static string Driver(DiskFormat? format, string path) => Driver(Of(format, path));
 
-    public static DiskFormat Of(DiskFormat? format, string path) => format ?? FromExtension(path);
+    public static DiskFormat Of(DiskFormat? format, string path) => format ?? Disks.DiskFormats.FromPath(path) ?? DiskFormat.Raw;
 
-    public static string Driver(DiskFormat format) => format switch
-    {
-        DiskFormat.Qcow2 => "qcow2",
-        DiskFormat.Vhd => "vpc",
-        DiskFormat.Vhdx => "vhdx",
-        _ => "raw",
-    };
-
-    private static DiskFormat FromExtension(string path) =>
-        Path.GetExtension(path).ToLowerInvariant() switch
-        {
-            ".qcow2" => DiskFormat.Qcow2,
-            ".vhd" => DiskFormat.Vhd,
-            ".vhdx" => DiskFormat.Vhdx,
-            _ => DiskFormat.Raw,
-        };
+    public static string Driver(DiskFormat format) => Disks.DiskFormats.Driver(format);
 }

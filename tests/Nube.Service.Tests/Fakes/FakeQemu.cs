@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Nube.Core.Qemu;
 using Nube.Qemu.Tests.Protocol;
@@ -285,8 +284,7 @@ internal sealed class FakeQemu
                 "migrate-incoming" => MigrateIncoming(call.Argument("uri")),
                 "query-migrate" => new FakeReply { Return = MigrationInfo() },
                 "migrate_cancel" => CancelMigration(),
-                // Block nodes and the snapshot transaction: QEMU's checks are the end-to-end tests' to meet.
-                "blockdev-add" or "blockdev-del" or "transaction" => FakeReply.Empty,
+                "blockdev-add" or "blockdev-del" or "transaction" => FakeReply.Empty, // QEMU's own checks: the end-to-end tests'
                 "add-fd" => fdSets.AddFd(),
                 "remove-fd" => fdSets.RemoveFd(int.TryParse(call.Argument("fdset-id"), out var set) ? set : null),
                 _ => FakeReply.Failure("CommandNotFound", $"The command {command} has not been found"),
@@ -367,7 +365,6 @@ internal sealed class FakeQemu
         }
         return info;
     }
-
 
     /// <summary>The guest powered off on its agent's request.</summary>
     internal Task GuestShutdownAsync() => ExitAsync("guest-shutdown", guest: true);
