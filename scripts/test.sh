@@ -23,6 +23,9 @@ node --test --test-reporter=tap web/tests/*.test.mjs \
 webrc=${PIPESTATUS[0]}
 set -e
 [ "$webrc" -eq 0 ] || rc=1
+# The failures again, whole, near the end where a reader of a long log looks first.
+awk '/^  Failed / { n = 40 } n > 0 { print; n-- }' "$log"
+grep -E -A25 '^ *not ok' "$weblog" || true
 # One closing line for the whole suite, summed over the test assemblies' summaries and the browser
 # tests' (node's TAP summary: a cancelled test counts as failed).
 awk '/^Total tests:/ { t += $3 } /^ +Passed:/ { p += $2 } /^ +Failed:/ { f += $2 } /^ +Skipped:/ { s += $2 }
