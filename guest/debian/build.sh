@@ -18,7 +18,9 @@
 # dbus:    the same tree plus dbus and libpam-systemd (apt-get install in it), as the user
 #          made it; both guest-shutdown and the power button work.
 # In both, qemu-guest-agent starts from its udev rule when the VM's org.qemu.guest_agent.0 port
-# appears, systemd starts a getty on ttyS0 (console=ttyS0), root's password is locked.
+# appears, root's password is locked, and the getty on ttyS0 (console=ttyS0) logs root in by
+# itself: the tests look inside the guest through the VM's serial console, which Nube serves only
+# to an authenticated caller (a user's own guest would keep a password there).
 #
 # Packages come from the mirror of the machine's apt sources, suite bookworm only (what debootstrap
 # installs); the .debs are kept in $NUBE_DEBIAN_DIR/debian12-debs for rebuilds. The cache key hashes
@@ -104,6 +106,9 @@ run_logged() { # $1: step name, then the command; its output goes to a log, kept
 # The settings a new user gives a debootstrapped root before booting it.
 configure_tree() {
     printf '/dev/sda / ext4 errors=remount-ro 0 1\n' > "$TREE/etc/fstab"
+    local dropin=$TREE/etc/systemd/system/serial-getty@ttyS0.service.d
+    mkdir -p "$dropin"
+    printf '[Service]\nExecStart=\nExecStart=-/sbin/agetty --autologin root --keep-baud 115200,57600,38400,9600 %%I $TERM\n' > "$dropin/autologin.conf"
 }
 
 # Writes one variant's kernel, initramfs, root image and manifest, and puts them in place.

@@ -9,6 +9,8 @@ namespace Nube.EndToEnd.Tests;
 /// Real Debian 12 guests made with debootstrap (guest/debian/build.sh), as a new user would make
 /// them, under Nube: their stock qemu-guest-agent answers, `vm measure` reads them, and `vm stop` shuts both down cleanly,
 /// the minimal one (no D-Bus, so guest-shutdown fails in it) through the agent's second request.
+/// On the one with D-Bus, a disk added while it runs is formatted, grown online with its file
+/// system, removed and added again with its data.
 /// </summary>
 public sealed class DebianGuestTests(ITestOutputHelper output)
 {
@@ -28,14 +30,15 @@ public sealed class DebianGuestTests(ITestOutputHelper output)
         // Both at once, to halve the cost: 1 GiB each, and the two cores shared.
         var runs = await Task.WhenAll(
             BootAndStopAsync(host, DebianGuest.Minimal, "The guest shut down through its agent, which ran 'systemctl poweroff'."),
-            BootAndStopAsync(host, DebianGuest.WithDbus, "The guest shut down through its agent."));
+            BootAndStopAsync(host, DebianGuest.WithDbus, "The guest shut down through its agent.", HotPlugAndGrowAsync));
 
         foreach (var line in runs)
             output.WriteLine(line);
     }
 
     /// <returns>What the guest's run measured, for the test's output.</returns>
-    private static async Task<string> BootAndStopAsync(NubedHost host, DebianGuest guest, string expectedResult)
+    private static async Task<string> BootAndStopAsync(NubedHost host, DebianGuest guest, string expectedResult,
+        Func<NubedHost, string, Task>? whileRunning = null)
     {
         var name = $"debian12-{guest.Variant}";
         // The shared kernel and initrd (QEMU reads them as the VM's user: they are readable by all),
@@ -68,6 +71,9 @@ public sealed class DebianGuestTests(ITestOutputHelper output)
         Assert.True(nic.GetProperty("source").GetString() == "none", $"{name}'s adapter: {nic}");
         Assert.Equal("Network adapter 0", nic.GetProperty("name").GetString());
 
+        if (whileRunning is not null)
+            await whileRunning(host, name);
+
         clock.Restart();
         var stopped = JsonDocument.Parse(await Cli(host, "vm", "stop", name, "--json")).RootElement;
         var stop = clock.Elapsed;
@@ -76,6 +82,51 @@ public sealed class DebianGuestTests(ITestOutputHelper output)
         Assert.False(stopped.GetProperty("vm").TryGetProperty("stateReason", out _));
         Assert.True(stop < StopLimit, $"{name} took {stop.TotalSeconds:0.0} s to stop ({expectedResult})");
         return $"{name}: start to guest agent {boot.TotalSeconds:0.0} s, stop {stop.TotalSeconds:0.0} s: {expectedResult}";
+    }
+
+    /// <summary>
+    /// A qcow2 added at SCSI 0:1 while the guest runs gets an ext4 file system and a file; grown to
+    /// twice its size online, the guest's kernel sees the new size by itself and resize2fs grows the
+    /// mounted file system; removed and added again, the file reads back the same.
+    /// </summary>
+    private static async Task HotPlugAndGrowAsync(NubedHost host, string name)
+    {
+        var vm = (await host.Client.GetVmAsync(name, 0)).Summary.Id;
+        var disk = Path.Combine(host.Root, name, "data.qcow2");
+        await Cli(host, "disk", "new", disk, "--size", "64MiB");
+        await Cli(host, "vm", "disk", "add", name, disk, "--at", "scsi0:1");
+        var device = await WaitForDiskAsync(host, vm, present: true);
+        // dmesg -n 1: the kernel's lines about the disk stay off the console that carries the commands' output.
+        var written = await GuestShell.RunAsync(host, vm, $"dmesg -n 1 && mkfs.ext4 -q /dev/{device} && mkdir -p /mnt/data && mount /dev/{device} /mnt/data"
+            + " && head -c 4194304 /dev/urandom > /mnt/data/file && sync && sha256sum /mnt/data/file", TimeSpan.FromSeconds(120));
+
+        await Cli(host, "disk", "resize", disk, "--size", "128MiB");
+        // virtio-scsi tells the guest of the new capacity: no rescan asked for.
+        await Poll.UntilAsync(async () => (await GuestShell.RunAsync(host, vm, $"cat /sys/block/{device}/size")).Contains("262144"),
+            "the guest to see 128 MiB", TimeSpan.FromSeconds(30));
+        var grown = await GuestShell.RunAsync(host, vm, $"resize2fs /dev/{device} >/dev/null 2>&1 && echo SIZE=$(df -k --output=size /mnt/data | tail -n1)");
+        var kib = long.Parse(System.Text.RegularExpressions.Regex.Match(grown, @"SIZE= *(\d+)").Groups[1].Value);
+        Assert.True(kib > 100_000, $"the mounted file system did not grow: df says {kib} KiB ({grown})");
+
+        await GuestShell.RunAsync(host, vm, "umount /mnt/data");
+        await Cli(host, "vm", "disk", "remove", name, "scsi0:1");
+        await WaitForDiskAsync(host, vm, present: false);
+        await Cli(host, "vm", "disk", "add", name, disk, "--at", "scsi0:1");
+        device = await WaitForDiskAsync(host, vm, present: true);
+        var read = await GuestShell.RunAsync(host, vm, $"mount /dev/{device} /mnt/data && sha256sum /mnt/data/file && umount /mnt/data");
+        Assert.Equal(GuestShell.Sha256(written), GuestShell.Sha256(read));
+    }
+
+    /// <summary>The guest's name for the disk at SCSI target 1 once it is there, or nothing once it is gone.</summary>
+    private static async Task<string> WaitForDiskAsync(NubedHost host, Guid vm, bool present)
+    {
+        var found = "";
+        await Poll.UntilAsync(async () =>
+        {
+            found = await GuestShell.ScsiDiskAsync(host, vm, 1);
+            return present == found.StartsWith("sd", StringComparison.Ordinal);
+        }, $"the guest to {(present ? "see" : "lose")} the disk at SCSI target 1 ('{found}')", TimeSpan.FromSeconds(30));
+        return found;
     }
 
     private static Task<string> Cli(NubedHost host, params string[] args) => Cli(host, TimeSpan.FromSeconds(120), args);

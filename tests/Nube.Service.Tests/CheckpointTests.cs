@@ -59,7 +59,7 @@ public sealed class CheckpointTests(ITestOutputHelper output)
         await using var host = await ServiceHarness.StartAsync(output);
         var data = await DiskAsync(host);
         var (vm, qemu) = await host.RunningVmAsync("alpha", WithDisk(data));
-        await vm.ChangeAsync((c, _) => c with { IntegrationServices = c.IntegrationServices.With(IntegrationService.Backup, false) });
+        await vm.ChangeAsync(new SwitchIntegrationService(IntegrationService.Backup, false));
         var before = qemu.CommandNames.Count;
 
         var job = await RunAsync(vm, new NewCheckpoint("one", CheckpointKind.Production, false));
@@ -81,7 +81,7 @@ public sealed class CheckpointTests(ITestOutputHelper output)
         Assert.Equal(JobStates.Completed, (await RunAsync(vm, new NewCheckpoint(null, CheckpointKind.Production, false))).Info.State);
 
         var refused = await Assert.ThrowsAsync<Core.Validation.ValidationException>(() =>
-            vm.ChangeAsync((c, _) => c with { ScsiControllers = [c.ScsiControllers[0] with { Disks = [] }] }));
+            vm.ChangeAsync(new VmPatch { ScsiControllers = [vm.Snapshot.Config!.ScsiControllers[0] with { Disks = [] }] }));
         Assert.Equal("scsiControllers[0].disks[0].path: disk disk0 is in checkpoints of this VM; remove its checkpoints first",
             Assert.Single(refused.Errors).Message);
     }

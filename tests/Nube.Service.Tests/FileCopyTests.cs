@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Nube.Core.Vms;
 using Nube.Contracts.Jobs;
 using Nube.Contracts.Vms;
 using Nube.Core.Integration;
@@ -20,7 +21,7 @@ public sealed class FileCopyTests(ITestOutputHelper output)
     {
         var host = await ServiceHarness.StartAsync(output);
         var (vm, qemu) = await host.RunningVmAsync("alpha");
-        await vm.ChangeAsync((c, _) => c with { IntegrationServices = c.IntegrationServices.With(IntegrationService.GuestServices, true) });
+        await vm.ChangeAsync(new SwitchIntegrationService(IntegrationService.GuestServices, true));
         qemu.StartAgent();
         var bytes = new byte[size];
         Random.Shared.NextBytes(bytes);
@@ -146,7 +147,7 @@ public sealed class FileCopyTests(ITestOutputHelper output)
         Assert.Equal($"source: '{key}' is inside the host's data directory ({host.Options.DataDir}), which holds Nube's own files; " +
             "only its 'images' folder may hold a VM's files", own.Message);
 
-        await vm.ChangeAsync((c, _) => c with { IntegrationServices = c.IntegrationServices.With(IntegrationService.GuestServices, false) });
+        await vm.ChangeAsync(new SwitchIntegrationService(IntegrationService.GuestServices, false));
         var disabled = Assert.Throws<VmConflictException>(() => Copy(host, vm, source, "/root/x"));
         Assert.Equal("Cannot copy a file to VM 'alpha': its guest services integration service is disabled; enable it with 'nube vm integration enable alpha guest-services'.",
             disabled.Message);

@@ -132,7 +132,7 @@ public sealed class KvpServiceTests(ITestOutputHelper output)
         var (host, vm, qemu, kvp) = await RunningAsync(output);
         await using var _ = host;
         using var __ = kvp;
-        await vm.ChangeAsync((c, _) => c with { IntegrationServices = c.IntegrationServices.With(IntegrationService.DataExchange, false) });
+        await vm.ChangeAsync(new SwitchIntegrationService(IntegrationService.DataExchange, false));
 
         var e = await Assert.ThrowsAsync<VmConflictException>(() => kvp.ListAsync(vm, KvpPools.Guest, CancellationToken.None));
         Assert.Equal("Data exchange is disabled for VM 'alpha', so its guest pairs cannot be read; enable it with 'nube vm integration enable alpha kvp'", e.Message);

@@ -36,10 +36,10 @@ public sealed class ProcessorControlTests(ITestOutputHelper output)
         await ServiceHarness.StartVmAsync(await host.CreateVmAsync("big", new VmPatch { ProcessorCount = 2, CpuReserve = 75 }));
         var (vm, _) = await host.RunningVmAsync("alpha");
 
-        await vm.ChangeAsync((c, _) => c with { CpuLimit = 40, CpuWeight = 250 });
+        await vm.ChangeAsync(new VmPatch { CpuLimit = 40, CpuWeight = 250 });
         Assert.Equal((250, 40), (host.Qemu.AppliedLimits[vm.Id].CpuWeight, host.Qemu.AppliedLimits[vm.Id].CpuQuotaPercent));
 
-        var e = await Assert.ThrowsAsync<ValidationException>(() => vm.ChangeAsync((c, _) => c with { CpuReserve = 60, CpuWeight = 9 }));
+        var e = await Assert.ThrowsAsync<ValidationException>(() => vm.ChangeAsync(new VmPatch { CpuReserve = 60, CpuLimit = 100, CpuWeight = 9 }));
         Assert.Equal("cpuReserve: VM 'alpha' reserves 60 % of 1 virtual processor (60 % of one logical processor); " +
             "the running VMs reserve 150 %, and the host has 2 logical processors (200 %)", e.Message);
         Assert.Equal((0, 250), (vm.Snapshot.Config!.CpuReserve, vm.Snapshot.Config.CpuWeight));

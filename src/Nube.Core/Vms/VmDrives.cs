@@ -102,23 +102,20 @@ public static class VmDrives
     private static ValidationException Refused(string field, string value, string message) => new([new ValidationError(field, value, message)]);
 }
 
-/// <summary>A drive command, as data: applied by the VM's controller to the configuration it has when the command's turn comes.</summary>
-public abstract record DriveCommand
-{
-    public abstract VmConfig Apply(VmConfig vm);
-}
+/// <summary>A drive command: while the VM runs, a hot plug.</summary>
+public abstract record DriveCommand : ConfigChange;
 
 public sealed record AddDrive(string? At, DriveMedia Media, string? Path, DiskFormat? Format, bool ReadOnly, DiskCache? Cache) : DriveCommand
 {
-    public override VmConfig Apply(VmConfig vm) => VmDrives.Add(vm, At, Media, Path, Format, ReadOnly, Cache);
+    public override VmConfig Apply(VmConfig current) => VmDrives.Add(current, At, Media, Path, Format, ReadOnly, Cache);
 }
 
 public sealed record RemoveDrive(string Drive) : DriveCommand
 {
-    public override VmConfig Apply(VmConfig vm) => VmDrives.Remove(vm, Drive);
+    public override VmConfig Apply(VmConfig current) => VmDrives.Remove(current, Drive);
 }
 
 public sealed record SetDriveMedium(string? Drive, string? Path) : DriveCommand
 {
-    public override VmConfig Apply(VmConfig vm) => VmDrives.SetMedium(vm, Drive, Path);
+    public override VmConfig Apply(VmConfig current) => VmDrives.SetMedium(current, Drive, Path);
 }

@@ -8,7 +8,7 @@ namespace Nube.Core.Vms;
 /// are not changeable this way; a generation is chosen at creation, and a change of it is
 /// refused by <see cref="Validation.ChangeRules"/>.
 /// </summary>
-public sealed record VmPatch
+public sealed record VmPatch : ConfigChange
 {
     public string? Name { get; init; }
     public int? Generation { get; init; }
@@ -30,12 +30,10 @@ public sealed record VmPatch
     public string? Notes { get; init; }
     public IntegrationPatch? IntegrationServices { get; init; }
 
-    /// <summary>True when it changes the virtual hardware (which waits for the VM's jobs), not only what the host keeps for itself.</summary>
-    public bool TouchesHardware => Generation is not null || SecureBoot is not null || ProcessorCount is not null || MemoryStartupMiB is not null
+    public override bool TouchesHardware => Generation is not null || SecureBoot is not null || ProcessorCount is not null || MemoryStartupMiB is not null
         || Boot is not null || IdeDrives is not null || ScsiControllers is not null || NetworkAdapters is not null || Com1 is not null;
 
-    /// <summary>The patched configuration; not validated, so the caller validates the result.</summary>
-    public VmConfig Apply(VmConfig current) => current with
+    public override VmConfig Apply(VmConfig current) => current with
     {
         Name = Name ?? current.Name,
         Generation = Generation ?? current.Generation,

@@ -19,17 +19,17 @@ public static class DriveEndpoints
         drives.MapPost("/", async (string vm, HttpContext http, VmRegistry r) =>
         {
             var command = ContractMapper.ToAddDrive(await JsonBody.ReadAsync<AddDriveRequest>(http));
-            return List(await r.ChangeDrivesAsync(r.Resolve(vm), command));
+            return List(await r.Resolve(vm).ChangeAsync(command));
         }).Describe("AddDrive", "Add a drive to a VM", "A disk or DVD drive; a SCSI one also while the VM runs (hot add).")
             .Reads<AddDriveRequest>().Problems(StatusCodes.Status409Conflict, StatusCodes.Status502BadGateway);
         drives.MapDelete("/{drive}", async (string vm, string drive, VmRegistry r) =>
-            List(await r.ChangeDrivesAsync(r.Resolve(vm), new RemoveDrive(drive))))
+            List(await r.Resolve(vm).ChangeAsync(new RemoveDrive(drive))))
             .Describe("RemoveDrive", "Remove a drive from a VM", "By id or place; its file stays. A SCSI one also while the VM runs (hot remove).")
             .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status502BadGateway);
         drives.MapPost("/medium", async (string vm, HttpContext http, VmRegistry r) =>
         {
             var body = await JsonBody.ReadAsync<DriveMediumRequest>(http);
-            return List(await r.ChangeDrivesAsync(r.Resolve(vm), new SetDriveMedium(body.Drive, body.Path)));
+            return List(await r.Resolve(vm).ChangeAsync(new SetDriveMedium(body.Drive, body.Path)));
         }).Describe("SetDriveMedium", "Insert or eject a DVD", "Puts a disc (an ISO image) into a DVD drive, or ejects it when no path is given; also while the VM runs.")
             .Reads<DriveMediumRequest>().Problems(StatusCodes.Status409Conflict, StatusCodes.Status502BadGateway);
     }

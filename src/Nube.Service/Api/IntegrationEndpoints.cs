@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Nube.Contracts.Vms;
 using Nube.Core.Integration;
 using Nube.Core.Validation;
+using Nube.Core.Vms;
 using Nube.Service.Vms;
 using Nube.Service.Vms.Errors;
 using Nube.Service.Vms.Integration;
@@ -29,10 +30,7 @@ public static class IntegrationEndpoints
             if (!Switches.TryGetValue(action, out var enable))
                 throw new VmNotFoundException($"{vm}/integration-services/{service}/{action}");
             var chosen = ContractMapper.ParseService(service);
-            await controller.ChangeAsync((current, _) => current with
-            {
-                IntegrationServices = current.IntegrationServices.With(chosen, enable),
-            }, quick: true);
+            await controller.ChangeAsync(new SwitchIntegrationService(chosen, enable));
             return ContractMapper.ToIntegrationInfo(controller.Snapshot, chosen);
         }).Describe("SwitchIntegrationService", "Turn an integration service on or off",
             "Turns one service on (enable) or off (disable); while the VM runs, at once.")

@@ -7,13 +7,17 @@ using Nube.Service.Vms.Worker;
 
 namespace Nube.Service.Vms;
 
+/// <summary>The changed configuration with what the host adds (device ids, MAC addresses), when every rule lets it through.</summary>
+/// <exception cref="Core.Validation.ValidationException">A rule refuses it, or <paramref name="errors"/> had problems already.</exception>
+public delegate VmConfig ConfigJudge(VmConfig current, VmConfig changed, VmState state, IReadOnlyList<Core.Validation.ValidationError> errors);
+
 /// <summary>
 /// The one writer of a VM's configuration. Changes come from both of the controller's lanes
 /// (settings on the quick lane, while a long job may hold the main one; hardware on the main
 /// lane, between jobs) and are applied one at a time, each against the configuration the one
 /// before left.
 /// </summary>
-public sealed class ConfigChanges(VmController vm, VmServices services, ILogger logger)
+public sealed class ConfigChanges(VmController vm, VmServices services, ConfigJudge judge, ILogger logger)
 {
     private readonly SemaphoreSlim one = new(1, 1);
     private readonly HotPlug hotPlug = new(vm, services, logger);
@@ -53,7 +57,7 @@ public sealed class ConfigChanges(VmController vm, VmServices services, ILogger 
             var now = vm.Snapshot;
             var session = vm.Session;
             var current = now.Config ?? throw new VmConflictException($"VM {vm.Id} is broken: {now.BrokenReason}");
-            var next = change.Change(current, now.State);
+            var next = judge(current, change.Change.Apply(current), now.State, change.Errors);
             vm.Checkpoints.CheckDisksKept(current, next);
             await services.Sharing.CheckChangeAsync(current, next, CancellationToken.None).ConfigureAwait(false);
             // A running VM's new processor reserve must fit the host, and its new limits be in

@@ -1,3 +1,4 @@
+using Nube.Core.Validation;
 using Nube.Core.Vms;
 using Nube.Qemu.Protocol;
 using Nube.Service.Jobs;
@@ -17,8 +18,9 @@ public abstract record VmCommand
 /// <param name="AgentWait">start only: then wait this long for the guest agent.</param>
 public sealed record RunJob(Job Job, VmOperation Operation, TimeSpan? AgentWait) : VmCommand;
 
-/// <summary>A configuration change; <see cref="Change"/> validates and may throw.</summary>
-public sealed record ChangeConfig(Func<VmConfig, VmState, VmConfig> Change, TaskCompletionSource<VmSnapshot> Done) : VmCommand
+/// <summary>A configuration change, judged by every rule when its turn comes.</summary>
+/// <param name="Errors">Problems the caller already found in the request, reported with the rules' own.</param>
+public sealed record ChangeConfig(ConfigChange Change, IReadOnlyList<ValidationError> Errors, TaskCompletionSource<VmSnapshot> Done) : VmCommand
 {
     public override void Refuse(Exception gone) => Done.TrySetException(gone);
 }

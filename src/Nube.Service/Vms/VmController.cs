@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Nube.Contracts.Events;
 using Nube.Core.Lifecycle;
 using Nube.Core.Qemu;
+using Nube.Core.Validation;
 using Nube.Core.Vms;
 using Nube.Qemu.Protocol;
 using Nube.Service.Jobs;
@@ -39,7 +40,7 @@ public sealed class VmController : IVmRun
     private Task loop = Task.CompletedTask;
     private volatile bool removed; // set by the loop: what was queued behind the removal finds the VM gone
 
-    public VmController(StoredVm stored, VmServices services)
+    public VmController(StoredVm stored, VmServices services, ConfigJudge judge)
     {
         this.services = services;
         logger = services.Logs.CreateLogger($"Nube.Vm.{stored.Id}");
@@ -53,7 +54,7 @@ public sealed class VmController : IVmRun
         GuestIntegration = new GuestIntegration(this, services, logger);
         GuestJobs = new GuestJobs(this, services, logger);
         operations = new VmOperations(this, services, logger);
-        changes = new ConfigChanges(this, services, logger);
+        changes = new ConfigChanges(this, services, judge, logger);
         Checkpoints = new CheckpointService(this, services, logger, inbox.Writer.TryWrite);
     }
 
@@ -116,14 +117,15 @@ public sealed class VmController : IVmRun
     }
 
     /// <summary>
-    /// Runs a configuration change, which <paramref name="change"/> validates: a <paramref name="quick"/>
-    /// one (no hardware) at once, even while a job runs; any other in turn with the jobs.
+    /// Runs a configuration change: one that touches no hardware at once, even while a job runs;
+    /// any other in turn with the jobs.
     /// </summary>
-    public async Task<VmSnapshot> ChangeAsync(Func<VmConfig, VmState, VmConfig> change, bool quick = false)
+    /// <param name="errors">Problems the caller already found in the request, reported with the rules' own.</param>
+    public async Task<VmSnapshot> ChangeAsync(ConfigChange change, IReadOnlyList<ValidationError>? errors = null)
     {
         var done = new TaskCompletionSource<VmSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var command = new ChangeConfig(change, done);
-        if (!quick)
+        var command = new ChangeConfig(change, errors ?? [], done);
+        if (change.TouchesHardware)
             Post(command);
         else if (!quickLane.Writer.TryWrite(command))
             throw new VmNotFoundException(Id.ToString());

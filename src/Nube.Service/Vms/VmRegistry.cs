@@ -97,8 +97,7 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
         try
         {
             // Settings the host keeps for itself change at once, even while a long job (a save) runs.
-            return await vm.ChangeAsync((current, state) => Judge(current, patch.Apply(current), state, errors), quick: !patch.TouchesHardware)
-                .ConfigureAwait(false);
+            return await vm.ChangeAsync(patch, errors).ConfigureAwait(false);
         }
         finally
         {
@@ -107,11 +106,7 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
         }
     }
 
-    /// <summary>Adds or removes a drive, or changes a DVD's medium; while the VM runs, as a hot plug.</summary>
-    public Task<VmSnapshot> ChangeDrivesAsync(VmController vm, DriveCommand command) =>
-        vm.ChangeAsync((current, state) => Judge(current, command.Apply(current), state, []));
-
-    /// <summary>The changed configuration with its device ids and MACs, when every rule lets it through.</summary>
+    /// <summary>The changed configuration with its device ids and MACs, when every rule lets it through (each controller's <see cref="ConfigJudge"/>).</summary>
     private VmConfig Judge(VmConfig current, VmConfig changed, VmState state, IReadOnlyList<ValidationError> errors)
     {
         var next = WithMacs(DeviceIds.Assign(current, changed));
@@ -201,7 +196,7 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
 
     private VmController Add(StoredVm stored)
     {
-        var controller = new VmController(stored, services);
+        var controller = new VmController(stored, services, Judge);
         vms[stored.Id] = controller;
         controller.Start();
         return controller;

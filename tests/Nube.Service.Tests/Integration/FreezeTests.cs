@@ -149,7 +149,7 @@ public sealed class FreezeTests(ITestOutputHelper output)
         Assert.Equal("Cannot freeze VM 'off': it is off; it must be running.", e.Message);
 
         var (vm, _) = await host.RunningWithAgentAsync("alpha");
-        await vm.ChangeAsync((c, _) => c with { IntegrationServices = c.IntegrationServices.With(Nube.Core.Integration.IntegrationService.Backup, false) });
+        await vm.ChangeAsync(new SwitchIntegrationService(Nube.Core.Integration.IntegrationService.Backup, false));
         e = await Assert.ThrowsAsync<VmConflictException>(() => vm.GuestIntegration.Freeze.FreezeAsync("x", Second, CancellationToken.None));
         Assert.Equal("Cannot freeze VM 'alpha': its backup integration service is disabled.", e.Message);
     }

@@ -108,7 +108,7 @@ public sealed class HeartbeatTests(ITestOutputHelper output)
         await using var host = await ServiceHarness.StartAsync(output);
         var (vm, qemu) = await host.RunningWithAgentAsync("alpha");
 
-        await vm.ChangeAsync((c, _) => c with { IntegrationServices = c.IntegrationServices.With(IntegrationService.Heartbeat, false) })
+        await vm.ChangeAsync(new SwitchIntegrationService(IntegrationService.Heartbeat, false))
             .Within("the change");
         await Task.Delay(100); // a turn under way when the change came
         var pings = qemu.AgentCommands.Count(c => c == "guest-ping");

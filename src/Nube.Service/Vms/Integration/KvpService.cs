@@ -90,14 +90,7 @@ public sealed class KvpService(ILogger<KvpService> logger) : IDisposable
         KvpRules.CheckValue("value", value, errors);
         if (errors.Count > 0)
             throw new ValidationException(errors);
-        await vm.ChangeAsync((config, _) =>
-        {
-            var others = config.KvpHostItems.Where(i => i.Key != key).ToList();
-            if (others.Count >= KvpRules.MaxItems)
-                throw new ValidationException([new("key", key!, $"key: {Show(key!)} would be pair {others.Count + 1} of VM '{config.Name}', " +
-                    $"over the limit of {KvpRules.MaxItems} host pairs per VM; remove one first")]);
-            return config with { KvpHostItems = [.. others.Append(new KvpHostItem(key!, value!)).OrderBy(i => i.Key, StringComparer.Ordinal)] };
-        }, quick: true).ConfigureAwait(false);
+        await vm.ChangeAsync(new SetKvpHostItem(key!, value!)).ConfigureAwait(false);
         var item = new KvpItem { Pool = KvpPools.Host, Key = key!, Value = value };
         var note = await ReflectAsync(vm, "set", (run, t) => KvpGuest.WriteAsync(run, key!, value!, t), ct).ConfigureAwait(false);
         return new KvpChange { Item = item, InGuest = note is null, Note = note };
@@ -106,14 +99,10 @@ public sealed class KvpService(ILogger<KvpService> logger) : IDisposable
     public async Task<KvpChange> RemoveAsync(VmController vm, string? key, CancellationToken ct)
     {
         CheckKey(key);
-        KvpHostItem? removed = null;
-        await vm.ChangeAsync((config, _) =>
-        {
-            removed = config.KvpHostItems.FirstOrDefault(i => i.Key == key)
-                ?? throw new KvpKeyNotFoundException($"VM '{config.Name}' has no host pair with key {Show(key!)}.");
-            return config with { KvpHostItems = config.KvpHostItems.Remove(removed) };
-        }, quick: true).ConfigureAwait(false);
-        var item = new KvpItem { Pool = KvpPools.Host, Key = removed!.Key, Value = removed.Value };
+        // The value for the answer; the change itself finds the pair again when its turn comes.
+        var removed = vm.Snapshot.Config?.KvpHostItems.FirstOrDefault(i => i.Key == key);
+        await vm.ChangeAsync(new RemoveKvpHostItem(key!)).ConfigureAwait(false);
+        var item = new KvpItem { Pool = KvpPools.Host, Key = key!, Value = removed?.Value };
         var note = await ReflectAsync(vm, "removed", (run, t) => KvpGuest.DeleteAsync(run, key!, t), ct).ConfigureAwait(false);
         return new KvpChange { Item = item, InGuest = note is null, Note = note };
     }
@@ -205,7 +194,7 @@ public sealed class KvpService(ILogger<KvpService> logger) : IDisposable
             throw new ValidationException(errors);
     }
 
-    private static string Show(string text) => $"'{GuestText.Sanitize(text)}'";
+    internal static string Show(string text) => $"'{GuestText.Sanitize(text)}'";
 
     public void Dispose()
     {
