@@ -116,10 +116,7 @@ public sealed class VmController : IVmRun
         return job;
     }
 
-    /// <summary>
-    /// Runs a configuration change: one that touches no hardware at once, even while a job runs;
-    /// any other in turn with the jobs.
-    /// </summary>
+    /// <summary>Runs a configuration change: one that touches no hardware at once, even while a job runs; any other in turn with the jobs.</summary>
     /// <param name="errors">Problems the caller already found in the request, reported with the rules' own.</param>
     public async Task<VmSnapshot> ChangeAsync(ConfigChange change, IReadOnlyList<ValidationError>? errors = null)
     {
