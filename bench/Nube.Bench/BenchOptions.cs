@@ -48,6 +48,8 @@ public sealed record BenchOptions
     /// <summary>4k random tests' queue depth: deep enough for a queueing controller to show it, as a server's load does.</summary>
     public int DiskIoDepth { get; init; } = 32;
     public int SeqIoDepth { get; init; } = 4;
+    /// <summary>Figure 3's second sequential pair: deep enough that queueing, which only the synthetic controller has, can matter.</summary>
+    public int DeepSeqIoDepth { get; init; } = 16;
     public int FioSeconds { get; init; } = 10;
     public int FioSeqSeconds { get; init; } = 5;
     public int DiskMiB { get; init; } = 1024;
@@ -75,7 +77,7 @@ public sealed record BenchOptions
         "usage: Nube.Bench [--runs N] [--warmup N] [--cli-runs N] [--cli-warmup N] [--vms N] [--settle-ms MS]\n" +
         "                  [--work-dir DIR] [--out FILE] [--command TEXT] [--guest-dir DIR]\n" +
         "                  [--cli-published DIR] [--cli-build DIR] [--started-at UNIX_SECONDS] [--only figN[,figM...]]\n" +
-        "  fig3: [--disk-rounds N] [--disk-iodepth N] [--seq-iodepth N] [--fio-seconds S] [--fio-seq-seconds S] [--disk-mib N]\n" +
+        "  fig3: [--disk-rounds N] [--disk-iodepth N] [--seq-iodepth N] [--deep-seq-iodepth N] [--fio-seconds S] [--fio-seq-seconds S] [--disk-mib N]\n" +
         "        [--disk-variants all|KEY,KEY...] (ide, scsi, scsi-noiothread, scsi-direct, ide-direct, scsi-2cpu)\n" +
         "  fig8: [--fmt-rounds N] (and fig3's fio and disk size options)\n" +
         "  fig9: [--hp-rounds N]\n" +
@@ -112,6 +114,7 @@ public sealed record BenchOptions
                 "--disk-rounds" => o with { DiskRounds = Count(1) },
                 "--disk-iodepth" => o with { DiskIoDepth = Count(1) },
                 "--seq-iodepth" => o with { SeqIoDepth = Count(1) },
+                "--deep-seq-iodepth" => o with { DeepSeqIoDepth = Count(1) },
                 "--fio-seconds" => o with { FioSeconds = Count(1) },
                 "--fio-seq-seconds" => o with { FioSeqSeconds = Count(1) },
                 "--disk-mib" => o with { DiskMiB = Count(64) },

@@ -10,6 +10,7 @@ public sealed class DeviceReport(BenchOptions options, StringBuilder md)
     private const string SeedDisk = "~40 % faster (1.4x)";
     private const string SeedNet = "~30 % faster (1.3x)";
     public const double DiskTarget = 2.5;
+    private const double SeedRatio = 1.4;
     public const double NetTarget = 3.0;
 
     public void Render(LaterFigures later)
@@ -78,9 +79,9 @@ public sealed class DeviceReport(BenchOptions options, StringBuilder md)
         Line();
         Line($"Each configuration is its own VM ({Cpus(r.Variants)}, {options.GuestVm("x").MemoryStartupMiB} MiB, the test guest) started through nubed with one data disk: a fresh raw file of {r.DiskMiB} MiB, " +
              $"every block written before the VM starts, in `{r.DiskFolder}` ({r.DiskFileSystem}, a real disk). All VMs boot once and are paused; each of the {r.Rounds} rounds resumes one VM at a time, " +
-             "runs the four tests and pauses it again, the order turning by one VM each round so that no side always runs first or last. " +
+             $"runs the {r.Tests.Count} tests and pauses it again, the order turning by one VM each round so that no side always runs first or last. " +
              $"fio {r.FioVersion} in the guest on the raw block device: `--ioengine=libaio --direct=1 --numjobs=1 --time_based`, 4k random at queue depth {options.DiskIoDepth} for {options.FioSeconds} s, " +
-             $"1 MiB sequential at queue depth {options.SeqIoDepth} for {options.FioSeqSeconds} s; an untimed 2 s mixed run warms each disk first. " +
+             $"1 MiB sequential at queue depth {options.SeqIoDepth} and {options.DeepSeqIoDepth} for {options.FioSeqSeconds} s; an untimed 2 s mixed run warms each disk first. " +
              $"Figures are medians over the rounds (min–max beside them); MB/s are 10^6 bytes. Load average before the VMs boot, at each round's start and at the end: {string.Join("; ", r.LoadAverages)}.");
         Line();
         Line($"Queue depth {options.DiskIoDepth}: a server's random I/O keeps many requests in flight, and queueing is what the synthetic path adds: the guest sees the IDE disk with a queue depth of {Fact(r, "ide", f => f.QueueDepth)} " +
@@ -94,8 +95,26 @@ public sealed class DeviceReport(BenchOptions options, StringBuilder md)
             var scsi = Median("scsi", t.Key);
             var ratio = scsi / ide;
             var per = Stats.Of(PerRound("scsi", "ide", t.Key));
-            var target = t.Iops ? $"≥ {DiskTarget:0.0}x: {(ratio >= DiskTarget ? "met" : "**missed**")}" : "-";
+            // Random I/O has Nube's own target; every row has the seed's 1.4x (issue 13: every row beats it, or the figure shows why not).
+            var goal = t.Iops ? DiskTarget : SeedRatio;
+            var target = $"≥ {goal:0.0}x: {(ratio >= goal ? "met" : "**missed**")}";
             Line($"| {t.Label} ({(t.Iops ? "IOPS" : "MB/s")}) | {Spread(Values("ide", t.Key), t.Iops)} | {Spread(Values("scsi", t.Key), t.Iops)} | **{ratio:0.00}x** | {per.Median:0.00}x ({per.Min:0.00}–{per.Max:0.00}) | {SeedDisk} | {target} |");
+        }
+        Line();
+        Line("Where the time of 1 MiB sequential I/O goes: fio's own processor use in the guest (user + system, % of its one vCPU, medians), beside the throughput. " +
+             "Under TCG the guest's kernel is emulated instruction by instruction, so a guest near 100 % is bound by its own vCPU whatever the controller does; " +
+             "the synthetic controller's lead then comes only from what it spares that vCPU per request and from keeping more requests in flight (IDE keeps one). " +
+             "The last column is the device path's own efficiency: data moved per second of the guest's processor.");
+        Line();
+        Line("| Test | IDE MB/s | IDE guest CPU | SCSI MB/s | SCSI guest CPU | SCSI / IDE | MB per guest CPU-second, SCSI / IDE |");
+        Line("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var t in r.Tests.Where(t => !t.Iops))
+        {
+            double Cpu(string variant) => Stats.Of([.. r.Samples.Where(x => x.Variant == variant && x.Test == t.Key).Select(x => x.GuestCpu)]).Median;
+            var (ide, scsi) = (Median("ide", t.Key), Median("scsi", t.Key));
+            var (ideCpu, scsiCpu) = (Cpu("ide"), Cpu("scsi"));
+            var perCpu = ideCpu > 0 && scsiCpu > 0 ? $"{scsi / scsiCpu / (ide / ideCpu):0.00}x" : "-";
+            Line($"| {t.Label} | {ide:0} | {ideCpu:0} % | {scsi:0} | {scsiCpu:0} % | {scsi / ide:0.00}x | {perCpu} |");
         }
         Line();
         Line("Every configuration measured (medians, min–max; ratios of medians to IDE writeback and to the product's default SCSI controller):");

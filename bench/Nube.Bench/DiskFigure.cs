@@ -17,7 +17,8 @@ public sealed record FioTest(string Key, string Label, string Rw, string BlockSi
     public bool Reads => Rw is "randread" or "read";
 }
 
-public sealed record DiskSample(int Round, string Variant, string Test, double Value, double RuntimeMs);
+/// <param name="GuestCpu">fio's own processor use in the guest (user + system, % of its vCPU): near 100, the guest is the bound, not the device.</param>
+public sealed record DiskSample(int Round, string Variant, string Test, double Value, double RuntimeMs, double GuestCpu);
 
 public sealed record DiskGuestFacts(string Device, string Model, string QueueDepth, string Scheduler, string Driver);
 
@@ -58,7 +59,13 @@ public sealed class DiskFigure(BenchOptions options, Workspace workspace)
     public Task<DiskResult> RunAsync(CancellationToken ct) =>
         Nubed.MeasureWithAsync(workspace.Folder("fig3-nubed"), options.GuestDir, "fig3", MeasureAsync, ct);
 
-    public IReadOnlyList<FioTest> Tests() => Tests(options);
+    /// <summary>Figure 3's: the four, and 1 MiB sequential again at a deeper queue, where the synthetic controller's queueing shows.</summary>
+    public IReadOnlyList<FioTest> Tests() =>
+    [
+        .. Tests(options),
+        new("read-deep", $"1 MiB sequential read, queue depth {options.DeepSeqIoDepth}", "read", "1M", options.DeepSeqIoDepth, options.FioSeqSeconds, false),
+        new("write-deep", $"1 MiB sequential write, queue depth {options.DeepSeqIoDepth}", "write", "1M", options.DeepSeqIoDepth, options.FioSeqSeconds, false),
+    ];
 
     /// <summary>The four fio tests of figures 3 and 8.</summary>
     public static IReadOnlyList<FioTest> Tests(BenchOptions options) =>
@@ -113,8 +120,8 @@ public sealed class DiskFigure(BenchOptions options, Workspace workspace)
                     await GuestVms.RunAsync(client, v.Vm, "resume", ct);
                     foreach (var t in tests)
                     {
-                        var (value, runtime) = await RunFioAsync(client, v.Vm, facts[v.Key].Device, t, ct);
-                        samples.Add(new DiskSample(r, v.Key, t.Key, value, runtime));
+                        var (value, runtime, cpu) = await RunFioAsync(client, v.Vm, facts[v.Key].Device, t, ct);
+                        samples.Add(new DiskSample(r, v.Key, t.Key, value, runtime, cpu));
                         Console.Error.WriteLine($"bench: fig3 round {r + 1}/{options.DiskRounds} {v.Key} {t.Key}: {value:0.0} {(t.Iops ? "IOPS" : "MB/s")}");
                     }
                     await GuestVms.RunAsync(client, v.Vm, "pause", ct);
@@ -151,14 +158,14 @@ public sealed class DiskFigure(BenchOptions options, Workspace workspace)
     public static Task WarmAsync(NubeApiClient client, string vm, string device, CancellationToken ct) =>
         GuestConsole.RunAsync(client, vm, Fio(device, new FioTest("warm", "", "randrw", "4k", 8, 2, true)), TimeSpan.FromSeconds(90), ct);
 
-    /// <summary>fio's command line in the guest: libaio, O_DIRECT, time-based, the whole disk; prints only the iops and bw_bytes lines of its JSON.</summary>
+    /// <summary>fio's command line in the guest: libaio, O_DIRECT, time-based, the whole disk; prints only the lines of its JSON that are read.</summary>
     public static string Fio(string device, FioTest t) =>
         $"fio --name={t.Key} --filename={device} --ioengine=libaio --direct=1 --rw={t.Rw} --bs={t.BlockSize} --iodepth={t.IoDepth} " +
         $"--numjobs=1 --time_based --runtime={t.Seconds} --randrepeat=0 --norandommap --output-format=json " +
-        "| grep -E '\"(iops|bw_bytes|runtime)\" :'";
+        "| grep -E '\"(iops|bw_bytes|runtime|usr_cpu|sys_cpu)\" :'";
 
-    /// <summary>Runs one fio test in the guest of <paramref name="vm"/>; its IOPS or MB/s, and fio's runtime.</summary>
-    public static async Task<(double Value, double RuntimeMs)> RunFioAsync(NubeApiClient client, string vm, string device, FioTest t, CancellationToken ct)
+    /// <summary>Runs one fio test in the guest of <paramref name="vm"/>; its IOPS or MB/s, fio's runtime and its processor use in the guest (%).</summary>
+    public static async Task<(double Value, double RuntimeMs, double GuestCpu)> RunFioAsync(NubeApiClient client, string vm, string device, FioTest t, CancellationToken ct)
     {
         var output = await GuestConsole.RunAsync(client, vm, Fio(device, t), TimeSpan.FromSeconds(t.Seconds + 90), ct);
         // fio's JSON lists read, write and trim in that order, each with bw_bytes, iops and runtime.
@@ -172,7 +179,8 @@ public sealed class DiskFigure(BenchOptions options, Workspace workspace)
         var value = t.Iops ? iops[side] : bw[side] / 1e6;
         if (value <= 0)
             throw new InvalidOperationException($"fio in '{vm}' measured nothing for {t.Key}: {output}");
-        return (value, runtime[side]);
+        var cpu = Values("usr_cpu").FirstOrDefault() + Values("sys_cpu").FirstOrDefault();
+        return (value, runtime[side], cpu);
     }
 
     public static string Load() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));

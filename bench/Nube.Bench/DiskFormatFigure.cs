@@ -108,8 +108,8 @@ public sealed class DiskFormatFigure(BenchOptions options, Workspace workspace)
                     await GuestVms.RunAsync(client, v.Vm, "resume", ct);
                     foreach (var t in tests)
                     {
-                        var (value, runtime) = await DiskFigure.RunFioAsync(client, v.Vm, facts[v.Key].Device, t, ct);
-                        samples.Add(new DiskSample(r, v.Key, t.Key, value, runtime));
+                        var (value, runtime, cpu) = await DiskFigure.RunFioAsync(client, v.Vm, facts[v.Key].Device, t, ct);
+                        samples.Add(new DiskSample(r, v.Key, t.Key, value, runtime, cpu));
                         Console.Error.WriteLine($"bench: fig8 round {r + 1}/{options.FormatRounds} {v.Key} {t.Key}: {value:0.0} {(t.Iops ? "IOPS" : "MB/s")}");
                     }
                     await GuestVms.RunAsync(client, v.Vm, "pause", ct);
