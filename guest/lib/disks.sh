@@ -115,5 +115,5 @@ write_iso() { # $1: bzImage, $2: initrd, $3: shim-signed .deb, $4: grub-efi-amd6
         -eltorito-alt-boot -e efi.img -no-emul-boot -isohybrid-gpt-basdat \
         "$tree" >&2 || die "xorriso failed to write $5"
     rm -rf "$tree"
-    log "wrote guest.iso ($(( $(stat -c %s "$5") / 1048576 )) MiB, BIOS and UEFI El Torito boot)"
+    log "wrote ${5##*/} ($(( $(stat -c %s "$5") / 1048576 )) MiB, BIOS and UEFI El Torito boot)"
 }
