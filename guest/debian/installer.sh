@@ -8,8 +8,9 @@
 #   installer.iso   hybrid ISO 9660 disc with the kernel and text-mode initrd of Debian's netboot
 #                   installer (package debian-installer-12-netboot-amd64), bootable by the BIOS
 #                   (ISOLINUX) and by UEFI with Secure Boot on or off (Debian's signed shim and
-#                   GRUB); the installer talks on the serial console (console=tty0 console=ttyS0),
-#                   then fetches the rest of itself from a mirror, as the netinst disc's does
+#                   GRUB); the installer talks on the serial console (console=tty0 console=ttyS0).
+#                   Unlike the netinst disc it holds no packages: past its first dialogs it would
+#                   fetch the rest of the installer and the system from a mirror
 #   manifest.json   {"packages": {name: version}, "key"}
 #
 # The disc is made by guest/lib/disks.sh's write_iso, as the test guest's guest.iso is. The .debs
