@@ -15,6 +15,10 @@
 #   efi.img        raw UEFI-bootable disk (GPT, EFI System Partition) with Debian's signed shim,
 #                  GRUB and kernel and the same initrd, for generation 2 VMs with Secure Boot on
 #                  or off (console=tty0 console=ttyS0)
+#   guest.iso      hybrid ISO 9660 disc with the compressed kernel and the same initrd, bootable on
+#                  a DVD drive as an installer disc is: BIOS El Torito with ISOLINUX (generation 1,
+#                  IDE), UEFI El Torito with the signed shim and GRUB of efi.img (generation 2,
+#                  SCSI; Secure Boot on or off); made with xorriso (console=tty0 console=ttyS0)
 #   manifest.json  {"kernelVersion", "packages": {name: version}, "key"}
 #
 # Packages are fetched with `apt-get download` and unpacked with `dpkg-deb -x` into a work
@@ -51,7 +55,7 @@ MULTIARCH=x86_64-linux-gnu
 
 # Root packages of the guest; their library dependencies are added by resolve_packages.
 ROOT_PACKAGES=(busybox-static qemu-guest-agent fio iperf3 libc6 libgcc-s1)
-# Packages of the UEFI boot path of efi.img only: unpacked into the disk, not into the guest.
+# Packages of the UEFI boot path of efi.img and guest.iso only: unpacked into them, not into the guest.
 EFI_PACKAGES=(shim-signed grub-efi-amd64-signed)
 # Programs copied into the guest with the shared libraries they need; the lazy ones (and
 # their libraries not shared with the others) are unpacked on first use.
@@ -163,9 +167,11 @@ main() {
     write_boot_disk "$WORK/vmlinuz" "$WORK/initrd.img" "$WORK/boot.img"
     write_efi_disk "$WORK/vmlinuz" "$WORK/initrd.img" "$(deb_of shim-signed "$(version_of shim-signed "$versions")")" \
         "$(deb_of grub-efi-amd64-signed "$(version_of grub-efi-amd64-signed "$versions")")" "$WORK/efi.img"
+    write_iso "$WORK/vmlinuz" "$WORK/initrd.img" "$(deb_of shim-signed "$(version_of shim-signed "$versions")")" \
+        "$(deb_of grub-efi-amd64-signed "$(version_of grub-efi-amd64-signed "$versions")")" "$WORK/guest.iso"
 
     write_manifest "$kver" "$versions" "$key" "$WORK/manifest.json"
-    mv -f "$WORK/vmlinux" "$WORK/initrd.img" "$WORK/data.img" "$WORK/boot.img" "$WORK/efi.img" "$OUT/"
+    mv -f "$WORK/vmlinux" "$WORK/initrd.img" "$WORK/data.img" "$WORK/boot.img" "$WORK/efi.img" "$WORK/guest.iso" "$OUT/"
     mv -f "$WORK/manifest.json" "$OUT/manifest.json"
     rm -rf "$WORK"
     log "done in $((SECONDS - START_SECONDS)) s: $OUT"

@@ -4,7 +4,7 @@
 # fresh Debian 12 root (run as root).
 #
 #   scripts/build.sh deps         # Debian packages (scripts/install-deps.sh), the test guest
-#   scripts/build.sh test         # deps, the real Debian 12 guests, the web console, then the solution in Release (what test.sh runs)
+#   scripts/build.sh test         # deps, the real Debian 12 guests and installer disc, the web console, then the solution in Release (what test.sh runs)
 #   scripts/build.sh demo [OUT]   # deps, the web console, then nube and nubed published into OUT (default out/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,8 +20,10 @@ who=$mode; [ "$mode" = deps ] && who=build
 command -v dotnet >/dev/null || { echo "$who: the .NET 10 SDK (dotnet) is required on PATH" >&2; exit 1; }
 bash scripts/install-deps.sh
 bash guest/build.sh
-# The end-to-end tests' real Debian 12 guests (debootstrap; a few minutes once, then cached).
+# The end-to-end tests' real Debian 12 guests (debootstrap; a few minutes once, then cached) and
+# Debian's installer on a disc (a 130 MB package, once).
 [ "$mode" = test ] && bash guest/debian/build.sh
+[ "$mode" = test ] && bash guest/debian/installer.sh
 # The web console goes into src/Nube.Service/wwwroot, which nubed's build and publish carry.
 [ "$mode" = deps ] || bash web/build.sh
 

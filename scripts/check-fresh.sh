@@ -148,7 +148,7 @@ step "dotnet publish (build.sh demo)" 1200 "${inside[@]}" 'cd /root/nube && bash
 step "check the results" 120 "${inside[@]}" '
   set -e; cd /root/nube
   qemu-system-x86_64 --version | head -n1
-  for f in vmlinux initrd.img boot.img efi.img data.img manifest.json; do
+  for f in vmlinux initrd.img boot.img efi.img guest.iso data.img manifest.json; do
     test -s "/var/cache/nube/guest/$f" || { echo "guest file missing: $f"; exit 1; }
   done
   # The web console, built by Debian'"'"'s own Node.js, in what nubed'"'"'s publish carries.

@@ -19,8 +19,9 @@ ensure_tools() {
     for spec in dpkg-deb:dpkg cpio:cpio depmod:kmod modprobe:kmod zstd:zstd xz:xz-utils \
                 gzip:gzip file:file readelf:binutils mkfs.ext4:e2fsprogs flock:util-linux \
                 sha256sum:coreutils mkfs.fat:dosfstools mcopy:mtools syslinux:syslinux \
-                sfdisk:fdisk /usr/lib/syslinux/mbr/mbr.bin:syslinux-common; do
-        # A tool is found on PATH; a data file (the MBR image) by its path.
+                sfdisk:fdisk /usr/lib/syslinux/mbr/mbr.bin:syslinux-common \
+                xorriso:xorriso /usr/lib/ISOLINUX/isolinux.bin:isolinux; do
+        # A tool is found on PATH; a data file (the MBR image, ISOLINUX) by its path.
         if [[ ${spec%%:*} == /* ]]; then [[ -e ${spec%%:*} ]]; else command -v "${spec%%:*}" >/dev/null 2>&1; fi \
             || missing+=("${spec#*:}")
     done
@@ -97,7 +98,7 @@ manifest_key() { sed -nE 's/^ *"key": "([0-9a-f]+)".*/\1/p' "$1"; }
 
 outputs_present() {
     local f
-    for f in vmlinux initrd.img data.img boot.img efi.img manifest.json; do [[ -s $OUT/$f ]] || return 1; done
+    for f in vmlinux initrd.img data.img boot.img efi.img guest.iso manifest.json; do [[ -s $OUT/$f ]] || return 1; done
 }
 
 # Fast path: the package set recorded in the manifest, at today's candidate versions.

@@ -10,7 +10,8 @@ namespace Nube.EndToEnd.Tests;
 /// them, under Nube: their stock qemu-guest-agent answers, `vm measure` reads them, and `vm stop` shuts both down cleanly,
 /// the minimal one (no D-Bus, so guest-shutdown fails in it) through the agent's second request.
 /// On the one with D-Bus, a disk added while it runs is formatted, grown online with its file
-/// system, removed and added again with its data.
+/// system, removed and added again with its data. And Debian's own installer boots from a disc in
+/// a generation 2 VM's DVD drive.
 /// </summary>
 public sealed class DebianGuestTests(ITestOutputHelper output)
 {
@@ -34,6 +35,25 @@ public sealed class DebianGuestTests(ITestOutputHelper output)
 
         foreach (var line in runs)
             output.WriteLine(line);
+    }
+
+    [Fact]
+    public async Task A_generation_2_vm_with_a_blank_disk_boots_Debian_12s_installer_from_its_disc_with_secure_boot_on()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        await Cli(host, "host", "set", "--storage-root", host.Root, "--storage-root", Path.GetDirectoryName(DebianGuest.InstallerIso)!);
+        // As the operator's guide (docs/drives.md) says: a blank disk, then a VM with it and the installer's disc.
+        var disk = Path.Combine(host.Root, "debian.qcow2");
+        await Cli(host, "disk", "new", disk, "--size", "4GiB");
+        await Cli(host, "vm", "new", "installer", "--generation", "2", "--memory", "1024", "--scsi-disk", disk, "--dvd", DebianGuest.InstallerIso);
+        var clock = Stopwatch.StartNew();
+        await Cli(host, "vm", "start", "installer");
+        var id = (await host.Client.GetVmAsync("installer", 0)).Summary.Id;
+
+        // The installer's first dialog, on COM1 (console=ttyS0), after Debian's signed shim, GRUB and kernel ran under Secure Boot.
+        await host.WaitForSerialLineAsync(id, l => l.Contains("Select a language", StringComparison.Ordinal), TimeSpan.FromSeconds(AgentWaitSeconds));
+        output.WriteLine($"start to the installer's first dialog {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.Contains(host.SerialLines(id), l => l.Contains("Secure boot enabled", StringComparison.Ordinal));
     }
 
     /// <returns>What the guest's run measured, for the test's output.</returns>

@@ -1,10 +1,15 @@
+using System.Text.Json;
+using Nube.Contracts;
 using Nube.Contracts.Vms;
 using Nube.EndToEnd.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Nube.EndToEnd.Tests;
 
-/// <summary>A DVD drive takes and gives up its disc while the VM runs, as a real drive does.</summary>
+/// <summary>
+/// A DVD drive takes and gives up its disc while the VM runs, as a real drive does, and a VM boots
+/// from its disc, as from an OS installer's, on both generations.
+/// </summary>
 public sealed class DvdTests(ITestOutputHelper output)
 {
     [Fact]
@@ -39,5 +44,69 @@ public sealed class DvdTests(ITestOutputHelper output)
         var empty = await GuestShell.RunAsync(host, id, "mount -o ro /dev/sr0 /mnt/dvd 2>&1; true");
         output.WriteLine(empty);
         Assert.Contains("No medium", empty, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_generation_2_vm_with_a_blank_disk_boots_the_disc_on_its_scsi_dvd_drive_with_secure_boot_on()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        // What a new user does to install an OS: a blank disk, then a VM with it and the installer disc.
+        var blank = await BlankDiskAsync(host);
+        var created = await NubeCli.OkAsync(host, "vm", "new", "setup2", "--generation", "2", "--scsi-disk", blank, "--dvd", TestGuest.Iso,
+            "--memory", "512", "--json");
+        var id = JsonSerializer.Deserialize(created.Stdout, ContractsJson.Default.VmDetails)!.Summary.Id;
+        await AssertDiscBootsFirstAsync(host, "setup2", ("scsi0:1", "scsi0:0"));
+
+        var seconds = await NubeCli.StartFromFirmwareAsync(host, "setup2");
+        output.WriteLine($"generation 2 from the SCSI DVD, Secure Boot on: start to guest agent {seconds:0.0} s");
+        // Signed shim and GRUB from the disc's EFI boot image started the signed kernel, with Secure Boot enforced.
+        var guest = await GuestShell.RunAsync(host, id, "cat /proc/cmdline; dmesg | grep -i 'secure boot'");
+        Assert.Contains("BOOT_IMAGE=/vmlinuz", guest);
+        Assert.Contains("Secure boot enabled", guest);
+        await AssertGuestSeesDiscAndBlankDiskAsync(host, id);
+    }
+
+    [Fact]
+    public async Task A_generation_1_vm_boots_the_disc_on_its_ide_dvd_drive_before_its_blank_disk()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var created = await NubeCli.OkAsync(host, "vm", "new", "setup1", "--dvd", TestGuest.Iso, "--memory", "512", "--json");
+        var id = JsonSerializer.Deserialize(created.Stdout, ContractsJson.Default.VmDetails)!.Summary.Id;
+        // The blank disk goes where generation 1 boots from by default; the disc still comes first.
+        await NubeCli.OkAsync(host, "vm", "disk", "add", "setup1", await BlankDiskAsync(host), "--at", "ide0:0");
+        await AssertDiscBootsFirstAsync(host, "setup1", ("ide1:0", "ide0:0"));
+
+        var seconds = await NubeCli.StartFromFirmwareAsync(host, "setup1");
+        output.WriteLine($"generation 1 from the IDE DVD: start to guest agent {seconds:0.0} s");
+        // ISOLINUX (which adds initrd= to the command line) loaded the kernel from the disc.
+        var guest = await GuestShell.RunAsync(host, id, "cat /proc/cmdline");
+        Assert.Contains("BOOT_IMAGE=/vmlinuz", guest);
+        Assert.Contains("initrd=/initrd.img", guest);
+        await AssertGuestSeesDiscAndBlankDiskAsync(host, id);
+    }
+
+    private const long BlankBytes = 1L << 30;
+
+    private static async Task<string> BlankDiskAsync(NubedHost host)
+    {
+        var path = Path.Combine(host.Root, "blank.qcow2");
+        await NubeCli.OkAsync(host, "disk", "new", path, "--size", $"{BlankBytes}");
+        return path;
+    }
+
+    /// <summary>The disc's drive is first in the firmware's boot order, the blank disk next (where the installed system boots from).</summary>
+    private static async Task AssertDiscBootsFirstAsync(NubedHost host, string vm, (string Disc, string Disk) at)
+    {
+        var drives = await host.Client.Disks.ListDrivesAsync(vm);
+        Assert.Equal((0, "dvd", TestGuest.Iso), drives.Where(d => d.At == at.Disc).Select(d => (d.BootIndex, d.Media, d.Path)).Single());
+        Assert.Equal((1, "hardDisk"), drives.Where(d => d.At == at.Disk).Select(d => (d.BootIndex, d.Media)).Single());
+    }
+
+    /// <summary>The guest has the whole disc in its DVD drive and the blank disk to install onto.</summary>
+    private static async Task AssertGuestSeesDiscAndBlankDiskAsync(NubedHost host, Guid id)
+    {
+        // One line, sizes in sectors: the console may carry the guest kernel's lines too.
+        var sizes = await GuestShell.RunAsync(host, id, "echo \"disc=$(cat /sys/block/sr0/size) disk=$(cat /sys/block/sda/size)\"");
+        Assert.Contains($"disc={new FileInfo(TestGuest.Iso).Length / 512} disk={BlankBytes / 512}", sizes);
     }
 }

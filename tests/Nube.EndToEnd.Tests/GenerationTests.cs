@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Nube.Contracts;
 using Nube.EndToEnd.Tests.Infrastructure;
@@ -20,7 +19,7 @@ public sealed class GenerationTests(ITestOutputHelper output)
         var id = JsonSerializer.Deserialize(created.Stdout, ContractsJson.Default.VmDetails)!.Summary.Id;
         var vmFolder = Path.Combine(host.DataDir, "vms", id.ToString());
 
-        var seconds = await StartAsync(host, "uefi");
+        var seconds = await NubeCli.StartFromFirmwareAsync(host, "uefi");
         output.WriteLine($"generation 2, Secure Boot on: start to guest agent {seconds:0.0} s");
         var shown = await NubeCli.RunAsync(host, "vm", "show", "uefi", "--json");
         var details = JsonSerializer.Deserialize(shown.Stdout, ContractsJson.Default.VmDetails)!;
@@ -38,7 +37,7 @@ public sealed class GenerationTests(ITestOutputHelper output)
         await host.Client.RunJobAsync("uefi", "turn-off");
         var set = await NubeCli.RunAsync(host, "vm", "set", "uefi", "--secure-boot", "off");
         Assert.True(set.ExitCode == 0, set.Stderr);
-        seconds = await StartAsync(host, "uefi");
+        seconds = await NubeCli.StartFromFirmwareAsync(host, "uefi");
         output.WriteLine($"generation 2, Secure Boot off: start to guest agent {seconds:0.0} s");
         guest = await GuestShell.RunAsync(host, id, "dmesg | grep -i 'secure boot'");
         Assert.Contains("Secure boot disabled", guest);
@@ -55,7 +54,7 @@ public sealed class GenerationTests(ITestOutputHelper output)
         var created = await NubeCli.RunAsync(host, "vm", "new", "scsiboot", "--boot-disk", disk, "--boot-from", "scsi0:0",
             "--memory", "512", "--json");
         Assert.True(created.ExitCode == 0, created.Stderr);
-        var seconds = await StartAsync(host, "scsiboot");
+        var seconds = await NubeCli.StartFromFirmwareAsync(host, "scsiboot");
         output.WriteLine($"generation 1 from SCSI: start to guest agent {seconds:0.0} s");
 
         var vm = await host.Client.GetVmAsync("scsiboot", 0);
@@ -66,13 +65,5 @@ public sealed class GenerationTests(ITestOutputHelper output)
             "cat /proc/cmdline; basename $(readlink /sys/block/sda/device/../../../driver)");
         Assert.Contains("BOOT_IMAGE=/vmlinuz", guest);
         Assert.Contains("virtio_scsi", guest);
-    }
-
-    private static async Task<double> StartAsync(NubedHost host, string name)
-    {
-        var clock = Stopwatch.StartNew();
-        var started = await NubeCli.RunAsync(host, null, TimeSpan.FromSeconds(200), "vm", "start", name, "--wait-agent", "180");
-        Assert.True(started.ExitCode == 0, started.Stderr);
-        return clock.Elapsed.TotalSeconds;
     }
 }

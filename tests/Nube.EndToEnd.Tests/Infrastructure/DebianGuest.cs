@@ -19,17 +19,22 @@ public sealed record DebianGuest(string Variant)
     /// <summary>The root file system on SCSI 0:0 (the only disk), read-write.</summary>
     public const string CommandLine = "root=/dev/sda rw console=ttyS0";
 
+    /// <summary>
+    /// Debian 12's netboot installer on a disc of its own (guest/debian/installer.sh), bootable by
+    /// the BIOS and by UEFI with Secure Boot on; its dialogs come on COM1.
+    /// </summary>
+    public static string InstallerIso =>
+        Require(Path.Combine(CacheDirectory, "debian12-installer", "installer.iso"), "The Debian 12 installer disc", "guest/debian/installer.sh");
+
     public string Directory => Path.Combine(CacheDirectory, $"debian12-{Variant}");
     public string Kernel => Require("vmlinuz");
     public string Initrd => Require("initrd.img");
     public string RootImage => Require("root.img");
 
-    private string Require(string name)
-    {
-        var path = Path.Combine(Directory, name);
-        if (!File.Exists(path))
-            throw new InvalidOperationException(
-                $"The Debian 12 guest '{Variant}' is missing: {path} does not exist. Build it with guest/debian/build.sh (scripts/test.sh does).");
-        return path;
-    }
+    private string Require(string name) =>
+        Require(Path.Combine(Directory, name), $"The Debian 12 guest '{Variant}'", "guest/debian/build.sh");
+
+    private static string Require(string path, string what, string script) => File.Exists(path)
+        ? path
+        : throw new InvalidOperationException($"{what} is missing: {path} does not exist. Build it with {script} (scripts/test.sh does).");
 }

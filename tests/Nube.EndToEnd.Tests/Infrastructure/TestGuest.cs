@@ -16,6 +16,8 @@ public static class TestGuest
     public static string BootDisk => Require("boot.img");
     /// <summary>A UEFI-bootable disk (GPT, signed shim, GRUB and kernel) with the same initrd; boots with Secure Boot on or off.</summary>
     public static string EfiDisk => Require("efi.img");
+    /// <summary>An installer-like disc (ISO 9660) with the same kernel and initrd: boots from a DVD drive through the BIOS (ISOLINUX) or UEFI (signed shim and GRUB).</summary>
+    public static string Iso => Require("guest.iso");
 
     public const string ReadyLine = "NUBE-GUEST-READY";
     public const string CounterPrefix = "NUBE-COUNTER ";
