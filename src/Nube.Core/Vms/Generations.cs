@@ -31,19 +31,18 @@ public static class Generations
     /// <summary>
     /// The drives the firmware tries, in order (each gets its <c>bootindex</c>): the boot disk and,
     /// when that is a DVD (an installer), then the first hard disk, so that the installed system
-    /// boots once the disc is ejected.
+    /// boots once the disc is ejected; when it is a hard disk, then the first DVD drive, so that a
+    /// blank disk falls through to an installer's disc (OVMF drops a drive without a boot index).
     /// </summary>
     public static IReadOnlyList<DiskAddress> BootOrder(VmConfig vm)
     {
         if (BootDisk(vm) is not { } first)
             return [];
-        if (!IsDvd(vm, first))
-            return [first];
-        var disk = vm.Generation != 2
-            ? vm.IdeDrives.Where(d => d.Media == DriveMedia.HardDisk).Select(DiskAddress.Of).OrderBy(a => a.Controller).ThenBy(a => a.Location)
-            : vm.ScsiControllers.SelectMany((c, i) => c.Disks.Where(d => d.Media == DriveMedia.HardDisk).Select(d => new DiskAddress(DiskBus.Scsi, i, d.Location)))
-                .OrderBy(a => a.Controller).ThenBy(a => a.Location);
-        return [first, .. disk.Take(1)];
+        var then = IsDvd(vm, first) ? DriveMedia.HardDisk : DriveMedia.Dvd;
+        var next = vm.Generation != 2
+            ? vm.IdeDrives.Where(d => d.Media == then).Select(DiskAddress.Of)
+            : vm.ScsiControllers.SelectMany((c, i) => c.Disks.Where(d => d.Media == then).Select(d => new DiskAddress(DiskBus.Scsi, i, d.Location)));
+        return [first, .. next.Where(a => a != first).OrderBy(a => a.Controller).ThenBy(a => a.Location).Take(1)];
     }
 
     /// <summary>The place's boot index (0 first), or null when the firmware does not boot from it.</summary>

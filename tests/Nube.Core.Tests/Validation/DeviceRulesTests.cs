@@ -59,6 +59,19 @@ public class DeviceRulesTests
     }
 
     [Fact]
+    public void The_boot_order_follows_a_dvd_with_the_first_hard_disk_and_a_hard_disk_with_the_first_dvd()
+    {
+        var dvd = TestVms.ScsiDisk(4) with { Media = DriveMedia.Dvd, Path = "/iso/installer.iso" };
+        var installing = TestVms.Generation2() with { ScsiControllers = [new ScsiController { Disks = [TestVms.ScsiDisk(2), dvd] }] };
+        // A blank boot disk falls through to the installer's disc; once installed, the disk boots first.
+        Assert.Equal([new DiskAddress(DiskBus.Scsi, 0, 2), new DiskAddress(DiskBus.Scsi, 0, 4)], Generations.BootOrder(installing));
+        var fromDisc = installing with { Boot = new BootSource { Disk = "scsi0:4" } };
+        Assert.Equal([new DiskAddress(DiskBus.Scsi, 0, 4), new DiskAddress(DiskBus.Scsi, 0, 2)], Generations.BootOrder(fromDisc));
+        Assert.Equal(1, Generations.BootIndex(installing, new DiskAddress(DiskBus.Scsi, 0, 4)));
+        Assert.Equal([new DiskAddress(DiskBus.Scsi, 0, 2)], Generations.BootOrder(installing with { ScsiControllers = [new ScsiController { Disks = [TestVms.ScsiDisk(2)] }] }));
+    }
+
+    [Fact]
     public void A_named_boot_disk_must_be_an_address_with_a_drive()
     {
         var vm = TestVms.KernelBoot() with { IdeDrives = [TestVms.Disk(0, 1)] };
