@@ -2,10 +2,11 @@
 // disk: standard checkpoints taken from the console with their jobs' progress to the end, the
 // tree drawn with "Now" under the current checkpoint, apply disabled with the host's reason while
 // the VM runs and allowed once it is off (the actions follow the state's events, no reload), a
-// standard checkpoint applied running the VM on from its memory, rename, and remove (a merge job
-// while the VM runs).
+// standard checkpoint applied running the VM on from its memory with its disk as it was (data
+// written after the checkpoint is gone), rename, and remove (a merge job while the VM runs).
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { keepScreenshot, markPage, stillMarked, watchPage } from './support/browser.mjs';
@@ -39,14 +40,31 @@ describe('the Checkpoints panel with a real nubed and a running guest', () => {
     return out;
   });
   const tree = () => suite.nubed.api('GET', `/api/v1/vms/${vmId}/checkpoints`);
+  const diskPath = async () => (await suite.nubed.api('GET', `/api/v1/vms/${vmId}/drives`)).find((d) => d.at === 'scsi0:0').path;
+  /** qemu-io on a disk image (-U: the running VM holds it); true when the command's check passed. */
+  function qemuIo(image, command, readOnly) {
+    const r = spawnSync('qemu-io', [...(readOnly ? ['-r', '-U'] : []), '-f', 'qcow2', '-c', command, image], { encoding: 'utf8', timeout: 30_000 });
+    if (r.error) throw r.error; // qemu-io missing: a failure, never a skip
+    return r.status === 0 && !/fail/i.test(r.stdout + r.stderr);
+  }
+  /** Notes whether the panel's status ever shows a progress bar (a job under way) from now on. */
+  const watchProgress = () => page.evaluate(() => {
+    window.sawProgress = false;
+    const status = document.querySelector('.checkpoints-status');
+    new MutationObserver(() => { window.sawProgress ||= !!status.querySelector('progress'); })
+      .observe(status, { childList: true, subtree: true });
+  });
+  const sawProgress = () => page.evaluate(() => window.sawProgress);
 
   async function take(name) {
     const form = page.getByRole('form', { name: 'New checkpoint' });
     await form.getByLabel('Name').fill(name);
     await form.getByLabel('Kind').selectOption('standard');
+    await watchProgress();
     await form.getByRole('button', { name: 'Take checkpoint' }).click();
     // The job's progress shows while it runs (a progress bar), then how it ended.
     await status().getByText(new RegExp(`^Checkpoint done: Took standard checkpoint '${name}' \\(`)).waitFor(JOB);
+    assert.equal(await sawProgress(), true, 'no progress was shown while the job ran');
     await item(name).waitFor();
   }
 
@@ -100,14 +118,23 @@ describe('the Checkpoints panel with a real nubed and a running guest', () => {
     await markPage(page);
     await page.getByRole('group', { name: 'Actions for ckpt1' }).getByRole('button', { name: 'Turn off' }).click();
     await page.locator('.page-title [data-state="off"]').waitFor({ timeout: 30_000 });
+    // What the VM's disk holds after the checkpoint (written here on the host) is what apply discards.
+    const written = await diskPath();
+    assert.equal(qemuIo(written, 'write -P 0x5a 0 1M'), true);
+    assert.equal(qemuIo(written, 'read -P 0x5a 0 1M', true), true);
     // The state's event brought the new allowed actions: Apply is enabled without a reload.
     const apply = page.getByRole('button', { name: 'Apply first' });
     await page.waitForFunction(() => !document.querySelector('button[aria-label="Apply first"]').disabled, null, { timeout: 10_000 });
     assert.equal(await apply.getAttribute('title') || '', '');
     assert.equal(await panel().locator('#checkpoint-reasons').count(), 0);
     await apply.click();
+    await watchProgress();
     await page.getByRole('dialog', { name: 'Apply first?' }).getByRole('button', { name: 'Apply' }).click();
     await status().getByText('Apply checkpoint done: Applied checkpoint \'first\'; the VM runs on from it.').waitFor(JOB);
+    assert.equal(await sawProgress(), true, 'no progress was shown while the job ran');
+    const applied = await diskPath();
+    assert.notEqual(applied, written);
+    assert.equal(qemuIo(applied, 'read -P 0 0 1M', true), true, 'the disk did not come back to the checkpoint');
     await page.locator('.page-title [data-state="running"]').waitFor({ timeout: 30_000 });
     assert.equal((await suite.nubed.api('GET', `/api/v1/vms/${vmId}?agentWait=0`)).summary.state, 'running');
     await page.waitForFunction(() => document.querySelectorAll('.checkpoint-tree li[data-checkpoint="now"]').length === 1
@@ -118,8 +145,10 @@ describe('the Checkpoints panel with a real nubed and a running guest', () => {
 
   test('a checkpoint removed while the VM runs is merged as a job', STEP, suite.step(async () => {
     await page.getByRole('button', { name: 'Remove later' }).click();
+    await watchProgress();
     await page.getByRole('dialog', { name: 'Remove later?' }).getByRole('button', { name: 'Remove' }).click();
     await status().getByText('Remove checkpoint done: Removed checkpoint \'later\'; its disks were merged.').waitFor(JOB);
+    assert.equal(await sawProgress(), true, 'no progress was shown while the job ran');
     await item('later').waitFor({ state: 'detached' });
     assert.deepEqual(await rows(), ['first', '  Now']);
     assert.deepEqual((await tree()).checkpoints.map((c) => [c.name, c.children.length]), [['first', 0]]);
