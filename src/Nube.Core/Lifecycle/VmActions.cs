@@ -19,7 +19,7 @@ public static class VmActions
     public static ImmutableArray<VmState> ApplyCheckpointFrom { get; } = [VmState.Off, VmState.Saved];
 
     /// <summary>Taking or merging a checkpoint needs a settled state, never a transition.</summary>
-    public static ImmutableArray<VmState> CheckpointFrom { get; } = [VmState.Off, VmState.Saved, VmState.Running, VmState.Paused];
+    public static ImmutableArray<VmState> CheckpointFrom { get; } = [VmState.Running, VmState.Paused, VmState.Off, VmState.Saved];
 
     /// <summary>A lifecycle operation's word: its API path segment and its job's kind ("turn-off").</summary>
     public static string Word(VmOperation op) => VmLifecycle.Verb(op).Replace(' ', '-');

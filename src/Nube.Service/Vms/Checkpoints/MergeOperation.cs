@@ -20,7 +20,7 @@ public sealed class MergeOperation(CheckpointContext c)
 {
     public async Task<string> RunAsync(Job job, RemoveCheckpoint request)
     {
-        var state = c.Require($"remove checkpoint '{request.Checkpoint}'", "wait until it is running, paused, off or saved",
+        var state = c.Require($"remove checkpoint '{request.Checkpoint}'", $"wait until it is {VmLifecycle.Either(VmActions.CheckpointFrom)}",
             [.. VmActions.CheckpointFrom]);
         var ct = job.Cancellation.Token;
         var book = c.Store.Read();

@@ -28,7 +28,7 @@ public sealed partial class TakeOperation(CheckpointContext c)
 
     public async Task<string> RunAsync(Job job, NewCheckpoint request)
     {
-        var state = c.Require("take a checkpoint", "wait until it is running, paused, off or saved",
+        var state = c.Require("take a checkpoint", $"wait until it is {VmLifecycle.Either(VmActions.CheckpointFrom)}",
             [.. VmActions.CheckpointFrom]);
         var ct = job.Cancellation.Token;
         var config = c.Config;
