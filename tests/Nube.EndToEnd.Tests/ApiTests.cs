@@ -4,14 +4,58 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using Nube.Contracts.Client;
+using Nube.Contracts.Events;
+using Nube.Core.Editions;
+using Nube.Core.Lifecycle;
+using Nube.Core.Vms;
 using Nube.EndToEnd.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Nube.EndToEnd.Tests;
 
-/// <summary>The API's own edges: the serial console WebSocket and the TCP listener's token.</summary>
+/// <summary>
+/// The API's own edges: the serial console WebSocket, the TCP listener's token, and what a client
+/// reads instead of copying the host's rules (allowed actions, device limits).
+/// </summary>
 public sealed class ApiTests(ITestOutputHelper output)
 {
+    [Fact]
+    public async Task Each_vm_carries_its_allowed_actions_live_and_the_host_its_device_limits()
+    {
+        await using var host = await NubedHost.StartAsync(output);
+        var info = await host.Client.GetHostAsync();
+        Assert.True(Editions.TryGet(info.Edition, out var edition));
+        Assert.Equal((2, 2), (info.Limits.MaxIdeControllers, info.Limits.IdeLocationsPerController));
+        Assert.Equal((edition.MaxScsiControllers, edition.ScsiTargetsPerController, edition.MaxScsiDevices),
+            (info.Limits.MaxScsiControllers, info.Limits.ScsiTargetsPerController, info.Limits.MaxScsiDevices));
+        Assert.True(info.Limits.ScsiTargetsPerController > 0);
+
+        var vm = await host.CreateGuestVmAsync("actions");
+        Assert.Equal(VmActions.Allowed(VmState.Off), vm.Summary.AllowedActions);
+        Assert.Contains("apply-checkpoint", vm.Summary.AllowedActions);
+        using var follow = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var running = Task.Run(async () =>
+        {
+            await foreach (var e in host.Client.FollowEventsAsync(ct: follow.Token))
+            {
+                if (e.VmId == vm.Summary.Id && e is { Type: HostEventTypes.VmStateChanged, State: "running" })
+                    return e;
+            }
+            throw new InvalidOperationException("the stream ended");
+        }, follow.Token);
+        await Task.Delay(300);
+        await host.Client.RunJobAsync("actions", "start");
+
+        // The state's event brings the new actions with it; the list says the same.
+        Assert.Equal(VmActions.Allowed(VmState.Running), (await running.WaitAsync(follow.Token)).AllowedActions);
+        var listed = (await host.Client.ListVmsAsync()).Single(s => s.Id == vm.Summary.Id);
+        Assert.Equal(["stop", "turn-off", "pause", "save", "new-checkpoint", "remove-checkpoint"], listed.AllowedActions);
+        // What is not offered is refused, with the host's reason.
+        var refused = await Assert.ThrowsAsync<NubeApiException>(async () =>
+            await host.Client.WaitJobAsync((await host.Client.StartApplyCheckpointAsync("actions", "none-yet")).Id));
+        Assert.Contains("it is running; turn it off or save it first", refused.Message);
+    }
+
     [Fact]
     public async Task The_console_carries_keystrokes_to_the_guest_shell_and_its_output_back()
     {

@@ -111,6 +111,7 @@ public static class HostCommands
             ("Limit: network adapters", $"{l.MaxLegacyNetworkAdapters} legacy + {l.MaxSyntheticNetworkAdapters} synthetic"),
             ("Limit: storage controllers", $"{l.MaxIdeControllers} IDE + {l.MaxScsiControllers} SCSI"),
             ("Limit: storage devices", $"{l.MaxIdeDevices} IDE + {l.MaxScsiDevices} SCSI"),
+            ("Limit: places per controller", $"{l.IdeLocationsPerController} IDE, {l.ScsiTargetsPerController} SCSI"),
             ("Live migration", l.LiveMigration ? "live and quick" : "quick only"));
     }
 }

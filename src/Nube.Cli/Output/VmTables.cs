@@ -29,6 +29,7 @@ public static class VmTables
             ("Id", d.Summary.Id.ToString()),
             ("State", d.Summary.State),
             ("State reason", d.Summary.StateReason),
+            ("Allowed actions", string.Join(", ", d.Summary.AllowedActions)),
             ("Uptime", Uptime(d.Summary.UptimeSeconds)),
             ("Process", d.ProcessId?.ToString()),
             ("Accelerator", d.Accelerator),

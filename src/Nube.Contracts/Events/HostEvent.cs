@@ -21,6 +21,8 @@ public sealed record HostEvent
     public string? PreviousState { get; init; }
     /// <summary>vm-state-changed: why, when the user did not ask for it (a crash, a guest shutdown).</summary>
     public string? Reason { get; init; }
+    /// <summary>vm-state-changed, vm-changed: the actions the host accepts in the VM's state now (as <see cref="VmSummary.AllowedActions"/>).</summary>
+    public IReadOnlyList<string>? AllowedActions { get; init; }
     /// <summary>job-*: the job as it is now.</summary>
     public JobInfo? Job { get; init; }
     /// <summary>vm-integration-changed: the service whose status changed, as it is now.</summary>

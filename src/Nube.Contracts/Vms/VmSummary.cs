@@ -15,4 +15,9 @@ public sealed record VmSummary
     public string? StateReason { get; init; }
     /// <summary>The heartbeat's status while the VM runs (ok, no-contact, lost-communication, disabled); null when it is not running.</summary>
     public string? Heartbeat { get; init; }
+    /// <summary>
+    /// What the host accepts in the VM's state: start, stop, turn-off, pause, resume, save,
+    /// remove, new-checkpoint, apply-checkpoint, remove-checkpoint.
+    /// </summary>
+    public IReadOnlyList<string> AllowedActions { get; init; } = [];
 }

@@ -21,6 +21,8 @@ public sealed record Edition
 
     public required int MaxIdeControllers { get; init; }
     public required int MaxIdeDevices { get; init; }
+    /// <summary>Master and slave: the IDE bus itself has two places per controller, in every edition.</summary>
+    public const int IdeLocationsPerController = 2;
     public required int MaxScsiControllers { get; init; }
     /// <summary>Targets per SCSI controller, numbered from 0.</summary>
     public required int ScsiTargetsPerController { get; init; }

@@ -47,6 +47,13 @@ public static class VmLifecycle
     /// <summary>A state as users read and type it: "off", "running".</summary>
     public static string Word(VmState state) => EnumWords.Word(state);
 
+    /// <summary>States as a sentence names them: "off", "off or saved", "running, paused or off".</summary>
+    public static string Either(IReadOnlyList<VmState> states) => states.Count switch
+    {
+        1 => Word(states[0]),
+        _ => $"{string.Join(", ", states.Take(states.Count - 1).Select(Word))} or {Word(states[^1])}",
+    };
+
     /// <summary>The states the operation may start from, in table order.</summary>
     public static IReadOnlyList<VmState> AllowedFrom(VmOperation op) =>
         [.. Table.Where(row => row.Op == op).Select(row => row.Transition.From)];

@@ -7,7 +7,7 @@ public sealed class VmStateException : InvalidOperationException
 {
     public VmStateException(VmOperation operation, VmState state, IReadOnlyList<VmState> allowed, string? vmName = null)
         : base($"Cannot {VmLifecycle.Verb(operation)} {(vmName is null ? "the VM" : $"VM '{vmName}'")}: it is {VmLifecycle.Word(state)}; " +
-               $"{VmLifecycle.Verb(operation)} needs {Either(allowed)}.")
+               $"{VmLifecycle.Verb(operation)} needs {VmLifecycle.Either(allowed)}.")
     {
         Operation = operation;
         State = state;
@@ -17,10 +17,4 @@ public sealed class VmStateException : InvalidOperationException
     public VmOperation Operation { get; }
     public VmState State { get; }
     public IReadOnlyList<VmState> Allowed { get; }
-
-    private static string Either(IReadOnlyList<VmState> states) => states.Count switch
-    {
-        1 => VmLifecycle.Word(states[0]),
-        _ => $"{string.Join(", ", states.Take(states.Count - 1).Select(VmLifecycle.Word))} or {VmLifecycle.Word(states[^1])}",
-    };
 }

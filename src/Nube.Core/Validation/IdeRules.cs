@@ -6,9 +6,6 @@ namespace Nube.Core.Validation;
 
 internal static class IdeRules
 {
-    /// <summary>Master and slave: the IDE bus itself has two places per controller.</summary>
-    public const int LocationsPerController = 2;
-
     public static void Check(ImmutableArray<IdeDrive> drives, Edition edition, List<ValidationError> errors)
     {
         if (drives.Length > edition.MaxIdeDevices)
@@ -48,11 +45,11 @@ internal static class IdeRules
             errors.Add(Messages.Outside($"{field}.controller", drive.Controller, "IDE controllers",
                 0, edition.MaxIdeControllers - 1, edition));
         }
-        if (drive.Location is < 0 or >= LocationsPerController)
+        if (drive.Location is < 0 or >= Edition.IdeLocationsPerController)
         {
             valid = false;
             errors.Add(Messages.Outside($"{field}.location", drive.Location, "IDE locations",
-                0, LocationsPerController - 1));
+                0, Edition.IdeLocationsPerController - 1));
         }
         return valid;
     }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Nube.Contracts.Events;
 using Nube.Contracts.Vms;
 using Nube.Core.Integration;
 using Nube.Core.Lifecycle;
@@ -27,7 +28,22 @@ public static class ContractMapper
         StateReason = s.BrokenReason ?? s.StateReason,
         Heartbeat = s.Config is not null && s.State is VmState.Running or VmState.Paused
             ? EnumWords.Word(IntegrationView.Of(s, IntegrationService.Heartbeat).Status) : null,
+        AllowedActions = AllowedActions(s),
     };
+
+    /// <summary>
+    /// A VM's event as its controller publishes it. It carries the allowed actions, so that a
+    /// client's buttons follow the state without a table of its own or another read.
+    /// </summary>
+    public static HostEvent ToEvent(VmSnapshot s, string type, VmState? previous, DateTimeOffset time) => new()
+    {
+        Sequence = 0, Type = type, Time = time, VmId = s.Id, VmName = s.Name,
+        State = VmLifecycle.Word(s.State), PreviousState = previous is { } p ? VmLifecycle.Word(p) : null, Reason = s.StateReason,
+        AllowedActions = AllowedActions(s),
+    };
+
+    /// <summary>What the VM's state allows; a VM whose settings could not be read (broken) may only be removed.</summary>
+    private static IReadOnlyList<string> AllowedActions(VmSnapshot s) => VmActions.Allowed(s.State, broken: s.Config is null);
 
     /// <summary>One service as the API shows it (see <see cref="IntegrationView"/>); none reads OK before the guest answered in this run.</summary>
     public static IntegrationServiceInfo ToIntegrationInfo(VmSnapshot s, IntegrationService service)

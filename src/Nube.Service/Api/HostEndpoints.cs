@@ -1,5 +1,6 @@
 using Nube.Service.Hosts;
 using Nube.Contracts.Hosts;
+using Nube.Core.Editions;
 using Nube.Core.Hosts;
 using Nube.Core.Qemu;
 using Nube.Core.Serialization;
@@ -114,8 +115,10 @@ public static class HostEndpoints
                 MaxSyntheticNetworkAdapters = e.MaxSyntheticNetworkAdapters,
                 MaxIdeControllers = e.MaxIdeControllers,
                 MaxIdeDevices = e.MaxIdeDevices,
+                IdeLocationsPerController = Edition.IdeLocationsPerController,
                 MaxScsiControllers = e.MaxScsiControllers,
                 MaxScsiDevices = e.MaxScsiDevices,
+                ScsiTargetsPerController = e.ScsiTargetsPerController,
                 LiveMigration = e.LiveMigration,
             },
             Remote = remote.Info(),

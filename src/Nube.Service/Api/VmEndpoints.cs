@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Nube.Contracts.Vms;
+using Nube.Core.Lifecycle;
 using Nube.Core.Validation;
 using Nube.Core.Vms;
 using Nube.Service.Vms;
@@ -78,7 +79,7 @@ public static class VmEndpoints
         // A lifecycle operation is a job: 202 with the job, or its end when it comes within ?wait.
         foreach (var (operation, summary, description) in Lifecycle)
         {
-            var pattern = $"/{{vm}}/{VmOperations.Kind(operation)}";
+            var pattern = $"/{{vm}}/{VmActions.Word(operation)}";
             var route = operation == VmOperation.Start
                 ? vms.MapPost(pattern, (string vm, [Description(ApiDescription.Wait)] double? wait,
                     [Description("Seconds (1 to 600) the job waits after the start for the guest agent to answer.")] int? agentWait,

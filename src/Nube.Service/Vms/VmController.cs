@@ -5,6 +5,7 @@ using Nube.Core.Qemu;
 using Nube.Core.Validation;
 using Nube.Core.Vms;
 using Nube.Qemu.Protocol;
+using Nube.Service.Api;
 using Nube.Service.Jobs;
 using Nube.Service.Persistence;
 using Nube.Service.Vms.Checkpoints;
@@ -100,7 +101,7 @@ public sealed class VmController : IVmRun
             // Turning off is the way out of anything under way, as pulling the power is.
             if (operation == VmOperation.TurnOff)
                 earlier = [.. pending];
-            job = services.Jobs.Create(Id, now.Name, VmOperations.Kind(operation));
+            job = services.Jobs.Create(Id, now.Name, VmActions.Word(operation));
             pending.Add(job);
         }
         // Outside the lock: a cancel may run the job's unwinding at once, and its end takes it out of pending.
@@ -387,13 +388,6 @@ public sealed class VmController : IVmRun
             snapshot = change(snapshot);
     }
 
-    private void Publish(string type, VmState? previous)
-    {
-        var now = Snapshot;
-        services.Events.Publish(new HostEvent
-        {
-            Sequence = 0, Type = type, Time = services.Clock.GetUtcNow(), VmId = Id, VmName = now.Name,
-            State = VmLifecycle.Word(now.State), PreviousState = previous is { } p ? VmLifecycle.Word(p) : null, Reason = now.StateReason,
-        });
-    }
+    private void Publish(string type, VmState? previous) =>
+        services.Events.Publish(ContractMapper.ToEvent(Snapshot, type, previous, services.Clock.GetUtcNow()));
 }

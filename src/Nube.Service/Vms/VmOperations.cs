@@ -22,9 +22,6 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
     private readonly StopOperation stop = new(vm, services, logger);
     private string? lastIoError;
 
-    /// <summary>The job kind of an operation: the word of its URL (start, turn-off ...).</summary>
-    public static string Kind(VmOperation operation) => VmLifecycle.Verb(operation).Replace(' ', '-');
-
     /// <returns>The job's one-line result, when there is more to say than that it completed.</returns>
     public async Task<string?> RunAsync(Job job, VmOperation operation, TimeSpan? agentWait, CancellationToken ct)
     {

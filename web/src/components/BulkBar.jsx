@@ -1,18 +1,18 @@
 import { useState } from 'preact/hooks';
 import { useStoreChanges } from '../lib/hooks.js';
 import { vms } from '../lib/vmStore.js';
-import { ACTIONS, allowed, runAction } from '../lib/vmActions.js';
+import { ACTIONS, allows, runAction } from '../lib/vmActions.js';
 
 /** One action for every selected VM; VMs whose state does not allow it are left out and counted. */
 export function BulkBar({ selected, onRemove, onClear }) {
   const [summary, setSummary] = useState('');
-  // Which actions apply follows the selected VMs' states.
+  // Which actions apply follows the selected VMs' allowed actions.
   useStoreChanges(vms, (changed) => [...changed].some((id) => selected.has(id)));
   if (selected.size === 0) return <p class="bulk-summary" role="status">{summary}</p>;
 
   async function apply(action) {
     const chosen = [...selected].filter((id) => vms.has(id));
-    const able = chosen.filter((id) => allowed(action, vms.get(id).state));
+    const able = chosen.filter((id) => allows(vms.get(id), action.op));
     if (action.op === 'remove') return onRemove(able);
     const results = await Promise.all(able.map((id) => runAction(id, action.op)));
     const ok = results.filter(Boolean).length;
@@ -28,7 +28,7 @@ export function BulkBar({ selected, onRemove, onClear }) {
       <span>{selected.size} selected</span>
       {ACTIONS.map((a) => (
         <button type="button" key={a.op} class={a.op === 'remove' ? 'danger' : undefined} onClick={() => apply(a)}
-          disabled={![...selected].some((id) => vms.has(id) && allowed(a, vms.get(id).state))}>
+          disabled={![...selected].some((id) => allows(vms.get(id), a.op))}>
           {a.label}
         </button>
       ))}

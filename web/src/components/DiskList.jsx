@@ -4,10 +4,10 @@ import { DiskRow } from './DiskRow.jsx';
 /** Disks on the emulated IDE controllers (generation 1) and the synthetic SCSI controllers. */
 export function DiskList({ disks, onChange, err, limits, generation }) {
   const edit = (key, fields) => onChange(disks.map((d) => (d.key === key ? { ...d, ...fields } : d)));
-  const add = (bus) => onChange([...disks, newDisk(bus, disks)]);
+  const add = (bus) => onChange([...disks, newDisk(bus, disks, limits)]);
   const hint = limits
-    ? `IDE: ${limits.maxIdeControllers} controllers of ${limits.maxIdeDevices / limits.maxIdeControllers} devices (generation 1 only); ` +
-      `SCSI: up to ${limits.maxScsiControllers} controllers, ${limits.maxScsiDevices} disks per VM. The files are kept when the VM is removed.`
+    ? `IDE: ${limits.maxIdeControllers} controllers of ${limits.ideLocationsPerController} devices (generation 1 only); ` +
+      `SCSI: up to ${limits.maxScsiControllers} controllers of ${limits.scsiTargetsPerController} targets, ${limits.maxScsiDevices} disks per VM. The files are kept when the VM is removed.`
     : '';
   return (
     <fieldset id="f-disks" tabindex="-1" aria-describedby="f-disks-hint f-disks-error">

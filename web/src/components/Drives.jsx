@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, del, get, post, vmPath } from '../lib/api.js';
+import { del, get, post, vmPath } from '../lib/api.js';
 import { byteSize } from '../lib/format.js';
 import { useStoreItem } from '../lib/hooks.js';
 import { isEnded, latestJobByVm } from '../lib/jobStore.js';
 import { onHostEvent } from '../lib/liveEvents.js';
-import { placeErrors } from '../lib/vmForm.js';
+import { refusal } from '../lib/vmForm.js';
 import { AddDriveForm } from './AddDriveForm.jsx';
 import { ConfirmDialog } from './ConfirmDialog.jsx';
 import { DriveTable } from './DriveTable.jsx';
@@ -103,9 +103,4 @@ export function Drives({ id }) {
 function DriveJob({ vmId, what }) {
   const job = useStoreItem(latestJobByVm, vmId);
   return job?.kind === 'change-devices' && !isEnded(job) ? <JobProgress job={job} /> : <span class="busy">{what}…</span>;
-}
-
-function refusal(title, e, fields) {
-  const placed = e instanceof ApiError && e.fieldErrors.length ? placeErrors(e.fieldErrors, fields) : null;
-  return { title, ...(placed ?? { byId: {}, list: [{ message: e.message, id: null }] }) };
 }

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useStoreItem } from '../lib/hooks.js';
 import { latestJobByVm } from '../lib/jobStore.js';
-import { ACTIONS, actionNotes, allowed, runAction } from '../lib/vmActions.js';
+import { ACTIONS, actionNotes, allows, runAction } from '../lib/vmActions.js';
 import { navigate } from '../lib/router.js';
 import { ConfirmDialog } from './ConfirmDialog.jsx';
 import { JobProgress } from './JobProgress.jsx';
@@ -21,7 +21,7 @@ export function VmActionBar({ vm }) {
       <div class="buttons" role="group" aria-label={`Actions for ${vm.name}`}>
         {ACTIONS.map((a) => (
           <button type="button" key={a.op} class={a.op === 'remove' ? 'danger' : undefined}
-            disabled={!allowed(a, vm.state)} onClick={() => act(a.op)}>{a.label}</button>
+            disabled={!allows(vm, a.op)} onClick={() => act(a.op)}>{a.label}</button>
         ))}
       </div>
       <p class="status" aria-live="polite">

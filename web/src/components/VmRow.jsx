@@ -2,7 +2,7 @@ import { memo } from 'preact/compat';
 import { useStoreItem } from '../lib/hooks.js';
 import { vms } from '../lib/vmStore.js';
 import { latestJobByVm } from '../lib/jobStore.js';
-import { ACTIONS, actionNotes, allowed } from '../lib/vmActions.js';
+import { ACTIONS, actionNotes, allows } from '../lib/vmActions.js';
 import { mib, stateLabel, statusLabel } from '../lib/format.js';
 import { JobProgress } from './JobProgress.jsx';
 import { Link } from './Link.jsx';
@@ -39,7 +39,7 @@ export const VmRow = memo(function VmRow({ id, selected, onSelect, onAction }) {
             under the pointer as the state changes (a double click on Start must not hit Turn off). */}
         {ACTIONS.map((a) => (
           <button type="button" key={a.op} class={a.op === 'remove' ? 'danger' : undefined}
-            disabled={!allowed(a, vm.state)} onClick={() => onAction(id, a.op)}
+            disabled={!allows(vm, a.op)} onClick={() => onAction(id, a.op)}
             aria-label={`${a.label} ${vm.name}`}>
             {a.label}
           </button>

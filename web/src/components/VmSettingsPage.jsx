@@ -6,6 +6,7 @@ import { onHostEvent } from '../lib/liveEvents.js';
 import { stateLabel, statusLabel } from '../lib/format.js';
 import { vms } from '../lib/vmStore.js';
 import { changedSettings, fromSettings, placeErrors, toSettings } from '../lib/vmForm.js';
+import { Checkpoints } from './Checkpoints.jsx';
 import { Devices } from './Devices.jsx';
 import { Drives } from './Drives.jsx';
 import { ErrorSummary } from './ErrorSummary.jsx';
@@ -15,7 +16,7 @@ import { ResourceUse } from './ResourceUse.jsx';
 import { VmActionBar } from './VmActionBar.jsx';
 import { VmForm } from './VmForm.jsx';
 
-/** One VM: what `vm show` shows, its actions, its drives, its integration services, and its settings to edit. */
+/** One VM: what `vm show` shows, its actions, its drives, its checkpoints, its integration services, and its settings to edit. */
 export function VmSettingsPage({ id }) {
   const { host } = useHost();
   const live = useStoreItem(vms, id);
@@ -85,6 +86,7 @@ export function VmSettingsPage({ id }) {
       <ResourceUse id={id} running={summary.state === 'running' || summary.state === 'paused'} />
       <Devices devices={details.devices ?? []} />
       <Drives id={id} />
+      <Checkpoints vm={summary} />
       <IntegrationServices id={id} services={details.integrationServices ?? []} onChanged={load} />
       {form && (
         <form onSubmit={save} noValidate aria-labelledby="settings-title">

@@ -10,6 +10,8 @@ const ENDED = new Set(['completed', 'failed', 'cancelled']);
 export const isEnded = (job) => ENDED.has(job.state);
 
 export function putJob(job) {
+  // A request's answer can arrive after the stream told of the job's end: the end stays.
+  if (!isEnded(job) && isEnded(jobs.get(job.id) ?? job)) return;
   jobs.set(job.id, job);
   const latest = latestJobByVm.get(job.vmId);
   if (!latest || latest.id === job.id || latest.createdAt <= job.createdAt) latestJobByVm.set(job.vmId, job);

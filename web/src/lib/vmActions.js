@@ -5,18 +5,20 @@ import { vms } from './vmStore.js';
 
 // The VM operations of the list and the settings page. Each lifecycle operation is a job on the
 // host (202 with the job), whose progress then comes with the event stream; remove is not.
+// Which are allowed is the host's word: each VM's allowedActions, which its state's events renew.
 
 export const ACTIONS = [
-  { op: 'start', label: 'Start', from: ['off', 'saved'] },
-  { op: 'stop', label: 'Stop', from: ['running'] },
-  { op: 'turn-off', label: 'Turn off', from: ['running', 'paused', 'starting', 'stopping', 'saving'] },
-  { op: 'pause', label: 'Pause', from: ['running'] },
-  { op: 'resume', label: 'Resume', from: ['paused'] },
-  { op: 'save', label: 'Save', from: ['running', 'paused'] },
-  { op: 'remove', label: 'Remove', from: ['off', 'saved', 'broken'] },
+  { op: 'start', label: 'Start' },
+  { op: 'stop', label: 'Stop' },
+  { op: 'turn-off', label: 'Turn off' },
+  { op: 'pause', label: 'Pause' },
+  { op: 'resume', label: 'Resume' },
+  { op: 'save', label: 'Save' },
+  { op: 'remove', label: 'Remove' },
 ];
 
-export const allowed = (action, state) => action.from.includes(state);
+/** Whether the host accepts `op` (an action word of the API) for the VM as the store has it. */
+export const allows = (vm, op) => !!vm?.allowedActions?.includes(op);
 
 /** The last refusal of an action, per VM (e.g. 409 with the lifecycle table's sentence). */
 export const actionNotes = keyedStore();

@@ -2,6 +2,8 @@
 // it becomes, and where each of the host's validation errors goes. The host judges the settings
 // (its messages name the field, the value and the limit); the form only places its answer.
 
+import { ApiError } from './api.js';
+
 export const SERVICES = [
   ['heartbeat', 'Heartbeat'],
   ['shutdown', 'Operating system shutdown'],
@@ -14,9 +16,12 @@ export const SERVICES = [
 let nextKey = 1;
 const key = () => nextKey++;
 
-export function newDisk(bus, disks) {
+/** A disk in the first free place of the bus, by the host's limits (GET /api/v1/host). */
+export function newDisk(bus, disks, limits) {
   const taken = new Set(disks.filter((d) => d.bus === bus).map((d) => `${d.controller}:${d.location}`));
-  const [controllers, locations] = bus === 'ide' ? [2, 2] : [4, 64];
+  const [controllers, locations] = !limits ? [0, 0] : bus === 'ide'
+    ? [limits.maxIdeControllers, limits.ideLocationsPerController]
+    : [limits.maxScsiControllers, limits.scsiTargetsPerController];
   const make = (controller, location) => ({
     key: key(), bus, controller, location, media: 'hardDisk', path: '', format: '', readOnly: false, cache: '',
   });
@@ -167,6 +172,12 @@ export function placeErrors(errors, fields) {
     return { message: e.message, id };
   });
   return { byId, list };
+}
+
+/** A panel's refusal: its title, and the host's field errors placed on `fields`, or its one message. */
+export function refusal(title, e, fields) {
+  const placed = e instanceof ApiError && e.fieldErrors.length ? placeErrors(e.fieldErrors, fields) : null;
+  return { title, ...(placed ?? { byId: {}, list: [{ message: e.message, id: null }] }) };
 }
 
 function nearestField(path, fields) {

@@ -37,11 +37,11 @@ export const vmOrder = {
   },
 };
 
-/** A vm-state-changed event applied to its row: uptime and heartbeat follow the state. */
+/** A vm-state-changed event applied to its row: uptime and heartbeat follow the state; the event brings the allowed actions. */
 export function applyState(event) {
   const vm = vms.get(event.vmId);
   if (!vm) return false;
-  const fields = { state: event.state, stateReason: event.reason ?? null };
+  const fields = { state: event.state, stateReason: event.reason ?? null, allowedActions: event.allowedActions ?? [] };
   if (isIdle(event.state)) Object.assign(fields, { startedAtMs: null, heartbeat: null, uptimeSeconds: null });
   else if (isIdle(event.previousState)) Object.assign(fields, { startedAtMs: Date.parse(event.time), heartbeat: 'no-contact' });
   vms.update(event.vmId, fields);

@@ -17,7 +17,7 @@ public sealed class ApplyOperation(CheckpointContext c)
 {
     public async Task<string> RunAsync(Job job, ApplyCheckpoint request)
     {
-        var state = c.Require($"apply checkpoint '{request.Checkpoint}'", "turn it off or save it first", VmState.Off, VmState.Saved);
+        var state = c.Require($"apply checkpoint '{request.Checkpoint}'", "turn it off or save it first", [.. VmActions.ApplyCheckpointFrom]);
         var ct = job.Cancellation.Token;
         var book = c.Store.Read();
         var checkpoint = book.Find(request.Checkpoint, c.Name);

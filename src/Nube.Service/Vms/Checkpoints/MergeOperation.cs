@@ -1,4 +1,5 @@
 using Nube.Core.Checkpoints;
+using Nube.Core.Lifecycle;
 using Nube.Core.Qemu;
 using Nube.Core.Vms;
 using Nube.Service.Jobs;
@@ -19,8 +20,8 @@ public sealed class MergeOperation(CheckpointContext c)
 {
     public async Task<string> RunAsync(Job job, RemoveCheckpoint request)
     {
-        var state = c.Require($"remove checkpoint '{request.Checkpoint}'", "wait until it is running, paused, off or saved",
-            VmState.Off, VmState.Saved, VmState.Running, VmState.Paused);
+        var state = c.Require($"remove checkpoint '{request.Checkpoint}'", $"wait until it is {VmLifecycle.Either(VmActions.CheckpointFrom)}",
+            [.. VmActions.CheckpointFrom]);
         var ct = job.Cancellation.Token;
         var book = c.Store.Read();
         var checkpoint = book.Find(request.Checkpoint, c.Name);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Nube.Core.Checkpoints;
+using Nube.Core.Lifecycle;
 using Nube.Core.Qemu;
 using Nube.Core.Vms;
 using Nube.Linux;
@@ -27,8 +28,8 @@ public sealed partial class TakeOperation(CheckpointContext c)
 
     public async Task<string> RunAsync(Job job, NewCheckpoint request)
     {
-        var state = c.Require("take a checkpoint", "wait until it is running, paused, off or saved",
-            VmState.Off, VmState.Saved, VmState.Running, VmState.Paused);
+        var state = c.Require("take a checkpoint", $"wait until it is {VmLifecycle.Either(VmActions.CheckpointFrom)}",
+            [.. VmActions.CheckpointFrom]);
         var ct = job.Cancellation.Token;
         var config = c.Config;
         var id = Guid.NewGuid();
