@@ -32,14 +32,9 @@ set -euo pipefail
 PATH=$PATH:/usr/sbin:/sbin # debootstrap, chroot, mkfs.ext4
 
 START_SECONDS=$SECONDS
-FORCE=0
-for arg in "$@"; do
-    case $arg in
-        --force) FORCE=1 ;;
-        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        *) echo "usage: $0 [--force]" >&2; exit 2 ;;
-    esac
-done
+# shellcheck source=/dev/null
+source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/../lib/usage.sh"
+parse_force_flag "$0" "$@"
 
 SCRIPT=$(realpath "${BASH_SOURCE[0]}")
 # shellcheck source=../../scripts/lib/debian-mirror.sh

@@ -20,14 +20,9 @@
 # Progress goes to stderr; stdout gets the output folder.
 set -euo pipefail
 
-FORCE=0
-for arg in "$@"; do
-    case $arg in
-        --force) FORCE=1 ;;
-        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        *) echo "usage: $0 [--force]" >&2; exit 2 ;;
-    esac
-done
+# shellcheck source=/dev/null
+source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/../lib/usage.sh"
+parse_force_flag "$0" "$@"
 
 SCRIPT=$(realpath "${BASH_SOURCE[0]}")
 GUEST_SRC=$(dirname "$(dirname "$SCRIPT")")
