@@ -26,10 +26,9 @@ export function DiskRow({ disk: d, index, edit, err, limits, onRemove }) {
             max={limits ? limits.scsiTargetsPerController - 1 : undefined} errors={err(id('location'))}
             value={d.location} onInput={set('location', true)} />
         )}
-        {ide && (
-          <Field id={id('media')} as="select" label="Media" options={[['hardDisk', 'Hard disk'], ['dvd', 'DVD']]}
-            errors={err(id('media'))} value={d.media} onInput={set('media')} />
-        )}
+        {/* A DVD on SCSI too: generation 2 has no IDE, and its installer boots from a SCSI DVD. */}
+        <Field id={id('media')} as="select" label="Media" options={[['hardDisk', 'Hard disk'], ['dvd', 'DVD']]}
+          errors={err(id('media'))} value={d.media} onInput={set('media')} />
       </div>
       <Field id={id('path')} label="Image file" errors={err(id('path'))} placeholder="/var/lib/nube/images/disk.qcow2"
         value={d.path} onInput={set('path')} />

@@ -139,7 +139,7 @@ export function toSettings(f) {
       disk: kernel ? null : orNull(f.bootDisk),
     },
     ideDrives: ide.map((d) => ({ controller: Number(d.controller), location: Number(d.location), media: d.media, ...diskDoc(d) })),
-    scsiControllers: controllers.map((disks) => ({ disks: disks.map((d) => ({ location: Number(d.location), ...diskDoc(d) })) })),
+    scsiControllers: controllers.map((disks) => ({ disks: disks.map((d) => ({ location: Number(d.location), media: d.media, ...diskDoc(d) })) })),
     networkAdapters: f.adapters.map((n) => ({
       kind: n.kind, model: orNull(n.model), macAddress: orNull(n.macAddress),
       switch: n.connection === 'none' ? null : n.connection === 'tap' ? `tap:${n.tap}` : 'user',
