@@ -75,7 +75,8 @@ public sealed class HotPlugTests(ITestOutputHelper output)
         Assert.Equal(0, (await HostProgram.RunAsync("qemu-img", "create", "-q", "-f", "raw", raw, "64M")).ExitCode);
         var created = await host.Client.CreateVmAsync(NubedHost.GuestSettings("grow") with
         {
-            ScsiControllers = [new ScsiControllerSettings { Disks = [new ScsiDiskSettings { Location = 2, Path = raw }] }],
+            // Direct: the file is handed over opened with O_DIRECT, as QEMU then asks for it.
+            ScsiControllers = [new ScsiControllerSettings { Disks = [new ScsiDiskSettings { Location = 2, Path = raw, Cache = "direct" }] }],
         });
         var id = created.Summary.Id;
         await host.Client.RunJobAsync("grow", "start");

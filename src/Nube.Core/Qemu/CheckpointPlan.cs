@@ -95,7 +95,7 @@ public static class CheckpointPlan
     /// <summary>The base's two nodes with their options as <see cref="DiskModel"/> gave them at the start, read-only off.</summary>
     private static ReopenWritableStep Writable(MergeTarget merge)
     {
-        var file = new FdSet($"{merge.BaseNode}-file", merge.BasePath, false, merge.Disk);
+        var file = new FdSet($"{merge.BaseNode}-file", merge.BasePath, false, merge.Disk, merge.Cache == Vms.DiskCache.Direct);
         var fileNode = QemuProps.Of(("driver", "file"), ("filename", file), ("node-name", file.Node), ("read-only", false));
         if (merge.Cache == Vms.DiskCache.Direct)
             fileNode = fileNode.With("cache.direct", true).With("aio", "native");

@@ -95,7 +95,7 @@ public static class DiskModel
         bool readOnly, DiskCache? cache, object below)
     {
         // A passthrough disk is a host block device, which QEMU's host_device driver reads (raw).
-        var file = QemuProps.Of(("driver", IsDevice(path) ? "host_device" : "file"), ("filename", new FdSet($"{node}-file", path, readOnly, field)),
+        var file = QemuProps.Of(("driver", IsDevice(path) ? "host_device" : "file"), ("filename", new FdSet($"{node}-file", path, readOnly, field, cache == DiskCache.Direct)),
             ("node-name", $"{node}-file"));
         if (readOnly)
             file = file.With("read-only", true);

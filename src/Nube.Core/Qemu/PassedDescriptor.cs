@@ -25,4 +25,6 @@ public enum DescriptorKind
 /// </summary>
 /// <param name="Field">The configuration field it comes from, for errors.</param>
 /// <param name="Target">The file's or socket's path, or the TAP device's name.</param>
-public sealed record PassedDescriptor(int Fd, DescriptorKind Kind, string Field, string Target);
+/// <param name="Direct">A disk file or device opened with O_DIRECT: QEMU takes a descriptor from a
+/// fdset only when its access mode and O_DIRECT match those QEMU opens with (cache.direct).</param>
+public sealed record PassedDescriptor(int Fd, DescriptorKind Kind, string Field, string Target, bool Direct = false);

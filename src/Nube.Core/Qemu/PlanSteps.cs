@@ -14,7 +14,7 @@ public abstract record PlanStep
 /// <summary>nubed opens the file and hands it to QEMU (QMP <c>add-fd</c>); the fdset's number fills <see cref="FdSet.Placeholder"/> in later steps.</summary>
 public sealed record PassFileStep(FdSet File) : PlanStep
 {
-    public override string Describe() => $"add-fd {File.Node}: {File.Path} ({(File.ReadOnly ? "read-only" : "read-write")}, {File.Field})";
+    public override string Describe() => $"add-fd {File.Node}: {File.Path} ({(File.ReadOnly ? "read-only" : "read-write")}{(File.Direct ? ", O_DIRECT" : "")}, {File.Field})";
 }
 
 /// <summary>QEMU no longer needs the file nubed handed it for this node (QMP <c>remove-fd</c>): its descriptor, and the image lock on it, go.</summary>
@@ -63,6 +63,6 @@ public sealed record BlockJobStep(string JobId, bool CompleteWhenReady) : PlanSt
 /// </summary>
 public sealed record ReopenWritableStep(FdSet File, JsonObject Reopen) : PlanStep
 {
-    public override string Describe() => $"add-fd {File.Node} into its fdset: {File.Path} (read-write), blockdev-reopen {Reopen.ToJsonString()}, " +
+    public override string Describe() => $"add-fd {File.Node} into its fdset: {File.Path} (read-write{(File.Direct ? ", O_DIRECT" : "")}), blockdev-reopen {Reopen.ToJsonString()}, " +
         "then remove-fd its read-only descriptor";
 }

@@ -58,7 +58,7 @@ public sealed record QemuProps(ImmutableArray<KeyValuePair<string, object>> Item
 /// </summary>
 /// <param name="Node">The block node it belongs to, which names the fdset in a plan.</param>
 /// <param name="Field">The configuration field it comes from, for errors.</param>
-public sealed record FdSet(string Node, string Path, bool ReadOnly, string Field)
+public sealed record FdSet(string Node, string Path, bool ReadOnly, string Field, bool Direct = false)
 {
     public string Placeholder => $"/dev/fdset/${{{Node}}}";
 }

@@ -36,10 +36,10 @@ public static class DescriptorOpener
         {
             return d.Kind switch
             {
-                DescriptorKind.ReadWriteFile => RegularFile.Open(d.Target, FileAccessMode.ReadWrite).Handle,
-                DescriptorKind.ReadOnlyFile => RegularFile.Open(d.Target, FileAccessMode.Read).Handle,
-                DescriptorKind.BlockDevice => RegularFile.OpenBlockDevice(d.Target, readOnly: false),
-                DescriptorKind.ReadOnlyBlockDevice => RegularFile.OpenBlockDevice(d.Target, readOnly: true),
+                DescriptorKind.ReadWriteFile => RegularFile.Open(d.Target, FileAccessMode.ReadWrite, d.Direct).Handle,
+                DescriptorKind.ReadOnlyFile => RegularFile.Open(d.Target, FileAccessMode.Read, d.Direct).Handle,
+                DescriptorKind.BlockDevice => RegularFile.OpenBlockDevice(d.Target, readOnly: false, d.Direct),
+                DescriptorKind.ReadOnlyBlockDevice => RegularFile.OpenBlockDevice(d.Target, readOnly: true, d.Direct),
                 DescriptorKind.ListeningSocket => ListeningSocket.Create(d.Target),
                 DescriptorKind.Tap => TapDevice.Open(d.Target, multiQueue: false),
                 DescriptorKind.TapQueue => TapDevice.Open(d.Target, multiQueue: true),

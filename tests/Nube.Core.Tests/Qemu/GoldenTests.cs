@@ -47,7 +47,7 @@ public class GoldenTests
             return (".err", errors.Select(e => e.Message));
         // The descriptors follow the argv, so that a diff shows which file each fd number is.
         var plan = QemuCommandBuilder.Build(vm, golden.Context);
-        return (".argv", plan.Argv.Concat(plan.Descriptors.Select(d => $"# fd {d.Fd}: {d.Kind} {d.Target} ({d.Field})")));
+        return (".argv", plan.Argv.Concat(plan.Descriptors.Select(d => $"# fd {d.Fd}: {d.Kind}{(d.Direct ? " O_DIRECT" : "")} {d.Target} ({d.Field})")));
     }
 
     private static void Update(string name, string extension, string actual)

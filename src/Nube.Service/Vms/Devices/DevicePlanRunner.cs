@@ -132,8 +132,8 @@ public sealed partial class DevicePlanRunner(QmpClient qmp, ILogger logger)
     {
         try
         {
-            return DiskModel.IsDevice(file.Path) ? RegularFile.OpenBlockDevice(file.Path, file.ReadOnly)
-                : RegularFile.Open(file.Path, file.ReadOnly ? FileAccessMode.Read : FileAccessMode.ReadWrite).Handle;
+            return DiskModel.IsDevice(file.Path) ? RegularFile.OpenBlockDevice(file.Path, file.ReadOnly, file.Direct)
+                : RegularFile.Open(file.Path, file.ReadOnly ? FileAccessMode.Read : FileAccessMode.ReadWrite, file.Direct).Handle;
         }
         catch (IOException e)
         {
