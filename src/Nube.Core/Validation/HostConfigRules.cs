@@ -9,6 +9,8 @@ public static class HostConfigRules
     public const int MinStopTimeoutSeconds = 1;
     public const int MaxStopTimeoutSeconds = 3600;
     public const int MaxMigrationBandwidthMiBps = 1024 * 1024;
+    public const long MinIsoUploadLimitBytes = 1L << 20;
+    public const long MaxIsoUploadLimitBytes = 1L << 40;
 
     public static IReadOnlyList<ValidationError> Check(HostConfig host)
     {
@@ -20,6 +22,9 @@ public static class HostConfigRules
         if (host.MigrationBandwidthMiBps is < 1 or > MaxMigrationBandwidthMiBps)
             errors.Add(new("migrationBandwidthMiBps", Messages.Text(host.MigrationBandwidthMiBps),
                 $"migrationBandwidthMiBps: {host.MigrationBandwidthMiBps} is outside the range 1 to {MaxMigrationBandwidthMiBps} MiB/s"));
+        if (host.IsoUploadLimitBytes is < MinIsoUploadLimitBytes or > MaxIsoUploadLimitBytes)
+            errors.Add(new("isoUploadLimitBytes", Messages.Text(host.IsoUploadLimitBytes),
+                $"isoUploadLimitBytes: {host.IsoUploadLimitBytes} is outside the range {MinIsoUploadLimitBytes} (1 MiB) to {MaxIsoUploadLimitBytes} (1 TiB) bytes"));
         IntegrationRules.CheckTimings(host.HeartbeatIntervalSeconds, host.HeartbeatTimeoutSeconds, host.TimeSyncIntervalSeconds, "", errors);
         CheckStorageRoots(host.StorageRoots.IsDefault ? [] : [.. host.StorageRoots], errors);
         RemoteManagementRules.Check(host.Remote, errors);
