@@ -47,5 +47,7 @@ export function clock(iso) {
   return iso ? new Date(iso).toLocaleTimeString() : '';
 }
 
-const KINDS = { 'turn-off': 'Turn off', 'copy-file': 'Copy file', 'change-devices': 'Change devices' };
+const KINDS = {
+  'turn-off': 'Turn off', 'copy-file': 'Copy file', 'change-devices': 'Change devices', 'disk-convert': 'Convert disk', 'disk-merge': 'Merge disk',
+};
 export const jobKind = (kind) => KINDS[kind] ?? kind.charAt(0).toUpperCase() + kind.slice(1);

@@ -1,0 +1,105 @@
+// The Storage page against a real nubed: an ISO image uploaded into the library with its progress
+// reaching 100 % (a bad name first refused on its field), listed and removed; a disk file made,
+// converted as a job whose end shows, its copy listed, and both removed.
+
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { keepScreenshot, watchPage } from './support/browser.mjs';
+import { signedInPage } from './support/signin.mjs';
+import { nubedAndBrowser } from './support/suite.mjs';
+
+const STEP = { timeout: 60_000 };
+
+describe('the Storage page with a real nubed', () => {
+  const suite = nubedAndBrowser();
+  let page;
+  let problems;
+
+  const form = (name) => page.getByRole('form', { name });
+  const status = (section) => page.getByRole('region', { name: section }).getByRole('status').first();
+  const diskRow = (path) => page.locator(`table.disk-files tr[data-disk="${path}"]`);
+
+  test('the Storage page is in the main navigation', STEP, suite.step(async () => {
+    ({ page } = await signedInPage(suite.browser, suite.nubed));
+    problems = watchPage(page);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Storage' }).click();
+    await page.getByRole('heading', { name: 'Storage', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Disk files' }).waitFor();
+    await page.getByText('No ISO images yet.').waitFor();
+    assert.match(await page.locator('#iso-file-hint').innerText(), /At most 16 GiB/);
+  }));
+
+  test('an ISO image is uploaded with its progress, listed and removed; a bad name is refused on its field', STEP, suite.step(async () => {
+    const { nubed } = suite;
+    const file = join(nubed.root, 'installer.iso');
+    const bytes = randomBytes(24 << 20);
+    await writeFile(file, bytes);
+    const upload = form('Upload an ISO image');
+    await upload.getByLabel('ISO image').setInputFiles(file);
+    assert.equal(await upload.getByLabel('Name in the library').inputValue(), 'installer.iso');
+
+    await upload.getByLabel('Name in the library').fill('../installer.iso');
+    await upload.getByRole('button', { name: 'Upload' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The host refused the upload of ../installer.iso' }).waitFor();
+    assert.equal(await upload.getByLabel('Name in the library').getAttribute('aria-invalid'), 'true');
+    assert.match(await page.locator('#iso-name-error').innerText(), /^name: '..\/installer.iso' contains a slash/);
+
+    await upload.getByLabel('Name in the library').fill('installer.iso');
+    await upload.getByRole('button', { name: 'Upload' }).click();
+    const library = join(nubed.dataDir, 'images', 'isos');
+    await status('ISO library').getByText(`Uploaded installer.iso (24 MiB) to ${join(library, 'installer.iso')}.`).waitFor({ timeout: 45_000 });
+    const bar = page.getByRole('progressbar', { name: 'Upload progress' });
+    assert.equal(await bar.getAttribute('value'), '100');
+    assert.match(await page.locator('.upload-progress').innerText(), /100 % \(24 MiB of 24 MiB\)/);
+    await page.locator('table.isos tr[data-iso="installer.iso"]').waitFor();
+    const [iso] = await nubed.api('GET', '/api/v1/isos');
+    assert.equal(iso.size, bytes.length);
+    await keepScreenshot(page, 'storage-iso');
+
+    await page.getByRole('button', { name: 'Remove installer.iso' }).click();
+    await page.getByRole('dialog', { name: 'Delete installer.iso?' }).getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('No ISO images yet.').waitFor();
+    assert.equal(existsSync(join(library, 'installer.iso')), false);
+  }));
+
+  test('a disk file is made, converted as a job whose end shows, and removed', STEP, suite.step(async () => {
+    const { nubed } = suite;
+    const disk = join(nubed.root, 'storage1.qcow2');
+    const copy = join(nubed.root, 'storage1.vhdx');
+    const newDisk = form('New disk file');
+    await newDisk.getByLabel('New file').fill(disk);
+    await newDisk.getByLabel('Size', { exact: true }).fill('256MiB');
+    await newDisk.getByLabel('Format').selectOption('qcow2');
+    await newDisk.getByRole('button', { name: 'Make disk file' }).click();
+    await status('Disk files').getByText(`Made ${disk}: qcow2, 256 MiB.`).waitFor();
+    assert.match(await diskRow(disk).innerText(), /qcow2\s+256 MiB/);
+
+    await page.getByRole('button', { name: 'Convert storage1.qcow2' }).click();
+    const convert = form('Convert a disk file');
+    assert.equal(await convert.getByLabel('New file').inputValue(), copy);
+    assert.equal(await convert.getByLabel('Format').inputValue(), 'vhdx');
+    await convert.getByRole('button', { name: 'Convert' }).click();
+    await page.locator('.disk-job .job.completed').waitFor({ timeout: 45_000 });
+    assert.match(await page.locator('.disk-job').innerText(), /^Convert disk done/);
+    await diskRow(copy).waitFor();
+    assert.match(await diskRow(copy).innerText(), /vhdx\s+256 MiB/);
+    const jobs = await nubed.api('GET', '/api/v1/jobs');
+    assert.ok(jobs.some((j) => j.kind === 'disk-convert' && j.state === 'completed' && j.percent === 100), 'no completed conversion job');
+    await keepScreenshot(page, 'storage-disks');
+
+    for (const [file, name] of [[copy, 'storage1.vhdx'], [disk, 'storage1.qcow2']]) {
+      await page.getByRole('button', { name: `Remove ${name}` }).click();
+      await page.getByRole('dialog', { name: `Delete ${file}?` }).getByRole('button', { name: 'Delete' }).click();
+      await diskRow(file).waitFor({ state: 'detached' });
+      assert.equal(existsSync(file), false);
+    }
+  }));
+
+  test('no page broke the Content-Security-Policy or threw', () => {
+    assert.deepEqual(problems, []);
+  });
+});
