@@ -1,6 +1,7 @@
 // The Storage page against a real nubed: an ISO image uploaded into the library with its progress
-// reaching 100 % (a bad name first refused on its field), listed and removed; a disk file made,
-// converted as a job whose end shows, its copy listed, and both removed.
+// reaching 100 % (a bad name first refused on its field), listed, offered by a VM's DVD insert,
+// kept while the DVD holds it and removed after; a disk file made, converted as a job whose end
+// shows, its copy listed, and both removed.
 
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { keepScreenshot, watchPage } from './support/browser.mjs';
+import { guestSettings } from './support/nubed.mjs';
 import { signedInPage } from './support/signin.mjs';
 import { nubedAndBrowser } from './support/suite.mjs';
 
@@ -33,7 +35,7 @@ describe('the Storage page with a real nubed', () => {
     assert.match(await page.locator('#iso-file-hint').innerText(), /At most 16 GiB/);
   }));
 
-  test('an ISO image is uploaded with its progress, listed and removed; a bad name is refused on its field', STEP, suite.step(async () => {
+  test('an ISO image is uploaded with its progress and listed; a bad name is refused on its field', STEP, suite.step(async () => {
     const { nubed } = suite;
     const file = join(nubed.root, 'installer.iso');
     const bytes = randomBytes(24 << 20);
@@ -59,11 +61,34 @@ describe('the Storage page with a real nubed', () => {
     const [iso] = await nubed.api('GET', '/api/v1/isos');
     assert.equal(iso.size, bytes.length);
     await keepScreenshot(page, 'storage-iso');
+  }));
 
+  test('a VM\'s DVD insert offers the library\'s image, and the library keeps it while the DVD holds it', STEP, suite.step(async () => {
+    const { nubed } = suite;
+    const iso = join(nubed.dataDir, 'images', 'isos', 'installer.iso');
+    const vm = await nubed.api('POST', '/api/v1/vms', guestSettings('storage1', { ideDrives: [{ controller: 1, location: 0, media: 'dvd' }] }));
+    await page.goto(`/vms/${vm.summary.id}`);
+    const insert = form('Insert a disc');
+    await insert.waitFor();
+    assert.deepEqual(await page.locator('#dvd-isos option').evaluateAll((os) => os.map((o) => o.value)), [iso]);
+    assert.equal(await insert.getByLabel('ISO image').getAttribute('list'), 'dvd-isos');
+    await insert.getByLabel('ISO image').fill(iso);
+    await insert.getByRole('button', { name: 'Insert disc' }).click();
+    await page.locator('table.drives').getByText(iso).waitFor({ timeout: 30_000 });
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Storage' }).click();
+    await page.getByRole('button', { name: 'Remove installer.iso' }).click();
+    await page.getByRole('dialog', { name: 'Delete installer.iso?' }).getByRole('button', { name: 'Delete' }).click();
+    const refused = page.getByRole('alert').filter({ hasText: 'The host refused to remove installer.iso' });
+    await refused.waitFor();
+    assert.match(await refused.innerText(), /cannot be removed: it is used by VM 'storage1' \(off\) as ideDrives\[0\]\.path/);
+    assert.equal(existsSync(iso), true);
+
+    await nubed.api('DELETE', `/api/v1/vms/${vm.summary.id}`);
     await page.getByRole('button', { name: 'Remove installer.iso' }).click();
     await page.getByRole('dialog', { name: 'Delete installer.iso?' }).getByRole('button', { name: 'Delete' }).click();
     await page.getByText('No ISO images yet.').waitFor();
-    assert.equal(existsSync(join(library, 'installer.iso')), false);
+    assert.equal(existsSync(iso), false);
   }));
 
   test('a disk file is made, converted as a job whose end shows, and removed', STEP, suite.step(async () => {

@@ -40,7 +40,7 @@ public sealed class DiskFiles(HostRuntime host, NubedOptions options, QemuImgDis
         var paths = Paths;
         var files = StorageRootRules.Roots(options.DataDir, host.Config).Where(Directory.Exists)
             .SelectMany(r => Directory.EnumerateFiles(r, "*", walk))
-            .Where(f => DiskFormats.FromPath(f) is not null && paths.Existing("path", f, []) == f)
+            .Where(f => DiskFormats.FromPath(f) is not null).Select(f => paths.Existing("path", f, [])).Where(real => real.Length > 0)
             .Distinct(StringComparer.Ordinal).Take(MaxListed + 1).ToList();
         var users = await usage.UsersByFileAsync(ct).ConfigureAwait(false);
         var disks = new List<DiskInfo>();

@@ -23,6 +23,9 @@ public sealed class IsoLibrary(HostRuntime host, NubedOptions options, DiskUsage
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
     private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
+    private const string TemporaryPrefix = ".upload-";
+    private static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
+
     private static readonly EnumerationOptions Plain = new() { IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
 
     public long UploadLimit => host.Config.IsoUploadLimitBytes;
@@ -48,11 +51,12 @@ public sealed class IsoLibrary(HostRuntime host, NubedOptions options, DiskUsage
             throw TooLarge(declaredLength.Value, limit);
         var (root, folder) = Folders[0];
         Directory.CreateDirectory(folder, FolderMode);
+        RemoveAbandoned(folder);
         var target = Path.Join(folder, name);
         if (!replace && Taken(target))
             throw Exists(name!);
         // A leading dot and another extension keep a file still arriving out of every list.
-        var temporary = Path.Join(folder, $".upload-{Guid.NewGuid():N}.part");
+        var temporary = Path.Join(folder, $"{TemporaryPrefix}{Guid.NewGuid():N}.part");
         try
         {
             await using (var file = new FileStream(temporary, new FileStreamOptions
@@ -134,6 +138,17 @@ public sealed class IsoLibrary(HostRuntime host, NubedOptions options, DiskUsage
         {
             throw TooLarge(limit + 1, limit); // Kestrel's own bound, set to the limit for this request
         }
+    }
+
+    /// <summary>
+    /// Temporary files that nubed left when it stopped in the middle of an upload (a broken-off one
+    /// removes its own): those not written to for an hour, when no upload could still be filling them.
+    /// </summary>
+    private static void RemoveAbandoned(string folder)
+    {
+        foreach (var file in new DirectoryInfo(folder).EnumerateFiles($"{TemporaryPrefix}*.part", Plain))
+            if (file.LastWriteTimeUtc < DateTime.UtcNow - AbandonedAfter)
+                file.Delete();
     }
 
     private static bool IsIsoName(string name) => !name.StartsWith('.') && name.EndsWith(Extension, StringComparison.OrdinalIgnoreCase);
