@@ -88,6 +88,9 @@ public sealed class StorageLibraryTests(ITestOutputHelper output)
         }
 
         // Past the host's limit: refused with 413 whether the length is declared (before the body is sent) or only streamed.
+        var tiny = await NubeCli.RunAsync(host, "host", "set", "--iso-upload-limit", "12KiB");
+        Assert.Equal(5, tiny.ExitCode);
+        Assert.Contains("isoUploadLimit: 12288 bytes is outside the range 1 MiB (1048576 bytes) to 1 TiB", NubeCli.Flat(tiny.Stderr));
         await NubeCli.OkAsync(host, "host", "set", "--iso-upload-limit", "1MiB");
         using (var request = new HttpRequestMessage(HttpMethod.Put, "api/v1/isos/big.iso") { Content = new ByteArrayContent(bytes) })
         {
@@ -96,6 +99,7 @@ public sealed class StorageLibraryTests(ITestOutputHelper output)
             Assert.Equal(HttpStatusCode.RequestEntityTooLarge, declared.StatusCode);
         }
         var cli = await NubeCli.RunAsync(host, "iso", "upload", source, "--name", "big.iso");
+        Assert.Equal(5, cli.ExitCode);
         Assert.Contains("body: the ISO image is larger than the host's upload limit of 1 MiB (1048576 bytes)", NubeCli.Flat(cli.Stderr));
         using (var request = new HttpRequestMessage(HttpMethod.Put, "api/v1/isos/big.iso") { Content = new StreamContent(new MemoryStream(bytes[..((1 << 20) + 4096)])) })
         {

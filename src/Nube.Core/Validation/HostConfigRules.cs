@@ -23,8 +23,9 @@ public static class HostConfigRules
             errors.Add(new("migrationBandwidthMiBps", Messages.Text(host.MigrationBandwidthMiBps),
                 $"migrationBandwidthMiBps: {host.MigrationBandwidthMiBps} is outside the range 1 to {MaxMigrationBandwidthMiBps} MiB/s"));
         if (host.IsoUploadLimitBytes is < MinIsoUploadLimitBytes or > MaxIsoUploadLimitBytes)
-            errors.Add(new("isoUploadLimitBytes", Messages.Text(host.IsoUploadLimitBytes),
-                $"isoUploadLimitBytes: {host.IsoUploadLimitBytes} is outside the range {MinIsoUploadLimitBytes} (1 MiB) to {MaxIsoUploadLimitBytes} (1 TiB) bytes"));
+            // Named as the setting ('nube host set --iso-upload-limit') is, which host.json keeps as isoUploadLimitBytes.
+            errors.Add(new("isoUploadLimit", Messages.Text(host.IsoUploadLimitBytes),
+                $"isoUploadLimit: {host.IsoUploadLimitBytes} bytes is outside the range 1 MiB ({MinIsoUploadLimitBytes} bytes) to 1 TiB ({MaxIsoUploadLimitBytes} bytes)"));
         IntegrationRules.CheckTimings(host.HeartbeatIntervalSeconds, host.HeartbeatTimeoutSeconds, host.TimeSyncIntervalSeconds, "", errors);
         CheckStorageRoots(host.StorageRoots.IsDefault ? [] : [.. host.StorageRoots], errors);
         RemoteManagementRules.Check(host.Remote, errors);

@@ -60,7 +60,7 @@ public class HostConfigRulesTests
         Assert.Equal(16L << 30, new HostConfig().IsoUploadLimitBytes);
         Assert.Empty(HostConfigRules.Check(new HostConfig { IsoUploadLimitBytes = 1L << 20 }));
         Assert.Empty(HostConfigRules.Check(new HostConfig { IsoUploadLimitBytes = 1L << 40 }));
-        Assert.Equal($"isoUploadLimitBytes: {bytes} is outside the range 1048576 (1 MiB) to 1099511627776 (1 TiB) bytes",
+        Assert.Equal($"isoUploadLimit: {bytes} bytes is outside the range 1 MiB (1048576 bytes) to 1 TiB (1099511627776 bytes)",
             Single(new HostConfig { IsoUploadLimitBytes = bytes }));
     }
 
