@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Microsoft.OpenApi;
 using Nube.Contracts.Disks;
 using Nube.Service.Disks;
 
@@ -23,7 +24,14 @@ public static class DiskEndpoints
                 "With path: its format, virtual and file size, dirty and corrupt flags, its parents and the VMs that use it. " +
                 $"Without: a DiskList of every file named as a disk (.vhdx, .vhd, .qcow2, .raw, .img) under the storage roots, at most " +
                 $"{DiskFiles.MaxListDepth} folders deep and {DiskFiles.MaxListed} files (truncated says when there were more), links skipped.")
-            .Answers(StatusCodes.Status200OK, typeof(DiskInfo), "application/json", "With path: the disk file (without: a DiskList).");
+            .Answers(StatusCodes.Status200OK, typeof(DiskInfo), "application/json", "With path: the disk file (DiskInfo); without: the list (DiskList).")
+            .AddOpenApiOperationTransformer(async (operation, context, ct) =>
+            {
+                // One route, two answers: the document offers both shapes for the 200.
+                var content = operation.Responses!["200"].Content!["application/json"];
+                context.Document!.AddComponent(nameof(DiskList), await context.GetOrCreateSchemaAsync(typeof(DiskList), null, ct));
+                content.Schema = new OpenApiSchema { OneOf = [content.Schema!, new OpenApiSchemaReference(nameof(DiskList), context.Document)] };
+            });
         disks.MapPost("/", async (HttpContext http, DiskFiles files, CancellationToken ct) =>
         {
             var info = await files.CreateAsync(await JsonBody.ReadAsync<NewDiskRequest>(http), ct);
