@@ -114,6 +114,21 @@ public sealed class StorageLibraryTests(ITestOutputHelper output)
             TimeSpan.FromSeconds(10));
         Assert.Equal(["debian.iso"], Directory.GetFileSystemEntries(library).Select(Path.GetFileName));
 
+        // Another root's isos folder that is a link out of the roots is no library: nothing in it is listed or removed.
+        var outside = Directory.CreateTempSubdirectory("nube-outside-").FullName;
+        try
+        {
+            File.WriteAllBytes(Path.Combine(outside, "elsewhere.iso"), [1]);
+            File.CreateSymbolicLink(Path.Combine(host.Root, "isos"), outside);
+            Assert.Equal(["debian.iso"], (await JsonAsync(host, "iso", "list")).EnumerateArray().Select(i => i.GetProperty("name").GetString()));
+            Assert.Equal(3, (await NubeCli.RunAsync(host, "iso", "remove", "elsewhere.iso")).ExitCode);
+            Assert.True(File.Exists(Path.Combine(outside, "elsewhere.iso")));
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+
         await host.Client.CreateVmAsync(NubedHost.GuestSettings("installer") with
         {
             IdeDrives = [new IdeDriveSettings { Controller = 1, Location = 0, Media = "dvd", Path = path }],

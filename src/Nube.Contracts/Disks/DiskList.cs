@@ -6,7 +6,7 @@ public sealed record DiskList
     public IReadOnlyList<DiskInfo> Disks { get; init; } = [];
     /// <summary>Files that looked like disks but that qemu-img could not read, each with its reason.</summary>
     public IReadOnlyList<DiskListProblem> Unreadable { get; init; } = [];
-    /// <summary>Set when the walk stopped at its limit of files: more disks may lie under the roots.</summary>
+    /// <summary>Set when the walk stopped at one of its limits of files: more disks may lie under the roots.</summary>
     public bool Truncated { get; init; }
 }
 

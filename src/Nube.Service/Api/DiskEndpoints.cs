@@ -23,7 +23,8 @@ public static class DiskEndpoints
             .Describe("GetDisk", "Show a disk file, or list them",
                 "With path: its format, virtual and file size, dirty and corrupt flags, its parents and the VMs that use it. " +
                 $"Without: a DiskList of every file named as a disk (.vhdx, .vhd, .qcow2, .raw, .img) under the storage roots, at most " +
-                $"{DiskFiles.MaxListDepth} folders deep and {DiskFiles.MaxListed} files (truncated says when there were more), links skipped.")
+                $"{DiskFiles.MaxListDepth} folders deep, {DiskFiles.MaxWalked} files looked at and {DiskFiles.MaxListed} described (truncated says " +
+                "when the walk stopped there), links skipped.")
             .Answers(StatusCodes.Status200OK, typeof(DiskInfo), "application/json", "With path: the disk file (DiskInfo); without: the list (DiskList).")
             .AddOpenApiOperationTransformer(async (operation, context, ct) =>
             {

@@ -26,10 +26,13 @@ public sealed class DiskFiles(HostRuntime host, NubedOptions options, QemuImgDis
     /// <summary>Disk files the list describes at most (each costs a qemu-img run); past it, the answer says it was cut short.</summary>
     public const int MaxListed = 500;
 
+    /// <summary>Files of any kind the list looks at by name at most, so that a root full of other files cannot stall it.</summary>
+    public const int MaxWalked = 50_000;
+
     /// <summary>
     /// The disk files under the roots: files named as disks (.vhdx, .vhd, .qcow2, .raw, .img),
     /// links and unreadable folders skipped, each root walked at most <see cref="MaxListDepth"/>
-    /// folders deep, at most <see cref="MaxListed"/> files.
+    /// folders deep, at most <see cref="MaxWalked"/> files looked at and <see cref="MaxListed"/> described.
     /// </summary>
     public async Task<DiskList> ListAsync(CancellationToken ct)
     {
@@ -38,8 +41,9 @@ public sealed class DiskFiles(HostRuntime host, NubedOptions options, QemuImgDis
             RecurseSubdirectories = true, MaxRecursionDepth = MaxListDepth, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint,
         };
         var paths = Paths;
-        var files = StorageRootRules.Roots(options.DataDir, host.Config).Where(Directory.Exists)
-            .SelectMany(r => Directory.EnumerateFiles(r, "*", walk))
+        var walked = StorageRootRules.Roots(options.DataDir, host.Config).Where(Directory.Exists)
+            .SelectMany(r => Directory.EnumerateFiles(r, "*", walk)).Take(MaxWalked + 1).ToList();
+        var files = walked.Take(MaxWalked)
             .Where(f => DiskFormats.FromPath(f) is not null).Select(f => paths.Existing("path", f, [])).Where(real => real.Length > 0)
             .Distinct(StringComparer.Ordinal).Take(MaxListed + 1).ToList();
         var users = await usage.UsersByFileAsync(ct).ConfigureAwait(false);
@@ -56,7 +60,7 @@ public sealed class DiskFiles(HostRuntime host, NubedOptions options, QemuImgDis
                 unreadable.Add(new DiskListProblem { Path = file, Problem = e.Errors.FirstOrDefault()?.Message ?? e.Message });
             }
         }
-        return new DiskList { Disks = disks, Unreadable = unreadable, Truncated = files.Count > MaxListed };
+        return new DiskList { Disks = disks, Unreadable = unreadable, Truncated = walked.Count > MaxWalked || files.Count > MaxListed };
     }
 
     public async Task<DiskInfo> ShowAsync(string? path, CancellationToken ct)

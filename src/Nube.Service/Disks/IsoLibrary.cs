@@ -35,7 +35,7 @@ public sealed class IsoLibrary(HostRuntime host, NubedOptions options, DiskUsage
         [.. StorageRootRules.Roots(options.DataDir, host.Config).Select(r => (r, Path.Join(r, Folder)))];
 
     public IReadOnlyList<IsoInfo> List() =>
-        [.. Folders.Where(f => Directory.Exists(f.Folder))
+        [.. Folders.Where(f => Directory.Exists(f.Folder) && Contained(f.Folder))
             .SelectMany(f => Directory.EnumerateFiles(f.Folder, "*", Plain).Where(p => IsIsoName(Path.GetFileName(p))).Select(p => Info(f.Root, p)))
             .OrderBy(i => i.Name, StringComparer.Ordinal).ThenBy(i => i.Root, StringComparer.Ordinal)];
 
@@ -51,6 +51,9 @@ public sealed class IsoLibrary(HostRuntime host, NubedOptions options, DiskUsage
             throw TooLarge(declaredLength.Value, limit);
         var (root, folder) = Folders[0];
         Directory.CreateDirectory(folder, FolderMode);
+        if (!Contained(folder))
+            throw new IsoLibraryException(StatusCodes.Status409Conflict, $"The ISO library's folder {Quoting.Quote(folder)} leads outside the " +
+                $"storage roots (to {Quoting.Quote(UnixFiles.RealPath(folder) ?? folder)}); make it a plain folder");
         RemoveAbandoned(folder);
         var target = Path.Join(folder, name);
         if (!replace && Taken(target))
@@ -139,6 +142,10 @@ public sealed class IsoLibrary(HostRuntime host, NubedOptions options, DiskUsage
             throw TooLarge(limit + 1, limit); // Kestrel's own bound, set to the limit for this request
         }
     }
+
+    /// <summary>A library folder is used only where its links lead inside the roots: a link elsewhere would take uploads and removals out of them.</summary>
+    private bool Contained(string folder) => UnixFiles.RealPath(folder) is { } real
+        && StorageRootRules.CheckOne("root", real, StorageRootRules.Roots(options.DataDir, host.Config), options.DataDir) is null;
 
     /// <summary>
     /// Temporary files that nubed left when it stopped in the middle of an upload (a broken-off one
