@@ -36,7 +36,8 @@ export function DiskFiles() {
 
   useEffect(() => {
     load();
-    return onHostEvent((e) => e.type === 'job-ended' && load());
+    // A conversion's copy or a merge changes the list; other jobs' ends do not call for a qemu-img run per disk.
+    return onHostEvent((e) => e.type === 'job-ended' && e.job.kind.startsWith('disk-') && load());
   }, []);
 
   const startJob = (what, title, fields, path, body) => run(what, title, fields, () => post(`${DISKS}/${path}?wait=0`, body), (started) => {
