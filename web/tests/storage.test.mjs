@@ -1,7 +1,7 @@
 // The Storage page against a real nubed: an ISO image uploaded into the library with its progress
 // reaching 100 % (a bad name first refused on its field), listed, offered by a VM's DVD insert,
 // kept while the DVD holds it and removed after; a disk file made, converted as a job whose end
-// shows, its copy listed, and both removed.
+// shows, resized, checked, a child of it merged into it as a job, and all removed.
 
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -91,7 +91,7 @@ describe('the Storage page with a real nubed', () => {
     assert.equal(existsSync(iso), false);
   }));
 
-  test('a disk file is made, converted as a job whose end shows, and removed', STEP, suite.step(async () => {
+  test('a disk file is made, converted and merged as jobs whose ends show, resized, checked and removed', STEP, suite.step(async () => {
     const { nubed } = suite;
     const disk = join(nubed.root, 'storage1.qcow2');
     const copy = join(nubed.root, 'storage1.vhdx');
@@ -116,7 +116,26 @@ describe('the Storage page with a real nubed', () => {
     assert.ok(jobs.some((j) => j.kind === 'disk-convert' && j.state === 'completed' && j.percent === 100), 'no completed conversion job');
     await keepScreenshot(page, 'storage-disks');
 
-    for (const [file, name] of [[copy, 'storage1.vhdx'], [disk, 'storage1.qcow2']]) {
+    // Resize and check answer at once; a differencing child merges into the disk as a job.
+    await page.getByRole('button', { name: 'Resize storage1.qcow2' }).click();
+    await form('Resize a disk file').getByLabel('New size').fill('512MiB');
+    await form('Resize a disk file').getByRole('button', { name: 'Resize' }).click();
+    await status('Disk files').getByText(`${disk} is now 512 MiB.`).waitFor();
+    await page.getByRole('button', { name: 'Check storage1.qcow2' }).click();
+    await form('Check a disk file').getByRole('button', { name: 'Check' }).click();
+    await status('Disk files').getByText(`${disk} is clean.`).waitFor();
+
+    const child = join(nubed.root, 'storage1-child.qcow2');
+    await nubed.api('POST', '/api/v1/disks', { path: child, parent: disk });
+    await page.reload();
+    assert.match(await diskRow(child).innerText(), new RegExp(`qcow2\\t512 MiB\\t[^\\t]+\\t${disk}\\t`));
+    await page.getByRole('button', { name: 'Merge storage1-child.qcow2' }).click();
+    await page.getByRole('dialog', { name: `Merge ${child} into its parent?` }).getByRole('button', { name: 'Merge' }).click();
+    // The conversion's end is still shown until the merge's job replaces it.
+    await page.locator('.disk-job .job.completed').filter({ hasText: /^Merge disk done/ }).waitFor({ timeout: 45_000 });
+    assert.ok((await nubed.api('GET', '/api/v1/jobs')).some((j) => j.kind === 'disk-merge' && j.state === 'completed'), 'no completed merge job');
+
+    for (const [file, name] of [[child, 'storage1-child.qcow2'], [copy, 'storage1.vhdx'], [disk, 'storage1.qcow2']]) {
       await page.getByRole('button', { name: `Remove ${name}` }).click();
       await page.getByRole('dialog', { name: `Delete ${file}?` }).getByRole('button', { name: 'Delete' }).click();
       await diskRow(file).waitFor({ state: 'detached' });
