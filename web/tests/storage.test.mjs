@@ -35,7 +35,7 @@ describe('the Storage page with a real nubed', () => {
     assert.match(await page.locator('#iso-file-hint').innerText(), /At most 16 GiB/);
   }));
 
-  test('an ISO image is uploaded with its progress and listed; a bad name is refused on its field', STEP, suite.step(async () => {
+  test('an ISO image is uploaded with its progress and listed; a bad name is refused on its field, a file past the limit is not sent', STEP, suite.step(async () => {
     const { nubed } = suite;
     const file = join(nubed.root, 'installer.iso');
     const bytes = randomBytes(24 << 20);
@@ -61,6 +61,17 @@ describe('the Storage page with a real nubed', () => {
     const [iso] = await nubed.api('GET', '/api/v1/isos');
     assert.equal(iso.size, bytes.length);
     await keepScreenshot(page, 'storage-iso');
+
+    // Past the host's limit, the console shows the limit and does not send the file.
+    await nubed.api('PATCH', '/api/v1/host', { isoUploadLimit: '1MiB' });
+    await page.reload();
+    assert.match(await page.locator('#iso-file-hint').innerText(), /At most 1 MiB/);
+    await upload.getByLabel('ISO image').setInputFiles(file);
+    await upload.getByLabel('Name in the library').fill('second.iso');
+    await upload.getByRole('button', { name: 'Upload' }).click();
+    assert.equal(await page.locator('#iso-file-error').innerText(), "installer.iso is 24 MiB, over the host's upload limit of 1 MiB.");
+    assert.deepEqual((await nubed.api('GET', '/api/v1/isos')).map((i) => i.name), ['installer.iso']);
+    await nubed.api('PATCH', '/api/v1/host', { isoUploadLimit: '16GiB' });
   }));
 
   test('a VM\'s DVD insert offers the library\'s image, and the library keeps it while the DVD holds it', STEP, suite.step(async () => {

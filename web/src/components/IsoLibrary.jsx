@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { del, get, upload } from '../lib/api.js';
 import { byteSize } from '../lib/format.js';
 import { useHost } from '../lib/hostContext.js';
-import { useRequests } from '../lib/requests.js';
+import { refusal, useRequests } from '../lib/requests.js';
 import { ConfirmDialog } from './ConfirmDialog.jsx';
 import { ErrorSummary } from './ErrorSummary.jsx';
 import { IsoUploadForm } from './IsoUploadForm.jsx';
@@ -16,8 +16,8 @@ export function IsoLibrary() {
   const [isos, setIsos] = useState(null);
   const [sent, setSent] = useState(null);
   const [removing, setRemoving] = useState(null);
-  const { busy, done, problem, run, err } = useRequests();
-  const load = () => get(ISOS).then(setIsos).catch(() => setIsos([]));
+  const { busy, done, problem, setProblem, run, err } = useRequests();
+  const load = () => get(ISOS).then(setIsos).catch((e) => setProblem(refusal('The ISO library cannot be read', e, {})));
   useEffect(() => { load(); }, []);
 
   const send = (name, file, replace) => run(`Uploading ${name}`, `The host refused the upload of ${name}`, UPLOAD_FIELDS, () => {
