@@ -65,4 +65,7 @@ namespace Nube.Contracts;
 [JsonSerializable(typeof(MergeDiskRequest))]
 [JsonSerializable(typeof(CheckDiskRequest))]
 [JsonSerializable(typeof(DiskCheck))]
+[JsonSerializable(typeof(DiskList))]
+[JsonSerializable(typeof(IsoInfo))]
+[JsonSerializable(typeof(IReadOnlyList<IsoInfo>))]
 public sealed partial class ContractsJson : JsonSerializerContext;

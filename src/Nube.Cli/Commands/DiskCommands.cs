@@ -16,6 +16,7 @@ public static class DiskCommands
     public static Command Build()
     {
         var disk = new Command("disk", "Disk files: VHDX, VHD, qcow2 and raw, blank or differencing");
+        disk.Subcommands.Add(List());
         disk.Subcommands.Add(New());
         disk.Subcommands.Add(Show());
         disk.Subcommands.Add(Convert());
@@ -24,6 +25,13 @@ public static class DiskCommands
         disk.Subcommands.Add(Check());
         disk.Subcommands.Add(Remove());
         return disk;
+    }
+
+    private static Command List()
+    {
+        var c = new Command("list", "List the disk files under the host's storage roots, with sizes, parent and the VMs that use each");
+        c.SetHandler(async (p, client, ct) => Printer.Print(p, await client.Disks.ListAsync(ct), ContractsJson.Default.DiskList, DiskTables.List));
+        return c;
     }
 
     private static Command New()

@@ -17,7 +17,7 @@ public static class ExitCodes
 
     public static int ForStatus(int status) => status switch
     {
-        400 or 422 => Invalid,
+        400 or 413 or 422 => Invalid,
         401 or 403 => NotAllowed,
         404 => NotFound,
         409 => Conflict,

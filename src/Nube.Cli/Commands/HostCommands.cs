@@ -39,10 +39,14 @@ public static class HostCommands
         {
             Description = "Seconds between settings of guests' clocks; 0: only after start, resume and restore",
         };
+        var isoLimit = new Option<string?>("--iso-upload-limit")
+        {
+            Description = "The largest ISO image an upload into the ISO library may send: 16GiB, 700MiB or bytes",
+        };
         var remote = new RemoteOptions();
         var set = new Command("set", "Change the host's settings")
         {
-            edition, accelerator, stopTimeout, storageRoots, devices, bandwidth, heartbeatInterval, heartbeatTimeout, timeSyncInterval,
+            edition, accelerator, stopTimeout, storageRoots, devices, bandwidth, heartbeatInterval, heartbeatTimeout, timeSyncInterval, isoLimit,
         };
         remote.AddTo(set);
         set.SetHandler(async (p, client, ct) =>
@@ -54,12 +58,12 @@ public static class HostCommands
                 StorageRoots = p.GetResult(storageRoots) is null ? null : p.GetValue(storageRoots), MigrationBandwidthMiBps = p.GetValue(bandwidth),
                 PassthroughDevices = p.GetResult(devices) is null ? null : p.GetValue(devices),
                 HeartbeatIntervalSeconds = p.GetValue(heartbeatInterval), HeartbeatTimeoutSeconds = p.GetValue(heartbeatTimeout),
-                TimeSyncIntervalSeconds = p.GetValue(timeSyncInterval), Remote = remote.Settings(p), WebConsole = remote.WebConsole(p),
+                TimeSyncIntervalSeconds = p.GetValue(timeSyncInterval), IsoUploadLimit = p.GetValue(isoLimit), Remote = remote.Settings(p), WebConsole = remote.WebConsole(p),
             };
             if (settings == new HostSettings())
                 throw new CliException(ExitCodes.Usage,
                     "Nothing to change: give --edition, --accelerator, --stop-timeout, --storage-root, --passthrough-device, --migration-bandwidth, " +
-                    "--heartbeat-interval, --heartbeat-timeout, --time-sync-interval, --remote, --remote-address, --remote-port, " +
+                    "--heartbeat-interval, --heartbeat-timeout, --time-sync-interval, --iso-upload-limit, --remote, --remote-address, --remote-port, " +
                     "--tls, --certificate, --key or --web-console.");
             var changed = await client.SetHostAsync(settings, ct);
             var fields = ChangedFields.Of(settings, ContractsJson.Default.HostSettings);
@@ -94,6 +98,7 @@ public static class HostCommands
             ("Migration bandwidth", $"{h.MigrationBandwidthMiBps} MiB/s"),
             ("Heartbeat", $"every {h.HeartbeatIntervalSeconds} s, waiting {h.HeartbeatTimeoutSeconds} s"),
             ("Time sync", h.TimeSyncIntervalSeconds > 0 ? $"every {h.TimeSyncIntervalSeconds} s" : "after start, resume and restore only"),
+            ("ISO upload limit", MeterTables.Bytes(h.IsoUploadLimitBytes)),
             ("VMs", $"{h.VmCount} ({h.RunningVmCount} running)"),
             ("Remote management", RemoteOptions.Describe(h.Remote)),
             ("TLS certificate", h.Remote.CertificateFingerprint is { } f

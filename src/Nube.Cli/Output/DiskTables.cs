@@ -6,9 +6,35 @@ using Spectre.Console.Rendering;
 
 namespace Nube.Cli.Output;
 
-/// <summary>The tables of <c>disk show</c> and <c>disk check</c>.</summary>
+/// <summary>The tables of <c>disk list</c>, <c>disk show</c>, <c>disk check</c> and <c>iso list</c>.</summary>
 public static class DiskTables
 {
+    public static IRenderable List(DiskList list)
+    {
+        var t = new Table().Border(TableBorder.Rounded)
+            .AddColumn("Disk file").AddColumn("Format").AddColumn(new TableColumn("Virtual size").RightAligned())
+            .AddColumn(new TableColumn("File size").RightAligned()).AddColumn("Parent").AddColumn("Used by");
+        foreach (var d in list.Disks)
+            t.AddRow(Markup.Escape(d.Path), d.Format, MeterTables.Bytes(d.VirtualSize), MeterTables.Bytes(d.FileSize),
+                Markup.Escape(d.Parents.Count > 0 ? d.Parents[0].Path : "-"),
+                Markup.Escape(d.UsedBy.Count == 0 ? "-" : string.Join(", ", d.UsedBy.Select(u => u.VmName).Distinct())));
+        foreach (var u in list.Unreadable)
+            t.AddRow(Markup.Escape(u.Path), "?", "", "", "", Markup.Escape($"unreadable: {u.Problem}"));
+        if (list.Truncated)
+            t.Caption("The host stopped at its limit of files: more disks may lie under the storage roots.");
+        return t;
+    }
+
+    public static IRenderable Isos(IReadOnlyList<IsoInfo> isos)
+    {
+        var t = new Table().Border(TableBorder.Rounded).AddColumn("ISO image").AddColumn(new TableColumn("Size").RightAligned())
+            .AddColumn(new TableColumn("Modified (UTC)").NoWrap()).AddColumn("Path");
+        foreach (var i in isos)
+            t.AddRow(Markup.Escape(i.Name), MeterTables.Bytes(i.Size),
+                i.Modified.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), Markup.Escape(i.Path));
+        return t;
+    }
+
     public static IRenderable Details(DiskInfo disk)
     {
         var rows = new List<(string, string?)>

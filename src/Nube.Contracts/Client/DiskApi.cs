@@ -12,6 +12,10 @@ public sealed class DiskApi(NubeApiClient client)
     private const string Root = "api/v1/disks";
     private static readonly ContractsJson Json = ContractsJson.Default;
 
+    /// <summary>The disk files under the host's storage roots, as far as the host's bounded walk goes.</summary>
+    public Task<DiskList> ListAsync(CancellationToken ct = default) =>
+        client.SendAsync(HttpMethod.Get, Root, null, Json.DiskList, ct);
+
     public Task<DiskInfo> ShowAsync(string path, CancellationToken ct = default) =>
         client.SendAsync(HttpMethod.Get, $"{Root}?path={Uri.EscapeDataString(path)}", null, Json.DiskInfo, ct);
 

@@ -342,14 +342,22 @@ public sealed class NubeApiClient : IDisposable
     /// <summary>The disk files of the host (<c>nube disk</c>).</summary>
     public DiskApi Disks => new(this);
 
+    /// <summary>The host's ISO library (<c>nube iso</c>).</summary>
+    public IsoApi Isos => new(this);
+
     internal static string VmPath(string vm) => $"api/v1/vms/{Uri.EscapeDataString(vm)}";
 
     /// <summary>One request with its JSON answer, or the problem it answered as a <see cref="NubeApiException"/>; for the clients of one area too (<see cref="DiskApi"/>).</summary>
+    /// <param name="upload">
+    /// A large body: no timeout (an upload takes as long as its size needs), and Expect: 100-continue,
+    /// so that a refusal (a name taken, a size over the limit) comes before the body is sent.
+    /// </param>
     internal async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? body,
-        JsonTypeInfo<T> typeInfo, CancellationToken ct)
+        JsonTypeInfo<T> typeInfo, CancellationToken ct, bool upload = false)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body };
-        using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
+        request.Headers.ExpectContinue = upload ? true : null;
+        using var response = await (upload ? streaming : http).SendAsync(request, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
             throw await ToExceptionAsync(response, ct).ConfigureAwait(false);
         var result = await response.Content.ReadFromJsonAsync(typeInfo, ct).ConfigureAwait(false);

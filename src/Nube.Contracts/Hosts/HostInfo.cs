@@ -26,6 +26,8 @@ public sealed record HostInfo
     public int HeartbeatTimeoutSeconds { get; init; }
     /// <summary>Seconds between settings of guests' clocks; 0: only after start, resume and restore.</summary>
     public int TimeSyncIntervalSeconds { get; init; }
+    /// <summary>The largest ISO image an upload into the ISO library may send, in bytes.</summary>
+    public long IsoUploadLimitBytes { get; init; }
     public required int VmCount { get; init; }
     public required int RunningVmCount { get; init; }
     public required EditionLimits Limits { get; init; }

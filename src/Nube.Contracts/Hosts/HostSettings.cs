@@ -17,6 +17,8 @@ public sealed record HostSettings
     public int? TimeSyncIntervalSeconds { get; init; }
     /// <summary>The TCP listener for the API and the web console.</summary>
     public RemoteManagementSettings? Remote { get; init; }
+    /// <summary>The largest ISO image an upload into the ISO library may send: bytes, or with a unit (16GiB).</summary>
+    public string? IsoUploadLimit { get; init; }
     /// <summary>Whether the TCP listener serves the web console (the API stays either way).</summary>
     public bool? WebConsole { get; init; }
 }

@@ -41,6 +41,11 @@ public sealed record HostConfig
     /// resume and restore; 0 sets it only then.
     /// </summary>
     public int TimeSyncIntervalSeconds { get; init; } = 300;
+    /// <summary>
+    /// The largest ISO an upload into the ISO library may send: a dual-layer DVD image (8.5 GB)
+    /// and today's installer images fit; a runaway upload cannot fill the root.
+    /// </summary>
+    public long IsoUploadLimitBytes { get; init; } = 16L << 30;
     /// <summary>The TCP listener for the API and the web console.</summary>
     public RemoteManagement Remote { get; init; } = new();
     /// <summary>Whether the TCP listener serves the web console; the API is served either way.</summary>

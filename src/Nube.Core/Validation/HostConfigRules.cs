@@ -9,6 +9,8 @@ public static class HostConfigRules
     public const int MinStopTimeoutSeconds = 1;
     public const int MaxStopTimeoutSeconds = 3600;
     public const int MaxMigrationBandwidthMiBps = 1024 * 1024;
+    public const long MinIsoUploadLimitBytes = 1L << 20;
+    public const long MaxIsoUploadLimitBytes = 1L << 40;
 
     public static IReadOnlyList<ValidationError> Check(HostConfig host)
     {
@@ -20,6 +22,10 @@ public static class HostConfigRules
         if (host.MigrationBandwidthMiBps is < 1 or > MaxMigrationBandwidthMiBps)
             errors.Add(new("migrationBandwidthMiBps", Messages.Text(host.MigrationBandwidthMiBps),
                 $"migrationBandwidthMiBps: {host.MigrationBandwidthMiBps} is outside the range 1 to {MaxMigrationBandwidthMiBps} MiB/s"));
+        if (host.IsoUploadLimitBytes is < MinIsoUploadLimitBytes or > MaxIsoUploadLimitBytes)
+            // Named as the setting ('nube host set --iso-upload-limit') is, which host.json keeps as isoUploadLimitBytes.
+            errors.Add(new("isoUploadLimit", Messages.Text(host.IsoUploadLimitBytes),
+                $"isoUploadLimit: {host.IsoUploadLimitBytes} bytes is outside the range 1 MiB ({MinIsoUploadLimitBytes} bytes) to 1 TiB ({MaxIsoUploadLimitBytes} bytes)"));
         IntegrationRules.CheckTimings(host.HeartbeatIntervalSeconds, host.HeartbeatTimeoutSeconds, host.TimeSyncIntervalSeconds, "", errors);
         CheckStorageRoots(host.StorageRoots.IsDefault ? [] : [.. host.StorageRoots], errors);
         RemoteManagementRules.Check(host.Remote, errors);

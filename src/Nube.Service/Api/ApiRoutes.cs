@@ -47,6 +47,7 @@ public static class ApiRoutes
         app.MapHostSystemEndpoints();
         app.MapAuditEndpoints();
         app.MapDiskEndpoints();
+        app.MapIsoEndpoints();
         app.MapDriveEndpoints();
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Microsoft.OpenApi;
 using Nube.Contracts.Disks;
 using Nube.Service.Disks;
 
@@ -10,14 +11,28 @@ public static class DiskEndpoints
     private const string PathDescription = "The disk file's absolute path, under the host's storage roots.";
 
     public static IServiceCollection AddDisks(this IServiceCollection services) =>
-        services.AddSingleton<Vms.Disks.QemuImgDiskChains>().AddSingleton<DiskUsage>().AddSingleton<DiskFiles>().AddSingleton<DiskJobs>();
+        services.AddSingleton<Vms.Disks.QemuImgDiskChains>().AddSingleton<DiskUsage>().AddSingleton<DiskFiles>().AddSingleton<DiskJobs>()
+            .AddSingleton<IsoLibrary>();
 
     public static void MapDiskEndpoints(this IEndpointRouteBuilder app)
     {
         var disks = app.MapGroup("/api/v1/disks").WithTags("Disks").Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict);
-        disks.MapGet("/", ([Description(PathDescription)] string? path, DiskFiles files, CancellationToken ct) => files.ShowAsync(path, ct))
-            .Describe("GetDisk", "Show a disk file",
-                "Its format, virtual and file size, dirty and corrupt flags, its parents and the VMs that use it.");
+        disks.MapGet("/", async Task<IResult> ([Description(PathDescription + " Left out: every disk file under the roots.")] string? path,
+                DiskFiles files, CancellationToken ct) =>
+                path is null ? TypedResults.Ok(await files.ListAsync(ct)) : TypedResults.Ok(await files.ShowAsync(path, ct)))
+            .Describe("GetDisk", "Show a disk file, or list them",
+                "With path: its format, virtual and file size, dirty and corrupt flags, its parents and the VMs that use it. " +
+                $"Without: a DiskList of every file named as a disk (.vhdx, .vhd, .qcow2, .raw, .img) under the storage roots, at most " +
+                $"{DiskFiles.MaxListDepth} folders deep, {DiskFiles.MaxWalked} files looked at and {DiskFiles.MaxListed} described (truncated says " +
+                "when the walk stopped there), links skipped.")
+            .Answers(StatusCodes.Status200OK, typeof(DiskInfo), "application/json", "With path: the disk file (DiskInfo); without: the list (DiskList).")
+            .AddOpenApiOperationTransformer(async (operation, context, ct) =>
+            {
+                // One route, two answers: the document offers both shapes for the 200.
+                var content = operation.Responses!["200"].Content!["application/json"];
+                context.Document!.AddComponent(nameof(DiskList), await context.GetOrCreateSchemaAsync(typeof(DiskList), null, ct));
+                content.Schema = new OpenApiSchema { OneOf = [content.Schema!, new OpenApiSchemaReference(nameof(DiskList), context.Document)] };
+            });
         disks.MapPost("/", async (HttpContext http, DiskFiles files, CancellationToken ct) =>
         {
             var info = await files.CreateAsync(await JsonBody.ReadAsync<NewDiskRequest>(http), ct);

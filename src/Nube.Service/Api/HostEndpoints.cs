@@ -38,6 +38,14 @@ public static class HostEndpoints
                         $"accelerator: '{word}' is not one of {string.Join(", ", EnumWords.All<AcceleratorSetting>())}.")]);
                 accelerator = parsed;
             }
+            long? isoLimit = null;
+            if (settings.IsoUploadLimit is { } limit)
+            {
+                var errors = new List<ValidationError>();
+                isoLimit = Nube.Core.Disks.DiskSize.Parse("isoUploadLimit", limit, errors);
+                if (errors.Count > 0)
+                    throw new ValidationException(errors);
+            }
             await host.UpdateAsync(c => c with
             {
                 Edition = settings.Edition ?? c.Edition,
@@ -49,6 +57,7 @@ public static class HostEndpoints
                 HeartbeatIntervalSeconds = settings.HeartbeatIntervalSeconds ?? c.HeartbeatIntervalSeconds,
                 HeartbeatTimeoutSeconds = settings.HeartbeatTimeoutSeconds ?? c.HeartbeatTimeoutSeconds,
                 TimeSyncIntervalSeconds = settings.TimeSyncIntervalSeconds ?? c.TimeSyncIntervalSeconds,
+                IsoUploadLimitBytes = isoLimit ?? c.IsoUploadLimitBytes,
                 WebConsole = settings.WebConsole ?? c.WebConsole,
                 Remote = remote ?? c.Remote,
             }, ct);
@@ -62,7 +71,7 @@ public static class HostEndpoints
             }
             return ToInfo(host, options, vms, running, listener);
         }).Describe("ChangeHost", "Change the host's settings",
-            "Changes the settings given (edition, accelerator, timeouts, storage roots, remote management, web console) and keeps the rest.")
+            "Changes the settings given (edition, accelerator, timeouts, storage roots, ISO upload limit, remote management, web console) and keeps the rest.")
             .Reads<HostSettings>();
     }
 
@@ -102,6 +111,7 @@ public static class HostEndpoints
             HeartbeatIntervalSeconds = host.Config.HeartbeatIntervalSeconds,
             HeartbeatTimeoutSeconds = host.Config.HeartbeatTimeoutSeconds,
             TimeSyncIntervalSeconds = host.Config.TimeSyncIntervalSeconds,
+            IsoUploadLimitBytes = host.Config.IsoUploadLimitBytes,
             VmCount = vms.All.Count,
             RunningVmCount = running.Count,
             Limits = new EditionLimits

@@ -20,6 +20,49 @@ public sealed class DiskFiles(HostRuntime host, NubedOptions options, QemuImgDis
 
     internal DiskUsage Usage => usage;
 
+    /// <summary>Folders below a root the list looks into: deep enough for a folder per VM or per project.</summary>
+    public const int MaxListDepth = 4;
+
+    /// <summary>Disk files the list describes at most (each costs a qemu-img run); past it, the answer says it was cut short.</summary>
+    public const int MaxListed = 500;
+
+    /// <summary>Files of any kind the list looks at by name at most, so that a root full of other files cannot stall it.</summary>
+    public const int MaxWalked = 50_000;
+
+    /// <summary>
+    /// The disk files under the roots: files named as disks (.vhdx, .vhd, .qcow2, .raw, .img),
+    /// links and unreadable folders skipped, each root walked at most <see cref="MaxListDepth"/>
+    /// folders deep, at most <see cref="MaxWalked"/> files looked at and <see cref="MaxListed"/> described.
+    /// </summary>
+    public async Task<DiskList> ListAsync(CancellationToken ct)
+    {
+        var walk = new EnumerationOptions
+        {
+            RecurseSubdirectories = true, MaxRecursionDepth = MaxListDepth, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint,
+        };
+        var paths = Paths;
+        var walked = StorageRootRules.Roots(options.DataDir, host.Config).Where(Directory.Exists)
+            .SelectMany(r => Directory.EnumerateFiles(r, "*", walk)).Take(MaxWalked + 1).ToList();
+        var files = walked.Take(MaxWalked)
+            .Where(f => DiskFormats.FromPath(f) is not null).Select(f => paths.Existing("path", f, [])).Where(real => real.Length > 0)
+            .Distinct(StringComparer.Ordinal).Take(MaxListed + 1).ToList();
+        var users = await usage.UsersByFileAsync(ct).ConfigureAwait(false);
+        var disks = new List<DiskInfo>();
+        var unreadable = new List<DiskListProblem>();
+        foreach (var file in files.Take(MaxListed).Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                disks.Add(await DescribeAsync(file, ct, users).ConfigureAwait(false));
+            }
+            catch (ValidationException e)
+            {
+                unreadable.Add(new DiskListProblem { Path = file, Problem = e.Errors.FirstOrDefault()?.Message ?? e.Message });
+            }
+        }
+        return new DiskList { Disks = disks, Unreadable = unreadable, Truncated = walked.Count > MaxWalked || files.Count > MaxListed };
+    }
+
     public async Task<DiskInfo> ShowAsync(string? path, CancellationToken ct)
     {
         var errors = new List<ValidationError>();
@@ -150,7 +193,8 @@ public sealed class DiskFiles(HostRuntime host, NubedOptions options, QemuImgDis
         return new DiskRemoval { Path = path, Deleted = true };
     }
 
-    internal async Task<DiskInfo> DescribeAsync(string real, CancellationToken ct)
+    /// <param name="users">Which VMs use which file, when already read for many files.</param>
+    internal async Task<DiskInfo> DescribeAsync(string real, CancellationToken ct, IReadOnlyDictionary<string, List<DiskUser>>? users = null)
     {
         var format = DiskFormats.FromPath(real) ?? DiskFormat.Raw;
         var chain = await chains.ReadImageAsync("path", real, format, ct).ConfigureAwait(false);
@@ -164,7 +208,7 @@ public sealed class DiskFiles(HostRuntime host, NubedOptions options, QemuImgDis
                 Path = p.Filename, Format = DiskFormats.Word(DiskFormats.FromDriver(p.Driver) ?? DiskFormat.Raw), VirtualSize = p.VirtualSize,
                 FileSize = p.ActualSize,
             })],
-            UsedBy = await usage.UsersAsync(real, ct).ConfigureAwait(false),
+            UsedBy = users is null ? await usage.UsersAsync(real, ct).ConfigureAwait(false) : users.GetValueOrDefault(real) ?? [],
         };
     }
 

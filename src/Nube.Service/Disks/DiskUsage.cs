@@ -17,19 +17,24 @@ public sealed class DiskUsage(VmRegistry registry, QemuImgDiskChains chains)
     private static readonly byte[] Qcow2Magic = [0x51, 0x46, 0x49, 0xfb];
 
     /// <summary>Every VM's disk that is <paramref name="real"/> or has it in its chain.</summary>
-    public async Task<IReadOnlyList<DiskUser>> UsersAsync(string real, CancellationToken ct)
+    public async Task<IReadOnlyList<DiskUser>> UsersAsync(string real, CancellationToken ct) =>
+        (await UsersByFileAsync(ct).ConfigureAwait(false)).GetValueOrDefault(real) ?? [];
+
+    /// <summary>Every file a VM uses (its links resolved), as a disk, a DVD's image or a parent below a disk, with its users.</summary>
+    public async Task<IReadOnlyDictionary<string, List<DiskUser>>> UsersByFileAsync(CancellationToken ct)
     {
-        var users = new List<DiskUser>();
+        var users = new Dictionary<string, List<DiskUser>>(StringComparer.Ordinal);
+        void Add(string file, DiskUser user) => (users.TryGetValue(file, out var list) ? list : users[file] = []).Add(user);
         foreach (var vm in registry.All.Select(v => v.Snapshot))
         {
             if (vm.Config is not { } config)
                 continue;
             foreach (var (field, path) in StorageRootRules.DiskPathsOf(config))
-                if ((UnixFiles.RealPath(path) ?? path) == real)
-                    users.Add(User(vm, field, null));
+                Add(UnixFiles.RealPath(path) ?? path, User(vm, field, null));
             foreach (var (field, path, _) in QemuImgDiskChains.Qcow2Disks(config))
-                if (File.Exists(path) && (await ParentsAsync(field, path, ct).ConfigureAwait(false)).Contains(real))
-                    users.Add(User(vm, field, path));
+                if (File.Exists(path))
+                    foreach (var parent in await ParentsAsync(field, path, ct).ConfigureAwait(false))
+                        Add(parent, User(vm, field, path));
         }
         return users;
     }

@@ -52,6 +52,18 @@ public class HostConfigRulesTests
             Single(new HostConfig { StopTimeoutSeconds = seconds }));
     }
 
+    [Theory]
+    [InlineData((1L << 20) - 1)]
+    [InlineData((1L << 40) + 1)]
+    public void The_ISO_upload_limit_is_1_MiB_to_1_TiB(long bytes)
+    {
+        Assert.Equal(16L << 30, new HostConfig().IsoUploadLimitBytes);
+        Assert.Empty(HostConfigRules.Check(new HostConfig { IsoUploadLimitBytes = 1L << 20 }));
+        Assert.Empty(HostConfigRules.Check(new HostConfig { IsoUploadLimitBytes = 1L << 40 }));
+        Assert.Equal($"isoUploadLimit: {bytes} bytes is outside the range 1 MiB (1048576 bytes) to 1 TiB (1099511627776 bytes)",
+            Single(new HostConfig { IsoUploadLimitBytes = bytes }));
+    }
+
     [Fact]
     public void All_problems_come_back_at_once()
     {

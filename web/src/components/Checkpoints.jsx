@@ -5,7 +5,7 @@ import { useStoreItem } from '../lib/hooks.js';
 import { isEnded, jobs, putJob } from '../lib/jobStore.js';
 import { onHostEvent } from '../lib/liveEvents.js';
 import { allows } from '../lib/vmActions.js';
-import { refusal } from '../lib/vmForm.js';
+import { NO_PROBLEM, refusal } from '../lib/requests.js';
 import { CheckpointTree } from './CheckpointTree.jsx';
 import { ConfirmDialog } from './ConfirmDialog.jsx';
 import { ErrorSummary } from './ErrorSummary.jsx';
@@ -13,7 +13,6 @@ import { JobProgress } from './JobProgress.jsx';
 import { NewCheckpointForm } from './NewCheckpointForm.jsx';
 
 const NEW_FIELDS = { name: 'checkpoint-name', kind: 'checkpoint-kind' };
-const NO_PROBLEM = { title: '', byId: {}, list: [] };
 
 /**
  * A VM's checkpoints as Hyper-V Manager shows them: the tree with "Now" under the checkpoint the

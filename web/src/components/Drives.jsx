@@ -4,7 +4,7 @@ import { byteSize } from '../lib/format.js';
 import { useStoreItem } from '../lib/hooks.js';
 import { isEnded, latestJobByVm } from '../lib/jobStore.js';
 import { onHostEvent } from '../lib/liveEvents.js';
-import { refusal } from '../lib/vmForm.js';
+import { refusal, useRequests } from '../lib/requests.js';
 import { AddDriveForm } from './AddDriveForm.jsx';
 import { ConfirmDialog } from './ConfirmDialog.jsx';
 import { DriveTable } from './DriveTable.jsx';
@@ -17,7 +17,6 @@ import { NewDiskForm } from './NewDiskForm.jsx';
 const ADD_FIELDS = { at: 'drive-at', media: 'drive-media', path: 'drive-path', readOnly: 'drive-readOnly' };
 const DISC_FIELDS = { drive: 'dvd-drive', path: 'dvd-path' };
 const DISK_FIELDS = { path: 'disk-path', size: 'disk-size', format: 'disk-format', fixed: 'disk-fixed' };
-const NO_PROBLEM = { title: '', byId: {}, list: [] };
 
 /**
  * A VM's drives: the list, add (a hot add while the VM runs), remove, a DVD's disc in and out,
@@ -26,9 +25,7 @@ const NO_PROBLEM = { title: '', byId: {}, list: [] };
  */
 export function Drives({ id }) {
   const [drives, setDrives] = useState(null);
-  const [busy, setBusy] = useState('');
-  const [done, setDone] = useState('');
-  const [problem, setProblem] = useState(NO_PROBLEM);
+  const { busy, done, problem, setProblem, run, err } = useRequests();
   const [made, setMade] = useState('');
   const [removing, setRemoving] = useState(null);
   const drivesPath = `${vmPath(id)}/drives`;
@@ -38,22 +35,6 @@ export function Drives({ id }) {
     load();
     return onHostEvent((e) => e.vmId === id && e.type !== 'job-progress' && load());
   }, [id]);
-
-  /** Runs one request with the panel busy; true when the host accepted it. */
-  async function run(what, title, fields, request, success) {
-    setBusy(what);
-    setDone('');
-    setProblem(NO_PROBLEM);
-    try {
-      setDone(success(await request()));
-      return true;
-    } catch (e) {
-      setProblem(refusal(title, e, fields));
-      return false;
-    } finally {
-      setBusy('');
-    }
-  }
 
   const change = (what, title, fields, request, message) => run(what, title, fields, request, (list) => {
     setDrives(list);
@@ -72,7 +53,6 @@ export function Drives({ id }) {
       setMade(disk.path);
       return `Made ${disk.path}: ${disk.format}, ${byteSize(disk.virtualSize)}.`;
     });
-  const err = (fieldId) => problem.byId[fieldId];
 
   return (
     <section aria-labelledby="drives-title" class="drives-panel">

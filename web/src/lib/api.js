@@ -57,6 +57,31 @@ export async function api(method, path, body, { quiet401 = false } = {}) {
   throw new ApiError(res.status, problem, Number(res.headers.get('Retry-After')) || undefined);
 }
 
+/**
+ * PUTs a file as the raw body with XMLHttpRequest, whose upload events give the progress that
+ * fetch cannot: onProgress(bytesSent, total). Answers and refusals as api() gives them.
+ */
+export function upload(path, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('PUT', path);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    if (csrfToken) xhr.setRequestHeader(CSRF_HEADER, csrfToken);
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onload = () => {
+      let body = null;
+      try { body = JSON.parse(xhr.responseText); } catch { body = { title: xhr.statusText }; }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(body);
+      if (xhr.status === 401) onUnauthorized();
+      reject(new ApiError(xhr.status, body));
+    };
+    xhr.onerror = () => reject(new ApiError(0, { title: 'The upload broke off',
+      detail: 'The upload broke off: the host closed the connection or cannot be reached; nothing was kept.' }));
+    xhr.send(file);
+  });
+}
+
 export const get = (path, options) => api('GET', path, undefined, options);
 export const post = (path, body, options) => api('POST', path, body, options);
 export const patch = (path, body) => api('PATCH', path, body);

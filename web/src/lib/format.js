@@ -48,7 +48,7 @@ export function clock(iso) {
 }
 
 const KINDS = {
-  'turn-off': 'Turn off', 'copy-file': 'Copy file', 'change-devices': 'Change devices',
+  'turn-off': 'Turn off', 'copy-file': 'Copy file', 'change-devices': 'Change devices', 'disk-convert': 'Convert disk', 'disk-merge': 'Merge disk',
   'apply-checkpoint': 'Apply checkpoint', 'remove-checkpoint': 'Remove checkpoint',
 };
 export const jobKind = (kind) => KINDS[kind] ?? kind.charAt(0).toUpperCase() + kind.slice(1);

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 
 // Path routing with the History API: the console's URLs (/, /vms, /vms/new, /vms/{id},
-// /vms/{id}/console, /audit, /api-reference) are real paths that nubed answers with index.html.
+// /vms/{id}/console, /storage, /audit, /api-reference) are real paths that nubed answers with index.html.
 
 const watchers = new Set();
 const notify = () => watchers.forEach((fn) => fn(location.pathname));
@@ -28,6 +28,7 @@ const ROUTES = [
   [/^\/vms\/new\/?$/, 'new-vm'],
   [/^\/vms\/([^/]+)\/console\/?$/, 'console'],
   [/^\/vms\/([^/]+)\/?$/, 'vm'],
+  [/^\/storage\/?$/, 'storage'],
   [/^\/audit\/?$/, 'audit'],
   [/^\/api-reference\/?$/, 'api-reference'],
 ];

@@ -2,8 +2,6 @@
 // it becomes, and where each of the host's validation errors goes. The host judges the settings
 // (its messages name the field, the value and the limit); the form only places its answer.
 
-import { ApiError } from './api.js';
-
 export const SERVICES = [
   ['heartbeat', 'Heartbeat'],
   ['shutdown', 'Operating system shutdown'],
@@ -172,12 +170,6 @@ export function placeErrors(errors, fields) {
     return { message: e.message, id };
   });
   return { byId, list };
-}
-
-/** A panel's refusal: its title, and the host's field errors placed on `fields`, or its one message. */
-export function refusal(title, e, fields) {
-  const placed = e instanceof ApiError && e.fieldErrors.length ? placeErrors(e.fieldErrors, fields) : null;
-  return { title, ...(placed ?? { byId: {}, list: [{ message: e.message, id: null }] }) };
 }
 
 function nearestField(path, fields) {
