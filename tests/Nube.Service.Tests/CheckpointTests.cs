@@ -35,6 +35,28 @@ public sealed class CheckpointTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_rename_while_a_standard_checkpoint_saves_the_memory_stays_when_the_checkpoint_stores_its_disks()
+    {
+        await using var host = await ServiceHarness.StartAsync(output);
+        var data = await DiskAsync(host);
+        var (vm, qemu) = await host.RunningVmAsync("alpha", WithDisk(data));
+        qemu.HoldsMigration = true;
+        var query = qemu.Hold("query-migrate");
+        var job = vm.Checkpoints.Submit(new NewCheckpoint("one", CheckpointKind.Standard, false));
+        await query.WaitArrivedAsync().Within("the checkpoint to save the memory");
+
+        await host.Registry.UpdateAsync(vm, new VmPatch { Name = "beta" }, []).Within("the rename to land while the checkpoint runs");
+        query.Release();
+        qemu.CompleteMigration();
+        await job.Ended.Within("the checkpoint to end");
+
+        Assert.Equal(JobStates.Completed, job.Info.State);
+        Assert.Equal("beta", vm.Snapshot.Config!.Name);
+        Assert.NotEqual(data, Assert.Single(vm.Snapshot.Config.ScsiControllers[0].Disks).Path);
+        Assert.Equal("beta", host.Store.LoadAll().Single().Config!.Name);
+    }
+
+    [Fact]
     public async Task Applying_to_a_running_VM_is_refused_and_changes_nothing()
     {
         await using var host = await ServiceHarness.StartAsync(output);

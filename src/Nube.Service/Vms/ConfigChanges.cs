@@ -49,6 +49,29 @@ public sealed class ConfigChanges(VmController vm, VmServices services, ConfigJu
         }
     }
 
+    /// <summary>
+    /// Stores the drives of <paramref name="withDrives"/> (a checkpoint taken, merged or applied
+    /// changed their images) into the configuration as it is now: a settings change made meanwhile
+    /// on the quick lane stays. Hardware changes wait on the main lane, as the checkpoint's job does.
+    /// </summary>
+    public async Task StoreDrivesAsync(VmConfig withDrives)
+    {
+        await one.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var now = vm.Snapshot;
+            var current = now.Config ?? throw new VmConflictException($"VM {vm.Id} is broken: {now.BrokenReason}");
+            var next = current with { IdeDrives = withDrives.IdeDrives, ScsiControllers = withDrives.ScsiControllers };
+            await services.Store.SaveAsync(next).ConfigureAwait(false);
+            vm.Update(s => s with { Config = next });
+            vm.PublishChanged();
+        }
+        finally
+        {
+            one.Release();
+        }
+    }
+
     public async Task ApplyAsync(ChangeConfig change)
     {
         await one.WaitAsync().ConfigureAwait(false);

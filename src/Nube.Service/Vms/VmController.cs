@@ -133,6 +133,9 @@ public sealed class VmController : IVmRun
     /// <summary>Grows one of the running VM's disks (by its file) without a restart.</summary>
     public Task GrowDiskAsync(string real, long bytes) => changes.GrowDiskAsync(real, bytes);
 
+    /// <inheritdoc cref="ConfigChanges.StoreDrivesAsync"/>
+    public Task StoreDrivesAsync(VmConfig withDrives) => changes.StoreDrivesAsync(withDrives);
+
     /// <summary>The VM's settings changed: its event.</summary>
     public void PublishChanged() => Publish(HostEventTypes.VmChanged, null);
 

@@ -12,7 +12,7 @@ public sealed record CheckpointContext(VmController Vm, VmServices Services, Che
 
     public VmConfig Config => Vm.Snapshot.Config ?? throw new VmConflictException($"VM {Vm.Id} is broken: {Vm.Snapshot.BrokenReason}");
 
-    /// <summary>The VM's new disks, stored (and, while it runs, also the running state's).</summary>
+    /// <summary>The VM's new disks, stored (and, while it runs, also the running state's); its other settings are left as they are now.</summary>
     public async Task StoreAsync(VmConfig next, RunningVm? running = null)
     {
         if (running is not null)
@@ -20,8 +20,7 @@ public sealed record CheckpointContext(VmController Vm, VmServices Services, Che
             await running.WriteAsync(Vm.Paths.RunningState).ConfigureAwait(false);
             Vm.Update(s => s with { Running = running });
         }
-        await Services.Store.SaveAsync(next).ConfigureAwait(false);
-        Vm.Update(s => s with { Config = next });
+        await Vm.StoreDrivesAsync(next).ConfigureAwait(false);
     }
 
     /// <summary>The block node QEMU has for a file of the running VM (nodes are named as their <c>-file</c> node without the suffix).</summary>
