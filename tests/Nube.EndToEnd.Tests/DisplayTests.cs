@@ -162,8 +162,7 @@ public sealed class DisplayTests(ITestOutputHelper output)
         var created = await NubeCli.RunAsync(host, "vm", "new", "uefiscreen", "--generation", "2", "--boot-disk", disk, "--memory", "512", "--json");
         Assert.True(created.ExitCode == 0, created.Stderr);
         var id = JsonSerializer.Deserialize(created.Stdout, ContractsJson.Default.VmDetails)!.Summary.Id;
-        var started = await NubeCli.RunAsync(host, null, TimeSpan.FromSeconds(200), "vm", "start", "uefiscreen", "--wait-agent", "180");
-        Assert.True(started.ExitCode == 0, started.Stderr);
+        await NubeCli.StartFromFirmwareAsync(host, "uefiscreen");
 
         var vm = await host.Client.GetVmAsync("uefiscreen", 0);
         Assert.Contains(vm.Devices!, d => d is { Name: "Display", Kind: "synthetic", Model: "virtio-gpu" });
