@@ -8,7 +8,8 @@
 # Figure 2: the CLI published as scripts/demo.sh does (Native AOT): `nube --version`, and
 #           `nube vm list` (and --json) with 256 VMs defined.
 # Figure 3: fio in the guest, a raw disk file on emulated IDE vs synthetic SCSI, and the SCSI
-#           settings (iothread, cache, vCPUs): --disk-rounds N, --disk-variants all, --disk-iodepth N.
+#           settings (iothread, cache, vCPUs), and plain QEMU twins of both sides with one change
+#           each (iothread polling, virtqueue depth, virtio-blk): --disk-rounds N, --disk-variants all.
 # Figure 4: iperf3 both ways over a TAP in a network namespace of its own (nbench-*), tulip and
 #           e1000 vs virtio-net: --net-rounds N, --net-variants all, --iperf-seconds S.
 # Figure 5: nubed's CPU with N idle VMs, heartbeat on vs off, and the time from the guest agent

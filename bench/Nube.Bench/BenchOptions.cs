@@ -78,7 +78,8 @@ public sealed record BenchOptions
         "                  [--work-dir DIR] [--out FILE] [--command TEXT] [--guest-dir DIR]\n" +
         "                  [--cli-published DIR] [--cli-build DIR] [--started-at UNIX_SECONDS] [--only figN[,figM...]]\n" +
         "  fig3: [--disk-rounds N] [--disk-iodepth N] [--seq-iodepth N] [--deep-seq-iodepth N] [--fio-seconds S] [--fio-seq-seconds S] [--disk-mib N]\n" +
-        "        [--disk-variants all|KEY,KEY...] (ide, scsi, scsi-noiothread, scsi-direct, ide-direct, scsi-2cpu)\n" +
+        "        [--disk-variants all|KEY,KEY...] (ide, scsi, scsi-noiothread, scsi-direct, ide-direct, scsi-2cpu,\n" +
+        "        qemu-ide, qemu-scsi, qemu-scsi-nopoll, qemu-scsi-vq1024, qemu-blk: plain QEMU twins)\n" +
         "  fig8: [--fmt-rounds N] (and fig3's fio and disk size options)\n" +
         "  fig9: [--hp-rounds N]\n" +
         "  fig4: [--net-rounds N] [--iperf-seconds S] [--net-variants all|KEY,KEY...] (tulip, e1000, virtio, virtio-2cpu, virtio-2cpu-2streams)\n" +

@@ -45,6 +45,13 @@ public sealed class ConsoleWatch : IAsyncDisposable
 
     public Task SendAsync(string text, CancellationToken ct) => send(text, ct);
 
+    /// <summary>The next text the console gives (carriage returns dropped), or null once it closed.</summary>
+    public async Task<string?> ReceiveAsync(CancellationToken ct)
+    {
+        var n = await receive(buffer, ct);
+        return n == 0 ? null : Encoding.UTF8.GetString(buffer, 0, n).Replace("\r", "");
+    }
+
     /// <summary>
     /// Reads until <paramref name="marker"/> has arrived; returns <paramref name="clock"/>'s reading
     /// when the chunk that completed it was read.
@@ -63,11 +70,10 @@ public sealed class ConsoleWatch : IAsyncDisposable
                     tail = tail[(at + marker.Length)..];
                     return clock.Elapsed;
                 }
-                var n = await receive(buffer, limit.Token);
-                if (n == 0)
-                    throw new InvalidOperationException($"The console closed before '{marker}' arrived; it showed: {tail}");
+                var chunk = await ReceiveAsync(limit.Token)
+                    ?? throw new InvalidOperationException($"The console closed before '{marker}' arrived; it showed: {tail}");
                 var seen = clock.Elapsed;
-                tail = (tail + Encoding.UTF8.GetString(buffer, 0, n)).Replace("\r", "");
+                tail = (tail + chunk).Replace("\r", "");
                 if (tail.Length > 4096)
                     tail = tail[^4096..];
                 if (tail.Contains(marker, StringComparison.Ordinal))

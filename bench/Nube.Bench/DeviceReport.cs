@@ -7,10 +7,7 @@ namespace Nube.Bench;
 public sealed class DeviceReport(BenchOptions options, StringBuilder md)
 {
     /// <summary>The first seed's table: Hyper-V's Integration Services made I/O ~40 % and the network ~30 % faster than emulated devices.</summary>
-    private const string SeedDisk = "~40 % faster (1.4x)";
     private const string SeedNet = "~30 % faster (1.3x)";
-    public const double DiskTarget = 2.5;
-    private const double SeedRatio = 1.4;
     public const double NetTarget = 3.0;
 
     public void Render(LaterFigures later)
@@ -18,7 +15,7 @@ public sealed class DeviceReport(BenchOptions options, StringBuilder md)
         if (options.Figure3)
         {
             if (later.Disk is { } d)
-                Disk(d);
+                DiskReport.Render(d, options, md);
             else
                 Failed(3, "disk I/O, emulated IDE vs synthetic SCSI", later);
         }
@@ -66,89 +63,6 @@ public sealed class DeviceReport(BenchOptions options, StringBuilder md)
         Line();
         Line($"**Not measured:** {later.Failures.GetValueOrDefault(figure, "interrupted")}");
     }
-
-    private void Disk(DiskResult r)
-    {
-        double[] Values(string variant, string test) => [.. r.Samples.Where(s => s.Variant == variant && s.Test == test).Select(s => s.Value)];
-        double Median(string variant, string test) => Stats.Of(Values(variant, test)).Median;
-        double[] PerRound(string a, string b, string test) =>
-            [.. Enumerable.Range(0, r.Rounds).Select(i => r.Samples.Single(s => s.Round == i && s.Variant == a && s.Test == test).Value
-                                                       / r.Samples.Single(s => s.Round == i && s.Variant == b && s.Test == test).Value)];
-        Line();
-        Line("## Figure 3: disk I/O in the guest, emulated IDE vs synthetic SCSI (fio)");
-        Line();
-        Line($"Each configuration is its own VM ({Cpus(r.Variants)}, {options.GuestVm("x").MemoryStartupMiB} MiB, the test guest) started through nubed with one data disk: a fresh raw file of {r.DiskMiB} MiB, " +
-             $"every block written before the VM starts, in `{r.DiskFolder}` ({r.DiskFileSystem}, a real disk). All VMs boot once and are paused; each of the {r.Rounds} rounds resumes one VM at a time, " +
-             $"runs the {r.Tests.Count} tests and pauses it again, the order turning by one VM each round so that no side always runs first or last. " +
-             $"fio {r.FioVersion} in the guest on the raw block device: `--ioengine=libaio --direct=1 --numjobs=1 --time_based`, 4k random at queue depth {options.DiskIoDepth} for {options.FioSeconds} s, " +
-             $"1 MiB sequential at queue depth {options.SeqIoDepth} and {options.DeepSeqIoDepth} for {options.FioSeqSeconds} s; an untimed 2 s mixed run warms each disk first. " +
-             $"Figures are medians over the rounds (min–max beside them); MB/s are 10^6 bytes. Load average before the VMs boot, at each round's start and at the end: {string.Join("; ", r.LoadAverages)}.");
-        Line();
-        Line($"Queue depth {options.DiskIoDepth}: a server's random I/O keeps many requests in flight, and queueing is what the synthetic path adds: the guest sees the IDE disk with a queue depth of {Fact(r, "ide", f => f.QueueDepth)} " +
-             $"(the PIIX controller has no command queueing, so one request is in flight whatever fio asks), the SCSI disk with {Fact(r, "scsi", f => f.QueueDepth)}. At queue depth 1 the two would differ only by the cost of one emulated request.");
-        Line();
-        Line("| Test | IDE (emulated) | SCSI (synthetic) | SCSI / IDE, ratio of medians | per round: median (min–max) | seed (Hyper-V, synthetic vs emulated) | target |");
-        Line("|---|---:|---:|---:|---:|---|---|");
-        foreach (var t in r.Tests)
-        {
-            var ide = Median("ide", t.Key);
-            var scsi = Median("scsi", t.Key);
-            var ratio = scsi / ide;
-            var per = Stats.Of(PerRound("scsi", "ide", t.Key));
-            // Random I/O has Nube's own target; every row has the seed's 1.4x (issue 13: every row beats it, or the figure shows why not).
-            var goal = t.Iops ? DiskTarget : SeedRatio;
-            var target = $"≥ {goal:0.0}x: {(ratio >= goal ? "met" : "**missed**")}";
-            Line($"| {t.Label} ({(t.Iops ? "IOPS" : "MB/s")}) | {Spread(Values("ide", t.Key), t.Iops)} | {Spread(Values("scsi", t.Key), t.Iops)} | **{ratio:0.00}x** | {per.Median:0.00}x ({per.Min:0.00}–{per.Max:0.00}) | {SeedDisk} | {target} |");
-        }
-        Line();
-        Line("Where the time of 1 MiB sequential I/O goes: fio's own processor use in the guest (user + system, % of its one vCPU, medians), beside the throughput. " +
-             "Under TCG the guest's kernel is emulated instruction by instruction, so a guest near 100 % is bound by its own vCPU whatever the controller does; " +
-             "the synthetic controller's lead then comes only from what it spares that vCPU per request and from keeping more requests in flight (IDE keeps one). " +
-             "The last column is the device path's own efficiency: data moved per second of the guest's processor.");
-        Line();
-        Line("| Test | IDE MB/s | IDE guest CPU | SCSI MB/s | SCSI guest CPU | SCSI / IDE | MB per guest CPU-second, SCSI / IDE |");
-        Line("|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var t in r.Tests.Where(t => !t.Iops))
-        {
-            double Cpu(string variant) => Stats.Of([.. r.Samples.Where(x => x.Variant == variant && x.Test == t.Key).Select(x => x.GuestCpu)]).Median;
-            var (ide, scsi) = (Median("ide", t.Key), Median("scsi", t.Key));
-            var (ideCpu, scsiCpu) = (Cpu("ide"), Cpu("scsi"));
-            var perCpu = ideCpu > 0 && scsiCpu > 0 ? $"{scsi / scsiCpu / (ide / ideCpu):0.00}x" : "-";
-            Line($"| {t.Label} | {ide:0} | {ideCpu:0} % | {scsi:0} | {scsiCpu:0} % | {scsi / ide:0.00}x | {perCpu} |");
-        }
-        Line();
-        Line("Every configuration measured (medians, min–max; ratios of medians to IDE writeback and to the product's default SCSI controller):");
-        Line();
-        Line("| Configuration | guest sees | " + string.Join(" | ", r.Tests.Select(t => $"{t.Label} ({(t.Iops ? "IOPS" : "MB/s")})")) + " | rand. read / IDE | rand. write / IDE | rand. read / SCSI default | rand. write / SCSI default |");
-        Line("|---|---|" + string.Concat(r.Tests.Select(_ => "---:|")) + "---:|---:|---:|---:|");
-        foreach (var v in r.Variants)
-        {
-            var f = r.Facts.GetValueOrDefault(v.Key);
-            var sees = f is null ? "-" : $"{f.Driver}, {f.Model}, queue depth {f.QueueDepth}";
-            Line($"| {v.Label} | {sees} | " + string.Join(" | ", r.Tests.Select(t => Spread(Values(v.Key, t.Key), t.Iops))) +
-                 $" | {Median(v.Key, "randread") / Median("ide", "randread"):0.00}x | {Median(v.Key, "randwrite") / Median("ide", "randwrite"):0.00}x" +
-                 $" | {Median(v.Key, "randread") / Median("scsi", "randread"):0.00}x | {Median(v.Key, "randwrite") / Median("scsi", "randwrite"):0.00}x |");
-        }
-        Line();
-        Line("Per round (the order within a round turns by one each round):");
-        Line();
-        Line("| Round | Configuration | " + string.Join(" | ", r.Tests.Select(t => t.Key)) + " |");
-        Line("|---|---|" + string.Concat(r.Tests.Select(_ => "---:|")));
-        for (var i = 0; i < r.Rounds; i++)
-            for (var k = 0; k < r.Variants.Count; k++)
-            {
-                var v = r.Variants[(k + i) % r.Variants.Count];
-                Line($"| {i + 1} | {v.Key} | " + string.Join(" | ", r.Tests.Select(t => F(r.Samples.Single(s => s.Round == i && s.Variant == v.Key && s.Test == t.Key).Value, t.Iops ? 0 : 1))) + " |");
-            }
-        Line();
-        Line($"Boot to the guest agent through nubed: {string.Join(", ", r.BootSeconds.Select(b => $"{b.Key} {b.Value:0.0} s"))}. Guest I/O scheduler: {string.Join(", ", r.Facts.Select(f => $"{f.Key} `{f.Value.Scheduler}`"))}.");
-    }
-
-    private static string Cpus(IReadOnlyList<DiskVariant> variants) =>
-        variants.Any(v => v.Cpus > 1) ? "1 vCPU unless the row says otherwise" : "1 vCPU";
-
-    private static string Fact(DiskResult r, string key, Func<DiskGuestFacts, string> pick) =>
-        r.Facts.TryGetValue(key, out var f) ? pick(f) : "?";
 
     private void Network(NetResult r)
     {

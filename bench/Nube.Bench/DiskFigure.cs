@@ -5,10 +5,16 @@ using Nube.Contracts.Vms;
 
 namespace Nube.Bench;
 
-/// <summary>One disk configuration of figure 3: where the data disk sits and how.</summary>
+/// <summary>
+/// One disk configuration of figure 3: where the data disk sits and how; run through nubed, or as
+/// plain QEMU (<see cref="Plain"/>) on nubed's argv for the same configuration, edited by
+/// <see cref="Edit"/> for what the product does not offer.
+/// </summary>
 public sealed record DiskVariant(string Key, string Label, bool Scsi, string Cache, bool IoThread, int Cpus, string Role)
 {
     public string Vm => $"disk-{Key}";
+    public bool Plain { get; init; }
+    public Func<IReadOnlyList<string>, IReadOnlyList<string>>? Edit { get; init; }
 }
 
 /// <summary>One fio test: its name in the report, the fio arguments, and which side (read or write) it measures.</summary>
@@ -20,7 +26,8 @@ public sealed record FioTest(string Key, string Label, string Rw, string BlockSi
 /// <param name="GuestCpu">fio's own processor use in the guest (user + system, % of its vCPU): near 100, the guest is the bound, not the device.</param>
 public sealed record DiskSample(int Round, string Variant, string Test, double Value, double RuntimeMs, double GuestCpu);
 
-public sealed record DiskGuestFacts(string Device, string Model, string QueueDepth, string Scheduler, string Driver);
+/// <param name="MaxRequest">The largest request the guest's block layer sends whole (max_sectors_kb, max_segments): a 1 MiB request above it is split.</param>
+public sealed record DiskGuestFacts(string Device, string Model, string QueueDepth, string Scheduler, string Driver, string MaxRequest);
 
 public sealed record DiskResult(
     IReadOnlyList<DiskVariant> Variants,
@@ -28,6 +35,7 @@ public sealed record DiskResult(
     IReadOnlyList<DiskSample> Samples,
     IReadOnlyDictionary<string, DiskGuestFacts> Facts,
     IReadOnlyDictionary<string, double> BootSeconds,
+    IReadOnlyDictionary<string, string> ArgvEdits,
     int Rounds,
     int DiskMiB,
     string DiskFolder,
@@ -51,10 +59,16 @@ public sealed class DiskFigure(BenchOptions options, Workspace workspace)
         new("scsi-direct", "SCSI, direct, iothread", true, "direct", true, 1, "tuning"),
         new("ide-direct", "IDE, direct", false, "direct", false, 1, "tuning"),
         new("scsi-2cpu", "SCSI, writeback, iothread, 2 vCPUs (2 queues)", true, "writeback", true, 2, "tuning"),
+        // Where the time goes (issue 13): the product's two sides as plain QEMU, then one change each.
+        new("qemu-ide", "IDE, plain QEMU (nubed's argv, as root, no cgroup)", false, "writeback", false, 1, "plain") { Plain = true },
+        new("qemu-scsi", "SCSI, plain QEMU (nubed's argv, as root, no cgroup)", true, "writeback", true, 1, "plain") { Plain = true },
+        new("qemu-scsi-nopoll", "SCSI, plain QEMU, iothread without polling", true, "writeback", true, 1, "plain") { Plain = true, Edit = DiskArgvEdits.NoPolling },
+        new("qemu-scsi-vq1024", "SCSI, plain QEMU, virtqueues 1024 deep", true, "writeback", true, 1, "plain") { Plain = true, Edit = DiskArgvEdits.DeepQueue },
+        new("qemu-blk", "virtio-blk, plain QEMU, iothread", true, "writeback", true, 1, "plain") { Plain = true, Edit = DiskArgvEdits.VirtioBlk },
     ];
 
     /// <summary>The default set; <c>--disk-variants all</c> adds IDE direct and the 2-vCPU VM.</summary>
-    public static readonly string[] DefaultKeys = ["ide", "scsi", "scsi-noiothread", "scsi-direct"];
+    public static readonly string[] DefaultKeys = ["ide", "scsi", "scsi-noiothread", "scsi-direct", "qemu-ide", "qemu-scsi", "qemu-scsi-nopoll", "qemu-scsi-vq1024", "qemu-blk"];
 
     public Task<DiskResult> RunAsync(CancellationToken ct) =>
         Nubed.MeasureWithAsync(workspace.Folder("fig3-nubed"), options.GuestDir, "fig3", MeasureAsync, ct);
@@ -89,6 +103,8 @@ public sealed class DiskFigure(BenchOptions options, Workspace workspace)
             throw new InvalidOperationException($"The work dir {workspace.Root} is on {fs}: figure 3 needs a real disk (pass --work-dir, or TMPDIR for run.sh).");
         var facts = new Dictionary<string, DiskGuestFacts>();
         var boots = new Dictionary<string, double>();
+        var edits = new Dictionary<string, string>();
+        var guests = new Dictionary<string, IDiskGuest>();
         var loads = new List<string> { Load() };
         var fioVersion = "?";
         try
@@ -97,16 +113,28 @@ public sealed class DiskFigure(BenchOptions options, Workspace workspace)
             {
                 var image = Path.Combine(images, $"{v.Key}.raw");
                 GuestVms.CreateRawDisk(image, options.DiskMiB);
-                await client.CreateVmAsync(options.GuestVm(v.Vm) with
+                var created = await client.CreateVmAsync(options.GuestVm(v.Vm) with
                 {
                     ProcessorCount = v.Cpus,
                     IdeDrives = v.Scsi ? null : [new IdeDriveSettings { Controller = 0, Location = 0, Media = "hardDisk", Path = image, Format = "raw", Cache = v.Cache }],
                     ScsiControllers = v.Scsi ? [new ScsiControllerSettings { IoThread = v.IoThread, Disks = [new ScsiDiskSettings { Location = 0, Path = image, Format = "raw", Cache = v.Cache }] }] : null,
                 }, ct);
-                boots[v.Key] = await GuestVms.StartAsync(client, v.Vm, ct);
-                (facts[v.Key], fioVersion) = await ProbeAsync(client, v.Vm, options.DiskMiB, ct);
-                await WarmAsync(client, v.Vm, facts[v.Key].Device, ct);
-                await GuestVms.RunAsync(client, v.Vm, "pause", ct);
+                if (v.Plain)
+                {
+                    // nubed keeps the VM stopped: it only stored the configuration that the twin's argv is built from.
+                    var plain = await PlainQemu.TwinAsync(nubed, created.Summary.Id, workspace.Folder($"fig3-{v.Key}"), ct, v.Edit);
+                    edits[v.Key] = plain.Edits;
+                    (var guest, boots[v.Key]) = await PlainDiskGuest.BootAsync(plain, v.Vm, ct);
+                    guests[v.Key] = guest;
+                }
+                else
+                {
+                    boots[v.Key] = await GuestVms.StartAsync(client, v.Vm, ct);
+                    guests[v.Key] = new NubedDiskGuest(client, v.Vm);
+                }
+                (facts[v.Key], fioVersion) = await ProbeAsync(guests[v.Key], options.DiskMiB, ct);
+                await WarmAsync(guests[v.Key], facts[v.Key].Device, ct);
+                await guests[v.Key].PauseAsync(ct);
                 Console.Error.WriteLine($"bench: fig3 {v.Key}: booted in {boots[v.Key]:0.0} s; {facts[v.Key]}");
             }
 
@@ -117,22 +145,25 @@ public sealed class DiskFigure(BenchOptions options, Workspace workspace)
                 for (var k = 0; k < variants.Count; k++)
                 {
                     var v = variants[(k + r) % variants.Count];
-                    await GuestVms.RunAsync(client, v.Vm, "resume", ct);
+                    var guest = guests[v.Key];
+                    await guest.ResumeAsync(ct);
                     foreach (var t in tests)
                     {
-                        var (value, runtime, cpu) = await RunFioAsync(client, v.Vm, facts[v.Key].Device, t, ct);
+                        var (value, runtime, cpu) = await RunFioAsync(guest, facts[v.Key].Device, t, ct);
                         samples.Add(new DiskSample(r, v.Key, t.Key, value, runtime, cpu));
                         Console.Error.WriteLine($"bench: fig3 round {r + 1}/{options.DiskRounds} {v.Key} {t.Key}: {value:0.0} {(t.Iops ? "IOPS" : "MB/s")}");
                     }
-                    await GuestVms.RunAsync(client, v.Vm, "pause", ct);
+                    await guest.PauseAsync(ct);
                 }
             }
             loads.Add(Load());
-            return new DiskResult(variants, tests, samples, facts, boots, options.DiskRounds, options.DiskMiB, images, fs, fioVersion, loads);
+            return new DiskResult(variants, tests, samples, facts, boots, edits, options.DiskRounds, options.DiskMiB, images, fs, fioVersion, loads);
         }
         finally
         {
-            await GuestVms.TurnOffAllAsync(client, variants.Select(v => v.Vm), CancellationToken.None);
+            foreach (var guest in guests.Values)
+                await guest.DisposeAsync();
+            await GuestVms.TurnOffAllAsync(client, variants.Where(v => !v.Plain).Select(v => v.Vm), CancellationToken.None);
         }
     }
 
@@ -140,23 +171,25 @@ public sealed class DiskFigure(BenchOptions options, Workspace workspace)
     /// Which disk the guest got (the one of <paramref name="diskMiB"/> MiB), how deep its queue is,
     /// and fio's first run (it unpacks its libraries).
     /// </summary>
-    public static async Task<(DiskGuestFacts Facts, string FioVersion)> ProbeAsync(NubeApiClient client, string vm, int diskMiB, CancellationToken ct)
+    public static async Task<(DiskGuestFacts Facts, string FioVersion)> ProbeAsync(IDiskGuest guest, int diskMiB, CancellationToken ct)
     {
         var sectors = (long)diskMiB * 2048;
-        var probe = await GuestConsole.RunAsync(client, vm,
-            $"for b in /sys/block/sd*; do [ \"$(cat $b/size)\" = {sectors} ] && d=${{b##*/}}; done; [ -n \"$d\" ] || exit 7; " +
-            "echo \"dev=$d\"; echo \"model=$(cat /sys/block/$d/device/vendor) $(cat /sys/block/$d/device/model)\"; " +
-            "echo \"qd=$(cat /sys/block/$d/device/queue_depth)\"; echo \"sched=$(cat /sys/block/$d/queue/scheduler)\"; " +
-            "echo \"driver=$(basename $(readlink /sys/block/$d/device/../../../driver 2>/dev/null || readlink /sys/block/$d/device/../../../../driver))\"; " +
+        // sd* on IDE and SCSI, vd* on virtio-blk (which has no SCSI device: its depth is the block layer's, its driver the device's own).
+        var probe = await guest.RunAsync(
+            $"for b in /sys/block/sd* /sys/block/vd*; do [ -e $b/size ] && [ \"$(cat $b/size)\" = {sectors} ] && d=${{b##*/}}; done; [ -n \"$d\" ] || exit 7; " +
+            "q=/sys/block/$d/queue; echo \"dev=$d\"; m=$(cat /sys/block/$d/device/model 2>/dev/null) && echo \"model=$(cat /sys/block/$d/device/vendor) $m\" || echo model=virtio-blk; " +
+            "echo \"qd=$(cat /sys/block/$d/device/queue_depth 2>/dev/null || cat $q/nr_requests)\"; echo \"sched=$(cat $q/scheduler)\"; " +
+            "echo \"req=$(cat $q/max_sectors_kb) KiB, $(cat $q/max_segments) segments\"; " +
+            "echo \"driver=$(basename $(readlink /sys/block/$d/device/../../../driver 2>/dev/null || readlink /sys/block/$d/device/../../../../driver 2>/dev/null || readlink /sys/block/$d/device/driver))\"; " +
             "echo \"fio=$(fio --version)\"",
             TimeSpan.FromSeconds(60), ct);
         string Field(string name) => Regex.Match(probe, $"^{name}=(.*)$", RegexOptions.Multiline).Groups[1].Value.Trim();
-        return (new DiskGuestFacts($"/dev/{Field("dev")}", Regex.Replace(Field("model"), @"\s+", " "), Field("qd"), Field("sched"), Field("driver")), Field("fio"));
+        return (new DiskGuestFacts($"/dev/{Field("dev")}", Regex.Replace(Field("model"), @"\s+", " "), Field("qd"), Field("sched"), Field("driver"), Field("req")), Field("fio"));
     }
 
     /// <summary>A short untimed write and read, so that the first measured round does not pay for first touches.</summary>
-    public static Task WarmAsync(NubeApiClient client, string vm, string device, CancellationToken ct) =>
-        GuestConsole.RunAsync(client, vm, Fio(device, new FioTest("warm", "", "randrw", "4k", 8, 2, true)), TimeSpan.FromSeconds(90), ct);
+    public static Task WarmAsync(IDiskGuest guest, string device, CancellationToken ct) =>
+        guest.RunAsync(Fio(device, new FioTest("warm", "", "randrw", "4k", 8, 2, true)), TimeSpan.FromSeconds(90), ct);
 
     /// <summary>fio's command line in the guest: libaio, O_DIRECT, time-based, the whole disk; prints only the lines of its JSON that are read.</summary>
     public static string Fio(string device, FioTest t) =>
@@ -164,10 +197,10 @@ public sealed class DiskFigure(BenchOptions options, Workspace workspace)
         $"--numjobs=1 --time_based --runtime={t.Seconds} --randrepeat=0 --norandommap --output-format=json " +
         "| grep -E '\"(iops|bw_bytes|runtime|usr_cpu|sys_cpu)\" :'";
 
-    /// <summary>Runs one fio test in the guest of <paramref name="vm"/>; its IOPS or MB/s, fio's runtime and its processor use in the guest (%).</summary>
-    public static async Task<(double Value, double RuntimeMs, double GuestCpu)> RunFioAsync(NubeApiClient client, string vm, string device, FioTest t, CancellationToken ct)
+    /// <summary>Runs one fio test in <paramref name="guest"/>; its IOPS or MB/s, fio's runtime and its processor use in the guest (%).</summary>
+    public static async Task<(double Value, double RuntimeMs, double GuestCpu)> RunFioAsync(IDiskGuest guest, string device, FioTest t, CancellationToken ct)
     {
-        var output = await GuestConsole.RunAsync(client, vm, Fio(device, t), TimeSpan.FromSeconds(t.Seconds + 90), ct);
+        var output = await guest.RunAsync(Fio(device, t), TimeSpan.FromSeconds(t.Seconds + 90), ct);
         // fio's JSON lists read, write and trim in that order, each with bw_bytes, iops and runtime.
         double[] Values(string key) => [.. Regex.Matches(output, $"\"{key}\" : ([0-9.]+)").Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))];
         var iops = Values("iops");
@@ -175,10 +208,10 @@ public sealed class DiskFigure(BenchOptions options, Workspace workspace)
         var runtime = Values("runtime");
         var side = t.Reads ? 0 : 1;
         if (iops.Length < 2 || bw.Length < 2 || runtime.Length < 2)
-            throw new InvalidOperationException($"fio's output in '{vm}' lacks its figures: {output}");
+            throw new InvalidOperationException($"fio's output in '{guest.Name}' lacks its figures: {output}");
         var value = t.Iops ? iops[side] : bw[side] / 1e6;
         if (value <= 0)
-            throw new InvalidOperationException($"fio in '{vm}' measured nothing for {t.Key}: {output}");
+            throw new InvalidOperationException($"fio in '{guest.Name}' measured nothing for {t.Key}: {output}");
         var cpu = Values("usr_cpu").FirstOrDefault() + Values("sys_cpu").FirstOrDefault();
         return (value, runtime[side], cpu);
     }

@@ -90,8 +90,8 @@ public sealed class DiskFormatFigure(BenchOptions options, Workspace workspace)
                     Console.Error.WriteLine($"bench: fig8 {v.Key}: not measured: {e.Message}");
                     continue;
                 }
-                (facts[v.Key], fioVersion) = await DiskFigure.ProbeAsync(client, v.Vm, options.DiskMiB, ct);
-                await DiskFigure.WarmAsync(client, v.Vm, facts[v.Key].Device, ct);
+                (facts[v.Key], fioVersion) = await DiskFigure.ProbeAsync(new NubedDiskGuest(client, v.Vm), options.DiskMiB, ct);
+                await DiskFigure.WarmAsync(new NubedDiskGuest(client, v.Vm), facts[v.Key].Device, ct);
                 await GuestVms.RunAsync(client, v.Vm, "pause", ct);
                 Console.Error.WriteLine($"bench: fig8 {v.Key}: booted in {boot:0.0} s; {chain}");
             }
@@ -108,7 +108,7 @@ public sealed class DiskFormatFigure(BenchOptions options, Workspace workspace)
                     await GuestVms.RunAsync(client, v.Vm, "resume", ct);
                     foreach (var t in tests)
                     {
-                        var (value, runtime, cpu) = await DiskFigure.RunFioAsync(client, v.Vm, facts[v.Key].Device, t, ct);
+                        var (value, runtime, cpu) = await DiskFigure.RunFioAsync(new NubedDiskGuest(client, v.Vm), facts[v.Key].Device, t, ct);
                         samples.Add(new DiskSample(r, v.Key, t.Key, value, runtime, cpu));
                         Console.Error.WriteLine($"bench: fig8 round {r + 1}/{options.FormatRounds} {v.Key} {t.Key}: {value:0.0} {(t.Iops ? "IOPS" : "MB/s")}");
                     }

@@ -66,7 +66,6 @@ public sealed class HotPlugFigure(BenchOptions options, Workspace workspace)
     private async Task<HotPlugResult> MeasureAsync(Nubed nubed, CancellationToken ct)
     {
         var client = nubed.Client;
-        var host = await client.GetHostAsync(ct);
         // Under the data folder, as figure 8's images: one file per side, so that QEMU's image locks never meet.
         var images = Path.Combine(nubed.DataDir, "images");
         Directory.CreateDirectory(images);
@@ -79,15 +78,8 @@ public sealed class HotPlugFigure(BenchOptions options, Workspace workspace)
         {
             ScsiControllers = [new ScsiControllerSettings { Disks = [] }],
         }, ct);
-        var id = created.Summary.Id.ToString();
-        var config = ConfigDocument.Parse<VmConfig>(
-            await File.ReadAllTextAsync(Path.Combine(nubed.DataDir, "vms", id, "vm.json"), ct), VmConfig.CurrentSchemaVersion, "vm.json");
-        var plainRoot = workspace.Folder("fig9-plain");
-        var plainPaths = new VmRuntimePaths(Path.Combine(plainRoot, "run", "vms", id), Path.Combine(plainRoot, "data", "vms", id));
-        var accelerator = host.AcceleratorInUse == "kvm" ? Accelerator.Kvm : Accelerator.Tcg;
-        var plan = QemuCommandBuilder.Build(config, new QemuLaunchContext(accelerator, plainPaths, "qemu-system-x86_64"));
-        var plain = new PlainQemu(plan, plainPaths);
-        plain.Prepare();
+        var plain = await PlainQemu.TwinAsync(nubed, created.Summary.Id, workspace.Folder("fig9-plain"), ct);
+        var (config, plainPaths) = (plain.Config, plain.Paths);
         // The disk as nubed's device plan models it (the same nodes and device), its file named by path: plain QEMU runs as root.
         var parts = DiskModel.Scsi(config.ScsiControllers[0],
             new ScsiDisk { Id = PlainDiskId, Location = 2, Path = plainFile, Format = DiskFormat.Raw }, "bench", [], null);

@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using Nube.Core.Hosts;
 using Nube.Core.Qemu;
+using Nube.Core.Serialization;
+using Nube.Core.Vms;
 using Nube.Linux.Descriptors;
 using Nube.Linux.Processes;
 using Nube.Qemu.Protocol;
@@ -15,13 +18,40 @@ public sealed record PlainBoot(double LaunchedMs, double PingMs, double InfoMs);
 /// nubed's -S, with the same descriptors opened and passed, but as root, without nubed's user,
 /// setpriv or folders; then the guest agent reached the same way nubed reaches it.
 /// </summary>
-public sealed class PlainQemu(LaunchPlan plan, VmRuntimePaths paths)
+public sealed class PlainQemu(LaunchPlan plan, VmRuntimePaths paths, VmConfig config)
 {
     private static readonly TimeSpan AgentTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(15);
     private int? pid;
 
     public IReadOnlyList<string> Argv => plan.Argv;
+    public VmRuntimePaths Paths => paths;
+    /// <summary>The configuration nubed stored, which the argv was built from.</summary>
+    public VmConfig Config => config;
+    /// <summary>How the argv differs from the one nubed builds ("none" unless edited).</summary>
+    public string Edits { get; private init; } = "none";
+
+    /// <summary>
+    /// The twin of a VM that <paramref name="nubed"/> stores (created, not started): the very
+    /// configuration it stored, through the very builder it uses; only the folders (under
+    /// <paramref name="root"/>) differ. <paramref name="edit"/> changes the argv, for what the
+    /// product does not offer.
+    /// </summary>
+    public static async Task<PlainQemu> TwinAsync(Nubed nubed, Guid id, string root, CancellationToken ct,
+        Func<IReadOnlyList<string>, IReadOnlyList<string>>? edit = null)
+    {
+        var host = await nubed.Client.GetHostAsync(ct);
+        var config = ConfigDocument.Parse<VmConfig>(
+            await File.ReadAllTextAsync(Path.Combine(nubed.DataDir, "vms", id.ToString(), "vm.json"), ct),
+            VmConfig.CurrentSchemaVersion, "vm.json");
+        var paths = new VmRuntimePaths(Path.Combine(root, "run", "vms", id.ToString()), Path.Combine(root, "data", "vms", id.ToString()));
+        var accelerator = host.AcceleratorInUse == "kvm" ? Accelerator.Kvm : Accelerator.Tcg;
+        var plan = QemuCommandBuilder.Build(config, new QemuLaunchContext(accelerator, paths, "qemu-system-x86_64"));
+        var argv = edit?.Invoke(plan.Argv) ?? plan.Argv;
+        var plain = new PlainQemu(plan with { Argv = argv }, paths, config) { Edits = Difference(plan.Argv, argv) };
+        plain.Prepare();
+        return plain;
+    }
 
     public void Prepare()
     {
@@ -81,5 +111,12 @@ public sealed class PlainQemu(LaunchPlan plan, VmRuntimePaths paths)
             ProcessTools.Kill(pid);
             await ProcessTools.WaitGoneAsync(pid, ExitTimeout, ct);
         }
+    }
+
+    /// <summary>The arguments an edit removed and added (as sets: order and repeats aside), for the report.</summary>
+    private static string Difference(IReadOnlyList<string> built, IReadOnlyList<string> edited)
+    {
+        var parts = built.Except(edited).Select(a => $"− `{a}`").Concat(edited.Except(built).Select(a => $"+ `{a}`")).ToList();
+        return parts.Count == 0 ? "none" : string.Join("; ", parts);
     }
 }

@@ -49,20 +49,11 @@ public sealed class StartupFigure(BenchOptions options, Workspace workspace)
         var client = nubed.Client;
         if (baseline is not null)
             await baseline.Client.CreateVmAsync(options.GuestVm(VmName), ct);
-        var host = await client.GetHostAsync(ct);
         var created = await client.CreateVmAsync(options.GuestVm(VmName), ct);
         var id = created.Summary.Id;
-
-        // The very configuration nubed stored, through the very builder it uses; only the folders differ.
-        var config = ConfigDocument.Parse<VmConfig>(
-            await File.ReadAllTextAsync(Path.Combine(nubed.DataDir, "vms", id.ToString(), "vm.json"), ct),
-            VmConfig.CurrentSchemaVersion, "vm.json");
         var plainRoot = workspace.Folder("fig1-plain");
-        var plainPaths = new VmRuntimePaths(Path.Combine(plainRoot, "run", "vms", id.ToString()), Path.Combine(plainRoot, "data", "vms", id.ToString()));
-        var accelerator = host.AcceleratorInUse == "kvm" ? Accelerator.Kvm : Accelerator.Tcg;
-        var plan = QemuCommandBuilder.Build(config, new QemuLaunchContext(accelerator, plainPaths, "qemu-system-x86_64"));
-        var plain = new PlainQemu(plan, plainPaths);
-        plain.Prepare();
+        var plain = await PlainQemu.TwinAsync(nubed, id, plainRoot, ct);
+        var (host, config) = (await client.GetHostAsync(ct), plain.Config);
 
         var rounds = new List<StartupRound>();
         string? argvCheck = null;
@@ -90,7 +81,7 @@ public sealed class StartupFigure(BenchOptions options, Workspace workspace)
                     agentVersion ??= version;
                     if (argvCheck is null)
                     {
-                        (identical, argvCheck) = CompareArgv(nubed, plan.Argv, nubed.RunDir, nubed.DataDir, plainRoot);
+                        (identical, argvCheck) = CompareArgv(nubed, plain.Argv, nubed.RunDir, nubed.DataDir, plainRoot);
                         if (!identical)
                             throw new InvalidOperationException($"The plain QEMU argv differs from nubed's; the comparison would be unfair.\n{argvCheck}");
                     }
@@ -107,7 +98,7 @@ public sealed class StartupFigure(BenchOptions options, Workspace workspace)
                 $"Nube {n!.AgentMs:0} ms (start call {n.StartCallMs:0}), QEMU {q!.InfoMs:0} ms (ping {q.PingMs:0}, launched {q.LaunchedMs:0})" +
                 (b is null ? "" : $", baseline Nube {b.AgentMs:0} ms"));
         }
-        return new StartupResult(rounds, plan.Argv, identical, argvCheck!, agentVersion, host, config.MemoryStartupMiB, config.ProcessorCount);
+        return new StartupResult(rounds, plain.Argv, identical, argvCheck!, agentVersion, host, config.MemoryStartupMiB, config.ProcessorCount);
     }
 
     private static async Task<(NubeBoot Boot, string? AgentVersion)> BootUnderNubeAsync(Nubed nubed, string vm, CancellationToken ct)
