@@ -22,6 +22,7 @@ root.Subcommands.Add(TokenCommands.Build());
 root.Subcommands.Add(AuditCommand.Build());
 root.Subcommands.Add(DiskCommands.Build());
 root.Subcommands.Add(IsoCommands.Build());
+root.Subcommands.Add(SwitchCommands.Build());
 var parsed = root.Parse(args);
 // Bad usage exits 2, as docs/cli.md says (System.CommandLine's own answer would exit 1), and with --json says so in JSON.
 if (parsed.Errors.Count > 0)

@@ -7,6 +7,7 @@ using Nube.Contracts.Events;
 using Nube.Contracts.Hosts;
 using Nube.Contracts.HostSystem;
 using Nube.Contracts.Jobs;
+using Nube.Contracts.Switches;
 using Nube.Contracts.Vms;
 
 namespace Nube.Contracts;
@@ -67,5 +68,8 @@ namespace Nube.Contracts;
 [JsonSerializable(typeof(DiskCheck))]
 [JsonSerializable(typeof(DiskList))]
 [JsonSerializable(typeof(IsoInfo))]
+[JsonSerializable(typeof(SwitchInfo))]
+[JsonSerializable(typeof(IReadOnlyList<SwitchInfo>))]
+[JsonSerializable(typeof(SwitchSettings))]
 [JsonSerializable(typeof(IReadOnlyList<IsoInfo>))]
 public sealed partial class ContractsJson : JsonSerializerContext;

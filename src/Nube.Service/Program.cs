@@ -54,9 +54,11 @@ if (options.VmUidBase < Nube.Linux.Network.LoopbackGuard.FirstVmUid
 }
 
 HostRuntime host;
+Nube.Service.Persistence.HostIdentity hostIdentity;
 try
 {
     host = await HostRuntime.LoadAsync(options, new LinuxHostProbe(), CancellationToken.None);
+    hostIdentity = await Nube.Service.Persistence.HostIdentity.LoadAsync(options.DataDir, CancellationToken.None);
     builder.AddNubedListeners(options, host);
 }
 catch (Exception e) when (e is Nube.Core.Validation.ValidationException or Nube.Core.Serialization.ConfigDocumentException
@@ -75,7 +77,9 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<IVmStore>(new VmStore(options.DataDir));
 builder.Services.AddSingleton(new VmUserStore(options.DataDir, options.VmUidBase, options.VmUidCount));
 var cgroups = Nube.Linux.Cgroups.CgroupHierarchy.Detect();
+builder.Services.AddSwitches(options.DataDir, hostIdentity);
 builder.Services.AddSingleton<IQemuHost>(sp => new LinuxQemuHost(sp.GetRequiredService<VmUserStore>(), cgroups,
+    sp.GetRequiredService<Nube.Service.Switches.SwitchNetwork>(), sp.GetRequiredService<Nube.Service.Switches.SwitchBook>(),
     sp.GetRequiredService<ILogger<LinuxQemuHost>>()));
 builder.Services.AddDisks();
 builder.Services.AddSingleton<Nube.Service.Vms.Disks.IDiskChains>(sp => sp.GetRequiredService<Nube.Service.Vms.Disks.QemuImgDiskChains>());
@@ -121,7 +125,9 @@ host.UserNetworkProblem = await Nube.Linux.Network.LoopbackGuard.InstallAsync(Ca
 if (host.UserNetworkProblem is { } guardProblem)
     app.Logger.LogWarning("VMs cannot use user-mode networking on this host: {Problem}", guardProblem);
 var registry = app.Services.GetRequiredService<VmRegistry>();
-await registry.InitializeAsync();
+var switches = app.Services.GetRequiredService<Nube.Service.Switches.SwitchService>();
+switches.Load();
+await registry.InitializeAsync(running => switches.ReconcileAsync(running, CancellationToken.None));
 await app.Services.GetRequiredService<RemoteListener>().StartAsync(CancellationToken.None);
 await app.StartAsync();
 // Root only: on the socket, this file mode is the whole of the API's authentication.

@@ -3,7 +3,7 @@ using Nube.Contracts.Vms;
 namespace Nube.Cli.Commands;
 
 /// <summary>
-/// <c>--nic KIND[:MODEL][:SWITCH]</c>: <c>legacy</c>, <c>legacy:e1000:user</c>,
+/// <c>--nic KIND[:MODEL][:SWITCH]</c>: <c>legacy</c>, <c>legacy:e1000:user</c>, <c>synthetic:lan</c> (a virtual switch),
 /// <c>synthetic:tap:nbtap0</c>, <c>synthetic:user</c>. The service checks the words; this only
 /// splits them, so that its messages name the field and the limit.
 /// </summary>

@@ -345,6 +345,9 @@ public sealed class NubeApiClient : IDisposable
     /// <summary>The host's ISO library (<c>nube iso</c>).</summary>
     public IsoApi Isos => new(this);
 
+    /// <summary>The host's virtual switches (<c>nube switch</c>).</summary>
+    public SwitchApi Switches => new(this);
+
     internal static string VmPath(string vm) => $"api/v1/vms/{Uri.EscapeDataString(vm)}";
 
     /// <summary>One request with its JSON answer, or the problem it answered as a <see cref="NubeApiException"/>; for the clients of one area too (<see cref="DiskApi"/>).</summary>

@@ -10,4 +10,13 @@ namespace Nube.Core.Qemu;
 /// <param name="FileNodes">The fdset of each disk's block node file (<c>disk3-file</c>), which a hot remove lets go of.</param>
 public sealed record LaunchPlan(IReadOnlyList<string> Argv, IReadOnlyList<RequiredFile> RequiredFiles,
     IReadOnlyList<FileFromTemplate> FilesFromTemplates, IReadOnlyList<PassedDescriptor> Descriptors, int? RestoreFdSet = null,
-    Vms.ResourceLimits? Limits = null, IReadOnlyDictionary<string, int>? FileNodes = null);
+    Vms.ResourceLimits? Limits = null, IReadOnlyDictionary<string, int>? FileNodes = null)
+{
+    /// <summary>The TAPs on virtual switches that the launcher makes (and plugs into their bridges) before it opens them.</summary>
+    public IReadOnlyList<SwitchPort> Ports { get; init; } = [];
+}
+
+/// <summary>A VM adapter's port on a virtual switch: the TAP nubed makes for it, by name, and the switch it plugs into.</summary>
+/// <param name="VmName">For the TAP's alias, so that an operator can tell whose it is.</param>
+/// <param name="MultiQueue">A queue pair per vCPU (virtio-net with more than one vCPU): the TAP is made with multi_queue.</param>
+public sealed record SwitchPort(string VmName, string AdapterId, string Tap, string Switch, bool MultiQueue);

@@ -1,13 +1,20 @@
-using System.Collections.Immutable;
+using Nube.Core.Switches;
 using Nube.Core.Vms;
 
 namespace Nube.Core.Qemu;
 
-/// <summary>Network adapters: each is a device with its id (<c>nic0</c>), on a backend <c>net0</c> (<see cref="DeviceIds.Backend"/>) when connected.</summary>
+/// <summary>
+/// Network adapters: each is a device with its id (<c>nic0</c>), on a backend <c>net0</c>
+/// (<see cref="DeviceIds.Backend"/>) when connected. Returns the ports on virtual switches, whose
+/// TAPs the launcher makes.
+/// </summary>
 internal static class NetworkArguments
 {
-    public static void Add(ImmutableArray<NetworkAdapter> adapters, int processors, List<string> argv, Descriptors fds)
+    public static IReadOnlyList<SwitchPort> Add(VmConfig vm, List<string> argv, Descriptors fds)
     {
+        var adapters = vm.NetworkAdapters;
+        var processors = vm.ProcessorCount;
+        var ports = new List<SwitchPort>();
         for (var i = 0; i < adapters.Length; i++)
         {
             var adapter = adapters[i];
@@ -21,7 +28,7 @@ internal static class NetworkArguments
                 argv.AddRange(["-netdev", $"user,id={backend}"]);
                 device += $",netdev={backend}";
             }
-            else if (NetworkAdapter.TapName(adapter) is { } tap)
+            else if ((NetworkAdapter.TapName(adapter) ?? PortOf(vm, adapter, ports)) is { } tap)
             {
                 // A queue pair per vCPU lets each guest CPU send and receive on its own, as
                 // Hyper-V's vRSS does; the TAP must then have been made with multi_queue.
@@ -46,6 +53,17 @@ internal static class NetworkArguments
                 device += $",mac={QemuOption.Escape(adapter.MacAddress)}";
             argv.AddRange(["-device", $"{device},id={adapter.Id}"]);
         }
+        return ports;
+    }
+
+    /// <summary>The TAP of an adapter on a virtual switch, named from the VM's and the adapter's ids; null when it is on none.</summary>
+    private static string? PortOf(VmConfig vm, NetworkAdapter adapter, List<SwitchPort> ports)
+    {
+        if (NetworkAdapter.SwitchName(adapter) is not { } name)
+            return null;
+        var tap = LinkNames.Tap(vm.Id, adapter.Id);
+        ports.Add(new SwitchPort(vm.Name, adapter.Id, tap, name, NetworkAdapter.ModelOf(adapter) == NicModel.VirtioNet && vm.ProcessorCount > 1));
+        return tap;
     }
 
     public static string Device(NicModel model) => model switch

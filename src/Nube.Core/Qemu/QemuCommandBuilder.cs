@@ -32,7 +32,7 @@ public static class QemuCommandBuilder
         var drives = new DriveArguments(argv, fds, ctx.Backing);
         drives.AddIde(vm);
         drives.AddScsi(vm);
-        NetworkArguments.Add(vm.NetworkAdapters, vm.ProcessorCount, argv, fds);
+        var ports = NetworkArguments.Add(vm, argv, fds);
         DisplayArguments.Add(vm, argv);
         // Paused until nubed has its channels (no early console output lost), then cont; a
         // restore waits for its migration stream instead.
@@ -42,7 +42,7 @@ public static class QemuCommandBuilder
             restore = fds.Pass(DescriptorKind.ReadOnlyFile, "saved state", saved);
         if (restore is { } set)
             argv.AddRange(["-add-fd", $"fd={set},set={set}"]);
-        return new LaunchPlan(argv, required, templates, fds.All, restore, ResourceLimits.For(vm, ctx.Accelerator), fds.Nodes);
+        return new LaunchPlan(argv, required, templates, fds.All, restore, ResourceLimits.For(vm, ctx.Accelerator), fds.Nodes) { Ports = ports };
     }
 
     private static void AddIdentity(VmConfig vm, List<string> argv)

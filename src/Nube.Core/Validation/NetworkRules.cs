@@ -8,7 +8,8 @@ namespace Nube.Core.Validation;
 
 internal static class NetworkRules
 {
-    public static void Check(ImmutableArray<NetworkAdapter> adapters, Edition edition, List<ValidationError> errors)
+    /// <param name="switchNames">The host's virtual switches, which an adapter may name.</param>
+    public static void Check(ImmutableArray<NetworkAdapter> adapters, Edition edition, IReadOnlyCollection<string> switchNames, List<ValidationError> errors)
     {
         CheckCount(adapters, NetworkAdapterKind.Legacy, edition.MaxLegacyNetworkAdapters, edition, errors);
         CheckCount(adapters, NetworkAdapterKind.Synthetic, edition.MaxSyntheticNetworkAdapters, edition, errors);
@@ -22,7 +23,7 @@ internal static class NetworkRules
                 errors.Add(new($"{field}.macAddress", mac,
                     $"{field}.macAddress: {Quoting.Quote(mac)} is already used by networkAdapters[{macs[mac]}]"));
             if (adapter.Switch is { } name)
-                CheckSwitch($"{field}.switch", name, errors);
+                CheckSwitch($"{field}.switch", name, switchNames, errors);
             CheckModel(adapter, field, errors);
         }
     }
@@ -30,14 +31,15 @@ internal static class NetworkRules
     /// <summary>IFNAMSIZ is 16 bytes with the terminating zero; these characters need no quoting anywhere.</summary>
     public const int MaxTapNameLength = 15;
 
-    private static void CheckSwitch(string field, string name, List<ValidationError> errors)
+    private static void CheckSwitch(string field, string name, IReadOnlyCollection<string> switchNames, List<ValidationError> errors)
     {
         var quoted = Quoting.Quote(name);
         if (!name.StartsWith(NetworkAdapter.TapPrefix, StringComparison.Ordinal))
         {
-            if (name != NetworkAdapter.UserMode)
+            if (name != NetworkAdapter.UserMode && !switchNames.Contains(name, StringComparer.OrdinalIgnoreCase))
                 errors.Add(new(field, name,
-                    $"{field}: {quoted} is not known; an adapter connects to 'user' (QEMU's user-mode NAT), 'tap:IFNAME' (an existing TAP device) or to nothing (null)"));
+                    $"{field}: {quoted} is not a switch of this host ({(switchNames.Count == 0 ? "it has none" : "it has " + string.Join(", ", switchNames.Order().Select(Quoting.Quote)))}); " +
+                    "an adapter connects to a switch by its name, to 'user' (QEMU's user-mode NAT), to 'tap:IFNAME' (an existing TAP device) or to nothing (null)"));
             return;
         }
         var tap = name[NetworkAdapter.TapPrefix.Length..];

@@ -13,7 +13,8 @@ public static class VmValidator
     public const int MaxCpuWeight = 10000;
 
     /// <param name="otherVmNames">Names of the host's other VMs (not this one), for the duplicate check.</param>
-    public static IReadOnlyList<ValidationError> Validate(VmConfig vm, Edition edition, IEnumerable<string> otherVmNames)
+    /// <param name="switchNames">The host's virtual switches, which adapters may name.</param>
+    public static IReadOnlyList<ValidationError> Validate(VmConfig vm, Edition edition, IEnumerable<string> otherVmNames, IReadOnlyCollection<string> switchNames)
     {
         var errors = new List<ValidationError>();
         NameRules.Check(vm.Name, otherVmNames, errors);
@@ -25,7 +26,7 @@ public static class VmValidator
         BootRules.Check(vm, errors);
         IdeRules.Check(vm.IdeDrives, edition, errors);
         ScsiRules.Check(vm.ScsiControllers, edition, errors);
-        NetworkRules.Check(vm.NetworkAdapters, edition, errors);
+        NetworkRules.Check(vm.NetworkAdapters, edition, switchNames, errors);
         CheckHostSettings(vm, errors);
         IntegrationRules.Check(vm.IntegrationServices, errors);
         KvpRules.Check(vm.KvpHostItems, errors);

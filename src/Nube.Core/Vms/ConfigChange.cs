@@ -22,3 +22,13 @@ public sealed record SwitchIntegrationService(IntegrationService Service, bool E
 
     public override bool TouchesHardware => false;
 }
+
+/// <summary>Every adapter on the named virtual switch is left not connected (the switch is being removed).</summary>
+public sealed record DisconnectSwitch(string SwitchName) : ConfigChange
+{
+    public override VmConfig Apply(VmConfig current) => current with
+    {
+        NetworkAdapters = [.. current.NetworkAdapters.Select(a =>
+            string.Equals(NetworkAdapter.SwitchName(a), SwitchName, StringComparison.OrdinalIgnoreCase) ? a with { Switch = null } : a)],
+    };
+}

@@ -16,9 +16,9 @@ public sealed record NetworkAdapter
     /// <summary>Unicast MAC, "52:54:00:xx:xx:xx" style; null lets the host assign one at creation.</summary>
     public string? MacAddress { get; init; }
     /// <summary>
-    /// What the adapter is plugged into: null for unconnected, <see cref="UserMode"/> for
-    /// QEMU's user-mode NAT, <c>tap:IFNAME</c> (<see cref="TapPrefix"/>) for an existing TAP
-    /// device the operator made. Virtual switches come later.
+    /// What the adapter is plugged into: null for unconnected, a virtual switch's name,
+    /// <see cref="UserMode"/> for QEMU's user-mode NAT, or <c>tap:IFNAME</c>
+    /// (<see cref="TapPrefix"/>) for an existing TAP device the operator made.
     /// </summary>
     public string? Switch { get; init; }
     /// <summary>Null means the kind's default: tulip for legacy, virtio-net for synthetic.</summary>
@@ -31,7 +31,11 @@ public sealed record NetworkAdapter
     public static NicModel ModelOf(NetworkAdapter adapter) =>
         adapter.Model ?? (adapter.Kind == NetworkAdapterKind.Legacy ? NicModel.Tulip : NicModel.VirtioNet);
 
-    /// <summary>The TAP device's name when the adapter is on one, else null.</summary>
+    /// <summary>The switch's name when the adapter is on a virtual switch, else null.</summary>
+    public static string? SwitchName(NetworkAdapter adapter) =>
+        adapter.Switch is { } s && s != UserMode && !s.StartsWith(TapPrefix, StringComparison.Ordinal) ? s : null;
+
+    /// <summary>The TAP device's name when the adapter is on one the operator made, else null.</summary>
     public static string? TapName(NetworkAdapter adapter) =>
         adapter.Switch is { } s && s.StartsWith(TapPrefix, StringComparison.Ordinal) ? s[TapPrefix.Length..] : null;
 }

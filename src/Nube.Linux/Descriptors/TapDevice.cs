@@ -32,6 +32,40 @@ public static partial class TapDevice
         return handle;
     }
 
+    /// <summary>
+    /// Deletes a persistent TAP that no process holds, at once and without a subprocess: attaches
+    /// in its queue mode and clears its persistence, so that the device goes with the descriptor.
+    /// False when it does not exist.
+    /// </summary>
+    /// <exception cref="IOException">The kernel refused (a process still holds it, for one).</exception>
+    public static bool Delete(string name)
+    {
+        if (name.Length is 0 or >= NameBytes || name.Contains('/') || !Directory.Exists($"/sys/class/net/{name}"))
+            return false;
+        var errno = 0;
+        foreach (var multiQueue in new[] { false, true })
+        {
+            var fd = Open("/dev/net/tun", ORdWr | OCloExec);
+            if (fd < 0)
+                throw new IOException($"cannot open /dev/net/tun: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+            using var handle = new SafeFileHandle(fd, ownsHandle: true);
+            var request = new byte[IfReqBytes];
+            System.Text.Encoding.ASCII.GetBytes(name, request);
+            BitConverter.TryWriteBytes(request.AsSpan(NameBytes), (short)(IffTap | IffNoPi | (multiQueue ? IffMultiQueue : 0)));
+            if (Ioctl(fd, TunSetIff, request) != 0)
+            {
+                errno = Marshal.GetLastPInvokeError();
+                if (errno == EInval)
+                    continue;
+                break;
+            }
+            if (IoctlValue(fd, TunSetPersist, 0) != 0)
+                throw new IOException($"cannot delete the TAP device '{name}': {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+            return true;
+        }
+        throw new IOException($"cannot delete the TAP device '{name}': {Marshal.GetPInvokeErrorMessage(errno)}");
+    }
+
     private const int NameBytes = 16;
     private const int IfReqBytes = 40;
     private const int ORdWr = 2;
@@ -42,10 +76,14 @@ public static partial class TapDevice
     private const short IffVnetHdr = 0x4000;
     private const short IffMultiQueue = 0x0100;
     private const uint TunSetIff = 0x400454ca;
+    private const uint TunSetPersist = 0x400454cb;
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
 
     [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
     private static partial int Ioctl(int fd, uint request, [In] byte[] ifreq);
+
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    private static partial int IoctlValue(int fd, uint request, nint value);
 }

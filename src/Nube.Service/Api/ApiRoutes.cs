@@ -48,6 +48,7 @@ public static class ApiRoutes
         app.MapAuditEndpoints();
         app.MapDiskEndpoints();
         app.MapIsoEndpoints();
+        app.MapSwitchEndpoints();
         app.MapDriveEndpoints();
     }
 }

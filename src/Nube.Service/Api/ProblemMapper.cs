@@ -26,6 +26,12 @@ public sealed partial class ProblemMapper(ILogger<ProblemMapper> logger) : IExce
         VmStateException => Problem(StatusCodes.Status409Conflict, "The VM's state does not allow this", e.Message),
         VmConflictException => Problem(StatusCodes.Status409Conflict, "The VM's state does not allow this", e.Message),
         Disks.DiskInUseException => Problem(StatusCodes.Status409Conflict, "The disk is in use", e.Message),
+        Switches.SwitchException s => Problem(s.Status, s.Status switch
+        {
+            StatusCodes.Status404NotFound => "Not found",
+            StatusCodes.Status502BadGateway => "The host could not change its network",
+            _ => "The switch does not allow this",
+        }, e.Message),
         Disks.IsoLibraryException i => Problem(i.Status, i.Status == StatusCodes.Status404NotFound ? "Not found" : "The ISO library does not allow this", e.Message),
         JobEndedException => Problem(StatusCodes.Status409Conflict, "The job has ended", e.Message),
         JobCancelledException => Problem(StatusCodes.Status409Conflict, "The job was cancelled", e.Message),

@@ -34,7 +34,7 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
                 $"because the guard that keeps VMs from the host's own services is missing: {guard}");
         // The edition or the storage roots may have changed since the VM was created, and a link
         // inside a root may point outside it: QEMU opens these files before it drops privileges.
-        var errors = VmValidator.Validate(config, services.Host.Edition, [])
+        var errors = VmValidator.Validate(config, services.Host.Edition, [], services.Switches.Names)
             .Concat(StorageRootRules.Check(HostPathLinks.Resolve(config), StorageRootRules.Roots(services.Options.DataDir, services.Host.Config),
                 services.Options.DataDir, [.. services.Host.Config.PassthroughDevices.Select(d => Linux.UnixFiles.RealPath(d) ?? d)])).ToList();
         if (errors.Count > 0)

@@ -28,9 +28,10 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
     /// Loads every VM, reattaches to the QEMUs still running, settles the jobs an earlier run
     /// left unfinished, then applies the automatic start actions. At host boot this is when they
     /// run: a VM counts as having been running when its QEMU is, or when the stop actions of an
-    /// earlier boot stopped it (<see cref="StoppedAtShutdown"/>).
+    /// earlier boot stopped it (<see cref="StoppedAtShutdown"/>). <paramref name="reattached"/> runs
+    /// in between, with the VMs whose QEMU runs, before any VM can start (the switches' clean-up).
     /// </summary>
-    public async Task InitializeAsync()
+    public async Task InitializeAsync(Func<IReadOnlySet<Guid>, Task>? reattached = null)
     {
         services.Sharing.Watch(() => vms.Values.Select(v => v.Snapshot));
         var wasRunning = TakeStoppedAtShutdown();
@@ -43,6 +44,8 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
                 wasRunning.Add(stored.Id);
         }
         services.Jobs.Load(id => vms.TryGetValue(id, out var vm) ? vm.Snapshot : null);
+        if (reattached is not null)
+            await reattached(vms.Values.Where(v => v.Snapshot.ProcessId is not null).Select(v => v.Id).ToHashSet()).ConfigureAwait(false);
         foreach (var vm in vms.Values)
         {
             var now = vm.Snapshot;
@@ -227,7 +230,7 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
         lock (gate)
             claimed = [.. reserved.Where(r => r.Value != config.Id).Select(r => r.Key)];
         var others = vms.Values.Where(v => v.Id != config.Id).Select(v => v.Snapshot.Config?.Name).OfType<string>().Concat(claimed);
-        errors.AddRange(VmValidator.Validate(config, services.Host.Edition, others));
+        errors.AddRange(VmValidator.Validate(config, services.Host.Edition, others, services.Switches.Names));
         errors.AddRange(StorageRootRules.Check(config, StorageRootRules.Roots(services.Options.DataDir, services.Host.Config), services.Options.DataDir,
             services.Host.Config.PassthroughDevices));
         if (errors.Count > 0)

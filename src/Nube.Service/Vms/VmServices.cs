@@ -20,4 +20,5 @@ public sealed record VmServices(
     EventHub Events,
     JobBook Jobs,
     RunAdmission Admission,
+    Switches.SwitchBook Switches,
     ILoggerFactory Logs);

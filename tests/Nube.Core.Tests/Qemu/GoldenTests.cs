@@ -42,12 +42,13 @@ public class GoldenTests
     {
         // A case of schema version 1 (no device ids) reads as a stored vm.json of that version does.
         var vm = VmConfigUpgrade.ToCurrent(golden.Vm);
-        var errors = VmValidator.Validate(vm, EditionCatalogue.Find(golden.Edition), []);
+        var errors = VmValidator.Validate(vm, EditionCatalogue.Find(golden.Edition), [], ["lan"]);
         if (errors.Count > 0)
             return (".err", errors.Select(e => e.Message));
-        // The descriptors follow the argv, so that a diff shows which file each fd number is.
+        // The descriptors follow the argv, so that a diff shows which file each fd number is; then the TAPs the launcher makes.
         var plan = QemuCommandBuilder.Build(vm, golden.Context);
-        return (".argv", plan.Argv.Concat(plan.Descriptors.Select(d => $"# fd {d.Fd}: {d.Kind}{(d.Direct ? " O_DIRECT" : "")} {d.Target} ({d.Field})")));
+        return (".argv", plan.Argv.Concat(plan.Descriptors.Select(d => $"# fd {d.Fd}: {d.Kind}{(d.Direct ? " O_DIRECT" : "")} {d.Target} ({d.Field})"))
+            .Concat(plan.Ports.Select(p => $"# port {p.AdapterId}: TAP {p.Tap}{(p.MultiQueue ? " multi_queue" : "")} on switch {p.Switch} ({p.VmName})")));
     }
 
     private static void Update(string name, string extension, string actual)

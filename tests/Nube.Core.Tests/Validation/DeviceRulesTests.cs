@@ -8,7 +8,7 @@ namespace Nube.Core.Tests.Validation;
 public class DeviceRulesTests
 {
     private static IReadOnlyList<string> Messages(VmConfig vm) =>
-        [.. VmValidator.Validate(DeviceIds.FromPositions(vm), EditionCatalogue.Nube, []).Select(e => e.Message)];
+        [.. VmValidator.Validate(DeviceIds.FromPositions(vm), EditionCatalogue.Nube, [], []).Select(e => e.Message)];
 
     private static string Single(VmConfig vm) => Assert.Single(Messages(vm));
 

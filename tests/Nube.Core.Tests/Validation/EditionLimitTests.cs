@@ -9,7 +9,7 @@ namespace Nube.Core.Tests.Validation;
 public class EditionLimitTests
 {
     private static IReadOnlyList<string> Messages(VmConfig vm, string edition) =>
-        [.. VmValidator.Validate(DeviceIds.FromPositions(vm), EditionCatalogue.Find(edition), []).Select(e => e.Message)];
+        [.. VmValidator.Validate(DeviceIds.FromPositions(vm), EditionCatalogue.Find(edition), [], []).Select(e => e.Message)];
 
     [Theory]
     [InlineData("ws2008r2-standard", 4)]

@@ -8,7 +8,7 @@ namespace Nube.Core.Tests.Validation;
 public sealed class ProcessorControlRulesTests
 {
     private static IEnumerable<string> Messages(VmConfig vm) =>
-        VmValidator.Validate(DeviceIds.FromPositions(vm), EditionCatalogue.Nube, []).Select(e => e.Message);
+        VmValidator.Validate(DeviceIds.FromPositions(vm), EditionCatalogue.Nube, [], []).Select(e => e.Message);
 
     [Fact]
     public void The_defaults_and_the_ends_of_each_range_are_accepted()

@@ -8,7 +8,7 @@ namespace Nube.Core.Tests.Validation;
 public class VmValidatorTests
 {
     private static IReadOnlyList<ValidationError> Validate(VmConfig vm, params string[] otherNames) =>
-        VmValidator.Validate(DeviceIds.FromPositions(vm), EditionCatalogue.Nube, otherNames);
+        VmValidator.Validate(DeviceIds.FromPositions(vm), EditionCatalogue.Nube, otherNames, ["lan"]);
 
     private static string Single(VmConfig vm, params string[] otherNames) =>
         Assert.Single(Validate(vm, otherNames)).Message;
@@ -225,12 +225,15 @@ public class VmValidatorTests
     }
 
     [Fact]
-    public void An_adapter_connects_to_user_mode_or_to_nothing()
+    public void An_adapter_connects_to_a_switch_of_the_host_user_mode_or_nothing()
     {
-        Assert.Empty(Validate(TestVms.KernelBoot() with { NetworkAdapters = [new NetworkAdapter { Switch = "user" }, new NetworkAdapter()] }));
-        Assert.Equal("networkAdapters[0].switch: 'lan' is not known; an adapter connects to 'user' (QEMU's user-mode NAT), " +
-            "'tap:IFNAME' (an existing TAP device) or to nothing (null)",
-            Single(TestVms.KernelBoot() with { NetworkAdapters = [new NetworkAdapter { Switch = "lan" }] }));
+        Assert.Empty(Validate(TestVms.KernelBoot() with
+        {
+            NetworkAdapters = [new NetworkAdapter { Switch = "user" }, new NetworkAdapter(), new NetworkAdapter { Switch = "LAN" }],
+        }));
+        Assert.Equal("networkAdapters[0].switch: 'dmz' is not a switch of this host (it has 'lan'); an adapter connects to a switch by its name, " +
+            "to 'user' (QEMU's user-mode NAT), to 'tap:IFNAME' (an existing TAP device) or to nothing (null)",
+            Single(TestVms.KernelBoot() with { NetworkAdapters = [new NetworkAdapter { Switch = "dmz" }] }));
     }
 
     [Theory]

@@ -82,7 +82,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
             : loaded;
         Admission = new RunAdmission(Host);
         var chains = new NoBackingChains();
-        var services = new VmServices(Host, Options, Qemu, chains, new Nube.Service.Vms.Disks.DiskSharing(chains), Store, Clock, Events, Jobs, Admission, logs);
+        var services = new VmServices(Host, Options, Qemu, chains, new Nube.Service.Vms.Disks.DiskSharing(chains), Store, Clock, Events, Jobs, Admission, new Nube.Service.Switches.SwitchBook(), logs);
         Registry = new VmRegistry(services, logs.CreateLogger<VmRegistry>());
         await Registry.InitializeAsync();
     }

@@ -26,7 +26,7 @@ public interface IQemuHost
     /// <summary>Changes a running VM's limits (its processor limit and weight) in its cgroup, at once.</summary>
     void ApplyLimits(Guid vm, ResourceLimits limits);
 
-    /// <summary>The VM's QEMU is gone: what its run held on the host (its cgroup) is given back.</summary>
+    /// <summary>The VM's QEMU is gone: what its run held on the host (its cgroup, its switch ports) is given back.</summary>
     void Released(Guid vm);
 
     /// <summary>The VM is removed: what the host kept for it (its uid) is free again.</summary>

@@ -8,6 +8,7 @@ using Nube.Linux.Processes;
 using Nube.Qemu.Launch;
 using Nube.Qemu.Protocol;
 using Nube.Service.Persistence;
+using Nube.Service.Switches;
 
 namespace Nube.Service.Vms.Worker;
 
@@ -19,7 +20,7 @@ namespace Nube.Service.Vms.Worker;
 /// opens by path anything QEMU could have put there. Found again after a restart of nubed by
 /// the pid nubed wrote, checked against the process's marker and uid.
 /// </summary>
-public sealed class LinuxQemuHost(VmUserStore users, CgroupHierarchy? cgroups, ILogger<LinuxQemuHost> logger) : IQemuHost
+public sealed class LinuxQemuHost(VmUserStore users, CgroupHierarchy? cgroups, SwitchNetwork switches, SwitchBook book, ILogger<LinuxQemuHost> logger) : IQemuHost
 {
     private const long LogBytes = 1024 * 1024;
     /// <summary>The line nubed writes before each start, so that a failed start shows only its own words.</summary>
@@ -42,6 +43,8 @@ public sealed class LinuxQemuHost(VmUserStore users, CgroupHierarchy? cgroups, I
         var argv = JoinCgroup(vm, plan).Concat(user.Setpriv(kvm)).Concat(plan.Argv).ToList();
         logger.LogInformation("Starting QEMU as uid {Uid}: {Argv}", user.Uid, string.Join(' ', argv));
         int pid;
+        // The TAPs of the VM's ports exist and are on their bridges before nubed opens them.
+        await switches.PlugAsync(vm, plan.Ports, book.Find, ct).ConfigureAwait(false);
         var descriptors = OpenDescriptors(plan);
         try
         {
@@ -86,6 +89,7 @@ public sealed class LinuxQemuHost(VmUserStore users, CgroupHierarchy? cgroups, I
 
     public void Released(Guid vm)
     {
+        switches.Unplug(vm);
         if (cgroups is { } hierarchy)
             new VmCgroup(hierarchy, vm).Remove();
     }

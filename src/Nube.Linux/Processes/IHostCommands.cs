@@ -1,7 +1,6 @@
-using Nube.Linux.Processes;
-namespace Nube.Service.HostSystem;
+namespace Nube.Linux.Processes;
 
-/// <summary>Runs the host's programs (hostname, ip, timedatectl, apt-get, systemctl); tests script the answers.</summary>
+/// <summary>Runs the host's programs (hostname, ip, nft, timedatectl, apt-get, systemctl); tests script the answers.</summary>
 public interface IHostCommands
 {
     /// <summary>

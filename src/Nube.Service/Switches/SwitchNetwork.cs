@@ -1,0 +1,175 @@
+using Nube.Core.Qemu;
+using Nube.Core.Switches;
+using Nube.Linux.Descriptors;
+using Nube.Linux.Network;
+using Nube.Linux.Processes;
+using Nube.Qemu.Launch;
+using Nube.Service.Persistence;
+
+namespace Nube.Service.Switches;
+
+/// <summary>
+/// The switches on the host: a Linux bridge per switch and a TAP per running adapter, each
+/// named from ids (<see cref="LinkNames"/>) and marked with this host's key in its alias. Every
+/// method leaves the host as the switches and running VMs say, whatever was there before:
+/// what nubed made and no longer needs goes, what is missing is made.
+/// </summary>
+public sealed class SwitchNetwork(IpLinks links, HostIdentity host, ILogger<SwitchNetwork> logger)
+{
+    /// <summary>The switch's bridge exists, is up, has the switch's alias and (internal) exactly its host addresses.</summary>
+    public async Task EnsureAsync(VirtualSwitch sw, CancellationToken ct)
+    {
+        var bridge = LinkNames.Bridge(sw.Id);
+        var alias = LinkNames.SwitchAlias(host.Key, sw);
+        var existing = (await links.ListAsync(ct).ConfigureAwait(false)).FirstOrDefault(l => l.Name == bridge);
+        if (existing is not null && existing.Kind != "bridge")
+            throw new HostCommandException("ip link", $"The device '{bridge}' of switch '{sw.Name}' exists but is a {existing.Kind ?? "plain"} device, not a bridge; delete it (ip link del {bridge})");
+        if (existing is null)
+        {
+            await links.AddBridgeAsync(bridge, alias, ct).ConfigureAwait(false);
+            logger.LogInformation("Made the bridge {Bridge} of switch {Switch} ({Kind})", bridge, sw.Name, sw.Kind);
+        }
+        else if (existing.Alias != alias || !existing.Up)
+        {
+            await links.SetAliasAsync(bridge, alias, ct).ConfigureAwait(false);
+        }
+        await SyncAddressesAsync(bridge, sw, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The switch's bridge is gone (with whatever TAPs were still on it).</summary>
+    public async Task RemoveAsync(VirtualSwitch sw, CancellationToken ct)
+    {
+        foreach (var tap in (await OwnedAsync(ct).ConfigureAwait(false)).Where(o => o.Owner.Switch == sw.Id && o.Owner.Vm is not null))
+            await links.DeleteAsync(tap.Link.Name, ct).ConfigureAwait(false);
+        if (await links.DeleteAsync(LinkNames.Bridge(sw.Id), ct).ConfigureAwait(false))
+            logger.LogInformation("Deleted the bridge {Bridge} of switch {Switch}", LinkNames.Bridge(sw.Id), sw.Name);
+    }
+
+    /// <summary>
+    /// Makes the TAP of each port and plugs it into its switch's bridge (made first if it went
+    /// missing); a TAP of that name left from an earlier run is replaced.
+    /// </summary>
+    /// <exception cref="QemuLaunchException">A port's switch does not exist, or the host refused a device.</exception>
+    public async Task PlugAsync(Guid vm, IReadOnlyList<SwitchPort> ports, Func<string, VirtualSwitch?> find, CancellationToken ct)
+    {
+        try
+        {
+            foreach (var port in ports)
+            {
+                var sw = find(port.Switch)
+                    ?? throw new QemuLaunchException($"Adapter {port.AdapterId} is on the switch '{port.Switch}', which does not exist on this host.");
+                await EnsureAsync(sw, ct).ConfigureAwait(false);
+                await links.DeleteAsync(port.Tap, ct).ConfigureAwait(false);
+                await links.AddTapAsync(port.Tap, port.MultiQueue, LinkNames.Bridge(sw.Id), LinkNames.PortAlias(host.Key, vm, port.VmName, port.AdapterId, sw), ct)
+                    .ConfigureAwait(false);
+            }
+        }
+        catch (HostCommandException e)
+        {
+            Unplug(vm);
+            throw new QemuLaunchException($"Cannot connect the VM's adapters to their switches: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Deletes every TAP this host made for <paramref name="vm"/> (its QEMU is gone): found by
+    /// alias in sysfs and deleted through /dev/net/tun, so that it is done before the call returns.
+    /// </summary>
+    public void Unplug(Guid vm)
+    {
+        foreach (var (name, alias) in SysfsAliases())
+        {
+            if (LinkNames.ParseAlias(host.Key, alias) is not { } owner || owner.Vm != vm)
+                continue;
+            try
+            {
+                TapDevice.Delete(name);
+            }
+            catch (IOException e)
+            {
+                logger.LogWarning("Could not delete the TAP {Tap} of a stopped VM: {Reason}", name, e.Message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// At nubed's start: every switch's bridge made or checked; bridges of switches that are gone and
+    /// TAPs of VMs that are not running (this host's only) deleted. Returns each switch's problem, if any.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, string>> ReconcileAsync(IReadOnlyList<VirtualSwitch> switches, IReadOnlySet<Guid> runningVms,
+        CancellationToken ct)
+    {
+        var problems = new Dictionary<Guid, string>();
+        var known = switches.Select(s => s.Id).ToHashSet();
+        foreach (var (link, owner) in await OwnedAsync(ct).ConfigureAwait(false))
+        {
+            var stale = owner.Vm is { } vm ? !runningVms.Contains(vm) || !known.Contains(owner.Switch) : !known.Contains(owner.Switch);
+            if (!stale)
+                continue;
+            try
+            {
+                await links.DeleteAsync(link.Name, ct).ConfigureAwait(false);
+                logger.LogInformation("Deleted {Link}, left from an earlier run ({Alias})", link.Name, link.Alias);
+            }
+            catch (HostCommandException e)
+            {
+                logger.LogWarning("Could not delete {Link}, left from an earlier run: {Reason}", link.Name, e.Message);
+            }
+        }
+        foreach (var sw in switches)
+        {
+            try
+            {
+                await EnsureAsync(sw, ct).ConfigureAwait(false);
+            }
+            catch (HostCommandException e)
+            {
+                problems[sw.Id] = e.Message;
+                logger.LogWarning("Switch {Switch}: {Problem}", sw.Name, e.Message);
+            }
+        }
+        return problems;
+    }
+
+    /// <summary>Whether the switch's bridge is there and up.</summary>
+    public async Task<bool> IsReadyAsync(VirtualSwitch sw, CancellationToken ct) =>
+        (await links.ListAsync(ct).ConfigureAwait(false)).Any(l => l.Name == LinkNames.Bridge(sw.Id) && l.Kind == "bridge" && l.Up);
+
+    private async Task<List<(IpLink Link, LinkOwner Owner)>> OwnedAsync(CancellationToken ct) =>
+        [.. (await links.ListAsync(ct).ConfigureAwait(false))
+            .Select(l => (Link: l, Owner: LinkNames.ParseAlias(host.Key, l.Alias)))
+            .Where(x => x.Owner is not null)
+            .Select(x => (x.Link, x.Owner!))];
+
+    /// <summary>The bridge has the switch's host addresses and no other global one (link-local ones the kernel made stay).</summary>
+    private async Task SyncAddressesAsync(string bridge, VirtualSwitch sw, CancellationToken ct)
+    {
+        var want = sw.HostAddresses.Select(a => Core.Validation.SwitchRules.ParseCidr(a)!).Select(c => $"{c.Address}/{c.PrefixLength}").ToHashSet();
+        var have = (await links.AddressesAsync(bridge, ct).ConfigureAwait(false)).Where(a => a.Scope != "link").Select(a => a.Cidr).ToHashSet();
+        foreach (var extra in have.Except(want))
+            await links.DeleteAddressAsync(bridge, extra, ct).ConfigureAwait(false);
+        foreach (var missing in want.Except(have))
+            await links.AddAddressAsync(bridge, missing, ct).ConfigureAwait(false);
+    }
+
+    private static IEnumerable<(string Name, string Alias)> SysfsAliases()
+    {
+        const string net = "/sys/class/net";
+        if (!Directory.Exists(net))
+            yield break;
+        foreach (var dir in Directory.EnumerateFileSystemEntries(net))
+        {
+            string alias;
+            try
+            {
+                alias = File.ReadAllText(Path.Combine(dir, "ifalias")).TrimEnd('\n');
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            if (alias.StartsWith(LinkNames.AliasWord + " ", StringComparison.Ordinal))
+                yield return (Path.GetFileName(dir), alias);
+        }
+    }
+}

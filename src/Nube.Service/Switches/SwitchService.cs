@@ -1,0 +1,226 @@
+using System.Collections.Immutable;
+using Nube.Contracts.Switches;
+using Nube.Core.Serialization;
+using Nube.Core.Switches;
+using Nube.Core.Validation;
+using Nube.Core.Vms;
+using Nube.Linux.Processes;
+using Nube.Service.Persistence;
+using Nube.Service.Vms;
+
+namespace Nube.Service.Switches;
+
+/// <summary>
+/// Makes, changes and removes virtual switches, one request at a time: the host's devices first
+/// (undone if they fail), then the switch's file, then the <see cref="SwitchBook"/>. A nubed
+/// stopped half way leaves either a file whose bridge the next start makes, or a bridge without
+/// a file that it deletes (<see cref="SwitchNetwork.ReconcileAsync"/>).
+/// </summary>
+public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetwork network, VmRegistry vms, ILogger<SwitchService> logger)
+{
+    private readonly SemaphoreSlim writer = new(1, 1);
+    private IReadOnlyDictionary<Guid, string> problems = new Dictionary<Guid, string>();
+
+    /// <summary>At nubed's start, before the VMs load: the switches, so that VMs can be judged against them.</summary>
+    public void Load()
+    {
+        var loaded = new List<VirtualSwitch>();
+        foreach (var (id, sw, problem) in store.LoadAll())
+        {
+            if (sw is null)
+                logger.LogError("Switch {Id} cannot be read and is left alone: {Problem}", id, problem);
+            else
+                loaded.Add(sw);
+        }
+        book.Set([.. loaded]);
+    }
+
+    /// <summary>Once the running VMs are reattached, before any VM starts: the host's devices put right.</summary>
+    public async Task ReconcileAsync(IReadOnlySet<Guid> running, CancellationToken ct) =>
+        problems = await network.ReconcileAsync(book.All, running, ct).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<SwitchInfo>> ListAsync(CancellationToken ct)
+    {
+        var result = new List<SwitchInfo>();
+        foreach (var sw in book.All.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase))
+            result.Add(await InfoAsync(sw, ct).ConfigureAwait(false));
+        return result;
+    }
+
+    public Task<SwitchInfo> GetAsync(string nameOrId, CancellationToken ct) => InfoAsync(Resolve(nameOrId), ct);
+
+    public async Task<SwitchInfo> CreateAsync(SwitchSettings settings, CancellationToken ct)
+    {
+        await writer.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var sw = Apply(new VirtualSwitch { Id = Guid.NewGuid() }, settings, creating: true);
+            Validate(sw);
+            try
+            {
+                await network.EnsureAsync(sw, ct).ConfigureAwait(false);
+                await store.SaveAsync(sw, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HostCommandException or IOException)
+            {
+                await UndoAsync(sw).ConfigureAwait(false);
+                throw new SwitchException(StatusCodes.Status502BadGateway, $"Cannot make switch '{sw.Name}': {e.Message}");
+            }
+            book.Set(book.All.Add(sw));
+            logger.LogInformation("Created switch {Switch} ({Kind}, {Id})", sw.Name, sw.Kind, sw.Id);
+            return await InfoAsync(sw, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            writer.Release();
+        }
+    }
+
+    public async Task<SwitchInfo> UpdateAsync(string nameOrId, SwitchSettings settings, CancellationToken ct)
+    {
+        await writer.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var current = Resolve(nameOrId);
+            var next = Apply(current, settings, creating: false);
+            Validate(next);
+            if (!string.Equals(next.Name, current.Name, StringComparison.Ordinal) && Users(current).Count > 0)
+                throw new SwitchException(StatusCodes.Status409Conflict,
+                    $"Cannot rename switch '{current.Name}': adapters name it ({Describe(Users(current))}); connect them elsewhere first, or remove it with --force and make it again");
+            try
+            {
+                await network.EnsureAsync(next, ct).ConfigureAwait(false);
+            }
+            catch (HostCommandException e)
+            {
+                throw new SwitchException(StatusCodes.Status502BadGateway, $"Cannot change switch '{current.Name}': {e.Message}");
+            }
+            await store.SaveAsync(next, CancellationToken.None).ConfigureAwait(false);
+            book.Set(book.All.Replace(current, next));
+            return await InfoAsync(next, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            writer.Release();
+        }
+    }
+
+    /// <summary>Removes a switch no adapter names; with <paramref name="force"/>, its adapters are first left not connected.</summary>
+    public async Task<SwitchInfo> RemoveAsync(string nameOrId, bool force, CancellationToken ct)
+    {
+        await writer.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var sw = Resolve(nameOrId);
+            var info = await InfoAsync(sw, ct).ConfigureAwait(false);
+            var users = Users(sw);
+            if (users.Count > 0 && !force)
+                throw new SwitchException(StatusCodes.Status409Conflict,
+                    $"Switch '{sw.Name}' is in use by {Describe(users)}; disconnect those adapters, or remove it with --force, which leaves them not connected");
+            foreach (var vm in users.Select(u => u.Vm).Distinct())
+                await vm.ChangeAsync(new DisconnectSwitch(sw.Name)).ConfigureAwait(false);
+            try
+            {
+                await network.RemoveAsync(sw, ct).ConfigureAwait(false);
+            }
+            catch (HostCommandException e)
+            {
+                throw new SwitchException(StatusCodes.Status502BadGateway, $"Cannot remove switch '{sw.Name}': {e.Message}");
+            }
+            store.Delete(sw.Id);
+            book.Set(book.All.Remove(sw));
+            logger.LogInformation("Removed switch {Switch} ({Id})", sw.Name, sw.Id);
+            return info with { Adapters = [] };
+        }
+        finally
+        {
+            writer.Release();
+        }
+    }
+
+    private VirtualSwitch Resolve(string nameOrId) =>
+        (Guid.TryParse(nameOrId, out var id) ? book.All.FirstOrDefault(s => s.Id == id) : null) ?? book.Find(nameOrId)
+        ?? throw new SwitchException(StatusCodes.Status404NotFound, $"Switch '{nameOrId}' was not found; 'nube switch list' shows the host's switches.");
+
+    private static VirtualSwitch Apply(VirtualSwitch current, SwitchSettings s, bool creating)
+    {
+        var errors = new List<ValidationError>();
+        var kind = current.Kind;
+        if (s.Kind is { } word)
+        {
+            if (!EnumWords.TryParse<SwitchKind>(word, out kind))
+                errors.Add(new("kind", word, $"kind: '{word}' is not a switch kind; a switch is private, internal or external"));
+            else if (!creating && kind != current.Kind)
+                errors.Add(new("kind", word, $"kind: a switch's kind is fixed once made (this one is {EnumWords.Word(current.Kind)}); make a new switch instead"));
+        }
+        if (creating && s.Name is null)
+            errors.Add(new("name", "", "name: a new switch needs a name"));
+        if (errors.Count > 0)
+            throw new ValidationException(errors);
+        return current with
+        {
+            Name = s.Name ?? current.Name,
+            Kind = kind,
+            HostAddresses = s.HostAddresses is { } a ? [.. a] : current.HostAddresses,
+            Notes = s.Notes ?? current.Notes,
+        };
+    }
+
+    private void Validate(VirtualSwitch sw)
+    {
+        var errors = SwitchRules.Validate(sw, book.All.Where(o => o.Id != sw.Id).Select(o => o.Name)).ToList();
+        if (errors.Count > 0)
+            throw new ValidationException(errors);
+        if (sw.Kind == SwitchKind.External)
+            throw new SwitchException(StatusCodes.Status409Conflict,
+                "External switches are not available in this version of Nube; make a private or an internal switch");
+    }
+
+    private async Task UndoAsync(VirtualSwitch sw)
+    {
+        try
+        {
+            await network.RemoveAsync(sw, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (HostCommandException e)
+        {
+            logger.LogWarning("Could not undo the half-made switch {Switch}: {Reason}", sw.Name, e.Message);
+        }
+    }
+
+    private List<(VmController Vm, NetworkAdapter Adapter)> Users(VirtualSwitch sw) =>
+        [.. vms.All.SelectMany(v => (v.Snapshot.Config?.NetworkAdapters ?? []).Select(a => (Vm: v, Adapter: a)))
+            .Where(x => string.Equals(NetworkAdapter.SwitchName(x.Adapter), sw.Name, StringComparison.OrdinalIgnoreCase))];
+
+    private static string Describe(List<(VmController Vm, NetworkAdapter Adapter)> users) =>
+        string.Join(", ", users.Select(u => $"VM '{u.Vm.Snapshot.Name}' adapter {u.Adapter.Id}"));
+
+    private async Task<SwitchInfo> InfoAsync(VirtualSwitch sw, CancellationToken ct)
+    {
+        bool ready;
+        string? problem = problems.GetValueOrDefault(sw.Id);
+        try
+        {
+            ready = await network.IsReadyAsync(sw, ct).ConfigureAwait(false);
+        }
+        catch (HostCommandException e)
+        {
+            (ready, problem) = (false, e.Message);
+        }
+        return new SwitchInfo
+        {
+            Id = sw.Id,
+            Name = sw.Name,
+            Kind = EnumWords.Word(sw.Kind),
+            HostAddresses = [.. sw.HostAddresses],
+            Notes = sw.Notes,
+            Bridge = LinkNames.Bridge(sw.Id),
+            Ready = ready,
+            Problem = ready ? null : problem ?? "the bridge is missing or down",
+            Adapters = [.. Users(sw).Select(u => new SwitchAdapterInfo
+            {
+                VmId = u.Vm.Id, Vm = u.Vm.Snapshot.Name, Adapter = u.Adapter.Id, MacAddress = u.Adapter.MacAddress, Tap = LinkNames.Tap(u.Vm.Id, u.Adapter.Id),
+            })],
+        };
+    }
+}

@@ -1,0 +1,89 @@
+using Nube.Core.Switches;
+using Nube.Core.Validation;
+using Nube.Core.Vms;
+
+namespace Nube.Core.Tests.Switches;
+
+public sealed class SwitchTests
+{
+    private static readonly VirtualSwitch Lan = new() { Id = Guid.Parse("0b5a9c1e-3f4d-4e2a-8c7b-1234567890ab"), Name = "lan" };
+
+    [Fact]
+    public void Device_names_come_from_ids_and_fit_the_kernel_limit()
+    {
+        var vm = Guid.Parse("6f1c1b3e-2a4d-4c8e-9b1f-0123456789ab");
+        Assert.Equal(15, LinkNames.Bridge(Lan.Id).Length);
+        Assert.StartsWith("nbr", LinkNames.Bridge(Lan.Id), StringComparison.Ordinal);
+        Assert.Equal(15, LinkNames.Tap(vm, "nic0").Length);
+        Assert.NotEqual(LinkNames.Tap(vm, "nic0"), LinkNames.Tap(vm, "nic1"));
+        Assert.NotEqual(LinkNames.Tap(vm, "nic0"), LinkNames.Tap(Guid.NewGuid(), "nic0"));
+        Assert.Equal(LinkNames.Bridge(Lan.Id), LinkNames.Bridge(Lan.Id));
+    }
+
+    [Fact]
+    public void An_alias_tells_whose_a_device_is_and_only_to_its_own_host()
+    {
+        var vm = Guid.NewGuid();
+        var port = LinkNames.PortAlias("a1b2c3d4", vm, "web 01", "nic3", Lan);
+        Assert.Contains("(web 01 nic3 on lan)", port, StringComparison.Ordinal);
+        Assert.Equal(new LinkOwner(Lan.Id, vm, "nic3"), LinkNames.ParseAlias("a1b2c3d4", port));
+        Assert.Equal(new LinkOwner(Lan.Id, null, null), LinkNames.ParseAlias("a1b2c3d4", LinkNames.SwitchAlias("a1b2c3d4", Lan)));
+        Assert.Null(LinkNames.ParseAlias("ffffffff", port));
+        Assert.Null(LinkNames.ParseAlias("a1b2c3d4", "nube a1b2c3d4 switch not-an-id"));
+        Assert.Null(LinkNames.ParseAlias("a1b2c3d4", null));
+    }
+
+    [Fact]
+    public void An_alias_stays_within_255_bytes_whatever_the_names()
+    {
+        var alias = LinkNames.PortAlias("a1b2c3d4", Guid.NewGuid(), new string('é', 100), "nic0", Lan with { Name = new string('x', 64) });
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(alias) <= 255);
+        Assert.DoesNotContain('\n', LinkNames.SwitchAlias("a1b2c3d4", Lan with { Name = "a\nb" }));
+    }
+
+    [Theory]
+    [InlineData("lan", true)]
+    [InlineData("dmz-2.vlan_10", true)]
+    [InlineData("User", false)]
+    [InlineData("-lan", false)]
+    [InlineData("tap:x", false)]
+    [InlineData("a b", false)]
+    [InlineData("", false)]
+    public void Switch_names_are_plain_words(string name, bool valid) =>
+        Assert.Equal(valid, SwitchRules.IsSwitchName(name));
+
+    [Fact]
+    public void A_switch_gets_every_problem_at_once()
+    {
+        var errors = SwitchRules.Validate(Lan with { Name = "user", HostAddresses = ["10.0.0.1/24"] }, ["LAN"]).Select(e => e.Message).ToList();
+        Assert.Equal([
+            "name: 'user' is reserved: an adapter's switch 'user' means QEMU's user-mode NAT",
+            "hostAddresses: a private switch gives the host no address; only an internal switch has host addresses",
+        ], errors);
+        Assert.Equal(["name: 'lan' is already the name of another switch ('LAN')"],
+            SwitchRules.Validate(Lan, ["LAN"]).Select(e => e.Message));
+    }
+
+    [Fact]
+    public void Host_addresses_of_an_internal_switch_are_addresses_with_a_prefix()
+    {
+        var sw = Lan with { Kind = SwitchKind.Internal, HostAddresses = ["192.168.50.1/24", "fd00:50::1/64", "10.1.1.1", "10.1.1.1/33", "127.0.0.1/8", "192.168.50.1/24"] };
+        Assert.Equal([
+            "hostAddresses[2]: '10.1.1.1' is not an address with its prefix length, such as 192.168.50.1/24 or fd00:50::1/64",
+            "hostAddresses[3]: '10.1.1.1/33' has the prefix length 33; an IPv4 prefix length is 1 to 32",
+            "hostAddresses[4]: '127.0.0.1/8' is not an address a host interface can have (loopback, unspecified, multicast or reserved)",
+            "hostAddresses[5]: '192.168.50.1/24' is listed twice",
+        ], SwitchRules.Validate(sw, []).Select(e => e.Message));
+    }
+
+    [Fact]
+    public void Removing_a_switch_leaves_its_adapters_not_connected_and_others_alone()
+    {
+        var vm = TestVms.KernelBoot() with
+        {
+            NetworkAdapters = [new NetworkAdapter { Id = "nic0", Switch = "LAN" }, new NetworkAdapter { Id = "nic1", Switch = "dmz" }, new NetworkAdapter { Id = "nic2", Switch = "user" }],
+        };
+        var after = new DisconnectSwitch("lan").Apply(vm);
+        Assert.Equal([null, "dmz", "user"], after.NetworkAdapters.Select(a => a.Switch));
+    }
+}

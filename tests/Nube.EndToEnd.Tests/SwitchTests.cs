@@ -1,0 +1,175 @@
+using System.Text.Json;
+using Nube.Contracts.Client;
+using Nube.Contracts.Switches;
+using Nube.Contracts.Vms;
+using Nube.EndToEnd.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Nube.EndToEnd.Tests;
+
+/// <summary>
+/// Virtual switches made by nubed running in a network namespace the test makes (so that its
+/// bridges and TAPs, and the addresses on them, are the test's alone), with real guests on them.
+/// </summary>
+public sealed class SwitchTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task VMs_on_a_private_switch_reach_each_other_and_nothing_else_and_the_host_reaches_them_on_an_internal_one()
+    {
+        await using var ns = await Namespace.MakeAsync();
+        await using var host = await NubedHost.StartWrappedAsync(output, _ => ns.Exec);
+        var switches = host.Client.Switches;
+        var lan = await switches.CreateAsync(new SwitchSettings { Name = "lan" });
+        await switches.CreateAsync(new SwitchSettings { Name = "island-a" });
+        await switches.CreateAsync(new SwitchSettings { Name = "island-b" });
+        await switches.CreateAsync(new SwitchSettings { Name = "inside", Kind = "internal", HostAddresses = ["10.77.3.1/24"] });
+
+        // a and b share lan; their second adapters sit on two private switches in one subnet; b also has the internal one.
+        var a = await CreateAsync(host, "a", ("lan", "52:54:00:77:01:01"), ("island-a", "52:54:00:77:02:01"));
+        var b = await CreateAsync(host, "b", ("lan", "52:54:00:77:01:02"), ("island-b", "52:54:00:77:02:02"), ("inside", "52:54:00:77:03:02"));
+        await Task.WhenAll(host.Client.RunJobAsync("a", "start"), host.Client.RunJobAsync("b", "start"));
+        foreach (var vm in new[] { "a", "b" })
+            Assert.True((await host.Client.GetVmAsync(vm, 90)).GuestAgent?.Responding, $"the guest agent of {vm} did not answer");
+        await AddressAsync(host, a, ("52:54:00:77:01:01", "10.77.1.1/24"), ("52:54:00:77:02:01", "10.77.2.1/24"));
+        await AddressAsync(host, b, ("52:54:00:77:01:02", "10.77.1.2/24"), ("52:54:00:77:02:02", "10.77.2.2/24"), ("52:54:00:77:03:02", "10.77.3.2/24"));
+
+        Assert.Equal("reached", await PingFromAsync(host, a, "10.77.1.2"));
+        Assert.Equal("unreachable", await PingFromAsync(host, a, "10.77.2.2"));
+        var fromHost = await ns.RunAsync("ping", "-c", "2", "-W", "2", "10.77.3.2");
+        Assert.True(fromHost.ExitCode == 0, $"the host did not reach b on the internal switch: {fromHost.Stdout}{fromHost.Stderr}");
+        // A private switch gives the host nothing to be reached at: no address, not even IPv6 link-local.
+        Assert.Empty(await AddressesAsync(ns, lan.Bridge));
+        Assert.Equal(["10.77.3.1/24"], await AddressesAsync(ns, (await switches.GetAsync("inside")).Bridge));
+
+        // Each running adapter has a TAP named from ids, on its switch's bridge, whose alias says whose it is.
+        var shown = await switches.GetAsync("lan");
+        Assert.True(shown.Ready);
+        Assert.Equal(["a", "b"], shown.Adapters.Select(x => x.Vm).Order());
+        var links = await LinksAsync(ns);
+        foreach (var port in shown.Adapters)
+        {
+            var tap = Assert.Single(links, l => l.Name == port.Tap);
+            Assert.Equal(lan.Bridge, tap.Master);
+            Assert.EndsWith($"({port.Vm} {port.Adapter} on lan)", tap.Alias, StringComparison.Ordinal);
+        }
+
+        // A VM turned off gives its TAPs back at once; a switch in use is kept unless forced.
+        await host.Client.RunJobAsync("a", "turn-off");
+        Assert.DoesNotContain(await LinksAsync(ns), l => shown.Adapters.Any(p => p.Vm == "a" && p.Tap == l.Name));
+        var refused = await Assert.ThrowsAsync<NubeApiException>(() => switches.RemoveAsync("lan"));
+        Assert.Equal(409, refused.Status);
+        Assert.Contains("in use by VM 'a' adapter nic0, VM 'b' adapter nic0", refused.Message, StringComparison.Ordinal);
+        await host.Client.RunJobAsync("b", "turn-off");
+        await switches.RemoveAsync("lan", force: true);
+        Assert.Null((await host.Client.GetVmAsync("a")).Settings!.NetworkAdapters![0].Switch);
+        Assert.Equal("island-a", (await host.Client.GetVmAsync("a")).Settings!.NetworkAdapters![1].Switch);
+        Assert.DoesNotContain(await LinksAsync(ns), l => l.Name == lan.Bridge);
+    }
+
+    [Fact]
+    public async Task A_restarted_nubed_finishes_or_cleans_what_a_killed_one_left_and_only_its_own()
+    {
+        await using var ns = await Namespace.MakeAsync();
+        await using var host = await NubedHost.StartWrappedAsync(output, _ => ns.Exec);
+        var kept = await host.Client.Switches.CreateAsync(new SwitchSettings { Name = "kept", Kind = "internal", HostAddresses = ["10.77.4.1/24"] });
+        await host.KillServiceAsync();
+
+        // What a nubed killed half way leaves: a bridge whose switch file was never written, a TAP of a VM
+        // that is not running, and the bridge of a switch whose file was written, gone. Another host's bridge stays.
+        var key = File.ReadAllText(Path.Combine(host.DataDir, "host-id")).Trim().Replace("-", "")[..8];
+        await ns.OkAsync("ip", "link", "add", "name", "nbrhalfmade0001", "type", "bridge");
+        await ns.OkAsync("ip", "link", "set", "dev", "nbrhalfmade0001", "alias", $"nube {key} switch {Guid.NewGuid():N} (half-made)");
+        await ns.OkAsync("ip", "tuntap", "add", "dev", "ntpleftover0002", "mode", "tap");
+        await ns.OkAsync("ip", "link", "set", "dev", "ntpleftover0002", "alias", $"nube {key} port {Guid.NewGuid():N} nic0 {kept.Id:N} (gone nic0 on kept)");
+        await ns.OkAsync("ip", "link", "add", "name", "nbrotherhost003", "type", "bridge");
+        await ns.OkAsync("ip", "link", "set", "dev", "nbrotherhost003", "alias", $"nube 00000000 switch {Guid.NewGuid():N} (another host's)");
+        await ns.OkAsync("ip", "link", "del", "dev", kept.Bridge);
+
+        await host.StartServiceAsync();
+        var links = (await LinksAsync(ns)).Select(l => l.Name).ToList();
+        Assert.DoesNotContain("nbrhalfmade0001", links);
+        Assert.DoesNotContain("ntpleftover0002", links);
+        Assert.Contains("nbrotherhost003", links);
+        var again = await host.Client.Switches.GetAsync("kept");
+        Assert.True(again.Ready, again.Problem);
+        Assert.Equal(["10.77.4.1/24"], await AddressesAsync(ns, kept.Bridge));
+
+        // Bad input names the field, the value and the rule, and leaves no device behind.
+        var taken = await Assert.ThrowsAsync<NubeApiException>(() => host.Client.Switches.CreateAsync(new SwitchSettings { Name = "KEPT" }));
+        Assert.Equal(400, taken.Status);
+        Assert.Contains("name: 'KEPT' is already the name of another switch ('kept')", taken.Message, StringComparison.Ordinal);
+        var bad = await Assert.ThrowsAsync<NubeApiException>(() =>
+            host.Client.Switches.CreateAsync(new SwitchSettings { Name = "user", HostAddresses = ["10.1.1.1/24"] }));
+        Assert.Contains("name: 'user' is reserved", bad.Message, StringComparison.Ordinal);
+        Assert.Contains("hostAddresses: a private switch gives the host no address", bad.Message, StringComparison.Ordinal);
+        var unknown = await Assert.ThrowsAsync<NubeApiException>(() => host.Client.CreateVmAsync(NubedHost.GuestSettings("nowhere") with
+        {
+            NetworkAdapters = [new NetworkAdapterSettings { Kind = "synthetic", Switch = "dmz" }],
+        }));
+        Assert.Contains("networkAdapters[0].switch: 'dmz' is not a switch of this host (it has 'kept')", unknown.Message, StringComparison.Ordinal);
+        Assert.Equal(404, (await Assert.ThrowsAsync<NubeApiException>(() => host.Client.Switches.RemoveAsync("dmz"))).Status);
+        Assert.Equal(2, (await LinksAsync(ns)).Count(l => l.Name.StartsWith("nbr", StringComparison.Ordinal)));
+
+        // The CLI's table and its JSON.
+        var table = await NubeCli.OkAsync(host, "switch", "list");
+        Assert.Contains("kept", table.Stdout, StringComparison.Ordinal);
+        Assert.Contains("10.77.4.1/24", table.Stdout, StringComparison.Ordinal);
+        var json = JsonSerializer.Deserialize((await NubeCli.OkAsync(host, "switch", "show", "kept", "--json")).Stdout, Contracts.ContractsJson.Default.SwitchInfo)!;
+        Assert.Equal(kept.Id, json.Id);
+    }
+
+    private static async Task<Guid> CreateAsync(NubedHost host, string name, params (string Switch, string Mac)[] nics) =>
+        (await host.Client.CreateVmAsync(NubedHost.GuestSettings(name) with
+        {
+            NetworkAdapters = [.. nics.Select(n => new NetworkAdapterSettings { Kind = "synthetic", MacAddress = n.Mac, Switch = n.Switch })],
+        })).Summary.Id;
+
+    /// <summary>Sets each adapter's address in the guest, the adapter found by its MAC.</summary>
+    private static Task AddressAsync(NubedHost host, Guid vm, params (string Mac, string Cidr)[] addresses) =>
+        GuestShell.RunAsync(host, vm, string.Join("; ", addresses.Select(a =>
+            $"n=$(for d in /sys/class/net/*; do [ \"$(cat $d/address)\" = {a.Mac} ] && basename $d; done); ip link set dev $n up && ip addr add {a.Cidr} dev $n")));
+
+    private static async Task<string> PingFromAsync(NubedHost host, Guid vm, string address)
+    {
+        var said = await GuestShell.RunAsync(host, vm, $"if ping -c 2 -W 2 {address} >/dev/null 2>&1; then echo R''EACHED; else echo U''NREACHABLE; fi");
+        return said.Contains("UNREACHABLE", StringComparison.Ordinal) ? "unreachable" : said.Contains("REACHED", StringComparison.Ordinal) ? "reached" : $"? {said}";
+    }
+
+    private static async Task<IReadOnlyList<string>> AddressesAsync(Namespace ns, string device)
+    {
+        using var doc = JsonDocument.Parse(await ns.OutputAsync("ip", "-json", "addr", "show", "dev", device));
+        return [.. doc.RootElement[0].GetProperty("addr_info").EnumerateArray().Select(a => $"{a.GetProperty("local").GetString()}/{a.GetProperty("prefixlen").GetInt32()}")];
+    }
+
+    private sealed record Link(string Name, string? Master, string? Alias);
+
+    private static async Task<IReadOnlyList<Link>> LinksAsync(Namespace ns)
+    {
+        using var doc = JsonDocument.Parse(await ns.OutputAsync("ip", "-json", "link", "show"));
+        static string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.GetString() : null;
+        return [.. doc.RootElement.EnumerateArray().Select(l => new Link(l.GetProperty("ifname").GetString()!, Text(l, "master"), Text(l, "ifalias")))];
+    }
+
+    /// <summary>A network namespace of the test's own, deleted (with every device in it) at the end.</summary>
+    private sealed class Namespace : IAsyncDisposable
+    {
+        public string Name { get; } = $"nbsw{Random.Shared.Next(0x100000):x5}";
+        public IReadOnlyList<string> Exec => ["ip", "netns", "exec", Name];
+
+        public static async Task<Namespace> MakeAsync()
+        {
+            var ns = new Namespace();
+            await HostProgram.OutputAsync("ip", "netns", "add", ns.Name);
+            await ns.OkAsync("ip", "link", "set", "dev", "lo", "up");
+            return ns;
+        }
+
+        public Task<HostProgram.Result> RunAsync(params string[] command) => HostProgram.RunAsync("ip", ["netns", "exec", Name, .. command]);
+
+        public Task<string> OutputAsync(params string[] command) => HostProgram.OutputAsync("ip", ["netns", "exec", Name, .. command]);
+
+        public Task OkAsync(params string[] command) => OutputAsync(command);
+
+        public async ValueTask DisposeAsync() => await HostProgram.RunAsync("ip", "netns", "delete", Name);
+    }
+}
