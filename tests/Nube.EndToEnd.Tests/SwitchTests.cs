@@ -53,17 +53,25 @@ public sealed class SwitchTests(ITestOutputHelper output)
             Assert.EndsWith($"({port.Vm} {port.Adapter} on lan)", tap.Alias, StringComparison.Ordinal);
         }
 
-        // A VM turned off gives its TAPs back at once; a switch in use is kept unless forced.
-        await host.Client.RunJobAsync("a", "turn-off");
-        Assert.DoesNotContain(await LinksAsync(ns), l => shown.Adapters.Any(p => p.Vm == "a" && p.Tap == l.Name));
+        // While a runs: its second adapter moves to b's island (the link drops and returns), and reaches b there.
+        var moved = (await host.Client.GetVmAsync("a")).Settings!.NetworkAdapters!.Select(n => n.Switch == "island-a" ? n with { Switch = "island-b" } : n).ToList();
+        await host.Client.SetVmAsync("a", new VmSettings { NetworkAdapters = moved });
+        Assert.Equal("reached", await PingFromAsync(host, a, "10.77.2.2"));
+
+        // A switch in use is kept unless forced; forced, its running adapters are pulled out (their link goes down).
         var refused = await Assert.ThrowsAsync<NubeApiException>(() => switches.RemoveAsync("lan"));
         Assert.Equal(409, refused.Status);
         Assert.Contains("in use by VM 'a' adapter nic0, VM 'b' adapter nic0", refused.Message, StringComparison.Ordinal);
-        await host.Client.RunJobAsync("b", "turn-off");
         await switches.RemoveAsync("lan", force: true);
         Assert.Null((await host.Client.GetVmAsync("a")).Settings!.NetworkAdapters![0].Switch);
-        Assert.Equal("island-a", (await host.Client.GetVmAsync("a")).Settings!.NetworkAdapters![1].Switch);
+        Assert.Equal("unreachable", await PingFromAsync(host, a, "10.77.1.2"));
+        Assert.Contains("carrier=0", await GuestShell.RunAsync(host, a,
+            "for d in /sys/class/net/*; do [ \"$(cat $d/address)\" = 52:54:00:77:01:01 ] && echo carrier=$(cat $d/carrier); done; true"), StringComparison.Ordinal);
         Assert.DoesNotContain(await LinksAsync(ns), l => l.Name == lan.Bridge);
+
+        // A VM turned off gives its TAPs back at once.
+        await host.Client.RunJobAsync("a", "turn-off");
+        Assert.DoesNotContain(await LinksAsync(ns), l => shown.Adapters.Any(p => p.Vm == "a" && p.Tap == l.Name));
     }
 
     [Fact]

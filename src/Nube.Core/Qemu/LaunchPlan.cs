@@ -12,11 +12,14 @@ public sealed record LaunchPlan(IReadOnlyList<string> Argv, IReadOnlyList<Requir
     IReadOnlyList<FileFromTemplate> FilesFromTemplates, IReadOnlyList<PassedDescriptor> Descriptors, int? RestoreFdSet = null,
     Vms.ResourceLimits? Limits = null, IReadOnlyDictionary<string, int>? FileNodes = null)
 {
-    /// <summary>The TAPs on virtual switches that the launcher makes (and plugs into their bridges) before it opens them.</summary>
+    /// <summary>
+    /// The TAPs that the launcher makes (and plugs into their switches' bridges) before it opens
+    /// them; a port on no switch starts with its link down (QMP <c>set_link</c> before the VM runs).
+    /// </summary>
     public IReadOnlyList<SwitchPort> Ports { get; init; } = [];
 }
 
-/// <summary>A VM adapter's port on a virtual switch: the TAP nubed makes for it, by name, and the switch it plugs into.</summary>
+/// <summary>A VM adapter's port: the TAP nubed makes for it, by name, and the switch it plugs into (none when null).</summary>
 /// <param name="VmName">For the TAP's alias, so that an operator can tell whose it is.</param>
 /// <param name="MultiQueue">A queue pair per vCPU (virtio-net with more than one vCPU): the TAP is made with multi_queue.</param>
-public sealed record SwitchPort(string VmName, string AdapterId, string Tap, string Switch, bool MultiQueue);
+public sealed record SwitchPort(string VmName, string AdapterId, string Tap, string? Switch, bool MultiQueue);

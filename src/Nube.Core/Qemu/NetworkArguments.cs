@@ -8,9 +8,9 @@ namespace Nube.Core.Qemu;
 /// (<see cref="DeviceIds.Backend"/>) when connected. Returns the ports on virtual switches, whose
 /// TAPs the launcher makes.
 /// </summary>
-internal static class NetworkArguments
+public static class NetworkArguments
 {
-    public static IReadOnlyList<SwitchPort> Add(VmConfig vm, List<string> argv, Descriptors fds)
+    internal static IReadOnlyList<SwitchPort> Add(VmConfig vm, List<string> argv, Descriptors fds)
     {
         var adapters = vm.NetworkAdapters;
         var processors = vm.ProcessorCount;
@@ -21,8 +21,8 @@ internal static class NetworkArguments
             var model = NetworkAdapter.ModelOf(adapter);
             var device = Device(model);
             var backend = DeviceIds.Backend(adapter);
-            // An unconnected adapter is a device without a backend: the guest sees a NIC with no link partner,
-            // like Hyper-V's "Not connected" (QEMU warns "nic ... has no peer", which is expected).
+            // An adapter that is not connected still gets its TAP (on no bridge) and starts with its link
+            // down, as Hyper-V's "Not connected": it can then be connected while the VM runs.
             if (adapter.Switch == NetworkAdapter.UserMode)
             {
                 argv.AddRange(["-netdev", $"user,id={backend}"]);
@@ -56,15 +56,21 @@ internal static class NetworkArguments
         return ports;
     }
 
-    /// <summary>The TAP of an adapter on a virtual switch, named from the VM's and the adapter's ids; null when it is on none.</summary>
+    /// <summary>The TAP of an adapter on a virtual switch or on none, named from the VM's and the adapter's ids (<see cref="Port"/>).</summary>
     private static string? PortOf(VmConfig vm, NetworkAdapter adapter, List<SwitchPort> ports)
     {
-        if (NetworkAdapter.SwitchName(adapter) is not { } name)
+        if (Port(vm, adapter) is not { } port)
             return null;
-        var tap = LinkNames.Tap(vm.Id, adapter.Id);
-        ports.Add(new SwitchPort(vm.Name, adapter.Id, tap, name, NetworkAdapter.ModelOf(adapter) == NicModel.VirtioNet && vm.ProcessorCount > 1));
-        return tap;
+        ports.Add(port);
+        return port.Tap;
     }
+
+    /// <summary>The port nubed makes for an adapter on a virtual switch or on none; null for user-mode NAT and an operator's TAP.</summary>
+    public static SwitchPort? Port(VmConfig vm, NetworkAdapter adapter) =>
+        adapter.Switch is null || NetworkAdapter.SwitchName(adapter) is not null
+            ? new SwitchPort(vm.Name, adapter.Id, LinkNames.Tap(vm.Id, adapter.Id), adapter.Switch,
+                NetworkAdapter.ModelOf(adapter) == NicModel.VirtioNet && vm.ProcessorCount > 1)
+            : null;
 
     public static string Device(NicModel model) => model switch
     {

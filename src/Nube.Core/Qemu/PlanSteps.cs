@@ -37,6 +37,12 @@ public sealed record DeleteDeviceStep(string DeviceId) : PlanStep
     public override string Describe() => $"device_del {{\"id\":\"{DeviceId}\"}}, then wait for DEVICE_DELETED";
 }
 
+/// <summary>The host plugs a running adapter's TAP into its switch's bridge, or out of any (<see cref="SwitchPort.Switch"/> null).</summary>
+public sealed record MovePortStep(SwitchPort Port) : PlanStep
+{
+    public override string Describe() => Port.Switch is { } sw ? $"plug TAP {Port.Tap} into switch {sw}" : $"plug TAP {Port.Tap} out of its switch";
+}
+
 /// <summary>A step and the steps that take it back, run in reverse order when a later step fails.</summary>
 public sealed record PlannedStep(PlanStep Do, ImmutableArray<PlanStep> Undo);
 

@@ -22,14 +22,16 @@ public static class LinkNames
     public static string Tap(Guid vm, string adapterId) => TapPrefix + Hash($"{vm:N}/{adapterId}");
 
     /// <summary>
-    /// <c>nube HOSTKEY switch SWITCHID (NAME)</c> or <c>nube HOSTKEY port VMID ADAPTER SWITCHID (VMNAME ADAPTER on NAME)</c>:
-    /// the ids first, read back by <see cref="ParseAlias"/>, then the names for a person.
+    /// <c>nube HOSTKEY switch SWITCHID (NAME)</c> or <c>nube HOSTKEY port VMID ADAPTER SWITCHID (VMNAME ADAPTER on NAME)</c>
+    /// (<c>-</c> and <c>not connected</c> for a port on no switch): the ids first, read back by
+    /// <see cref="ParseAlias"/>, then the names for a person.
     /// </summary>
     public static string SwitchAlias(string hostKey, VirtualSwitch sw) =>
         Clip($"{AliasWord} {hostKey} switch {sw.Id:N} ({Printable(sw.Name)})");
 
-    public static string PortAlias(string hostKey, Guid vm, string vmName, string adapterId, VirtualSwitch sw) =>
-        Clip($"{AliasWord} {hostKey} port {vm:N} {adapterId} {sw.Id:N} ({Printable(vmName)} {adapterId} on {Printable(sw.Name)})");
+    public static string PortAlias(string hostKey, Guid vm, string vmName, string adapterId, VirtualSwitch? sw) =>
+        Clip($"{AliasWord} {hostKey} port {vm:N} {adapterId} {(sw is null ? "-" : sw.Id.ToString("N"))} " +
+             $"({Printable(vmName)} {adapterId} {(sw is null ? "not connected" : $"on {Printable(sw.Name)}")})");
 
     /// <summary>What an alias of this host says: a switch's id, or a port's VM and adapter; null when it is not this host's.</summary>
     public static LinkOwner? ParseAlias(string hostKey, string? alias)
@@ -40,8 +42,8 @@ public static class LinkNames
         return words[2] switch
         {
             "switch" when Guid.TryParseExact(words[3], "N", out var sw) => new LinkOwner(sw, null, null),
-            "port" when words.Length >= 6 && Guid.TryParseExact(words[3], "N", out var vm) && Guid.TryParseExact(words[5], "N", out var sw)
-                => new LinkOwner(sw, vm, words[4]),
+            "port" when words.Length >= 6 && Guid.TryParseExact(words[3], "N", out var vm) && (words[5] == "-" || Guid.TryParseExact(words[5], "N", out _))
+                => new LinkOwner(words[5] == "-" ? null : Guid.ParseExact(words[5], "N"), vm, words[4]),
             _ => null,
         };
     }
@@ -60,5 +62,5 @@ public static class LinkNames
     }
 }
 
-/// <summary>Whose a link is: a switch's bridge (<see cref="Vm"/> null) or the TAP of a VM's adapter on that switch.</summary>
-public sealed record LinkOwner(Guid Switch, Guid? Vm, string? Adapter);
+/// <summary>Whose a link is: a switch's bridge (<see cref="Vm"/> null) or the TAP of a VM's adapter (on that switch, or on none).</summary>
+public sealed record LinkOwner(Guid? Switch, Guid? Vm, string? Adapter);

@@ -51,5 +51,13 @@ public sealed record IdeDriveChange(DeviceChangeKind Kind, string Id, string Fie
 public sealed record NetworkAdapterChange(DeviceChangeKind Kind, string Id, string Field, NetworkAdapter? Before, NetworkAdapter? After)
     : DeviceChange(Kind, Id, Field)
 {
-    public override string What => $"network adapter {Id}";
+    public override string What => IsSwitchChange
+        ? $"network adapter {Id} to {(After!.Switch is { } s ? $"switch {s}" : "no switch")}"
+        : $"network adapter {Id}";
+
+    /// <summary>Only the switch differs, between virtual switches or none (ports nubed makes), not user-mode or an operator's TAP.</summary>
+    public bool IsSwitchChange => Kind == DeviceChangeKind.Change && IsPort(Before!) && IsPort(After!)
+        && !string.Equals(Before!.Switch, After!.Switch, StringComparison.Ordinal) && Before with { Switch = null } == After with { Switch = null };
+
+    private static bool IsPort(NetworkAdapter a) => a.Switch is null || NetworkAdapter.SwitchName(a) is not null;
 }

@@ -10,7 +10,8 @@ namespace Nube.Core.Vms;
 /// services and the data exchange items (the guest is asked, not changed). Of the devices, SCSI
 /// disks may be added to and removed from existing controllers (hot plug, as Hyper-V's synthetic
 /// SCSI), and a DVD's medium may be inserted, ejected or swapped; everything else is hardware of
-/// the QEMU process. A saved VM changes no device at all: its memory is restored into the
+/// the QEMU process. A network adapter may connect to another virtual switch or to none (its
+/// TAP moves between bridges and its link drops and returns). A saved VM changes no device at all: its memory is restored into the
 /// hardware it was saved from.
 /// </summary>
 public static class LiveChanges
@@ -47,7 +48,10 @@ public static class LiveChanges
             IdeDriveChange { IsMediaChange: true } => null,
             IdeDriveChange => "IDE drives are added, removed and changed only while the VM is off (as on Hyper-V), apart from a DVD's medium; SCSI disks can be added and removed while it runs",
             ScsiControllerChange => "SCSI controllers are added, removed and changed only while the VM is off (as on Hyper-V)",
-            _ => "network adapters change only while the VM is off",
+            NetworkAdapterChange { IsSwitchChange: true } => null,
+            NetworkAdapterChange { Kind: DeviceChangeKind.Change } =>
+                "while it runs, an adapter connects only to another virtual switch or to none; its other settings, and user-mode or tap: connections, change while it is off",
+            _ => "network adapters are added and removed only while the VM is off",
         };
     }
 

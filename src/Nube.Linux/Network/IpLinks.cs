@@ -48,8 +48,8 @@ public sealed class IpLinks(IHostCommands commands)
         await SetUpAsync(name, alias, null, ct).ConfigureAwait(false);
     }
 
-    /// <summary>A persistent TAP (nubed opens it and hands QEMU the descriptors), plugged into <paramref name="bridge"/>, up.</summary>
-    public async Task AddTapAsync(string name, bool multiQueue, string bridge, string alias, CancellationToken ct)
+    /// <summary>A persistent TAP (nubed opens it and hands QEMU the descriptors), plugged into <paramref name="bridge"/> (or none), up.</summary>
+    public async Task AddTapAsync(string name, bool multiQueue, string? bridge, string alias, CancellationToken ct)
     {
         await RunAsync(ct, ["tuntap", "add", "dev", name, "mode", "tap", .. multiQueue ? new[] { "multi_queue" } : []]).ConfigureAwait(false);
         await SetUpAsync(name, alias, bridge, ct).ConfigureAwait(false);
@@ -66,6 +66,10 @@ public sealed class IpLinks(IHostCommands commands)
     }
 
     public Task SetAliasAsync(string name, string alias, CancellationToken ct) => RunAsync(ct, "link", "set", "dev", name, "alias", alias);
+
+    /// <summary>Plugs the device into <paramref name="bridge"/>, or out of any when null, and sets its alias in the same command.</summary>
+    public Task SetMasterAsync(string name, string? bridge, string alias, CancellationToken ct) =>
+        RunAsync(ct, ["link", "set", "dev", name, .. bridge is null ? new[] { "nomaster" } : ["master", bridge], "alias", alias]);
 
     /// <summary>Deletes the device; true when it was there.</summary>
     public async Task<bool> DeleteAsync(string name, CancellationToken ct)

@@ -36,18 +36,18 @@ public sealed class SwitchNetwork(IpLinks links, HostIdentity host, ILogger<Swit
         await SyncAddressesAsync(bridge, sw, ct).ConfigureAwait(false);
     }
 
-    /// <summary>The switch's bridge is gone (with whatever TAPs were still on it).</summary>
+    /// <summary>The switch's bridge is gone; a TAP still on it is plugged out first (its VM keeps it).</summary>
     public async Task RemoveAsync(VirtualSwitch sw, CancellationToken ct)
     {
         foreach (var tap in (await OwnedAsync(ct).ConfigureAwait(false)).Where(o => o.Owner.Switch == sw.Id && o.Owner.Vm is not null))
-            await links.DeleteAsync(tap.Link.Name, ct).ConfigureAwait(false);
+            await links.SetMasterAsync(tap.Link.Name, null, tap.Link.Alias!, ct).ConfigureAwait(false);
         if (await links.DeleteAsync(LinkNames.Bridge(sw.Id), ct).ConfigureAwait(false))
             logger.LogInformation("Deleted the bridge {Bridge} of switch {Switch}", LinkNames.Bridge(sw.Id), sw.Name);
     }
 
     /// <summary>
     /// Makes the TAP of each port and plugs it into its switch's bridge (made first if it went
-    /// missing); a TAP of that name left from an earlier run is replaced.
+    /// missing), or into none; a TAP of that name left from an earlier run is replaced.
     /// </summary>
     /// <exception cref="QemuLaunchException">A port's switch does not exist, or the host refused a device.</exception>
     public async Task PlugAsync(Guid vm, IReadOnlyList<SwitchPort> ports, Func<string, VirtualSwitch?> find, CancellationToken ct)
@@ -56,12 +56,10 @@ public sealed class SwitchNetwork(IpLinks links, HostIdentity host, ILogger<Swit
         {
             foreach (var port in ports)
             {
-                var sw = find(port.Switch)
-                    ?? throw new QemuLaunchException($"Adapter {port.AdapterId} is on the switch '{port.Switch}', which does not exist on this host.");
-                await EnsureAsync(sw, ct).ConfigureAwait(false);
+                var sw = await SwitchOfAsync(port, find, ct).ConfigureAwait(false);
                 await links.DeleteAsync(port.Tap, ct).ConfigureAwait(false);
-                await links.AddTapAsync(port.Tap, port.MultiQueue, LinkNames.Bridge(sw.Id), LinkNames.PortAlias(host.Key, vm, port.VmName, port.AdapterId, sw), ct)
-                    .ConfigureAwait(false);
+                await links.AddTapAsync(port.Tap, port.MultiQueue, sw is null ? null : LinkNames.Bridge(sw.Id),
+                    LinkNames.PortAlias(host.Key, vm, port.VmName, port.AdapterId, sw), ct).ConfigureAwait(false);
             }
         }
         catch (HostCommandException e)
@@ -69,6 +67,33 @@ public sealed class SwitchNetwork(IpLinks links, HostIdentity host, ILogger<Swit
             Unplug(vm);
             throw new QemuLaunchException($"Cannot connect the VM's adapters to their switches: {e.Message}");
         }
+    }
+
+    /// <summary>A running VM's port moves to its switch's bridge, or out of any (the adapter's link is QEMU's business).</summary>
+    /// <exception cref="HostCommandException">The switch does not exist, or the host refused.</exception>
+    public async Task MoveAsync(Guid vm, SwitchPort port, Func<string, VirtualSwitch?> find, CancellationToken ct)
+    {
+        VirtualSwitch? sw;
+        try
+        {
+            sw = await SwitchOfAsync(port, find, ct).ConfigureAwait(false);
+        }
+        catch (QemuLaunchException e)
+        {
+            throw new HostCommandException("ip link", e.Message);
+        }
+        await links.SetMasterAsync(port.Tap, sw is null ? null : LinkNames.Bridge(sw.Id), LinkNames.PortAlias(host.Key, vm, port.VmName, port.AdapterId, sw), ct)
+            .ConfigureAwait(false);
+    }
+
+    private async Task<VirtualSwitch?> SwitchOfAsync(SwitchPort port, Func<string, VirtualSwitch?> find, CancellationToken ct)
+    {
+        if (port.Switch is null)
+            return null;
+        var sw = find(port.Switch)
+            ?? throw new QemuLaunchException($"Adapter {port.AdapterId} is on the switch '{port.Switch}', which does not exist on this host.");
+        await EnsureAsync(sw, ct).ConfigureAwait(false);
+        return sw;
     }
 
     /// <summary>
@@ -103,7 +128,7 @@ public sealed class SwitchNetwork(IpLinks links, HostIdentity host, ILogger<Swit
         var known = switches.Select(s => s.Id).ToHashSet();
         foreach (var (link, owner) in await OwnedAsync(ct).ConfigureAwait(false))
         {
-            var stale = owner.Vm is { } vm ? !runningVms.Contains(vm) || !known.Contains(owner.Switch) : !known.Contains(owner.Switch);
+            var stale = owner.Vm is { } vm ? !runningVms.Contains(vm) : owner.Switch is not { } sw || !known.Contains(sw);
             if (!stale)
                 continue;
             try

@@ -71,10 +71,12 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
             if (plan.RestoreFdSet is { } saved)
             {
                 await RestoreAsync(job, run, saved, ct).ConfigureAwait(false);
+                await UnpluggedLinksDownAsync(run, plan, ct).ConfigureAwait(false);
                 from = VmState.Off;
             }
             else
             {
+                await UnpluggedLinksDownAsync(run, plan, ct).ConfigureAwait(false);
                 // Launched paused (-S) so that nothing the guest prints is missed: run it now.
                 await run.Qmp.ContAsync(ct).ConfigureAwait(false);
             }
@@ -88,6 +90,17 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
         }
         if (agentWait is { } wait)
             await WaitForAgentAsync(job, config.Name, wait, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>An adapter on no switch has its TAP on no bridge and its link down, as a cable pulled out.</summary>
+    private static async Task UnpluggedLinksDownAsync(QemuSession run, LaunchPlan plan, CancellationToken ct)
+    {
+        foreach (var port in plan.Ports.Where(p => p.Switch is null))
+        {
+            var step = DevicePlan.SetLink(port.AdapterId, up: false);
+            using var arguments = System.Text.Json.JsonDocument.Parse(step.Arguments.ToJsonString());
+            await run.Qmp.ExecuteAsync(step.Command, arguments.RootElement.Clone(), ct: ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Connects to a running QEMU and makes it the VM's session.</summary>

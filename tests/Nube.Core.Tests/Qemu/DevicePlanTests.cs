@@ -14,7 +14,13 @@ public class DevicePlanTests
     {
         ScsiControllers = [new ScsiController { Disks = [TestVms.ScsiDisk(0)] }],
         IdeDrives = [new IdeDrive { Controller = 1, Media = DriveMedia.Dvd }, new IdeDrive { Controller = 1, Location = 1, Media = DriveMedia.Dvd, Path = "/srv/iso/a.iso" }],
+        NetworkAdapters = [new NetworkAdapter { MacAddress = "52:54:00:00:00:01", Switch = "lan" }, new NetworkAdapter { MacAddress = "52:54:00:00:00:02" }],
     });
+
+    private static VmConfig WithSwitches(string? first, string? second) => Running with
+    {
+        NetworkAdapters = [Running.NetworkAdapters[0] with { Switch = first }, Running.NetworkAdapters[1] with { Switch = second }],
+    };
 
     private static VmConfig WithScsi(params ScsiDisk[] disks) => Running with { ScsiControllers = [Running.ScsiControllers[0] with { Disks = [.. disks] }] };
 
@@ -33,6 +39,8 @@ public class DevicePlanTests
         ["dvd-insert"] = (Running with { IdeDrives = [Running.IdeDrives[0] with { Path = "/srv/iso/debian-12.iso" }, Running.IdeDrives[1]] }, null),
         ["dvd-eject"] = (Running with { IdeDrives = [Running.IdeDrives[0], Running.IdeDrives[1] with { Path = null }] }, null),
         ["dvd-swap"] = (Running with { IdeDrives = [Running.IdeDrives[0], Running.IdeDrives[1] with { Path = "/srv/iso/b.iso" }] }, null),
+        ["nic-switch-change"] = (WithSwitches("dmz", "lan"), null),
+        ["nic-disconnect"] = (WithSwitches(null, null), null),
     };
 
     [Theory]
@@ -50,5 +58,7 @@ public class DevicePlanTests
     {
         var error = Assert.Throws<ArgumentException>(() => DevicePlan.Plan(Running, DeviceIds.Assign(Running, Running with { IdeDrives = [] })));
         Assert.StartsWith("ideDrives[0]: cannot remove DVD drive dvd0 at ide1:0 while the VM runs", error.Message);
+        var nic = Assert.Throws<ArgumentException>(() => DevicePlan.Plan(Running, DeviceIds.Assign(Running, WithSwitches("user", null))));
+        Assert.StartsWith("networkAdapters[0]: cannot change network adapter nic0 while the VM runs", nic.Message);
     }
 }

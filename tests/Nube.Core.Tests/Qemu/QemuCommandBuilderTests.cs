@@ -127,7 +127,7 @@ public class QemuCommandBuilderTests
     public void An_adapter_without_a_MAC_lets_QEMU_pick_one()
     {
         var vm = TestVms.KernelBoot() with { NetworkAdapters = [new NetworkAdapter()] };
-        Assert.Contains("virtio-net-pci,rx_queue_size=1024,id=nic0", Build(vm, Context).Argv);
+        Assert.Contains("virtio-net-pci,netdev=net0,rx_queue_size=1024,id=nic0", Build(vm, Context).Argv);
     }
 
     [Fact]

@@ -93,6 +93,7 @@ public class LiveChangesTests
             "add SCSI disk disk2 at scsi0:3" },
         { vm => vm with { ScsiControllers = [vm.ScsiControllers[0] with { Disks = [] }] }, "remove SCSI disk disk0 at scsi0:0" },
         { vm => vm with { IdeDrives = [vm.IdeDrives[0], vm.IdeDrives[1] with { Path = "/iso/debian.iso" }] }, "change DVD drive dvd0 at ide1:0" },
+        { vm => vm with { NetworkAdapters = [vm.NetworkAdapters[0] with { Switch = "lan" }] }, "change network adapter nic0 to switch lan" },
     };
 
     [Theory]
@@ -117,7 +118,13 @@ public class LiveChangesTests
         { vm => vm with { ScsiControllers = [vm.ScsiControllers[0], new ScsiController()] },
             "scsiControllers[1]: cannot add SCSI controller scsi1 (1) while the VM is running (SCSI controllers are added, removed and changed only while the VM is off (as on Hyper-V))" },
         { vm => vm with { NetworkAdapters = [] },
-            "networkAdapters[0]: cannot remove network adapter nic0 while the VM is running (network adapters change only while the VM is off)" },
+            "networkAdapters[0]: cannot remove network adapter nic0 while the VM is running (network adapters are added and removed only while the VM is off)" },
+        { vm => vm with { NetworkAdapters = [vm.NetworkAdapters[0] with { Switch = "user" }] },
+            "networkAdapters[0]: cannot change network adapter nic0 while the VM is running (while it runs, an adapter connects only to another virtual switch or to none; " +
+            "its other settings, and user-mode or tap: connections, change while it is off)" },
+        { vm => vm with { NetworkAdapters = [vm.NetworkAdapters[0] with { Switch = "lan", MacAddress = "52:54:00:aa:bb:cc" }] },
+            "networkAdapters[0]: cannot change network adapter nic0 while the VM is running (while it runs, an adapter connects only to another virtual switch or to none; " +
+            "its other settings, and user-mode or tap: connections, change while it is off)" },
     };
 
     [Theory]

@@ -193,6 +193,27 @@ public sealed class NubedHost : IAsyncDisposable
 
     public static bool ProcessAlive(int pid) => Nube.Qemu.Launch.QemuProcess.IsRunning(pid);
 
+    /// <summary>
+    /// The bridges and TAPs this host's nubed made in the machine's namespace (their alias carries
+    /// its key): killed, it could not take them down, and its data folder, with the key, goes now.
+    /// </summary>
+    private async Task DeleteLinksAsync()
+    {
+        var idFile = Path.Combine(DataDir, "host-id");
+        if (!File.Exists(idFile))
+            return;
+        var prefix = $"nube {File.ReadAllText(idFile).Trim().Replace("-", "", StringComparison.Ordinal)[..8]} ";
+        var listed = await HostProgram.RunAsync("ip", "-json", "link", "show");
+        if (listed.ExitCode != 0)
+            return;
+        using var links = System.Text.Json.JsonDocument.Parse(listed.Stdout);
+        foreach (var link in links.RootElement.EnumerateArray())
+        {
+            if (link.TryGetProperty("ifalias", out var alias) && alias.GetString() is { } text && text.StartsWith(prefix, StringComparison.Ordinal))
+                await HostProgram.RunAsync("ip", "link", "del", "dev", link.GetProperty("ifname").GetString()!);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         output.WriteLine("---- nubed log ----");
@@ -210,6 +231,7 @@ public sealed class NubedHost : IAsyncDisposable
                 }
             }
         }
+        await DeleteLinksAsync();
         var vmsData = Path.Combine(DataDir, "vms");
         if (System.IO.Directory.Exists(vmsData))
         {

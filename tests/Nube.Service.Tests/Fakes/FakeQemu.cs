@@ -284,7 +284,7 @@ internal sealed class FakeQemu
                 "migrate-incoming" => MigrateIncoming(call.Argument("uri")),
                 "query-migrate" => new FakeReply { Return = MigrationInfo() },
                 "migrate_cancel" => CancelMigration(),
-                "blockdev-add" or "blockdev-del" or "transaction" => FakeReply.Empty, // QEMU's own checks: the end-to-end tests'
+                "blockdev-add" or "blockdev-del" or "transaction" or "set_link" => FakeReply.Empty, // QEMU's own checks: the end-to-end tests'
                 "add-fd" => fdSets.AddFd(),
                 "remove-fd" => fdSets.RemoveFd(int.TryParse(call.Argument("fdset-id"), out var set) ? set : null),
                 _ => FakeReply.Failure("CommandNotFound", $"The command {command} has not been found"),

@@ -87,6 +87,15 @@ internal sealed class FakeQemuHost(FakeTimeProvider clock) : IQemuHost
 
     public void ApplyLimits(Guid vm, ResourceLimits limits) => AppliedLimits[vm] = limits;
 
+    /// <summary>Each VM's ports as the service last moved them while it ran (TAP to switch, null for none).</summary>
+    public ConcurrentDictionary<string, string?> MovedPorts { get; } = new();
+
+    public Task MovePortAsync(Guid vm, SwitchPort port, CancellationToken ct)
+    {
+        MovedPorts[port.Tap] = port.Switch;
+        return Task.CompletedTask;
+    }
+
     /// <summary>A fake QEMU holds nothing on the host (no cgroup) to give back.</summary>
     public void Released(Guid vm)
     {

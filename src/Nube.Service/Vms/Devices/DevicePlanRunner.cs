@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Win32.SafeHandles;
 using Nube.Core.Qemu;
 using Nube.Linux;
+using Nube.Linux.Processes;
 using Nube.Qemu.Protocol;
 
 namespace Nube.Service.Vms.Devices;
@@ -12,7 +13,8 @@ namespace Nube.Service.Vms.Devices;
 /// Runs a device plan on a running QEMU, all or nothing: when a step fails, every step done so
 /// far is taken back (each by its undo, in reverse order) and the error names the step.
 /// </summary>
-public sealed partial class DevicePlanRunner(QmpClient qmp, ILogger logger)
+/// <param name="movePort">The host side of a <see cref="MovePortStep"/>: the VM's TAP into another bridge, or out of any.</param>
+public sealed partial class DevicePlanRunner(QmpClient qmp, ILogger logger, Func<SwitchPort, CancellationToken, Task>? movePort = null)
 {
     /// <summary>How long a guest has to let go of a device before its removal is given up (the device then stays).</summary>
     public static readonly TimeSpan RemovalTimeout = TimeSpan.FromSeconds(15);
@@ -42,7 +44,8 @@ public sealed partial class DevicePlanRunner(QmpClient qmp, ILogger logger)
                 {
                     await DoAsync(step.Do, held, percent => progress($"{phase}: {percent}%"), ct).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is QmpException or IOException or UnauthorizedAccessException or TimeoutException or OperationCanceledException)
+                catch (Exception e) when (e is QmpException or IOException or UnauthorizedAccessException or TimeoutException or OperationCanceledException
+                                              or HostCommandException)
                 {
                     await UndoAsync(done, held).ConfigureAwait(false);
                     throw new DevicePlanException($"Could not {what}: {step.Do.Describe()} failed: {e.Message}" +
@@ -63,7 +66,7 @@ public sealed partial class DevicePlanRunner(QmpClient qmp, ILogger logger)
                 // Not cancellable: a half-taken-back plan is worse than a slow one.
                 await DoAsync(undo, held, _ => { }, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is QmpException or IOException or UnauthorizedAccessException or TimeoutException)
+            catch (Exception e) when (e is QmpException or IOException or UnauthorizedAccessException or TimeoutException or HostCommandException)
             {
                 logger.LogError("Taking back a device change: {Step} failed: {Error}", undo.Describe(), e.Message);
             }
@@ -107,6 +110,9 @@ public sealed partial class DevicePlanRunner(QmpClient qmp, ILogger logger)
                 await DoAsync(new QmpStep("blockdev-reopen", reopen.Reopen), held, percent, ct).ConfigureAwait(false);
                 foreach (var fd in readOnly)
                     await qmp.RemoveFdAsync(set.FdSet, fd, ct).ConfigureAwait(false);
+                break;
+            case MovePortStep move:
+                await (movePort ?? throw new IOException("this plan's runner cannot move switch ports"))(move.Port, ct).ConfigureAwait(false);
                 break;
             case BlockJobStep job:
                 await new BlockJobFollower(qmp).FollowAsync(job, percent, ct).ConfigureAwait(false);

@@ -29,11 +29,12 @@ public sealed class HotPlug(VmController vm, VmServices services, ILogger logger
         job.MarkRunning(null);
         try
         {
-            var files = await new DevicePlanRunner(run.Qmp, logger).RunAsync(plan, running.Files, phase => job.Report(phase),
+            var runner = new DevicePlanRunner(run.Qmp, logger, (port, ct) => services.Qemu.MovePortAsync(vm.Id, port, ct));
+            var files = await runner.RunAsync(plan, running.Files, phase => job.Report(phase),
                 job.Cancellation.Token).ConfigureAwait(false);
             var now = running with
             {
-                Config = running.Config with { IdeDrives = next.IdeDrives, ScsiControllers = next.ScsiControllers },
+                Config = running.Config with { IdeDrives = next.IdeDrives, ScsiControllers = next.ScsiControllers, NetworkAdapters = next.NetworkAdapters },
                 Files = files,
             };
             await now.WriteAsync(vm.Paths.RunningState).ConfigureAwait(false);
