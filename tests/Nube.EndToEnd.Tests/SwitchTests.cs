@@ -53,9 +53,27 @@ public sealed class SwitchTests(ITestOutputHelper output)
             Assert.EndsWith($"({port.Vm} {port.Adapter} on lan)", tap.Alias, StringComparison.Ordinal);
         }
 
+        // The guards: a's DHCP server on lan leaves b without a lease until a's DHCP guard is turned off (while a runs);
+        // frames and ARP from a MAC that is not the adapter's go nowhere.
+        await GuestShell.RunAsync(host, a, $"{Iface("52:54:00:77:01:01")}; printf 'start 10.77.1.100\\nend 10.77.1.110\\ninterface %s\\nopt subnet 255.255.255.0\\n" +
+            "lease_file /tmp/leases\\n' $n > /tmp/udhcpd.conf && touch /tmp/leases && udhcpd /tmp/udhcpd.conf");
+        Assert.Equal("no lease", await LeaseAsync(host, b, "52:54:00:77:01:02"));
+        await SetAdapterAsync(host, "a", "52:54:00:77:01:01", n => n with { DhcpGuard = false });
+        Assert.Equal("lease", await LeaseAsync(host, b, "52:54:00:77:01:02"));
+        var spoofed = await GuestShell.RunAsync(host, a, $"{Iface("52:54:00:77:01:01")}; ip link set dev $n down; ip link set dev $n address 52:54:00:77:99:99; " +
+            "ip link set dev $n up; arping -U -c 2 -I $n 10.77.1.1 >/dev/null 2>&1; if ping -c 2 -W 2 10.77.1.2 >/dev/null 2>&1; then echo R''EACHED; else echo U''NREACHABLE; fi; " +
+            "ip link set dev $n down; ip link set dev $n address 52:54:00:77:01:01; ip link set dev $n up");
+        Assert.Contains("UNREACHABLE", spoofed, StringComparison.Ordinal);
+        Assert.DoesNotContain("52:54:00:77:99:99", await GuestShell.RunAsync(host, b, "ip neigh show"), StringComparison.OrdinalIgnoreCase);
+
+        // VLANs, changed while both run: b's lan adapter on VLAN 10 no longer reaches a (on the untagged VLAN 1) until a joins it.
+        await SetAdapterAsync(host, "b", "52:54:00:77:01:02", n => n with { VlanId = 10 });
+        Assert.Equal("unreachable", await PingFromAsync(host, a, "10.77.1.2"));
+        await SetAdapterAsync(host, "a", "52:54:00:77:01:01", n => n with { VlanId = 10 });
+        Assert.Equal("reached", await PingFromAsync(host, a, "10.77.1.2"));
+
         // While a runs: its second adapter moves to b's island (the link drops and returns), and reaches b there.
-        var moved = (await host.Client.GetVmAsync("a")).Settings!.NetworkAdapters!.Select(n => n.Switch == "island-a" ? n with { Switch = "island-b" } : n).ToList();
-        await host.Client.SetVmAsync("a", new VmSettings { NetworkAdapters = moved });
+        await SetAdapterAsync(host, "a", "52:54:00:77:02:01", n => n with { Switch = "island-b" });
         Assert.Equal("reached", await PingFromAsync(host, a, "10.77.2.2"));
 
         // A switch in use is kept unless forced; forced, its running adapters are pulled out (their link goes down).
@@ -134,8 +152,22 @@ public sealed class SwitchTests(ITestOutputHelper output)
 
     /// <summary>Sets each adapter's address in the guest, the adapter found by its MAC.</summary>
     private static Task AddressAsync(NubedHost host, Guid vm, params (string Mac, string Cidr)[] addresses) =>
-        GuestShell.RunAsync(host, vm, string.Join("; ", addresses.Select(a =>
-            $"n=$(for d in /sys/class/net/*; do [ \"$(cat $d/address)\" = {a.Mac} ] && basename $d; done); ip link set dev $n up && ip addr add {a.Cidr} dev $n")));
+        GuestShell.RunAsync(host, vm, string.Join("; ", addresses.Select(a => $"{Iface(a.Mac)}; ip link set dev $n up && ip addr add {a.Cidr} dev $n")));
+
+    /// <summary>Shell that sets $n to the guest's interface with this MAC.</summary>
+    private static string Iface(string mac) => $"n=$(for d in /sys/class/net/*; do [ \"$(cat $d/address)\" = {mac} ] && basename $d; done)";
+
+    /// <summary>Whether a DHCP client on the guest's interface gets a lease (the address is not applied).</summary>
+    private static async Task<string> LeaseAsync(NubedHost host, Guid vm, string mac) =>
+        (await GuestShell.RunAsync(host, vm, $"{Iface(mac)}; if udhcpc -i $n -n -q -t 2 -T 1 -s /bin/true >/dev/null 2>&1; then echo L''EASE; else echo N''O-LEASE; fi"))
+        .Contains("NO-LEASE", StringComparison.Ordinal) ? "no lease" : "lease";
+
+    /// <summary>Changes one adapter (by MAC) of a VM through the API, the others as they are.</summary>
+    private static async Task SetAdapterAsync(NubedHost host, string vm, string mac, Func<NetworkAdapterSettings, NetworkAdapterSettings> change)
+    {
+        var adapters = (await host.Client.GetVmAsync(vm)).Settings!.NetworkAdapters!.Select(n => n.MacAddress == mac ? change(n) : n).ToList();
+        await host.Client.SetVmAsync(vm, new VmSettings { NetworkAdapters = adapters });
+    }
 
     private static async Task<string> PingFromAsync(NubedHost host, Guid vm, string address)
     {

@@ -11,4 +11,12 @@ public sealed record NetworkAdapterSettings
     public string? Switch { get; init; }
     /// <summary>tulip or e1000 (legacy), virtio-net (synthetic); absent means the kind's default.</summary>
     public string? Model { get; init; }
+    /// <summary>On a virtual switch, the VLAN (1 to 4094) the adapter is an access port of; absent: the untagged VLAN 1.</summary>
+    public int? VlanId { get; init; }
+    /// <summary>On a virtual switch, let the guest send from other MAC addresses (default false).</summary>
+    public bool? MacAddressSpoofing { get; init; }
+    /// <summary>On a virtual switch, drop DHCP server answers the guest sends (default true).</summary>
+    public bool? DhcpGuard { get; init; }
+    /// <summary>On a virtual switch, drop router advertisements and redirects the guest sends (default true).</summary>
+    public bool? RouterGuard { get; init; }
 }

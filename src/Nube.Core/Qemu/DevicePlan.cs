@@ -35,7 +35,7 @@ public static class DevicePlan
                 new DeviceUnit(change, ChangeMedium(
                     DiskModel.Scsi(media.Controller, before, $"{media.Field}.path", Chain(before.Path), null),
                     DiskModel.Scsi(media.Controller, after, $"{media.Field}.path", Chain(after.Path), null), after.Id)),
-            NetworkAdapterChange { IsSwitchChange: true, Before: { } before, After: { } after } => new DeviceUnit(change, MovePort(running, before, desired, after)),
+            NetworkAdapterChange { IsPortChange: true, Before: { } before, After: { } after } => new DeviceUnit(change, MovePort(running, before, desired, after)),
             _ => throw new ArgumentException($"{change.Field}: cannot {change} while the VM runs", nameof(desired)),
         })];
     }
@@ -74,19 +74,20 @@ public static class DevicePlan
     }
 
     /// <summary>
-    /// The adapter's link drops, its TAP moves to the other bridge (or out of any) and, on a
-    /// switch, the link returns: the guest sees the cable pulled and plugged in elsewhere, as
-    /// Hyper-V's guests do when the switch changes.
+    /// A new switch: the adapter's link drops, its TAP moves to the other bridge (or out of any)
+    /// and, on a switch, the link returns: the guest sees the cable pulled and plugged in
+    /// elsewhere, as Hyper-V's guests do. New guards only: the port changes, the link stays.
     /// </summary>
     private static ImmutableArray<PlannedStep> MovePort(VmConfig running, NetworkAdapter before, VmConfig desired, NetworkAdapter after)
     {
         var from = NetworkArguments.Port(running, before)!;
         var to = NetworkArguments.Port(desired, after)!;
+        var moves = !string.Equals(before.Switch, after.Switch, StringComparison.Ordinal);
         var steps = ImmutableArray.CreateBuilder<PlannedStep>();
-        if (before.Switch is not null)
+        if (moves && before.Switch is not null)
             steps.Add(new(SetLink(after.Id, false), [SetLink(after.Id, true)]));
-        steps.Add(new(new MovePortStep(to), [new MovePortStep(from)]));
-        if (after.Switch is not null)
+        steps.Add(new(new PortStep(to), [new PortStep(from)]));
+        if (moves && after.Switch is not null)
             steps.Add(new(SetLink(after.Id, true), [SetLink(after.Id, false)]));
         return steps.ToImmutable();
     }

@@ -22,4 +22,10 @@ public sealed record LaunchPlan(IReadOnlyList<string> Argv, IReadOnlyList<Requir
 /// <summary>A VM adapter's port: the TAP nubed makes for it, by name, and the switch it plugs into (none when null).</summary>
 /// <param name="VmName">For the TAP's alias, so that an operator can tell whose it is.</param>
 /// <param name="MultiQueue">A queue pair per vCPU (virtio-net with more than one vCPU): the TAP is made with multi_queue.</param>
-public sealed record SwitchPort(string VmName, string AdapterId, string Tap, string? Switch, bool MultiQueue);
+/// <param name="Guards">What the switch drops of what the guest sends through this port.</param>
+/// <param name="Vlan">The VLAN the port is an access port of, on its switch (1 is the untagged default).</param>
+public sealed record SwitchPort(string VmName, string AdapterId, string Tap, string? Switch, bool MultiQueue, PortGuards Guards, int Vlan = 1);
+
+/// <summary>The adapter's security settings as its port applies them (see <see cref="Switches.PortGuardRules"/>).</summary>
+/// <param name="Mac">The adapter's MAC; frames (and ARP) from any other are dropped unless <paramref name="MacAddressSpoofing"/>.</param>
+public sealed record PortGuards(string? Mac, bool MacAddressSpoofing, bool DhcpGuard, bool RouterGuard);

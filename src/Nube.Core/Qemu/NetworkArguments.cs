@@ -69,7 +69,8 @@ public static class NetworkArguments
     public static SwitchPort? Port(VmConfig vm, NetworkAdapter adapter) =>
         adapter.Switch is null || NetworkAdapter.SwitchName(adapter) is not null
             ? new SwitchPort(vm.Name, adapter.Id, LinkNames.Tap(vm.Id, adapter.Id), adapter.Switch,
-                NetworkAdapter.ModelOf(adapter) == NicModel.VirtioNet && vm.ProcessorCount > 1)
+                NetworkAdapter.ModelOf(adapter) == NicModel.VirtioNet && vm.ProcessorCount > 1,
+                new PortGuards(adapter.MacAddress, adapter.MacAddressSpoofing, adapter.DhcpGuard, adapter.RouterGuard), adapter.VlanId ?? 1)
             : null;
 
     public static string Device(NicModel model) => model switch

@@ -37,10 +37,18 @@ public sealed record DeleteDeviceStep(string DeviceId) : PlanStep
     public override string Describe() => $"device_del {{\"id\":\"{DeviceId}\"}}, then wait for DEVICE_DELETED";
 }
 
-/// <summary>The host plugs a running adapter's TAP into its switch's bridge, or out of any (<see cref="SwitchPort.Switch"/> null).</summary>
-public sealed record MovePortStep(SwitchPort Port) : PlanStep
+/// <summary>
+/// The host makes a running adapter's port as <see cref="Port"/> says: its TAP in its switch's
+/// bridge (or in none when <see cref="SwitchPort.Switch"/> is null) and its guards.
+/// </summary>
+public sealed record PortStep(SwitchPort Port) : PlanStep
 {
-    public override string Describe() => Port.Switch is { } sw ? $"plug TAP {Port.Tap} into switch {sw}" : $"plug TAP {Port.Tap} out of its switch";
+    public override string Describe()
+    {
+        var g = Port.Guards;
+        var guards = string.Join(", ", new[] { g.MacAddressSpoofing ? null : "MAC", g.DhcpGuard ? "DHCP" : null, g.RouterGuard ? "router" : null }.OfType<string>());
+        return $"{(Port.Switch is { } sw ? $"plug TAP {Port.Tap} into switch {sw}, VLAN {Port.Vlan}" : $"plug TAP {Port.Tap} out of its switch")}, guards: {(guards.Length == 0 ? "none" : guards)}";
+    }
 }
 
 /// <summary>A step and the steps that take it back, run in reverse order when a later step fails.</summary>

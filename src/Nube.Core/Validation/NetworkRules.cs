@@ -24,9 +24,15 @@ internal static class NetworkRules
                     $"{field}.macAddress: {Quoting.Quote(mac)} is already used by networkAdapters[{macs[mac]}]"));
             if (adapter.Switch is { } name)
                 CheckSwitch($"{field}.switch", name, switchNames, errors);
+            if (adapter.VlanId is { } vlan and (< MinVlan or > MaxVlan))
+                errors.Add(Messages.Outside($"{field}.vlanId", vlan, "range of VLAN IDs", MinVlan, MaxVlan));
             CheckModel(adapter, field, errors);
         }
     }
+
+    /// <summary>802.1Q: 0 means no VLAN and 4095 is reserved.</summary>
+    public const int MinVlan = 1;
+    public const int MaxVlan = 4094;
 
     /// <summary>IFNAMSIZ is 16 bytes with the terminating zero; these characters need no quoting anywhere.</summary>
     public const int MaxTapNameLength = 15;

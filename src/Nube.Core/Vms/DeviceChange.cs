@@ -51,13 +51,17 @@ public sealed record IdeDriveChange(DeviceChangeKind Kind, string Id, string Fie
 public sealed record NetworkAdapterChange(DeviceChangeKind Kind, string Id, string Field, NetworkAdapter? Before, NetworkAdapter? After)
     : DeviceChange(Kind, Id, Field)
 {
-    public override string What => IsSwitchChange
+    public override string What => IsPortChange && !string.Equals(Before!.Switch, After!.Switch, StringComparison.Ordinal)
         ? $"network adapter {Id} to {(After!.Switch is { } s ? $"switch {s}" : "no switch")}"
         : $"network adapter {Id}";
 
-    /// <summary>Only the switch differs, between virtual switches or none (ports nubed makes), not user-mode or an operator's TAP.</summary>
-    public bool IsSwitchChange => Kind == DeviceChangeKind.Change && IsPort(Before!) && IsPort(After!)
-        && !string.Equals(Before!.Switch, After!.Switch, StringComparison.Ordinal) && Before with { Switch = null } == After with { Switch = null };
+    /// <summary>
+    /// Only what its port does differs (its switch, between virtual switches or none, its VLAN
+    /// and its guards), on an adapter whose port nubed makes: not user-mode nor an operator's TAP.
+    /// </summary>
+    public bool IsPortChange => Kind == DeviceChangeKind.Change && IsPort(Before!) && IsPort(After!) && PortOnly(Before!) == PortOnly(After!);
+
+    private static NetworkAdapter PortOnly(NetworkAdapter a) => a with { Switch = null, VlanId = null, MacAddressSpoofing = false, DhcpGuard = false, RouterGuard = false };
 
     private static bool IsPort(NetworkAdapter a) => a.Switch is null || NetworkAdapter.SwitchName(a) is not null;
 }

@@ -11,7 +11,7 @@ namespace Nube.Core.Vms;
 /// disks may be added to and removed from existing controllers (hot plug, as Hyper-V's synthetic
 /// SCSI), and a DVD's medium may be inserted, ejected or swapped; everything else is hardware of
 /// the QEMU process. A network adapter may connect to another virtual switch or to none (its
-/// TAP moves between bridges and its link drops and returns). A saved VM changes no device at all: its memory is restored into the
+/// TAP moves between bridges and its link drops and returns) and change its guards. A saved VM changes no device at all: its memory is restored into the
 /// hardware it was saved from.
 /// </summary>
 public static class LiveChanges
@@ -48,9 +48,9 @@ public static class LiveChanges
             IdeDriveChange { IsMediaChange: true } => null,
             IdeDriveChange => "IDE drives are added, removed and changed only while the VM is off (as on Hyper-V), apart from a DVD's medium; SCSI disks can be added and removed while it runs",
             ScsiControllerChange => "SCSI controllers are added, removed and changed only while the VM is off (as on Hyper-V)",
-            NetworkAdapterChange { IsSwitchChange: true } => null,
+            NetworkAdapterChange { IsPortChange: true } => null,
             NetworkAdapterChange { Kind: DeviceChangeKind.Change } =>
-                "while it runs, an adapter connects only to another virtual switch or to none; its other settings, and user-mode or tap: connections, change while it is off",
+                "while it runs, an adapter changes only its virtual switch (or none), its VLAN and its guards; its other settings, and user-mode or tap: connections, change while it is off",
             _ => "network adapters are added and removed only while the VM is off",
         };
     }

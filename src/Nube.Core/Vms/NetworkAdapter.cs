@@ -23,6 +23,20 @@ public sealed record NetworkAdapter
     public string? Switch { get; init; }
     /// <summary>Null means the kind's default: tulip for legacy, virtio-net for synthetic.</summary>
     public NicModel? Model { get; init; }
+    /// <summary>
+    /// On a virtual switch: the guest may send frames (and ARP) from other MAC addresses than the
+    /// adapter's. Off by default, as Hyper-V's "Enable MAC address spoofing".
+    /// </summary>
+    public bool MacAddressSpoofing { get; init; }
+    /// <summary>
+    /// On a virtual switch: the VLAN the adapter is an access port of (1 to 4094); null is the
+    /// switch's untagged VLAN 1. Adapters on different VLANs of one switch do not reach each other.
+    /// </summary>
+    public int? VlanId { get; init; }
+    /// <summary>On a virtual switch: DHCP server answers from the guest are dropped (Hyper-V's DHCP guard). On by default.</summary>
+    public bool DhcpGuard { get; init; } = true;
+    /// <summary>On a virtual switch: router advertisements and redirects from the guest are dropped (Hyper-V's router guard). On by default.</summary>
+    public bool RouterGuard { get; init; } = true;
 
     public const string UserMode = "user";
     public const string TapPrefix = "tap:";

@@ -33,24 +33,6 @@ public static class LoopbackGuard
         """;
 
     /// <summary>Installs the table, replacing an older copy whole; null when it is in place, else why not.</summary>
-    public static async Task<string?> InstallAsync(CancellationToken ct)
-    {
-        var file = Path.Combine(Path.GetTempPath(), $"nube-guard-{Guid.NewGuid():N}.nft");
-        try
-        {
-            await File.WriteAllTextAsync(file, Rules, ct).ConfigureAwait(false);
-            var result = await ProcessRunner.RunAsync(new HostCommand("nft", ["-f", file]) { Timeout = TimeSpan.FromSeconds(15) }, ct)
-                .ConfigureAwait(false);
-            if (result.ExitCode == 0)
-                return null;
-            var said = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-            return result.ExitCode == CommandResult.NotFound
-                ? "nftables (nft) is not installed; run scripts/install-deps.sh or apt-get install nftables"
-                : $"nft refused the rules: {said}";
-        }
-        finally
-        {
-            File.Delete(file);
-        }
-    }
+    public static Task<string?> InstallAsync(CancellationToken ct) =>
+        Nft.ApplyAsync(Rules, (command, t) => ProcessRunner.RunAsync(command, t), ct);
 }

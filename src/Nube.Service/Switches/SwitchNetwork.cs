@@ -12,10 +12,15 @@ namespace Nube.Service.Switches;
 /// The switches on the host: a Linux bridge per switch and a TAP per running adapter, each
 /// named from ids (<see cref="LinkNames"/>) and marked with this host's key in its alias. Every
 /// method leaves the host as the switches and running VMs say, whatever was there before:
-/// what nubed made and no longer needs goes, what is missing is made.
+/// what nubed made and no longer needs goes, what is missing is made. The running ports' guards
+/// and VLANs are one nftables table (<see cref="PortGuardRules"/>), replaced whole whenever ports come or change.
 /// </summary>
-public sealed class SwitchNetwork(IpLinks links, HostIdentity host, ILogger<SwitchNetwork> logger)
+public sealed class SwitchNetwork(IpLinks links, IHostCommands commands, HostIdentity host, ILogger<SwitchNetwork> logger)
 {
+    private readonly Lock gate = new(); // guards guarded
+    private readonly Dictionary<string, SwitchPort> guarded = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim nft = new(1, 1);
+
     /// <summary>The switch's bridge exists, is up, has the switch's alias and (internal) exactly its host addresses.</summary>
     public async Task EnsureAsync(VirtualSwitch sw, CancellationToken ct)
     {
@@ -61,6 +66,14 @@ public sealed class SwitchNetwork(IpLinks links, HostIdentity host, ILogger<Swit
                 await links.AddTapAsync(port.Tap, port.MultiQueue, sw is null ? null : LinkNames.Bridge(sw.Id),
                     LinkNames.PortAlias(host.Key, vm, port.VmName, port.AdapterId, sw), ct).ConfigureAwait(false);
             }
+            // The guards hold before QEMU has the TAPs: the guest never sends a frame unguarded.
+            lock (gate)
+            {
+                foreach (var port in ports)
+                    guarded[port.Tap] = port;
+            }
+            if (ports.Any(p => p.Switch is not null))
+                await GuardAsync(ct).ConfigureAwait(false);
         }
         catch (HostCommandException e)
         {
@@ -69,9 +82,9 @@ public sealed class SwitchNetwork(IpLinks links, HostIdentity host, ILogger<Swit
         }
     }
 
-    /// <summary>A running VM's port moves to its switch's bridge, or out of any (the adapter's link is QEMU's business).</summary>
+    /// <summary>A running VM's port as it says: in its switch's bridge (or out of any), with its guards (the adapter's link is QEMU's business).</summary>
     /// <exception cref="HostCommandException">The switch does not exist, or the host refused.</exception>
-    public async Task MoveAsync(Guid vm, SwitchPort port, Func<string, VirtualSwitch?> find, CancellationToken ct)
+    public async Task SetAsync(Guid vm, SwitchPort port, Func<string, VirtualSwitch?> find, CancellationToken ct)
     {
         VirtualSwitch? sw;
         try
@@ -84,6 +97,9 @@ public sealed class SwitchNetwork(IpLinks links, HostIdentity host, ILogger<Swit
         }
         await links.SetMasterAsync(port.Tap, sw is null ? null : LinkNames.Bridge(sw.Id), LinkNames.PortAlias(host.Key, vm, port.VmName, port.AdapterId, sw), ct)
             .ConfigureAwait(false);
+        lock (gate)
+            guarded[port.Tap] = port;
+        await GuardAsync(ct).ConfigureAwait(false);
     }
 
     private async Task<VirtualSwitch?> SwitchOfAsync(SwitchPort port, Func<string, VirtualSwitch?> find, CancellationToken ct)
@@ -106,6 +122,9 @@ public sealed class SwitchNetwork(IpLinks links, HostIdentity host, ILogger<Swit
         {
             if (LinkNames.ParseAlias(host.Key, alias) is not { } owner || owner.Vm != vm)
                 continue;
+            // Its rules stay until the next change rewrites the table: they match no device meanwhile.
+            lock (gate)
+                guarded.Remove(name);
             try
             {
                 TapDevice.Delete(name);
@@ -121,10 +140,25 @@ public sealed class SwitchNetwork(IpLinks links, HostIdentity host, ILogger<Swit
     /// At nubed's start: every switch's bridge made or checked; bridges of switches that are gone and
     /// TAPs of VMs that are not running (this host's only) deleted. Returns each switch's problem, if any.
     /// </summary>
+    /// <param name="runningPorts">The ports of the running VMs, whose guards the table gets again.</param>
     public async Task<IReadOnlyDictionary<Guid, string>> ReconcileAsync(IReadOnlyList<VirtualSwitch> switches, IReadOnlySet<Guid> runningVms,
-        CancellationToken ct)
+        IReadOnlyList<SwitchPort> runningPorts, CancellationToken ct)
     {
         var problems = new Dictionary<Guid, string>();
+        lock (gate)
+        {
+            guarded.Clear();
+            foreach (var port in runningPorts)
+                guarded[port.Tap] = port;
+        }
+        try
+        {
+            await GuardAsync(ct).ConfigureAwait(false);
+        }
+        catch (HostCommandException e)
+        {
+            logger.LogError("The switch ports' guards could not be put in place: {Problem}", e.Message);
+        }
         var known = switches.Select(s => s.Id).ToHashSet();
         foreach (var (link, owner) in await OwnedAsync(ct).ConfigureAwait(false))
         {
@@ -154,6 +188,24 @@ public sealed class SwitchNetwork(IpLinks links, HostIdentity host, ILogger<Swit
             }
         }
         return problems;
+    }
+
+    /// <summary>The guards table as the ports now say, replaced in one nft transaction; one writer at a time, the newest state last.</summary>
+    private async Task GuardAsync(CancellationToken ct)
+    {
+        await nft.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            string rules;
+            lock (gate)
+                rules = PortGuardRules.Render(host.Key, [.. guarded.Values]);
+            if (await Nft.ApplyAsync(rules, (command, t) => commands.RunAsync(command, t), ct).ConfigureAwait(false) is { } problem)
+                throw new HostCommandException("nft", $"The switch ports' guards could not be put in place: {problem}");
+        }
+        finally
+        {
+            nft.Release();
+        }
     }
 
     /// <summary>Whether the switch's bridge is there and up.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Nube.Contracts.Switches;
+using Nube.Core.Qemu;
 using Nube.Core.Serialization;
 using Nube.Core.Switches;
 using Nube.Core.Validation;
@@ -36,8 +37,17 @@ public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetw
     }
 
     /// <summary>Once the running VMs are reattached, before any VM starts: the host's devices put right.</summary>
-    public async Task ReconcileAsync(IReadOnlySet<Guid> running, CancellationToken ct) =>
-        problems = await network.ReconcileAsync(book.All, running, ct).ConfigureAwait(false);
+    public async Task ReconcileAsync(IReadOnlySet<Guid> running, CancellationToken ct)
+    {
+        // What each running QEMU was started (or since changed) with.
+        var ports = vms.All.Where(v => running.Contains(v.Id))
+            .Select(v => v.Snapshot.Running?.Config ?? v.Snapshot.Config)
+            .OfType<VmConfig>()
+            .SelectMany(c => c.NetworkAdapters.Select(a => NetworkArguments.Port(c, a)))
+            .OfType<SwitchPort>()
+            .ToList();
+        problems = await network.ReconcileAsync(book.All, running, ports, ct).ConfigureAwait(false);
+    }
 
     public async Task<IReadOnlyList<SwitchInfo>> ListAsync(CancellationToken ct)
     {

@@ -48,7 +48,7 @@ public class GoldenTests
         // The descriptors follow the argv, so that a diff shows which file each fd number is; then the TAPs the launcher makes.
         var plan = QemuCommandBuilder.Build(vm, golden.Context);
         return (".argv", plan.Argv.Concat(plan.Descriptors.Select(d => $"# fd {d.Fd}: {d.Kind}{(d.Direct ? " O_DIRECT" : "")} {d.Target} ({d.Field})"))
-            .Concat(plan.Ports.Select(p => $"# port {p.AdapterId}: TAP {p.Tap}{(p.MultiQueue ? " multi_queue" : "")} {(p.Switch is { } s ? $"on switch {s}" : "on no switch, link down")} ({p.VmName})")));
+            .Concat(plan.Ports.Select(p => $"# port {p.AdapterId}: TAP {p.Tap}{(p.MultiQueue ? " multi_queue" : "")} {(p.Switch is { } s ? $"on switch {s}, VLAN {p.Vlan}" : "on no switch, link down")} ({p.VmName})")));
     }
 
     private static void Update(string name, string extension, string actual)

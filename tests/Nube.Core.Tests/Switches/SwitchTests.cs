@@ -1,3 +1,4 @@
+using Nube.Core.Qemu;
 using Nube.Core.Switches;
 using Nube.Core.Validation;
 using Nube.Core.Vms;
@@ -85,5 +86,61 @@ public sealed class SwitchTests
         };
         var after = new DisconnectSwitch("lan").Apply(vm);
         Assert.Equal([null, "dmz", "user"], after.NetworkAdapters.Select(a => a.Switch));
+    }
+
+    [Fact]
+    public void A_VLAN_is_1_to_4094()
+    {
+        var vm = TestVms.KernelBoot() with { NetworkAdapters = [new NetworkAdapter { Switch = "lan", VlanId = 4095 }, new NetworkAdapter { Switch = "lan", VlanId = 4094 }] };
+        Assert.Equal(["networkAdapters[0].vlanId: 4095 is outside the range of VLAN IDs 1 to 4094"],
+            VmValidator.Validate(DeviceIds.FromPositions(vm), Nube.Core.Editions.Editions.Nube, [], ["lan"]).Select(e => e.Message));
+    }
+
+    [Fact]
+    public void The_guards_drop_what_a_guest_may_not_send_port_by_port_in_one_table_of_the_host()
+    {
+        SwitchPort Port(string tap, PortGuards guards) => new("vm", "nic0", tap, "lan", false, guards);
+        var rules = PortGuardRules.Render("a1b2c3d4",
+        [
+            Port("ntp000000000002", new PortGuards("52:54:00:00:00:02", MacAddressSpoofing: true, DhcpGuard: false, RouterGuard: false)),
+            Port("ntp000000000001", new PortGuards("52:54:00:00:00:01", MacAddressSpoofing: false, DhcpGuard: true, RouterGuard: true)),
+        ]);
+        Assert.Equal("""
+            table bridge nube_ports_a1b2c3d4
+            delete table bridge nube_ports_a1b2c3d4
+            table bridge nube_ports_a1b2c3d4 {
+              chain from_guests {
+                type filter hook prerouting priority filter; policy accept;
+                iifname "ntp000000000001" ether saddr != 52:54:00:00:00:01 drop
+                iifname "ntp000000000001" ether type arp arp saddr ether != 52:54:00:00:00:01 drop
+                iifname "ntp000000000001" udp sport 67 drop
+                iifname "ntp000000000001" udp sport 547 drop
+                iifname "ntp000000000001" icmpv6 type { nd-router-advert, nd-redirect } drop
+                iifname "ntp000000000001" icmp type redirect drop
+              }
+            }
+
+            """.Replace("\r", ""), rules);
+
+        // Two ports on VLAN 10 keep to each other, off the untagged VLAN 1 and off the host.
+        var guards = new PortGuards(null, MacAddressSpoofing: true, DhcpGuard: false, RouterGuard: false);
+        var vlans = PortGuardRules.Render("a1b2c3d4", [Port("ntpb", guards) with { Vlan = 10 }, Port("ntpa", guards) with { Vlan = 10 }, Port("ntpc", guards)]);
+        Assert.Contains("  set vlan10 {\n    type ifname\n    elements = { \"ntpa\", \"ntpb\" }\n  }\n", vlans, StringComparison.Ordinal);
+        Assert.Contains("    iifname @vlan10 oifname != @vlan10 drop\n    oifname @vlan10 iifname != @vlan10 drop\n", vlans, StringComparison.Ordinal);
+        Assert.Contains("hook input priority filter; policy accept;\n    iifname @vlan10 drop\n", vlans, StringComparison.Ordinal);
+        Assert.Contains("hook output priority filter; policy accept;\n    oifname @vlan10 drop\n", vlans, StringComparison.Ordinal);
+        Assert.DoesNotContain("ntpc", vlans, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_adapter_changes_its_switch_and_guards_while_it_runs_and_nothing_else()
+    {
+        var running = DeviceIds.Assign(null, TestVms.KernelBoot() with { NetworkAdapters = [new NetworkAdapter { MacAddress = "52:54:00:00:00:01", Switch = "lan" }] });
+        VmConfig With(Func<NetworkAdapter, NetworkAdapter> change) => running with { NetworkAdapters = [change(running.NetworkAdapters[0])] };
+        var guardsOnly = DevicePlan.Plan(running, With(a => a with { DhcpGuard = false }));
+        Assert.Equal(["plug TAP " + LinkNames.Tap(running.Id, "nic0") + " into switch lan, VLAN 1, guards: MAC, router"],
+            guardsOnly.Single().Steps.Select(s => s.Do.Describe()));
+        Assert.Empty(LiveChanges.Check(VmConfigDiff.Compute(running, With(a => a with { Switch = "dmz", MacAddressSpoofing = true })), VmState.Running));
+        Assert.NotEmpty(LiveChanges.Check(VmConfigDiff.Compute(running, With(a => a with { Model = NicModel.VirtioNet })), VmState.Running));
     }
 }

@@ -120,11 +120,11 @@ public class LiveChangesTests
         { vm => vm with { NetworkAdapters = [] },
             "networkAdapters[0]: cannot remove network adapter nic0 while the VM is running (network adapters are added and removed only while the VM is off)" },
         { vm => vm with { NetworkAdapters = [vm.NetworkAdapters[0] with { Switch = "user" }] },
-            "networkAdapters[0]: cannot change network adapter nic0 while the VM is running (while it runs, an adapter connects only to another virtual switch or to none; " +
-            "its other settings, and user-mode or tap: connections, change while it is off)" },
+            "networkAdapters[0]: cannot change network adapter nic0 while the VM is running (while it runs, an adapter changes only its virtual switch (or none), " +
+            "its VLAN and its guards; its other settings, and user-mode or tap: connections, change while it is off)" },
         { vm => vm with { NetworkAdapters = [vm.NetworkAdapters[0] with { Switch = "lan", MacAddress = "52:54:00:aa:bb:cc" }] },
-            "networkAdapters[0]: cannot change network adapter nic0 while the VM is running (while it runs, an adapter connects only to another virtual switch or to none; " +
-            "its other settings, and user-mode or tap: connections, change while it is off)" },
+            "networkAdapters[0]: cannot change network adapter nic0 while the VM is running (while it runs, an adapter changes only its virtual switch (or none), " +
+            "its VLAN and its guards; its other settings, and user-mode or tap: connections, change while it is off)" },
     };
 
     [Theory]

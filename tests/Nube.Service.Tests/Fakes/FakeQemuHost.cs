@@ -90,7 +90,7 @@ internal sealed class FakeQemuHost(FakeTimeProvider clock) : IQemuHost
     /// <summary>Each VM's ports as the service last moved them while it ran (TAP to switch, null for none).</summary>
     public ConcurrentDictionary<string, string?> MovedPorts { get; } = new();
 
-    public Task MovePortAsync(Guid vm, SwitchPort port, CancellationToken ct)
+    public Task SetPortAsync(Guid vm, SwitchPort port, CancellationToken ct)
     {
         MovedPorts[port.Tap] = port.Switch;
         return Task.CompletedTask;

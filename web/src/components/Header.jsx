@@ -17,6 +17,7 @@ export function Header({ host, user, live, page, onSignOut }) {
         <Link href="/vms" aria-current={current('vms')}>Virtual machines</Link>
         <Link href="/vms/new" aria-current={current('new-vm')}>New VM</Link>
         <Link href="/storage" aria-current={current('storage')}>Storage</Link>
+        <Link href="/networking" aria-current={current('networking')}>Networking</Link>
         <Link href="/audit" aria-current={current('audit')}>Audit</Link>
         <Link href="/api-reference" aria-current={current('api-reference')}>API reference</Link>
       </nav>

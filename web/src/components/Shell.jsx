@@ -12,9 +12,10 @@ import { VmConsolePage } from './VmConsolePage.jsx';
 import { NotFound } from './NotFound.jsx';
 import { ApiReferencePage } from './ApiReferencePage.jsx';
 import { AuditPage } from './AuditPage.jsx';
+import { NetworkingPage } from './NetworkingPage.jsx';
 import { StoragePage } from './StoragePage.jsx';
 
-const PAGES = { host: HostView, vms: VmList, 'new-vm': NewVm, vm: VmSettingsPage, console: VmConsolePage, storage: StoragePage, audit: AuditPage,
+const PAGES = { host: HostView, vms: VmList, 'new-vm': NewVm, vm: VmSettingsPage, console: VmConsolePage, storage: StoragePage, networking: NetworkingPage, audit: AuditPage,
   'api-reference': ApiReferencePage, 'not-found': NotFound };
 
 /** The signed-in console: the header, and the page the path names; the event stream stays open throughout. */

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 
 // Path routing with the History API: the console's URLs (/, /vms, /vms/new, /vms/{id},
-// /vms/{id}/console, /storage, /audit, /api-reference) are real paths that nubed answers with index.html.
+// /vms/{id}/console, /storage, /networking, /audit, /api-reference) are real paths that nubed answers with index.html.
 
 const watchers = new Set();
 const notify = () => watchers.forEach((fn) => fn(location.pathname));
@@ -29,6 +29,7 @@ const ROUTES = [
   [/^\/vms\/([^/]+)\/console\/?$/, 'console'],
   [/^\/vms\/([^/]+)\/?$/, 'vm'],
   [/^\/storage\/?$/, 'storage'],
+  [/^\/networking\/?$/, 'networking'],
   [/^\/audit\/?$/, 'audit'],
   [/^\/api-reference\/?$/, 'api-reference'],
 ];

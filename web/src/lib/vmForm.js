@@ -30,7 +30,10 @@ export function newDisk(bus, disks, limits) {
 }
 
 export function newAdapter(generation) {
-  return { key: key(), kind: generation === 2 ? 'synthetic' : 'legacy', model: '', connection: 'user', tap: '', macAddress: '' };
+  return {
+    key: key(), kind: generation === 2 ? 'synthetic' : 'legacy', model: '', connection: 'user', tap: '', switchName: '', macAddress: '',
+    vlanId: '', macAddressSpoofing: false, dhcpGuard: true, routerGuard: true,
+  };
 }
 
 export function emptyForm() {
@@ -49,8 +52,10 @@ export function fromSettings(s) {
   const enabled = new Set(s.integrationServices?.enabled ?? []);
   const adapter = (n) => ({
     key: key(), kind: n.kind, model: n.model ?? '', macAddress: n.macAddress ?? '',
-    connection: !n.switch ? 'none' : n.switch.startsWith('tap:') ? 'tap' : 'user',
+    connection: !n.switch ? 'none' : n.switch.startsWith('tap:') ? 'tap' : n.switch === 'user' ? 'user' : 'switch',
     tap: n.switch?.startsWith('tap:') ? n.switch.slice(4) : '',
+    switchName: n.switch && n.switch !== 'user' && !n.switch.startsWith('tap:') ? n.switch : '',
+    vlanId: n.vlanId ?? '', macAddressSpoofing: !!n.macAddressSpoofing, dhcpGuard: n.dhcpGuard ?? true, routerGuard: n.routerGuard ?? true,
   });
   return {
     name: s.name, generation: s.generation, secureBoot: s.secureBoot ?? true,
@@ -115,8 +120,8 @@ export function toSettings(f) {
   }
   f.adapters.forEach((n, i) => {
     fields[`networkAdapters[${i}]`] = `f-nic-${n.key}-kind`;
-    for (const part of ['kind', 'model', 'macAddress']) fields[`networkAdapters[${i}].${part}`] = `f-nic-${n.key}-${part}`;
-    fields[`networkAdapters[${i}].switch`] = `f-nic-${n.key}-${n.connection === 'tap' ? 'tap' : 'connection'}`;
+    for (const part of ['kind', 'model', 'macAddress', 'vlanId']) fields[`networkAdapters[${i}].${part}`] = `f-nic-${n.key}-${part}`;
+    fields[`networkAdapters[${i}].switch`] = `f-nic-${n.key}-${n.connection === 'tap' ? 'tap' : n.connection === 'switch' ? 'switch' : 'connection'}`;
   });
 
   const kernel = f.bootKind === 'kernel';
@@ -140,7 +145,9 @@ export function toSettings(f) {
     scsiControllers: controllers.map((disks) => ({ disks: disks.map((d) => ({ location: Number(d.location), media: d.media, ...diskDoc(d) })) })),
     networkAdapters: f.adapters.map((n) => ({
       kind: n.kind, model: orNull(n.model), macAddress: orNull(n.macAddress),
-      switch: n.connection === 'none' ? null : n.connection === 'tap' ? `tap:${n.tap}` : 'user',
+      switch: { none: null, tap: `tap:${n.tap}`, user: 'user', switch: n.switchName }[n.connection],
+      vlanId: n.connection === 'switch' ? number(n.vlanId) : null,
+      macAddressSpoofing: n.macAddressSpoofing, dhcpGuard: n.dhcpGuard, routerGuard: n.routerGuard,
     })),
     automaticStartAction: f.automaticStartAction,
     automaticStartDelaySeconds: number(f.automaticStartDelaySeconds),

@@ -2,7 +2,7 @@
 // with a bearer token, and the project's test guest's folder as a storage root. stop() ends it
 // and every QEMU it started, and removes the folders (a failed test keeps its log in the output).
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -84,6 +84,7 @@ export async function startNubed({ dll = NUBED_DLL, tls = false } = {}) {
       proc.kill('SIGKILL');
       await Promise.race([exited, sleep(10_000)]);
       killQemus(runDir);
+      deleteLinks(dataDir);
       await sleep(200);
       await rm(root, { recursive: true, force: true });
     },
@@ -133,6 +134,20 @@ export async function waitForSerial(nubed, id, text, timeoutMs = 120_000) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The bridges and TAPs the killed nubed made (their alias carries its host key): nothing else takes them down. */
+function deleteLinks(dataDir) {
+  const idFile = join(dataDir, 'host-id');
+  if (!existsSync(idFile)) return;
+  const prefix = `nube ${readFileSync(idFile, 'utf8').trim().replaceAll('-', '').slice(0, 8)} `;
+  try {
+    for (const link of JSON.parse(execFileSync('ip', ['-json', 'link', 'show'], { encoding: 'utf8' }))) {
+      if (link.ifalias?.startsWith(prefix)) execFileSync('ip', ['link', 'del', 'dev', link.ifname]);
+    }
+  } catch {
+    // best effort: the test's own checks say what is left
+  }
+}
 
 function killQemus(runDir) {
   const vmsDir = join(runDir, 'vms');

@@ -13,8 +13,8 @@ namespace Nube.Service.Vms.Devices;
 /// Runs a device plan on a running QEMU, all or nothing: when a step fails, every step done so
 /// far is taken back (each by its undo, in reverse order) and the error names the step.
 /// </summary>
-/// <param name="movePort">The host side of a <see cref="MovePortStep"/>: the VM's TAP into another bridge, or out of any.</param>
-public sealed partial class DevicePlanRunner(QmpClient qmp, ILogger logger, Func<SwitchPort, CancellationToken, Task>? movePort = null)
+/// <param name="setPort">The host side of a <see cref="PortStep"/>: the VM's TAP into another bridge (or out of any), and its guards.</param>
+public sealed partial class DevicePlanRunner(QmpClient qmp, ILogger logger, Func<SwitchPort, CancellationToken, Task>? setPort = null)
 {
     /// <summary>How long a guest has to let go of a device before its removal is given up (the device then stays).</summary>
     public static readonly TimeSpan RemovalTimeout = TimeSpan.FromSeconds(15);
@@ -111,8 +111,8 @@ public sealed partial class DevicePlanRunner(QmpClient qmp, ILogger logger, Func
                 foreach (var fd in readOnly)
                     await qmp.RemoveFdAsync(set.FdSet, fd, ct).ConfigureAwait(false);
                 break;
-            case MovePortStep move:
-                await (movePort ?? throw new IOException("this plan's runner cannot move switch ports"))(move.Port, ct).ConfigureAwait(false);
+            case PortStep move:
+                await (setPort ?? throw new IOException("this plan's runner cannot move switch ports"))(move.Port, ct).ConfigureAwait(false);
                 break;
             case BlockJobStep job:
                 await new BlockJobFollower(qmp).FollowAsync(job, percent, ct).ConfigureAwait(false);

@@ -23,9 +23,9 @@ public interface IQemuHost
     /// <summary>Connects to one of QEMU's UNIX sockets (QMP, guest agent, serial).</summary>
     Task<Stream> ConnectAsync(string socketPath, CancellationToken ct);
 
-    /// <summary>Plugs a running VM's port (its TAP) into its switch's bridge, or out of any.</summary>
+    /// <summary>Makes a running VM's port as it says: its TAP in its switch's bridge (or in none), and its guards.</summary>
     /// <exception cref="Linux.Processes.HostCommandException">The switch does not exist, or the host refused.</exception>
-    Task MovePortAsync(Guid vm, SwitchPort port, CancellationToken ct);
+    Task SetPortAsync(Guid vm, SwitchPort port, CancellationToken ct);
 
     /// <summary>Changes a running VM's limits (its processor limit and weight) in its cgroup, at once.</summary>
     void ApplyLimits(Guid vm, ResourceLimits limits);

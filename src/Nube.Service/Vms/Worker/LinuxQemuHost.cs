@@ -81,7 +81,7 @@ public sealed class LinuxQemuHost(VmUserStore users, CgroupHierarchy? cgroups, S
     public async Task<Stream> ConnectAsync(string socketPath, CancellationToken ct) =>
         await UnixSocket.ConnectAsync(socketPath, ct).ConfigureAwait(false);
 
-    public Task MovePortAsync(Guid vm, SwitchPort port, CancellationToken ct) => switches.MoveAsync(vm, port, book.Find, ct);
+    public Task SetPortAsync(Guid vm, SwitchPort port, CancellationToken ct) => switches.SetAsync(vm, port, book.Find, ct);
 
     public void ApplyLimits(Guid vm, ResourceLimits limits)
     {

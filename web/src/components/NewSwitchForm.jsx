@@ -1,0 +1,36 @@
+import { useState } from 'preact/hooks';
+import { Field } from './Field.jsx';
+
+const KINDS = [['private', 'Private (VMs of this host only)'], ['internal', 'Internal (VMs and the host)']];
+
+/** A new virtual switch (POST /api/v1/switches): its name, kind and, for an internal one, the host's addresses on it. */
+export function NewSwitchForm({ busy, err, onMake }) {
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState('private');
+  const [addresses, setAddresses] = useState('');
+  const text = (set) => (e) => set(e.currentTarget.value);
+
+  function submit(e) {
+    e.preventDefault();
+    // A private switch's form has no addresses field: what was typed there for an internal one is not sent.
+    const list = kind === 'internal' ? addresses.split(/[\s,]+/).filter(Boolean) : [];
+    // An empty name is sent as it is, so that the host's message says what a name needs.
+    onMake({ name: name.trim(), kind, ...(list.length && { hostAddresses: list }) });
+  }
+
+  return (
+    <form onSubmit={submit} noValidate aria-labelledby="new-switch-title" class="card">
+      <h3 id="new-switch-title">New virtual switch</h3>
+      <div class="row">
+        <Field id="switch-name" label="Name" hint="Letters, digits, '.', '_' and '-'; adapters connect to it by this name."
+          errors={err('switch-name')} value={name} onInput={text(setName)} />
+        <Field id="switch-kind" as="select" label="Kind" options={KINDS} errors={err('switch-kind')} value={kind} onInput={text(setKind)} />
+      </div>
+      {kind === 'internal' && (
+        <Field id="switch-addresses" label="Host addresses" hint="The host's addresses on the switch, with their prefix: 192.168.50.1/24 (several: separate them with spaces)."
+          errors={err('switch-addresses')} value={addresses} onInput={text(setAddresses)} />
+      )}
+      <div class="buttons"><button type="submit" disabled={busy}>Make switch</button></div>
+    </form>
+  );
+}

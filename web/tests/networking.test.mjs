@@ -1,0 +1,103 @@
+// The Networking page against a real nubed: a switch refused on its name field and on an internal
+// switch's address, then a private switch made; a running VM's adapter connected to it from the VM's
+// settings (a live change), the switch's row listing it; the switch removed with its adapter
+// pulled out.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { describe, test } from 'node:test';
+import { keepScreenshot, watchPage } from './support/browser.mjs';
+import { guestSettings } from './support/nubed.mjs';
+import { signedInPage } from './support/signin.mjs';
+import { nubedAndBrowser } from './support/suite.mjs';
+
+const STEP = { timeout: 90_000 };
+
+describe('the Networking page with a real nubed', () => {
+  const suite = nubedAndBrowser();
+  let page;
+  let problems;
+  let bridge;
+
+  const form = (name) => page.getByRole('form', { name });
+  const status = () => page.getByRole('region', { name: 'Virtual switches' }).getByRole('status').first();
+  const row = (name) => page.locator(`table.switches tr[data-switch="${name}"]`);
+
+  test('a switch is made on the Networking page; a bad name and a bad address are refused on their fields', STEP, suite.step(async () => {
+    ({ page } = await signedInPage(suite.browser, suite.nubed));
+    problems = watchPage(page);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Networking' }).click();
+    await page.getByRole('heading', { name: 'Networking', level: 1 }).waitFor();
+    await page.getByText('No virtual switches yet.').waitFor();
+
+    const make = form('New virtual switch');
+    await make.getByLabel('Name').fill('user');
+    await make.getByRole('button', { name: 'Make switch' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The host refused to make the switch' }).waitFor();
+    assert.equal(await make.getByLabel('Name').getAttribute('aria-invalid'), 'true');
+    assert.match(await page.locator('#switch-name-error').innerText(), /^name: 'user' is reserved/);
+
+    // An internal switch's address without its prefix is refused on the addresses' field (none is made:
+    // the host's own addresses are the machine's, and this test adds none).
+    await make.getByLabel('Name').fill('lab');
+    await make.getByLabel('Kind').selectOption('internal');
+    await make.getByLabel('Host addresses').fill('10.77.9.1');
+    await make.getByRole('button', { name: 'Make switch' }).click();
+    await page.locator('#switch-addresses-error').getByText(/^hostAddresses\[0\]: '10\.77\.9\.1' is not an address with its prefix length/).waitFor();
+
+    await make.getByLabel('Kind').selectOption('private');
+    await make.getByRole('button', { name: 'Make switch' }).click();
+    await status().getByText(/^Made the private switch lab \(bridge nbr[0-9a-f]{12}\)\.$/).waitFor();
+    assert.match(await row('lab').innerText(), /^lab\tprivate\t-\tnbr[0-9a-f]{12}\tReady\tNone\t/);
+    [{ bridge }] = await suite.nubed.api('GET', '/api/v1/switches');
+    // A private switch gives the host no address on it, not even a link-local one.
+    const addresses = JSON.parse(execFileSync('ip', ['-json', 'addr', 'show', 'dev', bridge], { encoding: 'utf8' }))[0].addr_info;
+    assert.deepEqual(addresses, []);
+  }));
+
+  test('a running VM\'s adapter is connected to the switch from its settings, and the switch lists it', STEP, suite.step(async () => {
+    const { nubed } = suite;
+    const vm = await nubed.api('POST', '/api/v1/vms', guestSettings('net1', { networkAdapters: [{ kind: 'synthetic' }] }));
+    const id = vm.summary.id;
+    await nubed.api('POST', `/api/v1/vms/${id}/start?wait=30`);
+    await page.goto(`/vms/${id}`);
+    const connection = page.getByLabel('Connection');
+    await connection.waitFor();
+    assert.equal(await connection.inputValue(), 'none');
+    await connection.selectOption('switch');
+    await page.getByLabel('Switch', { exact: true }).selectOption('lab');
+    await page.getByLabel('VLAN ID (optional)').fill('');
+    assert.equal(await page.getByLabel('DHCP guard').isChecked(), true);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Saved.').waitFor({ timeout: 30_000 });
+    const settings = (await nubed.api('GET', `/api/v1/vms/${id}`)).settings;
+    assert.equal(settings.networkAdapters[0].switch, 'lab');
+    assert.equal((await nubed.api('GET', `/api/v1/vms/${id}`)).summary.state, 'running');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Networking' }).click();
+    await row('lab').locator('td.adapters').getByText('net1 nic0').waitFor();
+    await keepScreenshot(page, 'networking-switches');
+    // The adapter's TAP is on the switch's bridge.
+    const [port] = (await nubed.api('GET', '/api/v1/switches/lab')).adapters;
+    const tap = JSON.parse(execFileSync('ip', ['-json', 'link', 'show', 'dev', port.tap], { encoding: 'utf8' }))[0];
+    assert.equal(tap.master, bridge);
+  }));
+
+  test('the switch is removed with its adapter pulled out, and its bridge goes', STEP, suite.step(async () => {
+    const { nubed } = suite;
+    await page.getByRole('button', { name: 'Remove lab' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Remove lab?' });
+    assert.match(await dialog.innerText(), /net1 nic0\): they are left not connected, running VMs too/);
+    await dialog.getByRole('button', { name: 'Remove' }).click();
+    await status().getByText('Removed switch lab.').waitFor({ timeout: 30_000 });
+    await page.getByText('No virtual switches yet.').waitFor();
+    const [vm] = await nubed.api('GET', '/api/v1/vms');
+    assert.equal((await nubed.api('GET', `/api/v1/vms/${vm.id}`)).settings.networkAdapters[0].switch ?? null, null);
+    assert.throws(() => execFileSync('ip', ['link', 'show', 'dev', bridge], { stdio: 'pipe' }));
+    await nubed.api('POST', `/api/v1/vms/${vm.id}/turn-off?wait=30`);
+  }));
+
+  test('no page broke the Content-Security-Policy or threw', () => {
+    assert.deepEqual(problems, []);
+  });
+});
