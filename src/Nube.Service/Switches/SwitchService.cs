@@ -59,88 +59,78 @@ public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetw
 
     public Task<SwitchInfo> GetAsync(string nameOrId, CancellationToken ct) => InfoAsync(Resolve(nameOrId), ct);
 
-    public async Task<SwitchInfo> CreateAsync(SwitchSettings settings, CancellationToken ct)
+    public Task<SwitchInfo> CreateAsync(SwitchSettings settings, CancellationToken ct) => OneAtATimeAsync(async () =>
     {
-        await writer.WaitAsync(ct).ConfigureAwait(false);
+        var sw = Apply(new VirtualSwitch { Id = Guid.NewGuid() }, settings, creating: true);
+        Validate(sw);
         try
         {
-            var sw = Apply(new VirtualSwitch { Id = Guid.NewGuid() }, settings, creating: true);
-            Validate(sw);
-            try
-            {
-                await network.EnsureAsync(sw, ct).ConfigureAwait(false);
-                await store.SaveAsync(sw, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HostCommandException or IOException)
-            {
-                await UndoAsync(sw).ConfigureAwait(false);
-                throw new SwitchException(StatusCodes.Status502BadGateway, $"Cannot make switch '{sw.Name}': {e.Message}");
-            }
-            book.Set(book.All.Add(sw));
-            logger.LogInformation("Created switch {Switch} ({Kind}, {Id})", sw.Name, sw.Kind, sw.Id);
-            return await InfoAsync(sw, ct).ConfigureAwait(false);
+            await network.EnsureAsync(sw, ct).ConfigureAwait(false);
+            await store.SaveAsync(sw, CancellationToken.None).ConfigureAwait(false);
         }
-        finally
+        catch (Exception e) when (e is HostCommandException or IOException)
         {
-            writer.Release();
+            await UndoAsync(sw).ConfigureAwait(false);
+            throw new SwitchException(StatusCodes.Status502BadGateway, $"Cannot make switch '{sw.Name}': {e.Message}");
         }
-    }
+        book.Set(book.All.Add(sw));
+        logger.LogInformation("Created switch {Switch} ({Kind}, {Id})", sw.Name, sw.Kind, sw.Id);
+        return await InfoAsync(sw, ct).ConfigureAwait(false);
+    }, ct);
 
-    public async Task<SwitchInfo> UpdateAsync(string nameOrId, SwitchSettings settings, CancellationToken ct)
+    public Task<SwitchInfo> UpdateAsync(string nameOrId, SwitchSettings settings, CancellationToken ct) => OneAtATimeAsync(async () =>
     {
-        await writer.WaitAsync(ct).ConfigureAwait(false);
+        var current = Resolve(nameOrId);
+        var next = Apply(current, settings, creating: false);
+        Validate(next);
+        if (!string.Equals(next.Name, current.Name, StringComparison.Ordinal) && Users(current).Count > 0)
+            throw new SwitchException(StatusCodes.Status409Conflict,
+                $"Cannot rename switch '{current.Name}': adapters name it ({Describe(Users(current))}); connect them elsewhere first, or remove it with --force and make it again");
         try
         {
-            var current = Resolve(nameOrId);
-            var next = Apply(current, settings, creating: false);
-            Validate(next);
-            if (!string.Equals(next.Name, current.Name, StringComparison.Ordinal) && Users(current).Count > 0)
-                throw new SwitchException(StatusCodes.Status409Conflict,
-                    $"Cannot rename switch '{current.Name}': adapters name it ({Describe(Users(current))}); connect them elsewhere first, or remove it with --force and make it again");
-            try
-            {
-                await network.EnsureAsync(next, ct).ConfigureAwait(false);
-            }
-            catch (HostCommandException e)
-            {
-                throw new SwitchException(StatusCodes.Status502BadGateway, $"Cannot change switch '{current.Name}': {e.Message}");
-            }
-            await store.SaveAsync(next, CancellationToken.None).ConfigureAwait(false);
-            book.Set(book.All.Replace(current, next));
-            return await InfoAsync(next, ct).ConfigureAwait(false);
+            await network.EnsureAsync(next, ct).ConfigureAwait(false);
         }
-        finally
+        catch (HostCommandException e)
         {
-            writer.Release();
+            throw new SwitchException(StatusCodes.Status502BadGateway, $"Cannot change switch '{current.Name}': {e.Message}");
         }
-    }
+        await store.SaveAsync(next, CancellationToken.None).ConfigureAwait(false);
+        book.Set(book.All.Replace(current, next));
+        return await InfoAsync(next, ct).ConfigureAwait(false);
+    }, ct);
 
     /// <summary>Removes a switch no adapter names; with <paramref name="force"/>, its adapters are first left not connected.</summary>
-    public async Task<SwitchInfo> RemoveAsync(string nameOrId, bool force, CancellationToken ct)
+    public Task<SwitchInfo> RemoveAsync(string nameOrId, bool force, CancellationToken ct) => OneAtATimeAsync(async () =>
+    {
+        var sw = Resolve(nameOrId);
+        var info = await InfoAsync(sw, ct).ConfigureAwait(false);
+        var users = Users(sw);
+        if (users.Count > 0 && !force)
+            throw new SwitchException(StatusCodes.Status409Conflict,
+                $"Switch '{sw.Name}' is in use by {Describe(users)}; disconnect those adapters, or remove it with --force, which leaves them not connected");
+        foreach (var vm in users.Select(u => u.Vm).Distinct())
+            await vm.ChangeAsync(new DisconnectSwitch(sw.Name)).ConfigureAwait(false);
+        try
+        {
+            await network.RemoveAsync(sw, ct).ConfigureAwait(false);
+        }
+        catch (HostCommandException e)
+        {
+            throw new SwitchException(StatusCodes.Status502BadGateway, $"Cannot remove switch '{sw.Name}': {e.Message}");
+        }
+        store.Delete(sw.Id);
+        book.Set(book.All.Remove(sw));
+        logger.LogInformation("Removed switch {Switch} ({Id})", sw.Name, sw.Id);
+        return info with { Adapters = [] };
+    }, ct);
+
+    /// <summary>Changes of switches one at a time: each sees the devices and the book as the one before left them.</summary>
+    private async Task<T> OneAtATimeAsync<T>(Func<Task<T>> change, CancellationToken ct)
     {
         await writer.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var sw = Resolve(nameOrId);
-            var info = await InfoAsync(sw, ct).ConfigureAwait(false);
-            var users = Users(sw);
-            if (users.Count > 0 && !force)
-                throw new SwitchException(StatusCodes.Status409Conflict,
-                    $"Switch '{sw.Name}' is in use by {Describe(users)}; disconnect those adapters, or remove it with --force, which leaves them not connected");
-            foreach (var vm in users.Select(u => u.Vm).Distinct())
-                await vm.ChangeAsync(new DisconnectSwitch(sw.Name)).ConfigureAwait(false);
-            try
-            {
-                await network.RemoveAsync(sw, ct).ConfigureAwait(false);
-            }
-            catch (HostCommandException e)
-            {
-                throw new SwitchException(StatusCodes.Status502BadGateway, $"Cannot remove switch '{sw.Name}': {e.Message}");
-            }
-            store.Delete(sw.Id);
-            book.Set(book.All.Remove(sw));
-            logger.LogInformation("Removed switch {Switch} ({Id})", sw.Name, sw.Id);
-            return info with { Adapters = [] };
+            return await change().ConfigureAwait(false);
         }
         finally
         {
