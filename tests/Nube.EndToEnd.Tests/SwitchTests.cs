@@ -35,6 +35,10 @@ public sealed class SwitchTests(ITestOutputHelper output)
 
         Assert.Equal("reached", await PingFromAsync(host, a, "10.77.1.2"));
         Assert.Equal("unreachable", await PingFromAsync(host, a, "10.77.2.2"));
+        // A port is metered by the host, from its TAP's counters, which the guest cannot change.
+        var metered = (await host.Client.MeasureVmAsync("a")).NetworkAdapters[0];
+        Assert.Equal(("host", "lan"), (metered.Source, metered.Switch));
+        Assert.True(metered.SentBytes > 0 && metered.ReceivedBytes > 0, $"a's lan adapter was metered at {metered.SentBytes} / {metered.ReceivedBytes} bytes");
         var fromHost = await ns.RunAsync("ping", "-c", "2", "-W", "2", "10.77.3.2");
         Assert.True(fromHost.ExitCode == 0, $"the host did not reach b on the internal switch: {fromHost.Stdout}{fromHost.Stderr}");
         // A private switch gives the host nothing to be reached at: no address, not even IPv6 link-local.
@@ -71,6 +75,15 @@ public sealed class SwitchTests(ITestOutputHelper output)
         Assert.Equal("unreachable", await PingFromAsync(host, a, "10.77.1.2"));
         await SetAdapterAsync(host, "a", "52:54:00:77:01:01", n => n with { VlanId = 10 });
         Assert.Equal("reached", await PingFromAsync(host, a, "10.77.1.2"));
+
+        // A maximum bandwidth, set while b runs, holds both ways within a fifth (iperf3 between the host and b's internal adapter).
+        await SetAdapterAsync(host, "b", "52:54:00:77:03:02", n => n with { MaximumBandwidthMbps = 20 });
+        await GuestShell.RunAsync(host, b, "iperf3 -s -D");
+        var toGuest = await IperfMbpsAsync(ns, "10.77.3.2");
+        var fromGuest = await IperfMbpsAsync(ns, "10.77.3.2", "-R");
+        output.WriteLine($"20 Mbit/s cap: host to guest {toGuest:0.0}, guest to host {fromGuest:0.0} Mbit/s");
+        Assert.InRange(toGuest, 16, 24);
+        Assert.InRange(fromGuest, 16, 24);
 
         // While a runs: its second adapter moves to b's island (the link drops and returns), and reaches b there.
         await SetAdapterAsync(host, "a", "52:54:00:77:02:01", n => n with { Switch = "island-b" });
@@ -167,6 +180,28 @@ public sealed class SwitchTests(ITestOutputHelper output)
     {
         var adapters = (await host.Client.GetVmAsync(vm)).Settings!.NetworkAdapters!.Select(n => n.MacAddress == mac ? change(n) : n).ToList();
         await host.Client.SetVmAsync(vm, new VmSettings { NetworkAdapters = adapters });
+    }
+
+    /// <summary>
+    /// What one TCP stream carried in 4 s after a second's warm-up, as its receiver counted it, in
+    /// Mbit/s. iperf3's server takes one test at a time and refuses the next while it ends the last:
+    /// a test that could not start is tried again, twice at most.
+    /// </summary>
+    private static async Task<double> IperfMbpsAsync(Namespace ns, string server, params string[] options)
+    {
+        var said = "";
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if (attempt > 0)
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            // Its JSON says why when it fails, whatever its exit code.
+            var json = (await ns.RunAsync(["iperf3", "-c", server, "-t", "4", "-O", "1", "-J", .. options])).Stdout;
+            using var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "{}" : json);
+            if (doc.RootElement.TryGetProperty("end", out var end) && end.TryGetProperty("sum_received", out var received))
+                return received.GetProperty("bits_per_second").GetDouble() / 1e6;
+            said = doc.RootElement.TryGetProperty("error", out var error) ? error.GetString() ?? "" : json[..Math.Min(json.Length, 600)];
+        }
+        throw new InvalidOperationException($"iperf3 {string.Join(' ', options)} to {server} carried nothing: {said}");
     }
 
     private static async Task<string> PingFromAsync(NubedHost host, Guid vm, string address)

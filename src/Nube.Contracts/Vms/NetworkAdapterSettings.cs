@@ -13,6 +13,8 @@ public sealed record NetworkAdapterSettings
     public string? Model { get; init; }
     /// <summary>On a virtual switch, the VLAN (1 to 4094) the adapter is an access port of; absent: the untagged VLAN 1.</summary>
     public int? VlanId { get; init; }
+    /// <summary>On a virtual switch, the most the adapter sends and receives, each way, in Mbit/s (1 to 100000); absent: no limit.</summary>
+    public int? MaximumBandwidthMbps { get; init; }
     /// <summary>On a virtual switch, let the guest send from other MAC addresses (default false).</summary>
     public bool? MacAddressSpoofing { get; init; }
     /// <summary>On a virtual switch, drop DHCP server answers the guest sends (default true).</summary>

@@ -24,7 +24,9 @@ public sealed record LaunchPlan(IReadOnlyList<string> Argv, IReadOnlyList<Requir
 /// <param name="MultiQueue">A queue pair per vCPU (virtio-net with more than one vCPU): the TAP is made with multi_queue.</param>
 /// <param name="Guards">What the switch drops of what the guest sends through this port.</param>
 /// <param name="Vlan">The VLAN the port is an access port of, on its switch (1 is the untagged default).</param>
-public sealed record SwitchPort(string VmName, string AdapterId, string Tap, string? Switch, bool MultiQueue, PortGuards Guards, int Vlan = 1);
+/// <param name="BandwidthMbps">The most the port carries each way, in Mbit/s; null is no limit.</param>
+public sealed record SwitchPort(string VmName, string AdapterId, string Tap, string? Switch, bool MultiQueue, PortGuards Guards, int Vlan = 1,
+    int? BandwidthMbps = null);
 
 /// <summary>The adapter's security settings as its port applies them (see <see cref="Switches.PortGuardRules"/>).</summary>
 /// <param name="Mac">The adapter's MAC; frames (and ARP) from any other are dropped unless <paramref name="MacAddressSpoofing"/>.</param>

@@ -67,10 +67,11 @@ public static class NetworkArguments
 
     /// <summary>The port nubed makes for an adapter on a virtual switch or on none; null for user-mode NAT and an operator's TAP.</summary>
     public static SwitchPort? Port(VmConfig vm, NetworkAdapter adapter) =>
-        adapter.Switch is null || NetworkAdapter.SwitchName(adapter) is not null
+        NetworkAdapter.HasPort(adapter)
             ? new SwitchPort(vm.Name, adapter.Id, LinkNames.Tap(vm.Id, adapter.Id), adapter.Switch,
                 NetworkAdapter.ModelOf(adapter) == NicModel.VirtioNet && vm.ProcessorCount > 1,
-                new PortGuards(adapter.MacAddress, adapter.MacAddressSpoofing, adapter.DhcpGuard, adapter.RouterGuard), adapter.VlanId ?? 1)
+                new PortGuards(adapter.MacAddress, adapter.MacAddressSpoofing, adapter.DhcpGuard, adapter.RouterGuard), adapter.VlanId ?? 1,
+                adapter.MaximumBandwidthMbps)
             : null;
 
     public static string Device(NicModel model) => model switch

@@ -8,7 +8,8 @@ namespace Nube.Core.Switches;
 /// The nftables table (bridge family) that guards what guests send into their switches, and
 /// keeps VLANs apart, replaced whole and atomically by <c>nft -f</c>. Per port: frames and ARP
 /// from any MAC but the adapter's (unless MAC spoofing is on), DHCP and DHCPv6 server answers
-/// (DHCP guard), router advertisements and redirects (router guard) are dropped. Per VLAN other
+/// (DHCP guard), router advertisements and redirects (router guard) are dropped, and what it
+/// sends past its maximum bandwidth. Per VLAN other
 /// than the untagged 1: a set of its ports, which exchange frames with each other only, and
 /// not with the host's end of an internal switch (which is on VLAN 1). Access ports, as Hyper-V
 /// gives each adapter: the guest sends and gets untagged frames. Pure: tested; nubed applies it.
@@ -47,6 +48,13 @@ public static class PortGuardRules
             {
                 rules.Append($"{from} icmpv6 type {{ nd-router-advert, nd-redirect }} drop\n");
                 rules.Append($"{from} icmp type redirect drop\n");
+            }
+            // What the guest sends past its maximum is dropped (policed): the kernel's token bucket
+            // with a tenth of a second of burst. What it receives is shaped on its TAP (tc), not here.
+            if (port.BandwidthMbps is { } mbps)
+            {
+                var bytes = (long)mbps * 1_000_000 / 8;
+                rules.Append($"{from} limit rate over {bytes} bytes/second burst {Math.Max(bytes / 10, 64 * 1024)} bytes drop\n");
             }
         }
         rules.Append("  }\n");

@@ -26,6 +26,8 @@ internal static class NetworkRules
                 CheckSwitch($"{field}.switch", name, switchNames, errors);
             if (adapter.VlanId is { } vlan and (< MinVlan or > MaxVlan))
                 errors.Add(Messages.Outside($"{field}.vlanId", vlan, "range of VLAN IDs", MinVlan, MaxVlan));
+            if (adapter.MaximumBandwidthMbps is { } mbps and (< 1 or > MaxBandwidthMbps))
+                errors.Add(Messages.Outside($"{field}.maximumBandwidthMbps", mbps, "range of Mbit/s", 1, MaxBandwidthMbps));
             CheckModel(adapter, field, errors);
         }
     }
@@ -33,6 +35,8 @@ internal static class NetworkRules
     /// <summary>802.1Q: 0 means no VLAN and 4095 is reserved.</summary>
     public const int MinVlan = 1;
     public const int MaxVlan = 4094;
+    /// <summary>100 Gbit/s: past any link a host has today.</summary>
+    public const int MaxBandwidthMbps = 100_000;
 
     /// <summary>IFNAMSIZ is 16 bytes with the terminating zero; these characters need no quoting anywhere.</summary>
     public const int MaxTapNameLength = 15;

@@ -56,12 +56,12 @@ public sealed record NetworkAdapterChange(DeviceChangeKind Kind, string Id, stri
         : $"network adapter {Id}";
 
     /// <summary>
-    /// Only what its port does differs (its switch, between virtual switches or none, its VLAN
-    /// and its guards), on an adapter whose port nubed makes: not user-mode nor an operator's TAP.
+    /// Only what its port does differs (its switch, between virtual switches or none, its VLAN,
+    /// bandwidth and guards), on an adapter whose port nubed makes: not user-mode nor an operator's TAP.
     /// </summary>
-    public bool IsPortChange => Kind == DeviceChangeKind.Change && IsPort(Before!) && IsPort(After!) && PortOnly(Before!) == PortOnly(After!);
+    public bool IsPortChange => Kind == DeviceChangeKind.Change && NetworkAdapter.HasPort(Before!) && NetworkAdapter.HasPort(After!)
+        && PortOnly(Before!) == PortOnly(After!);
 
-    private static NetworkAdapter PortOnly(NetworkAdapter a) => a with { Switch = null, VlanId = null, MacAddressSpoofing = false, DhcpGuard = false, RouterGuard = false };
-
-    private static bool IsPort(NetworkAdapter a) => a.Switch is null || NetworkAdapter.SwitchName(a) is not null;
+    private static NetworkAdapter PortOnly(NetworkAdapter a) =>
+        a with { Switch = null, VlanId = null, MaximumBandwidthMbps = null, MacAddressSpoofing = false, DhcpGuard = false, RouterGuard = false };
 }

@@ -50,7 +50,7 @@ public static class LiveChanges
             ScsiControllerChange => "SCSI controllers are added, removed and changed only while the VM is off (as on Hyper-V)",
             NetworkAdapterChange { IsPortChange: true } => null,
             NetworkAdapterChange { Kind: DeviceChangeKind.Change } =>
-                "while it runs, an adapter changes only its virtual switch (or none), its VLAN and its guards; its other settings, and user-mode or tap: connections, change while it is off",
+                "while it runs, an adapter changes only its virtual switch (or none), its VLAN, bandwidth and guards; its other settings, and user-mode or tap: connections, change while it is off",
             _ => "network adapters are added and removed only while the VM is off",
         };
     }

@@ -33,6 +33,11 @@ public sealed record NetworkAdapter
     /// switch's untagged VLAN 1. Adapters on different VLANs of one switch do not reach each other.
     /// </summary>
     public int? VlanId { get; init; }
+    /// <summary>
+    /// On a virtual switch: the most the adapter may send and receive, each way, in Mbit/s (Hyper-V's
+    /// maximum bandwidth); null is no limit.
+    /// </summary>
+    public int? MaximumBandwidthMbps { get; init; }
     /// <summary>On a virtual switch: DHCP server answers from the guest are dropped (Hyper-V's DHCP guard). On by default.</summary>
     public bool DhcpGuard { get; init; } = true;
     /// <summary>On a virtual switch: router advertisements and redirects from the guest are dropped (Hyper-V's router guard). On by default.</summary>
@@ -44,6 +49,9 @@ public sealed record NetworkAdapter
     /// <summary>The model the guest sees.</summary>
     public static NicModel ModelOf(NetworkAdapter adapter) =>
         adapter.Model ?? (adapter.Kind == NetworkAdapterKind.Legacy ? NicModel.Tulip : NicModel.VirtioNet);
+
+    /// <summary>True when nubed makes the adapter's port (a TAP): on a virtual switch or on none, not user-mode nor an operator's TAP.</summary>
+    public static bool HasPort(NetworkAdapter adapter) => adapter.Switch is null || SwitchName(adapter) is not null;
 
     /// <summary>The switch's name when the adapter is on a virtual switch, else null.</summary>
     public static string? SwitchName(NetworkAdapter adapter) =>

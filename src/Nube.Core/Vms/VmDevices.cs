@@ -37,7 +37,7 @@ public static class VmDevices
         {
             var n = vm.NetworkAdapters[i];
             var kind = n.Kind == NetworkAdapterKind.Legacy ? DeviceKind.Emulated : DeviceKind.Synthetic;
-            var where = n.Switch is null ? "not connected" : $"on {n.Switch}";
+            var where = n.Switch is null ? "not connected" : NetworkAdapter.SwitchName(n) is null ? $"on {n.Switch}" : $"on switch {n.Switch}{PortDetail(n)}";
             devices.Add(new($"Network adapter {i} ({(n.Kind == NetworkAdapterKind.Legacy ? "legacy" : "synthetic")})", kind,
                 NicModelName(NetworkAdapter.ModelOf(n)), $"{n.MacAddress} {where}"));
         }
@@ -71,4 +71,21 @@ public static class VmDevices
 
     private static string Disk(string path, bool readOnly, DiskCache? cache, bool boots) =>
         path + (readOnly ? ", read-only" : "") + (cache == DiskCache.Direct ? ", direct I/O" : "") + (boots ? ", boot disk" : "");
+
+    /// <summary>A port's VLAN, bandwidth limit and the guards that are off (on is the default, so only exceptions are worth a word).</summary>
+    private static string PortDetail(NetworkAdapter n)
+    {
+        var notes = new List<string>();
+        if (n.VlanId is { } vlan)
+            notes.Add($"VLAN {vlan}");
+        if (n.MaximumBandwidthMbps is { } mbps)
+            notes.Add($"at most {mbps} Mbit/s");
+        if (n.MacAddressSpoofing)
+            notes.Add("MAC spoofing allowed");
+        if (!n.DhcpGuard)
+            notes.Add("DHCP guard off");
+        if (!n.RouterGuard)
+            notes.Add("router guard off");
+        return notes.Count == 0 ? "" : $" ({string.Join(", ", notes)})";
+    }
 }

@@ -71,6 +71,32 @@ public sealed class IpLinks(IHostCommands commands)
     public Task SetMasterAsync(string name, string? bridge, string alias, CancellationToken ct) =>
         RunAsync(ct, ["link", "set", "dev", name, .. bridge is null ? new[] { "nomaster" } : ["master", bridge], "alias", alias]);
 
+    /// <summary>
+    /// What the device sends (to a TAP: what its guest receives) shaped to <paramref name="mbps"/>
+    /// Mbit/s by a token bucket filter (<c>tc ... tbf</c>), or its default queue again when null.
+    /// </summary>
+    public async Task SetEgressLimitAsync(string name, int? mbps, CancellationToken ct)
+    {
+        if (mbps is not { } rate)
+        {
+            var command = new HostCommand("tc", ["qdisc", "del", "dev", name, "root"]) { Timeout = Timeout };
+            var result = await commands.RunAsync(command, ct).ConfigureAwait(false);
+            // Nothing to delete is no error: the device had its default queue.
+            if (result.ExitCode != 0 && !result.Stderr.Contains("handle of zero", StringComparison.Ordinal)
+                && !result.Stderr.Contains("No such file", StringComparison.Ordinal))
+                result.EnsureSuccess(command);
+            return;
+        }
+        var bytes = (long)rate * 1_000_000 / 8;
+        string Text(long v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var tbf = new HostCommand("tc", ["qdisc", "replace", "dev", name, "root", "tbf", "rate", $"{Text(rate)}mbit",
+            "burst", Text(Math.Max(bytes / 100, 16 * 1024)), "latency", "50ms"]) { Timeout = Timeout };
+        var shaped = await commands.RunAsync(tbf, ct).ConfigureAwait(false);
+        if (shaped.ExitCode == CommandResult.NotFound)
+            throw new HostCommandException(tbf.ToString(), "iproute2 (tc) is not installed; run scripts/install-deps.sh or apt-get install iproute2");
+        shaped.EnsureSuccess(tbf);
+    }
+
     /// <summary>Deletes the device; true when it was there.</summary>
     public async Task<bool> DeleteAsync(string name, CancellationToken ct)
     {

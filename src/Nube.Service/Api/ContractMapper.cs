@@ -119,7 +119,7 @@ public static class ContractMapper
         NetworkAdapters = vm.NetworkAdapters.Select(n => new NetworkAdapterSettings
         {
             Id = n.Id, Kind = EnumWords.Word(n.Kind), MacAddress = n.MacAddress, Switch = n.Switch, Model = Word(n.Model),
-            VlanId = n.VlanId, MacAddressSpoofing = n.MacAddressSpoofing, DhcpGuard = n.DhcpGuard, RouterGuard = n.RouterGuard,
+            VlanId = n.VlanId, MaximumBandwidthMbps = n.MaximumBandwidthMbps, MacAddressSpoofing = n.MacAddressSpoofing, DhcpGuard = n.DhcpGuard, RouterGuard = n.RouterGuard,
         }).ToList(),
         Com1 = new ComPortSettings { Log = vm.Com1.Log },
         AutomaticStartAction = EnumWords.Word(vm.AutomaticStartAction),
@@ -179,7 +179,7 @@ public static class ContractMapper
                 Kind = Parse(n.Kind, $"networkAdapters[{i}].kind", NetworkAdapterKind.Synthetic, errors),
                 MacAddress = n.MacAddress, Switch = n.Switch,
                 Model = ParseOptional<NicModel>(n.Model, $"networkAdapters[{i}].model", errors),
-                VlanId = n.VlanId, MacAddressSpoofing = n.MacAddressSpoofing ?? false, DhcpGuard = n.DhcpGuard ?? true, RouterGuard = n.RouterGuard ?? true,
+                VlanId = n.VlanId, MaximumBandwidthMbps = n.MaximumBandwidthMbps, MacAddressSpoofing = n.MacAddressSpoofing ?? false, DhcpGuard = n.DhcpGuard ?? true, RouterGuard = n.RouterGuard ?? true,
             }).ToImmutableArray(),
             Com1 = s.Com1 is { } com ? new ComPort { Log = com.Log } : null,
             AutomaticStartAction = ParseOptional<AutomaticStartAction>(s.AutomaticStartAction, "automaticStartAction", errors),

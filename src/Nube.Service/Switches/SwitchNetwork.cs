@@ -65,6 +65,8 @@ public sealed class SwitchNetwork(IpLinks links, IHostCommands commands, HostIde
                 await links.DeleteAsync(port.Tap, ct).ConfigureAwait(false);
                 await links.AddTapAsync(port.Tap, port.MultiQueue, sw is null ? null : LinkNames.Bridge(sw.Id),
                     LinkNames.PortAlias(host.Key, vm, port.VmName, port.AdapterId, sw), ct).ConfigureAwait(false);
+                if (port.BandwidthMbps is not null)
+                    await links.SetEgressLimitAsync(port.Tap, port.BandwidthMbps, ct).ConfigureAwait(false);
             }
             // The guards hold before QEMU has the TAPs: the guest never sends a frame unguarded.
             lock (gate)
@@ -82,7 +84,7 @@ public sealed class SwitchNetwork(IpLinks links, IHostCommands commands, HostIde
         }
     }
 
-    /// <summary>A running VM's port as it says: in its switch's bridge (or out of any), with its guards (the adapter's link is QEMU's business).</summary>
+    /// <summary>A running VM's port as it says: in its switch's bridge (or out of any), with its guards and bandwidth (the adapter's link is QEMU's business).</summary>
     /// <exception cref="HostCommandException">The switch does not exist, or the host refused.</exception>
     public async Task SetAsync(Guid vm, SwitchPort port, Func<string, VirtualSwitch?> find, CancellationToken ct)
     {
@@ -97,6 +99,7 @@ public sealed class SwitchNetwork(IpLinks links, IHostCommands commands, HostIde
         }
         await links.SetMasterAsync(port.Tap, sw is null ? null : LinkNames.Bridge(sw.Id), LinkNames.PortAlias(host.Key, vm, port.VmName, port.AdapterId, sw), ct)
             .ConfigureAwait(false);
+        await links.SetEgressLimitAsync(port.Tap, port.BandwidthMbps, ct).ConfigureAwait(false);
         lock (gate)
             guarded[port.Tap] = port;
         await GuardAsync(ct).ConfigureAwait(false);

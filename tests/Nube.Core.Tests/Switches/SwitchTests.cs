@@ -89,10 +89,14 @@ public sealed class SwitchTests
     }
 
     [Fact]
-    public void A_VLAN_is_1_to_4094()
+    public void A_VLAN_is_1_to_4094_and_a_bandwidth_1_to_100000_Mbit_s()
     {
-        var vm = TestVms.KernelBoot() with { NetworkAdapters = [new NetworkAdapter { Switch = "lan", VlanId = 4095 }, new NetworkAdapter { Switch = "lan", VlanId = 4094 }] };
-        Assert.Equal(["networkAdapters[0].vlanId: 4095 is outside the range of VLAN IDs 1 to 4094"],
+        var vm = TestVms.KernelBoot() with
+        {
+            NetworkAdapters = [new NetworkAdapter { Switch = "lan", VlanId = 4095, MaximumBandwidthMbps = 0 }, new NetworkAdapter { Switch = "lan", VlanId = 4094, MaximumBandwidthMbps = 100_000 }],
+        };
+        Assert.Equal(["networkAdapters[0].vlanId: 4095 is outside the range of VLAN IDs 1 to 4094",
+            "networkAdapters[0].maximumBandwidthMbps: 0 is outside the range of Mbit/s 1 to 100000"],
             VmValidator.Validate(DeviceIds.FromPositions(vm), Nube.Core.Editions.Editions.Nube, [], ["lan"]).Select(e => e.Message));
     }
 
@@ -130,6 +134,10 @@ public sealed class SwitchTests
         Assert.Contains("hook input priority filter; policy accept;\n    iifname @vlan10 drop\n", vlans, StringComparison.Ordinal);
         Assert.Contains("hook output priority filter; policy accept;\n    oifname @vlan10 drop\n", vlans, StringComparison.Ordinal);
         Assert.DoesNotContain("ntpc", vlans, StringComparison.Ordinal);
+
+        // A maximum bandwidth polices what the guest sends: 20 Mbit/s is 2 500 000 bytes a second, a tenth of it as burst.
+        var capped = PortGuardRules.Render("a1b2c3d4", [Port("ntpd", guards) with { BandwidthMbps = 20 }]);
+        Assert.Contains("    iifname \"ntpd\" limit rate over 2500000 bytes/second burst 250000 bytes drop\n", capped, StringComparison.Ordinal);
     }
 
     [Fact]

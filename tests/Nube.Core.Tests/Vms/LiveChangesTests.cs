@@ -121,10 +121,10 @@ public class LiveChangesTests
             "networkAdapters[0]: cannot remove network adapter nic0 while the VM is running (network adapters are added and removed only while the VM is off)" },
         { vm => vm with { NetworkAdapters = [vm.NetworkAdapters[0] with { Switch = "user" }] },
             "networkAdapters[0]: cannot change network adapter nic0 while the VM is running (while it runs, an adapter changes only its virtual switch (or none), " +
-            "its VLAN and its guards; its other settings, and user-mode or tap: connections, change while it is off)" },
+            "its VLAN, bandwidth and guards; its other settings, and user-mode or tap: connections, change while it is off)" },
         { vm => vm with { NetworkAdapters = [vm.NetworkAdapters[0] with { Switch = "lan", MacAddress = "52:54:00:aa:bb:cc" }] },
             "networkAdapters[0]: cannot change network adapter nic0 while the VM is running (while it runs, an adapter changes only its virtual switch (or none), " +
-            "its VLAN and its guards; its other settings, and user-mode or tap: connections, change while it is off)" },
+            "its VLAN, bandwidth and guards; its other settings, and user-mode or tap: connections, change while it is off)" },
     };
 
     [Theory]

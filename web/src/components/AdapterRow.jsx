@@ -35,6 +35,8 @@ export function AdapterRow({ adapter: n, index, edit, err, generation, switches,
               onInput={(e) => edit(n.key, { switchName: e.currentTarget.value })} hint={names.length === 0 ? 'No switches yet: make one on the Networking page.' : undefined} />
             <Field id={id('vlanId')} label="VLAN ID (optional)" inputMode="numeric" errors={err(id('vlanId'))} value={n.vlanId}
               onInput={set('vlanId')} hint="1 to 4094; empty: the switch's untagged VLAN." />
+            <Field id={id('maximumBandwidthMbps')} label="Maximum bandwidth, Mbit/s (optional)" inputMode="numeric"
+              errors={err(id('maximumBandwidthMbps'))} value={n.maximumBandwidthMbps} onInput={set('maximumBandwidthMbps')} hint="Each way; empty: no limit." />
           </>
         )}
       </div>

@@ -32,7 +32,7 @@ export function newDisk(bus, disks, limits) {
 export function newAdapter(generation) {
   return {
     key: key(), kind: generation === 2 ? 'synthetic' : 'legacy', model: '', connection: 'user', tap: '', switchName: '', macAddress: '',
-    vlanId: '', macAddressSpoofing: false, dhcpGuard: true, routerGuard: true,
+    vlanId: '', maximumBandwidthMbps: '', macAddressSpoofing: false, dhcpGuard: true, routerGuard: true,
   };
 }
 
@@ -55,7 +55,7 @@ export function fromSettings(s) {
     connection: !n.switch ? 'none' : n.switch.startsWith('tap:') ? 'tap' : n.switch === 'user' ? 'user' : 'switch',
     tap: n.switch?.startsWith('tap:') ? n.switch.slice(4) : '',
     switchName: n.switch && n.switch !== 'user' && !n.switch.startsWith('tap:') ? n.switch : '',
-    vlanId: n.vlanId ?? '', macAddressSpoofing: !!n.macAddressSpoofing, dhcpGuard: n.dhcpGuard ?? true, routerGuard: n.routerGuard ?? true,
+    vlanId: n.vlanId ?? '', maximumBandwidthMbps: n.maximumBandwidthMbps ?? '', macAddressSpoofing: !!n.macAddressSpoofing, dhcpGuard: n.dhcpGuard ?? true, routerGuard: n.routerGuard ?? true,
   });
   return {
     name: s.name, generation: s.generation, secureBoot: s.secureBoot ?? true,
@@ -120,7 +120,7 @@ export function toSettings(f) {
   }
   f.adapters.forEach((n, i) => {
     fields[`networkAdapters[${i}]`] = `f-nic-${n.key}-kind`;
-    for (const part of ['kind', 'model', 'macAddress', 'vlanId']) fields[`networkAdapters[${i}].${part}`] = `f-nic-${n.key}-${part}`;
+    for (const part of ['kind', 'model', 'macAddress', 'vlanId', 'maximumBandwidthMbps']) fields[`networkAdapters[${i}].${part}`] = `f-nic-${n.key}-${part}`;
     fields[`networkAdapters[${i}].switch`] = `f-nic-${n.key}-${n.connection === 'tap' ? 'tap' : n.connection === 'switch' ? 'switch' : 'connection'}`;
   });
 
@@ -147,6 +147,7 @@ export function toSettings(f) {
       kind: n.kind, model: orNull(n.model), macAddress: orNull(n.macAddress),
       switch: { none: null, tap: `tap:${n.tap}`, user: 'user', switch: n.switchName }[n.connection],
       vlanId: n.connection === 'switch' ? number(n.vlanId) : null,
+      maximumBandwidthMbps: n.connection === 'switch' ? number(n.maximumBandwidthMbps) : null,
       macAddressSpoofing: n.macAddressSpoofing, dhcpGuard: n.dhcpGuard, routerGuard: n.routerGuard,
     })),
     automaticStartAction: f.automaticStartAction,

@@ -1,3 +1,4 @@
+using Nube.Core.Qemu;
 using Nube.Core.Vms;
 using Nube.Linux.Network;
 using Nube.Linux.Processes;
@@ -79,7 +80,8 @@ public static class MeterReader
         for (var i = 0; i < adapters.Length; i++)
         {
             var a = adapters[i];
-            if (NetworkAdapter.TapName(a) is { } tap && InterfaceCounters.Read(tap) is { } counters)
+            // An operator's TAP, or the port nubed made for an adapter on a switch (or on none).
+            if ((NetworkAdapter.TapName(a) ?? NetworkArguments.Port(config, a)?.Tap) is { } tap && InterfaceCounters.Read(tap) is { } counters)
             {
                 // The TAP's receive is what the guest sent, and the other way round.
                 readings.Add(new AdapterReading(i, a.MacAddress, a.Switch, "host", counters.SentBytes, counters.ReceivedBytes));
