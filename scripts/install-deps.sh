@@ -37,10 +37,11 @@ need=()
 # debootstrap: guest/debian/build.sh makes the real Debian 12 guests of the tests with it.
 # iperf3: the host's end of the metering test's and the benchmark's network transfers.
 # iputils-ping: the host's end of the virtual switch tests' pings (and the operator's).
+# dnsmasq-base: the DHCP and DNS server nubed starts for each internal switch with DHCP on.
 # xorriso, isolinux: guest/build.sh makes the test guest's installer disc (guest.iso, BIOS and
 # UEFI bootable) with them; it would install them itself, but a fresh host gets them here.
 for pkg in cpio zstd xz-utils kmod socat iproute2 nftables e2fsprogs file binutils passwd tmux \
-           libicu72 libssl3 ca-certificates procps gcc libc6-dev zlib1g-dev ovmf nodejs chromium debootstrap iperf3 iputils-ping xorriso isolinux; do
+           libicu72 libssl3 ca-certificates procps gcc libc6-dev zlib1g-dev ovmf nodejs chromium debootstrap iperf3 iputils-ping dnsmasq-base xorriso isolinux; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 # A nodejs from elsewhere (NodeSource's) carries its own npm and conflicts with Debian's.

@@ -123,12 +123,18 @@ public sealed class SwitchTests(ITestOutputHelper output)
         await ns.OkAsync("ip", "link", "add", "name", "nbrotherhost003", "type", "bridge");
         await ns.OkAsync("ip", "link", "set", "dev", "nbrotherhost003", "alias", $"nube 00000000 switch {Guid.NewGuid():N} (another host's)");
         await ns.OkAsync("ip", "link", "del", "dev", kept.Bridge);
+        // A switch whose file cannot be read keeps its bridge: it is not a leftover, only unreadable.
+        var broken = Guid.NewGuid();
+        File.WriteAllText(Path.Combine(host.DataDir, "switches", $"{broken:D}.json"), "{ not json");
+        await ns.OkAsync("ip", "link", "add", "name", "nbrunreadable04", "type", "bridge");
+        await ns.OkAsync("ip", "link", "set", "dev", "nbrunreadable04", "alias", $"nube {key} switch {broken:N} (unreadable)");
 
         await host.StartServiceAsync();
         var links = (await LinksAsync(ns)).Select(l => l.Name).ToList();
         Assert.DoesNotContain("nbrhalfmade0001", links);
         Assert.DoesNotContain("ntpleftover0002", links);
         Assert.Contains("nbrotherhost003", links);
+        Assert.Contains("nbrunreadable04", links);
         var again = await host.Client.Switches.GetAsync("kept");
         Assert.True(again.Ready, again.Problem);
         Assert.Equal(["10.77.4.1/24"], await AddressesAsync(ns, kept.Bridge));
@@ -147,7 +153,7 @@ public sealed class SwitchTests(ITestOutputHelper output)
         }));
         Assert.Contains("networkAdapters[0].switch: 'dmz' is not a switch of this host (it has 'kept')", unknown.Message, StringComparison.Ordinal);
         Assert.Equal(404, (await Assert.ThrowsAsync<NubeApiException>(() => host.Client.Switches.RemoveAsync("dmz"))).Status);
-        Assert.Equal(2, (await LinksAsync(ns)).Count(l => l.Name.StartsWith("nbr", StringComparison.Ordinal)));
+        Assert.Equal(3, (await LinksAsync(ns)).Count(l => l.Name.StartsWith("nbr", StringComparison.Ordinal)));
 
         // The CLI's table and its JSON.
         var table = await NubeCli.OkAsync(host, "switch", "list");
@@ -155,6 +161,46 @@ public sealed class SwitchTests(ITestOutputHelper output)
         Assert.Contains("10.77.4.1/24", table.Stdout, StringComparison.Ordinal);
         var json = JsonSerializer.Deserialize((await NubeCli.OkAsync(host, "switch", "show", "kept", "--json")).Stdout, Contracts.ContractsJson.Default.SwitchInfo)!;
         Assert.Equal(kept.Id, json.Id);
+    }
+
+    [Fact]
+    public async Task An_internal_switch_with_NAT_and_DHCP_gives_a_VM_an_address_and_the_world_beyond_the_host()
+    {
+        await using var ns = await Namespace.MakeAsync();
+        await using var outside = await Namespace.MakeAsync();
+        // The world beyond the host: another namespace, linked to the host's by a veth pair.
+        var veth = $"nbv{Random.Shared.Next(0x10000):x4}";
+        await HostProgram.OutputAsync("ip", "link", "add", $"{veth}a", "netns", ns.Name, "type", "veth", "peer", "name", $"{veth}b", "netns", outside.Name);
+        await ns.OkAsync("ip", "addr", "add", "10.77.40.1/24", "dev", $"{veth}a");
+        await ns.OkAsync("ip", "link", "set", "dev", $"{veth}a", "up");
+        await outside.OkAsync("ip", "addr", "add", "10.77.40.2/24", "dev", $"{veth}b");
+        await outside.OkAsync("ip", "link", "set", "dev", $"{veth}b", "up");
+
+        await using var host = await NubedHost.StartWrappedAsync(output, _ => ns.Exec);
+        var made = await host.Client.Switches.CreateAsync(new SwitchSettings { Name = "default", Kind = "internal", HostAddresses = ["10.77.41.1/24"], Nat = true, Dhcp = true });
+        Assert.Equal("10.77.41.128-10.77.41.254", made.DhcpRange);
+        var c = await CreateAsync(host, "c", ("default", "52:54:00:77:41:01"));
+        await host.Client.RunJobAsync("c", "start");
+        Assert.True((await host.Client.GetVmAsync("c", 90)).GuestAgent?.Responding);
+
+        // The guest asks for an address as a distribution does, and takes the address and the default route it gets.
+        var leased = await GuestShell.RunAsync(host, c, $"{Iface("52:54:00:77:41:01")}; ip link set dev $n up; " +
+            "printf '#!/bin/sh\\n[ \"$1\" = bound ] && ip addr add $ip/$mask dev $interface && ip route add default via $router\\nexit 0\\n' > /tmp/dhcp.sh; " +
+            "chmod +x /tmp/dhcp.sh; udhcpc -i $n -n -q -t 5 -T 2 -s /tmp/dhcp.sh >/dev/null 2>&1; ip -4 addr show dev $n; ip route", TimeSpan.FromSeconds(90));
+        Assert.Matches(@"inet 10\.77\.41\.(1[2-9][0-9]|2[0-5][0-9])/24", leased);
+        Assert.Contains("default via 10.77.41.1", leased, StringComparison.Ordinal);
+        Assert.Equal("reached", await PingFromAsync(host, c, "10.77.40.2"));
+
+        // The DHCP server outlives a killed nubed (the same process serves on), and goes with the switch.
+        var pidFile = Path.Combine(host.RunDir, "switches", $"{made.Id:D}.dnsmasq.pid");
+        var pid = File.ReadAllText(pidFile).Trim();
+        await host.KillServiceAsync();
+        await host.StartServiceAsync();
+        Assert.Equal(pid, File.ReadAllText(pidFile).Trim());
+        Assert.True(Directory.Exists($"/proc/{pid}"), "the DHCP server did not outlive nubed");
+        await host.Client.RunJobAsync("c", "turn-off");
+        await host.Client.Switches.RemoveAsync("default", force: true);
+        await Poll.UntilAsync(() => Task.FromResult(!Directory.Exists($"/proc/{pid}")), "the DHCP server to stop with its switch", TimeSpan.FromSeconds(10));
     }
 
     private static async Task<Guid> CreateAsync(NubedHost host, string name, params (string Switch, string Mac)[] nics) =>

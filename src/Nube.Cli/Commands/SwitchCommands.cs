@@ -33,12 +33,15 @@ public static class SwitchCommands
         var kind = new Option<string>("--kind") { Description = "private (the default) or internal", DefaultValueFactory = _ => "private" };
         var addresses = Addresses();
         var notes = new Option<string?>("--notes") { Description = "Free text about the switch" };
-        var c = new Command("new", "Make a virtual switch") { name, kind, addresses, notes };
+        var nat = new Option<bool>("--nat") { Description = "Internal switch: the VMs reach beyond it through the host (NAT)" };
+        var dhcp = new Option<bool>("--dhcp") { Description = "Internal switch: the host hands out addresses and serves DNS on it" };
+        var c = new Command("new", "Make a virtual switch") { name, kind, addresses, nat, dhcp, notes };
         c.SetHandler(async (p, client, ct) =>
         {
             var made = await client.Switches.CreateAsync(new SwitchSettings
             {
                 Name = p.GetValue(name), Kind = p.GetValue(kind), HostAddresses = p.GetValue(addresses) is { Length: > 0 } a ? a : null, Notes = p.GetValue(notes),
+                Nat = p.GetValue(nat) ? true : null, Dhcp = p.GetValue(dhcp) ? true : null,
             }, ct);
             Printer.Say(p, made, ContractsJson.Default.SwitchInfo, s => $"Made the {s.Kind} switch '{s.Name}' (bridge {s.Bridge}).");
         });
@@ -69,7 +72,9 @@ public static class SwitchCommands
         var addresses = Addresses();
         var clear = new Option<bool>("--no-addresses") { Description = "Take every host address off the switch" };
         var notes = new Option<string?>("--notes") { Description = "Free text about the switch" };
-        var c = new Command("set", "Change a virtual switch") { name, rename, addresses, clear, notes };
+        var nat = OnOff("--nat", "NAT for the VMs beyond an internal switch");
+        var dhcp = OnOff("--dhcp", "DHCP and DNS for the VMs on an internal switch");
+        var c = new Command("set", "Change a virtual switch") { name, rename, addresses, clear, nat, dhcp, notes };
         c.SetHandler(async (p, client, ct) =>
         {
             var given = p.GetValue(addresses) is { Length: > 0 } a ? a : null;
@@ -78,11 +83,19 @@ public static class SwitchCommands
             var changed = await client.Switches.UpdateAsync(p.GetValue(name)!, new SwitchSettings
             {
                 Name = p.GetValue(rename), HostAddresses = p.GetValue(clear) ? [] : given, Notes = p.GetValue(notes),
+                Nat = p.GetValue(nat) is { } n ? n == "on" : null, Dhcp = p.GetValue(dhcp) is { } d ? d == "on" : null,
             }, ct);
             Printer.Say(p, changed, ContractsJson.Default.SwitchInfo, s => $"Switch '{s.Name}' is {s.Kind}" +
                 (s.HostAddresses.Count > 0 ? $", the host at {string.Join(", ", s.HostAddresses)}." : "."));
         });
         return c;
+    }
+
+    private static Option<string?> OnOff(string name, string what)
+    {
+        var option = new Option<string?>(name) { Description = $"{what}: on or off" };
+        option.AcceptOnlyFromAmong("on", "off");
+        return option;
     }
 
     private static Command Remove()

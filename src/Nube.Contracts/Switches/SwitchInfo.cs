@@ -9,6 +9,12 @@ public sealed record SwitchInfo
     public required string Kind { get; init; }
     /// <summary>Internal switches: the host's addresses on the switch (CIDR).</summary>
     public IReadOnlyList<string> HostAddresses { get; init; } = [];
+    /// <summary>Internal switches: the VMs reach beyond the switch through the host, masqueraded.</summary>
+    public bool Nat { get; init; }
+    /// <summary>Internal switches: the host hands out addresses and serves DNS on the switch.</summary>
+    public bool Dhcp { get; init; }
+    /// <summary>With DHCP: the addresses it hands out (<c>192.168.50.128-192.168.50.254</c>).</summary>
+    public string? DhcpRange { get; init; }
     public string Notes { get; init; } = "";
     /// <summary>The Linux bridge that is the switch on the host (named from the id).</summary>
     public required string Bridge { get; init; }
@@ -37,5 +43,9 @@ public sealed record SwitchSettings
     /// <summary>private (the default), internal or external; fixed once made.</summary>
     public string? Kind { get; init; }
     public IReadOnlyList<string>? HostAddresses { get; init; }
+    /// <summary>Internal switches: NAT for the VMs beyond the switch's first IPv4 subnet.</summary>
+    public bool? Nat { get; init; }
+    /// <summary>Internal switches: DHCP and DNS for the VMs, on the upper half of the switch's first IPv4 subnet.</summary>
+    public bool? Dhcp { get; init; }
     public string? Notes { get; init; }
 }

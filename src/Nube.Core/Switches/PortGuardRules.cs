@@ -26,7 +26,11 @@ public static class PortGuardRules
         var vlans = sorted.Where(p => p.Vlan != 1).GroupBy(p => p.Vlan).OrderBy(g => g.Key).ToList();
         var rules = new StringBuilder();
         // Declare, delete and make again in one transaction: the old rules hold until the new ones do.
-        rules.Append($"table bridge {table}\ndelete table bridge {table}\ntable bridge {table} {{\n");
+        // Without ports, the table goes: a host without running ports keeps nothing in its firewall.
+        rules.Append($"table bridge {table}\ndelete table bridge {table}\n");
+        if (sorted.Count == 0)
+            return rules.ToString();
+        rules.Append($"table bridge {table} {{\n");
         foreach (var vlan in vlans)
             rules.Append($"  set vlan{Id(vlan.Key)} {{\n    type ifname\n    elements = {{ {string.Join(", ", vlan.Select(p => $"\"{p.Tap}\""))} }}\n  }}\n");
         rules.Append("  chain from_guests {\n    type filter hook prerouting priority filter; policy accept;\n");
@@ -80,4 +84,27 @@ public static class PortGuardRules
     }
 
     private static string Id(int vlan) => vlan.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// The nftables table (ip family) that masquerades what VMs on NAT switches send beyond their
+/// subnet, as the host's own traffic: Hyper-V's Default Switch, libvirt's default network.
+/// </summary>
+public static class NatRules
+{
+    public static string Table(string hostKey) => $"nube_nat_{hostKey}";
+
+    public static string Render(string hostKey, IEnumerable<VirtualSwitch> switches)
+    {
+        var table = Table(hostKey);
+        var rules = new StringBuilder($"table ip {table}\ndelete table ip {table}\n");
+        var subnets = switches.Where(s => s.Nat).Select(SwitchAddressing.Of).OfType<SwitchAddressing>().Select(a => a.Subnet).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (subnets.Count == 0)
+            return rules.ToString();
+        rules.Append($"table ip {table} {{\n  chain postrouting {{\n    type nat hook postrouting priority srcnat; policy accept;\n");
+        foreach (var subnet in subnets)
+            rules.Append($"    ip saddr {subnet} ip daddr != {subnet} masquerade\n");
+        rules.Append("  }\n}\n");
+        return rules.ToString();
+    }
 }

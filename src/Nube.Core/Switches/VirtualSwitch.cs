@@ -26,5 +26,9 @@ public sealed record VirtualSwitch
     public SwitchKind Kind { get; init; } = SwitchKind.Private;
     /// <summary>Internal switches: the host's own addresses on the switch, in CIDR form (<c>192.168.50.1/24</c>).</summary>
     public ImmutableArray<string> HostAddresses { get; init; } = [];
+    /// <summary>Internal switches: what the VMs send beyond the switch's subnet leaves through the host, masqueraded (NAT).</summary>
+    public bool Nat { get; init; }
+    /// <summary>Internal switches: the host hands out addresses (and DNS) on the switch's first IPv4 subnet (dnsmasq).</summary>
+    public bool Dhcp { get; init; }
     public string Notes { get; init; } = "";
 }

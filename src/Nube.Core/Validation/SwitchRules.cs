@@ -23,6 +23,7 @@ public static class SwitchRules
                 $"schemaVersion: {sw.SchemaVersion} is not supported; this version of Nube reads schema version {VirtualSwitch.CurrentSchemaVersion}"));
         CheckName(sw.Name, otherSwitchNames, errors);
         CheckAddresses(sw, errors);
+        CheckServices(sw, errors);
         if (sw.Notes.Length > VmValidator.MaxNotesLength)
             errors.Add(new("notes", $"{sw.Notes.Length} characters",
                 $"notes: {sw.Notes.Length} characters exceed the limit of {VmValidator.MaxNotesLength} characters"));
@@ -69,6 +70,20 @@ public static class SwitchRules
                 errors.Add(new(field, text, $"{field}: {Quoting.Quote(text)} {problem}"));
             else if (!seen.Add(cidr.Address.ToString()))
                 errors.Add(new(field, text, $"{field}: {Quoting.Quote(text)} is listed twice"));
+        }
+    }
+
+    /// <summary>NAT and DHCP serve the switch's first IPv4 subnet, through the host's address on it.</summary>
+    private static void CheckServices(VirtualSwitch sw, List<ValidationError> errors)
+    {
+        foreach (var (field, on) in new[] { ("nat", sw.Nat), ("dhcp", sw.Dhcp) })
+        {
+            if (!on)
+                continue;
+            if (sw.Kind != SwitchKind.Internal)
+                errors.Add(new(field, "true", $"{field}: a {EnumWords.Word(sw.Kind)} switch gives the host no address to serve {field.ToUpperInvariant()} from; make it internal"));
+            else if (SwitchAddressing.Of(sw) is null)
+                errors.Add(new(field, "true", $"{field}: needs an IPv4 host address on the switch with a prefix of 8 to 30 (such as 192.168.50.1/24), which it serves the subnet from"));
         }
     }
 

@@ -13,7 +13,7 @@ public static class SwitchEndpoints
 
     public static IServiceCollection AddSwitches(this IServiceCollection services, string dataDirectory, HostIdentity host) =>
         services.AddSingleton(host).AddSingleton(new SwitchStore(dataDirectory)).AddSingleton<SwitchBook>().AddSingleton<IpLinks>()
-            .AddSingleton<SwitchNetwork>().AddSingleton<SwitchService>();
+            .AddSingleton<SwitchNetwork>().AddSingleton<SwitchGateway>().AddSingleton<SwitchService>();
 
     public static void MapSwitchEndpoints(this IEndpointRouteBuilder app)
     {

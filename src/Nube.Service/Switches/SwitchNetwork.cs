@@ -143,9 +143,10 @@ public sealed class SwitchNetwork(IpLinks links, IHostCommands commands, HostIde
     /// At nubed's start: every switch's bridge made or checked; bridges of switches that are gone and
     /// TAPs of VMs that are not running (this host's only) deleted. Returns each switch's problem, if any.
     /// </summary>
+    /// <param name="unreadable">Switches whose file cannot be read: their bridges stay.</param>
     /// <param name="runningPorts">The ports of the running VMs, whose guards the table gets again.</param>
-    public async Task<IReadOnlyDictionary<Guid, string>> ReconcileAsync(IReadOnlyList<VirtualSwitch> switches, IReadOnlySet<Guid> runningVms,
-        IReadOnlyList<SwitchPort> runningPorts, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<Guid, string>> ReconcileAsync(IReadOnlyList<VirtualSwitch> switches, IReadOnlySet<Guid> unreadable,
+        IReadOnlySet<Guid> runningVms, IReadOnlyList<SwitchPort> runningPorts, CancellationToken ct)
     {
         var problems = new Dictionary<Guid, string>();
         lock (gate)
@@ -162,7 +163,7 @@ public sealed class SwitchNetwork(IpLinks links, IHostCommands commands, HostIde
         {
             logger.LogError("The switch ports' guards could not be put in place: {Problem}", e.Message);
         }
-        var known = switches.Select(s => s.Id).ToHashSet();
+        var known = switches.Select(s => s.Id).Concat(unreadable).ToHashSet();
         foreach (var (link, owner) in await OwnedAsync(ct).ConfigureAwait(false))
         {
             var stale = owner.Vm is { } vm ? !runningVms.Contains(vm) : owner.Switch is not { } sw || !known.Contains(sw);

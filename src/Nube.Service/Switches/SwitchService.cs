@@ -17,10 +17,12 @@ namespace Nube.Service.Switches;
 /// stopped half way leaves either a file whose bridge the next start makes, or a bridge without
 /// a file that it deletes (<see cref="SwitchNetwork.ReconcileAsync"/>).
 /// </summary>
-public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetwork network, VmRegistry vms, ILogger<SwitchService> logger)
+public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetwork network, SwitchGateway gateway, VmRegistry vms, ILogger<SwitchService> logger)
 {
     private readonly SemaphoreSlim writer = new(1, 1);
     private IReadOnlyDictionary<Guid, string> problems = new Dictionary<Guid, string>();
+    /// <summary>Switches whose file cannot be read: their bridges are kept, not taken for leftovers.</summary>
+    private readonly HashSet<Guid> unreadable = [];
 
     /// <summary>At nubed's start, before the VMs load: the switches, so that VMs can be judged against them.</summary>
     public void Load()
@@ -29,7 +31,10 @@ public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetw
         foreach (var (id, sw, problem) in store.LoadAll())
         {
             if (sw is null)
+            {
+                unreadable.Add(id);
                 logger.LogError("Switch {Id} cannot be read and is left alone: {Problem}", id, problem);
+            }
             else
                 loaded.Add(sw);
         }
@@ -46,7 +51,18 @@ public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetw
             .SelectMany(c => c.NetworkAdapters.Select(a => NetworkArguments.Port(c, a)))
             .OfType<SwitchPort>()
             .ToList();
-        problems = await network.ReconcileAsync(book.All, running, ports, ct).ConfigureAwait(false);
+        var found = await network.ReconcileAsync(book.All, unreadable, running, ports, ct).ConfigureAwait(false);
+        try
+        {
+            await gateway.ApplyAsync(book.All, ct).ConfigureAwait(false);
+        }
+        catch (HostCommandException e)
+        {
+            logger.LogError("The switches' NAT and DHCP: {Problem}", e.Message);
+            found = found.Concat(book.All.Where(s => s.Nat || s.Dhcp).Select(s => KeyValuePair.Create(s.Id, e.Message)))
+                .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().Value);
+        }
+        problems = found;
     }
 
     public async Task<IReadOnlyList<SwitchInfo>> ListAsync(CancellationToken ct)
@@ -66,6 +82,7 @@ public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetw
         try
         {
             await network.EnsureAsync(sw, ct).ConfigureAwait(false);
+            await gateway.ApplyAsync([.. book.All, sw], ct).ConfigureAwait(false);
             await store.SaveAsync(sw, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HostCommandException or IOException)
@@ -89,6 +106,7 @@ public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetw
         try
         {
             await network.EnsureAsync(next, ct).ConfigureAwait(false);
+            await gateway.ApplyAsync([.. book.All.Select(s => s.Id == next.Id ? next : s)], ct).ConfigureAwait(false);
         }
         catch (HostCommandException e)
         {
@@ -112,6 +130,7 @@ public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetw
             await vm.ChangeAsync(new DisconnectSwitch(sw.Name)).ConfigureAwait(false);
         try
         {
+            await gateway.ApplyAsync([.. book.All.Where(s => s.Id != sw.Id)], ct).ConfigureAwait(false);
             await network.RemoveAsync(sw, ct).ConfigureAwait(false);
         }
         catch (HostCommandException e)
@@ -162,6 +181,8 @@ public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetw
             Name = s.Name ?? current.Name,
             Kind = kind,
             HostAddresses = s.HostAddresses is { } a ? [.. a] : current.HostAddresses,
+            Nat = s.Nat ?? current.Nat,
+            Dhcp = s.Dhcp ?? current.Dhcp,
             Notes = s.Notes ?? current.Notes,
         };
     }
@@ -180,6 +201,7 @@ public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetw
     {
         try
         {
+            await gateway.ApplyAsync(book.All, CancellationToken.None).ConfigureAwait(false);
             await network.RemoveAsync(sw, CancellationToken.None).ConfigureAwait(false);
         }
         catch (HostCommandException e)
@@ -213,6 +235,9 @@ public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetw
             Name = sw.Name,
             Kind = EnumWords.Word(sw.Kind),
             HostAddresses = [.. sw.HostAddresses],
+            Nat = sw.Nat,
+            Dhcp = sw.Dhcp,
+            DhcpRange = sw.Dhcp && SwitchAddressing.Of(sw) is { } a ? $"{a.FirstLease}-{a.LastLease}" : null,
             Notes = sw.Notes,
             Bridge = LinkNames.Bridge(sw.Id),
             Ready = ready,

@@ -89,6 +89,29 @@ public sealed class SwitchTests
     }
 
     [Fact]
+    public void Without_ports_or_NAT_switches_the_tables_go()
+    {
+        Assert.Equal("table bridge nube_ports_a1b2c3d4\ndelete table bridge nube_ports_a1b2c3d4\n", PortGuardRules.Render("a1b2c3d4", []));
+        Assert.Equal("table ip nube_nat_a1b2c3d4\ndelete table ip nube_nat_a1b2c3d4\n", NatRules.Render("a1b2c3d4", [Lan]));
+    }
+
+    [Fact]
+    public void A_NAT_and_DHCP_switch_serves_the_upper_half_of_its_first_IPv4_subnet()
+    {
+        var sw = Lan with { Kind = SwitchKind.Internal, HostAddresses = ["fd00::1/64", "10.77.41.1/24"], Nat = true, Dhcp = true };
+        var a = SwitchAddressing.Of(sw)!;
+        Assert.Equal(("10.77.41.1", "10.77.41.0/24", "255.255.255.0", "10.77.41.128", "10.77.41.254"),
+            (a.Gateway.ToString(), a.Subnet, a.Mask.ToString(), a.FirstLease.ToString(), a.LastLease.ToString()));
+        Assert.Equal("10.77.41.201", SwitchAddressing.Of(sw with { HostAddresses = ["10.77.41.200/24"] })!.FirstLease.ToString());
+        Assert.Contains("    ip saddr 10.77.41.0/24 ip daddr != 10.77.41.0/24 masquerade\n", NatRules.Render("a1b2c3d4", [sw]), StringComparison.Ordinal);
+        Assert.Empty(SwitchRules.Validate(sw, []));
+        Assert.Equal(["nat: a private switch gives the host no address to serve NAT from; make it internal",
+            "dhcp: needs an IPv4 host address on the switch with a prefix of 8 to 30 (such as 192.168.50.1/24), which it serves the subnet from"],
+            SwitchRules.Validate(Lan with { Nat = true }, []).Select(e => e.Message)
+                .Concat(SwitchRules.Validate(sw with { Nat = false, HostAddresses = ["fd00::1/64"] }, []).Select(e => e.Message)));
+    }
+
+    [Fact]
     public void A_VLAN_is_1_to_4094_and_a_bandwidth_1_to_100000_Mbit_s()
     {
         var vm = TestVms.KernelBoot() with

@@ -195,7 +195,8 @@ public sealed class NubedHost : IAsyncDisposable
 
     /// <summary>
     /// The bridges and TAPs this host's nubed made in the machine's namespace (their alias carries
-    /// its key): killed, it could not take them down, and its data folder, with the key, goes now.
+    /// its key), its nftables tables and its DHCP servers: killed, it could not take them down, and
+    /// its data folder, with the key, goes now.
     /// </summary>
     private async Task DeleteLinksAsync()
     {
@@ -211,6 +212,21 @@ public sealed class NubedHost : IAsyncDisposable
         {
             if (link.TryGetProperty("ifalias", out var alias) && alias.GetString() is { } text && text.StartsWith(prefix, StringComparison.Ordinal))
                 await HostProgram.RunAsync("ip", "link", "del", "dev", link.GetProperty("ifname").GetString()!);
+        }
+        // Its firewall tables (the ports' guards, the switches' NAT) and the DHCP servers it started, which outlive it by design.
+        var key = prefix.Split(' ')[1];
+        await HostProgram.RunAsync("nft", "delete", "table", "bridge", $"nube_ports_{key}");
+        await HostProgram.RunAsync("nft", "delete", "table", "ip", $"nube_nat_{key}");
+        var switchesRun = Path.Combine(RunDir, "switches");
+        if (System.IO.Directory.Exists(switchesRun))
+        {
+            foreach (var pidFile in System.IO.Directory.GetFiles(switchesRun, "*.dnsmasq.pid"))
+            {
+                if (int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && ProcessAlive(pid))
+                {
+                    try { Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { }
+                }
+            }
         }
     }
 

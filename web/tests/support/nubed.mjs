@@ -144,6 +144,9 @@ function deleteLinks(dataDir) {
     for (const link of JSON.parse(execFileSync('ip', ['-json', 'link', 'show'], { encoding: 'utf8' }))) {
       if (link.ifalias?.startsWith(prefix)) execFileSync('ip', ['link', 'del', 'dev', link.ifname]);
     }
+    // Its ports' guards table, if it was killed with ports running.
+    const key = prefix.split(' ')[1];
+    execFileSync('nft', ['delete', 'table', 'bridge', `nube_ports_${key}`], { stdio: 'ignore' });
   } catch {
     // best effort: the test's own checks say what is left
   }
