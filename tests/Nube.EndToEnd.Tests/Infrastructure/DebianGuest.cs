@@ -17,7 +17,7 @@ public sealed record DebianGuest(string Variant)
         Environment.GetEnvironmentVariable("NUBE_DEBIAN_DIR") ?? "/var/cache/nube";
 
     /// <summary>The root file system on SCSI 0:0 (the only disk), read-write.</summary>
-    public const string CommandLine = "root=/dev/sda rw console=ttyS0";
+    public const string CommandLine = "root=/dev/sda rw console=ttyS0 quiet";
 
     /// <summary>
     /// Debian 12's netboot installer on a disc of its own (guest/debian/installer.sh), bootable by

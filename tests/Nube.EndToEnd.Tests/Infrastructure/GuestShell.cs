@@ -16,29 +16,60 @@ public static class GuestShell
     {
         using var ws = await host.Client.OpenConsoleAsync(vm.ToString());
         var tag = Guid.NewGuid().ToString("N")[..8];
-        // The quotes keep the echoed command line from matching the markers the output carries.
-        await SendAsync(ws, "\r");
+        using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        var seen = new StringBuilder();
+        // A real distribution's getty flushes what is typed before its shell starts, so the command
+        // is typed only once a shell has answered. The quotes keep the echoed command line from
+        // matching the markers that the output carries.
+        // A cancelled receive would abort the socket, so the probe is typed again beside one receive.
+        using (var answered = CancellationTokenSource.CreateLinkedTokenSource(limit.Token))
+        {
+            var probing = ProbeAsync(ws, $"\recho N''UBE-{tag}-R\r", answered.Token);
+            await ReadUntilAsync(ws, new Regex($"NUBE-{tag}-R"), seen, command, limit.Token);
+            answered.Cancel();
+            await probing;
+        }
+        seen.Clear();
         await SendAsync(ws, $"echo N''UBE-{tag}-B; {{ {command} ; }} 2>&1; echo N''UBE-{tag}-E$?\r");
         var end = new Regex($@"NUBE-{tag}-E(\d+)");
-        var seen = new StringBuilder();
-        using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        await ReadUntilAsync(ws, end, seen, command, limit.Token);
+        var text = seen.ToString().Replace("\r", "");
+        var start = text.IndexOf($"NUBE-{tag}-B\n", StringComparison.Ordinal) + $"NUBE-{tag}-B\n".Length;
+        var match = end.Match(text);
+        var output = text[start..match.Index];
+        return match.Groups[1].Value == "0" ? output : throw new InvalidOperationException($"'{command}' exited with {match.Groups[1].Value}: {output}");
+    }
+
+    private static async Task ProbeAsync(WebSocket ws, string probe, CancellationToken token)
+    {
+        try
+        {
+            while (true)
+            {
+                await SendAsync(ws, probe);
+                await Task.Delay(TimeSpan.FromSeconds(3), token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The shell answered, or the command's time ran out (the receive reports that).
+        }
+    }
+
+    private static async Task ReadUntilAsync(WebSocket ws, Regex marker, StringBuilder seen, string command, CancellationToken token)
+    {
         var buffer = new byte[4096];
         var tail = "";
-        // Only the newest text can hold the end marker: a flood of output is not searched again and again.
-        while (!end.IsMatch(tail))
+        // Only the newest text can hold the marker: a flood of output is not searched again and again.
+        while (!marker.IsMatch(tail))
         {
-            var r = await ws.ReceiveAsync(buffer, limit.Token);
+            var r = await ws.ReceiveAsync(buffer, token);
             if (r.MessageType == WebSocketMessageType.Close)
                 throw new InvalidOperationException($"The console closed before '{command}' finished: {seen}");
             var chunk = Encoding.UTF8.GetString(buffer, 0, r.Count);
             seen.Append(chunk);
             tail = (tail + chunk)[Math.Max(0, tail.Length + chunk.Length - 256)..];
         }
-        var text = seen.ToString().Replace("\r", "");
-        var start = text.IndexOf($"NUBE-{tag}-B\n", StringComparison.Ordinal) + $"NUBE-{tag}-B\n".Length;
-        var match = end.Match(text);
-        var output = text[start..match.Index];
-        return match.Groups[1].Value == "0" ? output : throw new InvalidOperationException($"'{command}' exited with {match.Groups[1].Value}: {output}");
     }
 
     /// <summary>Types a command and does not wait for it (one that never returns, such as poweroff).</summary>
