@@ -11,7 +11,8 @@ namespace Nube.EndToEnd.Tests;
 /// the minimal one (no D-Bus, so guest-shutdown fails in it) through the agent's second request.
 /// On the one with D-Bus, a disk added while it runs is formatted, grown online with its file
 /// system, removed and added again with its data. And Debian's own installer boots from a disc in
-/// a generation 2 VM's DVD drive.
+/// a generation 2 VM's DVD drive. On an internal switch with NAT and DHCP, systemd-networkd takes
+/// a lease from the switch's DHCP server and the guest reaches a server beyond the host.
 /// </summary>
 public sealed class DebianGuestTests(ITestOutputHelper output)
 {
@@ -54,6 +55,57 @@ public sealed class DebianGuestTests(ITestOutputHelper output)
         await host.WaitForSerialLineAsync(id, l => l.Contains("Select a language", StringComparison.Ordinal), TimeSpan.FromSeconds(AgentWaitSeconds));
         output.WriteLine($"start to the installer's first dialog {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.Contains(host.SerialLines(id), l => l.Contains("Secure boot enabled", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_Debian_12_guest_on_an_internal_switch_gets_its_address_by_DHCP_and_reaches_beyond_the_host_through_NAT()
+    {
+        // The host in a namespace of its own, and the world beyond it in another, linked by a veth pair.
+        await using var ns = await NetNamespace.MakeAsync();
+        await using var outside = await NetNamespace.MakeAsync();
+        await ns.LinkAsync(outside, "10.77.50.1/24", "10.77.50.2/24");
+        await using var host = await NubedHost.StartWrappedAsync(output, _ => ns.Exec);
+        await Cli(host, "host", "set", "--storage-root", host.Root, "--storage-root", DebianGuest.WithDbus.Directory);
+        await Cli(host, "switch", "new", "lan", "--kind", "internal", "--address", "10.77.51.1/24", "--nat", "--dhcp");
+        const string name = "debian-on-lan";
+        Directory.CreateDirectory(Path.Combine(host.Root, name));
+        var disk = await Overlay.CreateAsync(host, Path.Combine(name, "root.qcow2"), DebianGuest.WithDbus.RootImage);
+        await Cli(host, "vm", "new", name, "--kernel", DebianGuest.WithDbus.Kernel, "--initrd", DebianGuest.WithDbus.Initrd,
+            "--append", DebianGuest.CommandLine, "--scsi-disk", disk, "--memory", "1024", "--nic", "synthetic:lan");
+        await Cli(host, TimeSpan.FromSeconds(AgentWaitSeconds + 60), "vm", "start", name, "--wait-agent", $"{AgentWaitSeconds}");
+        var vm = (await host.Client.GetVmAsync(name, 0)).Summary.Id;
+
+        // As an operator configures a Debian guest: systemd-networkd, DHCP on its Ethernet adapter.
+        await GuestShell.RunAsync(host, vm, "printf '[Match]\\nType=ether\\n[Network]\\nDHCP=ipv4\\n' > /etc/systemd/network/50-dhcp.network"
+            + " && systemctl restart systemd-networkd");
+        var address = "";
+        await Poll.UntilAsync(async () =>
+        {
+            // A minimal Debian has no iproute2: networkd's own lease file says what it took.
+            var said = await GuestShell.RunAsync(host, vm, "cat /run/systemd/netif/leases/* 2>/dev/null; true");
+            address = System.Text.RegularExpressions.Regex.Match(said, @"^ADDRESS=(10\.77\.51\.\d+)$", System.Text.RegularExpressions.RegexOptions.Multiline).Groups[1].Value;
+            return address.Length > 0;
+        }, "the guest's DHCP lease", TimeSpan.FromSeconds(60));
+        Assert.InRange(int.Parse(address.Split('.')[3], System.Globalization.CultureInfo.InvariantCulture), 128, 254);
+        Assert.Contains(address, await GuestShell.RunAsync(host, vm, "hostname -I"), StringComparison.Ordinal);
+        // The default route through the host's address (the kernel's table, in hex and little-endian).
+        Assert.Contains("01334D0A", await GuestShell.RunAsync(host, vm, "awk '$2 == \"00000000\" { print $3 }' /proc/net/route"), StringComparison.Ordinal);
+        // The host sees the address through the guest's agent.
+        Assert.Contains(address, await Cli(host, "vm", "kvp", "get", name, "NetworkAddressIPv4", "--pool", "intrinsic"), StringComparison.Ordinal);
+
+        // A TCP connection from the guest to a server beyond the host, through the host's masquerade.
+        using var server = Process.Start(new ProcessStartInfo(outside.Exec[0], [.. outside.Exec.Skip(1), "iperf3", "-s", "-1", "-B", "10.77.50.2"])
+        { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        try
+        {
+            var said = await GuestShell.RunAsync(host, vm, "for i in 1 2 3 4 5; do timeout 5 bash -c 'exec 3<>/dev/tcp/10.77.50.2/5201' && echo C''ONNECTED && break; sleep 1; done; true");
+            Assert.Contains("CONNECTED", said, StringComparison.Ordinal);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+        }
+        await Cli(host, "vm", "stop", name);
     }
 
     /// <returns>What the guest's run measured, for the test's output.</returns>

@@ -16,7 +16,7 @@ public sealed class SwitchTests(ITestOutputHelper output)
     [Fact]
     public async Task VMs_on_a_private_switch_reach_each_other_and_nothing_else_and_the_host_reaches_them_on_an_internal_one()
     {
-        await using var ns = await Namespace.MakeAsync();
+        await using var ns = await NetNamespace.MakeAsync();
         await using var host = await NubedHost.StartWrappedAsync(output, _ => ns.Exec);
         var switches = host.Client.Switches;
         var lan = await switches.CreateAsync(new SwitchSettings { Name = "lan" });
@@ -108,7 +108,7 @@ public sealed class SwitchTests(ITestOutputHelper output)
     [Fact]
     public async Task A_restarted_nubed_finishes_or_cleans_what_a_killed_one_left_and_only_its_own()
     {
-        await using var ns = await Namespace.MakeAsync();
+        await using var ns = await NetNamespace.MakeAsync();
         await using var host = await NubedHost.StartWrappedAsync(output, _ => ns.Exec);
         var kept = await host.Client.Switches.CreateAsync(new SwitchSettings { Name = "kept", Kind = "internal", HostAddresses = ["10.77.4.1/24"] });
         await host.KillServiceAsync();
@@ -166,15 +166,10 @@ public sealed class SwitchTests(ITestOutputHelper output)
     [Fact]
     public async Task An_internal_switch_with_NAT_and_DHCP_gives_a_VM_an_address_and_the_world_beyond_the_host()
     {
-        await using var ns = await Namespace.MakeAsync();
-        await using var outside = await Namespace.MakeAsync();
+        await using var ns = await NetNamespace.MakeAsync();
+        await using var outside = await NetNamespace.MakeAsync();
         // The world beyond the host: another namespace, linked to the host's by a veth pair.
-        var veth = $"nbv{Random.Shared.Next(0x10000):x4}";
-        await HostProgram.OutputAsync("ip", "link", "add", $"{veth}a", "netns", ns.Name, "type", "veth", "peer", "name", $"{veth}b", "netns", outside.Name);
-        await ns.OkAsync("ip", "addr", "add", "10.77.40.1/24", "dev", $"{veth}a");
-        await ns.OkAsync("ip", "link", "set", "dev", $"{veth}a", "up");
-        await outside.OkAsync("ip", "addr", "add", "10.77.40.2/24", "dev", $"{veth}b");
-        await outside.OkAsync("ip", "link", "set", "dev", $"{veth}b", "up");
+        await ns.LinkAsync(outside, "10.77.40.1/24", "10.77.40.2/24");
 
         await using var host = await NubedHost.StartWrappedAsync(output, _ => ns.Exec);
         var made = await host.Client.Switches.CreateAsync(new SwitchSettings { Name = "default", Kind = "internal", HostAddresses = ["10.77.41.1/24"], Nat = true, Dhcp = true });
@@ -233,7 +228,7 @@ public sealed class SwitchTests(ITestOutputHelper output)
     /// Mbit/s. iperf3's server takes one test at a time and refuses the next while it ends the last:
     /// a test that could not start is tried again, twice at most.
     /// </summary>
-    private static async Task<double> IperfMbpsAsync(Namespace ns, string server, params string[] options)
+    private static async Task<double> IperfMbpsAsync(NetNamespace ns, string server, params string[] options)
     {
         var said = "";
         for (var attempt = 0; attempt < 3; attempt++)
@@ -256,7 +251,7 @@ public sealed class SwitchTests(ITestOutputHelper output)
         return said.Contains("UNREACHABLE", StringComparison.Ordinal) ? "unreachable" : said.Contains("REACHED", StringComparison.Ordinal) ? "reached" : $"? {said}";
     }
 
-    private static async Task<IReadOnlyList<string>> AddressesAsync(Namespace ns, string device)
+    private static async Task<IReadOnlyList<string>> AddressesAsync(NetNamespace ns, string device)
     {
         using var doc = JsonDocument.Parse(await ns.OutputAsync("ip", "-json", "addr", "show", "dev", device));
         return [.. doc.RootElement[0].GetProperty("addr_info").EnumerateArray().Select(a => $"{a.GetProperty("local").GetString()}/{a.GetProperty("prefixlen").GetInt32()}")];
@@ -264,33 +259,10 @@ public sealed class SwitchTests(ITestOutputHelper output)
 
     private sealed record Link(string Name, string? Master, string? Alias);
 
-    private static async Task<IReadOnlyList<Link>> LinksAsync(Namespace ns)
+    private static async Task<IReadOnlyList<Link>> LinksAsync(NetNamespace ns)
     {
         using var doc = JsonDocument.Parse(await ns.OutputAsync("ip", "-json", "link", "show"));
         static string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.GetString() : null;
         return [.. doc.RootElement.EnumerateArray().Select(l => new Link(l.GetProperty("ifname").GetString()!, Text(l, "master"), Text(l, "ifalias")))];
-    }
-
-    /// <summary>A network namespace of the test's own, deleted (with every device in it) at the end.</summary>
-    private sealed class Namespace : IAsyncDisposable
-    {
-        public string Name { get; } = $"nbsw{Random.Shared.Next(0x100000):x5}";
-        public IReadOnlyList<string> Exec => ["ip", "netns", "exec", Name];
-
-        public static async Task<Namespace> MakeAsync()
-        {
-            var ns = new Namespace();
-            await HostProgram.OutputAsync("ip", "netns", "add", ns.Name);
-            await ns.OkAsync("ip", "link", "set", "dev", "lo", "up");
-            return ns;
-        }
-
-        public Task<HostProgram.Result> RunAsync(params string[] command) => HostProgram.RunAsync("ip", ["netns", "exec", Name, .. command]);
-
-        public Task<string> OutputAsync(params string[] command) => HostProgram.OutputAsync("ip", ["netns", "exec", Name, .. command]);
-
-        public Task OkAsync(params string[] command) => OutputAsync(command);
-
-        public async ValueTask DisposeAsync() => await HostProgram.RunAsync("ip", "netns", "delete", Name);
     }
 }
