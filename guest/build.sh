@@ -30,7 +30,8 @@
 # busybox acpid (power button -> poweroff; not with nube.acpi=ignore), qemu-ga on org.qemu.guest_agent.0
 # (restarted when it exits, unless /run/nube-agent.hold exists), one line
 # "NUBE-GUEST-READY <kernel version>" on the console, and with nube.counter=1 on the kernel
-# command line "NUBE-COUNTER <n>" (n = 1, 2, ...) every second. Pressing Enter on the console
+# command line "NUBE-COUNTER <n>" (n = 1, 2, ...) every second; with nube.dhcp=1, a DHCP client
+# (udhcpc) on every Ethernet interface that applies the address, route and DNS. Pressing Enter on the console
 # starts a shell. The display (the VM's VGA or virtio-gpu, through its DRM driver and fbcon)
 # shows a banner and a root shell on tty1, no login; the kernel's messages go there too with
 # console=tty0 (given before console=ttyS0, so that /dev/console stays the serial line).

@@ -61,9 +61,16 @@ fi
 nube host info
 
 if ! nube vm show demo --agent-wait 0 >/dev/null 2>&1; then
+  # Without --nic, its adapter is on the host's default switch (NAT and DHCP), which nubed made at
+  # its first start; a host that has none (its operator removed it) gets QEMU's user-mode NAT.
+  nic=()
+  if ! nube host info --json | grep -q '"defaultSwitch": "'; then
+    echo "[demo] this host has no default switch: the demo VM uses user-mode networking"
+    nic=(--nic synthetic:user)
+  fi
   echo "[demo] creating VM 'demo'"
   nube vm new demo --memory 512 --kernel "$images/vmlinux" --initrd "$images/initrd.img" \
-    --append "console=ttyS0 quiet" --nic synthetic:user --notes "Nube demo VM (the project's test guest)" >/dev/null
+    --append "console=ttyS0 quiet nube.dhcp=1" "${nic[@]}" --notes "Nube demo VM (the project's test guest)" >/dev/null
 fi
 state=$(nube vm show demo --agent-wait 0 --json | sed -n 's/^ *"state": "\(.*\)",*$/\1/p' | head -n1)
 if [ "$state" != running ]; then

@@ -51,6 +51,23 @@ PS1='nube-guest:\w# '
 EOF
     printf '%s\n' "${GUEST_MODULES[@]}" > "$STAGE/etc/nube/modules"
 
+    # What busybox udhcpc runs with what a DHCP server said (nube.dhcp=1): the address, the
+    # default route and the DNS servers, as a distribution's client applies them.
+    cat > "$STAGE/etc/nube/dhcp.script" <<'EOF'
+#!/bin/sh
+case "$1" in
+    bound|renew)
+        ip addr flush dev "$interface"
+        ip addr add "$ip/$mask" dev "$interface"
+        [ -z "$router" ] || ip route replace default via "${router%% *}" dev "$interface"
+        [ -z "$dns" ] || printf 'nameserver %s\n' $dns > /etc/resolv.conf ;;
+    deconfig)
+        ip addr flush dev "$interface" ;;
+esac
+exit 0
+EOF
+    chmod 755 "$STAGE/etc/nube/dhcp.script"
+
     # busybox acpid runs /etc/acpi/PWRF/00000080 when the ACPI power button is pressed.
     cat > "$STAGE/etc/acpi/PWRF/00000080" <<'EOF'
 #!/bin/sh
@@ -171,6 +188,16 @@ for arg in $(cat /proc/cmdline); do
         ) &
     fi
 done
+
+# nube.dhcp=1: every Ethernet interface asks for an address by DHCP in the background, as a
+# distribution's network set-up does (tests that set addresses themselves leave it off).
+if grep -qw nube.dhcp=1 /proc/cmdline; then
+    for d in /sys/class/net/*; do
+        [ "$(cat "$d/type" 2>/dev/null)" = 1 ] || continue
+        ip link set dev "${d##*/}" up
+        udhcpc -i "${d##*/}" -b -s /etc/nube/dhcp.script >/dev/null 2>&1
+    done
+fi
 
 # A shell on the console once Enter is pressed (nothing is printed until then, so the
 # console output stays line by line).

@@ -127,7 +127,11 @@ if (host.UserNetworkProblem is { } guardProblem)
 var registry = app.Services.GetRequiredService<VmRegistry>();
 var switches = app.Services.GetRequiredService<Nube.Service.Switches.SwitchService>();
 switches.Load();
-await registry.InitializeAsync(running => switches.ReconcileAsync(running, CancellationToken.None));
+await registry.InitializeAsync(async running =>
+{
+    await switches.ReconcileAsync(running, CancellationToken.None);
+    await switches.MakeDefaultAsync(CancellationToken.None);
+});
 await app.Services.GetRequiredService<RemoteListener>().StartAsync(CancellationToken.None);
 await app.StartAsync();
 // Root only: on the socket, this file mode is the whole of the API's authentication.

@@ -90,8 +90,12 @@ public sealed class DebianGuestTests(ITestOutputHelper output)
         Assert.Contains(address, await GuestShell.RunAsync(host, vm, "hostname -I"), StringComparison.Ordinal);
         // The default route through the host's address (the kernel's table, in hex and little-endian).
         Assert.Contains("01334D0A", await GuestShell.RunAsync(host, vm, "awk '$2 == \"00000000\" { print $3 }' /proc/net/route"), StringComparison.Ordinal);
-        // The host sees the address through the guest's agent.
+        // The host sees the address through the guest's agent: in the intrinsic pairs, and on the adapter in vm show.
         Assert.Contains(address, await Cli(host, "vm", "kvp", "get", name, "NetworkAddressIPv4", "--pool", "intrinsic"), StringComparison.Ordinal);
+        var adapter = Assert.Single((await host.Client.GetVmAsync(name, 10)).Devices!, d => d.Addresses is not null);
+        Assert.Contains($"{address}/24", adapter.Addresses!);
+        var shown = (await Cli(host, "vm", "show", name)).Split('\n').FirstOrDefault(l => l.Contains("IP addresses", StringComparison.Ordinal));
+        Assert.Contains($"{address}/24", shown ?? "(no IP addresses line)", StringComparison.Ordinal);
 
         // A TCP connection from the guest to a server beyond the host, through the host's masquerade.
         using var server = Process.Start(new ProcessStartInfo(outside.Exec[0], [.. outside.Exec.Skip(1), "iperf3", "-s", "-1", "-B", "10.77.50.2"])

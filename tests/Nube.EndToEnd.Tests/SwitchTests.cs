@@ -178,10 +178,7 @@ public sealed class SwitchTests(ITestOutputHelper output)
         await host.Client.RunJobAsync("c", "start");
         Assert.True((await host.Client.GetVmAsync("c", 90)).GuestAgent?.Responding);
 
-        // The guest asks for an address as a distribution does, and takes the address and the default route it gets.
-        var leased = await GuestShell.RunAsync(host, c, $"{Iface("52:54:00:77:41:01")}; ip link set dev $n up; " +
-            "printf '#!/bin/sh\\n[ \"$1\" = bound ] && ip addr add $ip/$mask dev $interface && ip route add default via $router\\nexit 0\\n' > /tmp/dhcp.sh; " +
-            "chmod +x /tmp/dhcp.sh; udhcpc -i $n -n -q -t 5 -T 2 -s /tmp/dhcp.sh >/dev/null 2>&1; ip -4 addr show dev $n; ip route", TimeSpan.FromSeconds(90));
+        var leased = await DhcpAsync(host, c, "52:54:00:77:41:01");
         Assert.Matches(@"inet 10\.77\.41\.(1[2-9][0-9]|2[0-5][0-9])/24", leased);
         Assert.Contains("default via 10.77.41.1", leased, StringComparison.Ordinal);
         Assert.Equal("reached", await PingFromAsync(host, c, "10.77.40.2"));
@@ -198,6 +195,43 @@ public sealed class SwitchTests(ITestOutputHelper output)
         await Poll.UntilAsync(() => Task.FromResult(!Directory.Exists($"/proc/{pid}")), "the DHCP server to stop with its switch", TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task A_new_host_makes_a_default_switch_clear_of_its_routes_that_new_VMs_use_and_does_not_make_it_again_once_removed()
+    {
+        await using var ns = await NetNamespace.MakeAsync();
+        // The first candidate subnet is routed by the host already: the default switch takes the next.
+        await ns.OkAsync("ip", "route", "add", "blackhole", "10.111.0.0/24");
+        await using var host = await NubedHost.StartNewAsync(output, _ => ns.Exec);
+
+        var made = Assert.Single(await host.Client.Switches.ListAsync());
+        Assert.Equal(("default", "internal", true, true), (made.Name, made.Kind, made.Nat, made.Dhcp));
+        Assert.Equal(["10.111.1.1/24"], made.HostAddresses);
+        Assert.Equal("default", (await host.Client.GetHostAsync()).DefaultSwitch);
+        await NubeCli.OkAsync(host, "host", "set", "--storage-root", TestGuest.Directory, "--storage-root", host.Root);
+
+        // A VM made with no adapter named gets one on the default switch, and an address from it.
+        var d = (await host.Client.CreateVmAsync(NubedHost.GuestSettings("d") with { NetworkAdapters = null })).Summary.Id;
+        var adapter = Assert.Single((await host.Client.GetVmAsync("d")).Settings!.NetworkAdapters!);
+        Assert.Equal(("synthetic", "default"), (adapter.Kind, adapter.Switch));
+        await host.Client.RunJobAsync("d", "start");
+        Assert.True((await host.Client.GetVmAsync("d", 90)).GuestAgent?.Responding);
+        Assert.Matches(@"inet 10\.111\.1\.(1[2-9][0-9]|2[0-5][0-9])/24", await DhcpAsync(host, d, adapter.MacAddress!));
+        await host.Client.RunJobAsync("d", "turn-off");
+
+        // The next start makes nothing: the host is no longer new.
+        await host.KillServiceAsync();
+        await host.StartServiceAsync();
+        Assert.Equal(made.Id, Assert.Single(await host.Client.Switches.ListAsync()).Id);
+
+        // Removed, it is no longer the default, and it stays removed.
+        await NubeCli.OkAsync(host, "switch", "remove", "default", "--force");
+        Assert.Null((await host.Client.GetHostAsync()).DefaultSwitch);
+        await host.KillServiceAsync();
+        await host.StartServiceAsync();
+        Assert.Empty(await host.Client.Switches.ListAsync());
+        Assert.Empty((await host.Client.CreateVmAsync(NubedHost.GuestSettings("e") with { NetworkAdapters = null })).Settings!.NetworkAdapters!);
+    }
+
     private static async Task<Guid> CreateAsync(NubedHost host, string name, params (string Switch, string Mac)[] nics) =>
         (await host.Client.CreateVmAsync(NubedHost.GuestSettings(name) with
         {
@@ -210,6 +244,15 @@ public sealed class SwitchTests(ITestOutputHelper output)
 
     /// <summary>Shell that sets $n to the guest's interface with this MAC.</summary>
     private static string Iface(string mac) => $"n=$(for d in /sys/class/net/*; do [ \"$(cat $d/address)\" = {mac} ] && basename $d; done)";
+
+    /// <summary>
+    /// The guest asks for an address as a distribution does, and takes the address and the default
+    /// route it gets; what it then has (ip addr and ip route).
+    /// </summary>
+    private static Task<string> DhcpAsync(NubedHost host, Guid vm, string mac) =>
+        GuestShell.RunAsync(host, vm, $"{Iface(mac)}; ip link set dev $n up; " +
+            "printf '#!/bin/sh\\n[ \"$1\" = bound ] && ip addr add $ip/$mask dev $interface && ip route add default via $router\\nexit 0\\n' > /tmp/dhcp.sh; " +
+            "chmod +x /tmp/dhcp.sh; udhcpc -i $n -n -q -t 5 -T 2 -s /tmp/dhcp.sh >/dev/null 2>&1; ip -4 addr show dev $n; ip route", TimeSpan.FromSeconds(90));
 
     /// <summary>Whether a DHCP client on the guest's interface gets a lease (the address is not applied).</summary>
     private static async Task<string> LeaseAsync(NubedHost host, Guid vm, string mac) =>

@@ -1,7 +1,7 @@
 // The Networking page against a real nubed: a switch refused on its name field and on an internal
-// switch's address, then a private switch made; a running VM's adapter connected to it from the VM's
+// switch's address, NAT and DHCP, then a private switch made; a running VM's adapter connected to it from the VM's
 // settings (a live change), the switch's row listing it; the switch removed with its adapter
-// pulled out.
+// pulled out. A running VM's page shows the addresses its guest reports.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -44,11 +44,19 @@ describe('the Networking page with a real nubed', () => {
     await make.getByLabel('Host addresses').fill('10.77.9.1');
     await make.getByRole('button', { name: 'Make switch' }).click();
     await page.locator('#switch-addresses-error').getByText(/^hostAddresses\[0\]: '10\.77\.9\.1' is not an address with its prefix length/).waitFor();
+    // NAT and DHCP need an IPv4 address to serve from: with none, each checkbox carries the host's refusal.
+    await make.getByLabel('Host addresses').fill('');
+    await make.getByLabel('NAT: VMs reach what the host reaches').check();
+    await make.getByLabel('DHCP: VMs get addresses from the host').check();
+    await make.getByRole('button', { name: 'Make switch' }).click();
+    await page.locator('#switch-nat-error').getByText(/^nat: needs an IPv4 host address on the switch/).waitFor();
+    await page.locator('#switch-dhcp-error').getByText(/^dhcp: needs an IPv4 host address on the switch/).waitFor();
 
     await make.getByLabel('Kind').selectOption('private');
+    assert.equal(await make.getByLabel('NAT: VMs reach what the host reaches').count(), 0);
     await make.getByRole('button', { name: 'Make switch' }).click();
     await status().getByText(/^Made the private switch lab \(bridge nbr[0-9a-f]{12}\)\.$/).waitFor();
-    assert.match(await row('lab').innerText(), /^lab\tprivate\t-\tnbr[0-9a-f]{12}\tReady\tNone\t/);
+    assert.match(await row('lab').innerText(), /^lab\tprivate\t-\t-\tnbr[0-9a-f]{12}\tReady\tNone\t/);
     [{ bridge }] = await suite.nubed.api('GET', '/api/v1/switches');
     // A private switch gives the host no address on it, not even a link-local one.
     const addresses = JSON.parse(execFileSync('ip', ['-json', 'addr', 'show', 'dev', bridge], { encoding: 'utf8' }))[0].addr_info;
@@ -95,6 +103,20 @@ describe('the Networking page with a real nubed', () => {
     assert.equal((await nubed.api('GET', `/api/v1/vms/${vm.id}`)).settings.networkAdapters[0].switch ?? null, null);
     assert.throws(() => execFileSync('ip', ['link', 'show', 'dev', bridge], { stdio: 'pipe' }));
     await nubed.api('POST', `/api/v1/vms/${vm.id}/turn-off?wait=30`);
+  }));
+
+  test('a running VM\'s page shows the IP addresses its guest reports on each adapter', STEP, suite.step(async () => {
+    const { nubed } = suite;
+    // User-mode networking's DHCP server, in QEMU: nothing on the host's own network changes.
+    const settings = guestSettings('net2', { networkAdapters: [{ kind: 'synthetic', switch: 'user' }] });
+    settings.boot.commandLine = 'console=ttyS0 nube.dhcp=1';
+    const vm = await nubed.api('POST', '/api/v1/vms', settings);
+    const id = vm.summary.id;
+    await nubed.api('POST', `/api/v1/vms/${id}/start?wait=30`);
+    await page.goto(`/vms/${id}`);
+    await page.getByTestId('vm-addresses').getByText('10.0.2.15/24').waitFor({ timeout: 60_000 });
+    assert.match(await page.locator('table.devices').getByTestId('addresses').innerText(), /^IP addresses: 10\.0\.2\.15\/24/);
+    await nubed.api('POST', `/api/v1/vms/${id}/turn-off?wait=30`);
   }));
 
   test('no page broke the Content-Security-Policy or threw', () => {

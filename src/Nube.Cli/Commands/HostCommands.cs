@@ -43,10 +43,14 @@ public static class HostCommands
         {
             Description = "The largest ISO image an upload into the ISO library may send: 16GiB, 700MiB or bytes",
         };
+        var defaultSwitch = new Option<string?>("--default-switch")
+        {
+            Description = "The switch a new VM's adapter connects to when it is made without --nic; none: such VMs have no adapter",
+        };
         var remote = new RemoteOptions();
         var set = new Command("set", "Change the host's settings")
         {
-            edition, accelerator, stopTimeout, storageRoots, devices, bandwidth, heartbeatInterval, heartbeatTimeout, timeSyncInterval, isoLimit,
+            edition, accelerator, stopTimeout, storageRoots, devices, bandwidth, heartbeatInterval, heartbeatTimeout, timeSyncInterval, isoLimit, defaultSwitch,
         };
         remote.AddTo(set);
         set.SetHandler(async (p, client, ct) =>
@@ -59,11 +63,12 @@ public static class HostCommands
                 PassthroughDevices = p.GetResult(devices) is null ? null : p.GetValue(devices),
                 HeartbeatIntervalSeconds = p.GetValue(heartbeatInterval), HeartbeatTimeoutSeconds = p.GetValue(heartbeatTimeout),
                 TimeSyncIntervalSeconds = p.GetValue(timeSyncInterval), IsoUploadLimit = p.GetValue(isoLimit), Remote = remote.Settings(p), WebConsole = remote.WebConsole(p),
+                DefaultSwitch = p.GetValue(defaultSwitch) is { } d ? (d == "none" ? "" : d) : null,
             };
             if (settings == new HostSettings())
                 throw new CliException(ExitCodes.Usage,
                     "Nothing to change: give --edition, --accelerator, --stop-timeout, --storage-root, --passthrough-device, --migration-bandwidth, " +
-                    "--heartbeat-interval, --heartbeat-timeout, --time-sync-interval, --iso-upload-limit, --remote, --remote-address, --remote-port, " +
+                    "--heartbeat-interval, --heartbeat-timeout, --time-sync-interval, --iso-upload-limit, --default-switch, --remote, --remote-address, --remote-port, " +
                     "--tls, --certificate, --key or --web-console.");
             var changed = await client.SetHostAsync(settings, ct);
             var fields = ChangedFields.Of(settings, ContractsJson.Default.HostSettings);
@@ -100,6 +105,7 @@ public static class HostCommands
             ("Time sync", h.TimeSyncIntervalSeconds > 0 ? $"every {h.TimeSyncIntervalSeconds} s" : "after start, resume and restore only"),
             ("ISO upload limit", MeterTables.Bytes(h.IsoUploadLimitBytes)),
             ("VMs", $"{h.VmCount} ({h.RunningVmCount} running)"),
+            ("Default switch", h.DefaultSwitch ?? "none (new VMs made without --nic have no adapter)"),
             ("Remote management", RemoteOptions.Describe(h.Remote)),
             ("TLS certificate", h.Remote.CertificateFingerprint is { } f
                 ? $"{(h.Remote.SelfSignedCertificate ? "the host's self-signed one" : "the operator's")}, SHA-256 {f}"

@@ -17,7 +17,8 @@ public sealed class VmSettingOptions
     private readonly Option<string?> bootDisk = new("--boot-disk") { Description = "Boot from this disk image, attached at --boot-from (default: IDE 0:0 on generation 1, SCSI 0:0 on generation 2)" };
     private readonly Option<string[]> scsiDisks = new("--scsi-disk") { Description = "Attach a disk image to synthetic SCSI controller 0 (repeatable)", AllowMultipleArgumentsPerToken = false };
     private readonly Option<string[]> nics = new("--nic") { Description = "Add a network adapter: legacy|synthetic[:MODEL][:SWITCH|user|tap:IFNAME][,vlan=ID][,bandwidth=MBIT_PER_S][,mac-spoofing|dhcp-guard|router-guard=on|off]; " +
-        "MODEL tulip or e1000 (legacy), virtio-net (synthetic); SWITCH a virtual switch's name (repeatable)" };
+        "MODEL tulip or e1000 (legacy), virtio-net (synthetic); SWITCH a virtual switch's name (repeatable); none: no adapter. " +
+        "A new VM without --nic gets one synthetic adapter on the host's default switch" };
     private readonly Option<string?> name = new("--name") { Description = "Rename the VM" };
     private readonly Option<string?> dvd = new("--dvd") { Description = "A DVD drive with this ISO (IDE 1:0 on generation 1, SCSI on generation 2), booted first unless --kernel or --boot-disk says otherwise: an OS installer" };
     private readonly Option<string?> notes = new("--notes") { Description = "Free text about the VM" };
@@ -68,7 +69,8 @@ public sealed class VmSettingOptions
             Boot = boot,
             IdeDrives = disks.Ide,
             ScsiControllers = disks.Scsi,
-            NetworkAdapters = p.GetValue(nics) is { Length: > 0 } n ? n.Select(NicSpec.Parse).ToList() : null,
+            // --nic none: no adapter at all, where no --nic on a new VM means one on the host's default switch.
+            NetworkAdapters = p.GetValue(nics) is { Length: > 0 } n ? (n is ["none"] ? [] : n.Select(NicSpec.Parse).ToList()) : null,
             Notes = p.GetValue(notes),
             AutomaticStartAction = p.GetValue(startAction),
             AutomaticStartDelaySeconds = p.GetValue(startDelay),

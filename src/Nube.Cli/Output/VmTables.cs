@@ -49,7 +49,12 @@ public static class VmTables
                 : $"disk {s.Boot?.Disk ?? "(the generation's boot disk)"}"));
             // As the guest sees them: place, emulated or synthetic, model, and what each holds.
             foreach (var device in d.Devices ?? [])
+            {
                 rows.Add((device.Name, $"{device.Kind,-9}  {device.Model}  {device.Detail}"));
+                // What the guest says it has on this adapter (through data exchange), as Hyper-V shows IP addresses.
+                if (device.Addresses is { } addresses)
+                    rows.Add(("  IP addresses", addresses.Count > 0 ? string.Join(", ", addresses) : "none reported"));
+            }
             rows.Add(("COM1 log", s.Com1?.Log == true ? "on" : "off"));
             rows.Add(("Automatic start", $"{s.AutomaticStartAction} (delay {s.AutomaticStartDelaySeconds} s)"));
             rows.Add(("Automatic stop", s.AutomaticStopAction));

@@ -33,4 +33,6 @@ public sealed record HostInfo
     public required EditionLimits Limits { get; init; }
     public required RemoteManagementInfo Remote { get; init; }
     public required bool WebConsole { get; init; }
+    /// <summary>The switch a new VM's adapter connects to when its settings name no adapters, or null (none).</summary>
+    public string? DefaultSwitch { get; init; }
 }

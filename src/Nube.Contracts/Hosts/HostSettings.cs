@@ -21,4 +21,6 @@ public sealed record HostSettings
     public string? IsoUploadLimit { get; init; }
     /// <summary>Whether the TCP listener serves the web console (the API stays either way).</summary>
     public bool? WebConsole { get; init; }
+    /// <summary>The switch (by name) that a new VM's adapter connects to when its settings name no adapters; "" for none.</summary>
+    public string? DefaultSwitch { get; init; }
 }

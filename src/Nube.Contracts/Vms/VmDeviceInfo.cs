@@ -11,4 +11,9 @@ public sealed record VmDeviceInfo
     public required string Model { get; init; }
     /// <summary>What it holds or where it is connected.</summary>
     public string? Detail { get; init; }
+    /// <summary>
+    /// A network adapter's IP addresses with their prefix, as the guest reports them through data
+    /// exchange (its agent) while it runs; null when the guest was not asked or did not answer.
+    /// </summary>
+    public IReadOnlyList<string>? Addresses { get; init; }
 }

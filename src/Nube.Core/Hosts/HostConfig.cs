@@ -50,4 +50,9 @@ public sealed record HostConfig
     public RemoteManagement Remote { get; init; } = new();
     /// <summary>Whether the TCP listener serves the web console; the API is served either way.</summary>
     public bool WebConsole { get; init; } = true;
+    /// <summary>
+    /// The switch a new VM's adapter connects to when its settings name no adapters; null: such a
+    /// VM has none. nubed makes one on a new host (<see cref="Switches.DefaultSwitch"/>).
+    /// </summary>
+    public Guid? DefaultSwitchId { get; init; }
 }

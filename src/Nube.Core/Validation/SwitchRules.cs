@@ -30,17 +30,23 @@ public static class SwitchRules
         return errors;
     }
 
-    /// <summary>True for a name an adapter can give to mean a switch (not 'user', not 'tap:...').</summary>
+    /// <summary>What the CLI's --default-switch and --nic take to mean no switch.</summary>
+    public const string NoSwitch = "none";
+
+    /// <summary>True for a name an adapter can give to mean a switch (not 'user', not 'none', not 'tap:...').</summary>
     public static bool IsSwitchName(string name) =>
         name.Length is > 0 and <= MaxNameLength && char.IsAsciiLetterOrDigit(name[0]) &&
         name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') &&
-        !string.Equals(name, NetworkAdapter.UserMode, StringComparison.OrdinalIgnoreCase);
+        !string.Equals(name, NetworkAdapter.UserMode, StringComparison.OrdinalIgnoreCase) &&
+        !string.Equals(name, NoSwitch, StringComparison.OrdinalIgnoreCase);
 
     private static void CheckName(string name, IEnumerable<string> others, List<ValidationError> errors)
     {
         var quoted = Quoting.Quote(name);
         if (string.Equals(name, NetworkAdapter.UserMode, StringComparison.OrdinalIgnoreCase))
             errors.Add(new("name", name, $"name: {quoted} is reserved: an adapter's switch 'user' means QEMU's user-mode NAT"));
+        else if (string.Equals(name, NoSwitch, StringComparison.OrdinalIgnoreCase))
+            errors.Add(new("name", name, $"name: {quoted} is reserved: it means no switch"));
         else if (!IsSwitchName(name))
             errors.Add(new("name", name, $"name: {quoted} is not a switch name; {Need}"));
         var taken = others.FirstOrDefault(o => string.Equals(o, name, StringComparison.OrdinalIgnoreCase));

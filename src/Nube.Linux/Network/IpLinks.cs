@@ -124,6 +124,14 @@ public sealed class IpLinks(IHostCommands commands)
         return addresses;
     }
 
+    /// <summary>The destinations of the host's IPv4 routes in every table (<c>default</c>, a prefix, or a bare address).</summary>
+    public async Task<IReadOnlyList<string>> Ipv4RouteDestinationsAsync(CancellationToken ct)
+    {
+        var json = await RunAsync(ct, "-json", "-4", "route", "show", "table", "all").ConfigureAwait(false);
+        using var doc = Parse(json, "ip -json -4 route show table all");
+        return [.. doc.RootElement.EnumerateArray().Select(r => Text(r, "dst")).OfType<string>()];
+    }
+
     public Task AddAddressAsync(string name, string cidr, CancellationToken ct) => RunAsync(ct, "addr", "add", cidr, "dev", name);
 
     public Task DeleteAddressAsync(string name, string cidr, CancellationToken ct) => RunAsync(ct, "addr", "del", cidr, "dev", name);

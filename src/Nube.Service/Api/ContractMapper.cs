@@ -60,7 +60,9 @@ public static class ContractMapper
         };
     }
 
-    public static VmDetails ToDetails(VmSnapshot s, string vmDirectory, GuestAgentStatus? agent) => new()
+    /// <param name="addresses">Each adapter's IP addresses by its MAC, as the guest reported them (<see cref="AgentProbe"/>).</param>
+    public static VmDetails ToDetails(VmSnapshot s, string vmDirectory, GuestAgentStatus? agent,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? addresses = null) => new()
     {
         Summary = ToSummary(s),
         Settings = s.Config is { } c ? ToSettings(c) : null,
@@ -73,7 +75,11 @@ public static class ContractMapper
         Firmware = s.Config is { } fc ? VmDevices.Firmware(fc) : null,
         Machine = s.Config is { } mc ? VmDevices.Machine(mc) : null,
         Devices = s.Config is { } dc
-            ? [.. VmDevices.Describe(dc).Select(d => new VmDeviceInfo { Name = d.Name, Kind = EnumWords.Word(d.Kind), Model = d.Model, Detail = d.Detail })]
+            ? [.. VmDevices.Describe(dc).Select(d => new VmDeviceInfo
+            {
+                Name = d.Name, Kind = EnumWords.Word(d.Kind), Model = d.Model, Detail = d.Detail,
+                Addresses = d.MacAddress is { } mac && addresses is not null ? addresses.GetValueOrDefault(mac.ToLowerInvariant(), []) : null,
+            })]
             : null,
         TimeSync = s.TimeSync is { } synced ? ToTimeSyncInfo(synced) : null,
         Freeze = s.Freeze is { } frozen ? ToFreezeInfo(frozen) : null,

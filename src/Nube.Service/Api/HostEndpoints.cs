@@ -6,6 +6,7 @@ using Nube.Core.Qemu;
 using Nube.Core.Serialization;
 using Nube.Core.Validation;
 using Nube.Service.Server;
+using Nube.Service.Switches;
 using Nube.Service.Vms;
 
 namespace Nube.Service.Api;
@@ -15,15 +16,15 @@ public static class HostEndpoints
     public static void MapHostEndpoints(this IEndpointRouteBuilder app)
     {
         var routes = app.MapGroup("/api/v1/host").WithTags("Host");
-        routes.MapGet("/", (HostRuntime host, NubedOptions options, VmRegistry vms, RunAdmission running, RemoteListener remote) =>
-            ToInfo(host, options, vms, running, remote))
+        routes.MapGet("/", (HostRuntime host, NubedOptions options, VmRegistry vms, RunAdmission running, RemoteListener remote, SwitchBook switches) =>
+            ToInfo(host, options, vms, running, remote, switches))
             .Describe("GetHost", "Show the host", "The host's facts (processors, memory, KVM, QEMU), its edition and limits, and its settings.");
         routes.MapPost("/stop-vms", async (VmRegistry vms) =>
             (await vms.ApplyStopActionsAsync()).Select(v => ContractMapper.ToSummary(v.Snapshot)).ToList())
             .Describe("StopVms", "Apply the VMs' stop actions",
                 "What the host does before it goes down: each running VM is saved, stopped or turned off as its stop action says. The answer is the VMs as they were left.");
         routes.MapPatch("/", async (HostRuntime host, NubedOptions options, VmRegistry vms,
-            RunAdmission running, RemoteListener listener, HttpContext http, CancellationToken ct) =>
+            RunAdmission running, RemoteListener listener, SwitchBook switches, HttpContext http, CancellationToken ct) =>
         {
             var settings = await JsonBody.ReadAsync<HostSettings>(http);
             // Remote settings change what is in effect, which --listen may have set at start.
@@ -46,8 +47,13 @@ public static class HostEndpoints
                 if (errors.Count > 0)
                     throw new ValidationException(errors);
             }
+            Guid? defaultSwitch = null;
+            if (settings.DefaultSwitch is { Length: > 0 } switchName)
+                defaultSwitch = switches.Find(switchName)?.Id ?? throw new ValidationException([new("defaultSwitch", switchName,
+                    $"defaultSwitch: '{switchName}' is not a switch of this host ({(switches.Names.Count == 0 ? "it has none" : "it has " + string.Join(", ", switches.Names.Order()))}); \"\" leaves new VMs without an adapter")]);
             await host.UpdateAsync(c => c with
             {
+                DefaultSwitchId = settings.DefaultSwitch is null ? c.DefaultSwitchId : defaultSwitch,
                 Edition = settings.Edition ?? c.Edition,
                 Accelerator = accelerator ?? c.Accelerator,
                 StopTimeoutSeconds = settings.StopTimeoutSeconds ?? c.StopTimeoutSeconds,
@@ -69,9 +75,9 @@ public static class HostEndpoints
                 if (http.Connection.LocalIpAddress is null)
                     await listener.WaitUntilBoundAsync(ct);
             }
-            return ToInfo(host, options, vms, running, listener);
+            return ToInfo(host, options, vms, running, listener, switches);
         }).Describe("ChangeHost", "Change the host's settings",
-            "Changes the settings given (edition, accelerator, timeouts, storage roots, ISO upload limit, remote management, web console) and keeps the rest.")
+            "Changes the settings given (edition, accelerator, timeouts, storage roots, ISO upload limit, remote management, web console, default switch) and keeps the rest.")
             .Reads<HostSettings>();
     }
 
@@ -86,7 +92,7 @@ public static class HostEndpoints
         KeyPath = change.KeyPath is { } k ? (k.Length == 0 ? null : k) : now.KeyPath,
     };
 
-    private static HostInfo ToInfo(HostRuntime host, NubedOptions options, VmRegistry vms, RunAdmission running, RemoteListener remote)
+    private static HostInfo ToInfo(HostRuntime host, NubedOptions options, VmRegistry vms, RunAdmission running, RemoteListener remote, SwitchBook switches)
     {
         var e = host.Edition;
         string inUse;
@@ -133,6 +139,7 @@ public static class HostEndpoints
             },
             Remote = remote.Info(),
             WebConsole = host.Config.WebConsole,
+            DefaultSwitch = switches.All.FirstOrDefault(s => s.Id == host.Config.DefaultSwitchId)?.Name,
         };
     }
 }

@@ -48,7 +48,8 @@ public static class VmEndpoints
         {
             var controller = r.Resolve(vm);
             var wait = agentWait is { } s ? TimeSpan.FromSeconds(Math.Clamp(s, 0, MaxAgentWaitSeconds)) : ShowAgentWait;
-            var details = Details(controller, await AgentProbe.ProbeAsync(controller, wait, ct));
+            var probe = await AgentProbe.ProbeAsync(controller, wait, ct);
+            var details = ContractMapper.ToDetails(controller.Snapshot, controller.Paths.VmDirectory, probe?.Status, probe?.Addresses);
             return controller.Session is null ? details
                 : details with { Measurement = await metering.MeasureAsync(controller, history: false, ct) };
         }).Describe("GetVm", "Show a VM", "A VM by name or id: its settings, state, devices and, while it runs, what its guest agent says and its resource use.")

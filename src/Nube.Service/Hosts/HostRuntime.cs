@@ -23,9 +23,13 @@ public sealed class HostRuntime(HostStore store, HostConfig config, HostFacts fa
     /// <summary>Why QEMU cannot be used (missing binary), or null.</summary>
     public string? QemuProblem { get; } = qemuProblem;
 
+    /// <summary>True when the host had no settings file at start: nubed has not run on this data directory, or nothing was ever set.</summary>
+    public bool IsNew { get; private init; }
+
     public static async Task<HostRuntime> LoadAsync(NubedOptions options, IHostProbe probe, CancellationToken ct)
     {
         var store = new HostStore(options.DataDir);
+        var isNew = !File.Exists(store.FilePath);
         var config = store.Load();
         var problems = HostConfigRules.Check(config);
         if (problems.Count > 0)
@@ -44,7 +48,7 @@ public sealed class HostRuntime(HostStore store, HostConfig config, HostFacts fa
         }
         var facts = await probe.ProbeAsync(ct).ConfigureAwait(false) with { QemuVersion = qemuVersion };
         var edition = ResolveEdition(config.Edition, facts);
-        return new HostRuntime(store, config, facts, edition, qemuProblem);
+        return new HostRuntime(store, config, facts, edition, qemuProblem) { IsNew = isNew };
     }
 
     /// <summary>

@@ -253,4 +253,7 @@ public sealed class SwitchNetwork(IpLinks links, IHostCommands commands, HostIde
                 yield return (Path.GetFileName(dir), alias);
         }
     }
+
+    /// <summary>The destinations of the host's IPv4 routes, which a new switch's subnet must stay clear of.</summary>
+    public Task<IReadOnlyList<string>> RouteDestinationsAsync(CancellationToken ct) => links.Ipv4RouteDestinationsAsync(ct);
 }

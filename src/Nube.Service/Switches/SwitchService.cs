@@ -6,6 +6,7 @@ using Nube.Core.Switches;
 using Nube.Core.Validation;
 using Nube.Core.Vms;
 using Nube.Linux.Processes;
+using Nube.Service.Hosts;
 using Nube.Service.Persistence;
 using Nube.Service.Vms;
 
@@ -17,7 +18,8 @@ namespace Nube.Service.Switches;
 /// stopped half way leaves either a file whose bridge the next start makes, or a bridge without
 /// a file that it deletes (<see cref="SwitchNetwork.ReconcileAsync"/>).
 /// </summary>
-public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetwork network, SwitchGateway gateway, VmRegistry vms, ILogger<SwitchService> logger)
+public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetwork network, SwitchGateway gateway, VmRegistry vms,
+    HostRuntime host, ILogger<SwitchService> logger)
 {
     private readonly SemaphoreSlim writer = new(1, 1);
     private IReadOnlyDictionary<Guid, string> problems = new Dictionary<Guid, string>();
@@ -63,6 +65,40 @@ public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetw
                 .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().Value);
         }
         problems = found;
+    }
+
+    /// <summary>
+    /// On a new host (no settings file, no switch), after <see cref="ReconcileAsync"/>: the default
+    /// switch, made the host's default for new VMs. The settings file is written whatever happens,
+    /// so that this is tried once: a switch the operator removes is not made again.
+    /// </summary>
+    public async Task MakeDefaultAsync(CancellationToken ct)
+    {
+        if (!host.IsNew || !book.All.IsEmpty || unreadable.Count > 0)
+            return;
+        Guid? made = null;
+        try
+        {
+            var routes = await network.RouteDestinationsAsync(ct).ConfigureAwait(false);
+            if (DefaultSwitch.For(Guid.Empty, routes) is not { } planned)
+                logger.LogWarning("No default switch: every subnet of 10.111.0.0/16 overlaps a route of the host");
+            else
+            {
+                var info = await CreateAsync(new SwitchSettings
+                {
+                    Name = planned.Name, Kind = EnumWords.Word(planned.Kind), HostAddresses = [.. planned.HostAddresses],
+                    Nat = planned.Nat, Dhcp = planned.Dhcp, Notes = planned.Notes,
+                }, ct).ConfigureAwait(false);
+                made = info.Id;
+                logger.LogInformation("Made the default switch {Switch} on {Subnet}, with NAT and DHCP", info.Name, info.HostAddresses[0]);
+            }
+        }
+        catch (Exception e) when (e is SwitchException or HostCommandException or ValidationException)
+        {
+            logger.LogError("No default switch: {Problem}; make one with 'nube switch new default --kind internal --address 10.111.0.1/24 --nat --dhcp' " +
+                "and 'nube host set --default-switch default'", e.Message);
+        }
+        await host.UpdateAsync(c => c with { DefaultSwitchId = made }, ct).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<SwitchInfo>> ListAsync(CancellationToken ct)
@@ -139,6 +175,8 @@ public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetw
         }
         store.Delete(sw.Id);
         book.Set(book.All.Remove(sw));
+        if (host.Config.DefaultSwitchId == sw.Id)
+            await host.UpdateAsync(c => c with { DefaultSwitchId = null }, CancellationToken.None).ConfigureAwait(false);
         logger.LogInformation("Removed switch {Switch} ({Id})", sw.Name, sw.Id);
         return info with { Adapters = [] };
     }, ct);

@@ -68,7 +68,7 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
     /// <summary>Creates a VM from a patch over the defaults; <paramref name="errors"/> are those found reading the request.</summary>
     public async Task<VmController> CreateAsync(VmPatch patch, IReadOnlyList<ValidationError> errors)
     {
-        var config = WithMacs(DeviceIds.Assign(null, patch.Apply(new VmConfig { Id = Guid.NewGuid(), Name = patch.Name ?? "" })));
+        var config = WithMacs(DeviceIds.Assign(null, WithDefaultAdapter(patch).Apply(new VmConfig { Id = Guid.NewGuid(), Name = patch.Name ?? "" })));
         Reserve(config.Name, config.Id);
         try
         {
@@ -236,6 +236,12 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
         if (errors.Count > 0)
             throw new ValidationException(errors);
     }
+
+    /// <summary>Settings that name no adapters get one synthetic adapter on the host's default switch, when it has one (as Hyper-V's wizard offers its Default Switch).</summary>
+    private VmPatch WithDefaultAdapter(VmPatch patch) =>
+        patch.NetworkAdapters is null && services.Switches.All.FirstOrDefault(s => s.Id == services.Host.Config.DefaultSwitchId) is { } sw
+            ? patch with { NetworkAdapters = [new NetworkAdapter { Kind = NetworkAdapterKind.Synthetic, Switch = sw.Name }] }
+            : patch;
 
     /// <summary>A locally administered unicast address in QEMU's 52:54:00 range for every adapter without one.</summary>
     private static VmConfig WithMacs(VmConfig config) => config with

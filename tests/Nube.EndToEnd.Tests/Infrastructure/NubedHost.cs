@@ -57,6 +57,17 @@ public sealed class NubedHost : IAsyncDisposable
     public static Task<NubedHost> StartWrappedAsync(ITestOutputHelper output, Func<string, IReadOnlyList<string>> wrap, params string[] extraArgs) =>
         LaunchAsync(new NubedHost(output, extraArgs) { wrap = wrap });
 
+    /// <summary>
+    /// As <see cref="StartWrappedAsync"/>, on a new host: no settings file (the other hosts get one
+    /// with the test guest's storage root), so that nubed does what it does on its first start.
+    /// </summary>
+    public static Task<NubedHost> StartNewAsync(ITestOutputHelper output, Func<string, IReadOnlyList<string>> wrap)
+    {
+        var host = new NubedHost(output, []) { wrap = wrap };
+        File.Delete(Path.Combine(host.DataDir, "host.json"));
+        return LaunchAsync(host);
+    }
+
     private static async Task<NubedHost> LaunchAsync(NubedHost host)
     {
         try

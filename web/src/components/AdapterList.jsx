@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../lib/api.js';
+import { useHost } from '../lib/hostContext.js';
 import { newAdapter } from '../lib/vmForm.js';
 import { AdapterRow } from './AdapterRow.jsx';
 
@@ -7,6 +8,7 @@ import { AdapterRow } from './AdapterRow.jsx';
 export function AdapterList({ adapters, onChange, err, limits, generation }) {
   const edit = (key, fields) => onChange(adapters.map((n) => (n.key === key ? { ...n, ...fields } : n)));
   const [switches, setSwitches] = useState(null);
+  const { host } = useHost();
   // The switches' names for the connection list; without them an adapter's own switch is still shown.
   useEffect(() => { get('/api/v1/switches').then((list) => setSwitches(list.map((s) => s.name))).catch(() => setSwitches([])); }, []);
   return (
@@ -21,7 +23,7 @@ export function AdapterList({ adapters, onChange, err, limits, generation }) {
           onRemove={() => onChange(adapters.filter((x) => x.key !== n.key))} />
       ))}
       <div class="buttons">
-        <button type="button" onClick={() => onChange([...adapters, newAdapter(generation)])}>Add network adapter</button>
+        <button type="button" onClick={() => onChange([...adapters, newAdapter(generation, host?.defaultSwitch)])}>Add network adapter</button>
       </div>
     </fieldset>
   );

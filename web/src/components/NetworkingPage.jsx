@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { del, get, post } from '../lib/api.js';
+import { useHost } from '../lib/hostContext.js';
 import { onHostEvent } from '../lib/liveEvents.js';
 import { refusal, useRequests } from '../lib/requests.js';
 import { ConfirmDialog } from './ConfirmDialog.jsx';
@@ -8,12 +9,13 @@ import { NewSwitchForm } from './NewSwitchForm.jsx';
 
 const SWITCHES = '/api/v1/switches';
 // Where the host's field errors go: it names the request's own fields (hostAddresses[1] goes to the one input).
-const NEW_FIELDS = { name: 'switch-name', kind: 'switch-kind', hostAddresses: 'switch-addresses' };
+const NEW_FIELDS = { name: 'switch-name', kind: 'switch-kind', hostAddresses: 'switch-addresses', nat: 'switch-nat', dhcp: 'switch-dhcp' };
 
 /** The host's virtual switches: each with its kind, addresses, bridge and the adapters on it; a new one; remove. */
 export function NetworkingPage() {
   const [list, setList] = useState(null);
   const [removing, setRemoving] = useState(null);
+  const { host, reload } = useHost();
   const { busy, done, problem, setProblem, run, err } = useRequests();
   const load = () => get(SWITCHES).then(setList).catch((e) => setProblem(refusal('The switches cannot be read', e, {})));
 
@@ -30,6 +32,7 @@ export function NetworkingPage() {
   const remove = (s) => run(`Removing ${s.name}`, `The host refused to remove ${s.name}`, {},
     () => del(`${SWITCHES}/${encodeURIComponent(s.name)}${s.adapters.length ? '?force=true' : ''}`), () => {
       load();
+      reload(); // the host's default switch may have been this one
       return `Removed switch ${s.name}.`;
     });
 
@@ -44,16 +47,17 @@ export function NetworkingPage() {
           <table class="switches">
             <thead>
               <tr>
-                <th scope="col">Switch</th><th scope="col">Kind</th><th scope="col">Host addresses</th><th scope="col">Bridge</th>
+                <th scope="col">Switch</th><th scope="col">Kind</th><th scope="col">Host addresses</th><th scope="col">NAT and DHCP</th><th scope="col">Bridge</th>
                 <th scope="col">State</th><th scope="col">Adapters</th><th scope="col">Actions</th>
               </tr>
             </thead>
             <tbody>
               {list.map((s) => (
                 <tr key={s.id} data-switch={s.name}>
-                  <th scope="row">{s.name}</th>
+                  <th scope="row">{s.name}{host?.defaultSwitch === s.name && <span class="tag"> (default for new VMs)</span>}</th>
                   <td>{s.kind}</td>
                   <td>{s.hostAddresses.length ? s.hostAddresses.join(', ') : '-'}</td>
+                  <td>{[s.nat && 'NAT', s.dhcp && `DHCP ${s.dhcpRange ?? ''}`.trim()].filter(Boolean).join(', ') || '-'}</td>
                   <td><code>{s.bridge}</code></td>
                   <td>{s.ready ? 'Ready' : `Not ready: ${s.problem}`}</td>
                   <td class="adapters">{s.adapters.length === 0 ? 'None' : s.adapters.map((a) => `${a.vm} ${a.adapter}`).join(', ')}</td>

@@ -3,11 +3,13 @@ import { Field } from './Field.jsx';
 
 const KINDS = [['private', 'Private (VMs of this host only)'], ['internal', 'Internal (VMs and the host)']];
 
-/** A new virtual switch (POST /api/v1/switches): its name, kind and, for an internal one, the host's addresses on it. */
+/** A new virtual switch (POST /api/v1/switches): its name, kind and, for an internal one, the host's addresses on it, NAT and DHCP. */
 export function NewSwitchForm({ busy, err, onMake }) {
   const [name, setName] = useState('');
   const [kind, setKind] = useState('private');
   const [addresses, setAddresses] = useState('');
+  const [nat, setNat] = useState(false);
+  const [dhcp, setDhcp] = useState(false);
   const text = (set) => (e) => set(e.currentTarget.value);
 
   function submit(e) {
@@ -15,7 +17,8 @@ export function NewSwitchForm({ busy, err, onMake }) {
     // A private switch's form has no addresses field: what was typed there for an internal one is not sent.
     const list = kind === 'internal' ? addresses.split(/[\s,]+/).filter(Boolean) : [];
     // An empty name is sent as it is, so that the host's message says what a name needs.
-    onMake({ name: name.trim(), kind, ...(list.length && { hostAddresses: list }) });
+    const internal = kind === 'internal';
+    onMake({ name: name.trim(), kind, ...(list.length && { hostAddresses: list }), ...(internal && { nat, dhcp }) });
   }
 
   return (
@@ -29,6 +32,14 @@ export function NewSwitchForm({ busy, err, onMake }) {
       {kind === 'internal' && (
         <Field id="switch-addresses" label="Host addresses" hint="The host's addresses on the switch, with their prefix: 192.168.50.1/24 (several: separate them with spaces)."
           errors={err('switch-addresses')} value={addresses} onInput={text(setAddresses)} />
+      )}
+      {kind === 'internal' && (
+        <div class="row">
+          <Field id="switch-nat" as="checkbox" label="NAT: VMs reach what the host reaches" errors={err('switch-nat')}
+            checked={nat} onChange={(e) => setNat(e.currentTarget.checked)} />
+          <Field id="switch-dhcp" as="checkbox" label="DHCP: VMs get addresses from the host" errors={err('switch-dhcp')}
+            checked={dhcp} onChange={(e) => setDhcp(e.currentTarget.checked)} />
+        </div>
       )}
       <div class="buttons"><button type="submit" disabled={busy}>Make switch</button></div>
     </form>

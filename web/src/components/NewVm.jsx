@@ -1,8 +1,8 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, post } from '../lib/api.js';
 import { useHost } from '../lib/hostContext.js';
 import { navigate } from '../lib/router.js';
-import { emptyForm, placeErrors, toSettings } from '../lib/vmForm.js';
+import { emptyForm, newAdapter, placeErrors, toSettings } from '../lib/vmForm.js';
 import { ErrorSummary } from './ErrorSummary.jsx';
 import { VmForm } from './VmForm.jsx';
 
@@ -13,6 +13,10 @@ export function NewVm() {
   const [problem, setProblem] = useState({ byId: {}, list: [] });
   const [busy, setBusy] = useState(false);
   const change = (fields) => setForm((f) => ({ ...f, ...fields }));
+  // As Hyper-V's wizard offers its Default Switch: a new VM starts with one adapter on the host's default switch.
+  useEffect(() => {
+    if (host?.defaultSwitch) setForm((f) => (f.adapters.length ? f : { ...f, adapters: [newAdapter(f.generation, host.defaultSwitch)] }));
+  }, [host?.defaultSwitch]);
 
   async function submit(e) {
     e.preventDefault();

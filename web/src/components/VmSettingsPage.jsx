@@ -16,6 +16,8 @@ import { ResourceUse } from './ResourceUse.jsx';
 import { VmActionBar } from './VmActionBar.jsx';
 import { VmForm } from './VmForm.jsx';
 
+const ADDRESS_POLL_MS = 10000;
+
 /** One VM: what `vm show` shows, its actions, its drives, its checkpoints, its integration services, and its settings to edit. */
 export function VmSettingsPage({ id }) {
   const { host } = useHost();
@@ -35,6 +37,15 @@ export function VmSettingsPage({ id }) {
     load().then((d) => d.settings && fill(d.settings)).catch((e) => setLoadError(e.message));
     return onHostEvent((e) => e.vmId === id && e.type !== 'job-progress' && load().catch(() => {}));
   }, [id]);
+  // While it runs, the guest is asked for its IP addresses now and then: a DHCP lease comes after the start.
+  const running = (live ?? details?.summary)?.state === 'running';
+  useEffect(() => {
+    if (!running) return undefined;
+    const ask = () => get(`${vmPath(id)}?agentWait=2`).then(setDetails).catch(() => {});
+    ask();
+    const timer = setInterval(ask, ADDRESS_POLL_MS);
+    return () => clearInterval(timer);
+  }, [id, running]);
 
   function fill(settings) {
     const next = fromSettings(settings);
@@ -78,6 +89,9 @@ export function VmSettingsPage({ id }) {
         <dt>Firmware</dt><dd>{details.firmware}</dd>
         <dt>Machine</dt><dd>{details.machine}</dd>
         <dt>Heartbeat</dt><dd>{statusLabel(summary.heartbeat) || 'Not running'}</dd>
+        {summary.state === 'running' && (
+          <><dt>IP addresses</dt><dd data-testid="vm-addresses">{addressesOf(details) || 'none reported yet'}</dd></>
+        )}
         {details.accelerator && <><dt>Accelerator</dt><dd>{details.accelerator}</dd></>}
         {details.processId && <><dt>QEMU process</dt><dd>{details.processId}</dd></>}
         <dt>Folder</dt><dd><code>{details.vmDirectory}</code></dd>
@@ -102,4 +116,9 @@ export function VmSettingsPage({ id }) {
       )}
     </section>
   );
+}
+
+/** The addresses the guest reported on all its adapters (see Devices), or '' when it reported none. */
+function addressesOf(details) {
+  return (details.devices ?? []).flatMap((d) => d.addresses ?? []).join(', ');
 }

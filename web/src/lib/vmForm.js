@@ -29,9 +29,11 @@ export function newDisk(bus, disks, limits) {
   return make(0, 0); // every place is taken: the host's answer says so
 }
 
-export function newAdapter(generation) {
+/** A new adapter: synthetic on the host's default switch when it has one (GET /api/v1/host's defaultSwitch). */
+export function newAdapter(generation, defaultSwitch) {
   return {
-    key: key(), kind: generation === 2 ? 'synthetic' : 'legacy', model: '', connection: 'user', tap: '', switchName: '', macAddress: '',
+    key: key(), kind: generation === 2 || defaultSwitch ? 'synthetic' : 'legacy', model: '',
+    connection: defaultSwitch ? 'switch' : 'user', tap: '', switchName: defaultSwitch ?? '', macAddress: '',
     vlanId: '', maximumBandwidthMbps: '', macAddressSpoofing: false, dhcpGuard: true, routerGuard: true,
   };
 }
