@@ -153,6 +153,17 @@ while :; do
     usleep 50000
 done
 
+# nube.dhcp=1: every Ethernet interface asks for an address by DHCP in the background, as a
+# distribution's network set-up does (tests that set addresses themselves leave it off). Before
+# the agent starts, so that a start that waits for the agent finds the address there.
+if grep -qw nube.dhcp=1 /proc/cmdline; then
+    for d in /sys/class/net/*; do
+        [ "$(cat "$d/type" 2>/dev/null)" = 1 ] || continue
+        ip link set dev "${d##*/}" up
+        udhcpc -i "${d##*/}" -b -s /etc/nube/dhcp.script >/dev/null 2>&1
+    done
+fi
+
 # ACPI power button -> /etc/acpi/PWRF/00000080 (sync; poweroff -f). nube.acpi=ignore leaves
 # the button unanswered, as a hung guest would, so that stop timeouts can be tested.
 if ! grep -qw nube.acpi=ignore /proc/cmdline; then
@@ -188,16 +199,6 @@ for arg in $(cat /proc/cmdline); do
         ) &
     fi
 done
-
-# nube.dhcp=1: every Ethernet interface asks for an address by DHCP in the background, as a
-# distribution's network set-up does (tests that set addresses themselves leave it off).
-if grep -qw nube.dhcp=1 /proc/cmdline; then
-    for d in /sys/class/net/*; do
-        [ "$(cat "$d/type" 2>/dev/null)" = 1 ] || continue
-        ip link set dev "${d##*/}" up
-        udhcpc -i "${d##*/}" -b -s /etc/nube/dhcp.script >/dev/null 2>&1
-    done
-fi
 
 # A shell on the console once Enter is pressed (nothing is printed until then, so the
 # console output stays line by line).

@@ -196,7 +196,7 @@ public sealed class SwitchTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_new_host_makes_a_default_switch_clear_of_its_routes_that_new_VMs_use_and_does_not_make_it_again_once_removed()
+    public async Task A_new_host_makes_a_default_switch_clear_of_its_routes_that_new_VMs_use_and_does_not_make_it_again_once_removed_and_hands_out_MACs_once()
     {
         await using var ns = await NetNamespace.MakeAsync();
         // The first candidate subnet is routed by the host already: the default switch takes the next.
@@ -217,6 +217,21 @@ public sealed class SwitchTests(ITestOutputHelper output)
         Assert.True((await host.Client.GetVmAsync("d", 90)).GuestAgent?.Responding);
         Assert.Matches(@"inet 10\.111\.1\.(1[2-9][0-9]|2[0-5][0-9])/24", await DhcpAsync(host, d, adapter.MacAddress!));
         await host.Client.RunJobAsync("d", "turn-off");
+
+        // MACs: one adapter's MAC is refused for another VM; the host's range hands out each of its addresses once.
+        var twin = await Assert.ThrowsAsync<NubeApiException>(() => host.Client.CreateVmAsync(NubedHost.GuestSettings("twin") with
+        {
+            NetworkAdapters = [new NetworkAdapterSettings { Kind = "synthetic", MacAddress = adapter.MacAddress!.ToUpperInvariant() }],
+        }));
+        Assert.Contains($"is already the MAC address of VM 'd' (adapter {adapter.Id})", twin.Message, StringComparison.Ordinal);
+        await NubeCli.OkAsync(host, "host", "set", "--mac-address-minimum", "02:00:00:00:10:00", "--mac-address-maximum", "02:00:00:00:10:00");
+        var only = await host.Client.CreateVmAsync(NubedHost.GuestSettings("only") with { NetworkAdapters = [new NetworkAdapterSettings { Kind = "synthetic" }] });
+        Assert.Equal("02:00:00:00:10:00", Assert.Single(only.Settings!.NetworkAdapters!).MacAddress);
+        var full = await Assert.ThrowsAsync<NubeApiException>(() => host.Client.CreateVmAsync(NubedHost.GuestSettings("full") with
+        {
+            NetworkAdapters = [new NetworkAdapterSettings { Kind = "synthetic" }],
+        }));
+        Assert.Contains("every MAC address of the host's range 02:00:00:00:10:00 to 02:00:00:00:10:00 is in use", full.Message, StringComparison.Ordinal);
 
         // The next start makes nothing: the host is no longer new.
         await host.KillServiceAsync();

@@ -47,10 +47,13 @@ public static class HostCommands
         {
             Description = "The switch a new VM's adapter connects to when it is made without --nic; none: such VMs have no adapter",
         };
+        var macMinimum = new Option<string?>("--mac-address-minimum") { Description = "The first MAC address of the range new adapters get theirs from" };
+        var macMaximum = new Option<string?>("--mac-address-maximum") { Description = "The last MAC address of that range" };
         var remote = new RemoteOptions();
         var set = new Command("set", "Change the host's settings")
         {
             edition, accelerator, stopTimeout, storageRoots, devices, bandwidth, heartbeatInterval, heartbeatTimeout, timeSyncInterval, isoLimit, defaultSwitch,
+            macMinimum, macMaximum,
         };
         remote.AddTo(set);
         set.SetHandler(async (p, client, ct) =>
@@ -64,11 +67,12 @@ public static class HostCommands
                 HeartbeatIntervalSeconds = p.GetValue(heartbeatInterval), HeartbeatTimeoutSeconds = p.GetValue(heartbeatTimeout),
                 TimeSyncIntervalSeconds = p.GetValue(timeSyncInterval), IsoUploadLimit = p.GetValue(isoLimit), Remote = remote.Settings(p), WebConsole = remote.WebConsole(p),
                 DefaultSwitch = p.GetValue(defaultSwitch) is { } d ? (d == "none" ? "" : d) : null,
+                MacAddressMinimum = p.GetValue(macMinimum), MacAddressMaximum = p.GetValue(macMaximum),
             };
             if (settings == new HostSettings())
                 throw new CliException(ExitCodes.Usage,
                     "Nothing to change: give --edition, --accelerator, --stop-timeout, --storage-root, --passthrough-device, --migration-bandwidth, " +
-                    "--heartbeat-interval, --heartbeat-timeout, --time-sync-interval, --iso-upload-limit, --default-switch, --remote, --remote-address, --remote-port, " +
+                    "--heartbeat-interval, --heartbeat-timeout, --time-sync-interval, --iso-upload-limit, --default-switch, --mac-address-minimum, --mac-address-maximum, --remote, --remote-address, --remote-port, " +
                     "--tls, --certificate, --key or --web-console.");
             var changed = await client.SetHostAsync(settings, ct);
             var fields = ChangedFields.Of(settings, ContractsJson.Default.HostSettings);
@@ -106,6 +110,7 @@ public static class HostCommands
             ("ISO upload limit", MeterTables.Bytes(h.IsoUploadLimitBytes)),
             ("VMs", $"{h.VmCount} ({h.RunningVmCount} running)"),
             ("Default switch", h.DefaultSwitch ?? "none (new VMs made without --nic have no adapter)"),
+            ("MAC address range", $"{h.MacAddressMinimum} to {h.MacAddressMaximum}"),
             ("Remote management", RemoteOptions.Describe(h.Remote)),
             ("TLS certificate", h.Remote.CertificateFingerprint is { } f
                 ? $"{(h.Remote.SelfSignedCertificate ? "the host's self-signed one" : "the operator's")}, SHA-256 {f}"

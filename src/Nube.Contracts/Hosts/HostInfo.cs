@@ -35,4 +35,7 @@ public sealed record HostInfo
     public required bool WebConsole { get; init; }
     /// <summary>The switch a new VM's adapter connects to when its settings name no adapters, or null (none).</summary>
     public string? DefaultSwitch { get; init; }
+    /// <summary>The host's dynamic MAC address range, first and last.</summary>
+    public required string MacAddressMinimum { get; init; }
+    public required string MacAddressMaximum { get; init; }
 }

@@ -23,4 +23,8 @@ public sealed record HostSettings
     public bool? WebConsole { get; init; }
     /// <summary>The switch (by name) that a new VM's adapter connects to when its settings name no adapters; "" for none.</summary>
     public string? DefaultSwitch { get; init; }
+    /// <summary>The first MAC address of the range that adapters made without one get theirs from.</summary>
+    public string? MacAddressMinimum { get; init; }
+    /// <summary>The last MAC address of that range.</summary>
+    public string? MacAddressMaximum { get; init; }
 }

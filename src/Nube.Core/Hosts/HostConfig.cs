@@ -55,4 +55,8 @@ public sealed record HostConfig
     /// VM has none. nubed makes one on a new host (<see cref="Switches.DefaultSwitch"/>).
     /// </summary>
     public Guid? DefaultSwitchId { get; init; }
+    /// <summary>The first MAC address of the host's dynamic range (<see cref="MacAddressPool"/>).</summary>
+    public string MacAddressMinimum { get; init; } = MacAddressPool.DefaultMinimum;
+    /// <summary>The last MAC address of the host's dynamic range.</summary>
+    public string MacAddressMaximum { get; init; } = MacAddressPool.DefaultMaximum;
 }

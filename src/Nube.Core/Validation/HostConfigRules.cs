@@ -30,10 +30,20 @@ public static class HostConfigRules
         CheckStorageRoots(host.StorageRoots.IsDefault ? [] : [.. host.StorageRoots], errors);
         RemoteManagementRules.Check(host.Remote, errors);
         CheckPassthroughDevices(host.PassthroughDevices.IsDefault ? [] : [.. host.PassthroughDevices], errors);
+        CheckMacPool(host, errors);
         return errors;
     }
 
     public const int MaxPassthroughDevices = 64;
+
+    private static void CheckMacPool(HostConfig host, List<ValidationError> errors)
+    {
+        var minimum = NetworkRules.CheckMac("macAddressMinimum", host.MacAddressMinimum, errors);
+        var maximum = NetworkRules.CheckMac("macAddressMaximum", host.MacAddressMaximum, errors);
+        if (minimum && maximum && MacAddressPool.Parse(host.MacAddressMinimum) > MacAddressPool.Parse(host.MacAddressMaximum))
+            errors.Add(new("macAddressMaximum", host.MacAddressMaximum,
+                $"macAddressMaximum: {Quoting.Quote(host.MacAddressMaximum)} comes before macAddressMinimum {Quoting.Quote(host.MacAddressMinimum)}; the range runs from the minimum to the maximum"));
+    }
 
     private static void CheckPassthroughDevices(IReadOnlyList<string> devices, List<ValidationError> errors)
     {

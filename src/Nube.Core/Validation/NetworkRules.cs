@@ -85,7 +85,7 @@ internal static class NetworkRules
     }
 
     /// <summary>True when the MAC is a usable unicast address.</summary>
-    private static bool CheckMac(string field, string mac, List<ValidationError> errors)
+    public static bool CheckMac(string field, string mac, List<ValidationError> errors)
     {
         var quoted = Quoting.Quote(mac);
         if (!TryParse(mac, out var octets))

@@ -54,6 +54,8 @@ public static class HostEndpoints
             await host.UpdateAsync(c => c with
             {
                 DefaultSwitchId = settings.DefaultSwitch is null ? c.DefaultSwitchId : defaultSwitch,
+                MacAddressMinimum = settings.MacAddressMinimum?.ToLowerInvariant() ?? c.MacAddressMinimum,
+                MacAddressMaximum = settings.MacAddressMaximum?.ToLowerInvariant() ?? c.MacAddressMaximum,
                 Edition = settings.Edition ?? c.Edition,
                 Accelerator = accelerator ?? c.Accelerator,
                 StopTimeoutSeconds = settings.StopTimeoutSeconds ?? c.StopTimeoutSeconds,
@@ -77,7 +79,7 @@ public static class HostEndpoints
             }
             return ToInfo(host, options, vms, running, listener, switches);
         }).Describe("ChangeHost", "Change the host's settings",
-            "Changes the settings given (edition, accelerator, timeouts, storage roots, ISO upload limit, remote management, web console, default switch) and keeps the rest.")
+            "Changes the settings given (edition, accelerator, timeouts, storage roots, ISO upload limit, remote management, web console, default switch, MAC address range) and keeps the rest.")
             .Reads<HostSettings>();
     }
 
@@ -140,6 +142,8 @@ public static class HostEndpoints
             Remote = remote.Info(),
             WebConsole = host.Config.WebConsole,
             DefaultSwitch = switches.All.FirstOrDefault(s => s.Id == host.Config.DefaultSwitchId)?.Name,
+            MacAddressMinimum = host.Config.MacAddressMinimum,
+            MacAddressMaximum = host.Config.MacAddressMaximum,
         };
     }
 }

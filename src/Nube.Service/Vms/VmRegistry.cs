@@ -1,3 +1,4 @@
+using Nube.Core.Hosts;
 using System.Collections.Concurrent;
 using Nube.Core.Lifecycle;
 using Nube.Core.Validation;
@@ -233,6 +234,14 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
         errors.AddRange(VmValidator.Validate(config, services.Host.Edition, others, services.Switches.Names));
         errors.AddRange(StorageRootRules.Check(config, StorageRootRules.Roots(services.Options.DataDir, services.Host.Config), services.Options.DataDir,
             services.Host.Config.PassthroughDevices));
+        // Two adapters with one MAC on a switch would take each other's frames.
+        var macOwners = OtherAdapters(config.Id).GroupBy(a => a.Mac, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < config.NetworkAdapters.Length; i++)
+        {
+            if (config.NetworkAdapters[i].MacAddress is { } mac && macOwners.TryGetValue(mac, out var owner))
+                errors.Add(new($"networkAdapters[{i}].macAddress", mac,
+                    $"networkAdapters[{i}].macAddress: '{mac}' is already the MAC address of VM '{owner.Vm}' (adapter {owner.Adapter}); every adapter of the host needs its own"));
+        }
         if (errors.Count > 0)
             throw new ValidationException(errors);
     }
@@ -243,16 +252,38 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
             ? patch with { NetworkAdapters = [new NetworkAdapter { Kind = NetworkAdapterKind.Synthetic, Switch = sw.Name }] }
             : patch;
 
-    /// <summary>A locally administered unicast address in QEMU's 52:54:00 range for every adapter without one.</summary>
-    private static VmConfig WithMacs(VmConfig config) => config with
+    /// <summary>
+    /// A MAC from the host's dynamic range for every adapter without one, one that no adapter of
+    /// the host has (this VM's own included).
+    /// </summary>
+    private VmConfig WithMacs(VmConfig config)
     {
-        NetworkAdapters = [.. config.NetworkAdapters.Select(n => n.MacAddress is null ? n with { MacAddress = NewMac() } : n)],
-    };
-
-    private static string NewMac()
-    {
-        Span<byte> b = stackalloc byte[3];
-        Random.Shared.NextBytes(b);
-        return $"52:54:00:{b[0]:x2}:{b[1]:x2}:{b[2]:x2}";
+        if (config.NetworkAdapters.All(n => n.MacAddress is not null))
+            return config;
+        var used = AllMacs(config.Id).Concat(config.NetworkAdapters.Select(n => n.MacAddress).OfType<string>())
+            .Select(m => m.ToLowerInvariant()).ToHashSet();
+        var host = services.Host.Config;
+        return config with
+        {
+            NetworkAdapters = [.. config.NetworkAdapters.Select(n =>
+            {
+                if (n.MacAddress is not null)
+                    return n;
+                var mac = MacAddressPool.Pick(host.MacAddressMinimum, host.MacAddressMaximum, used, Random.Shared)
+                    ?? throw new ValidationException([new("networkAdapters", host.MacAddressMinimum,
+                        $"networkAdapters: every MAC address of the host's range {host.MacAddressMinimum} to {host.MacAddressMaximum} is in use; " +
+                        "widen it with 'nube host set --mac-address-minimum/--mac-address-maximum', or give the adapter a MAC")]);
+                used.Add(mac);
+                return n with { MacAddress = mac };
+            })],
+        };
     }
+
+    /// <summary>The MACs of every other VM's adapters.</summary>
+    private IEnumerable<string> AllMacs(Guid except) => OtherAdapters(except).Select(a => a.Mac);
+
+    /// <summary>Every other VM's adapters that have a MAC, with the VM's name.</summary>
+    private IEnumerable<(string Vm, string Adapter, string Mac)> OtherAdapters(Guid except) =>
+        vms.Values.Where(v => v.Id != except).Select(v => v.Snapshot.Config).OfType<VmConfig>()
+            .SelectMany(c => c.NetworkAdapters.Where(n => n.MacAddress is not null).Select(n => (c.Name, n.Id, n.MacAddress!)));
 }
