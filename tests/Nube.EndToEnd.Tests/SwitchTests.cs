@@ -3,6 +3,7 @@ using Nube.Contracts.Client;
 using Nube.Contracts.Switches;
 using Nube.Contracts.Vms;
 using Nube.EndToEnd.Tests.Infrastructure;
+using static Nube.EndToEnd.Tests.Infrastructure.SwitchGuests;
 using Xunit.Abstractions;
 
 namespace Nube.EndToEnd.Tests;
@@ -247,19 +248,6 @@ public sealed class SwitchTests(ITestOutputHelper output)
         Assert.Empty((await host.Client.CreateVmAsync(NubedHost.GuestSettings("e") with { NetworkAdapters = null })).Settings!.NetworkAdapters!);
     }
 
-    private static async Task<Guid> CreateAsync(NubedHost host, string name, params (string Switch, string Mac)[] nics) =>
-        (await host.Client.CreateVmAsync(NubedHost.GuestSettings(name) with
-        {
-            NetworkAdapters = [.. nics.Select(n => new NetworkAdapterSettings { Kind = "synthetic", MacAddress = n.Mac, Switch = n.Switch })],
-        })).Summary.Id;
-
-    /// <summary>Sets each adapter's address in the guest, the adapter found by its MAC.</summary>
-    private static Task AddressAsync(NubedHost host, Guid vm, params (string Mac, string Cidr)[] addresses) =>
-        GuestShell.RunAsync(host, vm, string.Join("; ", addresses.Select(a => $"{Iface(a.Mac)}; ip link set dev $n up && ip addr add {a.Cidr} dev $n")));
-
-    /// <summary>Shell that sets $n to the guest's interface with this MAC.</summary>
-    private static string Iface(string mac) => $"n=$(for d in /sys/class/net/*; do [ \"$(cat $d/address)\" = {mac} ] && basename $d; done)";
-
     /// <summary>
     /// The guest asks for an address as a distribution does, and takes the address and the default
     /// route it gets; what it then has (ip addr and ip route).
@@ -301,26 +289,5 @@ public sealed class SwitchTests(ITestOutputHelper output)
             said = doc.RootElement.TryGetProperty("error", out var error) ? error.GetString() ?? "" : json[..Math.Min(json.Length, 600)];
         }
         throw new InvalidOperationException($"iperf3 {string.Join(' ', options)} to {server} carried nothing: {said}");
-    }
-
-    private static async Task<string> PingFromAsync(NubedHost host, Guid vm, string address)
-    {
-        var said = await GuestShell.RunAsync(host, vm, $"if ping -c 2 -W 2 {address} >/dev/null 2>&1; then echo R''EACHED; else echo U''NREACHABLE; fi");
-        return said.Contains("UNREACHABLE", StringComparison.Ordinal) ? "unreachable" : said.Contains("REACHED", StringComparison.Ordinal) ? "reached" : $"? {said}";
-    }
-
-    private static async Task<IReadOnlyList<string>> AddressesAsync(NetNamespace ns, string device)
-    {
-        using var doc = JsonDocument.Parse(await ns.OutputAsync("ip", "-json", "addr", "show", "dev", device));
-        return [.. doc.RootElement[0].GetProperty("addr_info").EnumerateArray().Select(a => $"{a.GetProperty("local").GetString()}/{a.GetProperty("prefixlen").GetInt32()}")];
-    }
-
-    private sealed record Link(string Name, string? Master, string? Alias);
-
-    private static async Task<IReadOnlyList<Link>> LinksAsync(NetNamespace ns)
-    {
-        using var doc = JsonDocument.Parse(await ns.OutputAsync("ip", "-json", "link", "show"));
-        static string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.GetString() : null;
-        return [.. doc.RootElement.EnumerateArray().Select(l => new Link(l.GetProperty("ifname").GetString()!, Text(l, "master"), Text(l, "ifalias")))];
     }
 }

@@ -52,6 +52,13 @@ describe('the Networking page with a real nubed', () => {
     await page.locator('#switch-nat-error').getByText(/^nat: needs an IPv4 host address on the switch/).waitFor();
     await page.locator('#switch-dhcp-error').getByText(/^dhcp: needs an IPv4 host address on the switch/).waitFor();
 
+    // An external switch names a host interface; one that is not there is refused on its field (none is
+    // bridged: the machine's interfaces are its own).
+    await make.getByLabel('Kind').selectOption('external');
+    await make.getByLabel('Host interface').fill('nosuch0');
+    await make.getByRole('button', { name: 'Make switch' }).click();
+    await page.locator('#switch-interface-error').getByText(/^interface: 'nosuch0' is not an interface of this host/).waitFor();
+
     await make.getByLabel('Kind').selectOption('private');
     assert.equal(await make.getByLabel('NAT: VMs reach what the host reaches').count(), 0);
     await make.getByRole('button', { name: 'Make switch' }).click();

@@ -30,18 +30,21 @@ public static class SwitchCommands
     private static Command New()
     {
         var name = new Argument<string>("name") { Description = "The new switch's name: letters, digits, '.', '_' and '-'" };
-        var kind = new Option<string>("--kind") { Description = "private (the default) or internal", DefaultValueFactory = _ => "private" };
+        var kind = new Option<string>("--kind") { Description = "private (the default), internal or external", DefaultValueFactory = _ => "private" };
+        var uplink = new Option<string?>("--interface") { Description = "External switch: the host interface it bridges (the host keeps using it through the switch)" };
+        var confirm = new Option<bool>("--confirm") { Description = "External switch: move the host's default route to the switch's bridge too" };
         var addresses = Addresses();
         var notes = new Option<string?>("--notes") { Description = "Free text about the switch" };
         var nat = new Option<bool>("--nat") { Description = "Internal switch: the VMs reach beyond it through the host (NAT)" };
         var dhcp = new Option<bool>("--dhcp") { Description = "Internal switch: the host hands out addresses and serves DNS on it" };
-        var c = new Command("new", "Make a virtual switch") { name, kind, addresses, nat, dhcp, notes };
+        var c = new Command("new", "Make a virtual switch") { name, kind, uplink, confirm, addresses, nat, dhcp, notes };
         c.SetHandler(async (p, client, ct) =>
         {
             var made = await client.Switches.CreateAsync(new SwitchSettings
             {
                 Name = p.GetValue(name), Kind = p.GetValue(kind), HostAddresses = p.GetValue(addresses) is { Length: > 0 } a ? a : null, Notes = p.GetValue(notes),
                 Nat = p.GetValue(nat) ? true : null, Dhcp = p.GetValue(dhcp) ? true : null,
+                Interface = p.GetValue(uplink), Confirm = p.GetValue(confirm) ? true : null,
             }, ct);
             Printer.Say(p, made, ContractsJson.Default.SwitchInfo, s => $"Made the {s.Kind} switch '{s.Name}' (bridge {s.Bridge}).");
         });

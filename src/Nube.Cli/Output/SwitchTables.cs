@@ -12,7 +12,7 @@ public static class SwitchTables
         var t = new Table().Border(TableBorder.Rounded).AddColumn("Switch").AddColumn("Kind").AddColumn("Host addresses")
             .AddColumn("Bridge").AddColumn("State").AddColumn(new TableColumn("Adapters").RightAligned());
         foreach (var s in switches)
-            t.AddRow(Markup.Escape(s.Name), s.Kind + (s.Nat ? ", NAT" : "") + (s.Dhcp ? ", DHCP" : ""),
+            t.AddRow(Markup.Escape(s.Name), s.Kind + (s.Interface is { } uplink ? $" on {Markup.Escape(uplink)}" : "") + (s.Nat ? ", NAT" : "") + (s.Dhcp ? ", DHCP" : ""),
                 Markup.Escape(s.HostAddresses.Count == 0 ? "-" : string.Join(", ", s.HostAddresses)),
                 s.Bridge, State(s), s.Adapters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return t;
@@ -23,6 +23,7 @@ public static class SwitchTables
         var rows = new List<(string, string?)>
         {
             ("Name", s.Name), ("Id", s.Id.ToString()), ("Kind", s.Kind),
+            ("Host interface", s.Interface),
             ("Host addresses", s.HostAddresses.Count == 0 ? "-" : string.Join(", ", s.HostAddresses)),
             ("NAT", s.Nat ? "on" : "off"), ("DHCP", s.Dhcp ? $"on, leases {s.DhcpRange}" : "off"),
             ("Bridge", s.Bridge), ("State", s.Ready ? "ready" : $"not ready: {s.Problem}"),

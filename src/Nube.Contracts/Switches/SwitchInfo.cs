@@ -16,6 +16,8 @@ public sealed record SwitchInfo
     /// <summary>With DHCP: the addresses it hands out (<c>192.168.50.128-192.168.50.254</c>).</summary>
     public string? DhcpRange { get; init; }
     public string Notes { get; init; } = "";
+    /// <summary>External switches: the host interface it bridges.</summary>
+    public string? Interface { get; init; }
     /// <summary>The Linux bridge that is the switch on the host (named from the id).</summary>
     public required string Bridge { get; init; }
     /// <summary>Whether the bridge is there and up; false with <see cref="Problem"/> when the host could not make it.</summary>
@@ -48,4 +50,11 @@ public sealed record SwitchSettings
     /// <summary>Internal switches: DHCP and DNS for the VMs, on the upper half of the switch's first IPv4 subnet.</summary>
     public bool? Dhcp { get; init; }
     public string? Notes { get; init; }
+    /// <summary>External switches: the host interface the switch bridges (the host keeps using it through the switch); fixed once made.</summary>
+    public string? Interface { get; init; }
+    /// <summary>
+    /// External switches: needed when the interface carries the host's default route, whose
+    /// connectivity then moves to the switch's bridge (a mistake cuts the host off).
+    /// </summary>
+    public bool? Confirm { get; init; }
 }

@@ -30,5 +30,7 @@ public sealed record VirtualSwitch
     public bool Nat { get; init; }
     /// <summary>Internal switches: the host hands out addresses (and DNS) on the switch's first IPv4 subnet (dnsmasq).</summary>
     public bool Dhcp { get; init; }
+    /// <summary>External switches: the host interface bridged to the switch, whose static addresses and routes the bridge takes over.</summary>
+    public string? Interface { get; init; }
     public string Notes { get; init; } = "";
 }

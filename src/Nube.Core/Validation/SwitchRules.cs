@@ -22,6 +22,7 @@ public static class SwitchRules
             errors.Add(new("schemaVersion", Messages.Text(sw.SchemaVersion),
                 $"schemaVersion: {sw.SchemaVersion} is not supported; this version of Nube reads schema version {VirtualSwitch.CurrentSchemaVersion}"));
         CheckName(sw.Name, otherSwitchNames, errors);
+        CheckInterface(sw, errors);
         CheckAddresses(sw, errors);
         CheckServices(sw, errors);
         if (sw.Notes.Length > VmValidator.MaxNotesLength)
@@ -58,8 +59,9 @@ public static class SwitchRules
     {
         if (sw.Kind != SwitchKind.Internal && sw.HostAddresses.Length > 0)
         {
-            errors.Add(new("hostAddresses", string.Join(",", sw.HostAddresses),
-                $"hostAddresses: a {EnumWords.Word(sw.Kind)} switch gives the host no address; only an internal switch has host addresses"));
+            errors.Add(new("hostAddresses", string.Join(",", sw.HostAddresses), sw.Kind == SwitchKind.External
+                ? "hostAddresses: an external switch's host addresses are those of its host interface, which move to it; only an internal switch is given host addresses"
+                : $"hostAddresses: {WithArticle(sw.Kind)} switch gives the host no address; only an internal switch has host addresses"));
             return;
         }
         if (sw.HostAddresses.Length > MaxHostAddresses)
@@ -79,6 +81,26 @@ public static class SwitchRules
         }
     }
 
+    private static string WithArticle(SwitchKind kind) => kind == SwitchKind.Private ? "a private" : $"an {EnumWords.Word(kind)}";
+
+    /// <summary>An external switch names its host interface (IFNAMSIZ: 15 characters); no other kind names one.</summary>
+    private static void CheckInterface(VirtualSwitch sw, List<ValidationError> errors)
+    {
+        if (sw.Kind != SwitchKind.External)
+        {
+            if (sw.Interface is not null)
+                errors.Add(new("interface", sw.Interface, $"interface: only an external switch bridges a host interface (this one is {EnumWords.Word(sw.Kind)})"));
+            return;
+        }
+        var name = sw.Interface ?? "";
+        if (name.Length == 0)
+            errors.Add(new("interface", "", "interface: an external switch needs the host interface it bridges, such as eth1 (ip link lists them)"));
+        else if (name.Length > NetworkRules.MaxTapNameLength || name is "." or ".." || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-'))
+            errors.Add(new("interface", name, $"interface: {Quoting.Quote(name)} is not an interface name; a name has 1 to {NetworkRules.MaxTapNameLength} characters of A-Z, a-z, 0-9, '_', '.' and '-'"));
+        else if (name == "lo" || name.StartsWith(LinkNames.BridgePrefix, StringComparison.Ordinal) || name.StartsWith(LinkNames.TapPrefix, StringComparison.Ordinal))
+            errors.Add(new("interface", name, $"interface: {Quoting.Quote(name)} is the loopback or a device Nube makes itself; an external switch bridges a host's own interface"));
+    }
+
     /// <summary>NAT and DHCP serve the switch's first IPv4 subnet, through the host's address on it.</summary>
     private static void CheckServices(VirtualSwitch sw, List<ValidationError> errors)
     {
@@ -87,7 +109,7 @@ public static class SwitchRules
             if (!on)
                 continue;
             if (sw.Kind != SwitchKind.Internal)
-                errors.Add(new(field, "true", $"{field}: a {EnumWords.Word(sw.Kind)} switch gives the host no address to serve {field.ToUpperInvariant()} from; make it internal"));
+                errors.Add(new(field, "true", $"{field}: {WithArticle(sw.Kind)} switch gives the host no address to serve {field.ToUpperInvariant()} from; make it internal"));
             else if (SwitchAddressing.Of(sw) is null)
                 errors.Add(new(field, "true", $"{field}: needs an IPv4 host address on the switch with a prefix of 8 to 30 (such as 192.168.50.1/24), which it serves the subnet from"));
         }

@@ -5,12 +5,15 @@ namespace Nube.Linux.Network;
 
 /// <summary>A network device as <c>ip -json -details link show</c> lists it.</summary>
 /// <param name="Kind">The link's kind (<c>bridge</c>, <c>tun</c>, <c>veth</c>...), null for a plain device.</param>
-public sealed record IpLink(string Name, string? Kind, string? Master, string? Alias, bool Up);
+/// <param name="Address">Its MAC address; <paramref name="LinkType"/> is <c>ether</c>, <c>loopback</c>...</param>
+public sealed record IpLink(string Name, string? Kind, string? Master, string? Alias, bool Up, string? Address = null, string? LinkType = null);
 
 /// <summary>An address of a device as <c>ip -json addr show</c> lists it (global and link scope alike).</summary>
-public sealed record IpAddress(string Local, int PrefixLength, string Scope)
+/// <param name="Dynamic">It has a lifetime: a DHCP client or IPv6 autoconfiguration gave it, and renews it on its device.</param>
+public sealed record IpAddress(string Local, int PrefixLength, string Scope, bool Dynamic = false)
 {
     public string Cidr => $"{Local}/{PrefixLength}";
+    public bool IsV6 => Local.Contains(':', StringComparison.Ordinal);
 }
 
 /// <summary>
@@ -22,6 +25,8 @@ public sealed record IpAddress(string Local, int PrefixLength, string Scope)
 public sealed class IpLinks(IHostCommands commands)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    /// <summary>The lifetime the kernel reports for an address that does not expire.</summary>
+    private const long Forever = uint.MaxValue;
 
     public async Task<IReadOnlyList<IpLink>> ListAsync(CancellationToken ct)
     {
@@ -36,7 +41,7 @@ public sealed class IpLinks(IHostCommands commands)
             var kind = link.TryGetProperty("linkinfo", out var info) ? Text(info, "info_kind") : null;
             var up = link.TryGetProperty("flags", out var flags) && flags.ValueKind == JsonValueKind.Array &&
                      flags.EnumerateArray().Any(f => f.ValueKind == JsonValueKind.String && f.GetString() == "UP");
-            links.Add(new IpLink(name, kind, Text(link, "master"), Text(link, "ifalias"), up));
+            links.Add(new IpLink(name, kind, Text(link, "master"), Text(link, "ifalias"), up, Text(link, "address"), Text(link, "link_type")));
         }
         return links;
     }
@@ -119,7 +124,8 @@ public sealed class IpLinks(IHostCommands commands)
                 continue;
             foreach (var a in infos.EnumerateArray())
                 if (Text(a, "local") is { } local && a.TryGetProperty("prefixlen", out var p) && p.TryGetInt32(out var prefix))
-                    addresses.Add(new IpAddress(local, prefix, Text(a, "scope") ?? ""));
+                    addresses.Add(new IpAddress(local, prefix, Text(a, "scope") ?? "",
+                        a.TryGetProperty("valid_life_time", out var life) && life.TryGetInt64(out var seconds) && seconds != Forever));
         }
         return addresses;
     }
@@ -136,7 +142,7 @@ public sealed class IpLinks(IHostCommands commands)
 
     public Task DeleteAddressAsync(string name, string cidr, CancellationToken ct) => RunAsync(ct, "addr", "del", cidr, "dev", name);
 
-    private async Task<string> RunAsync(CancellationToken ct, params IReadOnlyList<string> arguments)
+    internal async Task<string> RunAsync(CancellationToken ct, params IReadOnlyList<string> arguments)
     {
         var command = new HostCommand("ip", arguments) { Timeout = Timeout };
         var result = await commands.RunAsync(command, ct).ConfigureAwait(false);
@@ -145,7 +151,7 @@ public sealed class IpLinks(IHostCommands commands)
         return result.EnsureSuccess(command).Stdout;
     }
 
-    private static JsonDocument Parse(string json, string command)
+    internal static JsonDocument Parse(string json, string command)
     {
         try
         {
@@ -160,6 +166,6 @@ public sealed class IpLinks(IHostCommands commands)
         throw new HostCommandException(command, $"'{command}' printed something other than a JSON list of devices");
     }
 
-    private static string? Text(JsonElement e, string name) =>
+    internal static string? Text(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

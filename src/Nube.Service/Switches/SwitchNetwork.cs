@@ -15,13 +15,16 @@ namespace Nube.Service.Switches;
 /// what nubed made and no longer needs goes, what is missing is made. The running ports' guards
 /// and VLANs are one nftables table (<see cref="PortGuardRules"/>), replaced whole whenever ports come or change.
 /// </summary>
-public sealed class SwitchNetwork(IpLinks links, IHostCommands commands, HostIdentity host, ILogger<SwitchNetwork> logger)
+public sealed class SwitchNetwork(IpLinks links, Uplink uplink, IHostCommands commands, HostIdentity host, ILogger<SwitchNetwork> logger)
 {
     private readonly Lock gate = new(); // guards guarded
     private readonly Dictionary<string, SwitchPort> guarded = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim nft = new(1, 1);
 
-    /// <summary>The switch's bridge exists, is up, has the switch's alias and (internal) exactly its host addresses.</summary>
+    /// <summary>
+    /// The switch's bridge exists, is up, has the switch's alias and (internal) exactly its host
+    /// addresses, or (external) its host interface with the interface's addresses and routes.
+    /// </summary>
     public async Task EnsureAsync(VirtualSwitch sw, CancellationToken ct)
     {
         var bridge = LinkNames.Bridge(sw.Id);
@@ -38,12 +41,42 @@ public sealed class SwitchNetwork(IpLinks links, IHostCommands commands, HostIde
         {
             await links.SetAliasAsync(bridge, alias, ct).ConfigureAwait(false);
         }
+        if (sw.Kind == SwitchKind.External && sw.Interface is { } uplinkName)
+        {
+            await uplink.JoinAsync(uplinkName, bridge, ct).ConfigureAwait(false);
+            return;
+        }
         await SyncAddressesAsync(bridge, sw, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Why <paramref name="name"/> cannot be an external switch's uplink, or null when it can:
+    /// it must be an Ethernet interface of the host in no bridge, without an address from a DHCP
+    /// client (which would keep renewing it on the interface), and, when it carries the default
+    /// route, <paramref name="confirmed"/>.
+    /// </summary>
+    public async Task<string?> UplinkProblemAsync(string name, bool confirmed, CancellationToken ct)
+    {
+        var all = await links.ListAsync(ct).ConfigureAwait(false);
+        if (all.FirstOrDefault(l => l.Name == name) is not { } link)
+            return $"interface: '{name}' is not an interface of this host (it has {string.Join(", ", all.Where(l => IsUplinkKind(l) && l.Master is null).Select(l => l.Name).DefaultIfEmpty("none that can be"))})";
+        if (!IsUplinkKind(link))
+            return $"interface: '{name}' is a {link.Kind ?? link.LinkType} device; an external switch bridges an Ethernet interface (a NIC, a bond, a VLAN or a veth)";
+        if (link.Master is { } master)
+            return $"interface: '{name}' is already a port of '{master}'; take it out first (ip link set dev {name} nomaster)";
+        if ((await links.AddressesAsync(name, ct).ConfigureAwait(false)).FirstOrDefault(a => a.Scope == "global" && a.Dynamic && !a.IsV6) is { } leased)
+            return $"interface: '{name}' has {leased.Cidr} from a DHCP client, which would renew it on '{name}', not on the switch; " +
+                "give the interface a static address, or let the host's network configuration put it on a bridge";
+        if (!confirmed && (await uplink.RoutesAsync(name, ct).ConfigureAwait(false)).Any(r => r.Destination == "default"))
+            return $"interface: '{name}' carries the host's default route: its addresses and routes move to the switch's bridge, " +
+                "and a mistake can cut the host off; confirm it (--confirm, or \"confirm\": true)";
+        return null;
     }
 
     /// <summary>The switch's bridge is gone; a TAP still on it is plugged out first (its VM keeps it).</summary>
     public async Task RemoveAsync(VirtualSwitch sw, CancellationToken ct)
     {
+        await ReleaseUplinksAsync(LinkNames.Bridge(sw.Id), ct).ConfigureAwait(false);
         foreach (var tap in (await OwnedAsync(ct).ConfigureAwait(false)).Where(o => o.Owner.Switch == sw.Id && o.Owner.Vm is not null))
             await links.SetMasterAsync(tap.Link.Name, null, tap.Link.Alias!, ct).ConfigureAwait(false);
         if (await links.DeleteAsync(LinkNames.Bridge(sw.Id), ct).ConfigureAwait(false))
@@ -171,6 +204,7 @@ public sealed class SwitchNetwork(IpLinks links, IHostCommands commands, HostIde
                 continue;
             try
             {
+                await ReleaseUplinksAsync(link.Name, ct).ConfigureAwait(false);
                 await links.DeleteAsync(link.Name, ct).ConfigureAwait(false);
                 logger.LogInformation("Deleted {Link}, left from an earlier run ({Alias})", link.Name, link.Alias);
             }
@@ -211,6 +245,25 @@ public sealed class SwitchNetwork(IpLinks links, IHostCommands commands, HostIde
             nft.Release();
         }
     }
+
+    /// <summary>An Ethernet device a bridge can take as its uplink: a NIC (no kind), a bond, a VLAN device or a veth.</summary>
+    private static bool IsUplinkKind(IpLink link) =>
+        link.LinkType == "ether" && link.Kind is null or "bond" or "team" or "vlan" or "veth"
+        && !link.Name.StartsWith(LinkNames.BridgePrefix, StringComparison.Ordinal) && !link.Name.StartsWith(LinkNames.TapPrefix, StringComparison.Ordinal);
+
+    /// <summary>A host interface in the bridge (an external switch's) goes back out, with its addresses and routes.</summary>
+    private async Task ReleaseUplinksAsync(string bridge, CancellationToken ct)
+    {
+        foreach (var port in (await links.ListAsync(ct).ConfigureAwait(false)).Where(l => l.Master == bridge && IsUplinkKind(l) && LinkNames.ParseAlias(host.Key, l.Alias) is null))
+        {
+            await uplink.LeaveAsync(port.Name, bridge, ct).ConfigureAwait(false);
+            logger.LogInformation("The host interface {Interface} left the bridge {Bridge}, with its addresses and routes", port.Name, bridge);
+        }
+    }
+
+    /// <summary>The host's global addresses on the switch's bridge (an external switch's came from its interface).</summary>
+    public async Task<IReadOnlyList<string>> BridgeAddressesAsync(VirtualSwitch sw, CancellationToken ct) =>
+        [.. (await links.AddressesAsync(LinkNames.Bridge(sw.Id), ct).ConfigureAwait(false)).Where(a => a.Scope == "global").Select(a => a.Cidr)];
 
     /// <summary>Whether the switch's bridge is there and up.</summary>
     public async Task<bool> IsReadyAsync(VirtualSwitch sw, CancellationToken ct) =>

@@ -115,6 +115,8 @@ public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetw
     {
         var sw = Apply(new VirtualSwitch { Id = Guid.NewGuid() }, settings, creating: true);
         Validate(sw);
+        if (sw.Kind == SwitchKind.External && await network.UplinkProblemAsync(sw.Interface!, settings.Confirm == true, ct).ConfigureAwait(false) is { } problem)
+            throw new ValidationException([new("interface", sw.Interface!, problem)]);
         try
         {
             await network.EnsureAsync(sw, ct).ConfigureAwait(false);
@@ -210,6 +212,8 @@ public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetw
             else if (!creating && kind != current.Kind)
                 errors.Add(new("kind", word, $"kind: a switch's kind is fixed once made (this one is {EnumWords.Word(current.Kind)}); make a new switch instead"));
         }
+        if (!creating && s.Interface is { } uplink && uplink != current.Interface)
+            errors.Add(new("interface", uplink, $"interface: a switch's host interface is fixed once made (this one's is {current.Interface ?? "none"}); make a new switch instead"));
         if (creating && s.Name is null)
             errors.Add(new("name", "", "name: a new switch needs a name"));
         if (errors.Count > 0)
@@ -221,6 +225,7 @@ public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetw
             HostAddresses = s.HostAddresses is { } a ? [.. a] : current.HostAddresses,
             Nat = s.Nat ?? current.Nat,
             Dhcp = s.Dhcp ?? current.Dhcp,
+            Interface = creating ? s.Interface : current.Interface,
             Notes = s.Notes ?? current.Notes,
         };
     }
@@ -230,9 +235,6 @@ public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetw
         var errors = SwitchRules.Validate(sw, book.All.Where(o => o.Id != sw.Id).Select(o => o.Name)).ToList();
         if (errors.Count > 0)
             throw new ValidationException(errors);
-        if (sw.Kind == SwitchKind.External)
-            throw new SwitchException(StatusCodes.Status409Conflict,
-                "External switches are not available in this version of Nube; make a private or an internal switch");
     }
 
     private async Task UndoAsync(VirtualSwitch sw)
@@ -259,9 +261,12 @@ public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetw
     {
         bool ready;
         string? problem = problems.GetValueOrDefault(sw.Id);
+        IReadOnlyList<string> addresses = [.. sw.HostAddresses];
         try
         {
             ready = await network.IsReadyAsync(sw, ct).ConfigureAwait(false);
+            if (ready && sw.Kind == SwitchKind.External)
+                addresses = await network.BridgeAddressesAsync(sw, ct).ConfigureAwait(false);
         }
         catch (HostCommandException e)
         {
@@ -272,11 +277,12 @@ public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetw
             Id = sw.Id,
             Name = sw.Name,
             Kind = EnumWords.Word(sw.Kind),
-            HostAddresses = [.. sw.HostAddresses],
+            HostAddresses = addresses,
             Nat = sw.Nat,
             Dhcp = sw.Dhcp,
             DhcpRange = sw.Dhcp && SwitchAddressing.Of(sw) is { } a ? $"{a.FirstLease}-{a.LastLease}" : null,
             Notes = sw.Notes,
+            Interface = sw.Interface,
             Bridge = LinkNames.Bridge(sw.Id),
             Ready = ready,
             Problem = ready ? null : problem ?? "the bridge is missing or down",

@@ -1,3 +1,4 @@
+using Nube.Core.Serialization;
 using Nube.Core.Qemu;
 using Nube.Core.Switches;
 using Nube.Core.Validation;
@@ -8,6 +9,21 @@ namespace Nube.Core.Tests.Switches;
 public sealed class SwitchTests
 {
     private static readonly VirtualSwitch Lan = new() { Id = Guid.Parse("0b5a9c1e-3f4d-4e2a-8c7b-1234567890ab"), Name = "lan" };
+
+    [Theory]
+    [InlineData("external", null, "interface: an external switch needs the host interface it bridges")]
+    [InlineData("external", "eth0;reboot", "interface: 'eth0;reboot' is not an interface name")]
+    [InlineData("external", "a-very-long-interface", "is not an interface name; a name has 1 to 15 characters")]
+    [InlineData("external", "nbr0123456789ab", "is the loopback or a device Nube makes itself")]
+    [InlineData("external", "lo", "is the loopback or a device Nube makes itself")]
+    [InlineData("internal", "eth0", "interface: only an external switch bridges a host interface (this one is internal)")]
+    public void An_external_switch_names_one_host_interface_and_no_other_kind_names_any(string kind, string? uplink, string says)
+    {
+        var sw = Lan with { Kind = EnumWords.TryParse<SwitchKind>(kind, out var k) ? k : SwitchKind.Private, Interface = uplink };
+        var error = Assert.Single(SwitchRules.Validate(sw, []));
+        Assert.Equal("interface", error.Field);
+        Assert.Contains(says, error.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Device_names_come_from_ids_and_fit_the_kernel_limit()

@@ -18,9 +18,10 @@ public sealed class NetNamespace : IAsyncDisposable
 
     /// <summary>
     /// Links this namespace to <paramref name="other"/> with a veth pair, this end at
-    /// <paramref name="here"/> and the other at <paramref name="there"/> (addresses with their prefix).
+    /// <paramref name="here"/> and the other at <paramref name="there"/> (addresses with their prefix);
+    /// returns the two ends' names.
     /// </summary>
-    public async Task LinkAsync(NetNamespace other, string here, string there)
+    public async Task<(string Here, string There)> LinkAsync(NetNamespace other, string here, string there)
     {
         var veth = $"nbv{Random.Shared.Next(0x10000):x4}";
         await HostProgram.OutputAsync("ip", "link", "add", $"{veth}a", "netns", Name, "type", "veth", "peer", "name", $"{veth}b", "netns", other.Name);
@@ -28,6 +29,7 @@ public sealed class NetNamespace : IAsyncDisposable
         await OkAsync("ip", "link", "set", "dev", $"{veth}a", "up");
         await other.OkAsync("ip", "addr", "add", there, "dev", $"{veth}b");
         await other.OkAsync("ip", "link", "set", "dev", $"{veth}b", "up");
+        return ($"{veth}a", $"{veth}b");
     }
 
     public Task<HostProgram.Result> RunAsync(params string[] command) => HostProgram.RunAsync("ip", ["netns", "exec", Name, .. command]);

@@ -9,7 +9,7 @@ import { NewSwitchForm } from './NewSwitchForm.jsx';
 
 const SWITCHES = '/api/v1/switches';
 // Where the host's field errors go: it names the request's own fields (hostAddresses[1] goes to the one input).
-const NEW_FIELDS = { name: 'switch-name', kind: 'switch-kind', hostAddresses: 'switch-addresses', nat: 'switch-nat', dhcp: 'switch-dhcp' };
+const NEW_FIELDS = { name: 'switch-name', kind: 'switch-kind', hostAddresses: 'switch-addresses', nat: 'switch-nat', dhcp: 'switch-dhcp', interface: 'switch-interface', confirm: 'switch-confirm' };
 
 /** The host's virtual switches: each with its kind, addresses, bridge and the adapters on it; a new one; remove. */
 export function NetworkingPage() {
@@ -55,7 +55,7 @@ export function NetworkingPage() {
               {list.map((s) => (
                 <tr key={s.id} data-switch={s.name}>
                   <th scope="row">{s.name}{host?.defaultSwitch === s.name && <span class="tag"> (default for new VMs)</span>}</th>
-                  <td>{s.kind}</td>
+                  <td>{s.kind}{s.interface && ` on ${s.interface}`}</td>
                   <td>{s.hostAddresses.length ? s.hostAddresses.join(', ') : '-'}</td>
                   <td>{[s.nat && 'NAT', s.dhcp && `DHCP ${s.dhcpRange ?? ''}`.trim()].filter(Boolean).join(', ') || '-'}</td>
                   <td><code>{s.bridge}</code></td>
