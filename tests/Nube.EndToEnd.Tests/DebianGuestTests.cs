@@ -14,6 +14,7 @@ namespace Nube.EndToEnd.Tests;
 /// a generation 2 VM's DVD drive. On an internal switch with NAT and DHCP, systemd-networkd takes
 /// a lease from the switch's DHCP server and the guest reaches a server beyond the host.
 /// </summary>
+[Collection(Alone.Name)]
 public sealed class DebianGuestTests(ITestOutputHelper output)
 {
     /// <summary>Boot to the agent took 20-30 s here under TCG, two guests at once; CI is as slow.</summary>

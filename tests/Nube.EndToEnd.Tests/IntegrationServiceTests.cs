@@ -11,6 +11,7 @@ namespace Nube.EndToEnd.Tests;
 /// The integration services against the real guest's qemu-ga: heartbeat, operating system
 /// shutdown, time synchronization, backup's freeze, and a guest with no agent at all.
 /// </summary>
+[Collection(Alone.Name)]
 public sealed class IntegrationServiceTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);

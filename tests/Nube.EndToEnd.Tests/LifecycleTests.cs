@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 namespace Nube.EndToEnd.Tests;
 
 /// <summary>One VM through every state, driven by the real CLI, watched on its real console.</summary>
+[Collection(Alone.Name)]
 public sealed class LifecycleTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Boot = TimeSpan.FromSeconds(60);

@@ -11,6 +11,7 @@ namespace Nube.EndToEnd.Tests;
 /// bytes over a TAP, in a network namespace the test makes (nubed runs in it, so that its QEMU
 /// finds the TAP, and iperf3's server listens there, never on the host's addresses).
 /// </summary>
+[Collection(Alone.Name)]
 public sealed class MeteringTests(ITestOutputHelper output)
 {
     private const string HostAddress = "10.232.0.1";

@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 namespace Nube.EndToEnd.Tests;
 
 /// <summary>Hyper-V's processor controls, measured on the host: the CPU time each VM's cgroup was given.</summary>
+[Collection(Alone.Name)]
 public sealed class ProcessorControlTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(8);

@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace Nube.EndToEnd.Tests;
 
 /// <summary>The host service and its VMs fail apart: neither takes the other, nor one VM another, down.</summary>
+[Collection(Alone.Name)]
 public sealed class SupervisionTests(ITestOutputHelper output)
 {
     [Fact]

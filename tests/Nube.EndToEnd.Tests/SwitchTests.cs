@@ -12,6 +12,7 @@ namespace Nube.EndToEnd.Tests;
 /// Virtual switches made by nubed running in a network namespace the test makes (so that its
 /// bridges and TAPs, and the addresses on them, are the test's alone), with real guests on them.
 /// </summary>
+[Collection(Alone.Name)]
 public sealed class SwitchTests(ITestOutputHelper output)
 {
     [Fact]
