@@ -107,6 +107,22 @@ public sealed class DeviceReport(BenchOptions options, StringBuilder md)
             Line($"| {v.Label} | {(f is null ? "-" : $"{f.Driver}, {f.RxQueues}")} | {Spread(Values(v.Key, dirs[0]), false)} | {Spread(Values(v.Key, dirs[1]), false)} | " +
                  $"{Median(v.Key, dirs[0]) / Median("tulip", dirs[0]):0.00}x | {Median(v.Key, dirs[1]) / Median("tulip", dirs[1]):0.00}x | {Retr(dirs[0])} / {Retr(dirs[1])} |");
         }
+        if (r.Variants.Any(v => v.Key == "virtio-switch"))
+        {
+            Line();
+            Line("**A Nube switch against a bare TAP** (target: a switch costs at most 10 %): the same virtio-net VM, its adapter on an internal switch " +
+                 "(nubed's bridge with the host's address on it, the adapter's TAP on the bridge, the port guards' nftables bridge table) against the adapter on a TAP the bench made:");
+            Line();
+            Line("| Direction | bare TAP (MB/s) | Nube switch (MB/s) | switch / TAP, ratio of medians | per round: median (min–max) | target |");
+            Line("|---|---:|---:|---:|---:|---|");
+            foreach (var d in dirs)
+            {
+                var ratio = Median("virtio-switch", d) / Median("virtio", d);
+                var per = Stats.Of(PerRound("virtio-switch", "virtio", d));
+                Line($"| {d} | {Spread(Values("virtio", d), false)} | {Spread(Values("virtio-switch", d), false)} | **{ratio:0.00}x** | " +
+                     $"{per.Median:0.00}x ({per.Min:0.00}–{per.Max:0.00}) | ≥ 0.90x: {(ratio >= 0.9 ? "met" : "**missed**")} |");
+            }
+        }
         Line();
         Line("Per round (MB/s):");
         Line();

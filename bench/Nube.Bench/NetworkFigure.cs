@@ -5,10 +5,16 @@ using Nube.Contracts.Vms;
 
 namespace Nube.Bench;
 
-/// <summary>One network configuration of figure 4: the adapter, the VM's vCPUs and iperf3's parallel streams.</summary>
-public sealed record NetVariant(string Key, string Label, string Kind, string? Model, int Cpus, int Streams, string VmKey, string Role)
+/// <summary>
+/// One network configuration of figure 4: the adapter, the VM's vCPUs and iperf3's parallel
+/// streams; <paramref name="OnSwitch"/>: on an internal Nube switch (its bridge, port guards and
+/// all) in place of a bare TAP.
+/// </summary>
+public sealed record NetVariant(string Key, string Label, string Kind, string? Model, int Cpus, int Streams, string VmKey, string Role, bool OnSwitch = false)
 {
     public string Vm => $"net-{VmKey}";
+    /// <summary>The switch of a variant on a switch: one each, named after its VM.</summary>
+    public string Switch => $"bench-{VmKey}";
 }
 
 public sealed record NetSample(int Round, string Variant, string Direction, double MBps, long Retransmits);
@@ -29,8 +35,9 @@ public sealed record NetResult(
 /// <summary>
 /// Figure 4: TCP throughput with iperf3 between the test guest and the host end of a TAP device,
 /// in a network namespace the bench makes (nubed runs inside it, so its QEMUs find the TAPs),
-/// over a legacy adapter (tulip, e1000) and a synthetic one (virtio-net). One VM per
-/// configuration, each on its own TAP and /24; all started once and paused, one resumed at a time.
+/// over a legacy adapter (tulip, e1000) and a synthetic one (virtio-net), and virtio-net on an
+/// internal Nube switch (the host's end is the switch's bridge). One VM per configuration, each
+/// on its own TAP or switch and /24; all started once and paused, one resumed at a time.
 /// </summary>
 public sealed class NetworkFigure(BenchOptions options, Workspace workspace)
 {
@@ -44,9 +51,10 @@ public sealed class NetworkFigure(BenchOptions options, Workspace workspace)
         new("virtio", "synthetic: virtio-net", "synthetic", null, 1, 1, "virtio", "synthetic"),
         new("virtio-2cpu", "synthetic, 2 vCPUs (2 queue pairs), 1 stream", "synthetic", null, 2, 1, "virtio-2cpu", "tuning"),
         new("virtio-2cpu-2streams", "synthetic, 2 vCPUs (2 queue pairs), 2 streams (`-P 2`)", "synthetic", null, 2, 2, "virtio-2cpu", "tuning"),
+        new("virtio-switch", "synthetic: virtio-net on an internal Nube switch (bridge, port guards)", "synthetic", null, 1, 1, "virtio-switch", "switch", OnSwitch: true),
     ];
 
-    public static readonly string[] DefaultKeys = ["tulip", "e1000", "virtio"];
+    public static readonly string[] DefaultKeys = ["tulip", "e1000", "virtio", "virtio-switch"];
 
     /// <summary>The namespace's name: nbench- and the workspace's suffix (run.sh removes it by that name if the runner could not).</summary>
     public static string NamespaceFor(Workspace workspace)
@@ -70,6 +78,12 @@ public sealed class NetworkFigure(BenchOptions options, Workspace workspace)
             for (var i = 0; i < vms.Count; i++)
             {
                 var v = vms[i];
+                if (v.OnSwitch)
+                {
+                    // nubed makes the bridge and the TAP; the host's address goes on the switch.
+                    taps[v.VmKey] = ("", $"10.231.{i}.1", $"10.231.{i}.2");
+                    continue;
+                }
                 var tap = $"nbtap{i}";
                 // As docs/settings.md says to make it: multi-queue when virtio-net gets a queue pair per vCPU.
                 var mq = v.Kind == "synthetic" && v.Cpus > 1 ? new[] { "multi_queue" } : [];
@@ -101,10 +115,18 @@ public sealed class NetworkFigure(BenchOptions options, Workspace workspace)
             foreach (var v in vms)
             {
                 var (tap, hostIp, guestIp) = taps[v.VmKey];
+                if (v.OnSwitch)
+                {
+                    var made = await client.Switches.CreateAsync(new Nube.Contracts.Switches.SwitchSettings
+                    {
+                        Name = v.Switch, Kind = "internal", HostAddresses = [$"{hostIp}/24"],
+                    }, ct);
+                    tap = made.Bridge;
+                }
                 await client.CreateVmAsync(options.GuestVm(v.Vm) with
                 {
                     ProcessorCount = v.Cpus,
-                    NetworkAdapters = [new NetworkAdapterSettings { Kind = v.Kind, Model = v.Model, Switch = $"tap:{tap}" }],
+                    NetworkAdapters = [new NetworkAdapterSettings { Kind = v.Kind, Model = v.Model, Switch = v.OnSwitch ? v.Switch : $"tap:{tap}" }],
                 }, ct);
                 var boot = await GuestVms.StartAsync(client, v.Vm, ct);
                 var probe = await GuestConsole.RunAsync(client, v.Vm,
