@@ -201,7 +201,10 @@ public sealed class SwitchTests(ITestOutputHelper output)
     public async Task A_new_host_makes_a_default_switch_clear_of_its_routes_that_new_VMs_use_and_does_not_make_it_again_once_removed_and_hands_out_MACs_once()
     {
         await using var ns = await NetNamespace.MakeAsync();
-        // The first candidate subnet is routed by the host already: the default switch takes the next.
+        await using var outside = await NetNamespace.MakeAsync();
+        // The world beyond the host, its way out; and the first candidate subnet is routed by the
+        // host already, so the default switch takes the next.
+        await ns.LinkAsync(outside, "10.77.70.1/24", "10.77.70.2/24");
         await ns.OkAsync("ip", "route", "add", "blackhole", "10.111.0.0/24");
         await using var host = await NubedHost.StartNewAsync(output, _ => ns.Exec);
 
@@ -211,13 +214,14 @@ public sealed class SwitchTests(ITestOutputHelper output)
         Assert.Equal("default", (await host.Client.GetHostAsync()).DefaultSwitch);
         await NubeCli.OkAsync(host, "host", "set", "--storage-root", TestGuest.Directory, "--storage-root", host.Root);
 
-        // A VM made with no adapter named gets one on the default switch, and an address from it.
+        // A VM made with no adapter named gets one on the default switch, an address from it, and the world beyond the host.
         var d = (await host.Client.CreateVmAsync(NubedHost.GuestSettings("d") with { NetworkAdapters = null })).Summary.Id;
         var adapter = Assert.Single((await host.Client.GetVmAsync("d")).Settings!.NetworkAdapters!);
         Assert.Equal(("synthetic", "default"), (adapter.Kind, adapter.Switch));
         await host.Client.RunJobAsync("d", "start");
         Assert.True((await host.Client.GetVmAsync("d", 90)).GuestAgent?.Responding);
         Assert.Matches(@"inet 10\.111\.1\.(1[2-9][0-9]|2[0-5][0-9])/24", await DhcpAsync(host, d, adapter.MacAddress!));
+        Assert.Equal("reached", await PingFromAsync(host, d, "10.77.70.2"));
         await host.Client.RunJobAsync("d", "turn-off");
 
         // MACs: one adapter's MAC is refused for another VM; the host's range hands out each of its addresses once.
