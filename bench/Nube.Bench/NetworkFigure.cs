@@ -30,7 +30,8 @@ public sealed record NetResult(
     string Namespace,
     string IperfHost,
     string IperfGuest,
-    IReadOnlyList<string> LoadAverages);
+    IReadOnlyList<string> LoadAverages,
+    IReadOnlyList<double> LeaseSeconds);
 
 /// <summary>
 /// Figure 4: TCP throughput with iperf3 between the test guest and the host end of a TAP device,
@@ -163,14 +164,60 @@ public sealed class NetworkFigure(BenchOptions options, Workspace workspace)
                     await GuestVms.RunAsync(client, v.Vm, "pause", ct);
                 }
             }
+            var leases = await LeaseAsync(client, ct);
             loads.Add(Load());
             var iperfHost = ProcessTools.FirstLine("iperf3", "--version");
-            return new NetResult(variants, samples, facts, options.NetRounds, options.IperfSeconds, ns, iperfHost, iperfGuest, loads);
+            return new NetResult(variants, samples, facts, options.NetRounds, options.IperfSeconds, ns, iperfHost, iperfGuest, loads, leases);
         }
         finally
         {
             await GuestVms.TurnOffAllAsync(client, vms.Select(v => v.Vm), CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// From <c>vm start</c> to the guest's DHCP lease, as the host sees it (the address in
+    /// <c>GET /vms/{vm}</c>), on an internal switch with NAT and DHCP as the default switch is;
+    /// the test guest asks with <c>nube.dhcp=1</c>. One start per round, the VM turned off between.
+    /// </summary>
+    private async Task<IReadOnlyList<double>> LeaseAsync(NubeApiClient client, CancellationToken ct)
+    {
+        const string vm = "net-dhcp", sw = "bench-dhcp";
+        await client.Switches.CreateAsync(new Nube.Contracts.Switches.SwitchSettings
+        {
+            Name = sw, Kind = "internal", HostAddresses = ["10.231.99.1/24"], Nat = true, Dhcp = true,
+        }, ct);
+        var settings = options.GuestVm(vm);
+        await client.CreateVmAsync(settings with
+        {
+            Boot = settings.Boot! with { CommandLine = "console=ttyS0 nube.dhcp=1" },
+            NetworkAdapters = [new NetworkAdapterSettings { Kind = "synthetic", Switch = sw }],
+        }, ct);
+        var seconds = new List<double>();
+        try
+        {
+            for (var r = 0; r < options.NetRounds; r++)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                await GuestVms.RunAsync(client, vm, "start", ct);
+                while (!(await client.GetVmAsync(vm, 1, ct)).Devices!.Any(d => d.Addresses?.Any(a => a.StartsWith("10.231.99.", StringComparison.Ordinal)) == true))
+                {
+                    if (clock.Elapsed > TimeSpan.FromSeconds(120))
+                        throw new TimeoutException($"'{vm}' reported no lease within 120 s");
+                    await Task.Delay(50, ct);
+                }
+                seconds.Add(clock.Elapsed.TotalSeconds);
+                Console.Error.WriteLine($"bench: fig4 round {r + 1}/{options.NetRounds} start to DHCP lease: {clock.Elapsed.TotalSeconds:0.00} s");
+                await GuestVms.RunAsync(client, vm, "turn-off", ct);
+            }
+        }
+        finally
+        {
+            await GuestVms.TurnOffAllAsync(client, [vm], CancellationToken.None);
+            // The switch's DHCP server outlives nubed by design: it goes with the switch.
+            await client.Switches.RemoveAsync(sw, force: true, CancellationToken.None);
+        }
+        return seconds;
     }
 
     /// <summary>
