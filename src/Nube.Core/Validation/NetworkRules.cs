@@ -1,5 +1,5 @@
+using Nube.Core.Hosts;
 using System.Collections.Immutable;
-using System.Globalization;
 using Nube.Core.Editions;
 using Nube.Core.Serialization;
 using Nube.Core.Vms;
@@ -88,34 +88,21 @@ internal static class NetworkRules
     public static bool CheckMac(string field, string mac, List<ValidationError> errors)
     {
         var quoted = Quoting.Quote(mac);
-        if (!TryParse(mac, out var octets))
+        if (MacAddressPool.Parse(mac) is not { } value)
         {
             errors.Add(new(field, mac, $"{field}: {quoted} is not a MAC address of the form xx:xx:xx:xx:xx:xx (hexadecimal)"));
             return false;
         }
-        if ((octets[0] & 1) != 0)
+        // The lowest bit of the first octet (the 48-bit number's 41st) marks a group address.
+        if (((value >> 40) & 1) != 0)
         {
             errors.Add(new(field, mac, $"{field}: {quoted} is a multicast address; the first octet's lowest bit must be 0"));
             return false;
         }
-        if (octets.All(o => o == 0))
+        if (value == 0)
         {
             errors.Add(new(field, mac, $"{field}: {quoted} is all zeros"));
             return false;
-        }
-        return true;
-    }
-
-    private static bool TryParse(string mac, out byte[] octets)
-    {
-        var parts = mac.Split(':');
-        octets = new byte[parts.Length];
-        if (parts.Length != 6)
-            return false;
-        for (var i = 0; i < parts.Length; i++)
-        {
-            if (parts[i].Length != 2 || !byte.TryParse(parts[i], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out octets[i]))
-                return false;
         }
         return true;
     }
