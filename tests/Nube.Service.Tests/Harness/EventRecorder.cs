@@ -51,6 +51,17 @@ internal sealed class EventRecorder : IAsyncDisposable
         return Matching();
     }
 
+    /// <summary>
+    /// Every progress phase of a job, in order, once the reader has seen the job end: the job
+    /// ends before the reader, which runs on its own, has read its last events.
+    /// </summary>
+    public async Task<IReadOnlyList<string?>> PhasesAsync(Guid jobId)
+    {
+        bool Read(HostEvent e) => e.Job?.Id == jobId;
+        await Eventually.UntilAsync(() => All.Any(e => Read(e) && e.Type == HostEventTypes.JobEnded), "the job's end is read");
+        return [.. All.Where(e => Read(e) && e.Type == HostEventTypes.JobProgress).Select(e => e.Job!.Phase).Distinct()];
+    }
+
     public async ValueTask DisposeAsync()
     {
         await stop.CancelAsync();

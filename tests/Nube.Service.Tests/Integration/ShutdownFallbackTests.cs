@@ -133,8 +133,7 @@ public sealed class ShutdownFallbackTests(ITestOutputHelper output)
 
         Assert.Equal(PowerButton, job.Info.Result);
         Assert.Equal(["systemctl poweroff"], qemu.Guest.Poweroff.Runs);
-        var phases = host.Recorded.All.Where(e => e.Type == HostEventTypes.JobProgress && e.Job?.Id == job.Id)
-            .Select(e => e.Job!.Phase).Distinct().ToList();
+        var phases = await host.Recorded.PhasesAsync(job.Id);
         Assert.Equal(
         [
             "waiting for the guest to shut down (asked through its agent)",
