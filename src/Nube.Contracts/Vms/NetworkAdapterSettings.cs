@@ -4,6 +4,12 @@ public sealed record NetworkAdapterSettings
 {
     /// <summary>The device's stable id, given by the host; send it back unchanged, or leave it out for a new device.</summary>
     public string? Id { get; init; }
+    /// <summary>
+    /// The adapter's PCI slot (8 to 31; 30 on generation 2), given by the host when the adapter is
+    /// added and kept for its life; send it back unchanged, or leave it out. Absent on an adapter
+    /// made before slots were given: QEMU places it.
+    /// </summary>
+    public int? PciSlot { get; init; }
     /// <summary>legacy or synthetic.</summary>
     public string? Kind { get; init; }
     public string? MacAddress { get; init; }

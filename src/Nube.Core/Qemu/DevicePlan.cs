@@ -36,6 +36,10 @@ public static class DevicePlan
                     DiskModel.Scsi(media.Controller, before, $"{media.Field}.path", Chain(before.Path), null),
                     DiskModel.Scsi(media.Controller, after, $"{media.Field}.path", Chain(after.Path), null), after.Id)),
             NetworkAdapterChange { IsPortChange: true, Before: { } before, After: { } after } => new DeviceUnit(change, MovePort(running, before, desired, after)),
+            NetworkAdapterChange { Kind: DeviceChangeKind.Add, After: { } adapter } add =>
+                new DeviceUnit(change, AddAdapter(adapter, AdapterModel.Of(desired, adapter, add.Field))),
+            NetworkAdapterChange { Kind: DeviceChangeKind.Remove, Before: { } adapter } remove =>
+                new DeviceUnit(change, RemoveAdapter(AdapterModel.Of(running, adapter, remove.Field))),
             _ => throw new ArgumentException($"{change.Field}: cannot {change} while the VM runs", nameof(desired)),
         })];
     }
@@ -80,8 +84,8 @@ public static class DevicePlan
     /// </summary>
     private static ImmutableArray<PlannedStep> MovePort(VmConfig running, NetworkAdapter before, VmConfig desired, NetworkAdapter after)
     {
-        var from = NetworkArguments.Port(running, before)!;
-        var to = NetworkArguments.Port(desired, after)!;
+        var from = AdapterModel.Port(running, before)!;
+        var to = AdapterModel.Port(desired, after)!;
         var moves = !string.Equals(before.Switch, after.Switch, StringComparison.Ordinal);
         var steps = ImmutableArray.CreateBuilder<PlannedStep>();
         if (moves && before.Switch is not null)
@@ -91,6 +95,40 @@ public static class DevicePlan
             steps.Add(new(SetLink(after.Id, true), [SetLink(after.Id, false)]));
         return steps.ToImmutable();
     }
+
+    /// <summary>
+    /// Its port first (the guards hold before QEMU has the TAP), then its backend, then the device;
+    /// an adapter on no switch then has its link down, as at a cold boot.
+    /// </summary>
+    private static ImmutableArray<PlannedStep> AddAdapter(NetworkAdapter adapter, AdapterParts parts)
+    {
+        var steps = ImmutableArray.CreateBuilder<PlannedStep>();
+        if (parts.Port is { } port)
+            steps.Add(new(new AddPortStep(port), [new RemovePortStep(port)]));
+        if (parts.Netdev is { } netdev)
+            steps.Add(new(Backend(netdev), [DeleteBackend(netdev)]));
+        steps.Add(new(new QmpStep("device_add", parts.Device.ToJson()), [new DeleteDeviceStep(Id(parts.Device))]));
+        if (parts.Port is not null && adapter.Switch is null)
+            steps.Add(new(SetLink(adapter.Id, false), [SetLink(adapter.Id, true)]));
+        return steps.ToImmutable();
+    }
+
+    /// <summary>The device first (the guest lets go of it), then its backend (QEMU closes the TAP), then the TAP.</summary>
+    private static ImmutableArray<PlannedStep> RemoveAdapter(AdapterParts parts)
+    {
+        var steps = ImmutableArray.CreateBuilder<PlannedStep>();
+        steps.Add(new(new DeleteDeviceStep(Id(parts.Device)), [new QmpStep("device_add", parts.Device.ToJson())]));
+        if (parts.Netdev is { } netdev)
+            steps.Add(new(DeleteBackend(netdev), [Backend(netdev)]));
+        if (parts.Port is { } port)
+            steps.Add(new(new RemovePortStep(port), [new AddPortStep(port)]));
+        return steps.ToImmutable();
+    }
+
+    private static PlanStep Backend(QemuProps netdev) =>
+        (netdev["fd"] ?? netdev["fds"]) is TapQueues queues ? new TapBackendStep(queues, netdev.ToJson()) : new QmpStep("netdev_add", netdev.ToJson());
+
+    private static QmpStep DeleteBackend(QemuProps netdev) => Qmp("netdev_del", new() { ["id"] = (string)netdev["id"]! });
 
     /// <summary>QMP <c>set_link</c>: the adapter's carrier as the guest sees it.</summary>
     public static QmpStep SetLink(string adapterId, bool up) => Qmp("set_link", new() { ["name"] = adapterId, ["up"] = up });

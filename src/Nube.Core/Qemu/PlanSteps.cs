@@ -52,6 +52,29 @@ public sealed record PortStep(SwitchPort Port) : PlanStep
     }
 }
 
+/// <summary>The host makes a new adapter's port: its TAP, in its switch's bridge (or in none), with its guards and bandwidth.</summary>
+public sealed record AddPortStep(SwitchPort Port) : PlanStep
+{
+    public override string Describe() => $"make TAP {Port.Tap}{(Port.MultiQueue ? " multi_queue" : "")} " +
+        (Port.Switch is { } sw ? $"on switch {sw}, VLAN {Port.Vlan}" : "on no switch");
+}
+
+/// <summary>The host deletes a removed adapter's TAP, which QEMU no longer holds, and its guards.</summary>
+public sealed record RemovePortStep(SwitchPort Port) : PlanStep
+{
+    public override string Describe() => $"delete TAP {Port.Tap}";
+}
+
+/// <summary>
+/// A TAP backend for a hot add: nubed attaches to the TAP once per queue and hands each
+/// descriptor over (QMP <c>getfd</c>, named as <see cref="TapQueues.Names"/>), then
+/// <c>netdev_add</c> takes them. When netdev_add fails the descriptors are closed again (<c>closefd</c>).
+/// </summary>
+public sealed record TapBackendStep(TapQueues Queues, JsonObject Netdev) : PlanStep
+{
+    public override string Describe() => $"getfd {string.Join(", ", Queues.Names)} (TAP {Queues.Tap}), netdev_add {Netdev.ToJsonString()}";
+}
+
 /// <summary>A step and the steps that take it back, run in reverse order when a later step fails.</summary>
 public sealed record PlannedStep(PlanStep Do, ImmutableArray<PlanStep> Undo);
 

@@ -6,8 +6,8 @@ namespace Nube.Core.Qemu;
 /// <summary>
 /// One QEMU object's properties as data (a <c>-device</c>, a <c>-blockdev</c>), in order, so that
 /// one model renders both the command line of a cold boot and the QMP arguments of a hot plug.
-/// A value is a string, a whole number, a bool, <see cref="Null"/> or a <see cref="FdSet"/>; a
-/// dotted key (<c>cache.direct</c>) is a nested object.
+/// A value is a string, a whole number, a bool, <see cref="Null"/>, a <see cref="FdSet"/> or
+/// <see cref="TapQueues"/>; a dotted key (<c>cache.direct</c>) is a nested object.
 /// </summary>
 public sealed record QemuProps(ImmutableArray<KeyValuePair<string, object>> Items)
 {
@@ -25,9 +25,10 @@ public sealed record QemuProps(ImmutableArray<KeyValuePair<string, object>> Item
     /// The QMP arguments, and the command line's JSON form of <c>-blockdev</c> and <c>-device</c>
     /// (the only one with a null: <c>backing=null</c> would name a node "null"). A
     /// <see cref="FdSet"/> is resolved by <paramref name="file"/>, else written as
-    /// <c>/dev/fdset/${node}</c>, filled in when the plan runs.
+    /// <c>/dev/fdset/${node}</c>, filled in when the plan runs. <see cref="TapQueues"/> are
+    /// resolved by <paramref name="tap"/>, else written as the names a hot add passes them under.
     /// </summary>
-    public JsonObject ToJson(Func<FdSet, string>? file = null)
+    public JsonObject ToJson(Func<FdSet, string>? file = null, Func<TapQueues, string>? tap = null)
     {
         var root = new JsonObject();
         foreach (var (key, value) in Items)
@@ -43,6 +44,7 @@ public sealed record QemuProps(ImmutableArray<KeyValuePair<string, object>> Item
                 long n => JsonValue.Create(n),
                 bool b => JsonValue.Create(b),
                 FdSet f => JsonValue.Create(file?.Invoke(f) ?? f.Placeholder),
+                TapQueues t => JsonValue.Create(tap?.Invoke(t) ?? string.Join(':', t.Names)),
                 _ => null,
             };
         }

@@ -9,11 +9,13 @@ namespace Nube.Core.Validation;
 internal static class NetworkRules
 {
     /// <param name="switchNames">The host's virtual switches, which an adapter may name.</param>
-    public static void Check(ImmutableArray<NetworkAdapter> adapters, Edition edition, IReadOnlyCollection<string> switchNames, List<ValidationError> errors)
+    public static void Check(ImmutableArray<NetworkAdapter> adapters, int generation, Edition edition, IReadOnlyCollection<string> switchNames,
+        List<ValidationError> errors)
     {
         CheckCount(adapters, NetworkAdapterKind.Legacy, edition.MaxLegacyNetworkAdapters, edition, errors);
         CheckCount(adapters, NetworkAdapterKind.Synthetic, edition.MaxSyntheticNetworkAdapters, edition, errors);
         var macs = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var slots = new Dictionary<int, int>();
         for (var i = 0; i < adapters.Length; i++)
         {
             var adapter = adapters[i];
@@ -29,6 +31,15 @@ internal static class NetworkRules
             if (adapter.MaximumBandwidthMbps is { } mbps and (< 1 or > MaxBandwidthMbps))
                 errors.Add(Messages.Outside($"{field}.maximumBandwidthMbps", mbps, "range of Mbit/s", 1, MaxBandwidthMbps));
             CheckModel(adapter, field, errors);
+            if (adapter.PciSlot is { } slot)
+            {
+                var last = NetworkAdapter.LastPciSlot(generation);
+                if (slot < NetworkAdapter.FirstPciSlot || slot > last)
+                    errors.Add(Messages.Outside($"{field}.pciSlot", slot, $"PCI slots for adapters of a generation {generation} VM", NetworkAdapter.FirstPciSlot, last));
+                else if (!slots.TryAdd(slot, i))
+                    errors.Add(new($"{field}.pciSlot", slot.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        $"{field}.pciSlot: slot {slot} is already networkAdapters[{slots[slot]}]'s; leave it out and nubed gives a free one"));
+            }
         }
     }
 

@@ -26,7 +26,7 @@ public static class VmValidator
         BootRules.Check(vm, errors);
         IdeRules.Check(vm.IdeDrives, edition, errors);
         ScsiRules.Check(vm.ScsiControllers, edition, errors);
-        NetworkRules.Check(vm.NetworkAdapters, edition, switchNames, errors);
+        NetworkRules.Check(vm.NetworkAdapters, vm.Generation, edition, switchNames, errors);
         CheckHostSettings(vm, errors);
         IntegrationRules.Check(vm.IntegrationServices, errors);
         KvpRules.Check(vm.KvpHostItems, errors);

@@ -96,8 +96,9 @@ public static class DeviceDiff
             var field = $"{VmFields.NetworkAdapters}[{i}]";
             if (at < 0)
                 changed.Add(new NetworkAdapterChange(DeviceChangeKind.Add, after[i].Id, field, null, after[i]));
-            // A move in the list moves the adapter on the PCI bus at the next boot, which the guest sees.
-            else if (at != i || before[at] != after[i])
+            // Without a slot of its own, a move in the list moves the adapter on the PCI bus at the
+            // next boot, which the guest sees; with one, it stays where it is.
+            else if ((at != i && after[i].PciSlot is null) || before[at] != after[i])
                 changed.Add(new NetworkAdapterChange(DeviceChangeKind.Change, after[i].Id, field, before[at], after[i]));
         }
     }

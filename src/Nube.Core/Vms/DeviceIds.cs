@@ -69,7 +69,29 @@ public static class DeviceIds
                 ? (i < Items(before.NetworkAdapters).Length ? before.NetworkAdapters[i] : null)
                 : Items(before.NetworkAdapters).FirstOrDefault(o => o.MacAddress == n.MacAddress))?.Id, AdapterPrefix),
         }).ToImmutableArray();
-        return next with { ScsiControllers = controllers, IdeDrives = ide, NetworkAdapters = adapters };
+        return next with { ScsiControllers = controllers, IdeDrives = ide, NetworkAdapters = Slots(Items(before.NetworkAdapters), adapters, next.Generation) };
+    }
+
+    /// <summary>
+    /// An adapter sent back without its slot keeps the one it had; a new adapter gets the lowest
+    /// slot that no adapter of either configuration has (so that a removal and an addition in one
+    /// change never share a slot), or none when all are taken (QEMU then places it).
+    /// </summary>
+    private static ImmutableArray<NetworkAdapter> Slots(ImmutableArray<NetworkAdapter> before, ImmutableArray<NetworkAdapter> adapters, int generation)
+    {
+        adapters = [.. adapters.Select(a => a.PciSlot is null && before.FirstOrDefault(o => o.Id == a.Id) is { } old ? a with { PciSlot = old.PciSlot } : a)];
+        var taken = adapters.Concat(before).Select(a => a.PciSlot).OfType<int>().ToHashSet();
+        return [.. adapters.Select(a =>
+        {
+            if (a.PciSlot is not null || before.Any(o => o.Id == a.Id))
+                return a;
+            for (var slot = NetworkAdapter.FirstPciSlot; slot <= NetworkAdapter.LastPciSlot(generation); slot++)
+            {
+                if (taken.Add(slot))
+                    return a with { PciSlot = slot };
+            }
+            return a;
+        })];
     }
 
     /// <summary>

@@ -11,8 +11,9 @@ namespace Nube.Core.Vms;
 /// disks may be added to and removed from existing controllers (hot plug, as Hyper-V's synthetic
 /// SCSI), and a DVD's medium may be inserted, ejected or swapped; everything else is hardware of
 /// the QEMU process. A network adapter may connect to another virtual switch or to none (its
-/// TAP moves between bridges and its link drops and returns) and change its guards. A saved VM changes no device at all: its memory is restored into the
-/// hardware it was saved from.
+/// TAP moves between bridges and its link drops and returns) and change its guards, and a
+/// synthetic adapter may be added or removed (generation 1). A saved VM changes no device at
+/// all: its memory is restored into the hardware it was saved from.
 /// </summary>
 public static class LiveChanges
 {
@@ -51,8 +52,24 @@ public static class LiveChanges
             NetworkAdapterChange { IsPortChange: true } => null,
             NetworkAdapterChange { Kind: DeviceChangeKind.Change } =>
                 "while it runs, an adapter changes only its virtual switch (or none), its VLAN, bandwidth and guards; its other settings, and user-mode or tap: connections, change while it is off",
-            _ => "network adapters are added and removed only while the VM is off",
+            NetworkAdapterChange { Before: var before, After: var after } adapter => WhyNotHotPlug(adapter, (after ?? before)!, diff.After.Generation),
+            _ => "this device changes only while the VM is off",
         };
+    }
+
+    /// <summary>
+    /// Hyper-V adds and removes synthetic adapters while the VM runs; so does Nube, on generation
+    /// 1's PCI bus (ACPI hot plug), for adapters whose port nubed makes.
+    /// </summary>
+    private static string? WhyNotHotPlug(NetworkAdapterChange change, NetworkAdapter adapter, int generation)
+    {
+        if (generation == 2)
+            return "a generation 2 VM's PCI Express bus has no hot-plug port in Nube yet: its adapters are added and removed while it is off";
+        if (adapter.Kind == NetworkAdapterKind.Legacy)
+            return "legacy adapters are added and removed only while the VM is off (as on Hyper-V); synthetic ones also while it runs";
+        if (!NetworkAdapter.HasPort(adapter))
+            return $"an adapter on {(adapter.Switch == NetworkAdapter.UserMode ? "user-mode NAT" : "an operator's TAP")} is added and removed only while the VM is off; one on a virtual switch, or on none, also while it runs";
+        return null;
     }
 
     /// <summary>An error for every change that needs the VM to be off; none when the VM is off.</summary>

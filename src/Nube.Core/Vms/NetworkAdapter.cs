@@ -43,6 +43,21 @@ public sealed record NetworkAdapter
     /// <summary>On a virtual switch: router advertisements and redirects from the guest are dropped (Hyper-V's router guard). On by default.</summary>
     public bool RouterGuard { get; init; } = true;
 
+    /// <summary>
+    /// The adapter's PCI slot (<see cref="FirstPciSlot"/> up), given by nubed when the adapter is
+    /// added and kept for its life, as a card stays in its slot: the guest's name for it
+    /// (<c>enp0s8</c>) does not change when another adapter goes, and a VM saved after a hot add
+    /// is restored with every adapter where it was. Null for an adapter made before slots were
+    /// given: QEMU places it, as it always did.
+    /// </summary>
+    public int? PciSlot { get; init; }
+
+    /// <summary>Slots below are the board's and the other devices' (QEMU places those from slot 2).</summary>
+    public const int FirstPciSlot = 8;
+
+    /// <summary>The last slot an adapter may take: i440fx has 32; q35's slot 31 is its ICH9 (LPC, SATA, SMBus).</summary>
+    public static int LastPciSlot(int generation) => generation == 2 ? 30 : 31;
+
     public const string UserMode = "user";
     public const string TapPrefix = "tap:";
 

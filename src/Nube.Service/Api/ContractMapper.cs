@@ -124,7 +124,7 @@ public static class ContractMapper
         }).ToList(),
         NetworkAdapters = vm.NetworkAdapters.Select(n => new NetworkAdapterSettings
         {
-            Id = n.Id, Kind = EnumWords.Word(n.Kind), MacAddress = n.MacAddress, Switch = n.Switch, Model = Word(n.Model),
+            Id = n.Id, PciSlot = n.PciSlot, Kind = EnumWords.Word(n.Kind), MacAddress = n.MacAddress, Switch = n.Switch, Model = Word(n.Model),
             VlanId = n.VlanId, MaximumBandwidthMbps = n.MaximumBandwidthMbps, MacAddressSpoofing = n.MacAddressSpoofing, DhcpGuard = n.DhcpGuard, RouterGuard = n.RouterGuard,
         }).ToList(),
         Com1 = new ComPortSettings { Log = vm.Com1.Log },
@@ -182,6 +182,7 @@ public static class ContractMapper
             NetworkAdapters = s.NetworkAdapters?.Select((n, i) => new NetworkAdapter
             {
                 Id = n.Id ?? "",
+                PciSlot = n.PciSlot,
                 Kind = Parse(n.Kind, $"networkAdapters[{i}].kind", NetworkAdapterKind.Synthetic, errors),
                 MacAddress = n.MacAddress, Switch = n.Switch,
                 Model = ParseOptional<NicModel>(n.Model, $"networkAdapters[{i}].model", errors),

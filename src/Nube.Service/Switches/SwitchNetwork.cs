@@ -93,14 +93,7 @@ public sealed class SwitchNetwork(IpLinks links, Uplink uplink, IHostCommands co
         try
         {
             foreach (var port in ports)
-            {
-                var sw = await SwitchOfAsync(port, find, ct).ConfigureAwait(false);
-                await links.DeleteAsync(port.Tap, ct).ConfigureAwait(false);
-                await links.AddTapAsync(port.Tap, port.MultiQueue, sw is null ? null : LinkNames.Bridge(sw.Id),
-                    LinkNames.PortAlias(host.Key, vm, port.VmName, port.AdapterId, sw), ct).ConfigureAwait(false);
-                if (port.BandwidthMbps is not null)
-                    await links.SetEgressLimitAsync(port.Tap, port.BandwidthMbps, ct).ConfigureAwait(false);
-            }
+                await MakeTapAsync(vm, port, await SwitchOfAsync(port, find, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
             // The guards hold before QEMU has the TAPs: the guest never sends a frame unguarded.
             lock (gate)
             {
@@ -115,6 +108,53 @@ public sealed class SwitchNetwork(IpLinks links, Uplink uplink, IHostCommands co
             Unplug(vm);
             throw new QemuLaunchException($"Cannot connect the VM's adapters to their switches: {e.Message}");
         }
+    }
+
+    private async Task MakeTapAsync(Guid vm, SwitchPort port, VirtualSwitch? sw, CancellationToken ct)
+    {
+        await links.DeleteAsync(port.Tap, ct).ConfigureAwait(false);
+        await links.AddTapAsync(port.Tap, port.MultiQueue, sw is null ? null : LinkNames.Bridge(sw.Id),
+            LinkNames.PortAlias(host.Key, vm, port.VmName, port.AdapterId, sw), ct).ConfigureAwait(false);
+        if (port.BandwidthMbps is not null)
+            await links.SetEgressLimitAsync(port.Tap, port.BandwidthMbps, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A running VM's new adapter (hot add): its TAP made and plugged in, its guards holding before
+    /// QEMU has it. On failure the TAP is deleted again; the VM's other ports are not touched.
+    /// </summary>
+    /// <exception cref="HostCommandException">The switch does not exist, or the host refused.</exception>
+    public async Task AddAsync(Guid vm, SwitchPort port, Func<string, VirtualSwitch?> find, CancellationToken ct)
+    {
+        try
+        {
+            await MakeTapAsync(vm, port, await SwitchOfAsync(port, find, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+            lock (gate)
+                guarded[port.Tap] = port;
+            if (port.Switch is not null)
+                await GuardAsync(ct).ConfigureAwait(false);
+        }
+        catch (QemuLaunchException e)
+        {
+            throw new HostCommandException("ip link", e.Message);
+        }
+        catch (HostCommandException)
+        {
+            await RemoveAsync(port, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>A removed adapter's TAP deleted (QEMU let go of it first) and its guards with it.</summary>
+    /// <exception cref="IOException">The kernel refused: a process still holds the TAP.</exception>
+    public async Task RemoveAsync(SwitchPort port, CancellationToken ct)
+    {
+        bool had;
+        lock (gate)
+            had = guarded.Remove(port.Tap);
+        TapDevice.Delete(port.Tap);
+        if (had && port.Switch is not null)
+            await GuardAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>A running VM's port as it says: in its switch's bridge (or out of any), with its guards and bandwidth (the adapter's link is QEMU's business).</summary>

@@ -50,7 +50,7 @@ public sealed class SwitchService(SwitchBook book, SwitchStore store, SwitchNetw
         var ports = vms.All.Where(v => running.Contains(v.Id))
             .Select(v => v.Snapshot.Running?.Config ?? v.Snapshot.Config)
             .OfType<VmConfig>()
-            .SelectMany(c => c.NetworkAdapters.Select(a => NetworkArguments.Port(c, a)))
+            .SelectMany(c => c.NetworkAdapters.Select(a => AdapterModel.Port(c, a)))
             .OfType<SwitchPort>()
             .ToList();
         var found = await network.ReconcileAsync(book.All, unreadable, running, ports, ct).ConfigureAwait(false);

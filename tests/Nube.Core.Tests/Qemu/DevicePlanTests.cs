@@ -41,6 +41,17 @@ public class DevicePlanTests
         ["dvd-swap"] = (Running with { IdeDrives = [Running.IdeDrives[0], Running.IdeDrives[1] with { Path = "/srv/iso/b.iso" }] }, null),
         ["nic-switch-change"] = (WithSwitches("dmz", "lan"), null),
         ["nic-disconnect"] = (WithSwitches(null, null), null),
+        ["nic-add-on-switch"] = (Running with
+        {
+            NetworkAdapters = [.. Running.NetworkAdapters, new NetworkAdapter { MacAddress = "52:54:00:00:00:03", Switch = "dmz", VlanId = 20 }],
+        }, null),
+        ["nic-add-on-none"] = (Running with { NetworkAdapters = [.. Running.NetworkAdapters, new NetworkAdapter { MacAddress = "52:54:00:00:00:03" }] }, null),
+        ["nic-add-multi-queue"] = (Running with
+        {
+            ProcessorCount = 2,
+            NetworkAdapters = [.. Running.NetworkAdapters, new NetworkAdapter { MacAddress = "52:54:00:00:00:03", Switch = "lan" }],
+        }, null),
+        ["nic-remove"] = (Running with { NetworkAdapters = [Running.NetworkAdapters[1]] }, null),
     };
 
     [Theory]

@@ -88,7 +88,7 @@ public class QemuCommandBuilderTests
         var plan = Build(vm, Context);
         var queues = plan.Descriptors.Where(d => d.Target == "nbtap0").ToList();
         Assert.Equal([DescriptorKind.TapQueue, DescriptorKind.TapQueue], queues.Select(d => d.Kind));
-        Assert.Contains($"tap,id=net0,fds={queues[0].Fd}:{queues[1].Fd}", plan.Argv);
+        Assert.Contains($"{{\"type\":\"tap\",\"id\":\"net0\",\"fds\":\"{queues[0].Fd}:{queues[1].Fd}\"}}", plan.Argv);
     }
 
     [Fact]
@@ -127,7 +127,8 @@ public class QemuCommandBuilderTests
     public void An_adapter_without_a_MAC_lets_QEMU_pick_one()
     {
         var vm = TestVms.KernelBoot() with { NetworkAdapters = [new NetworkAdapter()] };
-        Assert.Contains("virtio-net-pci,netdev=net0,rx_queue_size=1024,id=nic0", Build(vm, Context).Argv);
+        Assert.Contains("{\"driver\":\"virtio-net-pci\",\"id\":\"nic0\",\"netdev\":\"net0\",\"bus\":\"pci.0\",\"addr\":\"0x8\",\"rx_queue_size\":1024}",
+            Build(vm, Context).Argv);
     }
 
     [Fact]
@@ -186,14 +187,14 @@ public class QemuCommandBuilderTests
         var plan = Build(vm, Context);
         var tap = Assert.Single(plan.Descriptors, d => d.Target == "t0");
         Assert.Equal(DescriptorKind.Tap, tap.Kind);
-        Assert.Contains($"tap,id=net0,fd={tap.Fd}", plan.Argv);
+        Assert.Contains($"{{\"type\":\"tap\",\"id\":\"net0\",\"fd\":\"{tap.Fd}\"}}", plan.Argv);
         var legacy = TestVms.KernelBoot() with
         {
             ProcessorCount = 4,
             NetworkAdapters = [new NetworkAdapter { Kind = NetworkAdapterKind.Legacy, Switch = "tap:t0" }],
         };
         var argv = Build(legacy, Context).Argv;
-        Assert.Contains(argv, a => a.StartsWith("tap,id=net0,fd=", StringComparison.Ordinal));
-        Assert.Contains("tulip,netdev=net0,id=nic0", argv);
+        Assert.Contains(argv, a => a.StartsWith("{\"type\":\"tap\",\"id\":\"net0\",\"fd\":", StringComparison.Ordinal));
+        Assert.Contains("{\"driver\":\"tulip\",\"id\":\"nic0\",\"netdev\":\"net0\",\"bus\":\"pci.0\",\"addr\":\"0x8\"}", argv);
     }
 }

@@ -117,8 +117,10 @@ public class LiveChangesTests
             "scsiControllers[0].disks[0]: cannot change SCSI disk disk0 at scsi0:0 while the VM is running (a SCSI disk's settings and place change only while the VM is off; remove it and add it again)" },
         { vm => vm with { ScsiControllers = [vm.ScsiControllers[0], new ScsiController()] },
             "scsiControllers[1]: cannot add SCSI controller scsi1 (1) while the VM is running (SCSI controllers are added, removed and changed only while the VM is off (as on Hyper-V))" },
-        { vm => vm with { NetworkAdapters = [] },
-            "networkAdapters[0]: cannot remove network adapter nic0 while the VM is running (network adapters are added and removed only while the VM is off)" },
+        { vm => vm with { NetworkAdapters = [.. vm.NetworkAdapters, new NetworkAdapter { Kind = NetworkAdapterKind.Legacy }] },
+            "networkAdapters[1]: cannot add network adapter nic1 while the VM is running (legacy adapters are added and removed only while the VM is off (as on Hyper-V); synthetic ones also while it runs)" },
+        { vm => vm with { NetworkAdapters = [.. vm.NetworkAdapters, new NetworkAdapter { Switch = "user" }] },
+            "networkAdapters[1]: cannot add network adapter nic1 while the VM is running (an adapter on user-mode NAT is added and removed only while the VM is off; one on a virtual switch, or on none, also while it runs)" },
         { vm => vm with { NetworkAdapters = [vm.NetworkAdapters[0] with { Switch = "user" }] },
             "networkAdapters[0]: cannot change network adapter nic0 while the VM is running (while it runs, an adapter changes only its virtual switch (or none), " +
             "its VLAN, bandwidth and guards; its other settings, and user-mode or tap: connections, change while it is off)" },
@@ -142,6 +144,26 @@ public class LiveChangesTests
         var diff = Diff(vm => vm with { ScsiControllers = [vm.ScsiControllers[0], new ScsiController { Disks = [TestVms.ScsiDisk(0)] }] });
         Assert.Equal(["add SCSI controller scsi1 (1)", "add SCSI disk disk2 at scsi1:0"], diff.Devices.Select(d => d.ToString()));
         Assert.Equal(2, LiveChanges.Check(diff, VmState.Running).Count);
+    }
+
+    [Fact]
+    public void Synthetic_adapters_on_a_switch_or_on_none_come_and_go_while_a_generation_1_VM_runs()
+    {
+        var diff = Diff(vm => vm with
+        {
+            NetworkAdapters = [new NetworkAdapter { Switch = "lan", MacAddress = "52:54:00:aa:00:01" }, new NetworkAdapter { MacAddress = "52:54:00:aa:00:02" }],
+        });
+        Assert.Equal(["remove network adapter nic0", "add network adapter nic1", "add network adapter nic2"], diff.Devices.Select(d => d.ToString()));
+        Assert.Empty(LiveChanges.Check(diff, VmState.Running));
+    }
+
+    [Fact]
+    public void A_generation_2_VM_adds_and_removes_adapters_only_while_off()
+    {
+        var before = DeviceIds.Assign(null, Before with { Generation = 2 });
+        var diff = VmConfigDiff.Compute(before, DeviceIds.Assign(before, before with { NetworkAdapters = [] }));
+        Assert.Equal("networkAdapters[0]: cannot remove network adapter nic0 while the VM is running (a generation 2 VM's PCI Express bus " +
+            "has no hot-plug port in Nube yet: its adapters are added and removed while it is off)", Assert.Single(LiveChanges.Check(diff, VmState.Running)).Message);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Nube.Core.Qemu;
 using Nube.Core.Vms;
 using Nube.Qemu.Launch;
+using Nube.Service.Vms.Devices;
 using Nube.Service.Vms.Worker;
 
 namespace Nube.Service.Tests.Fakes;
@@ -90,10 +91,20 @@ internal sealed class FakeQemuHost(FakeTimeProvider clock) : IQemuHost
     /// <summary>Each VM's ports as the service last moved them while it ran (TAP to switch, null for none).</summary>
     public ConcurrentDictionary<string, string?> MovedPorts { get; } = new();
 
-    public Task SetPortAsync(Guid vm, SwitchPort port, CancellationToken ct)
+    public IPortHost Ports(Guid vm) => new Recorder(MovedPorts);
+
+    /// <summary>Records where ports go; a fake QEMU has no adapter to add or remove (device_add is the end-to-end tests').</summary>
+    private sealed class Recorder(ConcurrentDictionary<string, string?> moved) : IPortHost
     {
-        MovedPorts[port.Tap] = port.Switch;
-        return Task.CompletedTask;
+        public Task SetPortAsync(SwitchPort port, CancellationToken ct)
+        {
+            moved[port.Tap] = port.Switch;
+            return Task.CompletedTask;
+        }
+
+        public Task AddPortAsync(SwitchPort port, CancellationToken ct) => throw new NotSupportedException("a fake QEMU has no device_add");
+
+        public Task RemovePortAsync(SwitchPort port, CancellationToken ct) => throw new NotSupportedException("a fake QEMU has no device_add");
     }
 
     /// <summary>A fake QEMU holds nothing on the host (no cgroup) to give back.</summary>

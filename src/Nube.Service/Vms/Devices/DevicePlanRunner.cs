@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Win32.SafeHandles;
 using Nube.Core.Qemu;
 using Nube.Linux;
+using Nube.Linux.Descriptors;
 using Nube.Linux.Processes;
 using Nube.Qemu.Protocol;
 
@@ -13,8 +14,8 @@ namespace Nube.Service.Vms.Devices;
 /// Runs a device plan on a running QEMU, all or nothing: when a step fails, every step done so
 /// far is taken back (each by its undo, in reverse order) and the error names the step.
 /// </summary>
-/// <param name="setPort">The host side of a <see cref="PortStep"/>: the VM's TAP into another bridge (or out of any), and its guards.</param>
-public sealed partial class DevicePlanRunner(QmpClient qmp, ILogger logger, Func<SwitchPort, CancellationToken, Task>? setPort = null)
+/// <param name="ports">The host side of the port steps: the VM's TAPs made, moved between bridges and deleted, and their guards.</param>
+public sealed partial class DevicePlanRunner(QmpClient qmp, ILogger logger, IPortHost? ports = null)
 {
     /// <summary>How long a guest has to let go of a device before its removal is given up (the device then stays).</summary>
     public static readonly TimeSpan RemovalTimeout = TimeSpan.FromSeconds(15);
@@ -112,7 +113,16 @@ public sealed partial class DevicePlanRunner(QmpClient qmp, ILogger logger, Func
                     await qmp.RemoveFdAsync(set.FdSet, fd, ct).ConfigureAwait(false);
                 break;
             case PortStep move:
-                await (setPort ?? throw new IOException("this plan's runner cannot move switch ports"))(move.Port, ct).ConfigureAwait(false);
+                await Ports.SetPortAsync(move.Port, ct).ConfigureAwait(false);
+                break;
+            case AddPortStep add:
+                await Ports.AddPortAsync(add.Port, ct).ConfigureAwait(false);
+                break;
+            case RemovePortStep remove:
+                await Ports.RemovePortAsync(remove.Port, ct).ConfigureAwait(false);
+                break;
+            case TapBackendStep backend:
+                await AddTapBackendAsync(backend, ct).ConfigureAwait(false);
                 break;
             case BlockJobStep job:
                 await new BlockJobFollower(qmp).FollowAsync(job, percent, ct).ConfigureAwait(false);
@@ -131,6 +141,40 @@ public sealed partial class DevicePlanRunner(QmpClient qmp, ILogger logger, Func
                     throw new TimeoutException($"the guest did not let go of {delete.DeviceId} within {RemovalTimeout.TotalSeconds:0} s; it stays attached", e);
                 }
                 break;
+        }
+    }
+
+    private IPortHost Ports => ports ?? throw new IOException("this plan's runner cannot make or move switch ports");
+
+    private async Task AddTapBackendAsync(TapBackendStep step, CancellationToken ct)
+    {
+        var passed = new List<string>();
+        try
+        {
+            foreach (var name in step.Queues.Names)
+            {
+                using (var tap = TapDevice.Open(step.Queues.Tap, step.Queues.MultiQueue))
+                    await qmp.GetFdAsync(name, tap, ct).ConfigureAwait(false);
+                passed.Add(name);
+            }
+            using var arguments = JsonDocument.Parse(step.Netdev.ToJsonString());
+            await qmp.ExecuteAsync("netdev_add", arguments.RootElement.Clone(), ct: ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is QmpException or IOException or OperationCanceledException)
+        {
+            // netdev_add takes the descriptors it was given; those it did not take are closed here.
+            foreach (var name in passed)
+            {
+                try
+                {
+                    await qmp.ExecuteAsync("closefd", new Dictionary<string, string> { ["fdname"] = name }, ct: CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (QmpException closing)
+                {
+                    logger.LogWarning("Closing the descriptor {Name} QEMU was handed: {Error}", name, closing.Message);
+                }
+            }
+            throw;
         }
     }
 

@@ -29,7 +29,7 @@ public sealed class HotPlug(VmController vm, VmServices services, ILogger logger
         job.MarkRunning(null);
         try
         {
-            var runner = new DevicePlanRunner(run.Qmp, logger, (port, ct) => services.Qemu.SetPortAsync(vm.Id, port, ct));
+            var runner = new DevicePlanRunner(run.Qmp, logger, services.Qemu.Ports(vm.Id));
             var files = await runner.RunAsync(plan, running.Files, phase => job.Report(phase),
                 job.Cancellation.Token).ConfigureAwait(false);
             var now = running with

@@ -81,7 +81,7 @@ public static class MeterReader
         {
             var a = adapters[i];
             // An operator's TAP, or the port nubed made for an adapter on a switch (or on none).
-            if ((NetworkAdapter.TapName(a) ?? NetworkArguments.Port(config, a)?.Tap) is { } tap && InterfaceCounters.Read(tap) is { } counters)
+            if ((NetworkAdapter.TapName(a) ?? AdapterModel.Port(config, a)?.Tap) is { } tap && InterfaceCounters.Read(tap) is { } counters)
             {
                 // The TAP's receive is what the guest sent, and the other way round.
                 readings.Add(new AdapterReading(i, a.MacAddress, a.Switch, "host", counters.SentBytes, counters.ReceivedBytes));

@@ -1,6 +1,7 @@
 using Nube.Core.Qemu;
 using Nube.Core.Vms;
 using Nube.Qemu.Launch;
+using Nube.Service.Vms.Devices;
 
 namespace Nube.Service.Vms.Worker;
 
@@ -23,9 +24,8 @@ public interface IQemuHost
     /// <summary>Connects to one of QEMU's UNIX sockets (QMP, guest agent, serial).</summary>
     Task<Stream> ConnectAsync(string socketPath, CancellationToken ct);
 
-    /// <summary>Makes a running VM's port as it says: its TAP in its switch's bridge (or in none), and its guards.</summary>
-    /// <exception cref="Linux.Processes.HostCommandException">The switch does not exist, or the host refused.</exception>
-    Task SetPortAsync(Guid vm, SwitchPort port, CancellationToken ct);
+    /// <summary>The host side of a running VM's adapters: its TAPs made, moved and deleted, and their guards.</summary>
+    IPortHost Ports(Guid vm);
 
     /// <summary>Changes a running VM's limits (its processor limit and weight) in its cgroup, at once.</summary>
     void ApplyLimits(Guid vm, ResourceLimits limits);

@@ -9,6 +9,7 @@ using Nube.Qemu.Launch;
 using Nube.Qemu.Protocol;
 using Nube.Service.Persistence;
 using Nube.Service.Switches;
+using Nube.Service.Vms.Devices;
 
 namespace Nube.Service.Vms.Worker;
 
@@ -81,7 +82,7 @@ public sealed class LinuxQemuHost(VmUserStore users, CgroupHierarchy? cgroups, S
     public async Task<Stream> ConnectAsync(string socketPath, CancellationToken ct) =>
         await UnixSocket.ConnectAsync(socketPath, ct).ConfigureAwait(false);
 
-    public Task SetPortAsync(Guid vm, SwitchPort port, CancellationToken ct) => switches.SetAsync(vm, port, book.Find, ct);
+    public IPortHost Ports(Guid vm) => new SwitchPorts(vm, switches, book);
 
     public void ApplyLimits(Guid vm, ResourceLimits limits)
     {
