@@ -17,6 +17,7 @@ namespace Nube.Contracts;
 [JsonSerializable(typeof(VmSettings))]
 [JsonSerializable(typeof(VmDriveInfo))]
 [JsonSerializable(typeof(IReadOnlyList<VmDriveInfo>))]
+[JsonSerializable(typeof(IReadOnlyList<NetworkAdapterSettings>))]
 [JsonSerializable(typeof(AddDriveRequest))]
 [JsonSerializable(typeof(DriveMediumRequest))]
 [JsonSerializable(typeof(VmSummary))]

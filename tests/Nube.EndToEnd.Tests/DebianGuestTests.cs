@@ -110,6 +110,23 @@ public sealed class DebianGuestTests(ITestOutputHelper output)
         {
             server.Kill(entireProcessTree: true);
         }
+
+        // A second adapter added while it runs, on a second switch: Debian's kernel takes the device
+        // (ACPI PCI hot plug), udev names it and networkd gets it a lease; removed, its address goes.
+        await Cli(host, "switch", "new", "lan2", "--kind", "internal", "--address", "10.77.52.1/24", "--dhcp");
+        var listed = await Cli(host, "vm", "nic", "add", name, "synthetic:lan2");
+        Assert.Contains("lan2", listed, StringComparison.Ordinal);
+        var second = "";
+        await Poll.UntilAsync(async () =>
+        {
+            second = System.Text.RegularExpressions.Regex.Match(await GuestShell.RunAsync(host, vm, "hostname -I"), @"10\.77\.52\.\d+").Value;
+            return second.Length > 0;
+        }, "a lease on the hot-added adapter", TimeSpan.FromSeconds(60));
+        Assert.Contains(address, await GuestShell.RunAsync(host, vm, "hostname -I"), StringComparison.Ordinal);
+        await Cli(host, "vm", "nic", "remove", name, "nic1");
+        await Poll.UntilAsync(async () => !(await GuestShell.RunAsync(host, vm, "hostname -I")).Contains(second, StringComparison.Ordinal),
+            "the removed adapter's address to go", TimeSpan.FromSeconds(30));
+        Assert.Contains(address, await GuestShell.RunAsync(host, vm, "hostname -I"), StringComparison.Ordinal);
         await Cli(host, "vm", "stop", name);
     }
 

@@ -27,6 +27,7 @@ public static class VmCommands
         vm.Subcommands.Add(KvpCommands.Build(VmArg));
         foreach (var command in VmDriveCommands.Build(VmArg))
             vm.Subcommands.Add(command);
+        vm.Subcommands.Add(VmNicCommands.Build(VmArg));
         vm.Subcommands.Add(CopyFileCommand.Build(VmArg));
         vm.Subcommands.Add(IntegrationCommands.Build(VmArg));
         foreach (var command in FreezeCommands.Build(VmArg))
