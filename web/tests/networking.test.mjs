@@ -89,6 +89,29 @@ describe('the Networking page with a real nubed', () => {
     assert.equal(settings.networkAdapters[0].switch, 'lab');
     assert.equal((await nubed.api('GET', `/api/v1/vms/${id}`)).summary.state, 'running');
 
+    // While it runs, a second adapter is added on the switch (hot add), in the next slot with its TAP on the bridge, then removed again.
+    await page.getByRole('button', { name: 'Add network adapter' }).click();
+    assert.equal(await page.getByLabel('Kind').nth(1).inputValue(), 'synthetic');
+    await page.getByLabel('Connection').nth(1).selectOption('switch');
+    await page.getByLabel('Switch', { exact: true }).nth(1).selectOption('lab');
+    // The page said Saved. before: it is the settings that show when this change is done.
+    const adapters = async (count) => {
+      for (let tries = 0; tries < 60; tries += 1) {
+        const list = (await nubed.api('GET', `/api/v1/vms/${id}`)).settings.networkAdapters;
+        if (list.length === count) return list;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      throw new Error(`the VM never had ${count} adapters`);
+    };
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    const both = await adapters(2);
+    assert.deepEqual(both.map((n) => [n.id, n.pciSlot, n.switch]), [['nic0', 8, 'lab'], ['nic1', 9, 'lab']]);
+    const added = (await nubed.api('GET', '/api/v1/switches/lab')).adapters.find((a) => a.adapter === 'nic1');
+    assert.equal(JSON.parse(execFileSync('ip', ['-json', 'link', 'show', 'dev', added.tap], { encoding: 'utf8' }))[0].master, (await nubed.api('GET', '/api/v1/switches/lab')).bridge);
+    await page.getByRole('button', { name: 'Remove network adapter 2' }).click();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    assert.deepEqual((await adapters(1)).map((n) => n.id), ['nic0']);
+    assert.throws(() => execFileSync('ip', ['link', 'show', 'dev', added.tap], { stdio: 'pipe' }));
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Networking' }).click();
     await row('lab').locator('td.adapters').getByText('net1 nic0').waitFor();
     await keepScreenshot(page, 'networking-switches');
@@ -96,6 +119,7 @@ describe('the Networking page with a real nubed', () => {
     const [port] = (await nubed.api('GET', '/api/v1/switches/lab')).adapters;
     const tap = JSON.parse(execFileSync('ip', ['-json', 'link', 'show', 'dev', port.tap], { encoding: 'utf8' }))[0];
     assert.equal(tap.master, bridge);
+    assert.equal((await nubed.api('GET', `/api/v1/vms/${id}`)).summary.state, 'running');
   }));
 
   test('the switch is removed with its adapter pulled out, and its bridge goes', STEP, suite.step(async () => {

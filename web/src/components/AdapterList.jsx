@@ -5,7 +5,7 @@ import { newAdapter } from '../lib/vmForm.js';
 import { AdapterRow } from './AdapterRow.jsx';
 
 /** Network adapters: legacy (emulated, generation 1 only) or synthetic, each connected or not. */
-export function AdapterList({ adapters, onChange, err, limits, generation }) {
+export function AdapterList({ adapters, onChange, err, limits, generation, added }) {
   const edit = (key, fields) => onChange(adapters.map((n) => (n.key === key ? { ...n, ...fields } : n)));
   const [switches, setSwitches] = useState(null);
   const { host } = useHost();
@@ -15,7 +15,8 @@ export function AdapterList({ adapters, onChange, err, limits, generation }) {
     <fieldset id="f-adapters" tabindex="-1" aria-describedby="f-adapters-hint f-adapters-error">
       <legend>Network adapters</legend>
       <p id="f-adapters-hint" class="hint">
-        {limits && `Up to ${limits.maxLegacyNetworkAdapters} legacy (generation 1 only) and ${limits.maxSyntheticNetworkAdapters} synthetic adapters.`}
+        {limits && `Up to ${limits.maxLegacyNetworkAdapters} legacy (generation 1 only) and ${limits.maxSyntheticNetworkAdapters} synthetic adapters. `}
+        A generation 1 VM's synthetic adapters on a switch, or on none, are added and removed while it runs; any adapter changes its switch, VLAN, bandwidth and guards while it runs.
       </p>
       {err('f-adapters') && <p id="f-adapters-error" class="field-error">{err('f-adapters').join(' ')}</p>}
       {adapters.map((n, i) => (
@@ -23,7 +24,7 @@ export function AdapterList({ adapters, onChange, err, limits, generation }) {
           onRemove={() => onChange(adapters.filter((x) => x.key !== n.key))} />
       ))}
       <div class="buttons">
-        <button type="button" onClick={() => onChange([...adapters, newAdapter(generation, host?.defaultSwitch)])}>Add network adapter</button>
+        <button type="button" onClick={() => onChange([...adapters, newAdapter(generation, host?.defaultSwitch, added)])}>Add network adapter</button>
       </div>
     </fieldset>
   );

@@ -53,7 +53,7 @@ export function VmForm({ form, change, errors, host, mode }) {
       <BootFields form={form} change={change} err={err} host={host} />
       <DiskList disks={form.disks} onChange={(disks) => change({ disks })} err={err} limits={limits} generation={Number(form.generation)} />
       <AdapterList adapters={form.adapters} onChange={(adapters) => change({ adapters })} err={err} limits={limits}
-        generation={Number(form.generation)} />
+        generation={Number(form.generation)} added={mode === 'edit'} />
       <ActionFields form={form} change={change} err={err} />
       {/* A VM's services are switched live on its settings page, not saved with the form. */}
       {mode === 'new' && <ServiceFields services={form.services} onChange={(services) => change({ services })} err={err} />}

@@ -29,11 +29,15 @@ export function newDisk(bus, disks, limits) {
   return make(0, 0); // every place is taken: the host's answer says so
 }
 
-/** A new adapter: synthetic on the host's default switch when it has one (GET /api/v1/host's defaultSwitch). */
-export function newAdapter(generation, defaultSwitch) {
+/**
+ * A new adapter: synthetic on the host's default switch when it has one (GET /api/v1/host's defaultSwitch).
+ * One added to an existing VM (`added`) is synthetic, the kind that also comes while the VM runs, and
+ * without a default switch starts not connected, as Hyper-V's Add-VMNetworkAdapter.
+ */
+export function newAdapter(generation, defaultSwitch, added = false) {
   return {
-    key: key(), kind: generation === 2 || defaultSwitch ? 'synthetic' : 'legacy', model: '',
-    connection: defaultSwitch ? 'switch' : 'user', tap: '', switchName: defaultSwitch ?? '', macAddress: '',
+    key: key(), kind: generation === 2 || defaultSwitch || added ? 'synthetic' : 'legacy', model: '',
+    connection: defaultSwitch ? 'switch' : added ? 'none' : 'user', tap: '', switchName: defaultSwitch ?? '', macAddress: '',
     vlanId: '', maximumBandwidthMbps: '', macAddressSpoofing: false, dhcpGuard: true, routerGuard: true,
   };
 }
@@ -53,7 +57,7 @@ export function emptyForm() {
 export function fromSettings(s) {
   const enabled = new Set(s.integrationServices?.enabled ?? []);
   const adapter = (n) => ({
-    key: key(), kind: n.kind, model: n.model ?? '', macAddress: n.macAddress ?? '',
+    key: key(), id: n.id ?? null, pciSlot: n.pciSlot ?? null, kind: n.kind, model: n.model ?? '', macAddress: n.macAddress ?? '',
     connection: !n.switch ? 'none' : n.switch.startsWith('tap:') ? 'tap' : n.switch === 'user' ? 'user' : 'switch',
     tap: n.switch?.startsWith('tap:') ? n.switch.slice(4) : '',
     switchName: n.switch && n.switch !== 'user' && !n.switch.startsWith('tap:') ? n.switch : '',
@@ -146,6 +150,8 @@ export function toSettings(f) {
     ideDrives: ide.map((d) => ({ controller: Number(d.controller), location: Number(d.location), media: d.media, ...diskDoc(d) })),
     scsiControllers: controllers.map((disks) => ({ disks: disks.map((d) => ({ location: Number(d.location), media: d.media, ...diskDoc(d) })) })),
     networkAdapters: f.adapters.map((n) => ({
+      // The host's id and slot go back unchanged: the adapter stays the same device, in its slot.
+      id: n.id ?? null, pciSlot: n.pciSlot ?? null,
       kind: n.kind, model: orNull(n.model), macAddress: orNull(n.macAddress),
       switch: { none: null, tap: `tap:${n.tap}`, user: 'user', switch: n.switchName }[n.connection],
       vlanId: n.connection === 'switch' ? number(n.vlanId) : null,
