@@ -166,6 +166,43 @@ public sealed class SwitchTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_guest_bound_to_its_address_cannot_take_another_VMs_with_a_forged_ARP_and_an_unbound_one_can()
+    {
+        const string GoodMac = "52:54:00:79:01:02", EvilMac = "52:54:00:79:01:03";
+        await using var ns = await NetNamespace.MakeAsync();
+        await using var host = await NubedHost.StartWrappedAsync(output, _ => ns.Exec);
+        var inside = await host.Client.Switches.CreateAsync(new SwitchSettings { Name = "inside", Kind = "internal", HostAddresses = ["10.79.1.1/24"] });
+        var good = await CreateAsync(host, "good", ("inside", GoodMac));
+        var evil = await CreateAsync(host, "evil", ("inside", EvilMac));
+        await SetAdapterAsync(host, "evil", EvilMac, n => n with { AllowedAddresses = ["10.79.1.3"] });
+        await Task.WhenAll(host.Client.RunJobAsync("good", "start"), host.Client.RunJobAsync("evil", "start"));
+        foreach (var vm in new[] { "good", "evil" })
+            Assert.True((await host.Client.GetVmAsync(vm, 90)).GuestAgent?.Responding, $"the guest agent of {vm} did not answer");
+        await AddressAsync(host, good, (GoodMac, "10.79.1.2/24"));
+        await AddressAsync(host, evil, (EvilMac, "10.79.1.3/24"));
+        foreach (var address in new[] { "10.79.1.2", "10.79.1.3" })
+            Assert.True((await ns.RunAsync("ping", "-c", "1", "-W", "2", address)).ExitCode == 0, $"the host did not reach {address}");
+
+        // evil takes good's address and tells the switch so (gratuitous ARP from its own MAC), as an attacker would.
+        var forge = $"{Iface(EvilMac)}; ip addr add 10.79.1.2/32 dev $n 2>/dev/null; sleep 2; arping -U -c 3 -s 10.79.1.2 -I $n 10.79.1.2 >/dev/null 2>&1; arping -A -c 3 -s 10.79.1.2 -I $n 10.79.1.2 >/dev/null 2>&1; true";
+        await GuestShell.RunAsync(host, evil, forge);
+        Assert.Equal(GoodMac, await HostNeighbourAsync(ns, inside.Bridge, "10.79.1.2"));
+        Assert.True((await ns.RunAsync("ping", "-c", "1", "-W", "2", "10.79.1.2")).ExitCode == 0, "good lost its address to a forged ARP");
+
+        // Unbound (while it runs), the same forgery takes the host's entry: the binding is what stopped it.
+        await SetAdapterAsync(host, "evil", EvilMac, n => n with { AllowedAddresses = null });
+        await GuestShell.RunAsync(host, evil, forge);
+        Assert.Equal(EvilMac, await HostNeighbourAsync(ns, inside.Bridge, "10.79.1.2"));
+    }
+
+    /// <summary>The MAC the host's neighbour table has for an address on a bridge.</summary>
+    private static async Task<string> HostNeighbourAsync(NetNamespace ns, string bridge, string address)
+    {
+        using var doc = JsonDocument.Parse(await ns.OutputAsync("ip", "-json", "neigh", "show", address, "dev", bridge));
+        return doc.RootElement.EnumerateArray().Select(e => e.TryGetProperty("lladdr", out var mac) ? mac.GetString() : null).FirstOrDefault() ?? "(none)";
+    }
+
+    [Fact]
     public async Task An_internal_switch_with_NAT_and_DHCP_gives_a_VM_an_address_and_the_world_beyond_the_host()
     {
         await using var ns = await NetNamespace.MakeAsync();

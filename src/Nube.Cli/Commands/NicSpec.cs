@@ -5,7 +5,7 @@ namespace Nube.Cli.Commands;
 /// <summary>
 /// <c>--nic KIND[:MODEL][:SWITCH][,SETTING=on|off...]</c>: <c>legacy</c>, <c>legacy:e1000:user</c>,
 /// <c>synthetic:lan</c> (a virtual switch), <c>synthetic:tap:nbtap0</c>, <c>synthetic:user</c>,
-/// <c>synthetic:lan,vlan=10,bandwidth=100,dhcp-guard=off</c>. The service checks the words; this only splits them, so
+/// <c>synthetic:lan,vlan=10,bandwidth=100,dhcp-guard=off</c>, <c>synthetic:lan,ip=10.0.0.5,ip=fd00::5</c>. The service checks the words; this only splits them, so
 /// that its messages name the field and the limit.
 /// </summary>
 public static class NicSpec
@@ -13,7 +13,7 @@ public static class NicSpec
     private static readonly string[] Models = ["tulip", "e1000", "virtio-net"];
 
     /// <summary>The port settings a spec may give after its commas.</summary>
-    public static readonly string[] Settings = ["vlan", "bandwidth", "mac-spoofing", "dhcp-guard", "router-guard"];
+    public static readonly string[] Settings = ["vlan", "bandwidth", "ip", "mac-spoofing", "dhcp-guard", "router-guard"];
 
     public static NetworkAdapterSettings Parse(string spec)
     {
@@ -31,6 +31,12 @@ public static class NicSpec
         foreach (var setting in settings.Skip(1))
         {
             var (name, value) = setting.Split('=', 2) is [var n, var v] ? (n, v) : (setting, "");
+            // ip=ADDRESS, once per address the guest may send from (IP address binding).
+            if (name == "ip")
+            {
+                adapter = adapter with { AllowedAddresses = [.. adapter.AllowedAddresses ?? [], value] };
+                continue;
+            }
             if (name is "vlan" or "bandwidth")
             {
                 var number = int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed

@@ -23,6 +23,11 @@ public sealed record NetworkAdapterSettings
     public int? MaximumBandwidthMbps { get; init; }
     /// <summary>On a virtual switch, let the guest send from other MAC addresses (default false).</summary>
     public bool? MacAddressSpoofing { get; init; }
+    /// <summary>
+    /// On a virtual switch, the IP addresses or prefixes the guest may send from (10.0.0.5,
+    /// 10.0.0.0/29, fd00::5; at most 32): ARP and IP from any other are dropped. Absent or empty: any.
+    /// </summary>
+    public IReadOnlyList<string>? AllowedAddresses { get; init; }
     /// <summary>On a virtual switch, drop DHCP server answers the guest sends (default true).</summary>
     public bool? DhcpGuard { get; init; }
     /// <summary>On a virtual switch, drop router advertisements and redirects the guest sends (default true).</summary>

@@ -77,7 +77,7 @@ public static class AdapterModel
         NetworkAdapter.HasPort(adapter)
             ? new SwitchPort(vm.Name, adapter.Id, LinkNames.Tap(vm.Id, adapter.Id), adapter.Switch,
                 NetworkAdapter.ModelOf(adapter) == NicModel.VirtioNet && vm.ProcessorCount > 1,
-                new PortGuards(adapter.MacAddress, adapter.MacAddressSpoofing, adapter.DhcpGuard, adapter.RouterGuard), adapter.VlanId ?? 1,
+                new PortGuards(adapter.MacAddress, adapter.MacAddressSpoofing, adapter.DhcpGuard, adapter.RouterGuard, adapter.AllowedAddresses), adapter.VlanId ?? 1,
                 adapter.MaximumBandwidthMbps)
             : null;
 

@@ -30,4 +30,5 @@ public sealed record SwitchPort(string VmName, string AdapterId, string Tap, str
 
 /// <summary>The adapter's security settings as its port applies them (see <see cref="Switches.PortGuardRules"/>).</summary>
 /// <param name="Mac">The adapter's MAC; frames (and ARP) from any other are dropped unless <paramref name="MacAddressSpoofing"/>.</param>
-public sealed record PortGuards(string? Mac, bool MacAddressSpoofing, bool DhcpGuard, bool RouterGuard);
+/// <param name="Addresses">The addresses the guest may send from (<see cref="Vms.NetworkAdapter.AllowedAddresses"/>); null: any.</param>
+public sealed record PortGuards(string? Mac, bool MacAddressSpoofing, bool DhcpGuard, bool RouterGuard, string? Addresses = null);

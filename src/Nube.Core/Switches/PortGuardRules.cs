@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Nube.Core.Qemu;
+using Nube.Core.Vms;
 
 namespace Nube.Core.Switches;
 
@@ -8,8 +9,8 @@ namespace Nube.Core.Switches;
 /// The nftables table (bridge family) that guards what guests send into their switches, and
 /// keeps VLANs apart, replaced whole and atomically by <c>nft -f</c>. Per port: frames and ARP
 /// from any MAC but the adapter's (unless MAC spoofing is on), DHCP and DHCPv6 server answers
-/// (DHCP guard), router advertisements and redirects (router guard) are dropped, and what it
-/// sends past its maximum bandwidth. Per VLAN other
+/// (DHCP guard), router advertisements and redirects (router guard), packets and ARP from IP
+/// addresses the adapter is not bound to (when it is), and what it sends past its maximum bandwidth. Per VLAN other
 /// than the untagged 1: a set of its ports, which exchange frames with each other only, and
 /// not with the host's end of an internal switch (which is on VLAN 1). Access ports, as Hyper-V
 /// gives each adapter: the guest sends and gets untagged frames. Pure: tested; nubed applies it.
@@ -43,6 +44,8 @@ public static class PortGuardRules
                 rules.Append($"{from} ether saddr != {mac} drop\n");
                 rules.Append($"{from} ether type arp arp saddr ether != {mac} drop\n");
             }
+            if (g.Addresses is { } allowed)
+                AddressBinding(rules, from, NetworkAdapter.AddressesOf(allowed));
             if (g.DhcpGuard)
             {
                 rules.Append($"{from} udp sport 67 drop\n");
@@ -81,6 +84,21 @@ public static class PortGuardRules
         }
         rules.Append("}\n");
         return rules.ToString();
+    }
+
+    /// <summary>
+    /// IP address binding: ARP and IPv4 only from the allowed IPv4 addresses (and 0.0.0.0, which
+    /// a DHCP client and an address probe send from), IPv6 only from the allowed IPv6 addresses,
+    /// link-local ones and :: (duplicate address detection). A guest bound to IPv6 alone sends no IPv4.
+    /// </summary>
+    private static void AddressBinding(StringBuilder rules, string from, IReadOnlyList<string> allowed)
+    {
+        var v4 = allowed.Where(a => !a.Contains(':', StringComparison.Ordinal)).Append("0.0.0.0");
+        var v6 = allowed.Where(a => a.Contains(':', StringComparison.Ordinal)).Append("fe80::/10").Append("::");
+        var set4 = $"{{ {string.Join(", ", v4)} }}";
+        rules.Append($"{from} ether type arp arp saddr ip != {set4} drop\n");
+        rules.Append($"{from} ip saddr != {set4} drop\n");
+        rules.Append($"{from} ip6 saddr != {{ {string.Join(", ", v6)} }} drop\n");
     }
 
     private static string Id(int vlan) => vlan.ToString(CultureInfo.InvariantCulture);

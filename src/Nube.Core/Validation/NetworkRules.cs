@@ -31,6 +31,8 @@ internal static class NetworkRules
             if (adapter.MaximumBandwidthMbps is { } mbps and (< 1 or > MaxBandwidthMbps))
                 errors.Add(Messages.Outside($"{field}.maximumBandwidthMbps", mbps, "range of Mbit/s", 1, MaxBandwidthMbps));
             CheckModel(adapter, field, errors);
+            if (adapter.AllowedAddresses is { } allowed)
+                CheckAddresses($"{field}.allowedAddresses", allowed, errors);
             if (adapter.PciSlot is { } slot)
             {
                 var last = NetworkAdapter.LastPciSlot(generation);
@@ -68,6 +70,26 @@ internal static class NetworkRules
             errors.Add(new(field, name,
                 $"{field}: {quoted} names a TAP device of {tap.Length} characters; a TAP device's name has 1 to {MaxTapNameLength} characters " +
                 "of A-Z, a-z, 0-9, '_', '.' and '-' (and is not '.' or '..')"));
+    }
+
+    /// <summary>More than a handful is a subnet's work: a prefix (10.0.0.0/29) says it in one.</summary>
+    public const int MaxAllowedAddresses = 32;
+
+    private static void CheckAddresses(string field, string allowed, List<ValidationError> errors)
+    {
+        var addresses = NetworkAdapter.AddressesOf(allowed);
+        if (addresses.Count is 0 or > MaxAllowedAddresses)
+            errors.Add(new(field, allowed, $"{field}: {addresses.Count} addresses; an adapter is bound to 1 to {MaxAllowedAddresses} addresses or prefixes " +
+                "(leave the setting out for no binding)"));
+        foreach (var address in addresses)
+        {
+            // Canonical text only: nft reads it as it is, and a string compares equal to itself alone.
+            var ok = address.Contains('/', StringComparison.Ordinal)
+                ? System.Net.IPNetwork.TryParse(address, out var network) && network.ToString() == address
+                : System.Net.IPAddress.TryParse(address, out var ip) && ip.ToString() == address && !ip.Equals(System.Net.IPAddress.Any) && !ip.Equals(System.Net.IPAddress.IPv6None);
+            if (!ok)
+                errors.Add(new(field, address, $"{field}: {Quoting.Quote(address)} is not an IP address or prefix in its plain form (10.0.0.5, 10.0.0.0/29, fd00::5)"));
+        }
     }
 
     private static bool IsTapNameCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-';

@@ -63,5 +63,5 @@ public sealed record NetworkAdapterChange(DeviceChangeKind Kind, string Id, stri
         && PortOnly(Before!) == PortOnly(After!);
 
     private static NetworkAdapter PortOnly(NetworkAdapter a) =>
-        a with { Switch = null, VlanId = null, MaximumBandwidthMbps = null, MacAddressSpoofing = false, DhcpGuard = false, RouterGuard = false };
+        a with { Switch = null, VlanId = null, MaximumBandwidthMbps = null, MacAddressSpoofing = false, DhcpGuard = false, RouterGuard = false, AllowedAddresses = null };
 }

@@ -38,6 +38,12 @@ public sealed record NetworkAdapter
     /// maximum bandwidth); null is no limit.
     /// </summary>
     public int? MaximumBandwidthMbps { get; init; }
+    /// <summary>
+    /// On a virtual switch: the IP addresses (or prefixes) the guest may send from, comma-separated
+    /// (<c>10.0.0.5,fd00::5</c>); IPv4 packets and ARP from any other address are dropped, so that
+    /// the guest cannot take another VM's address. Null: any address (no binding).
+    /// </summary>
+    public string? AllowedAddresses { get; init; }
     /// <summary>On a virtual switch: DHCP server answers from the guest are dropped (Hyper-V's DHCP guard). On by default.</summary>
     public bool DhcpGuard { get; init; } = true;
     /// <summary>On a virtual switch: router advertisements and redirects from the guest are dropped (Hyper-V's router guard). On by default.</summary>
@@ -60,6 +66,10 @@ public sealed record NetworkAdapter
 
     public const string UserMode = "user";
     public const string TapPrefix = "tap:";
+
+    /// <summary>The addresses of <see cref="AllowedAddresses"/>, one each; empty when there is no binding.</summary>
+    public static IReadOnlyList<string> AddressesOf(string? allowed) =>
+        allowed is null ? [] : [.. allowed.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
     /// <summary>The model the guest sees.</summary>
     public static NicModel ModelOf(NetworkAdapter adapter) =>

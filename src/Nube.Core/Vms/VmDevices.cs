@@ -86,6 +86,8 @@ public static class VmDevices
             notes.Add("DHCP guard off");
         if (!n.RouterGuard)
             notes.Add("router guard off");
+        if (n.AllowedAddresses is { } allowed)
+            notes.Add($"sends from {string.Join(", ", NetworkAdapter.AddressesOf(allowed))} only");
         return notes.Count == 0 ? "" : $" ({string.Join(", ", notes)})";
     }
 }

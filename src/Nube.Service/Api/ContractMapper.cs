@@ -126,6 +126,7 @@ public static class ContractMapper
         {
             Id = n.Id, PciSlot = n.PciSlot, Kind = EnumWords.Word(n.Kind), MacAddress = n.MacAddress, Switch = n.Switch, Model = Word(n.Model),
             VlanId = n.VlanId, MaximumBandwidthMbps = n.MaximumBandwidthMbps, MacAddressSpoofing = n.MacAddressSpoofing, DhcpGuard = n.DhcpGuard, RouterGuard = n.RouterGuard,
+            AllowedAddresses = n.AllowedAddresses is { } allowed ? NetworkAdapter.AddressesOf(allowed) : null,
         }).ToList(),
         Com1 = new ComPortSettings { Log = vm.Com1.Log },
         AutomaticStartAction = EnumWords.Word(vm.AutomaticStartAction),
@@ -187,6 +188,8 @@ public static class ContractMapper
                 MacAddress = n.MacAddress, Switch = n.Switch,
                 Model = ParseOptional<NicModel>(n.Model, $"networkAdapters[{i}].model", errors),
                 VlanId = n.VlanId, MaximumBandwidthMbps = n.MaximumBandwidthMbps, MacAddressSpoofing = n.MacAddressSpoofing ?? false, DhcpGuard = n.DhcpGuard ?? true, RouterGuard = n.RouterGuard ?? true,
+                // Kept as one comma-separated string, so that two configurations compare as values.
+                AllowedAddresses = n.AllowedAddresses is { Count: > 0 } allowed ? string.Join(',', allowed.Select(a => a.Trim())) : null,
             }).ToImmutableArray(),
             Com1 = s.Com1 is { } com ? new ComPort { Log = com.Log } : null,
             AutomaticStartAction = ParseOptional<AutomaticStartAction>(s.AutomaticStartAction, "automaticStartAction", errors),

@@ -177,6 +177,34 @@ public sealed class SwitchTests
         // A maximum bandwidth polices what the guest sends: 20 Mbit/s is 2 500 000 bytes a second, a tenth of it as burst.
         var capped = PortGuardRules.Render("a1b2c3d4", [Port("ntpd", guards) with { BandwidthMbps = 20 }]);
         Assert.Contains("    iifname \"ntpd\" limit rate over 2500000 bytes/second burst 250000 bytes drop\n", capped, StringComparison.Ordinal);
+
+        // Bound to its addresses, a guest claims no other in ARP and sends from no other; DHCP, probes, link-local and DAD stay possible.
+        var bound = PortGuardRules.Render("a1b2c3d4", [Port("ntpe", guards with { Addresses = "10.0.0.5,10.0.1.0/29,fd00::5" })]);
+        Assert.Contains("""
+                iifname "ntpe" ether type arp arp saddr ip != { 10.0.0.5, 10.0.1.0/29, 0.0.0.0 } drop
+                iifname "ntpe" ip saddr != { 10.0.0.5, 10.0.1.0/29, 0.0.0.0 } drop
+                iifname "ntpe" ip6 saddr != { fd00::5, fe80::/10, :: } drop
+
+            """.Replace("\r", ""), bound, StringComparison.Ordinal);
+        var v6Only = PortGuardRules.Render("a1b2c3d4", [Port("ntpf", guards with { Addresses = "fd00::5" })]);
+        Assert.Contains("iifname \"ntpf\" ip saddr != { 0.0.0.0 } drop", v6Only, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bound_addresses_are_plain_addresses_or_prefixes_at_most_32()
+    {
+        VmConfig With(string allowed) => DeviceIds.Assign(null, TestVms.KernelBoot() with
+        {
+            NetworkAdapters = [new NetworkAdapter { Switch = "lan", AllowedAddresses = allowed }],
+        });
+        IEnumerable<string> Errors(string allowed) => VmValidator.Validate(With(allowed), Nube.Core.Editions.Editions.Nube, [], ["lan"]).Select(e => e.Message);
+        Assert.Empty(Errors("10.0.0.5, 10.0.1.0/29,fd00::5"));
+        Assert.Equal(["networkAdapters[0].allowedAddresses: '10.0.0.5/24' is not an IP address or prefix in its plain form (10.0.0.5, 10.0.0.0/29, fd00::5)",
+            "networkAdapters[0].allowedAddresses: 'web' is not an IP address or prefix in its plain form (10.0.0.5, 10.0.0.0/29, fd00::5)",
+            "networkAdapters[0].allowedAddresses: '0.0.0.0' is not an IP address or prefix in its plain form (10.0.0.5, 10.0.0.0/29, fd00::5)"],
+            Errors("10.0.0.5/24,web,0.0.0.0"));
+        Assert.Equal(["networkAdapters[0].allowedAddresses: 33 addresses; an adapter is bound to 1 to 32 addresses or prefixes (leave the setting out for no binding)"],
+            Errors(string.Join(',', Enumerable.Range(1, 33).Select(n => $"10.0.0.{n}"))));
     }
 
     [Fact]

@@ -37,6 +37,8 @@ export function AdapterRow({ adapter: n, index, edit, err, generation, switches,
               onInput={set('vlanId')} hint="1 to 4094; empty: the switch's untagged VLAN." />
             <Field id={id('maximumBandwidthMbps')} label="Maximum bandwidth, Mbit/s (optional)" inputMode="numeric"
               errors={err(id('maximumBandwidthMbps'))} value={n.maximumBandwidthMbps} onInput={set('maximumBandwidthMbps')} hint="Each way; empty: no limit." />
+            <Field id={id('allowedAddresses')} label="Allowed IP addresses (optional)" errors={err(id('allowedAddresses'))} value={n.allowedAddresses}
+              onInput={set('allowedAddresses')} hint="The guest sends from these only (ARP and IP from others are dropped): 10.0.0.5, 10.0.0.0/29, fd00::5; empty: any." />
           </>
         )}
       </div>
