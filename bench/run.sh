@@ -11,7 +11,8 @@
 #           settings (iothread, cache, vCPUs), and plain QEMU twins of both sides with one change
 #           each (iothread polling, virtqueue depth, virtio-blk): --disk-rounds N, --disk-variants all.
 # Figure 4: iperf3 both ways over a TAP in a network namespace of its own (nbench-*), tulip and
-#           e1000 vs virtio-net: --net-rounds N, --net-variants all, --iperf-seconds S.
+#           e1000 vs virtio-net, virtio-net on a Nube switch, and tulip and virtio-net pairs of VMs
+#           on a private switch: --net-rounds N, --net-variants all, --iperf-seconds S.
 # Figure 5: nubed's CPU with N idle VMs, heartbeat on vs off, and the time from the guest agent
 #           killed to Lost communication: --hb-vms N, --hb-window S, --hb-rounds N, --lost-rounds N.
 # Figure 7: what metering costs: nubed's CPU idle with N VMs (the sampler) and per reading asked

@@ -82,7 +82,7 @@ public sealed record BenchOptions
         "        qemu-ide, qemu-scsi, qemu-scsi-nopoll, qemu-scsi-vq1024, qemu-blk: plain QEMU twins)\n" +
         "  fig8: [--fmt-rounds N] (and fig3's fio and disk size options)\n" +
         "  fig9: [--hp-rounds N]\n" +
-        "  fig4: [--net-rounds N] [--iperf-seconds S] [--net-variants all|KEY,KEY...] (tulip, e1000, virtio, virtio-2cpu, virtio-2cpu-2streams, virtio-switch)\n" +
+        "  fig4: [--net-rounds N] [--iperf-seconds S] [--net-variants all|KEY,KEY...] (tulip, e1000, virtio, virtio-2cpu, virtio-2cpu-2streams, virtio-switch, tulip-pair, virtio-pair)\n" +
         "  fig1: [--baseline-nubed PATH/nubed.dll] (another build's nubed, booted in the same rounds)\n" +
         "  fig5: [--hb-vms N] [--hb-vm-mib N] [--hb-window S] [--hb-rounds N] [--lost-rounds N]\n" +
         "  fig7: [--meter-vms N] [--meter-window S] [--meter-readings N]\n" +

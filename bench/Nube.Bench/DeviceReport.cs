@@ -100,7 +100,7 @@ public sealed class DeviceReport(BenchOptions options, StringBuilder md)
         Line();
         Line("| Configuration | guest driver, rx queues | guest→host (MB/s) | host→guest (MB/s) | guest→host / tulip | host→guest / tulip | retransmits g→h / h→g |");
         Line("|---|---|---:|---:|---:|---:|---|");
-        foreach (var v in r.Variants)
+        foreach (var v in r.Variants.Where(v => !v.Pair))
         {
             var f = r.Facts.GetValueOrDefault(v.VmKey);
             long Retr(string d) => r.Samples.Where(s => s.Variant == v.Key && s.Direction == d && s.Retransmits >= 0).Sum(s => s.Retransmits);
@@ -123,6 +123,23 @@ public sealed class DeviceReport(BenchOptions options, StringBuilder md)
                      $"{per.Median:0.00}x ({per.Min:0.00}–{per.Max:0.00}) | ≥ 0.90x: {(ratio >= 0.9 ? "met" : "**missed**")} |");
             }
         }
+        if (r.Variants.Any(v => v.Key == "tulip-pair") && r.Variants.Any(v => v.Key == "virtio-pair"))
+        {
+            var pairDirs = new[] { NetworkPairs.AToB, NetworkPairs.BToA };
+            Line();
+            Line("**Between two VMs on one Nube switch**: two VMs of the configuration on a private switch of their own (its bridge, the two TAPs, the port guards), " +
+                 $"VM A's iperf3 client against VM B's server through A's console (`iperf3 -c B -t {r.Seconds} -O 1 -f m`, and `-R`: B sends), the receiver's figure. " +
+                 "Both VMs run during their rows (the others paused); under TCG the two guests share the host's 2 cores with the switch's forwarding:");
+            Line();
+            Line("| Direction | tulip pair (MB/s) | virtio-net pair (MB/s) | synthetic / emulated, ratio of medians | per round: median (min–max) |");
+            Line("|---|---:|---:|---:|---:|");
+            foreach (var d in pairDirs)
+            {
+                var per = Stats.Of(PerRound("virtio-pair", "tulip-pair", d));
+                Line($"| {d} | {Spread(Values("tulip-pair", d), false)} | {Spread(Values("virtio-pair", d), false)} | **{Median("virtio-pair", d) / Median("tulip-pair", d):0.00}x** | " +
+                     $"{per.Median:0.00}x ({per.Min:0.00}–{per.Max:0.00}) |");
+            }
+        }
         if (r.LeaseSeconds.Count > 0)
         {
             var lease = Stats.Of(r.LeaseSeconds);
@@ -133,14 +150,16 @@ public sealed class DeviceReport(BenchOptions options, StringBuilder md)
         Line();
         Line("Per round (MB/s):");
         Line();
-        Line("| Round | Configuration | guest→host | host→guest |");
+        Line("| Round | Configuration | guest→host (a pair: A→B) | host→guest (a pair: B→A) |");
         Line("|---|---|---:|---:|");
         for (var i = 0; i < r.Rounds; i++)
             for (var k = 0; k < r.Variants.Count; k++)
             {
                 var v = r.Variants[(k + i) % r.Variants.Count];
                 string Cell(string d) => F(r.Samples.Single(s => s.Round == i && s.Variant == v.Key && s.Direction == d).MBps, 1);
-                Line($"| {i + 1} | {v.Key} | {Cell(dirs[0])} | {Cell(dirs[1])} |");
+                // A pair's first column is A to B, its second B to A.
+                var (first, second) = v.Pair ? (NetworkPairs.AToB, NetworkPairs.BToA) : (dirs[0], dirs[1]);
+                Line($"| {i + 1} | {v.Key} | {Cell(first)} | {Cell(second)} |");
             }
     }
 

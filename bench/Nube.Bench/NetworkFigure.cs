@@ -8,9 +8,11 @@ namespace Nube.Bench;
 /// <summary>
 /// One network configuration of figure 4: the adapter, the VM's vCPUs and iperf3's parallel
 /// streams; <paramref name="OnSwitch"/>: on an internal Nube switch (its bridge, port guards and
-/// all) in place of a bare TAP.
+/// all) in place of a bare TAP; <paramref name="Pair"/>: two VMs on a private switch, measured
+/// between each other (<see cref="NetworkPairs"/>).
 /// </summary>
-public sealed record NetVariant(string Key, string Label, string Kind, string? Model, int Cpus, int Streams, string VmKey, string Role, bool OnSwitch = false)
+public sealed record NetVariant(string Key, string Label, string Kind, string? Model, int Cpus, int Streams, string VmKey, string Role,
+    bool OnSwitch = false, bool Pair = false)
 {
     public string Vm => $"net-{VmKey}";
     /// <summary>The switch of a variant on a switch: one each, named after its VM.</summary>
@@ -53,9 +55,11 @@ public sealed class NetworkFigure(BenchOptions options, Workspace workspace)
         new("virtio-2cpu", "synthetic, 2 vCPUs (2 queue pairs), 1 stream", "synthetic", null, 2, 1, "virtio-2cpu", "tuning"),
         new("virtio-2cpu-2streams", "synthetic, 2 vCPUs (2 queue pairs), 2 streams (`-P 2`)", "synthetic", null, 2, 2, "virtio-2cpu", "tuning"),
         new("virtio-switch", "synthetic: virtio-net on an internal Nube switch (bridge, port guards)", "synthetic", null, 1, 1, "virtio-switch", "switch", OnSwitch: true),
+        new("tulip-pair", "legacy: tulip, VM to VM on a private Nube switch", "legacy", "tulip", 1, 1, "tulip-pair", "emulated pair", OnSwitch: true, Pair: true),
+        new("virtio-pair", "synthetic: virtio-net, VM to VM on a private Nube switch", "synthetic", null, 1, 1, "virtio-pair", "synthetic pair", OnSwitch: true, Pair: true),
     ];
 
-    public static readonly string[] DefaultKeys = ["tulip", "e1000", "virtio", "virtio-switch"];
+    public static readonly string[] DefaultKeys = ["tulip", "e1000", "virtio", "virtio-switch", "tulip-pair", "virtio-pair"];
 
     /// <summary>The namespace's name: nbench- and the workspace's suffix (run.sh removes it by that name if the runner could not).</summary>
     public static string NamespaceFor(Workspace workspace)
@@ -116,6 +120,12 @@ public sealed class NetworkFigure(BenchOptions options, Workspace workspace)
             foreach (var v in vms)
             {
                 var (tap, hostIp, guestIp) = taps[v.VmKey];
+                if (v.Pair)
+                {
+                    facts[v.VmKey] = await NetworkPairs.SetUpAsync(client, options, v, vms.IndexOf(v), ct);
+                    Console.Error.WriteLine($"bench: fig4 {v.VmKey}: {facts[v.VmKey]}");
+                    continue;
+                }
                 if (v.OnSwitch)
                 {
                     var made = await client.Switches.CreateAsync(new Nube.Contracts.Switches.SwitchSettings
@@ -152,16 +162,21 @@ public sealed class NetworkFigure(BenchOptions options, Workspace workspace)
                 for (var k = 0; k < variants.Count; k++)
                 {
                     var v = variants[(k + r) % variants.Count];
-                    await GuestVms.RunAsync(client, v.Vm, "resume", ct);
+                    string[] running = v.Pair ? [v.Vm, NetworkPairs.PeerVm(v)] : [v.Vm];
+                    foreach (var vm in running)
+                        await GuestVms.RunAsync(client, vm, "resume", ct);
                     // Which direction goes first alternates too.
                     foreach (var reverse in r % 2 == 0 ? new[] { true, false } : [false, true])
                     {
-                        var (mbps, retr) = await IperfAsync(ns, v, taps[v.VmKey].Guest, reverse, options.IperfSeconds, 1, ct);
-                        var dir = reverse ? GuestToHost : HostToGuest;
+                        var (mbps, retr) = v.Pair
+                            ? (await NetworkPairs.MeasureAsync(client, v, facts[v.VmKey].GuestAddress, reverse, options.IperfSeconds, 1, ct), -1L)
+                            : await IperfAsync(ns, v, taps[v.VmKey].Guest, reverse, options.IperfSeconds, 1, ct);
+                        var dir = v.Pair ? (reverse ? NetworkPairs.BToA : NetworkPairs.AToB) : reverse ? GuestToHost : HostToGuest;
                         samples.Add(new NetSample(r, v.Key, dir, mbps, retr));
                         Console.Error.WriteLine($"bench: fig4 round {r + 1}/{options.NetRounds} {v.Key} {dir}: {mbps:0.0} MB/s");
                     }
-                    await GuestVms.RunAsync(client, v.Vm, "pause", ct);
+                    foreach (var vm in running)
+                        await GuestVms.RunAsync(client, vm, "pause", ct);
                 }
             }
             var leases = await LeaseAsync(client, ct);
@@ -171,7 +186,7 @@ public sealed class NetworkFigure(BenchOptions options, Workspace workspace)
         }
         finally
         {
-            await GuestVms.TurnOffAllAsync(client, vms.Select(v => v.Vm), CancellationToken.None);
+            await GuestVms.TurnOffAllAsync(client, vms.SelectMany(v => v.Pair ? new[] { v.Vm, NetworkPairs.PeerVm(v) } : [v.Vm]), CancellationToken.None);
         }
     }
 
