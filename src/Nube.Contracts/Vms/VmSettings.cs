@@ -12,6 +12,11 @@ public sealed record VmSettings
     public int? Generation { get; init; }
     /// <summary>Generation 2 only; absent means on for generation 2.</summary>
     public bool? SecureBoot { get; init; }
+    /// <summary>
+    /// Generation 2: the PCI Express root ports for network adapters (0 to 16; a new VM gets 8),
+    /// in which adapters are added and removed while the VM runs; changed while it is off.
+    /// </summary>
+    public int? PcieRootPorts { get; init; }
     public int? ProcessorCount { get; init; }
     /// <summary>Percent (0 to 100) of the VM's processors' capacity the host keeps free for it.</summary>
     public int? CpuReserve { get; init; }

@@ -58,7 +58,11 @@ public static class AdapterModel
         if (adapter.MacAddress is not null)
             device = device.With("mac", adapter.MacAddress);
         if (adapter.PciSlot is { } slot)
-            device = device.With("bus", vm.Generation == 2 ? "pcie.0" : "pci.0").With("addr", $"0x{slot:x}");
+        {
+            // Generation 2: in the slot's root port when it has one, else on the root bus (no hot plug there).
+            device = Generations.RootPortSlots(vm).Contains(slot) ? device.With("bus", RootPort(slot))
+                : device.With("bus", vm.Generation == 2 ? "pcie.0" : "pci.0").With("addr", $"0x{slot:x}");
+        }
         if (netdev?["fds"] is TapQueues { Count: var count })
         {
             // Each queue pair takes two MSI-X vectors, plus one for configuration and one for control.
@@ -71,6 +75,17 @@ public static class AdapterModel
             device = device.With("rx_queue_size", 1024);
         return new(netdev, device, port);
     }
+
+    /// <summary>The id of the root port in a slot (generation 2).</summary>
+    public static string RootPort(int slot) => $"port{slot}";
+
+    /// <summary>
+    /// A generation 2 VM's PCI Express root ports, one per slot (<see cref="Generations.RootPortSlots"/>),
+    /// each its own chassis: present from the start, so that an adapter can be plugged into an empty one.
+    /// </summary>
+    public static IEnumerable<QemuProps> RootPorts(VmConfig vm) =>
+        Generations.RootPortSlots(vm).Select(slot => QemuProps.Of(("driver", "pcie-root-port"), ("id", RootPort(slot)), ("bus", "pcie.0"),
+            ("addr", $"0x{slot:x}"), ("chassis", slot), ("port", slot)));
 
     /// <summary>The port nubed makes for an adapter on a virtual switch or on none; null for user-mode NAT and an operator's TAP.</summary>
     public static SwitchPort? Port(VmConfig vm, NetworkAdapter adapter) =>

@@ -12,6 +12,8 @@ internal static class NetworkArguments
     public static IReadOnlyList<SwitchPort> Add(VmConfig vm, List<string> argv, Descriptors fds)
     {
         var ports = new List<SwitchPort>();
+        foreach (var rootPort in AdapterModel.RootPorts(vm))
+            argv.AddRange(["-device", rootPort.ToJson().ToJsonString()]);
         for (var i = 0; i < vm.NetworkAdapters.Length; i++)
         {
             var parts = AdapterModel.Of(vm, vm.NetworkAdapters[i], $"networkAdapters[{i}]");

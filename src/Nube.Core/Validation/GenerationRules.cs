@@ -21,11 +21,16 @@ internal static class GenerationRules
         }
         if (vm.Generation == 1)
         {
+            if (vm.PcieRootPorts is not null)
+                errors.Add(new(VmFields.PcieRootPorts, Messages.Text(vm.PcieRootPorts.Value),
+                    "pcieRootPorts: generation 2 only; a generation 1 VM's adapters come and go on its PCI bus"));
             if (vm.SecureBoot == true)
                 errors.Add(new(VmFields.SecureBoot, "true",
                     "secureBoot: true needs generation 2 (UEFI); a generation 1 VM boots through the BIOS, which has no Secure Boot"));
             return;
         }
+        if (vm.PcieRootPorts is < 0 or > Vms.Generations.MaxRootPorts)
+            errors.Add(Messages.Outside(VmFields.PcieRootPorts, vm.PcieRootPorts.Value, "range of root ports", 0, Vms.Generations.MaxRootPorts));
         if (vm.IdeDrives.Length > 0)
             errors.Add(new(VmFields.IdeDrives, Messages.Text(vm.IdeDrives.Length),
                 $"ideDrives: {vm.IdeDrives.Length} drive(s) on a generation 2 VM, which has no IDE controller; attach disks to a SCSI controller"));

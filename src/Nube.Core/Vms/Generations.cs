@@ -3,6 +3,20 @@ namespace Nube.Core.Vms;
 /// <summary>What a VM's generation decides, in one place for the builder, the validator and <c>vm show</c>.</summary>
 public static class Generations
 {
+    /// <summary>A new generation 2 VM's root ports: as many as Hyper-V's synthetic adapters.</summary>
+    public const int DefaultRootPorts = 8;
+
+    /// <summary>The most root ports a VM may have: one per synthetic adapter the largest edition allows.</summary>
+    public const int MaxRootPorts = 16;
+
+    /// <summary>The slots that have a PCI Express root port (generation 2), from <see cref="NetworkAdapter.FirstPciSlot"/> up.</summary>
+    public static IEnumerable<int> RootPortSlots(VmConfig vm) =>
+        vm.Generation == 2 && vm.PcieRootPorts is > 0 and var n ? Enumerable.Range(NetworkAdapter.FirstPciSlot, n) : [];
+
+    /// <summary>True when the adapter sits where it can come and go while the VM runs: generation 1's PCI bus, or a generation 2 root port.</summary>
+    public static bool HotPluggable(VmConfig vm, NetworkAdapter adapter) =>
+        vm.Generation != 2 || (adapter.PciSlot is { } slot && RootPortSlots(vm).Contains(slot));
+
     /// <summary>Secure Boot is a generation 2 setting, on unless the VM says off (Hyper-V's default).</summary>
     public static bool SecureBootOn(VmConfig vm) => vm.Generation == 2 && vm.SecureBoot != false;
 

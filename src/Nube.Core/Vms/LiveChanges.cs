@@ -12,7 +12,7 @@ namespace Nube.Core.Vms;
 /// SCSI), and a DVD's medium may be inserted, ejected or swapped; everything else is hardware of
 /// the QEMU process. A network adapter may connect to another virtual switch or to none (its
 /// TAP moves between bridges and its link drops and returns) and change its guards, and a
-/// synthetic adapter may be added or removed (generation 1). A saved VM changes no device at
+/// synthetic adapter may be added or removed (generation 1, and generation 2 in its root ports). A saved VM changes no device at
 /// all: its memory is restored into the hardware it was saved from.
 /// </summary>
 public static class LiveChanges
@@ -52,19 +52,27 @@ public static class LiveChanges
             NetworkAdapterChange { IsPortChange: true } => null,
             NetworkAdapterChange { Kind: DeviceChangeKind.Change } =>
                 "while it runs, an adapter changes only its virtual switch (or none), its VLAN, bandwidth and guards; its other settings, and user-mode or tap: connections, change while it is off",
-            NetworkAdapterChange { Before: var before, After: var after } adapter => WhyNotHotPlug(adapter, (after ?? before)!, diff.After.Generation),
+            NetworkAdapterChange { Before: var before, After: var after } adapter => WhyNotHotPlug((after ?? before)!, after is null ? diff.Before : diff.After),
             _ => "this device changes only while the VM is off",
         };
     }
 
     /// <summary>
     /// Hyper-V adds and removes synthetic adapters while the VM runs; so does Nube, on generation
-    /// 1's PCI bus (ACPI hot plug), for adapters whose port nubed makes.
+    /// 1's PCI bus (ACPI hot plug) and in generation 2's PCI Express root ports (native hot plug),
+    /// for adapters whose port nubed makes.
     /// </summary>
-    private static string? WhyNotHotPlug(NetworkAdapterChange change, NetworkAdapter adapter, int generation)
+    /// <param name="vm">The configuration the adapter is in: the desired one for an addition, the running one for a removal.</param>
+    private static string? WhyNotHotPlug(NetworkAdapter adapter, VmConfig vm)
     {
-        if (generation == 2)
-            return "a generation 2 VM's PCI Express bus has no hot-plug port in Nube yet: its adapters are added and removed while it is off";
+        if (!Generations.HotPluggable(vm, adapter))
+        {
+            return vm.PcieRootPorts is not > 0
+                ? "this generation 2 VM has no PCI Express root ports for hot plug (it was made before Nube gave them): with it off, set pcieRootPorts (1 to 16)"
+                : $"a generation 2 VM's adapters come and go while it runs in its {vm.PcieRootPorts} PCI Express root ports (slots {NetworkAdapter.FirstPciSlot} to " +
+                  $"{NetworkAdapter.FirstPciSlot + vm.PcieRootPorts - 1}), and {(adapter.PciSlot is { } slot ? $"this one is in slot {slot}" : "this one has no slot")}; " +
+                  "with the VM off, add ports (pcieRootPorts) or remove it";
+        }
         if (adapter.Kind == NetworkAdapterKind.Legacy)
             return "legacy adapters are added and removed only while the VM is off (as on Hyper-V); synthetic ones also while it runs";
         if (!NetworkAdapter.HasPort(adapter))

@@ -25,6 +25,13 @@ public sealed record VmConfig
     /// generation 2 (as Hyper-V), off (absent) for generation 1.
     /// </summary>
     public bool? SecureBoot { get; init; }
+    /// <summary>
+    /// Generation 2: how many PCI Express root ports the VM has for its network adapters, one
+    /// per slot from 8 up; an adapter in one of them comes and goes while the VM runs (q35's root
+    /// bus takes no hot plug). Given at creation (<see cref="Generations.DefaultRootPorts"/>); null
+    /// on a VM made before them, whose adapters sit on the root bus. Changed only while the VM is off.
+    /// </summary>
+    public int? PcieRootPorts { get; init; }
     public int ProcessorCount { get; init; } = 1;
     /// <summary>Hyper-V's processor reserve: the share (0 to 100 %) of its processors' capacity the host keeps free for the VM.</summary>
     public int CpuReserve { get; init; }

@@ -22,5 +22,6 @@ public static class VmFields
     public const string IntegrationServices = "integrationServices";
     public const string Generation = "generation";
     public const string SecureBoot = "secureBoot";
+    public const string PcieRootPorts = "pcieRootPorts";
     public const string KvpHostItems = "kvpHostItems";
 }

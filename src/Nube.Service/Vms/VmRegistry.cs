@@ -69,7 +69,12 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
     /// <summary>Creates a VM from a patch over the defaults; <paramref name="errors"/> are those found reading the request.</summary>
     public async Task<VmController> CreateAsync(VmPatch patch, IReadOnlyList<ValidationError> errors)
     {
-        var config = WithMacs(DeviceIds.Assign(null, WithDefaultAdapter(patch).Apply(new VmConfig { Id = Guid.NewGuid(), Name = patch.Name ?? "" })));
+        var config = WithMacs(DeviceIds.Assign(null, WithDefaultAdapter(patch).Apply(new VmConfig
+        {
+            Id = Guid.NewGuid(), Name = patch.Name ?? "",
+            // A new generation 2 VM has root ports for its adapters to come and go while it runs.
+            PcieRootPorts = patch.Generation == 2 ? Generations.DefaultRootPorts : null,
+        })));
         Reserve(config.Name, config.Id);
         try
         {

@@ -65,6 +65,20 @@ public class DevicePlanTests
     }
 
     [Fact]
+    public void A_generation_2_adapter_is_plugged_into_its_root_port()
+    {
+        var running = DeviceIds.Assign(null, TestVms.KernelBoot() with
+        {
+            Generation = 2, PcieRootPorts = 2, Boot = new BootSource { Kind = BootKind.Disk },
+            NetworkAdapters = [new NetworkAdapter { MacAddress = "52:54:00:00:00:01" }],
+        });
+        var desired = DeviceIds.Assign(running, running with { NetworkAdapters = [.. running.NetworkAdapters, new NetworkAdapter { MacAddress = "52:54:00:00:00:02", Switch = "lan" }] });
+        var unit = Assert.Single(DevicePlan.Plan(running, desired));
+        var add = Assert.IsType<QmpStep>(unit.Steps.Single(s => s.Do is QmpStep { Command: "device_add" }).Do);
+        Assert.Equal("""{"driver":"virtio-net-pci","id":"nic1","netdev":"net1","mac":"52:54:00:00:00:02","bus":"port9","rx_queue_size":1024}""", add.Arguments.ToJsonString());
+    }
+
+    [Fact]
     public void A_change_that_needs_the_VM_off_has_no_plan()
     {
         var error = Assert.Throws<ArgumentException>(() => DevicePlan.Plan(Running, DeviceIds.Assign(Running, Running with { IdeDrives = [] })));

@@ -158,12 +158,24 @@ public class LiveChangesTests
     }
 
     [Fact]
-    public void A_generation_2_VM_adds_and_removes_adapters_only_while_off()
+    public void A_generation_2_VM_adds_and_removes_adapters_while_it_runs_only_in_its_root_ports()
     {
-        var before = DeviceIds.Assign(null, Before with { Generation = 2 });
-        var diff = VmConfigDiff.Compute(before, DeviceIds.Assign(before, before with { NetworkAdapters = [] }));
-        Assert.Equal("networkAdapters[0]: cannot remove network adapter nic0 while the VM is running (a generation 2 VM's PCI Express bus " +
-            "has no hot-plug port in Nube yet: its adapters are added and removed while it is off)", Assert.Single(LiveChanges.Check(diff, VmState.Running)).Message);
+        var gen2 = Before with { Generation = 2, IdeDrives = [], PcieRootPorts = 2 };
+        var before = DeviceIds.Assign(null, gen2 with { NetworkAdapters = [new NetworkAdapter { MacAddress = "52:54:00:aa:00:01" }] });
+        var added = DeviceIds.Assign(before, before with { NetworkAdapters = [.. before.NetworkAdapters, new NetworkAdapter { MacAddress = "52:54:00:aa:00:02" }] });
+        Assert.Equal([8, 9], added.NetworkAdapters.Select(a => a.PciSlot));
+        Assert.Empty(LiveChanges.Check(VmConfigDiff.Compute(before, added), VmState.Running));
+        Assert.Empty(LiveChanges.Check(VmConfigDiff.Compute(added, added with { NetworkAdapters = [added.NetworkAdapters[1]] }), VmState.Running));
+        // Both ports taken: a third adapter gets slot 10, which has none.
+        var third = DeviceIds.Assign(added, added with { NetworkAdapters = [.. added.NetworkAdapters, new NetworkAdapter { MacAddress = "52:54:00:aa:00:03" }] });
+        Assert.Equal("networkAdapters[2]: cannot add network adapter nic2 while the VM is running (a generation 2 VM's adapters come and go while it runs " +
+            "in its 2 PCI Express root ports (slots 8 to 9), and this one is in slot 10; with the VM off, add ports (pcieRootPorts) or remove it)",
+            Assert.Single(LiveChanges.Check(VmConfigDiff.Compute(added, third), VmState.Running)).Message);
+        // Made before root ports: none of its adapters comes or goes while it runs.
+        var old = before with { PcieRootPorts = null };
+        Assert.Equal("networkAdapters[0]: cannot remove network adapter nic0 while the VM is running (this generation 2 VM has no PCI Express root ports " +
+            "for hot plug (it was made before Nube gave them): with it off, set pcieRootPorts (1 to 16))",
+            Assert.Single(LiveChanges.Check(VmConfigDiff.Compute(old, old with { NetworkAdapters = [] }), VmState.Running)).Message);
     }
 
     [Fact]

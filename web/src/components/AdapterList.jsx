@@ -16,7 +16,7 @@ export function AdapterList({ adapters, onChange, err, limits, generation, added
       <legend>Network adapters</legend>
       <p id="f-adapters-hint" class="hint">
         {limits && `Up to ${limits.maxLegacyNetworkAdapters} legacy (generation 1 only) and ${limits.maxSyntheticNetworkAdapters} synthetic adapters. `}
-        A generation 1 VM's synthetic adapters on a switch, or on none, are added and removed while it runs; any adapter changes its switch, VLAN, bandwidth and guards while it runs.
+        Synthetic adapters on a switch, or on none, are added and removed while the VM runs (generation 2: in its PCI Express root ports, 8 unless changed); any adapter changes its switch, VLAN, bandwidth and guards while it runs.
       </p>
       {err('f-adapters') && <p id="f-adapters-error" class="field-error">{err('f-adapters').join(' ')}</p>}
       {adapters.map((n, i) => (
