@@ -163,7 +163,7 @@ public sealed class DebianGuestTests(ITestOutputHelper output)
         Assert.True(root.GetProperty("readBytes").GetInt64() > 1L << 20, $"{name} read {root.GetProperty("readBytes")} bytes at boot");
         var nic = measured.GetProperty("networkAdapters")[0];
         Assert.True(nic.GetProperty("source").GetString() == "none", $"{name}'s adapter: {nic}");
-        Assert.Equal("Network adapter 0", nic.GetProperty("name").GetString());
+        Assert.Equal("Network adapter nic0", nic.GetProperty("name").GetString());
 
         if (whileRunning is not null)
             await whileRunning(host, name);

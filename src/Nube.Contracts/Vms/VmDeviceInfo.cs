@@ -3,7 +3,7 @@ namespace Nube.Contracts.Vms;
 /// <summary>One device of a VM, as <c>vm show</c> lists it.</summary>
 public sealed record VmDeviceInfo
 {
-    /// <summary>Where it is, e.g. "IDE 0:0", "SCSI 0:1", "Network adapter 0 (legacy)".</summary>
+    /// <summary>Where it is, e.g. "IDE 0:0", "SCSI 0:1", "Network adapter nic0 (legacy)".</summary>
     public required string Name { get; init; }
     /// <summary>emulated or synthetic.</summary>
     public required string Kind { get; init; }

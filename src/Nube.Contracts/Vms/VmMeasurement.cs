@@ -50,7 +50,7 @@ public sealed record DiskMeasurement
 /// <summary>One network adapter's counters, from the guest's side: what it received and sent.</summary>
 public sealed record AdapterMeasurement
 {
-    /// <summary>"Network adapter 1" ..., in the order of the VM's settings.</summary>
+    /// <summary>"Network adapter nic0" ... (by the adapter's id), in the order of the VM's settings.</summary>
     public required string Name { get; init; }
     public string? MacAddress { get; init; }
     public string? Switch { get; init; }

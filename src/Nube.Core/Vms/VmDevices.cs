@@ -38,7 +38,7 @@ public static class VmDevices
             var n = vm.NetworkAdapters[i];
             var kind = n.Kind == NetworkAdapterKind.Legacy ? DeviceKind.Emulated : DeviceKind.Synthetic;
             var where = n.Switch is null ? "not connected" : NetworkAdapter.SwitchName(n) is null ? $"on {n.Switch}" : $"on switch {n.Switch}{PortDetail(n)}";
-            devices.Add(new($"Network adapter {i} ({(n.Kind == NetworkAdapterKind.Legacy ? "legacy" : "synthetic")})", kind,
+            devices.Add(new($"Network adapter {n.Id} ({(n.Kind == NetworkAdapterKind.Legacy ? "legacy" : "synthetic")})", kind,
                 NicModelName(NetworkAdapter.ModelOf(n)), $"{n.MacAddress} {where}", n.MacAddress));
         }
         AddDisplay(vm, devices);

@@ -144,7 +144,7 @@ public class DeviceRulesTests
     [Fact]
     public void Vm_show_names_each_device_s_kind_and_model()
     {
-        var vm = TestVms.KernelBoot() with
+        var vm = DeviceIds.Assign(null, TestVms.KernelBoot() with
         {
             Boot = new BootSource { Disk = "scsi0:1" },
             IdeDrives = [TestVms.Disk(0, 0), new IdeDrive { Controller = 1, Media = DriveMedia.Dvd }],
@@ -155,16 +155,16 @@ public class DeviceRulesTests
                 new NetworkAdapter { Kind = NetworkAdapterKind.Legacy, Model = NicModel.E1000, MacAddress = TestVms.Mac(2), Switch = "user" },
                 new NetworkAdapter { MacAddress = TestVms.Mac(3), Switch = "tap:nbtap0" },
             ],
-        };
+        });
         // One line per device, so that a failure shows the line that differs.
         Assert.Equal([
             "IDE 0:0 | emulated | PIIX IDE (ide-hd) | /images/ide0-0.qcow2",
             "IDE 1:0 | emulated | PIIX IDE (ide-cd) | (empty)",
             "SCSI controller 0 | synthetic | virtio-scsi | 1 disk(s), 1 queue(s), own iothread",
             "SCSI 0:1 | synthetic | virtio-scsi (scsi-hd) | /images/scsi-1.raw, direct I/O, boot disk",
-            "Network adapter 0 (legacy) | emulated | DEC 21140 (tulip) | 52:54:00:00:00:01 not connected",
-            "Network adapter 1 (legacy) | emulated | Intel 82540EM (e1000) | 52:54:00:00:00:02 on user",
-            "Network adapter 2 (synthetic) | synthetic | virtio-net | 52:54:00:00:00:03 on tap:nbtap0",
+            "Network adapter nic0 (legacy) | emulated | DEC 21140 (tulip) | 52:54:00:00:00:01 not connected",
+            "Network adapter nic1 (legacy) | emulated | Intel 82540EM (e1000) | 52:54:00:00:00:02 on user",
+            "Network adapter nic2 (synthetic) | synthetic | virtio-net | 52:54:00:00:00:03 on tap:nbtap0",
             "Display | emulated | VGA (std, Bochs VBE) | VNC through the host service: web console, vm screenshot",
             "Keyboard and mouse | emulated | PS/2 (i8042) | relative mouse",
             "COM1 | emulated | 16550A UART | socket, logged",

@@ -11,7 +11,7 @@ public sealed class VmMeterTests
     private static MeterReading Reading(double seconds, int pid, double cpuSeconds, long written, long sent) =>
         new(T0.AddSeconds(seconds), pid, new ProcessUsage(TimeSpan.FromSeconds(cpuSeconds), 100 << 20, 120 << 20),
             [new DiskReading("SCSI 0:0", "/srv/a.qcow2", 0, written, 0, written / 4096)],
-            [new AdapterReading(0, "52:54:00:00:00:01", "tap:t0", "host", 0, sent)]);
+            [new AdapterReading("nic0", "52:54:00:00:00:01", "tap:t0", "host", 0, sent)]);
 
     [Fact]
     public void Rates_are_per_second_and_processor_use_is_a_share_of_the_vms_processors()

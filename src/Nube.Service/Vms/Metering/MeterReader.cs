@@ -84,15 +84,15 @@ public static class MeterReader
             if ((NetworkAdapter.TapName(a) ?? AdapterModel.Port(config, a)?.Tap) is { } tap && InterfaceCounters.Read(tap) is { } counters)
             {
                 // The TAP's receive is what the guest sent, and the other way round.
-                readings.Add(new AdapterReading(i, a.MacAddress, a.Switch, "host", counters.SentBytes, counters.ReceivedBytes));
+                readings.Add(new AdapterReading(a.Id, a.MacAddress, a.Switch, "host", counters.SentBytes, counters.ReceivedBytes));
                 continue;
             }
             var reported = a.Switch == NetworkAdapter.UserMode
                 ? guest?.FirstOrDefault(g => string.Equals(g.MacAddress, a.MacAddress, StringComparison.OrdinalIgnoreCase))?.Counters
                 : null;
-            var earlier = guest is null ? previous?.Adapters.FirstOrDefault(r => r.Index == i && r.Source == "guest" && r.Switch == a.Switch) : null;
-            readings.Add(reported is not null ? new AdapterReading(i, a.MacAddress, a.Switch, "guest", reported.ReceivedBytes, reported.SentBytes)
-                : earlier ?? new AdapterReading(i, a.MacAddress, a.Switch, "none", null, null));
+            var earlier = guest is null ? previous?.Adapters.FirstOrDefault(r => r.Id == a.Id && r.Source == "guest" && r.Switch == a.Switch) : null;
+            readings.Add(reported is not null ? new AdapterReading(a.Id, a.MacAddress, a.Switch, "guest", reported.ReceivedBytes, reported.SentBytes)
+                : earlier ?? new AdapterReading(a.Id, a.MacAddress, a.Switch, "none", null, null));
         }
         return readings;
     }

@@ -16,4 +16,4 @@ public sealed record MeterReading(DateTimeOffset At, int ProcessId, ProcessUsage
 public sealed record DiskReading(string Location, string? Path, long ReadBytes, long WrittenBytes, long Reads, long Writes);
 
 /// <summary>An adapter's counters from the guest's side, and who counted them (see <c>AdapterMeasurement.Source</c>).</summary>
-public sealed record AdapterReading(int Index, string? MacAddress, string? Switch, string Source, long? ReceivedBytes, long? SentBytes);
+public sealed record AdapterReading(string Id, string? MacAddress, string? Switch, string Source, long? ReceivedBytes, long? SentBytes);

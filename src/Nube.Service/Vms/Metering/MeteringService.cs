@@ -100,7 +100,7 @@ public sealed class MeteringService(VmRegistry registry, TimeProvider clock, ILo
             })],
             NetworkAdapters = [.. reading.Adapters.Select(a => new AdapterMeasurement
             {
-                Name = AdapterName(a.Index), MacAddress = a.MacAddress, Switch = a.Switch, Source = a.Source,
+                Name = AdapterName(a.Id), MacAddress = a.MacAddress, Switch = a.Switch, Source = a.Source,
                 ReceivedBytes = a.ReceivedBytes, SentBytes = a.SentBytes,
             })],
             History = history ? meter?.Points ?? [] : null,
@@ -108,5 +108,5 @@ public sealed class MeteringService(VmRegistry registry, TimeProvider clock, ILo
     }
 
     /// <summary>As <c>vm show</c>'s device list names adapters.</summary>
-    public static string AdapterName(int index) => $"Network adapter {index}";
+    public static string AdapterName(string id) => $"Network adapter {id}";
 }

@@ -73,7 +73,7 @@ public sealed class MetricsExporter
                 }
                 foreach (var a in r.Adapters.Where(a => a.ReceivedBytes is not null))
                 {
-                    string[] labels = [.. who, MeteringService.AdapterName(a.Index), a.Source];
+                    string[] labels = [.. who, MeteringService.AdapterName(a.Id), a.Source];
                     netReceived.WithLabels(labels).IncTo(a.ReceivedBytes!.Value);
                     netSent.WithLabels(labels).IncTo(a.SentBytes ?? 0);
                 }
