@@ -82,7 +82,7 @@ public sealed partial class QmpClient
 
     /// <summary>
     /// Ends the connection once: fails (or, for quit at EOF, completes) the command in flight and
-    /// every waiter, ends <see cref="Events"/> and completes <see cref="Closed"/>.
+    /// every waiter and ends <see cref="Events"/>, <see cref="Closed"/> completed before them.
     /// </summary>
     private void Terminate(ConnectionState finalState, Exception error, bool eof)
     {
@@ -103,6 +103,8 @@ public sealed partial class QmpClient
             waiters.Clear();
         }
 
+        // First: whoever sees a command fail or the events end also finds Closed complete.
+        closed.TrySetResult();
         if (finalState == ConnectionState.Faulted)
         {
             QmpLog.Faulted(logger, error);
@@ -127,6 +129,5 @@ public sealed partial class QmpClient
         }
 
         events.Writer.TryComplete();
-        closed.TrySetResult();
     }
 }
