@@ -31,7 +31,7 @@ public sealed class AdapterHotPlugTests(ITestOutputHelper output)
         await host.Client.RunJobAsync("hot", "start");
         Assert.True((await host.Client.GetVmAsync("hot", 90)).GuestAgent?.Responding, "the guest agent did not answer");
         await AddressAsync(host, vm, (First, "10.78.1.2/24"));
-        Assert.True(await HostReachesAsync(ns, "10.78.1.2"), "the host did not reach the VM's first adapter");
+        Assert.True(await ns.ReachesAsync("10.78.1.2"), "the host did not reach the VM's first adapter");
 
         var added = await host.Client.SetVmAsync("hot", new VmSettings
         {
@@ -39,9 +39,10 @@ public sealed class AdapterHotPlugTests(ITestOutputHelper output)
                 new NetworkAdapterSettings { Kind = "synthetic", MacAddress = Second, Switch = "two" }],
         });
         Assert.Equal([8, 9], added.Settings!.NetworkAdapters!.Select(n => n.PciSlot));
-        Assert.Equal(Second, await WaitForInterfaceAsync(host, vm, Second, present: true));
+        var macs = await WaitForMacAsync(host, vm, Second, present: true);
+        Assert.True(macs.Contains(Second, StringComparison.Ordinal), $"after 30 s the guest's interfaces were: {macs}");
         await AddressAsync(host, vm, (Second, "10.78.2.2/24"));
-        Assert.True(await HostReachesAsync(ns, "10.78.2.2"), "the host did not reach the hot-added adapter");
+        Assert.True(await ns.ReachesAsync("10.78.2.2"), "the host did not reach the hot-added adapter");
         var port = Assert.Single((await switches.GetAsync("two")).Adapters);
         Assert.Equal(("hot", "nic1"), (port.Vm, port.Adapter));
         Assert.Equal(two.Bridge, Assert.Single(await LinksAsync(ns), l => l.Name == port.Tap).Master);
@@ -52,10 +53,11 @@ public sealed class AdapterHotPlugTests(ITestOutputHelper output)
         {
             NetworkAdapters = [.. (await host.Client.GetVmAsync("hot")).Settings!.NetworkAdapters!.Where(n => n.MacAddress == Second)],
         });
-        await WaitForInterfaceAsync(host, vm, First, present: false);
+        macs = await WaitForMacAsync(host, vm, First, present: false);
+        Assert.False(macs.Contains(First, StringComparison.Ordinal), $"after 30 s the guest's interfaces were: {macs}");
         Assert.DoesNotContain(await LinksAsync(ns), l => l.Name == firstTap);
-        Assert.True(await HostReachesAsync(ns, "10.78.2.2"), "removing one adapter cut the other off");
-        Assert.False(await HostReachesAsync(ns, "10.78.1.2"), "the removed adapter still answered");
+        Assert.True(await ns.ReachesAsync("10.78.2.2"), "removing one adapter cut the other off");
+        Assert.False(await ns.ReachesAsync("10.78.1.2"), "the removed adapter still answered");
         var jobs = await host.Client.ListJobsAsync("hot");
         Assert.Equal(["add network adapter nic1", "remove network adapter nic0"],
             jobs.Where(j => j.Kind == "change-devices" && j.State == "completed").OrderBy(j => j.CreatedAt).Select(j => j.Result));
@@ -64,25 +66,12 @@ public sealed class AdapterHotPlugTests(ITestOutputHelper output)
         await host.Client.RunJobAsync("hot", "save");
         await host.Client.RunJobAsync("hot", "start");
         Assert.Equal("running", (await host.Client.GetVmAsync("hot")).Summary.State);
-        Assert.True(await HostReachesAsync(ns, "10.78.2.2"), "the adapter did not work after the restore");
+        Assert.True(await ns.ReachesAsync("10.78.2.2"), "the adapter did not work after the restore");
         var now = (await host.Client.GetVmAsync("hot")).Settings!.NetworkAdapters!;
         var refused = await Assert.ThrowsAsync<NubeApiException>(() => host.Client.SetVmAsync("hot", new VmSettings
         {
             NetworkAdapters = [.. now, new NetworkAdapterSettings { Kind = "legacy", Switch = "one" }],
         }));
         Assert.Contains("legacy adapters are added and removed only while the VM is off", refused.Message, StringComparison.Ordinal);
-    }
-
-    private static async Task<bool> HostReachesAsync(NetNamespace ns, string address) =>
-        (await ns.RunAsync("ping", "-c", "2", "-W", "2", address)).ExitCode == 0;
-
-    /// <summary>Waits in the guest, up to 30 s, for the interface with this MAC to appear or go; returns what the guest then has.</summary>
-    private static async Task<string> WaitForInterfaceAsync(NubedHost host, Guid vm, string mac, bool present)
-    {
-        var test = present ? "[ -n \"$n\" ]" : "[ -z \"$n\" ]";
-        var said = await GuestShell.RunAsync(host, vm,
-            $"for i in $(seq 1 30); do {Iface(mac)}; {test} && break; sleep 1; done; cat /sys/class/net/*/address | tr '\\n' ' '");
-        Assert.True(said.Contains(mac, StringComparison.Ordinal) == present, $"after 30 s the guest's interfaces were: {said}");
-        return present ? mac : "";
     }
 }

@@ -41,16 +41,11 @@ public sealed class GenerationTests(ITestOutputHelper output)
         var first = Assert.Single(details.Settings.NetworkAdapters!).MacAddress!;
         var added = await NubeCli.RunAsync(host, "vm", "nic", "add", "uefi", "synthetic", "--mac", "52:54:00:78:20:02");
         Assert.True(added.ExitCode == 0, added.Stderr);
-        Assert.Contains("52:54:00:78:20:02", await WaitForMacsAsync(host, id, has: "52:54:00:78:20:02"), StringComparison.Ordinal);
+        Assert.Contains("52:54:00:78:20:02", await SwitchGuests.WaitForMacAsync(host, id, "52:54:00:78:20:02", present: true), StringComparison.Ordinal);
         var removed = await NubeCli.RunAsync(host, "vm", "nic", "remove", "uefi", "nic0");
         Assert.True(removed.ExitCode == 0, removed.Stderr);
-        Assert.DoesNotContain(first, await WaitForMacsAsync(host, id, hasNot: first), StringComparison.Ordinal);
+        Assert.DoesNotContain(first, await SwitchGuests.WaitForMacAsync(host, id, first, present: false), StringComparison.Ordinal);
     }
-
-    /// <summary>The guest's MAC addresses once one has come or gone, waiting up to 30 s in the guest.</summary>
-    private static Task<string> WaitForMacsAsync(NubedHost host, Guid id, string? has = null, string? hasNot = null) =>
-        GuestShell.RunAsync(host, id, "for i in $(seq 1 30); do m=$(cat /sys/class/net/*/address | tr '\\n' ' '); " +
-            (has is not null ? $"case \"$m\" in *{has}*) break;; esac; " : $"case \"$m\" in *{hasNot}*) ;; *) break;; esac; ") + "sleep 1; done; echo \"$m\"");
 
     [Fact]
     public async Task A_generation_1_vm_boots_from_a_scsi_disk_through_the_bios()

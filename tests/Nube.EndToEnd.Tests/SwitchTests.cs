@@ -181,13 +181,13 @@ public sealed class SwitchTests(ITestOutputHelper output)
         await AddressAsync(host, good, (GoodMac, "10.79.1.2/24"));
         await AddressAsync(host, evil, (EvilMac, "10.79.1.3/24"));
         foreach (var address in new[] { "10.79.1.2", "10.79.1.3" })
-            Assert.True((await ns.RunAsync("ping", "-c", "1", "-W", "2", address)).ExitCode == 0, $"the host did not reach {address}");
+            Assert.True(await ns.ReachesAsync(address, count: 1), $"the host did not reach {address}");
 
         // evil takes good's address and tells the switch so (gratuitous ARP from its own MAC), as an attacker would.
         var forge = $"{Iface(EvilMac)}; ip addr add 10.79.1.2/32 dev $n 2>/dev/null; sleep 2; arping -U -c 3 -s 10.79.1.2 -I $n 10.79.1.2 >/dev/null 2>&1; arping -A -c 3 -s 10.79.1.2 -I $n 10.79.1.2 >/dev/null 2>&1; true";
         await GuestShell.RunAsync(host, evil, forge);
         Assert.Equal(GoodMac, await HostNeighbourAsync(ns, inside.Bridge, "10.79.1.2"));
-        Assert.True((await ns.RunAsync("ping", "-c", "1", "-W", "2", "10.79.1.2")).ExitCode == 0, "good lost its address to a forged ARP");
+        Assert.True(await ns.ReachesAsync("10.79.1.2", count: 1), "good lost its address to a forged ARP");
 
         // Unbound (while it runs), the same forgery takes the host's entry: the binding is what stopped it.
         await SetAdapterAsync(host, "evil", EvilMac, n => n with { AllowedAddresses = null });

@@ -126,17 +126,14 @@ public sealed class SwitchNetwork(IpLinks links, Uplink uplink, IHostCommands co
     /// <exception cref="HostCommandException">The switch does not exist, or the host refused.</exception>
     public async Task AddAsync(Guid vm, SwitchPort port, Func<string, VirtualSwitch?> find, CancellationToken ct)
     {
+        var sw = await RunningSwitchOfAsync(port, find, ct).ConfigureAwait(false);
         try
         {
-            await MakeTapAsync(vm, port, await SwitchOfAsync(port, find, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+            await MakeTapAsync(vm, port, sw, ct).ConfigureAwait(false);
             lock (gate)
                 guarded[port.Tap] = port;
             if (port.Switch is not null)
                 await GuardAsync(ct).ConfigureAwait(false);
-        }
-        catch (QemuLaunchException e)
-        {
-            throw new HostCommandException("ip link", e.Message);
         }
         catch (HostCommandException)
         {
@@ -161,21 +158,26 @@ public sealed class SwitchNetwork(IpLinks links, Uplink uplink, IHostCommands co
     /// <exception cref="HostCommandException">The switch does not exist, or the host refused.</exception>
     public async Task SetAsync(Guid vm, SwitchPort port, Func<string, VirtualSwitch?> find, CancellationToken ct)
     {
-        VirtualSwitch? sw;
-        try
-        {
-            sw = await SwitchOfAsync(port, find, ct).ConfigureAwait(false);
-        }
-        catch (QemuLaunchException e)
-        {
-            throw new HostCommandException("ip link", e.Message);
-        }
+        var sw = await RunningSwitchOfAsync(port, find, ct).ConfigureAwait(false);
         await links.SetMasterAsync(port.Tap, sw is null ? null : LinkNames.Bridge(sw.Id), LinkNames.PortAlias(host.Key, vm, port.VmName, port.AdapterId, sw), ct)
             .ConfigureAwait(false);
         await links.SetEgressLimitAsync(port.Tap, port.BandwidthMbps, ct).ConfigureAwait(false);
         lock (gate)
             guarded[port.Tap] = port;
         await GuardAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>As <see cref="SwitchOfAsync"/>, for a running VM's port: a missing switch is the host's refusal, not a failed launch.</summary>
+    private async Task<VirtualSwitch?> RunningSwitchOfAsync(SwitchPort port, Func<string, VirtualSwitch?> find, CancellationToken ct)
+    {
+        try
+        {
+            return await SwitchOfAsync(port, find, ct).ConfigureAwait(false);
+        }
+        catch (QemuLaunchException e)
+        {
+            throw new HostCommandException("ip link", e.Message);
+        }
     }
 
     private async Task<VirtualSwitch?> SwitchOfAsync(SwitchPort port, Func<string, VirtualSwitch?> find, CancellationToken ct)

@@ -38,5 +38,9 @@ public sealed class NetNamespace : IAsyncDisposable
 
     public Task OkAsync(params string[] command) => OutputAsync(command);
 
+    /// <summary>Whether a ping from here reaches the address (<paramref name="count"/> tries, 2 s each).</summary>
+    public async Task<bool> ReachesAsync(string address, int count = 2) =>
+        (await RunAsync("ping", "-c", $"{count}", "-W", "2", address)).ExitCode == 0;
+
     public async ValueTask DisposeAsync() => await HostProgram.RunAsync("ip", "netns", "delete", Name);
 }

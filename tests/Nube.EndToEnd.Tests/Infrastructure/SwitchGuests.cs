@@ -19,6 +19,11 @@ public static class SwitchGuests
     /// <summary>Shell that sets $n to the guest's interface with this MAC.</summary>
     public static string Iface(string mac) => $"n=$(for d in /sys/class/net/*; do [ \"$(cat $d/address)\" = {mac} ] && basename $d; done)";
 
+    /// <summary>Waits in the guest, up to 30 s, for the interface with this MAC to appear (or go); returns the guest's MACs then.</summary>
+    public static Task<string> WaitForMacAsync(NubedHost host, Guid vm, string mac, bool present) =>
+        GuestShell.RunAsync(host, vm, $"for i in $(seq 1 30); do {Iface(mac)}; [ {(present ? "-n" : "-z")} \"$n\" ] && break; sleep 1; done; " +
+            "cat /sys/class/net/*/address | tr '\\n' ' '");
+
     public static async Task<string> PingFromAsync(NubedHost host, Guid vm, string address)
     {
         var said = await GuestShell.RunAsync(host, vm, $"if ping -c 2 -W 2 {address} >/dev/null 2>&1; then echo R''EACHED; else echo U''NREACHABLE; fi");
