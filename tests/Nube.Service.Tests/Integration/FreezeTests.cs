@@ -107,9 +107,11 @@ public sealed class FreezeTests(ITestOutputHelper output)
         var again = second.Registry.Resolve("alpha");
         await second.AdvanceUntilAsync(() => !qemu.Guest.Frozen, "the reattached host service thaws the guest", Second);
 
-        // Each run asks once, at its first contact; only the second found the guest frozen.
-        Assert.Equal(["guest-fsfreeze-status", "guest-fsfreeze-status", "guest-fsfreeze-thaw"],
-            qemu.AgentCommands.Where(c => c.StartsWith("guest-fsfreeze-", StringComparison.Ordinal)));
+        // Each run asks at its first contact (the second again if the clock the test moves outran
+        // its first question's answer); only the second found the guest frozen, and thawed it once.
+        var asked = qemu.AgentCommands.Where(c => c.StartsWith("guest-fsfreeze-", StringComparison.Ordinal)).ToList();
+        Assert.True(asked.Count >= 3, $"asked: {string.Join(", ", asked)}");
+        Assert.Equal([.. Enumerable.Repeat("guest-fsfreeze-status", asked.Count - 1), "guest-fsfreeze-thaw"], asked);
         Assert.Equal(VmState.Running, again.Snapshot.State);
     }
 
