@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Nube.EndToEnd.Tests.Infrastructure;
 using Xunit.Abstractions;
 using static Nube.EndToEnd.Tests.Infrastructure.SwitchGuests;
@@ -49,12 +50,22 @@ public sealed class ExternalSwitchTests(ITestOutputHelper output)
         Assert.Equal("reached", await PingFromAsync(host, vm, "10.77.60.2"));
         Assert.Equal("reached", await PingFromAsync(host, vm, "10.77.60.1"));
 
+        // A bandwidth weight on its adapter, set while it runs, shares the interface's link (a veth says 10 000 Mbit/s) by a queue
+        // on the interface: the VM's class is guaranteed 40 of 100, everything else the 60 left.
+        var adapters = (await host.Client.GetVmAsync("v")).Settings!.NetworkAdapters!.Select(n => n with { MinimumBandwidthWeight = 40 }).ToList();
+        await host.Client.SetVmAsync("v", new Nube.Contracts.Vms.VmSettings { NetworkAdapters = adapters });
+        Assert.Equal([("4e:10", "4Gbit"), ("4e:2", "6Gbit")], await ClassesAsync(ns, uplink));
+        Assert.Equal("reached", await PingFromAsync(host, vm, "10.77.60.2"));
+
         // A restart of nubed changes nothing; a removal gives the interface back its address and routes.
         await host.KillServiceAsync();
         await host.StartServiceAsync();
         Assert.True((await host.Client.Switches.GetAsync("ext")).Ready);
         Assert.Equal("reached", await PingFromAsync(host, vm, "10.77.60.2"));
+        Assert.Equal(2, (await ClassesAsync(ns, uplink)).Count);
+        // The switch removed (its adapters pulled out first), the interface gets its default queue back.
         await NubeCli.OkAsync(host, "switch", "remove", "ext", "--force");
+        Assert.Empty(await ClassesAsync(ns, uplink));
         Assert.Contains("10.77.60.1/24", await AddressesAsync(ns, uplink));
         Assert.Null(Assert.Single(await LinksAsync(ns), l => l.Name == uplink).Master);
         Assert.DoesNotContain(await LinksAsync(ns), l => l.Name == made.Bridge);
@@ -62,6 +73,12 @@ public sealed class ExternalSwitchTests(ITestOutputHelper output)
         Assert.Equal(0, (await ns.RunAsync("ping", "-c", "1", "-W", "2", "10.77.60.2")).ExitCode);
         await host.Client.RunJobAsync("v", "turn-off");
     }
+
+    /// <summary>The leaf classes of the device's queue, each with its guaranteed rate as tc says it (this tc has no JSON for classes).</summary>
+    private static async Task<IReadOnlyList<(string Class, string Rate)>> ClassesAsync(NetNamespace ns, string device) =>
+        [.. (await ns.OutputAsync("tc", "class", "show", "dev", device)).Split('\n')
+            .Select(line => Regex.Match(line, @"^class htb (\S+) parent \S+ leaf \S+ prio \d+ rate (\S+) ")).Where(m => m.Success)
+            .Select(m => (m.Groups[1].Value, m.Groups[2].Value)).OrderBy(c => c.Item1, StringComparer.Ordinal)];
 
     /// <summary>The device and gateway of each of these routes of the namespace's main table.</summary>
     private static async Task<IReadOnlyList<(string Device, string Gateway)>> RoutesAsync(NetNamespace ns, params string[] destinations)

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Nube.Contracts.Client;
 using Nube.Contracts.Switches;
 using Nube.Contracts.Vms;
@@ -86,6 +88,20 @@ public sealed class SwitchTests(ITestOutputHelper output)
         output.WriteLine($"20 Mbit/s cap: host to guest {toGuest:0.0}, guest to host {fromGuest:0.0} Mbit/s");
         Assert.InRange(toGuest, 16, 24);
         Assert.InRange(fromGuest, 16, 24);
+
+        // A minimum bandwidth weight: a joins the internal switch (hot added by the CLI, weight 75) and sends to b while the
+        // host does, both under b's 20 Mbit/s: a gets about three quarters, the host the quarter left. Weight 25, the other way.
+        var joined = await NubeCli.RunAsync(host, "vm", "nic", "add", "a", "synthetic:inside,weight=75", "--mac", "52:54:00:77:03:01");
+        Assert.True(joined.ExitCode == 0, joined.Stderr);
+        await WaitForMacAsync(host, a, "52:54:00:77:03:01", present: true);
+        await AddressAsync(host, a, ("52:54:00:77:03:01", "10.77.3.3/24"));
+        await GuestShell.RunAsync(host, b, "iperf3 -s -D -p 5202");
+        var heavy = await ContendAsync(ns, host, a);
+        await SetAdapterAsync(host, "a", "52:54:00:77:03:01", n => n with { MinimumBandwidthWeight = 25 });
+        var light = await ContendAsync(ns, host, a);
+        output.WriteLine($"into b at 20 Mbit/s: a weighing 75 {heavy.Guest:0.0}, the host {heavy.Host:0.0}; a weighing 25 {light.Guest:0.0}, the host {light.Host:0.0} Mbit/s");
+        Assert.True(heavy.Guest > 2 * heavy.Host, $"weighing 75, a had {heavy.Guest:0.0} Mbit/s and the host {heavy.Host:0.0}");
+        Assert.True(light.Host > 2 * light.Guest, $"weighing 25, a had {light.Guest:0.0} Mbit/s and the host {light.Host:0.0}");
 
         // While a runs: its second adapter moves to b's island (the link drops and returns), and reaches b there.
         await SetAdapterAsync(host, "a", "52:54:00:77:02:01", n => n with { Switch = "island-b" });
@@ -305,6 +321,24 @@ public sealed class SwitchTests(ITestOutputHelper output)
         .Contains("NO-LEASE", StringComparison.Ordinal) ? "no lease" : "lease";
 
     /// <summary>Changes one adapter (by MAC) of a VM through the API, the others as they are.</summary>
+    /// <summary>
+    /// a (10.77.3.3) sends to b's second iperf3 server for 12 s; 3 s after it was asked to (a guest command starts within 1 or 2)
+    /// the host sends to b's first for 7 s. Each one's Mbit/s while both send: the host's measure of its last 6 s, and a's
+    /// one-second intervals from its 4th to its 8th second.
+    /// </summary>
+    private static async Task<(double Guest, double Host)> ContendAsync(NetNamespace ns, NubedHost host, Guid a)
+    {
+        var guest = GuestShell.RunAsync(host, a, "iperf3 -c 10.77.3.2 -p 5202 -B 10.77.3.3 -t 12 -i 1 -f m 2>&1");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var fromHost = await IperfMbpsAsync(ns, "10.77.3.2", "-t", "6");
+        var said = await guest;
+        var intervals = Regex.Matches(said, @"\]\s+(\d+)\.\d+-(\d+)\.\d+\s+sec\s+\S+\s+\S+\s+([\d.]+) Mbits/sec")
+            .Where(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) >= 4 && int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) <= 8)
+            .Select(m => double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.True(intervals.Count == 4, $"a's iperf3 said: {said}");
+        return (intervals.Average(), fromHost);
+    }
+
     private static async Task SetAdapterAsync(NubedHost host, string vm, string mac, Func<NetworkAdapterSettings, NetworkAdapterSettings> change)
     {
         var adapters = (await host.Client.GetVmAsync(vm)).Settings!.NetworkAdapters!.Select(n => n.MacAddress == mac ? change(n) : n).ToList();

@@ -83,10 +83,17 @@ describe('the Networking page with a real nubed', () => {
     await page.getByLabel('Switch', { exact: true }).selectOption('lab');
     await page.getByLabel('VLAN ID (optional)').fill('');
     assert.equal(await page.getByLabel('DHCP guard').isChecked(), true);
+    // A weight past 100 is refused at its field; 50 is kept.
+    const weight = page.getByLabel('Minimum bandwidth weight (optional)');
+    await weight.fill('101');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('[id$="-minimumBandwidthWeight-error"]').getByText('minimumBandwidthWeight: 101 is outside the range of weights 1 to 100').waitFor();
+    await weight.fill('50');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('Saved.').waitFor({ timeout: 30_000 });
     const settings = (await nubed.api('GET', `/api/v1/vms/${id}`)).settings;
     assert.equal(settings.networkAdapters[0].switch, 'lab');
+    assert.equal(settings.networkAdapters[0].minimumBandwidthWeight, 50);
     assert.equal((await nubed.api('GET', `/api/v1/vms/${id}`)).summary.state, 'running');
 
     // While it runs, a second adapter is added on the switch (hot add), in the next slot with its TAP on the bridge, then removed again.

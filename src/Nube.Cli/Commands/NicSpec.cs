@@ -5,7 +5,7 @@ namespace Nube.Cli.Commands;
 /// <summary>
 /// <c>--nic KIND[:MODEL][:SWITCH][,SETTING=on|off...]</c>: <c>legacy</c>, <c>legacy:e1000:user</c>,
 /// <c>synthetic:lan</c> (a virtual switch), <c>synthetic:tap:nbtap0</c>, <c>synthetic:user</c>,
-/// <c>synthetic:lan,vlan=10,bandwidth=100,dhcp-guard=off</c>, <c>synthetic:lan,ip=10.0.0.5,ip=fd00::5</c>. The service checks the words; this only splits them, so
+/// <c>synthetic:lan,vlan=10,bandwidth=100,weight=50,dhcp-guard=off</c>, <c>synthetic:lan,ip=10.0.0.5,ip=fd00::5</c>. The service checks the words; this only splits them, so
 /// that its messages name the field and the limit.
 /// </summary>
 public static class NicSpec
@@ -13,7 +13,7 @@ public static class NicSpec
     private static readonly string[] Models = ["tulip", "e1000", "virtio-net"];
 
     /// <summary>The port settings a spec may give after its commas.</summary>
-    public static readonly string[] Settings = ["vlan", "bandwidth", "ip", "mac-spoofing", "dhcp-guard", "router-guard"];
+    public static readonly string[] Settings = ["vlan", "bandwidth", "weight", "ip", "mac-spoofing", "dhcp-guard", "router-guard"];
 
     public static NetworkAdapterSettings Parse(string spec)
     {
@@ -37,11 +37,17 @@ public static class NicSpec
                 adapter = adapter with { AllowedAddresses = [.. adapter.AllowedAddresses ?? [], value] };
                 continue;
             }
-            if (name is "vlan" or "bandwidth")
+            if (name is "vlan" or "bandwidth" or "weight")
             {
                 var number = int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed
-                    : throw new CliException(ExitCodes.Usage, $"--nic {spec}: '{setting}' is not {(name == "vlan" ? "vlan=ID (1 to 4094)" : "bandwidth=MBIT_PER_S")}");
-                adapter = name == "vlan" ? adapter with { VlanId = number } : adapter with { MaximumBandwidthMbps = number };
+                    : throw new CliException(ExitCodes.Usage, $"--nic {spec}: '{setting}' is not " +
+                        name switch { "vlan" => "vlan=ID (1 to 4094)", "bandwidth" => "bandwidth=MBIT_PER_S", _ => "weight=1 to 100" });
+                adapter = name switch
+                {
+                    "vlan" => adapter with { VlanId = number },
+                    "bandwidth" => adapter with { MaximumBandwidthMbps = number },
+                    _ => adapter with { MinimumBandwidthWeight = number },
+                };
                 continue;
             }
             var on = value switch

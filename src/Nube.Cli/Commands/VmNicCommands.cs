@@ -38,7 +38,7 @@ public static class VmNicCommands
     {
         var spec = new Argument<string>("spec")
         {
-            Description = "As --nic of vm new: synthetic|legacy[:MODEL][:SWITCH|user|tap:IFNAME][,vlan=ID][,bandwidth=MBIT_PER_S][,ip=ADDRESS...][,mac-spoofing|dhcp-guard|router-guard=on|off]",
+            Description = "As --nic of vm new: synthetic|legacy[:MODEL][:SWITCH|user|tap:IFNAME][,vlan=ID][,bandwidth=MBIT_PER_S][,weight=1-100][,ip=ADDRESS...][,mac-spoofing|dhcp-guard|router-guard=on|off]",
         };
         var mac = new Option<string?>("--mac") { Description = "A static MAC address (default: the next one of the host's range)" };
         var c = new Command("add", "Add a network adapter; a synthetic one on a switch, or on none, also while the VM runs (hot add)") { vmArg, spec, mac };
@@ -103,6 +103,7 @@ public static class VmNicCommands
             {
                 a.VlanId is { } vlan ? $"VLAN {vlan}" : null,
                 a.MaximumBandwidthMbps is { } mbps ? $"at most {mbps} Mbit/s" : null,
+                a.MinimumBandwidthWeight is { } weight ? $"bandwidth weight {weight}" : null,
                 a.AllowedAddresses is { Count: > 0 } allowed ? $"sends from {string.Join(", ", allowed)} only" : null,
                 a.MacAddressSpoofing == true ? "MAC spoofing allowed" : null,
                 a.DhcpGuard == false ? "DHCP guard off" : null,

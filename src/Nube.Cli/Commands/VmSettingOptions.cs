@@ -16,7 +16,7 @@ public sealed class VmSettingOptions
     private readonly Option<string?> append = new("--append") { Description = "Kernel command line for --kernel" };
     private readonly Option<string?> bootDisk = new("--boot-disk") { Description = "Boot from this disk image, attached at --boot-from (default: IDE 0:0 on generation 1, SCSI 0:0 on generation 2)" };
     private readonly Option<string[]> scsiDisks = new("--scsi-disk") { Description = "Attach a disk image to synthetic SCSI controller 0 (repeatable)", AllowMultipleArgumentsPerToken = false };
-    private readonly Option<string[]> nics = new("--nic") { Description = "Add a network adapter: legacy|synthetic[:MODEL][:SWITCH|user|tap:IFNAME][,vlan=ID][,bandwidth=MBIT_PER_S][,ip=ADDRESS...][,mac-spoofing|dhcp-guard|router-guard=on|off]; " +
+    private readonly Option<string[]> nics = new("--nic") { Description = "Add a network adapter: legacy|synthetic[:MODEL][:SWITCH|user|tap:IFNAME][,vlan=ID][,bandwidth=MBIT_PER_S][,weight=1-100][,ip=ADDRESS...][,mac-spoofing|dhcp-guard|router-guard=on|off]; " +
         "MODEL tulip or e1000 (legacy), virtio-net (synthetic); SWITCH a virtual switch's name (repeatable); none: no adapter. " +
         "A new VM without --nic gets one synthetic adapter on the host's default switch" };
     private readonly Option<string?> name = new("--name") { Description = "Rename the VM" };

@@ -21,6 +21,12 @@ public sealed record NetworkAdapterSettings
     public int? VlanId { get; init; }
     /// <summary>On a virtual switch, the most the adapter sends and receives, each way, in Mbit/s (1 to 100000); absent: no limit.</summary>
     public int? MaximumBandwidthMbps { get; init; }
+    /// <summary>
+    /// On a virtual switch, the adapter's share (1 to 100) of a link several ports contend for: an
+    /// external switch's uplink, or a VM's adapter under its maximum bandwidth; absent: none (such
+    /// traffic shares what the weights leave of 100).
+    /// </summary>
+    public int? MinimumBandwidthWeight { get; init; }
     /// <summary>On a virtual switch, let the guest send from other MAC addresses (default false).</summary>
     public bool? MacAddressSpoofing { get; init; }
     /// <summary>

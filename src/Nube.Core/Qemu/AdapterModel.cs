@@ -93,7 +93,7 @@ public static class AdapterModel
             ? new SwitchPort(vm.Name, adapter.Id, LinkNames.Tap(vm.Id, adapter.Id), adapter.Switch,
                 NetworkAdapter.ModelOf(adapter) == NicModel.VirtioNet && vm.ProcessorCount > 1,
                 new PortGuards(adapter.MacAddress, adapter.MacAddressSpoofing, adapter.DhcpGuard, adapter.RouterGuard, adapter.AllowedAddresses), adapter.VlanId ?? 1,
-                adapter.MaximumBandwidthMbps)
+                adapter.MaximumBandwidthMbps, adapter.MinimumBandwidthWeight)
             : null;
 
     public static string Driver(NicModel model) => model switch

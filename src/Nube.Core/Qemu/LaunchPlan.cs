@@ -25,8 +25,9 @@ public sealed record LaunchPlan(IReadOnlyList<string> Argv, IReadOnlyList<Requir
 /// <param name="Guards">What the switch drops of what the guest sends through this port.</param>
 /// <param name="Vlan">The VLAN the port is an access port of, on its switch (1 is the untagged default).</param>
 /// <param name="BandwidthMbps">The most the port carries each way, in Mbit/s; null is no limit.</param>
+/// <param name="Weight">Its share of a contended link (<see cref="Switches.BandwidthShares"/>); null is none.</param>
 public sealed record SwitchPort(string VmName, string AdapterId, string Tap, string? Switch, bool MultiQueue, PortGuards Guards, int Vlan = 1,
-    int? BandwidthMbps = null);
+    int? BandwidthMbps = null, int? Weight = null);
 
 /// <summary>The adapter's security settings as its port applies them (see <see cref="Switches.PortGuardRules"/>).</summary>
 /// <param name="Mac">The adapter's MAC; frames (and ARP) from any other are dropped unless <paramref name="MacAddressSpoofing"/>.</param>

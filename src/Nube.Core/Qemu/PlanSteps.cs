@@ -48,7 +48,8 @@ public sealed record PortStep(SwitchPort Port) : PlanStep
         var g = Port.Guards;
         var guards = string.Join(", ", new[] { g.MacAddressSpoofing ? null : "MAC", g.DhcpGuard ? "DHCP" : null, g.RouterGuard ? "router" : null }.OfType<string>());
         return $"{(Port.Switch is { } sw ? $"plug TAP {Port.Tap} into switch {sw}, VLAN {Port.Vlan}" : $"plug TAP {Port.Tap} out of its switch")}, " +
-            $"guards: {(guards.Length == 0 ? "none" : guards)}{(g.Addresses is { } a ? $", from {a} only" : "")}{(Port.BandwidthMbps is { } mbps ? $", at most {mbps} Mbit/s" : "")}";
+            $"guards: {(guards.Length == 0 ? "none" : guards)}{(g.Addresses is { } a ? $", from {a} only" : "")}{(Port.BandwidthMbps is { } mbps ? $", at most {mbps} Mbit/s" : "")}" +
+            (Port.Weight is { } weight ? $", bandwidth weight {weight}" : "");
     }
 }
 

@@ -10,7 +10,8 @@ namespace Nube.Core.Switches;
 /// keeps VLANs apart, replaced whole and atomically by <c>nft -f</c>. Per port: frames and ARP
 /// from any MAC but the adapter's (unless MAC spoofing is on), DHCP and DHCPv6 server answers
 /// (DHCP guard), router advertisements and redirects (router guard), packets and ARP from IP
-/// addresses the adapter is not bound to (when it is), and what it sends past its maximum bandwidth. Per VLAN other
+/// addresses the adapter is not bound to (when it is), and what it sends past its maximum bandwidth;
+/// a weighted port's packets get its class (<see cref="BandwidthShares"/>). Per VLAN other
 /// than the untagged 1: a set of its ports, which exchange frames with each other only, and
 /// not with the host's end of an internal switch (which is on VLAN 1). Access ports, as Hyper-V
 /// gives each adapter: the guest sends and gets untagged frames. Pure: tested; nubed applies it.
@@ -24,6 +25,7 @@ public static class PortGuardRules
     {
         var table = Table(hostKey);
         var sorted = ports.OrderBy(p => p.Tap, StringComparer.Ordinal).ToList();
+        var classes = BandwidthShares.Classes(sorted);
         var vlans = sorted.Where(p => p.Vlan != 1).GroupBy(p => p.Vlan).OrderBy(g => g.Key).ToList();
         var rules = new StringBuilder();
         // Declare, delete and make again in one transaction: the old rules hold until the new ones do.
@@ -63,6 +65,8 @@ public static class PortGuardRules
                 var bytes = (long)mbps * 1_000_000 / 8;
                 rules.Append($"{from} limit rate over {bytes} bytes/second burst {Math.Max(bytes / 10, 64 * 1024)} bytes drop\n");
             }
+            if (classes.TryGetValue(port.Tap, out var share))
+                rules.Append($"{from} meta priority set {BandwidthShares.ClassId(share)}\n");
         }
         rules.Append("  }\n");
         if (vlans.Count > 0)

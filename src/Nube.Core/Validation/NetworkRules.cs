@@ -30,6 +30,8 @@ internal static class NetworkRules
                 errors.Add(Messages.Outside($"{field}.vlanId", vlan, "range of VLAN IDs", MinVlan, MaxVlan));
             if (adapter.MaximumBandwidthMbps is { } mbps and (< 1 or > MaxBandwidthMbps))
                 errors.Add(Messages.Outside($"{field}.maximumBandwidthMbps", mbps, "range of Mbit/s", 1, MaxBandwidthMbps));
+            if (adapter.MinimumBandwidthWeight is { } weight and (< 1 or > MaxBandwidthWeight))
+                errors.Add(Messages.Outside($"{field}.minimumBandwidthWeight", weight, "range of weights", 1, MaxBandwidthWeight));
             CheckModel(adapter, field, errors);
             if (adapter.AllowedAddresses is { } allowed)
                 CheckAddresses($"{field}.allowedAddresses", allowed, errors);
@@ -50,6 +52,8 @@ internal static class NetworkRules
     public const int MaxVlan = 4094;
     /// <summary>100 Gbit/s: past any link a host has today.</summary>
     public const int MaxBandwidthMbps = 100_000;
+    /// <summary>Hyper-V's weights are 0 to 100; 0 is no weight, which is null here.</summary>
+    public const int MaxBandwidthWeight = 100;
 
     /// <summary>IFNAMSIZ is 16 bytes with the terminating zero; these characters need no quoting anywhere.</summary>
     public const int MaxTapNameLength = 15;

@@ -57,11 +57,11 @@ public sealed record NetworkAdapterChange(DeviceChangeKind Kind, string Id, stri
 
     /// <summary>
     /// Only what its port does differs (its switch, between virtual switches or none, its VLAN,
-    /// bandwidth and guards), on an adapter whose port nubed makes: not user-mode nor an operator's TAP.
+    /// bandwidth, weight and guards), on an adapter whose port nubed makes: not user-mode nor an operator's TAP.
     /// </summary>
     public bool IsPortChange => Kind == DeviceChangeKind.Change && NetworkAdapter.HasPort(Before!) && NetworkAdapter.HasPort(After!)
         && PortOnly(Before!) == PortOnly(After!);
 
     private static NetworkAdapter PortOnly(NetworkAdapter a) =>
-        a with { Switch = null, VlanId = null, MaximumBandwidthMbps = null, MacAddressSpoofing = false, DhcpGuard = false, RouterGuard = false, AllowedAddresses = null };
+        a with { Switch = null, VlanId = null, MaximumBandwidthMbps = null, MinimumBandwidthWeight = null, MacAddressSpoofing = false, DhcpGuard = false, RouterGuard = false, AllowedAddresses = null };
 }

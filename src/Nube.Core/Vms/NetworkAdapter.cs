@@ -39,6 +39,13 @@ public sealed record NetworkAdapter
     /// </summary>
     public int? MaximumBandwidthMbps { get; init; }
     /// <summary>
+    /// On a virtual switch: the adapter's share, 1 to 100, of a link that several ports' traffic
+    /// contends for (Hyper-V's minimum bandwidth weight): an external switch's uplink, or a VM's port
+    /// under its maximum bandwidth (<see cref="Switches.BandwidthShares"/>). Null: no weight; such
+    /// traffic shares what the weights leave.
+    /// </summary>
+    public int? MinimumBandwidthWeight { get; init; }
+    /// <summary>
     /// On a virtual switch: the IP addresses (or prefixes) the guest may send from, comma-separated
     /// (<c>10.0.0.5,fd00::5</c>); IPv4 packets and ARP from any other address are dropped, so that
     /// the guest cannot take another VM's address. Null: any address (no binding).

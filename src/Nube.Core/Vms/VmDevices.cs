@@ -72,7 +72,7 @@ public static class VmDevices
     private static string Disk(string path, bool readOnly, DiskCache? cache, bool boots) =>
         path + (readOnly ? ", read-only" : "") + (cache == DiskCache.Direct ? ", direct I/O" : "") + (boots ? ", boot disk" : "");
 
-    /// <summary>A port's VLAN, bandwidth limit and the guards that are off (on is the default, so only exceptions are worth a word).</summary>
+    /// <summary>A port's VLAN, bandwidth limit and weight, and the guards that are off (on is the default, so only exceptions are worth a word).</summary>
     private static string PortDetail(NetworkAdapter n)
     {
         var notes = new List<string>();
@@ -80,6 +80,8 @@ public static class VmDevices
             notes.Add($"VLAN {vlan}");
         if (n.MaximumBandwidthMbps is { } mbps)
             notes.Add($"at most {mbps} Mbit/s");
+        if (n.MinimumBandwidthWeight is { } weight)
+            notes.Add($"bandwidth weight {weight}");
         if (n.MacAddressSpoofing)
             notes.Add("MAC spoofing allowed");
         if (!n.DhcpGuard)

@@ -77,29 +77,53 @@ public sealed class IpLinks(IHostCommands commands)
         RunAsync(ct, ["link", "set", "dev", name, .. bridge is null ? new[] { "nomaster" } : ["master", bridge], "alias", alias]);
 
     /// <summary>
-    /// What the device sends (to a TAP: what its guest receives) shaped to <paramref name="mbps"/>
-    /// Mbit/s by a token bucket filter (<c>tc ... tbf</c>), or its default queue again when null.
+    /// The device's queue made by <paramref name="lines"/> (<c>tc -batch</c>, root handle
+    /// <paramref name="handle"/>), or its default queue again when null. Only a root queue of that
+    /// handle is deleted first: an operator's own stays, and then the new one is refused.
     /// </summary>
-    public async Task SetEgressLimitAsync(string name, int? mbps, CancellationToken ct)
+    public async Task SetQueueAsync(string device, string handle, IReadOnlyList<string>? lines, CancellationToken ct)
     {
-        if (mbps is not { } rate)
-        {
-            var command = new HostCommand("tc", ["qdisc", "del", "dev", name, "root"]) { Timeout = Timeout };
-            var result = await commands.RunAsync(command, ct).ConfigureAwait(false);
-            // Nothing to delete is no error: the device had its default queue.
-            if (result.ExitCode != 0 && !result.Stderr.Contains("handle of zero", StringComparison.Ordinal)
-                && !result.Stderr.Contains("No such file", StringComparison.Ordinal))
-                result.EnsureSuccess(command);
+        var delete = new HostCommand("tc", ["qdisc", "del", "dev", device, "root", "handle", handle]) { Timeout = Timeout };
+        var deleted = await commands.RunAsync(delete, ct).ConfigureAwait(false);
+        if (deleted.ExitCode == CommandResult.NotFound)
+            throw new HostCommandException(delete.ToString(), "iproute2 (tc) is not installed; run scripts/install-deps.sh or apt-get install iproute2");
+        // Not ours (or the kernel's default) is "Invalid handle"; a device already gone has no queue to put back.
+        if (deleted.ExitCode != 0 && !deleted.Stderr.Contains("Invalid handle", StringComparison.Ordinal)
+            && !deleted.Stderr.Contains("Cannot find device", StringComparison.Ordinal))
+            deleted.EnsureSuccess(delete);
+        if (lines is null)
             return;
+        var file = Path.Combine(Path.GetTempPath(), $"nube-{Guid.NewGuid():N}.tc");
+        try
+        {
+            await File.WriteAllLinesAsync(file, lines, ct).ConfigureAwait(false);
+            var batch = new HostCommand("tc", ["-batch", file]) { Timeout = Timeout };
+            var result = await commands.RunAsync(batch, ct).ConfigureAwait(false);
+            if (result.ExitCode != 0)
+                throw new HostCommandException($"tc -batch ({lines[0]}; ...)", result.Stderr.Trim());
         }
-        var bytes = (long)rate * 1_000_000 / 8;
-        string Text(long v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var tbf = new HostCommand("tc", ["qdisc", "replace", "dev", name, "root", "tbf", "rate", $"{Text(rate)}mbit",
-            "burst", Text(Math.Max(bytes / 100, 16 * 1024)), "latency", "50ms"]) { Timeout = Timeout };
-        var shaped = await commands.RunAsync(tbf, ct).ConfigureAwait(false);
-        if (shaped.ExitCode == CommandResult.NotFound)
-            throw new HostCommandException(tbf.ToString(), "iproute2 (tc) is not installed; run scripts/install-deps.sh or apt-get install iproute2");
-        shaped.EnsureSuccess(tbf);
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>The device's link speed in Mbit/s as its driver says (sysfs), or null when it says none (down, or unknown).</summary>
+    public static long? SpeedMbps(string device)
+    {
+        try
+        {
+            return long.TryParse(File.ReadAllText($"/sys/class/net/{device}/speed").Trim(), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out var speed) && speed > 0 ? speed : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Deletes the device; true when it was there.</summary>

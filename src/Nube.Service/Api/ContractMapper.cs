@@ -126,7 +126,7 @@ public static class ContractMapper
         NetworkAdapters = vm.NetworkAdapters.Select(n => new NetworkAdapterSettings
         {
             Id = n.Id, PciSlot = n.PciSlot, Kind = EnumWords.Word(n.Kind), MacAddress = n.MacAddress, Switch = n.Switch, Model = Word(n.Model),
-            VlanId = n.VlanId, MaximumBandwidthMbps = n.MaximumBandwidthMbps, MacAddressSpoofing = n.MacAddressSpoofing, DhcpGuard = n.DhcpGuard, RouterGuard = n.RouterGuard,
+            VlanId = n.VlanId, MaximumBandwidthMbps = n.MaximumBandwidthMbps, MinimumBandwidthWeight = n.MinimumBandwidthWeight, MacAddressSpoofing = n.MacAddressSpoofing, DhcpGuard = n.DhcpGuard, RouterGuard = n.RouterGuard,
             AllowedAddresses = n.AllowedAddresses is { } allowed ? NetworkAdapter.AddressesOf(allowed) : null,
         }).ToList(),
         Com1 = new ComPortSettings { Log = vm.Com1.Log },
@@ -189,7 +189,7 @@ public static class ContractMapper
                 Kind = Parse(n.Kind, $"networkAdapters[{i}].kind", NetworkAdapterKind.Synthetic, errors),
                 MacAddress = n.MacAddress, Switch = n.Switch,
                 Model = ParseOptional<NicModel>(n.Model, $"networkAdapters[{i}].model", errors),
-                VlanId = n.VlanId, MaximumBandwidthMbps = n.MaximumBandwidthMbps, MacAddressSpoofing = n.MacAddressSpoofing ?? false, DhcpGuard = n.DhcpGuard ?? true, RouterGuard = n.RouterGuard ?? true,
+                VlanId = n.VlanId, MaximumBandwidthMbps = n.MaximumBandwidthMbps, MinimumBandwidthWeight = n.MinimumBandwidthWeight, MacAddressSpoofing = n.MacAddressSpoofing ?? false, DhcpGuard = n.DhcpGuard ?? true, RouterGuard = n.RouterGuard ?? true,
                 // Kept as one comma-separated string, so that two configurations compare as values.
                 AllowedAddresses = n.AllowedAddresses is { Count: > 0 } allowed ? string.Join(',', allowed.Select(a => a.Trim())) : null,
             }).ToImmutableArray(),

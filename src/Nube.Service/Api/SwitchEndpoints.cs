@@ -12,7 +12,7 @@ public static class SwitchEndpoints
     private const string NameDescription = "The switch's name (any case) or id.";
 
     public static IServiceCollection AddSwitches(this IServiceCollection services, string dataDirectory, HostIdentity host) =>
-        services.AddSingleton(host).AddSingleton(new SwitchStore(dataDirectory)).AddSingleton<SwitchBook>().AddSingleton<IpLinks>().AddSingleton<Uplink>()
+        services.AddSingleton(host).AddSingleton(new SwitchStore(dataDirectory)).AddSingleton<SwitchBook>().AddSingleton<IpLinks>().AddSingleton<Uplink>().AddSingleton<PortQueues>()
             .AddSingleton<SwitchNetwork>().AddSingleton<SwitchGateway>().AddSingleton<SwitchService>();
 
     public static void MapSwitchEndpoints(this IEndpointRouteBuilder app)

@@ -13,9 +13,10 @@ namespace Nube.Service.Switches;
 /// named from ids (<see cref="LinkNames"/>) and marked with this host's key in its alias. Every
 /// method leaves the host as the switches and running VMs say, whatever was there before:
 /// what nubed made and no longer needs goes, what is missing is made. The running ports' guards
-/// and VLANs are one nftables table (<see cref="PortGuardRules"/>), replaced whole whenever ports come or change.
+/// and VLANs are one nftables table (<see cref="PortGuardRules"/>), replaced whole whenever ports come or change,
+/// and their bandwidth is queues where their traffic contends (<see cref="PortQueues"/>).
 /// </summary>
-public sealed class SwitchNetwork(IpLinks links, Uplink uplink, IHostCommands commands, HostIdentity host, ILogger<SwitchNetwork> logger)
+public sealed class SwitchNetwork(IpLinks links, Uplink uplink, PortQueues queues, IHostCommands commands, HostIdentity host, ILogger<SwitchNetwork> logger)
 {
     private readonly Lock gate = new(); // guards guarded
     private readonly Dictionary<string, SwitchPort> guarded = new(StringComparer.Ordinal);
@@ -100,8 +101,8 @@ public sealed class SwitchNetwork(IpLinks links, Uplink uplink, IHostCommands co
                 foreach (var port in ports)
                     guarded[port.Tap] = port;
             }
-            if (ports.Any(p => p.Switch is not null))
-                await GuardAsync(ct).ConfigureAwait(false);
+            if (ports.Any(NeedsRules))
+                Shaped(await GuardAsync(ct, [.. ports.Select(p => p.Tap)]).ConfigureAwait(false), ports);
         }
         catch (HostCommandException e)
         {
@@ -115,9 +116,10 @@ public sealed class SwitchNetwork(IpLinks links, Uplink uplink, IHostCommands co
         await links.DeleteAsync(port.Tap, ct).ConfigureAwait(false);
         await links.AddTapAsync(port.Tap, port.MultiQueue, sw is null ? null : LinkNames.Bridge(sw.Id),
             LinkNames.PortAlias(host.Key, vm, port.VmName, port.AdapterId, sw), ct).ConfigureAwait(false);
-        if (port.BandwidthMbps is not null)
-            await links.SetEgressLimitAsync(port.Tap, port.BandwidthMbps, ct).ConfigureAwait(false);
     }
+
+    /// <summary>A port on no switch and without a maximum bandwidth has nothing to guard nor shape (and needs no nft).</summary>
+    private static bool NeedsRules(SwitchPort port) => port.Switch is not null || port.BandwidthMbps is not null;
 
     /// <summary>
     /// A running VM's new adapter (hot add): its TAP made and plugged in, its guards holding before
@@ -132,8 +134,8 @@ public sealed class SwitchNetwork(IpLinks links, Uplink uplink, IHostCommands co
             await MakeTapAsync(vm, port, sw, ct).ConfigureAwait(false);
             lock (gate)
                 guarded[port.Tap] = port;
-            if (port.Switch is not null)
-                await GuardAsync(ct).ConfigureAwait(false);
+            if (NeedsRules(port))
+                Shaped(await GuardAsync(ct, [port.Tap]).ConfigureAwait(false), [port]);
         }
         catch (HostCommandException)
         {
@@ -150,21 +152,31 @@ public sealed class SwitchNetwork(IpLinks links, Uplink uplink, IHostCommands co
         lock (gate)
             had = guarded.Remove(port.Tap);
         TapDevice.Delete(port.Tap);
-        if (had && port.Switch is not null)
+        if (had && NeedsRules(port))
             await GuardAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>A running VM's port as it says: in its switch's bridge (or out of any), with its guards and bandwidth (the adapter's link is QEMU's business).</summary>
+    /// <summary>A running VM's port as it says: in its switch's bridge (or out of any), with its guards, bandwidth and weight (the adapter's link is QEMU's business).</summary>
     /// <exception cref="HostCommandException">The switch does not exist, or the host refused.</exception>
     public async Task SetAsync(Guid vm, SwitchPort port, Func<string, VirtualSwitch?> find, CancellationToken ct)
     {
         var sw = await RunningSwitchOfAsync(port, find, ct).ConfigureAwait(false);
         await links.SetMasterAsync(port.Tap, sw is null ? null : LinkNames.Bridge(sw.Id), LinkNames.PortAlias(host.Key, vm, port.VmName, port.AdapterId, sw), ct)
             .ConfigureAwait(false);
-        await links.SetEgressLimitAsync(port.Tap, port.BandwidthMbps, ct).ConfigureAwait(false);
         lock (gate)
             guarded[port.Tap] = port;
-        await GuardAsync(ct).ConfigureAwait(false);
+        Shaped(await GuardAsync(ct).ConfigureAwait(false), [port]);
+    }
+
+    /// <summary>
+    /// A port's own queue (its maximum bandwidth) failing fails its change; another device's (an
+    /// uplink's, another VM's) is that device's problem, said in the log, not this port's.
+    /// </summary>
+    private static void Shaped(IReadOnlyDictionary<string, string> problems, IEnumerable<SwitchPort> ports)
+    {
+        foreach (var port in ports)
+            if (problems.TryGetValue(port.Tap, out var problem))
+                throw new HostCommandException("tc", $"The bandwidth of adapter {port.AdapterId} could not be set: {problem}");
     }
 
     /// <summary>As <see cref="SwitchOfAsync"/>, for a running VM's port: a missing switch is the host's refusal, not a failed launch.</summary>
@@ -232,11 +244,11 @@ public sealed class SwitchNetwork(IpLinks links, Uplink uplink, IHostCommands co
         }
         try
         {
-            await GuardAsync(ct).ConfigureAwait(false);
+            await GuardAsync(ct, uplinks: switches.Where(s => s.Kind == SwitchKind.External).Select(s => s.Interface).OfType<string>()).ConfigureAwait(false);
         }
         catch (HostCommandException e)
         {
-            logger.LogError("The switch ports' guards could not be put in place: {Problem}", e.Message);
+            logger.LogError("{Problem}", e.Message);
         }
         var known = switches.Select(s => s.Id).Concat(unreadable).ToHashSet();
         foreach (var (link, owner) in await OwnedAsync(ct).ConfigureAwait(false))
@@ -270,17 +282,23 @@ public sealed class SwitchNetwork(IpLinks links, Uplink uplink, IHostCommands co
         return problems;
     }
 
-    /// <summary>The guards table as the ports now say, replaced in one nft transaction; one writer at a time, the newest state last.</summary>
-    private async Task GuardAsync(CancellationToken ct)
+    /// <summary>
+    /// The guards table as the ports now say, replaced in one nft transaction, then the queues; one
+    /// writer at a time, the newest state last. <paramref name="remade"/>: TAPs made again since the
+    /// last call; <paramref name="uplinks"/>: interfaces whose queue a nubed before may have left.
+    /// </summary>
+    /// <returns>The devices whose queue tc refused, and why.</returns>
+    private async Task<IReadOnlyDictionary<string, string>> GuardAsync(CancellationToken ct, IReadOnlyList<string>? remade = null, IEnumerable<string>? uplinks = null)
     {
         await nft.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            string rules;
+            List<SwitchPort> ports;
             lock (gate)
-                rules = PortGuardRules.Render(host.Key, [.. guarded.Values]);
-            if (await Nft.ApplyAsync(rules, (command, t) => commands.RunAsync(command, t), ct).ConfigureAwait(false) is { } problem)
+                ports = [.. guarded.Values];
+            if (await Nft.ApplyAsync(PortGuardRules.Render(host.Key, ports), (command, t) => commands.RunAsync(command, t), ct).ConfigureAwait(false) is { } problem)
                 throw new HostCommandException("nft", $"The switch ports' guards could not be put in place: {problem}");
+            return await queues.ApplyAsync(ports, remade ?? [], uplinks ?? [], ct).ConfigureAwait(false);
         }
         finally
         {

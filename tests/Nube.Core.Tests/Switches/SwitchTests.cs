@@ -128,14 +128,18 @@ public sealed class SwitchTests
     }
 
     [Fact]
-    public void A_VLAN_is_1_to_4094_and_a_bandwidth_1_to_100000_Mbit_s()
+    public void A_VLAN_is_1_to_4094_a_bandwidth_1_to_100000_Mbit_s_and_a_weight_1_to_100()
     {
         var vm = TestVms.KernelBoot() with
         {
-            NetworkAdapters = [new NetworkAdapter { Switch = "lan", VlanId = 4095, MaximumBandwidthMbps = 0 }, new NetworkAdapter { Switch = "lan", VlanId = 4094, MaximumBandwidthMbps = 100_000 }],
+            NetworkAdapters = [new NetworkAdapter { Switch = "lan", VlanId = 4095, MaximumBandwidthMbps = 0, MinimumBandwidthWeight = 0 },
+                new NetworkAdapter { Switch = "lan", VlanId = 4094, MaximumBandwidthMbps = 100_000, MinimumBandwidthWeight = 100 },
+                new NetworkAdapter { Switch = "lan", MinimumBandwidthWeight = 101 }],
         };
         Assert.Equal(["networkAdapters[0].vlanId: 4095 is outside the range of VLAN IDs 1 to 4094",
-            "networkAdapters[0].maximumBandwidthMbps: 0 is outside the range of Mbit/s 1 to 100000"],
+            "networkAdapters[0].maximumBandwidthMbps: 0 is outside the range of Mbit/s 1 to 100000",
+            "networkAdapters[0].minimumBandwidthWeight: 0 is outside the range of weights 1 to 100",
+            "networkAdapters[2].minimumBandwidthWeight: 101 is outside the range of weights 1 to 100"],
             VmValidator.Validate(DeviceIds.FromPositions(vm), Nube.Core.Editions.Editions.Nube, [], ["lan"]).Select(e => e.Message));
     }
 

@@ -6,7 +6,7 @@ const MODELS = {
 };
 const CONNECTIONS = [['none', 'Not connected'], ['switch', 'A virtual switch'], ['user', 'NAT (user-mode)'], ['tap', 'A TAP device']];
 
-/** One network adapter: its kind and model, what it is connected to and, on a switch, its VLAN and guards. */
+/** One network adapter: its kind and model, what it is connected to and, on a switch, its VLAN, bandwidth and guards. */
 export function AdapterRow({ adapter: n, index, edit, err, generation, switches, onRemove }) {
   const id = (part) => `f-nic-${n.key}-${part}`;
   const set = (part) => (e) => edit(n.key, { [part]: e.currentTarget.value });
@@ -37,6 +37,9 @@ export function AdapterRow({ adapter: n, index, edit, err, generation, switches,
               onInput={set('vlanId')} hint="1 to 4094; empty: the switch's untagged VLAN." />
             <Field id={id('maximumBandwidthMbps')} label="Maximum bandwidth, Mbit/s (optional)" inputMode="numeric"
               errors={err(id('maximumBandwidthMbps'))} value={n.maximumBandwidthMbps} onInput={set('maximumBandwidthMbps')} hint="Each way; empty: no limit." />
+            <Field id={id('minimumBandwidthWeight')} label="Minimum bandwidth weight (optional)" inputMode="numeric"
+              errors={err(id('minimumBandwidthWeight'))} value={n.minimumBandwidthWeight} onInput={set('minimumBandwidthWeight')}
+              hint="1 to 100: the adapter's share when the switch's uplink, or a VM it sends to under a maximum, is full; empty: none." />
             <Field id={id('allowedAddresses')} label="Allowed IP addresses (optional)" errors={err(id('allowedAddresses'))} value={n.allowedAddresses}
               onInput={set('allowedAddresses')} hint="The guest sends from these only (ARP and IP from others are dropped): 10.0.0.5, 10.0.0.0/29, fd00::5; empty: any." />
           </>

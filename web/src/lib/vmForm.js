@@ -38,7 +38,7 @@ export function newAdapter(generation, defaultSwitch, added = false) {
   return {
     key: key(), kind: generation === 2 || defaultSwitch || added ? 'synthetic' : 'legacy', model: '',
     connection: defaultSwitch ? 'switch' : added ? 'none' : 'user', tap: '', switchName: defaultSwitch ?? '', macAddress: '',
-    vlanId: '', maximumBandwidthMbps: '', allowedAddresses: '', macAddressSpoofing: false, dhcpGuard: true, routerGuard: true,
+    vlanId: '', maximumBandwidthMbps: '', minimumBandwidthWeight: '', allowedAddresses: '', macAddressSpoofing: false, dhcpGuard: true, routerGuard: true,
   };
 }
 
@@ -67,7 +67,7 @@ export function fromSettings(s) {
     connection: !n.switch ? 'none' : n.switch.startsWith('tap:') ? 'tap' : n.switch === 'user' ? 'user' : 'switch',
     tap: n.switch?.startsWith('tap:') ? n.switch.slice(4) : '',
     switchName: n.switch && n.switch !== 'user' && !n.switch.startsWith('tap:') ? n.switch : '',
-    vlanId: n.vlanId ?? '', maximumBandwidthMbps: n.maximumBandwidthMbps ?? '', allowedAddresses: (n.allowedAddresses ?? []).join(', '), macAddressSpoofing: !!n.macAddressSpoofing, dhcpGuard: n.dhcpGuard ?? true, routerGuard: n.routerGuard ?? true,
+    vlanId: n.vlanId ?? '', maximumBandwidthMbps: n.maximumBandwidthMbps ?? '', minimumBandwidthWeight: n.minimumBandwidthWeight ?? '', allowedAddresses: (n.allowedAddresses ?? []).join(', '), macAddressSpoofing: !!n.macAddressSpoofing, dhcpGuard: n.dhcpGuard ?? true, routerGuard: n.routerGuard ?? true,
   });
   return {
     name: s.name, generation: s.generation, secureBoot: s.secureBoot ?? true,
@@ -132,7 +132,7 @@ export function toSettings(f) {
   }
   f.adapters.forEach((n, i) => {
     fields[`networkAdapters[${i}]`] = `f-nic-${n.key}-kind`;
-    for (const part of ['kind', 'model', 'macAddress', 'vlanId', 'maximumBandwidthMbps', 'allowedAddresses']) fields[`networkAdapters[${i}].${part}`] = `f-nic-${n.key}-${part}`;
+    for (const part of ['kind', 'model', 'macAddress', 'vlanId', 'maximumBandwidthMbps', 'minimumBandwidthWeight', 'allowedAddresses']) fields[`networkAdapters[${i}].${part}`] = `f-nic-${n.key}-${part}`;
     fields[`networkAdapters[${i}].switch`] = `f-nic-${n.key}-${n.connection === 'tap' ? 'tap' : n.connection === 'switch' ? 'switch' : 'connection'}`;
   });
 
@@ -162,6 +162,7 @@ export function toSettings(f) {
       switch: { none: null, tap: `tap:${n.tap}`, user: 'user', switch: n.switchName }[n.connection],
       vlanId: n.connection === 'switch' ? number(n.vlanId) : null,
       maximumBandwidthMbps: n.connection === 'switch' ? number(n.maximumBandwidthMbps) : null,
+      minimumBandwidthWeight: n.connection === 'switch' ? number(n.minimumBandwidthWeight) : null,
       allowedAddresses: n.connection === 'switch' ? addressList(n.allowedAddresses) : null,
       macAddressSpoofing: n.macAddressSpoofing, dhcpGuard: n.dhcpGuard, routerGuard: n.routerGuard,
     })),
