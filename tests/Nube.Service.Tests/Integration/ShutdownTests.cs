@@ -24,7 +24,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         Assert.Equal(VmState.Off, vm.Snapshot.State);
         Assert.Null(vm.Snapshot.StateReason);
         Assert.False(qemu.IsAlive);
-        Assert.Equal(["guest-ping", "guest-shutdown"], qemu.AgentCommands.TakeLast(2));
+        Assert.Equal(["guest-ping", "guest-shutdown"], qemu.AgentCommandsBesideTime.TakeLast(2));
         Assert.DoesNotContain("system_powerdown", qemu.CommandNames);
     }
 
