@@ -113,6 +113,13 @@ public static partial class HostProbe
             ?? throw new InvalidOperationException($"Cannot read QEMU's version from '{path} --version': {output.Trim()}");
     }
 
+    /// <summary>Runs <c>QEMU -machine help</c>; no machine is started.</summary>
+    public static async Task<QemuMachines> QemuMachinesAsync(string qemuBinary, CancellationToken ct = default)
+    {
+        var path = ExecutableSearch.Find(qemuBinary) ?? throw new QemuNotFoundException(qemuBinary);
+        return QemuMachines.Parse((await Processes.ProcessRunner.RunAsync(new(path, ["-machine", "help"]), ct).ConfigureAwait(false)).Stdout);
+    }
+
     public static Version? ParseQemuVersion(string versionOutput)
     {
         var m = QemuVersionRegex().Match(versionOutput);

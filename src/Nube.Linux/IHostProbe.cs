@@ -11,4 +11,8 @@ public interface IHostProbe
     /// <summary>The version <c>QEMU --version</c> reports.</summary>
     /// <exception cref="QemuNotFoundException">The binary is not there.</exception>
     Task<Version> QemuVersionAsync(string qemuBinary, CancellationToken ct);
+
+    /// <summary>The machine types <c>QEMU -machine help</c> lists.</summary>
+    /// <exception cref="QemuNotFoundException">The binary is not there.</exception>
+    Task<QemuMachines> QemuMachinesAsync(string qemuBinary, CancellationToken ct);
 }

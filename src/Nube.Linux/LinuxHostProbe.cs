@@ -8,4 +8,6 @@ public sealed class LinuxHostProbe : IHostProbe
     public Task<HostFacts> ProbeAsync(CancellationToken ct) => HostProbe.ProbeAsync(ct);
 
     public Task<Version> QemuVersionAsync(string qemuBinary, CancellationToken ct) => HostProbe.QemuVersionAsync(qemuBinary, ct);
+
+    public Task<QemuMachines> QemuMachinesAsync(string qemuBinary, CancellationToken ct) => HostProbe.QemuMachinesAsync(qemuBinary, ct);
 }

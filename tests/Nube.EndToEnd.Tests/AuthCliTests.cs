@@ -85,6 +85,8 @@ public sealed class AuthCliTests(ITestOutputHelper output)
         Assert.Matches($@"Remote management\s+│ on: http://127\.0\.0\.1:{port}/ \(no TLS, listening on 127\.0\.0\.1:{port}\)", info);
         // The settings it was not given stay as they were.
         Assert.Contains(TestGuest.Directory, info);
+        // The machine types new VMs are pinned to, from this host's QEMU.
+        Assert.Matches(@"Machine types of new VMs\s+│ pc-i440fx-[0-9]+\.[0-9]+, pc-q35-[0-9]+\.[0-9]+", info);
 
         var bad = await NubeCli.RunAsync(host, "host", "set", "--tls", "maybe");
         Assert.Equal(2, bad.ExitCode);

@@ -100,6 +100,7 @@ public static class HostCommands
             ("Logical processors", h.LogicalProcessors.ToString()),
             ("Memory", $"{h.MemoryBytes / (1024 * 1024)} MiB"),
             ("QEMU", h.QemuVersion),
+            ("Machine types of new VMs", h.CurrentMachines.Count > 0 ? string.Join(", ", h.CurrentMachines) : "none (QEMU is missing)"),
             ("Data directory", h.DataDirectory),
             ("Storage roots", string.Join(", ", h.StorageRoots)),
             ("Passthrough devices", h.PassthroughDevices.Count > 0 ? string.Join(", ", h.PassthroughDevices) : "none"),

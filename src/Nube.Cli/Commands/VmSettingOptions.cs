@@ -28,6 +28,7 @@ public sealed class VmSettingOptions
     private readonly Option<string?> crashAction = new("--crash-action") { Description = "When QEMU dies: off, restart" };
     private readonly Option<int?> generation = new("--generation") { Description = "1 (BIOS, IDE boot; the default) or 2 (UEFI, SCSI boot, synthetic devices only)" };
     private readonly Option<string?> secureBoot = new("--secure-boot") { Description = "UEFI Secure Boot of a generation 2 VM: on (the default) or off" };
+    private readonly Option<string?> machine = new("--machine") { Description = "The versioned machine type the VM is pinned to (pc-i440fx-10.0, pc-q35-10.0; a new VM gets this host's current one): set a newer one while it is off to upgrade its board" };
     private readonly Option<string?> bootFrom = new("--boot-from") { Description = "Boot from the disk at this place: ide0:0, scsi0:1, ..." };
     private readonly Option<string?> diskCache = new("--disk-cache") { Description = "For the disks of this command: writeback (host page cache, the default) or direct (O_DIRECT)" };
 
@@ -35,7 +36,7 @@ public sealed class VmSettingOptions
     {
         var o = new VmSettingOptions();
         foreach (var option in new Option[] { o.cpus, o.cpuReserve, o.cpuLimit, o.cpuWeight, o.memory, o.kernel, o.initrd, o.append, o.bootDisk, o.scsiDisks, o.nics,
-                     o.notes, o.startAction, o.startDelay, o.stopAction, o.crashAction, o.secureBoot, o.bootFrom, o.diskCache })
+                     o.notes, o.startAction, o.startDelay, o.stopAction, o.crashAction, o.secureBoot, o.machine, o.bootFrom, o.diskCache })
             command.Options.Add(option);
         command.Options.Add(forCreate ? o.generation : o.name);
         if (forCreate)
@@ -61,6 +62,7 @@ public sealed class VmSettingOptions
             Name = p.GetValue(name),
             Generation = p.GetValue(generation),
             SecureBoot = OnOff(p.GetValue(secureBoot)),
+            Machine = p.GetValue(machine),
             ProcessorCount = p.GetValue(cpus),
             CpuReserve = p.GetValue(cpuReserve),
             CpuLimit = p.GetValue(cpuLimit),

@@ -13,6 +13,8 @@ public sealed record HostInfo
     public required int LogicalProcessors { get; init; }
     public required long MemoryBytes { get; init; }
     public required string QemuVersion { get; init; }
+    /// <summary>The versioned machine types a new VM is pinned to here (generation 1, then 2); empty when QEMU is missing.</summary>
+    public IReadOnlyList<string> CurrentMachines { get; init; } = [];
     public required string DataDirectory { get; init; }
     /// <summary>Folders whose files VMs may use; paths elsewhere are refused.</summary>
     public IReadOnlyList<string> StorageRoots { get; init; } = [];

@@ -17,6 +17,13 @@ public sealed record VmSettings
     /// in which adapters are added and removed while the VM runs; changed while it is off.
     /// </summary>
     public int? PcieRootPorts { get; init; }
+    /// <summary>
+    /// The versioned QEMU machine type the VM's board is pinned to (pc-i440fx-10.0 for generation 1,
+    /// pc-q35-10.0 for 2): given at creation from the host's QEMU, so that a later QEMU gives the
+    /// guest the same board and restores its saved memory; changed (an upgrade) only while the VM is
+    /// off. Absent on a VM made before pinning until its next start from off.
+    /// </summary>
+    public string? Machine { get; init; }
     public int? ProcessorCount { get; init; }
     /// <summary>Percent (0 to 100) of the VM's processors' capacity the host keeps free for it.</summary>
     public int? CpuReserve { get; init; }

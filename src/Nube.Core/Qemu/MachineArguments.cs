@@ -5,7 +5,7 @@ namespace Nube.Core.Qemu;
 
 /// <summary>
 /// The machine and its firmware. Generation 1 is QEMU's <c>pc</c> (i440fx, PIIX IDE) with
-/// SeaBIOS; generation 2 is <c>q35</c> with OVMF in two flash devices: the shared code,
+/// SeaBIOS; generation 2 is <c>q35</c> with OVMF; each in the VM's pinned version (<see cref="VmConfig.Machine"/>) in two flash devices: the shared code,
 /// read-only, and the VM's own variable store. Secure Boot takes the firmware build that
 /// requires SMM, with the flash only writable from SMM, so the guest's OS cannot rewrite the
 /// keys behind the firmware's back.
@@ -20,7 +20,7 @@ internal static class MachineArguments
     {
         if (vm.Generation != 2)
         {
-            argv.AddRange(["-machine", "pc"]);
+            argv.AddRange(["-machine", vm.Machine ?? "pc"]);
             return;
         }
         var uefi = ctx.Uefi ?? throw new ArgumentException("The launch context has no UEFI firmware; a generation 2 VM needs it.", nameof(ctx));
@@ -30,7 +30,7 @@ internal static class MachineArguments
         var vars = ctx.Paths.UefiVars(secure);
         required.Add(new("firmware (Debian package ovmf)", template));
         templates.Add(new("firmware variables", template, vars));
-        argv.AddRange(["-machine", $"q35,smm={(secure ? "on" : "off")},pflash0={CodeNode},pflash1={VarsNode}"]);
+        argv.AddRange(["-machine", $"{vm.Machine ?? "q35"},smm={(secure ? "on" : "off")},pflash0={CodeNode},pflash1={VarsNode}"]);
         var codeFile = fds.File(argv, "firmware (Debian package ovmf)", code, readOnly: true);
         argv.AddRange(["-blockdev", $"driver=file,filename={codeFile},node-name={CodeNode}-file,read-only=on"]);
         argv.AddRange(["-blockdev", $"driver=raw,file={CodeNode}-file,node-name={CodeNode},read-only=on"]);

@@ -20,6 +20,7 @@ public static class VmValidator
         NameRules.Check(vm.Name, otherVmNames, errors);
         CheckVersions(vm, errors);
         GenerationRules.Check(vm, errors);
+        MachineRules.Check(vm, errors);
         CheckProcessors(vm.ProcessorCount, edition, errors);
         CheckProcessorControls(vm, errors);
         CheckMemory(vm.MemoryStartupMiB, edition, errors);

@@ -32,6 +32,14 @@ public sealed record VmConfig
     /// on a VM made before them, whose adapters sit on the root bus. Changed only while the VM is off.
     /// </summary>
     public int? PcieRootPorts { get; init; }
+    /// <summary>
+    /// The versioned QEMU machine type the VM's virtual hardware is pinned to (<c>pc-i440fx-10.0</c>,
+    /// <c>pc-q35-10.0</c>): given at creation from the host's QEMU, so that a later QEMU gives the
+    /// guest the same board and restores its saved memory. Null on a VM made before pinning: it
+    /// gets QEMU's unversioned <c>pc</c> or <c>q35</c> until its next start from off, which pins it.
+    /// Changed only while the VM is off (an upgrade to a newer type, as Hyper-V's configuration version).
+    /// </summary>
+    public string? Machine { get; init; }
     public int ProcessorCount { get; init; } = 1;
     /// <summary>Hyper-V's processor reserve: the share (0 to 100 %) of its processors' capacity the host keeps free for the VM.</summary>
     public int CpuReserve { get; init; }

@@ -12,7 +12,7 @@ public static class VmDevices
         ? $"UEFI (OVMF), Secure Boot {(Generations.SecureBootOn(vm) ? "on" : "off")}"
         : "BIOS (SeaBIOS)";
 
-    public static string Machine(VmConfig vm) => vm.Generation == 2 ? "q35" : "i440fx (pc)";
+    public static string Machine(VmConfig vm) => vm.Generation == 2 ? $"q35 ({vm.Machine ?? "q35, not pinned yet"})" : $"i440fx ({vm.Machine ?? "pc, not pinned yet"})";
 
     public static ImmutableArray<VmDevice> Describe(VmConfig vm)
     {

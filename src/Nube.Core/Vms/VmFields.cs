@@ -23,5 +23,6 @@ public static class VmFields
     public const string Generation = "generation";
     public const string SecureBoot = "secureBoot";
     public const string PcieRootPorts = "pcieRootPorts";
+    public const string Machine = "machine";
     public const string KvpHostItems = "kvpHostItems";
 }

@@ -111,6 +111,7 @@ public static class HostEndpoints
             LogicalProcessors = host.Facts.LogicalProcessors,
             MemoryBytes = host.Facts.MemoryBytes,
             QemuVersion = host.QemuProblem is null ? host.Facts.QemuVersion.ToString() : "missing",
+            CurrentMachines = new[] { host.Facts.Machines.Current(1), host.Facts.Machines.Current(2) }.OfType<string>().ToList(),
             DataDirectory = options.DataDir,
             StorageRoots = StorageRootRules.Roots(options.DataDir, host.Config),
             PassthroughDevices = host.Config.PassthroughDevices,

@@ -35,10 +35,12 @@ public sealed class HostRuntime(HostStore store, HostConfig config, HostFacts fa
         if (problems.Count > 0)
             throw new ValidationException(problems);
         Version qemuVersion;
+        var machines = QemuMachines.Unknown;
         string? qemuProblem = null;
         try
         {
             qemuVersion = await probe.QemuVersionAsync(options.Qemu, ct).ConfigureAwait(false);
+            machines = await probe.QemuMachinesAsync(options.Qemu, ct).ConfigureAwait(false);
         }
         catch (QemuNotFoundException e)
         {
@@ -46,7 +48,7 @@ public sealed class HostRuntime(HostStore store, HostConfig config, HostFacts fa
             qemuVersion = new Version(0, 0, 0);
             qemuProblem = e.Message;
         }
-        var facts = await probe.ProbeAsync(ct).ConfigureAwait(false) with { QemuVersion = qemuVersion };
+        var facts = await probe.ProbeAsync(ct).ConfigureAwait(false) with { QemuVersion = qemuVersion, Machines = machines };
         var edition = ResolveEdition(config.Edition, facts);
         return new HostRuntime(store, config, facts, edition, qemuProblem) { IsNew = isNew };
     }

@@ -54,14 +54,24 @@ public sealed class ConfigChanges(VmController vm, VmServices services, ConfigJu
     /// changed their images) into the configuration as it is now: a settings change made meanwhile
     /// on the quick lane stays. Hardware changes wait on the main lane, as the checkpoint's job does.
     /// </summary>
-    public async Task StoreDrivesAsync(VmConfig withDrives)
+    public Task StoreDrivesAsync(VmConfig withDrives) =>
+        StoreAsync(current => current with { IdeDrives = withDrives.IdeDrives, ScsiControllers = withDrives.ScsiControllers });
+
+    /// <summary>
+    /// Pins the machine type of a VM made before pinning (<see cref="VmConfig.Machine"/>) as it
+    /// starts from off: the board its unversioned type gives on this QEMU, from now on by name.
+    /// </summary>
+    public Task PinMachineAsync(string machine) => StoreAsync(current => current with { Machine = current.Machine ?? machine });
+
+    /// <summary>The configuration as it is now, changed by nubed itself (not the user) and stored.</summary>
+    private async Task StoreAsync(Func<VmConfig, VmConfig> change)
     {
         await one.WaitAsync().ConfigureAwait(false);
         try
         {
             var now = vm.Snapshot;
             var current = now.Config ?? throw new VmConflictException($"VM {vm.Id} is broken: {now.BrokenReason}");
-            var next = current with { IdeDrives = withDrives.IdeDrives, ScsiControllers = withDrives.ScsiControllers };
+            var next = change(current);
             await services.Store.SaveAsync(next).ConfigureAwait(false);
             vm.Update(s => s with { Config = next });
             vm.PublishChanged();

@@ -40,6 +40,9 @@ public interface IVmRun
     /// <summary>Tells the controller when a QEMU whose control connection broke exits after all.</summary>
     void WatchExit(QemuSession run);
 
+    /// <summary>Pins the machine type of a VM made before pinning, in its stored configuration.</summary>
+    Task PinMachineAsync(string machine);
+
     /// <summary>Queues a start after a delay (crash restart), tracked and cancelled on removal.</summary>
     void ScheduleStart(TimeSpan delay, string why);
 }

@@ -37,10 +37,19 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
         var errors = VmValidator.Validate(config, services.Host.Edition, [], services.Switches.Names)
             .Concat(StorageRootRules.Check(HostPathLinks.Resolve(config), StorageRootRules.Roots(services.Options.DataDir, services.Host.Config),
                 services.Options.DataDir, [.. services.Host.Config.PassthroughDevices.Select(d => Linux.UnixFiles.RealPath(d) ?? d)])).ToList();
+        if (MachineRules.CheckHost(config, services.Host.Facts.Machines, services.Host.Facts.QemuVersion) is { } machine)
+            errors.Add(machine);
         if (errors.Count > 0)
             throw new ValidationException(errors);
-        var accelerator = AcceleratorResolver.Resolve(services.Host.Config.Accelerator, services.Host.Facts);
         var restoring = transition.From == VmState.Saved;
+        // A VM made before pinning gets its board by name at a start from off; a saved one is
+        // restored into the unversioned type it was saved from, the same board on the same QEMU.
+        if (!restoring && config.Machine is null && services.Host.Facts.Machines.Current(config.Generation) is { } current)
+        {
+            await vm.PinMachineAsync(current).ConfigureAwait(false);
+            config = config with { Machine = current };
+        }
+        var accelerator = AcceleratorResolver.Resolve(services.Host.Config.Accelerator, services.Host.Facts);
         var backing = await services.Disks.ReadChainsAsync(config, ct).ConfigureAwait(false);
         await services.Sharing.CheckAsync(config, backing, ct).ConfigureAwait(false);
         // Before QEMU is asked: its own error names a block node and /dev/fdset/N, not the file.

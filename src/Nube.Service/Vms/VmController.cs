@@ -136,6 +136,9 @@ public sealed class VmController : IVmRun
     /// <inheritdoc cref="ConfigChanges.StoreDrivesAsync"/>
     public Task StoreDrivesAsync(VmConfig withDrives) => changes.StoreDrivesAsync(withDrives);
 
+    /// <inheritdoc cref="ConfigChanges.PinMachineAsync"/>
+    public Task PinMachineAsync(string machine) => changes.PinMachineAsync(machine);
+
     /// <summary>The VM's settings changed: its event.</summary>
     public void PublishChanged() => Publish(HostEventTypes.VmChanged, null);
 

@@ -74,11 +74,13 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
             Id = Guid.NewGuid(), Name = patch.Name ?? "",
             // A new generation 2 VM has root ports for its adapters to come and go while it runs.
             PcieRootPorts = patch.Generation == 2 ? Generations.DefaultRootPorts : null,
+            // Its board is pinned to the version this host's QEMU gives today, unless the request names one.
+            Machine = services.Host.Facts.Machines.Current(patch.Generation ?? 1),
         })));
         Reserve(config.Name, config.Id);
         try
         {
-            Validate(config, [.. errors]);
+            Validate(config, [.. errors], machineChanged: true);
             // Every backing file of every disk is checked now, not only at the first start.
             var chains = await services.Disks.ReadChainsAsync(config, CancellationToken.None).ConfigureAwait(false);
             await services.Sharing.CheckAsync(config, chains, CancellationToken.None).ConfigureAwait(false);
@@ -123,7 +125,7 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
         problems.AddRange(ChangeRules.Check(current, next));
         // Saved counts as not off: its memory is restored into the hardware it was saved from.
         problems.AddRange(LiveChanges.Check(VmConfigDiff.Compute(current, next), state));
-        Validate(next, problems);
+        Validate(next, problems, machineChanged: next.Machine != current.Machine);
         return next;
     }
 
@@ -230,8 +232,12 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
         }
     }
 
-    private void Validate(VmConfig config, List<ValidationError> errors)
+    /// <param name="machineChanged">The VM's machine type is new: this host's QEMU must have it (one pinned before may be
+    /// missing here, which its start says).</param>
+    private void Validate(VmConfig config, List<ValidationError> errors, bool machineChanged)
     {
+        if (machineChanged && MachineRules.CheckHost(config, services.Host.Facts.Machines, services.Host.Facts.QemuVersion) is { } machine)
+            errors.Add(machine);
         List<string> claimed;
         lock (gate)
             claimed = [.. reserved.Where(r => r.Value != config.Id).Select(r => r.Key)];

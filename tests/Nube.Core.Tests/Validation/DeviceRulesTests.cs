@@ -170,9 +170,9 @@ public class DeviceRulesTests
             "COM1 | emulated | 16550A UART | socket, logged",
             "Guest agent channel | synthetic | virtio-serial | org.qemu.guest_agent.0",
         ], VmDevices.Describe(vm).Select(d => $"{d.Name} | {d.Kind.ToString().ToLowerInvariant()} | {d.Model} | {d.Detail}"));
-        Assert.Equal(("BIOS (SeaBIOS)", "i440fx (pc)"), (VmDevices.Firmware(vm), VmDevices.Machine(vm)));
-        var gen2 = TestVms.Generation2();
-        Assert.Equal(("UEFI (OVMF), Secure Boot on", "q35"), (VmDevices.Firmware(gen2), VmDevices.Machine(gen2)));
+        Assert.Equal(("BIOS (SeaBIOS)", "i440fx (pc, not pinned yet)"), (VmDevices.Firmware(vm), VmDevices.Machine(vm)));
+        var gen2 = TestVms.Generation2() with { Machine = "pc-q35-10.0" };
+        Assert.Equal(("UEFI (OVMF), Secure Boot on", "q35 (pc-q35-10.0)"), (VmDevices.Firmware(gen2), VmDevices.Machine(gen2)));
         Assert.Equal("UEFI (OVMF), Secure Boot off", VmDevices.Firmware(gen2 with { SecureBoot = false }));
     }
 

@@ -14,4 +14,9 @@ internal sealed class FakeHostProbe(string bootId = "boot-1") : IHostProbe
     });
 
     public Task<Version> QemuVersionAsync(string qemuBinary, CancellationToken ct) => Task.FromResult(QemuVersion);
+
+    /// <summary>QEMU 10.0's current types and one earlier of each board.</summary>
+    public static readonly QemuMachines Machines = new(["pc-i440fx-9.2", "pc-i440fx-10.0", "pc-q35-9.2", "pc-q35-10.0"], "pc-i440fx-10.0", "pc-q35-10.0");
+
+    public Task<QemuMachines> QemuMachinesAsync(string qemuBinary, CancellationToken ct) => Task.FromResult(Machines);
 }
