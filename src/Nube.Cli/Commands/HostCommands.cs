@@ -15,6 +15,7 @@ public static class HostCommands
         var info = new Command("info", "Show the host's edition, limits, accelerator and QEMU");
         info.SetHandler(async (p, client, ct) => Printer.Print(p, await client.GetHostAsync(ct), ContractsJson.Default.HostInfo, Table));
         host.Subcommands.Add(info);
+        host.Subcommands.Add(HostPeerCommands.Build());
 
         var edition = new Option<string?>("--edition") { Description = "Edition profile whose limits the host enforces" };
         var accelerator = new Option<string?>("--accelerator") { Description = "auto, kvm or tcg" };

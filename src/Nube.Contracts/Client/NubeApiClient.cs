@@ -77,12 +77,22 @@ public sealed class NubeApiClient : IDisposable
     /// self-signed one): it is accepted when, and only when, its SHA-256 fingerprint is
     /// <paramref name="certificateFingerprint"/> (hex, colons optional), as <c>nube host info</c> shows it.
     /// </summary>
-    public static NubeApiClient ForPinnedUrl(Uri url, string token, string certificateFingerprint, TimeSpan? timeout = null)
+    /// <param name="presented">Told the fingerprint of the certificate the server presented, whether it matched or not.</param>
+    public static NubeApiClient ForPinnedUrl(Uri url, string token, string certificateFingerprint, TimeSpan? timeout = null, Action<string>? presented = null)
     {
         var pinned = NormaliseFingerprint(certificateFingerprint);
         var handler = new SocketsHttpHandler
         {
-            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && Matches(certificate, pinned) },
+            SslOptions =
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                {
+                    if (certificate is null)
+                        return false;
+                    presented?.Invoke(certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256));
+                    return Matches(certificate, pinned);
+                },
+            },
         };
         return new NubeApiClient(handler, url, token, timeout ?? DefaultTimeout);
     }
@@ -347,6 +357,8 @@ public sealed class NubeApiClient : IDisposable
 
     /// <summary>The host's virtual switches (<c>nube switch</c>).</summary>
     public SwitchApi Switches => new(this);
+
+    public PeerApi Peers => new(this);
 
     internal static string VmPath(string vm) => $"api/v1/vms/{Uri.EscapeDataString(vm)}";
 

@@ -49,6 +49,7 @@ public static class ApiRoutes
         app.MapDiskEndpoints();
         app.MapIsoEndpoints();
         app.MapSwitchEndpoints();
+        app.MapPeerEndpoints();
         app.MapDriveEndpoints();
     }
 }

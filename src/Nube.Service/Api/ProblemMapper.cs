@@ -22,7 +22,7 @@ public sealed partial class ProblemMapper(ILogger<ProblemMapper> logger) : IExce
             Status = StatusCodes.Status400BadRequest, Title = "The request is not valid", Detail = v.Message,
             Errors = [.. v.Errors.Select(x => new ApiFieldError(x.Field, x.Value, x.Message))],
         },
-        VmNotFoundException or JobNotFoundException or Core.Checkpoints.CheckpointNotFoundException => Problem(StatusCodes.Status404NotFound, "Not found", e.Message),
+        VmNotFoundException or JobNotFoundException or Core.Checkpoints.CheckpointNotFoundException or Hosts.PeerNotFoundException => Problem(StatusCodes.Status404NotFound, "Not found", e.Message),
         VmStateException => Problem(StatusCodes.Status409Conflict, "The VM's state does not allow this", e.Message),
         VmConflictException => Problem(StatusCodes.Status409Conflict, "The VM's state does not allow this", e.Message),
         Disks.DiskInUseException => Problem(StatusCodes.Status409Conflict, "The disk is in use", e.Message),
