@@ -85,7 +85,7 @@ builder.Services.AddSingleton<IQemuHost>(sp => new LinuxQemuHost(sp.GetRequiredS
 builder.Services.AddDisks();
 builder.Services.AddSingleton<Nube.Service.Vms.Disks.IDiskChains>(sp => sp.GetRequiredService<Nube.Service.Vms.Disks.QemuImgDiskChains>());
 builder.Services.AddSingleton<Nube.Service.Vms.Disks.DiskSharing>();
-builder.Services.AddSingleton<EventHub>();
+builder.Services.AddSingleton(sp => new EventHub(sp.GetRequiredService<TimeProvider>(), hostIdentity.Id));
 builder.Services.AddSingleton<JobStore>(sp => new JobStore(options.DataDir, sp.GetRequiredService<ILogger<JobStore>>()));
 builder.Services.AddSingleton(sp => new JobBook(sp.GetRequiredService<JobStore>(), sp.GetRequiredService<EventHub>(),
     sp.GetRequiredService<TimeProvider>(), ProblemMapper.ToProblem, ContractMapper.ToSummary));

@@ -85,6 +85,8 @@ public sealed class AuthCliTests(ITestOutputHelper output)
         Assert.Matches($@"Remote management\s+│ on: http://127\.0\.0\.1:{port}/ \(no TLS, listening on 127\.0\.0\.1:{port}\)", info);
         // The settings it was not given stay as they were.
         Assert.Contains(TestGuest.Directory, info);
+        // The host's id, which its events and jobs carry, is the one its data directory keeps.
+        Assert.Equal(Guid.Parse(File.ReadAllText(Path.Combine(host.DataDir, "host-id")).Trim()), (await host.Client.GetHostAsync()).HostId);
         // The machine types new VMs are pinned to, from this host's QEMU.
         Assert.Matches(@"Machine types of new VMs\s+│ pc-i440fx-[0-9]+\.[0-9]+, pc-q35-[0-9]+\.[0-9]+", info);
 

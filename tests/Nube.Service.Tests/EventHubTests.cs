@@ -10,7 +10,7 @@ public sealed class EventHubTests
     [Fact]
     public async Task A_reader_that_resumes_gets_what_it_missed_then_what_comes()
     {
-        var hub = new EventHub(TimeProvider.System);
+        var hub = new EventHub(TimeProvider.System, Guid.NewGuid());
         for (var i = 0; i < 3; i++)
             hub.Publish(Event("vm-state-changed"));
 
@@ -35,7 +35,7 @@ public sealed class EventHubTests
     [Fact]
     public async Task A_reader_that_resumes_too_late_is_told_it_missed_events()
     {
-        var hub = new EventHub(TimeProvider.System);
+        var hub = new EventHub(TimeProvider.System, Guid.NewGuid());
         for (var i = 0; i < EventHub.ReplayCapacity + 10; i++)
             hub.Publish(Event("job-progress"));
 
@@ -51,7 +51,7 @@ public sealed class EventHubTests
     [Fact]
     public async Task A_reader_that_falls_behind_is_dropped_and_nobody_waits_for_it()
     {
-        var hub = new EventHub(TimeProvider.System);
+        var hub = new EventHub(TimeProvider.System, Guid.NewGuid());
         using var stop = new CancellationTokenSource();
         await using var slow = hub.SubscribeAsync(after: null, stop.Token).GetAsyncEnumerator(stop.Token);
         var subscribing = slow.MoveNextAsync().AsTask();

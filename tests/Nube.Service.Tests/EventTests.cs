@@ -30,5 +30,8 @@ public sealed class EventTests(ITestOutputHelper output)
         Assert.Equal(sequences.Order(), sequences);
         Assert.All(host.Recorded.For(vm.Id).Where(e => e.Job is not null), e => Assert.Equal(job.Id, e.Job!.Id));
         Assert.All(host.Recorded.For(vm.Id), e => Assert.Equal("alpha", e.VmName));
+        // Each event, and the job, names the host: VMs move between hosts.
+        Assert.All(host.Recorded.For(vm.Id), e => Assert.Equal(ServiceHarness.HostId, e.HostId));
+        Assert.Equal(ServiceHarness.HostId, job.Info.HostId);
     }
 }

@@ -14,6 +14,8 @@ public sealed record HostEvent
     /// <summary>See <see cref="HostEventTypes"/>.</summary>
     public required string Type { get; init; }
     public required DateTimeOffset Time { get; init; }
+    /// <summary>The host that sent it (its <c>hostId</c>): VMs move between hosts, and a client may follow several.</summary>
+    public Guid? HostId { get; init; }
     public Guid? VmId { get; init; }
     public string? VmName { get; init; }
     /// <summary>vm-state-changed: the new state and the one before it.</summary>

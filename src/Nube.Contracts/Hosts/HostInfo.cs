@@ -3,6 +3,8 @@ namespace Nube.Contracts.Hosts;
 public sealed record HostInfo
 {
     public required string HostName { get; init; }
+    /// <summary>This host's id (its data directory's <c>host-id</c>), which its events and jobs carry.</summary>
+    public Guid HostId { get; init; }
     public required string Edition { get; init; }
     public required string EditionDisplayName { get; init; }
     /// <summary>The setting: auto, kvm or tcg.</summary>

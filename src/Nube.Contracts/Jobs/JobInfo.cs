@@ -13,6 +13,8 @@ public sealed record JobInfo
     public required string Kind { get; init; }
     public required Guid VmId { get; init; }
     public required string VmName { get; init; }
+    /// <summary>The host that runs the job; null in records older than this field.</summary>
+    public Guid? HostId { get; init; }
     /// <summary>
     /// Who asked for it: "root (socket)", a user's name, "token NAME of USER", or "nubed" for the
     /// host's own actions (automatic start, restart after a crash); null in records older than this field.

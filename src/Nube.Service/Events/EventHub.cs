@@ -7,10 +7,12 @@ namespace Nube.Service.Events;
 /// The host's one event stream. Each event gets the next sequence number; recent events are
 /// kept so a client that reconnects with Last-Event-ID misses nothing; each subscriber has its
 /// own bounded queue, and one that falls too far behind is told so (overflow) and dropped
-/// rather than slowing the VMs' controllers down.
+/// rather than slowing the VMs' controllers down. Every event carries the host's id.
 /// </summary>
-public sealed class EventHub(TimeProvider clock)
+public sealed class EventHub(TimeProvider clock, Guid hostId)
 {
+    public Guid HostId => hostId;
+
     public const int ReplayCapacity = 512;
     public const int SubscriberCapacity = 1024;
 
@@ -24,7 +26,7 @@ public sealed class EventHub(TimeProvider clock)
     {
         lock (gate)
         {
-            var stamped = e with { Sequence = ++sequence };
+            var stamped = e with { Sequence = ++sequence, HostId = hostId };
             recent.Enqueue(stamped);
             if (recent.Count > ReplayCapacity)
                 recent.Dequeue();
@@ -71,6 +73,6 @@ public sealed class EventHub(TimeProvider clock)
     /// <summary>What a client gets in place of the events it missed.</summary>
     public HostEvent Overflow(long missedFrom) => new()
     {
-        Sequence = missedFrom, Type = HostEventTypes.Overflow, Time = clock.GetUtcNow(),
+        Sequence = missedFrom, Type = HostEventTypes.Overflow, Time = clock.GetUtcNow(), HostId = hostId,
     };
 }

@@ -27,7 +27,7 @@ public sealed class JobBook(JobStore store, EventHub events, TimeProvider clock,
         var id = Guid.NewGuid();
         var job = new Job(new JobInfo
         {
-            Id = id, Kind = kind, VmId = vmId, VmName = vmName, RequestedBy = JobOrigin.Claim(id), State = JobStates.Queued,
+            Id = id, Kind = kind, VmId = vmId, VmName = vmName, HostId = events.HostId, RequestedBy = JobOrigin.Claim(id), State = JobStates.Queued,
             CreatedAt = clock.GetUtcNow(),
         }, clock);
         job.Changed = OnChanged;

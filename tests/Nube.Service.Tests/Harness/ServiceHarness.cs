@@ -34,11 +34,14 @@ internal sealed class ServiceHarness : IAsyncDisposable
         this.logs = logs;
         Options = new NubedOptions { DataDir = Path.Combine(root, "data"), RunDir = Path.Combine(root, "run") };
         Store = new VmStore(Options.DataDir);
-        Events = new EventHub(clock);
+        Events = new EventHub(clock, HostId);
         Recorded = new EventRecorder(Events);
         JobStore = new JobStore(Options.DataDir, logs.CreateLogger<JobStore>());
         Jobs = new JobBook(JobStore, Events, clock, ProblemMapper.ToProblem, ContractMapper.ToSummary);
     }
+
+    /// <summary>The id the harness's host stamps its events and jobs with.</summary>
+    public static readonly Guid HostId = Guid.Parse("0d1e2f30-4152-4637-8899-aabbccddeeff");
 
     public string Root { get; }
     public NubedOptions Options { get; }

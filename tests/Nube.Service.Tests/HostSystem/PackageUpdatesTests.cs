@@ -25,7 +25,7 @@ public sealed class PackageUpdatesTests : IAsyncLifetime
 
     private readonly TempRoot root = new();
     private readonly ScriptedCommands commands = new();
-    private readonly EventHub hub = new(TimeProvider.System);
+    private readonly EventHub hub = new(TimeProvider.System, Guid.NewGuid());
     private readonly JobStore store;
     private readonly PackageUpdates updates;
 
