@@ -26,6 +26,8 @@ namespace Nube.Contracts;
 [JsonSerializable(typeof(VmMeasurement))]
 [JsonSerializable(typeof(HostInfo))]
 [JsonSerializable(typeof(PeerSettings))]
+[JsonSerializable(typeof(MoveCheckInfo))]
+[JsonSerializable(typeof(MoveCheckRequest))]
 [JsonSerializable(typeof(PeerInfo))]
 [JsonSerializable(typeof(IReadOnlyList<PeerInfo>))]
 [JsonSerializable(typeof(HostSettings))]

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Nube.Contracts.Hosts;
+using Nube.Contracts.Vms;
 using Nube.EndToEnd.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -65,5 +67,53 @@ public sealed class PeerTests(ITestOutputHelper output)
         {
             await b.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_move_check_names_every_problem_at_either_end_and_passes_once_they_are_gone()
+    {
+        var port = RemoteApi.FreePort();
+        await using var a = await NubedHost.StartAsync(output);
+        await using var b = await NubedHost.StartAsync(output, "--listen", $"https://127.0.0.1:{port}");
+        await b.Client.AddUserAsync("ops", "correct horse");
+        var tokenFile = Path.Combine(a.Root, "b.token");
+        await File.WriteAllTextAsync(tokenFile, (await b.Client.CreateTokenAsync(new() { Name = "peer a", UserName = "ops" })).Secret);
+        await NubeCli.OkAsync(a, "host", "peer", "add", "b", "--url", $"https://127.0.0.1:{port}/",
+            "--fingerprint", (await b.Client.GetHostAsync()).Remote.CertificateFingerprint!, "--peer-token-file", tokenFile);
+
+        // A VM with a disk on a's storage: b has a VM of that name, does not reach the disk's folder, and only quick migration.
+        var shared = Directory.CreateDirectory(Path.Combine(a.Root, "shared")).FullName;
+        var disk = Path.Combine(shared, "mover.qcow2");
+        Assert.Equal(0, (await HostProgram.RunAsync("qemu-img", "create", "-q", "-f", "qcow2", disk, "64M")).ExitCode);
+        await a.Client.CreateVmAsync(NubedHost.GuestSettings("mover") with
+        {
+            NetworkAdapters = [],
+            ScsiControllers = [new ScsiControllerSettings { Disks = [new ScsiDiskSettings { Location = 0, Path = disk }] }],
+        });
+        await b.Client.CreateVmAsync(NubedHost.GuestSettings("mover") with { NetworkAdapters = [] });
+        await b.Client.SetHostAsync(new HostSettings { Edition = "ws2008r2-standard" });
+
+        var off = await NubeCli.RunAsync(a, "vm", "move-check", "mover", "--to", "b");
+        Assert.Equal(4, off.ExitCode);
+        var said = NubeCli.Flat(off.Stdout + off.Stderr);
+        Assert.Contains("state: VM 'mover' is off; a live migration moves a running or paused VM", said, StringComparison.Ordinal);
+        Assert.Contains("at b: the destination: live migration: edition 'ws2008r2-standard' does not offer live migration", said, StringComparison.Ordinal);
+        Assert.Contains("at b: name: 'mover'", said, StringComparison.Ordinal);
+        Assert.Contains($"at b: scsiControllers[0].disks[0].path: '{disk}'", said, StringComparison.Ordinal);
+        Assert.Contains("VM 'mover' cannot move to b live: ", said, StringComparison.Ordinal);
+        // Nothing changed anywhere: b has one VM, its own.
+        Assert.Single(await b.Client.ListVmsAsync());
+
+        // Running, with b's VM gone, the folder a storage root of b's: it can move by quick migration, and live once b's edition offers it.
+        await a.Client.RunJobAsync("mover", "start");
+        await b.Client.RemoveVmAsync("mover");
+        await b.Client.SetHostAsync(new HostSettings { StorageRoots = [TestGuest.Directory, shared] });
+        Assert.Equal("VM 'mover' can move to b by quick migration.", (await NubeCli.OkAsync(a, "vm", "move-check", "mover", "--to", "b", "--quick")).Stdout.Trim());
+        await b.Client.SetHostAsync(new HostSettings { Edition = "nube" });
+        var check = await a.Client.CheckMoveAsync("mover", "b");
+        Assert.True(check.CanMove, string.Join("; ", check.Problems.Select(p => p.Message)));
+        var unknown = await NubeCli.RunAsync(a, "vm", "move-check", "mover", "--to", "c");
+        Assert.Contains("to: 'c' is not a peer of this host (it has b)", NubeCli.Flat(unknown.Stderr), StringComparison.Ordinal);
+        await a.Client.RunJobAsync("mover", "turn-off");
     }
 }

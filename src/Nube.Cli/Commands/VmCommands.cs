@@ -33,6 +33,7 @@ public static class VmCommands
         foreach (var command in FreezeCommands.Build(VmArg))
             vm.Subcommands.Add(command);
         vm.Subcommands.Add(CheckpointCommands.Build(VmArg));
+        vm.Subcommands.Add(MoveCheckCommand.Build(VmArg));
         return vm;
     }
 

@@ -124,6 +124,14 @@ public sealed class NubeApiClient : IDisposable
     public Task<VmDetails> GetVmAsync(string vm, int agentWaitSeconds = 1, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Get, $"{VmPath(vm)}?agentWait={agentWaitSeconds}", null, Json.VmDetails, ct);
 
+    /// <summary>Whether the VM can move to the peer <paramref name="to"/>, live or quick, and every reason it cannot.</summary>
+    public Task<MoveCheckInfo> CheckMoveAsync(string vm, string to, bool live = true, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, $"{VmPath(vm)}/move-check?to={Uri.EscapeDataString(to)}&live={(live ? "true" : "false")}", null, Json.MoveCheckInfo, ct);
+
+    /// <summary>A peer's question to this host: could it take this VM? (The answer's destination is this host's name.)</summary>
+    public Task<MoveCheckInfo> CheckIncomingMoveAsync(MoveCheckRequest request, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, "api/v1/migrations/check", JsonContent.Create(request, Json.MoveCheckRequest), Json.MoveCheckInfo, ct);
+
     /// <summary>The VM's resource use now; <paramref name="history"/> adds the last half hour's rates.</summary>
     public Task<VmMeasurement> MeasureVmAsync(string vm, bool history = false, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Get, $"{VmPath(vm)}/measure{(history ? "?history=true" : "")}", null, Json.VmMeasurement, ct);

@@ -34,11 +34,8 @@ public static class HostValidator
             $"running VMs: starting another would make {after}, above the limit of {limit} running VMs of edition '{edition.Name}'");
     }
 
-    /// <summary>Throws when the edition offers only quick migration (save, move, restore).</summary>
-    public static void EnsureLiveMigration(Edition edition)
-    {
-        if (!edition.LiveMigration)
-            throw new ValidationException([new("live migration", edition.Name,
-                $"live migration: edition '{edition.Name}' does not offer live migration; use quick migration (save, move, restore) instead")]);
-    }
+    /// <summary>Null when the edition offers live migration; else the error (it offers quick migration only: save, move, restore).</summary>
+    public static ValidationError? CheckLiveMigration(Edition edition) => edition.LiveMigration ? null
+        : new("live migration", edition.Name,
+            $"live migration: edition '{edition.Name}' does not offer live migration; use quick migration (save, move, restore) instead");
 }

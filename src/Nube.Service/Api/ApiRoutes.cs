@@ -50,6 +50,7 @@ public static class ApiRoutes
         app.MapIsoEndpoints();
         app.MapSwitchEndpoints();
         app.MapPeerEndpoints();
+        app.MapMigrationEndpoints();
         app.MapDriveEndpoints();
     }
 }

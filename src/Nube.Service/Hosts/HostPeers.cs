@@ -82,14 +82,25 @@ public sealed class HostPeers
         return [.. peers.Select((p, i) => ToInfo(p, answers[i].Info, answers[i].Problem, asked: true))];
     }
 
-    /// <summary>The peer's host information, over TLS with its pinned certificate and with its token; or why not.</summary>
-    private static async Task<(HostInfo? Info, string? Problem)> AskAsync(HostPeer peer, CancellationToken ct)
+    /// <summary>The peer's host information, or why not.</summary>
+    private static Task<(HostInfo? Info, string? Problem)> AskAsync(HostPeer peer, CancellationToken ct) =>
+        CallAsync(peer, (client, t) => client.GetHostAsync(t), ct);
+
+    /// <summary>
+    /// Calls the peer over TLS with its pinned certificate and with its token, within
+    /// <see cref="CheckTimeout"/>; or says why it could not (another certificate, a refused token,
+    /// no answer) in words an operator can act on.
+    /// </summary>
+    public static async Task<(T? Value, string? Problem)> CallAsync<T>(HostPeer peer, Func<NubeApiClient, CancellationToken, Task<T>> call, CancellationToken ct)
+        where T : class
     {
+        ArgumentNullException.ThrowIfNull(peer);
+        ArgumentNullException.ThrowIfNull(call);
         string? presented = null;
         using var client = NubeApiClient.ForPinnedUrl(new Uri(peer.Url), peer.Token, peer.Fingerprint, CheckTimeout, f => presented = f);
         try
         {
-            return (await client.GetHostAsync(ct).ConfigureAwait(false), null);
+            return (await call(client, ct).ConfigureAwait(false), null);
         }
         catch (HttpRequestException e) when (e.InnerException is AuthenticationException && presented is not null)
         {

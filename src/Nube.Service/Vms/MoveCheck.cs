@@ -1,0 +1,101 @@
+using Nube.Contracts;
+using Nube.Contracts.Vms;
+using Nube.Core.Hosts;
+using Nube.Core.Migration;
+using Nube.Core.Qemu;
+using Nube.Core.Validation;
+using Nube.Core.Vms;
+using Nube.Service.Api;
+using Nube.Service.Hosts;
+using Nube.Service.Vms.Errors;
+
+namespace Nube.Service.Vms;
+
+/// <summary>
+/// Whether a VM can move to a peer host (as Hyper-V's Compare-VM), asked of both ends before
+/// anything starts: the source checks the VM (its state, its images, this host's edition and
+/// QEMU), the destination everything that makes it able to take the VM (its edition's limits and
+/// QEMU, the pinned machine type, the switches by name, the disks at the same paths under its
+/// storage roots, a name and an id of its own).
+/// </summary>
+public sealed class MoveCheck(VmServices services, VmRegistry vms, HostPeers peers)
+{
+    /// <summary>The source's side, then the peer's; every problem of both.</summary>
+    /// <exception cref="ValidationException">No such peer.</exception>
+    public async Task<MoveCheckInfo> CheckAsync(VmController vm, string to, bool live, CancellationToken ct)
+    {
+        var peer = peers.Find(to) ?? throw new ValidationException([new("to", to,
+            $"to: '{to}' is not a peer of this host ({(peers.All.IsEmpty ? "it has none: add one with 'nube host peer add'" : "it has " + string.Join(", ", peers.All.Select(p => p.Name)))})")]);
+        var snapshot = vm.Snapshot;
+        var config = snapshot.Config ?? throw new VmConflictException($"VM {vm.Id} is broken: {snapshot.BrokenReason}");
+        var problems = new List<ApiFieldError>();
+        var facts = services.Host.Facts;
+        var tcg = (snapshot.Accelerator ?? AcceleratorResolver.Resolve(services.Host.Config.Accelerator, facts)) == Accelerator.Tcg;
+        problems.AddRange(MoveRules.Source(config, snapshot.State, live, services.Host.Edition, facts.QemuVersion, tcg, await ImagesAsync(config, problems, ct).ConfigureAwait(false))
+            .Select(ToField));
+        var (answer, unreachable) = await HostPeers.CallAsync(peer, (client, t) => client.CheckIncomingMoveAsync(new MoveCheckRequest
+        {
+            VmId = config.Id, Vm = ContractMapper.ToSettings(config), Live = live,
+        }, t), ct).ConfigureAwait(false);
+        if (unreachable is not null)
+            problems.Add(new("to", peer.Name, $"to: the peer '{peer.Name}' could not be asked: {unreachable}"));
+        else
+            problems.AddRange(answer!.Problems.Select(p => p with { Message = $"at {peer.Name}: {p.Message}" }));
+        return new MoveCheckInfo { Vm = config.Name, Destination = peer.Name, Live = live, Problems = problems };
+    }
+
+    /// <summary>The destination's side: could this host take the VM the peer describes?</summary>
+    public async Task<MoveCheckInfo> CheckIncomingAsync(MoveCheckRequest request, CancellationToken ct)
+    {
+        var errors = new List<ValidationError>();
+        var patch = ContractMapper.ToPatch(request.Vm, errors);
+        var vm = patch.Apply(new VmConfig { Id = request.VmId, Name = request.Vm.Name ?? "" });
+        var host = services.Host;
+        if (vms.All.FirstOrDefault(v => v.Id == request.VmId) is { } same)
+            errors.Add(new("vmId", request.VmId.ToString(), $"vmId: this host already has the VM (as '{same.Snapshot.Name}')"));
+        var others = vms.All.Where(v => v.Id != request.VmId).Select(v => v.Snapshot.Config?.Name).OfType<string>();
+        errors.AddRange(VmValidator.Validate(vm, host.Edition, others, services.Switches.Names));
+        errors.AddRange(StorageRootRules.Check(vm, StorageRootRules.Roots(services.Options.DataDir, host.Config), services.Options.DataDir, host.Config.PassthroughDevices));
+        var tcg = AcceleratorResolver.Resolve(host.Config.Accelerator, host.Facts) == Accelerator.Tcg;
+        errors.AddRange(MoveRules.Destination(vm, request.Live, host.Edition, host.Facts.QemuVersion, tcg, host.Facts.Machines, services.Admission.Count));
+        foreach (var drive in VmDrives.List(vm).Where(d => d.Path is not null && d.Media == DriveMedia.HardDisk))
+            if (!File.Exists(drive.Path))
+                errors.Add(new(drive.Id, drive.Path!, $"{drive.Id} ({drive.Address}): '{drive.Path}' is not on this host; a VM moves with its disks where they are, " +
+                    "on storage both hosts reach at the same path (move them there first, or move the VM with its storage)"));
+        if (errors.Count == 0)
+        {
+            try
+            {
+                await services.Disks.ReadChainsAsync(vm, ct).ConfigureAwait(false);
+            }
+            catch (ValidationException e)
+            {
+                errors.AddRange(e.Errors);
+            }
+        }
+        return new MoveCheckInfo
+        {
+            Vm = vm.Name, Destination = Environment.MachineName, Live = request.Live,
+            Problems = [.. errors.DistinctBy(e => e.Message).Select(ToField)],
+        };
+    }
+
+    /// <summary>Each disk's image and backing images with their formats; a chain that cannot be read is a problem of its own.</summary>
+    private async Task<IEnumerable<(string Field, BackingImage Image)>> ImagesAsync(VmConfig vm, List<ApiFieldError> problems, CancellationToken ct)
+    {
+        var images = VmDrives.List(vm).Where(d => d.Path is not null && d.Media == DriveMedia.HardDisk)
+            .Select(d => (Field: $"{d.Id} ({d.Address})", Image: new BackingImage(d.Path!, ImageFormat.Of(d.Format, d.Path!)))).ToList();
+        try
+        {
+            var chains = await services.Disks.ReadChainsAsync(vm, ct).ConfigureAwait(false);
+            return [.. images, .. images.SelectMany(i => chains.TryGetValue(i.Image.Path, out var chain) ? chain.Select(b => (i.Field, b)) : [])];
+        }
+        catch (ValidationException e)
+        {
+            problems.AddRange(e.Errors.Select(ToField));
+            return images;
+        }
+    }
+
+    private static ApiFieldError ToField(ValidationError e) => new(e.Field, e.Value, e.Message);
+}
