@@ -111,7 +111,12 @@ public sealed class HostPeers
         {
             return (null, $"{peer.Url} refused the token ({e.Message}); make one there with 'nube token new'");
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or NubeApiException && !ct.IsCancellationRequested)
+        catch (NubeApiException e)
+        {
+            // It answered, and refused: an older Nube without the route, or a request it judged wrong.
+            return (null, $"{peer.Url} answered {e.Status}: {e.Message}");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             return (null, $"{peer.Url} did not answer: {e.Message}");
         }
