@@ -110,7 +110,7 @@ public sealed class PeerTests(ITestOutputHelper output)
         await b.Client.SetHostAsync(new HostSettings { StorageRoots = [TestGuest.Directory, shared] });
         Assert.Equal("VM 'mover' can move to b by quick migration.", (await NubeCli.OkAsync(a, "vm", "move-check", "mover", "--to", "b", "--quick")).Stdout.Trim());
         await b.Client.SetHostAsync(new HostSettings { Edition = "nube" });
-        var check = await a.Client.CheckMoveAsync("mover", "b");
+        var check = await a.Client.Migrations.CheckAsync("mover", "b");
         Assert.True(check.CanMove, string.Join("; ", check.Problems.Select(p => p.Message)));
         var unknown = await NubeCli.RunAsync(a, "vm", "move-check", "mover", "--to", "c");
         Assert.Contains("to: 'c' is not a peer of this host (it has b)", NubeCli.Flat(unknown.Stderr), StringComparison.Ordinal);

@@ -15,7 +15,7 @@ public static class MoveCheckCommand
         var c = new Command("move-check", "Check whether the VM can move to a peer host now; nothing changes") { vmArg, to, quick };
         c.SetHandler(async (p, client, ct) =>
         {
-            var check = await client.CheckMoveAsync(p.GetValue(vmArg)!, p.GetValue(to)!, live: !p.GetValue(quick), ct);
+            var check = await client.Migrations.CheckAsync(p.GetValue(vmArg)!, p.GetValue(to)!, live: !p.GetValue(quick), ct);
             var how = check.Live ? "live" : "by quick migration";
             // For scripts the answer is the JSON (canMove); for a person, a refusal is also the exit code.
             if (Printer.Json(p) || check.CanMove)

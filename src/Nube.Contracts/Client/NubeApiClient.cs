@@ -83,16 +83,7 @@ public sealed class NubeApiClient : IDisposable
         var pinned = NormaliseFingerprint(certificateFingerprint);
         var handler = new SocketsHttpHandler
         {
-            SslOptions =
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                {
-                    if (certificate is null)
-                        return false;
-                    presented?.Invoke(certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256));
-                    return Matches(certificate, pinned);
-                },
-            },
+            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && Matches(certificate, pinned, presented) },
         };
         return new NubeApiClient(handler, url, token, timeout ?? DefaultTimeout);
     }
@@ -101,8 +92,12 @@ public sealed class NubeApiClient : IDisposable
     public static string NormaliseFingerprint(string fingerprint) =>
         string.Concat(fingerprint.Where(char.IsAsciiHexDigit)).ToUpperInvariant();
 
-    private static bool Matches(System.Security.Cryptography.X509Certificates.X509Certificate certificate, string pinned) =>
-        string.Equals(certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256), pinned, StringComparison.OrdinalIgnoreCase);
+    private static bool Matches(System.Security.Cryptography.X509Certificates.X509Certificate certificate, string pinned, Action<string>? presented)
+    {
+        var hash = certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        presented?.Invoke(hash);
+        return string.Equals(hash, pinned, StringComparison.OrdinalIgnoreCase);
+    }
 
     /// <summary>Graceful stops and saves can take a while; the service bounds them itself.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
@@ -123,14 +118,6 @@ public sealed class NubeApiClient : IDisposable
     /// <summary>A VM's details; the service waits up to <paramref name="agentWaitSeconds"/> for the guest agent.</summary>
     public Task<VmDetails> GetVmAsync(string vm, int agentWaitSeconds = 1, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Get, $"{VmPath(vm)}?agentWait={agentWaitSeconds}", null, Json.VmDetails, ct);
-
-    /// <summary>Whether the VM can move to the peer <paramref name="to"/>, live or quick, and every reason it cannot.</summary>
-    public Task<MoveCheckInfo> CheckMoveAsync(string vm, string to, bool live = true, CancellationToken ct = default) =>
-        SendAsync(HttpMethod.Get, $"{VmPath(vm)}/move-check?to={Uri.EscapeDataString(to)}&live={(live ? "true" : "false")}", null, Json.MoveCheckInfo, ct);
-
-    /// <summary>A peer's question to this host: could it take this VM? (The answer's destination is this host's name.)</summary>
-    public Task<MoveCheckInfo> CheckIncomingMoveAsync(MoveCheckRequest request, CancellationToken ct = default) =>
-        SendAsync(HttpMethod.Post, "api/v1/migrations/check", JsonContent.Create(request, Json.MoveCheckRequest), Json.MoveCheckInfo, ct);
 
     /// <summary>The VM's resource use now; <paramref name="history"/> adds the last half hour's rates.</summary>
     public Task<VmMeasurement> MeasureVmAsync(string vm, bool history = false, CancellationToken ct = default) =>
@@ -367,6 +354,8 @@ public sealed class NubeApiClient : IDisposable
     public SwitchApi Switches => new(this);
 
     public PeerApi Peers => new(this);
+
+    public MigrationApi Migrations => new(this);
 
     internal static string VmPath(string vm) => $"api/v1/vms/{Uri.EscapeDataString(vm)}";
 

@@ -1,4 +1,4 @@
-using Nube.Service.Events;
+using Nube.Service.Persistence;
 using Nube.Service.Hosts;
 using Nube.Contracts.Hosts;
 using Nube.Core.Editions;
@@ -17,15 +17,15 @@ public static class HostEndpoints
     public static void MapHostEndpoints(this IEndpointRouteBuilder app)
     {
         var routes = app.MapGroup("/api/v1/host").WithTags("Host");
-        routes.MapGet("/", (HostRuntime host, NubedOptions options, VmRegistry vms, RunAdmission running, RemoteListener remote, SwitchBook switches, EventHub events) =>
-            ToInfo(host, options, vms, running, remote, switches, events))
+        routes.MapGet("/", (HostRuntime host, NubedOptions options, VmRegistry vms, RunAdmission running, RemoteListener remote, SwitchBook switches, HostIdentity identity) =>
+            ToInfo(host, options, vms, running, remote, switches, identity))
             .Describe("GetHost", "Show the host", "The host's facts (processors, memory, KVM, QEMU), its edition and limits, and its settings.");
         routes.MapPost("/stop-vms", async (VmRegistry vms) =>
             (await vms.ApplyStopActionsAsync()).Select(v => ContractMapper.ToSummary(v.Snapshot)).ToList())
             .Describe("StopVms", "Apply the VMs' stop actions",
                 "What the host does before it goes down: each running VM is saved, stopped or turned off as its stop action says. The answer is the VMs as they were left.");
         routes.MapPatch("/", async (HostRuntime host, NubedOptions options, VmRegistry vms,
-            RunAdmission running, RemoteListener listener, SwitchBook switches, EventHub events, HttpContext http, CancellationToken ct) =>
+            RunAdmission running, RemoteListener listener, SwitchBook switches, HostIdentity identity, HttpContext http, CancellationToken ct) =>
         {
             var settings = await JsonBody.ReadAsync<HostSettings>(http);
             // Remote settings change what is in effect, which --listen may have set at start.
@@ -78,7 +78,7 @@ public static class HostEndpoints
                 if (http.Connection.LocalIpAddress is null)
                     await listener.WaitUntilBoundAsync(ct);
             }
-            return ToInfo(host, options, vms, running, listener, switches, events);
+            return ToInfo(host, options, vms, running, listener, switches, identity);
         }).Describe("ChangeHost", "Change the host's settings",
             "Changes the settings given (edition, accelerator, timeouts, storage roots, ISO upload limit, remote management, web console, default switch, MAC address range) and keeps the rest.")
             .Reads<HostSettings>();
@@ -96,7 +96,7 @@ public static class HostEndpoints
     };
 
     private static HostInfo ToInfo(HostRuntime host, NubedOptions options, VmRegistry vms, RunAdmission running, RemoteListener remote, SwitchBook switches,
-        EventHub events)
+        HostIdentity identity)
     {
         var e = host.Edition;
         string inUse;
@@ -105,7 +105,7 @@ public static class HostEndpoints
         return new HostInfo
         {
             HostName = Environment.MachineName,
-            HostId = events.HostId,
+            HostId = identity.Id,
             Edition = e.Name,
             EditionDisplayName = e.DisplayName,
             Accelerator = EnumWords.Word(host.Config.Accelerator),

@@ -33,7 +33,7 @@ public sealed class MoveCheck(VmServices services, VmRegistry vms, HostPeers pee
         var tcg = (snapshot.Accelerator ?? AcceleratorResolver.Resolve(services.Host.Config.Accelerator, facts)) == Accelerator.Tcg;
         problems.AddRange(MoveRules.Source(config, snapshot.State, live, services.Host.Edition, facts.QemuVersion, tcg, await ImagesAsync(config, problems, ct).ConfigureAwait(false))
             .Select(ToField));
-        var (answer, unreachable) = await HostPeers.CallAsync(peer, (client, t) => client.CheckIncomingMoveAsync(new MoveCheckRequest
+        var (answer, unreachable) = await HostPeers.CallAsync(peer, (client, t) => client.Migrations.CheckIncomingAsync(new MoveCheckRequest
         {
             VmId = config.Id, Vm = ContractMapper.ToSettings(config), Live = live,
         }, t), ct).ConfigureAwait(false);

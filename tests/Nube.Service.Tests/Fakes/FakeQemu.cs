@@ -110,12 +110,8 @@ internal sealed class FakeQemu
         }
     }
 
-    /// <summary>
-    /// The agent commands but the time synchronisation service's, which runs on its own schedule and
-    /// may come between any two others; and but the sync that opens each exchange.
-    /// </summary>
-    public IReadOnlyList<string> AgentCommandsBesideTime =>
-        [.. AgentCommands.Where(c => c is not ("guest-get-time" or "guest-set-time" or "guest-sync-delimited"))];
+    /// <summary>The agent commands but each exchange's sync and the time service's, which may come between any two on its own schedule.</summary>
+    public IReadOnlyList<string> AgentCommandsBesideTime => [.. AgentCommands.Where(c => c is not ("guest-get-time" or "guest-set-time" or "guest-sync-delimited"))];
 
     /// <summary>Holds <paramref name="command"/> (on every connection) until the gate is released.</summary>
     public CommandGate Hold(string command)
