@@ -10,7 +10,11 @@ public static class AtomicFile
         WriteAllTextAsync(path, content, null, ct);
 
     /// <summary>The same, with the file created with <paramref name="mode"/> (e.g. 0600 for secrets), never wider on the way.</summary>
-    public static async Task WriteAllTextAsync(string path, string content, UnixFileMode? mode, CancellationToken ct = default)
+    public static Task WriteAllTextAsync(string path, string content, UnixFileMode? mode, CancellationToken ct = default) =>
+        WriteAllBytesAsync(path, new System.Text.UTF8Encoding(false).GetBytes(content), mode, ct);
+
+    /// <summary>Bytes, as <see cref="WriteAllTextAsync(string, string, UnixFileMode?, CancellationToken)"/> writes text.</summary>
+    public static async Task WriteAllBytesAsync(string path, byte[] content, UnixFileMode? mode, CancellationToken ct = default)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
@@ -19,9 +23,7 @@ public static class AtomicFile
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, UnixCreateMode = mode };
             await using (var stream = new FileStream(temp, options))
             {
-                await using var writer = new StreamWriter(stream);
-                await writer.WriteAsync(content.AsMemory(), ct).ConfigureAwait(false);
-                await writer.FlushAsync(ct).ConfigureAwait(false);
+                await stream.WriteAsync(content, ct).ConfigureAwait(false);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, path, overwrite: true);

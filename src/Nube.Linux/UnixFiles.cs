@@ -69,7 +69,16 @@ public static partial class UnixFiles
         }
     }
 
+    /// <summary>A folder opened as a descriptor (read-only, close-on-exec), to pass on without its path.</summary>
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle OpenDirectory(string path)
+    {
+        var fd = Open(path, ORdOnly | ODirectory | OCloExec);
+        return fd >= 0 ? new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true)
+            : throw new IOException($"Cannot open folder '{path}' (errno {Marshal.GetLastPInvokeError()}).");
+    }
+
     private const int ORdOnly = 0;
+    private const int OCloExec = 0x80000;
     private const int ODirectory = 0x10000;
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

@@ -79,7 +79,7 @@ builder.Services.AddSingleton(new VmUserStore(options.DataDir, options.VmUidBase
 var cgroups = Nube.Linux.Cgroups.CgroupHierarchy.Detect();
 builder.Services.AddSwitches(options.DataDir, hostIdentity);
 builder.Services.AddPeers(options.DataDir);
-builder.Services.AddSingleton<Nube.Service.Vms.MoveCheck>();
+builder.Services.AddMigration(options.DataDir);
 builder.Services.AddSingleton<IQemuHost>(sp => new LinuxQemuHost(sp.GetRequiredService<VmUserStore>(), cgroups,
     sp.GetRequiredService<Nube.Service.Switches.SwitchNetwork>(), sp.GetRequiredService<Nube.Service.Switches.SwitchBook>(),
     sp.GetRequiredService<ILogger<LinuxQemuHost>>()));

@@ -34,6 +34,7 @@ public static class VmCommands
             vm.Subcommands.Add(command);
         vm.Subcommands.Add(CheckpointCommands.Build(VmArg));
         vm.Subcommands.Add(MoveCheckCommand.Build(VmArg));
+        vm.Subcommands.Add(MoveCommand.Build(VmArg));
         return vm;
     }
 

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Nube.Contracts.Jobs;
 using Nube.Contracts.Vms;
 
 namespace Nube.Contracts.Client;
@@ -16,4 +17,21 @@ public sealed class MigrationApi(NubeApiClient client)
     /// <summary>A peer's question to this host: could it take this VM? (The answer's destination is this host's name.)</summary>
     public Task<MoveCheckInfo> CheckIncomingAsync(MoveCheckRequest request, CancellationToken ct = default) =>
         client.SendAsync(HttpMethod.Post, "api/v1/migrations/check", JsonContent.Create(request, Json.MoveCheckRequest), Json.MoveCheckInfo, ct);
+
+    /// <summary>Starts moving the VM to the peer the request names, as a job.</summary>
+    public Task<JobInfo> MoveAsync(string vm, MoveRequest request, double waitSeconds = 0, CancellationToken ct = default) =>
+        client.SendAsync(HttpMethod.Post, $"{NubeApiClient.VmPath(vm)}/move?wait={waitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            JsonContent.Create(request, Json.MoveRequest), Json.JobInfo, ct);
+
+    /// <summary>Source to destination: make the VM, its QEMU waiting for the stream (Prepare).</summary>
+    public Task<IncomingMoveInfo> PrepareAsync(IncomingMoveRequest request, CancellationToken ct = default) =>
+        client.SendAsync(HttpMethod.Post, "api/v1/migrations", JsonContent.Create(request, Json.IncomingMoveRequest), Json.IncomingMoveInfo, ct);
+
+    /// <summary>Source to destination, once the stream completed: take the VM (Finish). Refused when the move was aborted.</summary>
+    public Task<MoveAnswer> FinishAsync(Guid migration, FinishMoveRequest request, CancellationToken ct = default) =>
+        client.SendAsync(HttpMethod.Post, $"api/v1/migrations/{migration}/finish", JsonContent.Create(request, Json.FinishMoveRequest), Json.MoveAnswer, ct);
+
+    /// <summary>Source to destination: give the move up, unless the destination already owns the VM (the answer says which).</summary>
+    public Task<MoveAnswer> AbortAsync(Guid migration, CancellationToken ct = default) =>
+        client.SendAsync(HttpMethod.Post, $"api/v1/migrations/{migration}/abort", null, Json.MoveAnswer, ct);
 }

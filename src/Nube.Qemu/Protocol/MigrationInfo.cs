@@ -18,5 +18,21 @@ public sealed record MigrationInfo
     [JsonPropertyName("downtime")]
     public long? DowntimeMilliseconds { get; init; }
 
+    /// <summary>The pause QEMU expects at the switch-over if it happened now, while active.</summary>
+    [JsonPropertyName("expected-downtime")]
+    public long? ExpectedDowntimeMilliseconds { get; init; }
+
     public MigrationRamInfo? Ram { get; init; }
+
+    /// <summary>Incoming: where QEMU listens (a port of 0 asked for is the real one here).</summary>
+    [JsonPropertyName("socket-address")]
+    public IReadOnlyList<MigrationSocketAddress>? SocketAddress { get; init; }
+}
+
+/// <summary>An address an incoming migration listens on; QEMU gives the port as a string.</summary>
+public sealed record MigrationSocketAddress
+{
+    public string? Type { get; init; }
+    public string? Host { get; init; }
+    public string? Port { get; init; }
 }

@@ -28,4 +28,44 @@ public sealed partial class QmpClient
             await Task.Delay(MigrationPollInterval, ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Sets migration parameters by QEMU's names (<c>max-bandwidth</c>, <c>downtime-limit</c>,
+    /// <c>tls-creds</c>, <c>multifd-channels</c>, ...); those not given keep their values.
+    /// </summary>
+    public Task SetMigrationParametersAsync(IReadOnlyDictionary<string, object> parameters, CancellationToken ct = default) =>
+        ExecuteAsync("migrate-set-parameters", parameters, ct: ct);
+
+    /// <summary>Turns migration capabilities (<c>auto-converge</c>, <c>multifd</c>, <c>postcopy-ram</c>, ...) on or off; both ends must agree on multifd and post-copy.</summary>
+    public Task SetMigrationCapabilitiesAsync(IReadOnlyDictionary<string, bool> capabilities, CancellationToken ct = default) =>
+        ExecuteAsync("migrate-set-capabilities", new Dictionary<string, object>
+        {
+            ["capabilities"] = capabilities.Select(c => new Dictionary<string, object> { ["capability"] = c.Key, ["state"] = c.Value }).ToList(),
+        }, ct: ct);
+
+    /// <summary>
+    /// Adds pre-shared-key TLS credentials read from <c>DIR/keys.psk</c> (lines <c>USER:HEXKEY</c>);
+    /// a client names the <paramref name="username"/> it presents.
+    /// </summary>
+    public Task AddTlsPskAsync(string id, bool server, string directory, string? username, CancellationToken ct = default)
+    {
+        var arguments = new Dictionary<string, object>
+        {
+            ["qom-type"] = "tls-creds-psk", ["id"] = id, ["endpoint"] = server ? "server" : "client", ["dir"] = directory,
+        };
+        if (!server && username is not null)
+            arguments["username"] = username;
+        return ExecuteAsync("object-add", arguments, ct: ct);
+    }
+
+    /// <summary>Deletes an object added with <c>object-add</c>.</summary>
+    public Task DeleteObjectAsync(string id, CancellationToken ct = default) =>
+        ExecuteAsync("object-del", new Dictionary<string, string> { ["id"] = id }, ct: ct);
+
+    /// <summary>
+    /// Ends a migration stuck on its connection (a peer that stopped answering): QEMU's
+    /// <c>yank</c> of the migration instance, after which it fails at once.
+    /// </summary>
+    public Task YankMigrationAsync(CancellationToken ct = default) =>
+        ExecuteAsync("yank", new Dictionary<string, object> { ["instances"] = new[] { new Dictionary<string, string> { ["type"] = "migration" } } }, ct: ct);
 }

@@ -44,6 +44,7 @@ public sealed partial class ProblemMapper(ILogger<ProblemMapper> logger) : IExce
         VmOperationFailedException => Problem(StatusCodes.Status502BadGateway, "QEMU did not carry out the operation", e.Message),
         KvpKeyNotFoundException => Problem(StatusCodes.Status404NotFound, "Not found", e.Message),
         GuestOperationFailedException => Problem(StatusCodes.Status502BadGateway, "The guest did not carry out the operation", e.Message),
+        Migration.MoveFailedException => Problem(StatusCodes.Status502BadGateway, "The move did not happen", e.Message),
         RequestBodyException r => new ApiProblem
         {
             Status = r.Status, Title = r.Status == StatusCodes.Status413PayloadTooLarge ? "The request's body is too large" : "The request's body is not JSON",

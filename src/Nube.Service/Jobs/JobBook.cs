@@ -44,6 +44,23 @@ public sealed class JobBook(JobStore store, EventHub events, TimeProvider clock,
 
     public void Cancel(Job job, Exception why, Vms.VmSnapshot vm) => job.Cancel(describe(why), summarize(vm));
 
+    /// <summary>
+    /// Ends a VM's job as its work ended: completed, cancelled (a cancel was asked and the work gave
+    /// way), or failed (logged with the VM's name).
+    /// </summary>
+    public void End(Job job, Exception? failure, Vms.VmSnapshot vm, ILogger logger, string? result = null)
+    {
+        if (failure is null)
+            Complete(job, vm, result);
+        else if (failure is OperationCanceledException && job.Cancellation.IsCancellationRequested)
+            Cancel(job, new Vms.Errors.JobCancelledException(job.Kind, vm.Name, Core.Lifecycle.VmLifecycle.Word(vm.State)), vm);
+        else
+        {
+            logger.LogWarning("VM {Name}: {Kind} failed: {Error}", vm.Name, job.Kind, failure.Message);
+            Fail(job, failure, vm);
+        }
+    }
+
     public Job Get(string id) =>
         Guid.TryParse(id, out var guid) && jobs.TryGetValue(guid, out var job) ? job : throw new JobNotFoundException(id);
 

@@ -15,5 +15,6 @@ public interface IVmStore
     Task SaveAsync(VmConfig config, CancellationToken ct = default);
 
     /// <summary>Forgets a VM: its configuration, saved state and logs; every other file stays.</summary>
-    void Remove(Guid id);
+    /// <param name="moved">The VM moved to another host, which has its UEFI variables and checkpoint list now: those go too.</param>
+    void Remove(Guid id, bool moved = false);
 }

@@ -64,11 +64,12 @@ public sealed class VmStore(string dataDirectory) : IVmStore
     /// Forgets a VM: its configuration, saved state, serial log and QEMU's log. Any other file in its folder
     /// (a disk the user put there) stays, and so does the folder then.
     /// </summary>
-    public void Remove(Guid id)
+    public void Remove(Guid id, bool moved = false)
     {
         var dir = VmDirectory(id);
-        foreach (var name in new[] { ConfigFileName, SavedStateFileName, SavedStateFileName + ".partial", SerialLogFileName, SerialLogFileName + ".1",
-            QemuLogFileName, QemuLogFileName + ".1" })
+        string[] movedAway = moved ? ["uefi-vars.fd", "uefi-vars.secureboot.fd", "checkpoints.json"] : [];
+        foreach (var name in movedAway.Concat([ConfigFileName, SavedStateFileName, SavedStateFileName + ".partial", SerialLogFileName, SerialLogFileName + ".1",
+            QemuLogFileName, QemuLogFileName + ".1"]))
             File.Delete(Path.Combine(dir, name));
         if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
             Directory.Delete(dir);

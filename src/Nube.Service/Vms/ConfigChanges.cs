@@ -90,6 +90,9 @@ public sealed class ConfigChanges(VmController vm, VmServices services, ConfigJu
             var now = vm.Snapshot;
             var session = vm.Session;
             var current = now.Config ?? throw new VmConflictException($"VM {vm.Id} is broken: {now.BrokenReason}");
+            // The configuration travels with a move as it was when the move began.
+            if (now.State is VmState.Migrating or VmState.Incoming)
+                throw new VmConflictException($"Cannot change VM '{now.Name}': it is {Core.Lifecycle.VmLifecycle.Word(now.State)}; change it once the move has ended.");
             var next = judge(current, change.Change.Apply(current), now.State, change.Errors);
             vm.Checkpoints.CheckDisksKept(current, next);
             await services.Sharing.CheckChangeAsync(current, next, CancellationToken.None).ConfigureAwait(false);

@@ -22,16 +22,15 @@ public sealed class MoveCheck(VmServices services, VmRegistry vms, HostPeers pee
 {
     /// <summary>The source's side, then the peer's; every problem of both.</summary>
     /// <exception cref="ValidationException">No such peer.</exception>
-    public async Task<MoveCheckInfo> CheckAsync(VmController vm, string to, bool live, CancellationToken ct)
+    public async Task<MoveCheckInfo> CheckAsync(VmSnapshot snapshot, string to, bool live, CancellationToken ct)
     {
-        var peer = peers.Find(to) ?? throw new ValidationException([new("to", to,
-            $"to: '{to}' is not a peer of this host ({(peers.All.IsEmpty ? "it has none: add one with 'nube host peer add'" : "it has " + string.Join(", ", peers.All.Select(p => p.Name)))})")]);
-        var snapshot = vm.Snapshot;
-        var config = snapshot.Config ?? throw new VmConflictException($"VM {vm.Id} is broken: {snapshot.BrokenReason}");
+        var peer = Peer(to);
+        var config = snapshot.Config ?? throw new VmConflictException($"VM {snapshot.Id} is broken: {snapshot.BrokenReason}");
         var problems = new List<ApiFieldError>();
         var facts = services.Host.Facts;
         var tcg = (snapshot.Accelerator ?? AcceleratorResolver.Resolve(services.Host.Config.Accelerator, facts)) == Accelerator.Tcg;
-        problems.AddRange(MoveRules.Source(config, snapshot.State, live, services.Host.Edition, facts.QemuVersion, tcg, await ImagesAsync(config, problems, ct).ConfigureAwait(false))
+        problems.AddRange(MoveRules.Source(config, snapshot.State, live, services.Host.Edition, facts.QemuVersion, tcg, await ImagesAsync(config, problems, ct).ConfigureAwait(false),
+                new Checkpoints.CheckpointStore(services.Store.VmDirectory(snapshot.Id)).Read().Checkpoints.Length)
             .Select(ToField));
         var (answer, unreachable) = await HostPeers.CallAsync(peer, (client, t) => client.Migrations.CheckIncomingAsync(new MoveCheckRequest
         {
@@ -44,20 +43,31 @@ public sealed class MoveCheck(VmServices services, VmRegistry vms, HostPeers pee
         return new MoveCheckInfo { Vm = config.Name, Destination = peer.Name, Live = live, Problems = problems };
     }
 
+    /// <summary>The peer named <paramref name="to"/>.</summary>
+    /// <exception cref="ValidationException">This host has no such peer.</exception>
+    public HostPeer Peer(string to) => peers.Find(to) ?? throw new ValidationException([new("to", to,
+        $"to: '{to}' is not a peer of this host ({(peers.All.IsEmpty ? "it has none: add one with 'nube host peer add'" : "it has " + string.Join(", ", peers.All.Select(p => p.Name)))})")]);
+
     /// <summary>The destination's side: could this host take the VM the peer describes?</summary>
-    public async Task<MoveCheckInfo> CheckIncomingAsync(MoveCheckRequest request, CancellationToken ct)
+    public Task<MoveCheckInfo> CheckIncomingAsync(MoveCheckRequest request, CancellationToken ct)
     {
         var errors = new List<ValidationError>();
         var patch = ContractMapper.ToPatch(request.Vm, errors);
-        var vm = patch.Apply(new VmConfig { Id = request.VmId, Name = request.Vm.Name ?? "" });
+        return CheckIncomingAsync(patch.Apply(new VmConfig { Id = request.VmId, Name = request.Vm.Name ?? "" }), request.Live, ct, errors);
+    }
+
+    /// <summary>The destination's side, for the VM exactly as the source stores it.</summary>
+    public async Task<MoveCheckInfo> CheckIncomingAsync(VmConfig vm, bool live, CancellationToken ct, List<ValidationError>? found = null)
+    {
+        var errors = found ?? [];
         var host = services.Host;
-        if (vms.All.FirstOrDefault(v => v.Id == request.VmId) is { } same)
-            errors.Add(new("vmId", request.VmId.ToString(), $"vmId: this host already has the VM (as '{same.Snapshot.Name}')"));
-        var others = vms.All.Where(v => v.Id != request.VmId).Select(v => v.Snapshot.Config?.Name).OfType<string>();
+        if (vms.All.FirstOrDefault(v => v.Id == vm.Id) is { } same)
+            errors.Add(new("vmId", vm.Id.ToString(), $"vmId: this host already has the VM (as '{same.Snapshot.Name}')"));
+        var others = vms.All.Where(v => v.Id != vm.Id).Select(v => v.Snapshot.Config?.Name).OfType<string>();
         errors.AddRange(VmValidator.Validate(vm, host.Edition, others, services.Switches.Names));
         errors.AddRange(StorageRootRules.Check(vm, StorageRootRules.Roots(services.Options.DataDir, host.Config), services.Options.DataDir, host.Config.PassthroughDevices));
         var tcg = AcceleratorResolver.Resolve(host.Config.Accelerator, host.Facts) == Accelerator.Tcg;
-        errors.AddRange(MoveRules.Destination(vm, request.Live, host.Edition, host.Facts.QemuVersion, tcg, host.Facts.Machines, services.Admission.Count));
+        errors.AddRange(MoveRules.Destination(vm, live, host.Edition, host.Facts.QemuVersion, tcg, host.Facts.Machines, services.Admission.Count));
         foreach (var drive in VmDrives.List(vm).Where(d => d.Path is not null && d.Media == DriveMedia.HardDisk))
             if (!File.Exists(drive.Path))
                 errors.Add(new(drive.Id, drive.Path!, $"{drive.Id} ({drive.Address}): '{drive.Path}' is not on this host; a VM moves with its disks where they are, " +
@@ -75,7 +85,7 @@ public sealed class MoveCheck(VmServices services, VmRegistry vms, HostPeers pee
         }
         return new MoveCheckInfo
         {
-            Vm = vm.Name, Destination = Environment.MachineName, Live = request.Live,
+            Vm = vm.Name, Destination = Environment.MachineName, Live = live,
             Problems = [.. errors.DistinctBy(e => e.Message).Select(ToField)],
         };
     }

@@ -26,21 +26,6 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
 
     public async Task RunAsync(Job job, VmConfig config, VmTransition transition, TimeSpan? agentWait, CancellationToken ct)
     {
-        if (services.Host.QemuProblem is { } problem)
-            throw new HostNotReadyException("QEMU is missing", $"Cannot start VM '{config.Name}': {problem}");
-        if (services.Host.UserNetworkProblem is { } guard && config.NetworkAdapters.Any(n => n.Switch == NetworkAdapter.UserMode))
-            throw new HostNotReadyException("User-mode networking is off on this host",
-                $"Cannot start VM '{config.Name}': it has a user-mode network adapter, and user-mode networking is off on this host " +
-                $"because the guard that keeps VMs from the host's own services is missing: {guard}");
-        // The edition or the storage roots may have changed since the VM was created, and a link
-        // inside a root may point outside it: QEMU opens these files before it drops privileges.
-        var errors = VmValidator.Validate(config, services.Host.Edition, [], services.Switches.Names)
-            .Concat(StorageRootRules.Check(HostPathLinks.Resolve(config), StorageRootRules.Roots(services.Options.DataDir, services.Host.Config),
-                services.Options.DataDir, [.. services.Host.Config.PassthroughDevices.Select(d => Linux.UnixFiles.RealPath(d) ?? d)])).ToList();
-        if (MachineRules.CheckHost(config, services.Host.Facts.Machines, services.Host.Facts.QemuVersion) is { } machine)
-            errors.Add(machine);
-        if (errors.Count > 0)
-            throw new ValidationException(errors);
         var restoring = transition.From == VmState.Saved;
         // A VM made before pinning gets its board by name at a start from off; a saved one is
         // restored into the unversioned type it was saved from, the same board on the same QEMU.
@@ -49,13 +34,7 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
             await vm.PinMachineAsync(current).ConfigureAwait(false);
             config = config with { Machine = current };
         }
-        var accelerator = AcceleratorResolver.Resolve(services.Host.Config.Accelerator, services.Host.Facts);
-        var backing = await services.Disks.ReadChainsAsync(config, ct).ConfigureAwait(false);
-        await services.Sharing.CheckAsync(config, backing, ct).ConfigureAwait(false);
-        // Before QEMU is asked: its own error names a block node and /dev/fdset/N, not the file.
-        await services.Disks.CheckImagesAsync(config, _ => true, ct).ConfigureAwait(false);
-        var plan = QemuCommandBuilder.Build(config, new QemuLaunchContext(accelerator, vm.Paths, services.Options.Qemu, Incoming: restoring,
-            Uefi: services.Host.Facts.Uefi, RestoreFrom: restoring ? vm.Paths.SavedState : null, Backing: backing));
+        var (plan, accelerator) = await PlanAsync(config, incoming: restoring, restoring ? vm.Paths.SavedState : null, ct).ConfigureAwait(false);
         services.Admission.Take(config);
 
         vm.SetState(transition.During);
@@ -63,19 +42,7 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
         IQemuProcess? process = null;
         try
         {
-            job.Report("launching QEMU");
-            // Not cancellable: a launch cut short could leave a QEMU nobody knows of. It opens the
-            // VM's files and spawns QEMU, and takes some 50 ms.
-            process = await services.Qemu.LaunchAsync(vm.Id, plan, vm.Paths, vm.Marker, CancellationToken.None).ConfigureAwait(false);
-            var launched = process;
-            var running = RunningVm.Started(config, plan);
-            await running.WriteAsync(vm.Paths.RunningState).ConfigureAwait(false);
-            vm.Update(s => s with
-            {
-                ProcessId = launched.Pid, StartedAt = launched.StartedAt ?? services.Clock.GetUtcNow(), Accelerator = accelerator, Running = running,
-            });
-            ct.ThrowIfCancellationRequested();
-            job.Report("connecting to QEMU");
+            process = await LaunchAsync(job, config, plan, accelerator, ct).ConfigureAwait(false);
             var run = await AttachLaunchedAsync(process, plan, accelerator, ct).ConfigureAwait(false);
             if (plan.RestoreFdSet is { } saved)
             {
@@ -99,6 +66,70 @@ public sealed class StartOperation(IVmRun vm, VmServices services, ILogger logge
         }
         if (agentWait is { } wait)
             await WaitForAgentAsync(job, config.Name, wait, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A move's destination: QEMU launched waiting for the stream (<c>-incoming defer</c>), connected,
+    /// the VM left incoming. Failed, no QEMU is left (the caller forgets the VM).
+    /// </summary>
+    public async Task<QemuSession> LaunchIncomingAsync(VmConfig config, CancellationToken ct)
+    {
+        var (plan, accelerator) = await PlanAsync(config, incoming: true, restoreFrom: null, ct).ConfigureAwait(false);
+        services.Admission.Take(config);
+        IQemuProcess? process = null;
+        try
+        {
+            process = await LaunchAsync(null, config, plan, accelerator, ct).ConfigureAwait(false);
+            return await AttachLaunchedAsync(process, plan, accelerator, ct).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await AbandonAsync(process, VmState.Incoming).ConfigureAwait(false);
+            throw Describe(e, config.Name);
+        }
+    }
+
+    /// <summary>Every check of the host before QEMU is asked, then the launch plan.</summary>
+    private async Task<(LaunchPlan Plan, Accelerator Accelerator)> PlanAsync(VmConfig config, bool incoming, string? restoreFrom, CancellationToken ct)
+    {
+        if (services.Host.QemuProblem is { } problem)
+            throw new HostNotReadyException("QEMU is missing", $"Cannot start VM '{config.Name}': {problem}");
+        if (services.Host.UserNetworkProblem is { } guard && config.NetworkAdapters.Any(n => n.Switch == NetworkAdapter.UserMode))
+            throw new HostNotReadyException("User-mode networking is off on this host",
+                $"Cannot start VM '{config.Name}': it has a user-mode network adapter, and user-mode networking is off on this host " +
+                $"because the guard that keeps VMs from the host's own services is missing: {guard}");
+        // The edition or the storage roots may have changed since the VM was created, and a link
+        // inside a root may point outside it: QEMU opens these files before it drops privileges.
+        var errors = VmValidator.Validate(config, services.Host.Edition, [], services.Switches.Names)
+            .Concat(StorageRootRules.Check(HostPathLinks.Resolve(config), StorageRootRules.Roots(services.Options.DataDir, services.Host.Config),
+                services.Options.DataDir, [.. services.Host.Config.PassthroughDevices.Select(d => Linux.UnixFiles.RealPath(d) ?? d)])).ToList();
+        if (MachineRules.CheckHost(config, services.Host.Facts.Machines, services.Host.Facts.QemuVersion) is { } machine)
+            errors.Add(machine);
+        if (errors.Count > 0)
+            throw new ValidationException(errors);
+        var accelerator = AcceleratorResolver.Resolve(services.Host.Config.Accelerator, services.Host.Facts);
+        var backing = await services.Disks.ReadChainsAsync(config, ct).ConfigureAwait(false);
+        await services.Sharing.CheckAsync(config, backing, ct).ConfigureAwait(false);
+        // Before QEMU is asked: its own error names a block node and /dev/fdset/N, not the file.
+        await services.Disks.CheckImagesAsync(config, _ => true, ct).ConfigureAwait(false);
+        return (QemuCommandBuilder.Build(config, new QemuLaunchContext(accelerator, vm.Paths, services.Options.Qemu, Incoming: incoming,
+            Uefi: services.Host.Facts.Uefi, RestoreFrom: restoreFrom, Backing: backing)), accelerator);
+    }
+
+    /// <summary>Launches QEMU and records the run; not cancellable: a launch cut short could leave a QEMU nobody knows of.</summary>
+    private async Task<IQemuProcess> LaunchAsync(Job? job, VmConfig config, LaunchPlan plan, Accelerator accelerator, CancellationToken ct)
+    {
+        job?.Report("launching QEMU");
+        // It opens the VM's files and spawns QEMU, and takes some 50 ms.
+        var process = await services.Qemu.LaunchAsync(vm.Id, plan, vm.Paths, vm.Marker, CancellationToken.None).ConfigureAwait(false);
+        var running = RunningVm.Started(config, plan);
+        await running.WriteAsync(vm.Paths.RunningState).ConfigureAwait(false);
+        vm.Update(s => s with
+        {
+            ProcessId = process.Pid, StartedAt = process.StartedAt ?? services.Clock.GetUtcNow(), Accelerator = accelerator, Running = running,
+        });
+        job?.Report("connecting to QEMU");
+        return process;
     }
 
     /// <summary>An adapter on no switch has its TAP on no bridge and its link down, as a cable pulled out.</summary>

@@ -25,7 +25,8 @@ public sealed record ChangeConfig(ConfigChange Change, IReadOnlyList<ValidationE
     public override void Refuse(Exception gone) => Done.TrySetException(gone);
 }
 
-public sealed record RemoveVm(TaskCompletionSource Done) : VmCommand
+/// <param name="Moved">The VM moved to another host: it is forgotten from its migrating or incoming state, its disks untouched.</param>
+public sealed record RemoveVm(TaskCompletionSource Done, bool Moved = false) : VmCommand
 {
     public override void Refuse(Exception gone) => Done.TrySetException(gone);
 }
@@ -34,6 +35,12 @@ public sealed record RemoveVm(TaskCompletionSource Done) : VmCommand
 public sealed record Reattach(TaskCompletionSource<bool> Done) : VmCommand
 {
     public override void Refuse(Exception gone) => Done.TrySetResult(false);
+}
+
+/// <summary>Work of a service beside the controller (a move's steps), run on the loop in turn with the jobs.</summary>
+public sealed record LoopWork(Func<IVmRun, Task> Run, Action<Exception> Gone) : VmCommand
+{
+    public override void Refuse(Exception gone) => Gone(gone);
 }
 
 public sealed record QemuEventSeen(QemuSession Session, QmpEvent Event) : VmCommand;

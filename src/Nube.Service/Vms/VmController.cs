@@ -41,7 +41,8 @@ public sealed class VmController : IVmRun
     private Task loop = Task.CompletedTask;
     private volatile bool removed; // set by the loop: what was queued behind the removal finds the VM gone
 
-    public VmController(StoredVm stored, VmServices services, ConfigJudge judge)
+    /// <param name="incoming">The VM arrives by a move: it starts in <see cref="VmState.Incoming"/>, which allows no operation.</param>
+    public VmController(StoredVm stored, VmServices services, ConfigJudge judge, bool incoming = false)
     {
         this.services = services;
         logger = services.Logs.CreateLogger($"Nube.Vm.{stored.Id}");
@@ -49,7 +50,7 @@ public sealed class VmController : IVmRun
         snapshot = new VmSnapshot
         {
             Id = stored.Id, Config = stored.Config, BrokenReason = stored.Error, StateSince = services.Clock.GetUtcNow(),
-            State = File.Exists(Paths.SavedState) ? VmState.Saved : VmState.Off,
+            State = incoming ? VmState.Incoming : File.Exists(Paths.SavedState) ? VmState.Saved : VmState.Off,
         };
         Integration = new IntegrationReport(this, services);
         GuestIntegration = new GuestIntegration(this, services, logger);
@@ -142,12 +143,30 @@ public sealed class VmController : IVmRun
     /// <summary>The VM's settings changed: its event.</summary>
     public void PublishChanged() => Publish(HostEventTypes.VmChanged, null);
 
-    /// <summary>Forgets the VM if it is off or saved; pending automatic starts die with it.</summary>
-    public async Task RemoveAsync()
+    /// <summary>Forgets the VM if it is off or saved, or, <paramref name="moved"/>, once it moved away; pending automatic starts die with it.</summary>
+    public async Task RemoveAsync(bool moved = false)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(new RemoveVm(done));
+        Post(new RemoveVm(done, moved));
         await done.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the VM's loop, in turn with its jobs: a move's steps.</summary>
+    public async Task<T> OnLoopAsync<T>(Func<IVmRun, Task<T>> work)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(new LoopWork(async run =>
+        {
+            try
+            {
+                done.TrySetResult(await work(run).ConfigureAwait(false));
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+        }, gone => done.TrySetException(gone)));
+        return await done.Task.ConfigureAwait(false);
     }
 
     /// <summary>After a restart of the host service: finds this VM's QEMU; true when the VM had been running.</summary>
@@ -273,6 +292,9 @@ public sealed class VmController : IVmRun
             case RemoveVm remove:
                 await RemoveAsync(remove).ConfigureAwait(false);
                 break;
+            case LoopWork work:
+                await work.Run(this).ConfigureAwait(false);
+                break;
             case Reattach reattach:
                 reattach.Done.TrySetResult(await operations.ReattachAsync().ConfigureAwait(false));
                 break;
@@ -319,21 +341,13 @@ public sealed class VmController : IVmRun
         // and be answered at once.
         lock (gate)
             pending.Remove(job);
-        if (failure is null)
-            services.Jobs.Complete(job, Snapshot, result);
-        else if (failure is OperationCanceledException && job.Cancellation.IsCancellationRequested)
-            services.Jobs.Cancel(job, new JobCancelledException(job.Kind, Snapshot.Name, VmLifecycle.Word(Snapshot.State)), Snapshot);
-        else
-        {
-            logger.LogWarning("VM {Name}: {Kind} failed: {Error}", Snapshot.Name, job.Kind, failure.Message);
-            services.Jobs.Fail(job, failure, Snapshot);
-        }
+        services.Jobs.End(job, failure, Snapshot, logger, result);
     }
 
     private async Task RemoveAsync(RemoveVm remove)
     {
         var now = Snapshot;
-        if (!VmLifecycle.IsIdle(now.State) || session is not null)
+        if (!(remove.Moved ? now.State is VmState.Migrating or VmState.Incoming : VmLifecycle.IsIdle(now.State)) || session is not null)
         {
             remove.Done.TrySetException(new VmConflictException(
                 $"Cannot remove VM '{now.Name}': it is {VmLifecycle.Word(now.State)}; turn it off first."));
@@ -344,7 +358,7 @@ public sealed class VmController : IVmRun
         removed = true;
         inbox.Writer.TryComplete();
         quickLane.Writer.TryComplete();
-        services.Store.Remove(Id);
+        services.Store.Remove(Id, remove.Moved);
         QemuSession.DeleteRuntimeDirectory(Paths);
         await services.Qemu.ForgetAsync(Id).ConfigureAwait(false);
         remove.Done.TrySetResult();

@@ -129,10 +129,39 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
         return next;
     }
 
-    public async Task RemoveAsync(VmController vm)
+    /// <summary>
+    /// Takes in a VM that moves here from another host, exactly as it is configured there (id,
+    /// devices, MACs), in the incoming state; every rule of a new VM applies.
+    /// </summary>
+    public async Task<VmController> ReceiveAsync(VmConfig config)
+    {
+        Reserve(config.Name, config.Id);
+        try
+        {
+            if (vms.ContainsKey(config.Id))
+                throw new ValidationException([new("vmId", config.Id.ToString(), $"vmId: this host already has VM {config.Id}")]);
+            Validate(config, [], machineChanged: true);
+            await services.Store.SaveAsync(config).ConfigureAwait(false);
+            var vm = Add(new StoredVm(config.Id, config, null), incoming: true);
+            services.Events.Publish(new Contracts.Events.HostEvent
+            {
+                Sequence = 0, Type = Contracts.Events.HostEventTypes.VmCreated, Time = services.Clock.GetUtcNow(),
+                VmId = config.Id, VmName = config.Name, State = VmLifecycle.Word(VmState.Incoming),
+            });
+            logger.LogInformation("Receiving VM {Name} ({Id}) from another host", config.Name, config.Id);
+            return vm;
+        }
+        finally
+        {
+            Release(config.Name, config.Id);
+        }
+    }
+
+    /// <param name="moved">The VM moved away (or never arrived): forgotten from its migrating or incoming state.</param>
+    public async Task RemoveAsync(VmController vm, bool moved = false)
     {
         var name = vm.Snapshot.Name;
-        await vm.RemoveAsync().ConfigureAwait(false);
+        await vm.RemoveAsync(moved).ConfigureAwait(false);
         vms.TryRemove(vm.Id, out _);
         await vm.StopAsync().ConfigureAwait(false);
         services.Events.Publish(new Contracts.Events.HostEvent
@@ -205,9 +234,9 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
         }
     }
 
-    private VmController Add(StoredVm stored)
+    private VmController Add(StoredVm stored, bool incoming = false)
     {
-        var controller = new VmController(stored, services, Judge);
+        var controller = new VmController(stored, services, Judge, incoming);
         vms[stored.Id] = controller;
         controller.Start();
         return controller;

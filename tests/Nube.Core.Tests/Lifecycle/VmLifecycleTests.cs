@@ -59,6 +59,19 @@ public class VmLifecycleTests
         { VmState.Saving, VmOperation.Save, "Cannot save the VM: it is saving; save needs running or paused." },
         { VmState.Saved, VmOperation.Save, "Cannot save the VM: it is saved; save needs running or paused." },
         { VmState.Stopping, VmOperation.Save, "Cannot save the VM: it is stopping; save needs running or paused." },
+        // A move ends these states; no lifecycle operation may cut in.
+        { VmState.Migrating, VmOperation.Start, "Cannot start the VM: it is migrating; start needs off or saved." },
+        { VmState.Migrating, VmOperation.Stop, "Cannot stop the VM: it is migrating; stop needs running." },
+        { VmState.Migrating, VmOperation.TurnOff, "Cannot turn off the VM: it is migrating; turn off needs running, paused, starting, stopping or saving." },
+        { VmState.Migrating, VmOperation.Pause, "Cannot pause the VM: it is migrating; pause needs running." },
+        { VmState.Migrating, VmOperation.Resume, "Cannot resume the VM: it is migrating; resume needs paused." },
+        { VmState.Migrating, VmOperation.Save, "Cannot save the VM: it is migrating; save needs running or paused." },
+        { VmState.Incoming, VmOperation.Start, "Cannot start the VM: it is incoming; start needs off or saved." },
+        { VmState.Incoming, VmOperation.Stop, "Cannot stop the VM: it is incoming; stop needs running." },
+        { VmState.Incoming, VmOperation.TurnOff, "Cannot turn off the VM: it is incoming; turn off needs running, paused, starting, stopping or saving." },
+        { VmState.Incoming, VmOperation.Pause, "Cannot pause the VM: it is incoming; pause needs running." },
+        { VmState.Incoming, VmOperation.Resume, "Cannot resume the VM: it is incoming; resume needs paused." },
+        { VmState.Incoming, VmOperation.Save, "Cannot save the VM: it is incoming; save needs running or paused." },
     };
 
     [Theory]

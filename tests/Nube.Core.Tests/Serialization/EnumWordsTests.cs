@@ -74,7 +74,7 @@ public class EnumWordsTests
     public void All_lists_the_words_in_declaration_order()
     {
         Assert.Equal(["save", "turnOff", "shutDown"], EnumWords.All<AutomaticStopAction>());
-        Assert.Equal(["off", "starting", "running", "paused", "saving", "saved", "stopping"], EnumWords.All<VmState>());
+        Assert.Equal(["off", "starting", "running", "paused", "saving", "saved", "stopping", "migrating", "incoming"], EnumWords.All<VmState>());
         Assert.Equal(["zebra", "aardvark", "mole"], EnumWords.All<OutOfOrder>());
     }
 

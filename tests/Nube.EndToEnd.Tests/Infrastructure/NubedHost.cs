@@ -23,6 +23,9 @@ public sealed class NubedHost : IAsyncDisposable
     public string Root { get; }
     public string DataDir => Path.Combine(Root, "data");
     public string RunDir => Path.Combine(Root, "run");
+
+    /// <summary>The API's TLS address (https://HOST:PORT/) when the host was started with --listen.</summary>
+    public string? Listen => Array.IndexOf(extraArgs, "--listen") is var i and >= 0 && i + 1 < extraArgs.Length ? extraArgs[i + 1].TrimEnd('/') + "/" : null;
     public string Socket => Path.Combine(RunDir, "nubed.sock");
     public NubeApiClient Client { get; private set; } = null!;
     public Process Process => process ?? throw new InvalidOperationException("nubed is not running");

@@ -86,6 +86,14 @@ internal sealed class FakeQemuHost(FakeTimeProvider clock) : IQemuHost
     /// <summary>Each VM's limits as the service last applied them while it ran.</summary>
     public ConcurrentDictionary<Guid, ResourceLimits> AppliedLimits { get; } = new();
 
+    /// <summary>The folder with the file in it, as the real host makes it (for the root user here).</summary>
+    public System.Runtime.InteropServices.SafeHandle SecretFolder(Guid vm, VmRuntimePaths paths, string fileName, string content)
+    {
+        var folder = Directory.CreateDirectory(Path.Join(paths.RuntimeDirectory, "secret")).FullName;
+        File.WriteAllText(Path.Join(folder, fileName), content);
+        return Nube.Linux.UnixFiles.OpenDirectory(folder);
+    }
+
     public void ApplyLimits(Guid vm, ResourceLimits limits) => AppliedLimits[vm] = limits;
 
     /// <summary>Each VM's ports as the service last moved them while it ran (TAP to switch, null for none).</summary>

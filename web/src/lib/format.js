@@ -2,7 +2,7 @@
 
 const STATES = {
   off: 'Off', starting: 'Starting', running: 'Running', paused: 'Paused', saving: 'Saving',
-  saved: 'Saved', stopping: 'Stopping', broken: 'Broken',
+  saved: 'Saved', stopping: 'Stopping', migrating: 'Migrating', incoming: 'Incoming (migration)', broken: 'Broken',
 };
 const STATUSES = {
   ok: 'OK', 'no-contact': 'No contact', 'lost-communication': 'Lost communication', disabled: 'Disabled',

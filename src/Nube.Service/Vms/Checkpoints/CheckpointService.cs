@@ -1,5 +1,4 @@
 using Nube.Core.Checkpoints;
-using Nube.Core.Lifecycle;
 using Nube.Core.Validation;
 using Nube.Core.Vms;
 using Nube.Service.Jobs;
@@ -94,14 +93,9 @@ public sealed class CheckpointService(VmController vm, VmServices services, ILog
             };
             services.Jobs.Complete(job, vm.Snapshot, result);
         }
-        catch (OperationCanceledException) when (job.Cancellation.IsCancellationRequested)
-        {
-            services.Jobs.Cancel(job, new JobCancelledException(job.Kind, vm.Snapshot.Name, VmLifecycle.Word(vm.Snapshot.State)), vm.Snapshot);
-        }
         catch (Exception e)
         {
-            logger.LogWarning("VM {Name}: {Kind} failed: {Error}", vm.Snapshot.Name, job.Kind, e.Message);
-            services.Jobs.Fail(job, e, vm.Snapshot);
+            services.Jobs.End(job, e, vm.Snapshot, logger);
         }
         finally
         {

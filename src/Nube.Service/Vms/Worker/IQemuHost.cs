@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Nube.Core.Qemu;
 using Nube.Core.Vms;
 using Nube.Qemu.Launch;
@@ -26,6 +27,13 @@ public interface IQemuHost
 
     /// <summary>The host side of a running VM's adapters: its TAPs made, moved and deleted, and their guards.</summary>
     IPortHost Ports(Guid vm);
+
+    /// <summary>
+    /// Writes a secret file (a move's TLS key) into a folder of the VM's runtime directory that only
+    /// its QEMU's user may read, and returns that folder opened: QEMU reads it through the
+    /// descriptor (<c>/proc/self/fd/N</c>), since the folders above it are root's alone.
+    /// </summary>
+    SafeHandle SecretFolder(Guid vm, VmRuntimePaths paths, string fileName, string content);
 
     /// <summary>Changes a running VM's limits (its processor limit and weight) in its cgroup, at once.</summary>
     void ApplyLimits(Guid vm, ResourceLimits limits);

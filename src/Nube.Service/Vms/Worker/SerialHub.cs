@@ -53,6 +53,9 @@ public sealed class SerialHub : IAsyncDisposable
             consoles.RemoveAll(c => c.Reader == console);
     }
 
+    /// <summary>Writes what the guest printed before this run (on the host it moved from) into the log, ahead of what it prints here.</summary>
+    public void RecordEarlier(ReadOnlySpan<byte> printed) => log?.Write(printed);
+
     /// <summary>Sends keystrokes to the guest; consoles take turns.</summary>
     public async Task WriteAsync(ReadOnlyMemory<byte> input, CancellationToken ct)
     {

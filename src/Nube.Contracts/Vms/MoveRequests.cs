@@ -1,0 +1,59 @@
+namespace Nube.Contracts.Vms;
+
+/// <summary>Moves a VM to a peer host (POST /api/v1/vms/{vm}/move): a job.</summary>
+public sealed record MoveRequest
+{
+    /// <summary>The peer's name on this host.</summary>
+    public required string To { get; init; }
+    /// <summary>Live (the memory copied while the VM runs) or quick (the VM paused first).</summary>
+    public bool Live { get; init; } = true;
+}
+
+/// <summary>
+/// A source's request to a peer to make a VM that is moving to it (POST /api/v1/migrations):
+/// the VM exactly as the source stores it, and the files of its folder that travel with it.
+/// </summary>
+public sealed record IncomingMoveRequest
+{
+    /// <summary>The move's id, the same on both hosts.</summary>
+    public required Guid MigrationId { get; init; }
+    public required Guid VmId { get; init; }
+    /// <summary>The VM's stored configuration document (its vm.json), devices, MACs and pinned machine type included.</summary>
+    public required string Config { get; init; }
+    public bool Live { get; init; } = true;
+    /// <summary>The source's host id, for the destination's record.</summary>
+    public required Guid SourceHostId { get; init; }
+    /// <summary>Generation 2: the VM's UEFI variables, base64.</summary>
+    public string? UefiVars { get; init; }
+}
+
+/// <summary>The destination's answer to a prepare: where its QEMU waits for the stream and the move's TLS key.</summary>
+public sealed record IncomingMoveInfo
+{
+    public required Guid MigrationId { get; init; }
+    /// <summary>The address the destination's QEMU listens on (the one the source reached the API at).</summary>
+    public required string Host { get; init; }
+    public required int Port { get; init; }
+    /// <summary>The move's pre-shared TLS key (hex): only the source, which asked over the authenticated API, has it.</summary>
+    public required string TlsKey { get; init; }
+}
+
+/// <summary>What a destination says of a move: it owns the VM, or it has given the move up and never will.</summary>
+public sealed record MoveAnswer
+{
+    public required Guid MigrationId { get; init; }
+    /// <summary>owns or aborted.</summary>
+    public required string Answer { get; init; }
+
+    public const string Owns = "owns";
+    public const string Aborted = "aborted";
+}
+
+/// <summary>A source's Finish (POST /api/v1/migrations/{id}/finish), sent once its stream completed and its guest paused.</summary>
+public sealed record FinishMoveRequest
+{
+    /// <summary>The end of what the guest printed on COM1 at the source (base64, at most 256 KiB), so that its console's history goes on.</summary>
+    public string? SerialLog { get; init; }
+
+    public const int SerialLogLimit = 256 * 1024;
+}

@@ -1,0 +1,270 @@
+using System.Net;
+using System.Net.Sockets;
+using Nube.Contracts.Vms;
+using Nube.Core.Migration;
+using Nube.Core.Serialization;
+using Nube.Core.Validation;
+using Nube.Core.Vms;
+using Nube.Qemu.Protocol;
+using Nube.Service.Vms;
+
+namespace Nube.Service.Migration;
+
+/// <summary>
+/// A move's destination: Prepare (the VM made, its QEMU waiting for the stream), Finish (the
+/// handover recorded, then the guest resumed) and Abort (the move given up, what was made for it
+/// deleted). Finish and Abort decide under one lock, on the record: a move is either owned here or
+/// aborted, never both, and the answer to the source says which.
+/// </summary>
+public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStore store, VmServices services, ILogger<IncomingMoves> logger)
+{
+    /// <summary>How long Finish waits for the end of a stream the source saw complete.</summary>
+    private static readonly TimeSpan StreamEnd = TimeSpan.FromSeconds(30);
+    /// <summary>How long the destination waits for the source's connection after Prepare.</summary>
+    private static readonly TimeSpan ConnectionWait = TimeSpan.FromSeconds(60);
+    private const string StreamFd = "nube-move";
+    private readonly SemaphoreSlim decide = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, CancellationTokenSource> accepting = new();
+
+    /// <summary>Makes the VM the source describes, with its QEMU listening on <paramref name="address"/> for the TLS stream.</summary>
+    /// <exception cref="ValidationException">This host cannot take the VM: every reason.</exception>
+    public async Task<IncomingMoveInfo> PrepareAsync(IncomingMoveRequest request, IPAddress address, CancellationToken ct)
+    {
+        var config = Read(request);
+        if (store.Find(request.MigrationId) is not null)
+            throw new ValidationException([new("migrationId", request.MigrationId.ToString(), $"migrationId: this host already took part in move {request.MigrationId}")]);
+        var problems = (await check.CheckIncomingAsync(config, request.Live, ct).ConfigureAwait(false)).Problems;
+        if (problems.Count > 0)
+            throw new ValidationException([.. problems.Select(p => new ValidationError(p.Field, p.Value ?? "", p.Message))]);
+        var record = new MigrationRecord
+        {
+            Id = request.MigrationId, VmId = config.Id, VmName = config.Name, Role = MigrationRole.Destination, Phase = MigrationPhase.Prepare,
+            Peer = request.SourceHostId.ToString(), Live = request.Live, StartedAt = services.Clock.GetUtcNow(),
+        };
+        await store.WriteAsync(record).ConfigureAwait(false);
+        try
+        {
+            var vm = await vms.ReceiveAsync(config).ConfigureAwait(false);
+            if (request.UefiVars is { } vars && config.Generation == 2)
+                await WriteUefiVarsAsync(vm, config, vars).ConfigureAwait(false);
+            var key = MoveTls.NewKey();
+            var port = await vm.OnLoopAsync(run => ListenAsync(run, config, key, address, record.Id, ct)).ConfigureAwait(false);
+            logger.LogInformation("Move {Id}: VM {Name} waits for its stream on {Address} port {Port}", record.Id, config.Name, address, port);
+            return new IncomingMoveInfo { MigrationId = record.Id, Host = address.ToString(), Port = port, TlsKey = key };
+        }
+        catch
+        {
+            await AbortAsync(record.Id).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The source's stream completed: once this QEMU has it whole, the handover is recorded (unless
+    /// the move was aborted), then the guest resumes here.
+    /// </summary>
+    public async Task<MoveAnswer> FinishAsync(Guid id, FinishMoveRequest request)
+    {
+        var record = store.Find(id);
+        if (record is not { Role: MigrationRole.Destination } || record.Aborted)
+            return Answer(id, PeerAnswer.Aborted);
+        if (record.Owns)
+            return Answer(id, PeerAnswer.Owns);
+        var vm = vms.All.FirstOrDefault(v => v.Id == record.VmId);
+        if (vm is null || !await vm.OnLoopAsync(WaitForStreamAsync).ConfigureAwait(false))
+            return await AbortAsync(id).ConfigureAwait(false);
+        await decide.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            record = store.Find(id)!;
+            if (record.Aborted)
+                return Answer(id, PeerAnswer.Aborted);
+            record = record with { Phase = MigrationPhase.Finish, Owns = true };
+            // The one handover step: from this write on, the VM is this host's.
+            await store.WriteAsync(record).ConfigureAwait(false);
+        }
+        finally
+        {
+            decide.Release();
+        }
+        await vm.OnLoopAsync(run => ResumeAsync(run, SerialLog(request))).ConfigureAwait(false);
+        await store.WriteAsync(record with { Ended = true }).ConfigureAwait(false);
+        logger.LogInformation("Move {Id}: VM {Name} is this host's and runs", id, record.VmName);
+        return Answer(id, PeerAnswer.Owns);
+    }
+
+    /// <summary>Gives the move up unless the VM is already this host's; what was made for it goes (its disks stay).</summary>
+    public async Task<MoveAnswer> AbortAsync(Guid id)
+    {
+        MigrationRecord? record;
+        await decide.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            record = store.Find(id);
+            if (record is null)
+                return Answer(id, PeerAnswer.Aborted);
+            if (record.Owns)
+                return Answer(id, PeerAnswer.Owns);
+            if (!record.Aborted)
+                await store.WriteAsync(record = record with { Aborted = true }).ConfigureAwait(false);
+        }
+        finally
+        {
+            decide.Release();
+        }
+        if (accepting.TryRemove(id, out var waiting))
+            await waiting.CancelAsync().ConfigureAwait(false);
+        await DeleteIncomingAsync(record).ConfigureAwait(false);
+        await store.WriteAsync(record with { Ended = true }).ConfigureAwait(false);
+        return Answer(id, PeerAnswer.Aborted);
+    }
+
+    /// <summary>Ends the incoming QEMU, if any, and forgets the VM made for the move.</summary>
+    public async Task DeleteIncomingAsync(MigrationRecord record)
+    {
+        if (vms.All.FirstOrDefault(v => v.Id == record.VmId) is not { } vm)
+            return;
+        await vm.OnLoopAsync(async run =>
+        {
+            await new VmOperations(run, services, logger).EndAsync(run.Snapshot.State).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
+        await vms.RemoveAsync(vm, moved: true).ConfigureAwait(false);
+        logger.LogInformation("Move {Id}: the VM {Name} made for it is deleted; the source keeps it", record.Id, record.VmName);
+    }
+
+    private VmConfig Read(IncomingMoveRequest request)
+    {
+        VmConfig config;
+        try
+        {
+            config = VmConfigUpgrade.ToCurrent(ConfigDocument.Parse<VmConfig>(request.Config, VmConfig.CurrentSchemaVersion, "config"));
+        }
+        catch (ConfigDocumentException e)
+        {
+            throw new ValidationException([new("config", "", $"config: {e.Message}")]);
+        }
+        return config.Id == request.VmId ? config
+            : throw new ValidationException([new("vmId", request.VmId.ToString(), $"vmId: {request.VmId} is not the id of the VM in config ({config.Id})")]);
+    }
+
+    /// <summary>
+    /// QEMU waits for the stream with the move's key; nubed listens for the source's connection and
+    /// hands it to QEMU once accepted (<c>fd:</c>): QEMU never opens a socket of its own, and the
+    /// host's guard against VMs reaching local services stays whole.
+    /// </summary>
+    private async Task<int> ListenAsync(IVmRun run, VmConfig config, string key, IPAddress address, Guid id, CancellationToken ct)
+    {
+        var session = await new StartOperation(run, services, logger).LaunchIncomingAsync(config, ct).ConfigureAwait(false);
+        await MoveTls.UseAsync(run, services.Qemu, session.Qmp, key, server: true, ct).ConfigureAwait(false);
+        var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.Bind(new IPEndPoint(address, 0));
+            listener.Listen(1);
+        }
+        catch (SocketException e)
+        {
+            listener.Dispose();
+            throw new MoveFailedException($"Cannot listen on {address} for the stream of VM '{config.Name}': {e.Message}");
+        }
+        var waiting = new CancellationTokenSource(ConnectionWait);
+        accepting[id] = waiting;
+        _ = Task.Run(() => AcceptAsync(listener, id, config.Id, waiting.Token));
+        return ((IPEndPoint)listener.LocalEndPoint!).Port;
+    }
+
+    /// <summary>The source's one connection, handed to QEMU; none within <see cref="ConnectionWait"/>, the move is given up here.</summary>
+    private async Task AcceptAsync(Socket listener, Guid id, Guid vmId, CancellationToken ct)
+    {
+        try
+        {
+            using var stream = await listener.AcceptAsync(ct).ConfigureAwait(false);
+            listener.Dispose();
+            var vm = vms.All.First(v => v.Id == vmId);
+            await vm.OnLoopAsync(async run =>
+            {
+                var qmp = run.Session?.Qmp ?? throw new MoveFailedException($"VM '{run.Snapshot.Name}' has no QEMU here any more.");
+                await qmp.GetFdAsync(StreamFd, stream.SafeHandle, CancellationToken.None).ConfigureAwait(false);
+                await qmp.MigrateIncomingAsync($"fd:{StreamFd}", CancellationToken.None).ConfigureAwait(false);
+                return true;
+            }).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            listener.Dispose();
+            if (e is not OperationCanceledException || !accepting.ContainsKey(id))
+                return;
+            logger.LogWarning("Move {Id}: the source's stream did not come within {Seconds} s, or could not be taken: {Error}; giving the move up",
+                id, ConnectionWait.TotalSeconds, e.Message);
+            await AbortAsync(id).ConfigureAwait(false);
+        }
+        finally
+        {
+            accepting.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>True once QEMU has the whole stream (paused, not yet resumed); false when it failed or never came.</summary>
+    private async Task<bool> WaitForStreamAsync(IVmRun run)
+    {
+        if (run.Session is not { } session)
+            return false;
+        try
+        {
+            await session.Qmp.WaitForMigrationAsync(StreamEnd).ConfigureAwait(false);
+            return true;
+        }
+        catch (QmpException e)
+        {
+            logger.LogWarning("VM {Name}: the incoming stream did not complete: {Error}", run.Snapshot.Name, e.Message);
+            return false;
+        }
+    }
+
+    private async Task<bool> ResumeAsync(IVmRun run, byte[] printedAtSource)
+    {
+        var session = run.Session ?? throw new MoveFailedException($"VM '{run.Snapshot.Name}' has no QEMU here any more.");
+        session.Serial?.RecordEarlier(printedAtSource);
+        await MoveTls.DropAsync(run, session.Qmp, null).ConfigureAwait(false);
+        await session.Qmp.ContAsync().ConfigureAwait(false);
+        run.SetState(VmState.Running);
+        // The guest's clock stood still during the switch-over.
+        run.GuestIntegration.RequestTimeSync();
+        return true;
+    }
+
+    private static async Task WriteUefiVarsAsync(VmController vm, VmConfig config, string base64)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(base64);
+        }
+        catch (FormatException)
+        {
+            throw new ValidationException([new("uefiVars", "", "uefiVars: not base64")]);
+        }
+        var path = vm.Paths.UefiVars(Generations.SecureBootOn(config));
+        await Linux.AtomicFile.WriteAllBytesAsync(path, bytes, UnixFileMode.UserRead | UnixFileMode.UserWrite).ConfigureAwait(false);
+    }
+
+    /// <summary>The source's console history, bounded: it is the guest's output, untrusted.</summary>
+    private static byte[] SerialLog(FinishMoveRequest request)
+    {
+        try
+        {
+            var bytes = request.SerialLog is { } text ? Convert.FromBase64String(text) : [];
+            return bytes.Length <= FinishMoveRequest.SerialLogLimit ? bytes : bytes[^FinishMoveRequest.SerialLogLimit..];
+        }
+        catch (FormatException)
+        {
+            return [];
+        }
+    }
+
+    private MoveAnswer Answer(Guid id, PeerAnswer answer) => new()
+    {
+        MigrationId = id, Answer = answer == PeerAnswer.Owns ? MoveAnswer.Owns : MoveAnswer.Aborted,
+    };
+}

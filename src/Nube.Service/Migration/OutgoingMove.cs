@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using Nube.Contracts.Vms;
+using Nube.Core.Hosts;
+using Nube.Core.Migration;
+using Nube.Core.Serialization;
+using Nube.Core.Validation;
+using Nube.Core.Vms;
+using Nube.Qemu.Protocol;
+using Nube.Service.Hosts;
+using Nube.Service.Jobs;
+using Nube.Service.Vms;
+using Nube.Service.Vms.Worker;
+
+namespace Nube.Service.Migration;
+
+/// <summary>
+/// A move's source, on the VM's loop: Begin (both ends checked), Prepare asked of the destination,
+/// Perform (the memory streamed over TLS while the guest runs, then paused), Finish asked of the
+/// destination, Confirm (the paused copy ended). Before the handover, a failure or a cancel puts
+/// the VM back as it was here and has the destination delete what it made; after it, there is
+/// no way back.
+/// </summary>
+public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check, MigrationStore store, Guid hostId, ILogger logger)
+{
+    /// <summary>How long the source keeps asking a destination that does not answer whether it took the VM, before it leaves that to recovery.</summary>
+    private static readonly TimeSpan HandoverPatience = TimeSpan.FromSeconds(30);
+    /// <summary>Downtime the switch-over may take (QEMU's downtime-limit).</summary>
+    private static readonly TimeSpan MaximumDowntime = TimeSpan.FromMilliseconds(300);
+    private const string StreamFd = "nube-move";
+
+    /// <returns>The job's result line; the VM is then the destination's, and its QEMU here has ended.</returns>
+    public async Task<string> RunAsync(Job job, HostPeer peer, bool live, CancellationToken ct)
+    {
+        var began = Stopwatch.StartNew();
+        var now = vm.Snapshot;
+        job.Report($"checking the VM and {peer.Name}");
+        var checkedMove = await check.CheckAsync(now, peer.Name, live, ct).ConfigureAwait(false);
+        if (!checkedMove.CanMove)
+            throw new ValidationException([.. checkedMove.Problems.Select(p => new ValidationError(p.Field, p.Value ?? "", p.Message))]);
+        var config = now.Config!;
+        var run = vm.Session ?? throw new MoveFailedException($"VM '{now.Name}': its QEMU does not answer on its control socket; it cannot move.");
+        var from = now.State;
+        var record = new MigrationRecord
+        {
+            Id = Guid.NewGuid(), VmId = vm.Id, VmName = now.Name, Role = MigrationRole.Source, Phase = MigrationPhase.Begin, Peer = peer.Name,
+            Live = live, StartedAt = services.Clock.GetUtcNow(), JobId = job.Id,
+        };
+        await store.WriteAsync(record).ConfigureAwait(false);
+        vm.SetState(VmState.Migrating);
+        MigrationInfo sent;
+        int? tls = null;
+        try
+        {
+            job.Report($"making the VM at {peer.Name}");
+            var prepared = await Call(peer, (c, t) => c.Migrations.PrepareAsync(new IncomingMoveRequest
+            {
+                MigrationId = record.Id, VmId = vm.Id, Config = ConfigDocument.Write(config), Live = live, SourceHostId = hostId,
+                UefiVars = UefiVars(config),
+            }, t), ct, $"{peer.Name} did not make the VM").ConfigureAwait(false);
+            await store.WriteAsync(record = record with { Phase = MigrationPhase.Perform }).ConfigureAwait(false);
+            tls = await MoveTls.UseAsync(vm, services.Qemu, run.Qmp, prepared.TlsKey, server: false, ct).ConfigureAwait(false);
+            await run.Qmp.SetMigrationParametersAsync(new Dictionary<string, object>
+            {
+                ["max-bandwidth"] = StartOperation.Bandwidth(services.Host.Config), ["downtime-limit"] = (long)MaximumDowntime.TotalMilliseconds,
+            }, ct).ConfigureAwait(false);
+            if (!live)
+                await run.Qmp.StopAsync(ct).ConfigureAwait(false);
+            // nubed connects and hands QEMU the socket: QEMU opens none itself.
+            using (var stream = await ConnectAsync(peer, prepared, ct).ConfigureAwait(false))
+                await run.Qmp.GetFdAsync(StreamFd, stream.SafeHandle, ct).ConfigureAwait(false);
+            await run.Qmp.MigrateAsync($"fd:{StreamFd}", ct).ConfigureAwait(false);
+            sent = await run.Qmp.WaitForMigrationAsync(TimeSpan.FromHours(24), ct, info => Report(job, info)).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await UndoAsync(run, record, peer, from, tls).ConfigureAwait(false);
+            if (e is QmpException q)
+                throw new MoveFailedException($"VM '{now.Name}' did not move to {peer.Name}: {q.Message} It runs here as before.", e);
+            throw;
+        }
+        // The stream is whole and the guest paused here: only the destination's word decides now.
+        job.Report($"handing the VM over to {peer.Name}");
+        var answer = await HandOverAsync(peer, record.Id, new FinishMoveRequest { SerialLog = SerialTail() }).ConfigureAwait(false);
+        switch (answer)
+        {
+            case PeerAnswer.Owns:
+                await store.WriteAsync(record = record with { Phase = MigrationPhase.Confirm }).ConfigureAwait(false);
+                await run.EndAsync().ConfigureAwait(false);
+                vm.ForgetRun();
+                await store.WriteAsync(record with { Ended = true }).ConfigureAwait(false);
+                logger.LogInformation("VM {Name} moved to {Peer} ({Downtime} ms paused)", now.Name, peer.Name, sent.DowntimeMilliseconds);
+                return MoveProgress.Result(peer.Name, began.Elapsed, sent.DowntimeMilliseconds, sent.Ram?.Transferred, sent.Ram?.DirtySyncCount);
+            case PeerAnswer.Aborted:
+                await MoveTls.DropAsync(vm, run.Qmp, tls).ConfigureAwait(false);
+                await ResumeAsync(run, from).ConfigureAwait(false);
+                await store.WriteAsync(record with { Ended = true }).ConfigureAwait(false);
+                throw new MoveFailedException($"{peer.Name} gave the move up after the memory was sent; VM '{now.Name}' runs here as before.");
+            default:
+                vm.SetState(VmState.Migrating, $"Paused here after its memory went to {peer.Name}, which does not answer whether it took the VM; " +
+                    "it stays paused (resuming it could run it twice) until that host answers.");
+                throw new MoveFailedException($"{peer.Name} did not answer whether it took VM '{now.Name}'; the VM stays paused here, " +
+                    "never running on both hosts, until that host answers (asked again in the background and at every restart of this host).");
+        }
+    }
+
+    private static async Task<System.Net.Sockets.Socket> ConnectAsync(HostPeer peer, IncomingMoveInfo prepared, CancellationToken ct)
+    {
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(HostPeers.CheckTimeout);
+        try
+        {
+            await socket.ConnectAsync(prepared.Host, prepared.Port, limit.Token).ConfigureAwait(false);
+            return socket;
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            socket.Dispose();
+            throw new MoveFailedException($"Cannot reach {peer.Name} at {prepared.Host} port {prepared.Port} for the stream: {e.Message}");
+        }
+    }
+
+    /// <summary>The destination's answer to Finish; asked again for a while when it does not answer.</summary>
+    private async Task<PeerAnswer> HandOverAsync(HostPeer peer, Guid migration, FinishMoveRequest finish)
+    {
+        var patience = Stopwatch.StartNew();
+        while (true)
+        {
+            var (answer, problem) = await HostPeers.CallAsync(peer, (c, t) => c.Migrations.FinishAsync(migration, finish, t), CancellationToken.None).ConfigureAwait(false);
+            if (answer is not null)
+                return answer.Answer == MoveAnswer.Owns ? PeerAnswer.Owns : PeerAnswer.Aborted;
+            logger.LogWarning("Move {Id}: {Peer} did not answer the handover: {Problem}", migration, peer.Name, problem);
+            if (patience.Elapsed > HandoverPatience)
+                return PeerAnswer.Unreachable;
+            await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Before the handover: the stream cancelled, the guest running here as before, the destination told to delete what it made.</summary>
+    private async Task UndoAsync(QemuSession run, MigrationRecord record, HostPeer peer, VmState from, int? tls)
+    {
+        try
+        {
+            await run.Qmp.MigrateCancelAsync(CancellationToken.None).ConfigureAwait(false);
+            await WaitUntilStreamEndsAsync(run.Qmp).ConfigureAwait(false);
+            await MoveTls.DropAsync(vm, run.Qmp, tls).ConfigureAwait(false);
+            await ResumeAsync(run, from).ConfigureAwait(false);
+        }
+        catch (QmpException e)
+        {
+            logger.LogWarning("VM {Name}: QEMU did not answer while the move was undone: {Error}", vm.Snapshot.Name, e.Message);
+            vm.SetState(from, $"The move did not finish and QEMU did not answer afterwards: {e.Message}");
+        }
+        var (_, problem) = await HostPeers.CallAsync(peer, (c, t) => c.Migrations.AbortAsync(record.Id, t), CancellationToken.None).ConfigureAwait(false);
+        if (problem is not null)
+            logger.LogWarning("Move {Id}: {Peer} was not told to give it up ({Problem}); it deletes its half-made VM when the stream does not come", record.Id, peer.Name, problem);
+        await store.WriteAsync(record with { Ended = true }).ConfigureAwait(false);
+    }
+
+    private async Task ResumeAsync(QemuSession run, VmState from)
+    {
+        var status = await run.Qmp.QueryStatusAsync(CancellationToken.None).ConfigureAwait(false);
+        if (from == VmState.Running && !status.Running)
+            await run.Qmp.ContAsync(CancellationToken.None).ConfigureAwait(false);
+        vm.SetState(from);
+    }
+
+    /// <summary>After migrate_cancel, QEMU ends the stream it had started.</summary>
+    private static async Task WaitUntilStreamEndsAsync(QmpClient qmp)
+    {
+        for (var i = 0; i < 500; i++)
+        {
+            var info = await qmp.QueryMigrateAsync(CancellationToken.None).ConfigureAwait(false);
+            if (info.Status is not ("active" or "setup" or "cancelling" or "pre-switchover" or "device"))
+                return;
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+    }
+
+    private static void Report(Job job, MigrationInfo info)
+    {
+        if (info.Ram is not { } ram)
+            return;
+        job.Report(MoveProgress.Describe(ram.Transferred, ram.Remaining, ram.Total, ram.DirtyPagesRate, ram.PageSize, ram.DirtySyncCount,
+            info.ExpectedDowntimeMilliseconds), MoveProgress.Percent(ram.Remaining, ram.Total));
+    }
+
+    /// <summary>The end of the guest's console log here, to go on at the destination.</summary>
+    private string? SerialTail()
+    {
+        var path = vm.Paths.SerialLog;
+        if (!File.Exists(path))
+            return null;
+        using var file = File.OpenRead(path);
+        var take = (int)Math.Min(file.Length, FinishMoveRequest.SerialLogLimit);
+        var bytes = new byte[take];
+        file.Seek(-take, SeekOrigin.End);
+        file.ReadExactly(bytes);
+        return Convert.ToBase64String(bytes);
+    }
+
+    private string? UefiVars(VmConfig config)
+    {
+        var path = vm.Paths.UefiVars(Generations.SecureBootOn(config));
+        return config.Generation == 2 && File.Exists(path) ? Convert.ToBase64String(File.ReadAllBytes(path)) : null;
+    }
+
+    /// <summary>A call to the destination whose failure ends the move before the handover.</summary>
+    private static async Task<T> Call<T>(HostPeer peer, Func<Contracts.Client.NubeApiClient, CancellationToken, Task<T>> call, CancellationToken ct, string what)
+        where T : class
+    {
+        var (value, problem) = await HostPeers.CallAsync(peer, call, ct).ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
+        return value ?? throw new MoveFailedException($"{what}: {problem}");
+    }
+}

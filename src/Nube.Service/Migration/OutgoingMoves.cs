@@ -1,0 +1,61 @@
+using Nube.Contracts.Vms;
+using Nube.Core.Lifecycle;
+using Nube.Core.Vms;
+using Nube.Service.Events;
+using Nube.Service.Hosts;
+using Nube.Service.Jobs;
+using Nube.Service.Vms;
+using Nube.Service.Vms.Errors;
+
+namespace Nube.Service.Migration;
+
+/// <summary>
+/// Moves of this host's VMs to peers, each a job ("move") that runs on its VM's loop; at most
+/// <see cref="Concurrent"/> at once (Hyper-V's default for simultaneous live migrations), the
+/// others queued. A VM handed over is forgotten here, its disks untouched.
+/// </summary>
+public sealed class OutgoingMoves(VmRegistry vms, MoveCheck check, MigrationStore store, VmServices services, EventHub events, ILogger<OutgoingMoves> logger)
+{
+    public const int Concurrent = 2;
+    private readonly SemaphoreSlim slots = new(Concurrent, Concurrent);
+
+    /// <exception cref="Core.Validation.ValidationException">No such peer.</exception>
+    /// <exception cref="VmConflictException">The VM is not running or paused.</exception>
+    public Job Submit(VmController vm, MoveRequest request)
+    {
+        var peer = check.Peer(request.To);
+        var now = vm.Snapshot;
+        if (now.State is not (VmState.Running or VmState.Paused))
+            throw new VmConflictException($"Cannot move VM '{now.Name}': it is {VmLifecycle.Word(now.State)}; a move needs it running or paused.");
+        var job = services.Jobs.Create(vm.Id, now.Name, "move");
+        _ = Task.Run(() => RunAsync(vm, job, peer, request.Live));
+        return job;
+    }
+
+    private async Task RunAsync(VmController vm, Job job, Core.Hosts.HostPeer peer, bool live)
+    {
+        var ct = job.Cancellation.Token;
+        try
+        {
+            job.MarkRunning(slots.CurrentCount == 0 ? "waiting for another move to end" : null);
+            await slots.WaitAsync(ct).ConfigureAwait(false);
+            string result;
+            try
+            {
+                result = await vm.OnLoopAsync(run => new OutgoingMove(run, services, check, store, events.HostId, logger).RunAsync(job, peer, live, ct))
+                    .ConfigureAwait(false);
+            }
+            finally
+            {
+                slots.Release();
+            }
+            var last = vm.Snapshot;
+            await vms.RemoveAsync(vm, moved: true).ConfigureAwait(false);
+            services.Jobs.End(job, null, last, logger, result);
+        }
+        catch (Exception e)
+        {
+            services.Jobs.End(job, e, vm.Snapshot, logger);
+        }
+    }
+}
