@@ -133,6 +133,8 @@ await registry.InitializeAsync(async running =>
 {
     await switches.ReconcileAsync(running, CancellationToken.None);
     await switches.MakeDefaultAsync(CancellationToken.None);
+    // Before any VM may start: a VM a move left here is settled by the move's phase.
+    await app.Services.GetRequiredService<Nube.Service.Migration.MoveRecovery>().RecoverAsync();
 });
 await app.Services.GetRequiredService<RemoteListener>().StartAsync(CancellationToken.None);
 await app.StartAsync();

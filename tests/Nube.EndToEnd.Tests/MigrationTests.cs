@@ -1,3 +1,4 @@
+using Nube.Contracts.Hosts;
 using Nube.Contracts.Jobs;
 using Nube.Contracts.Vms;
 using Nube.EndToEnd.Tests.Infrastructure;
@@ -8,37 +9,133 @@ namespace Nube.EndToEnd.Tests;
 /// <summary>Moving running guests between two hosts on this machine, over TLS on loopback, their disks on a folder both reach.</summary>
 public sealed class MigrationTests(ITestOutputHelper output)
 {
+    private static readonly TimeSpan Minute = TimeSpan.FromSeconds(60);
+
     [Fact]
-    public async Task A_running_guest_moves_live_with_its_counter_unbroken_and_the_source_forgets_it()
+    public async Task A_cancelled_move_leaves_the_guest_at_the_source_then_a_live_move_carries_it_over_with_its_counter_unbroken()
     {
         await using var hosts = await HostPair.StartAsync(output);
         var (a, b) = (hosts.A, hosts.B);
-        var vm = await a.Client.CreateVmAsync(NubedHost.GuestSettings("mover", extraAppend: "nube.counter=1") with { NetworkAdapters = [] });
-        var id = vm.Summary.Id;
-        await a.Client.RunJobAsync("mover", "start", agentWaitSeconds: 120);
-        await Poll.UntilAsync(() => Task.FromResult(a.LastCounter(id) >= 3), "the guest's counter to reach 3", TimeSpan.FromSeconds(60));
+        var id = await StartCountingGuestAsync(a);
 
+        // Slowed down to be caught copying, then cancelled: the guest runs on at a, b has nothing.
+        await a.Client.SetHostAsync(new HostSettings { MigrationBandwidthMiBps = 2 });
+        var slow = await CopyingAsync(a);
+        await a.Client.CancelJobAsync(slow.Id);
+        var cancelled = await EndedAsync(a, slow.Id);
+        Assert.Equal(JobStates.Cancelled, cancelled.State);
+        await StaysAtSourceAsync(a, b, id);
+
+        await a.Client.SetHostAsync(new HostSettings { MigrationBandwidthMiBps = 8192 });
         var moved = NubeCli.Flat((await NubeCli.OkAsync(a, "vm", "move", "mover", "--to", "b")).Stdout);
         Assert.Matches(@"VM 'mover': Moved to b in [0-9.]+ s; the VM was paused [0-9]+ ms; [0-9.]+ MiB sent in [0-9]+ pass", moved);
 
         // The source forgot it; the destination runs it, with its id, and its guest agent answers there.
         Assert.Empty(await a.Client.ListVmsAsync());
-        Assert.False(Directory.Exists(Path.Combine(a.DataDir, "vms", id.ToString())) && File.Exists(Path.Combine(a.DataDir, "vms", id.ToString(), "vm.json")));
+        Assert.False(File.Exists(Path.Combine(a.DataDir, "vms", id.ToString(), "vm.json")));
         var there = await b.Client.GetVmAsync("mover");
         Assert.Equal(id, there.Summary.Id);
         Assert.Equal("running", there.Summary.State);
         var atMove = b.LastCounter(id);
         Assert.True(atMove >= 3, $"b's console begins with a's history (its counter at {atMove})");
-        await Poll.UntilAsync(() => Task.FromResult(b.LastCounter(id) >= atMove + 3), "the counter to go on at b", TimeSpan.FromSeconds(60));
+        await Poll.UntilAsync(() => Task.FromResult(b.LastCounter(id) >= atMove + 3), "the counter to go on at b", Minute);
         // No gap and no repeat across the switch-over: the history from a, then what the guest printed at b.
-        var counters = b.SerialLines(id).Where(l => l.StartsWith(TestGuest.CounterPrefix, StringComparison.Ordinal))
-            .Select(l => int.Parse(l[TestGuest.CounterPrefix.Length..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        Assert.Equal(Enumerable.Range(1, counters.Count), counters);
-        await Poll.UntilAsync(async () => (await b.Client.GetVmAsync("mover", 0)).Summary.Heartbeat == "ok", "the heartbeat to read ok at b",
-            TimeSpan.FromSeconds(60));
-
-        var job = (await a.Client.ListJobsAsync()).Single(j => j.Kind == "move");
-        Assert.Equal(JobStates.Completed, job.State);
+        Assert.Equal(Enumerable.Range(1, Counters(b, id).Count), Counters(b, id));
+        await Poll.UntilAsync(async () => (await b.Client.GetVmAsync("mover", 0)).Summary.Heartbeat == "ok", "the heartbeat to read ok at b", Minute);
+        Assert.Equal(JobStates.Completed, (await a.Client.ListJobsAsync()).Single(j => j.Kind == "move" && j.Id != slow.Id).State);
         await b.Client.RunJobAsync("mover", "turn-off");
     }
+
+    [Fact]
+    public async Task The_guest_stays_at_the_source_when_its_host_service_restarts_mid_copy_or_the_destinations_QEMU_dies()
+    {
+        await using var hosts = await HostPair.StartAsync(output);
+        var (a, b) = (hosts.A, hosts.B);
+        var id = await StartCountingGuestAsync(a);
+        await a.Client.SetHostAsync(new HostSettings { MigrationBandwidthMiBps = 2 });
+
+        // The source's service killed while QEMU copies: restarted, it cancels the stream, keeps the
+        // guest, has b delete its half, and says so in a recover-move job.
+        await CopyingAsync(a);
+        await a.KillServiceAsync();
+        await a.StartServiceAsync();
+        await StaysAtSourceAsync(a, b, id);
+        var recovered = (await a.Client.ListJobsAsync()).Single(j => j.Kind == "recover-move");
+        Assert.Contains("stays on this host", recovered.Result, StringComparison.Ordinal);
+        Assert.Equal(JobStates.Failed, (await a.Client.ListJobsAsync()).Single(j => j.Kind == "move").State);
+
+        // The destination's QEMU killed mid-copy: the move fails with what happened, the guest runs on at a.
+        var second = await CopyingAsync(a);
+        var incoming = b.QemuPid(id) ?? throw new InvalidOperationException("b has no QEMU for the incoming VM");
+        System.Diagnostics.Process.GetProcessById(incoming).Kill();
+        var failed = await EndedAsync(a, second.Id);
+        Assert.Equal(JobStates.Failed, failed.State);
+        Assert.Contains("did not move to b", failed.Problem!.Detail, StringComparison.Ordinal);
+        Assert.Contains("runs here as before", failed.Problem!.Detail, StringComparison.Ordinal);
+        await StaysAtSourceAsync(a, b, id);
+        await a.Client.RunJobAsync("mover", "turn-off");
+    }
+
+    [Fact]
+    public async Task The_guest_stays_at_the_source_when_the_destinations_host_service_restarts_mid_copy()
+    {
+        await using var hosts = await HostPair.StartAsync(output);
+        var (a, b) = (hosts.A, hosts.B);
+        var id = await StartCountingGuestAsync(a);
+        await a.Client.SetHostAsync(new HostSettings { MigrationBandwidthMiBps = 2 });
+
+        var move = await CopyingAsync(a);
+        await b.KillServiceAsync();
+        await b.StartServiceAsync();
+        var failed = await EndedAsync(a, move.Id);
+        Assert.Equal(JobStates.Failed, failed.State);
+        await StaysAtSourceAsync(a, b, id);
+        var recovered = (await b.Client.ListJobsAsync()).Single(j => j.Kind == "recover-move");
+        Assert.Contains("did not move here", recovered.Result, StringComparison.Ordinal);
+        await a.Client.RunJobAsync("mover", "turn-off");
+    }
+
+    /// <summary>A guest printing a counter every second on a, with no adapters (the hosts share no switch here).</summary>
+    private static async Task<Guid> StartCountingGuestAsync(NubedHost a)
+    {
+        var vm = await a.Client.CreateVmAsync(NubedHost.GuestSettings("mover", extraAppend: "nube.counter=1") with { NetworkAdapters = [] });
+        await a.Client.RunJobAsync("mover", "start", agentWaitSeconds: 120);
+        await Poll.UntilAsync(() => Task.FromResult(a.LastCounter(vm.Summary.Id) >= 3), "the guest's counter to reach 3", Minute);
+        return vm.Summary.Id;
+    }
+
+    /// <summary>Starts a move to b and returns its job once it is copying memory.</summary>
+    private static async Task<JobInfo> CopyingAsync(NubedHost a)
+    {
+        var job = await a.Client.Migrations.MoveAsync("mover", new MoveRequest { To = "b" });
+        await Poll.UntilAsync(async () => (await a.Client.GetJobAsync(job.Id)) is { Phase: { } phase, Percent: > 1 } && phase.StartsWith("copying memory", StringComparison.Ordinal),
+            "the move to copy memory", Minute);
+        return job;
+    }
+
+    /// <summary>The guest runs at a, counting on, and b has nothing of it left.</summary>
+    private static async Task StaysAtSourceAsync(NubedHost a, NubedHost b, Guid id)
+    {
+        await Poll.UntilAsync(async () => (await a.Client.GetVmAsync("mover", 0)).Summary.State == "running", "the guest to run at a", Minute);
+        await Poll.UntilAsync(async () => (await b.Client.ListVmsAsync()).Count == 0, "b to delete the VM it made", Minute);
+        Assert.False(File.Exists(Path.Combine(b.DataDir, "vms", id.ToString(), "vm.json")));
+        var counter = a.LastCounter(id);
+        await Poll.UntilAsync(() => Task.FromResult(a.LastCounter(id) >= counter + 2), "the counter to go on at a", Minute);
+    }
+
+    private static async Task<JobInfo> EndedAsync(NubedHost host, Guid job)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var info = await host.Client.GetJobAsync(job, 30);
+            if (JobStates.IsEnded(info.State))
+                return info;
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(3), $"job {job} did not end: {info.Phase}");
+        }
+    }
+
+    private static List<int> Counters(NubedHost host, Guid id) =>
+        [.. host.SerialLines(id).Where(l => l.StartsWith(TestGuest.CounterPrefix, StringComparison.Ordinal))
+            .Select(l => int.Parse(l[TestGuest.CounterPrefix.Length..], System.Globalization.CultureInfo.InvariantCulture))];
 }

@@ -18,6 +18,8 @@ public sealed record MigrationRecord
     /// <summary>The other host: the peer's name on a source; the source's host id on a destination.</summary>
     public required string Peer { get; init; }
     public bool Live { get; init; } = true;
+    /// <summary>Source: the guest ran (rather than paused) when the move began, so a move taken back resumes it.</summary>
+    public bool WasRunning { get; init; }
     /// <summary>Destination: the handover is recorded; from here the VM is this host's.</summary>
     public bool Owns { get; init; }
     /// <summary>Destination: the move was given up before the handover, which is then refused.</summary>

@@ -13,7 +13,9 @@ public static class MigrationEndpoints
         .AddSingleton<MoveCheck>()
         .AddSingleton(sp => new MigrationStore(dataDirectory, sp.GetRequiredService<ILogger<MigrationStore>>()))
         .AddSingleton<IncomingMoves>()
-        .AddSingleton<OutgoingMoves>();
+        .AddSingleton<OutgoingMoves>()
+        .AddSingleton<MoveRecovery>()
+        .AddHostedService(sp => sp.GetRequiredService<MoveRecovery>());
 
     public static void MapMigrationEndpoints(this IEndpointRouteBuilder app)
     {

@@ -89,7 +89,8 @@ public sealed class JobBook(JobStore store, EventHub events, TimeProvider clock,
                     {
                         Status = 500, Title = "The host service restarted", JobId = info.Id,
                         Detail = $"The host service restarted while this {info.Kind} job was {info.State}" +
-                                 (vm is null ? "; its VM no longer exists." : $"; VM '{vm.Name}' is {vm.State}, as its QEMU is."),
+                                 (vm is null ? "; its VM no longer exists." : $"; VM '{vm.Name}' is {vm.State}, as its QEMU is.") +
+                                 (info.Kind == "move" ? " The move's own record settles where the VM runs (a recover-move job says how)." : ""),
                     },
                 };
                 store.Save(info);

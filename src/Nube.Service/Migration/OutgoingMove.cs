@@ -20,7 +20,7 @@ namespace Nube.Service.Migration;
 /// the VM back as it was here and has the destination delete what it made; after it, there is
 /// no way back.
 /// </summary>
-public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check, MigrationStore store, Guid hostId, ILogger logger)
+public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check, MigrationStore store, MoveRecovery recovery, Guid hostId, ILogger logger)
 {
     /// <summary>How long the source keeps asking a destination that does not answer whether it took the VM, before it leaves that to recovery.</summary>
     private static readonly TimeSpan HandoverPatience = TimeSpan.FromSeconds(30);
@@ -43,7 +43,7 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
         var record = new MigrationRecord
         {
             Id = Guid.NewGuid(), VmId = vm.Id, VmName = now.Name, Role = MigrationRole.Source, Phase = MigrationPhase.Begin, Peer = peer.Name,
-            Live = live, StartedAt = services.Clock.GetUtcNow(), JobId = job.Id,
+            Live = live, WasRunning = now.State == VmState.Running, StartedAt = services.Clock.GetUtcNow(), JobId = job.Id,
         };
         await store.WriteAsync(record).ConfigureAwait(false);
         vm.SetState(VmState.Migrating);
@@ -96,6 +96,7 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
                 await store.WriteAsync(record with { Ended = true }).ConfigureAwait(false);
                 throw new MoveFailedException($"{peer.Name} gave the move up after the memory was sent; VM '{now.Name}' runs here as before.");
             default:
+                recovery.Wait(record);
                 vm.SetState(VmState.Migrating, $"Paused here after its memory went to {peer.Name}, which does not answer whether it took the VM; " +
                     "it stays paused (resuming it could run it twice) until that host answers.");
                 throw new MoveFailedException($"{peer.Name} did not answer whether it took VM '{now.Name}'; the VM stays paused here, " +

@@ -14,7 +14,8 @@ namespace Nube.Service.Migration;
 /// <see cref="Concurrent"/> at once (Hyper-V's default for simultaneous live migrations), the
 /// others queued. A VM handed over is forgotten here, its disks untouched.
 /// </summary>
-public sealed class OutgoingMoves(VmRegistry vms, MoveCheck check, MigrationStore store, VmServices services, EventHub events, ILogger<OutgoingMoves> logger)
+public sealed class OutgoingMoves(VmRegistry vms, MoveCheck check, MigrationStore store, MoveRecovery recovery, VmServices services, EventHub events,
+    ILogger<OutgoingMoves> logger)
 {
     public const int Concurrent = 2;
     private readonly SemaphoreSlim slots = new(Concurrent, Concurrent);
@@ -42,7 +43,7 @@ public sealed class OutgoingMoves(VmRegistry vms, MoveCheck check, MigrationStor
             string result;
             try
             {
-                result = await vm.OnLoopAsync(run => new OutgoingMove(run, services, check, store, events.HostId, logger).RunAsync(job, peer, live, ct))
+                result = await vm.OnLoopAsync(run => new OutgoingMove(run, services, check, store, recovery, events.HostId, logger).RunAsync(job, peer, live, ct))
                     .ConfigureAwait(false);
             }
             finally

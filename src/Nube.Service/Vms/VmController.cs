@@ -347,7 +347,8 @@ public sealed class VmController : IVmRun
     private async Task RemoveAsync(RemoveVm remove)
     {
         var now = Snapshot;
-        if (!(remove.Moved ? now.State is VmState.Migrating or VmState.Incoming : VmLifecycle.IsIdle(now.State)) || session is not null)
+        // A VM that moved away (or never arrived) goes from whatever state the move left, once no QEMU runs for it.
+        if ((!remove.Moved && !VmLifecycle.IsIdle(now.State)) || session is not null)
         {
             remove.Done.TrySetException(new VmConflictException(
                 $"Cannot remove VM '{now.Name}': it is {VmLifecycle.Word(now.State)}; turn it off first."));

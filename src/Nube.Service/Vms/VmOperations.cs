@@ -139,6 +139,12 @@ public sealed class VmOperations(IVmRun vm, VmServices services, ILogger logger)
             vm.WatchExit(run);
             return;
         }
+        // A move owns the VM's fate: the move ends it (and a crash restart could run it on both hosts).
+        if (vm.Snapshot.State is VmState.Migrating or VmState.Incoming)
+        {
+            await EndAsync(vm.Snapshot.State, $"QEMU exited during the move.{Ending(run.Process)}").ConfigureAwait(false);
+            return;
+        }
         var guestShutdown = run.ShutdownReason is { } why && why.StartsWith("guest", StringComparison.Ordinal);
         var reason = guestShutdown ? "The guest shut down."
             : $"QEMU exited unexpectedly{(run.ShutdownReason is { } sr ? $" (shutdown reason: {sr})" : "")}.{Ending(run.Process)}";
