@@ -129,7 +129,7 @@ public sealed class LifecycleTests(ITestOutputHelper output)
         var restored = host.Qemu.Launched[1];
         Assert.True(restored.IsAlive);
         Assert.Equal("running", restored.RunState);
-        Assert.Equal(["-incoming", "defer"], restored.Argv.SkipWhile(a => a != "-incoming").Take(2));
+        Assert.Equal(["-S", "-incoming", "defer"], restored.Argv.SkipWhile(a => a != "-S").Take(3));
         Assert.Equal(["migrate-set-parameters", "migrate-incoming", "query-migrate", "remove-fd", "query-status", "cont"], restored.CommandNames.Take(6));
         var saved = restored.Argv.SkipWhile(a => a != "-add-fd").Reverse().First();
         Assert.Equal($"file:/dev/fdset/{saved.Split(',')[0]["fd=".Length..]}", restored.Commands.Single(c => c.Command == "migrate-incoming").Argument("uri"));

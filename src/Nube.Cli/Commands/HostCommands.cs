@@ -34,6 +34,12 @@ public static class HostCommands
         {
             Description = "MiB/s that saving, restoring and migrating a VM's memory may use",
         };
+        var atOnce = new Option<int?>("--live-migrations") { Description = "Moves of this host's VMs that run at once (1 to 16; Hyper-V's default is 2)" };
+        var downtime = new Option<int?>("--migration-max-downtime") { Description = "The longest pause a live move's switch-over may take, in ms" };
+        var autoConverge = new Option<bool?>("--migration-auto-converge")
+        {
+            Description = "true: slow a guest that dirties memory faster than a move copies it, so that the move ends",
+        };
         var heartbeatInterval = new Option<int?>("--heartbeat-interval") { Description = "Seconds between heartbeats to each running VM's guest agent" };
         var heartbeatTimeout = new Option<int?>("--heartbeat-timeout") { Description = "Seconds a heartbeat waits before it reads Lost communication" };
         var timeSyncInterval = new Option<int?>("--time-sync-interval")
@@ -53,7 +59,7 @@ public static class HostCommands
         var remote = new RemoteOptions();
         var set = new Command("set", "Change the host's settings")
         {
-            edition, accelerator, stopTimeout, storageRoots, devices, bandwidth, heartbeatInterval, heartbeatTimeout, timeSyncInterval, isoLimit, defaultSwitch,
+            edition, accelerator, stopTimeout, storageRoots, devices, bandwidth, atOnce, downtime, autoConverge, heartbeatInterval, heartbeatTimeout, timeSyncInterval, isoLimit, defaultSwitch,
             macMinimum, macMaximum,
         };
         remote.AddTo(set);
@@ -64,6 +70,7 @@ public static class HostCommands
                 Edition = p.GetValue(edition), Accelerator = p.GetValue(accelerator), StopTimeoutSeconds = p.GetValue(stopTimeout),
                 // An option left out reads as an empty list, which would replace the roots with none.
                 StorageRoots = p.GetResult(storageRoots) is null ? null : p.GetValue(storageRoots), MigrationBandwidthMiBps = p.GetValue(bandwidth),
+                LiveMigrationsAtOnce = p.GetValue(atOnce), MigrationMaxDowntimeMs = p.GetValue(downtime), MigrationAutoConverge = p.GetValue(autoConverge),
                 PassthroughDevices = p.GetResult(devices) is null ? null : p.GetValue(devices),
                 HeartbeatIntervalSeconds = p.GetValue(heartbeatInterval), HeartbeatTimeoutSeconds = p.GetValue(heartbeatTimeout),
                 TimeSyncIntervalSeconds = p.GetValue(timeSyncInterval), IsoUploadLimit = p.GetValue(isoLimit), Remote = remote.Settings(p), WebConsole = remote.WebConsole(p),
@@ -73,6 +80,7 @@ public static class HostCommands
             if (settings == new HostSettings())
                 throw new CliException(ExitCodes.Usage,
                     "Nothing to change: give --edition, --accelerator, --stop-timeout, --storage-root, --passthrough-device, --migration-bandwidth, " +
+                    "--live-migrations, --migration-max-downtime, --migration-auto-converge, " +
                     "--heartbeat-interval, --heartbeat-timeout, --time-sync-interval, --iso-upload-limit, --default-switch, --mac-address-minimum, --mac-address-maximum, --remote, --remote-address, --remote-port, " +
                     "--tls, --certificate, --key or --web-console.");
             var changed = await client.SetHostAsync(settings, ct);
@@ -107,6 +115,8 @@ public static class HostCommands
             ("Passthrough devices", h.PassthroughDevices.Count > 0 ? string.Join(", ", h.PassthroughDevices) : "none"),
             ("Stop timeout", $"{h.StopTimeoutSeconds} s"),
             ("Migration bandwidth", $"{h.MigrationBandwidthMiBps} MiB/s"),
+            ("Live migrations", $"{h.LiveMigrationsAtOnce} at once, pausing at most {h.MigrationMaxDowntimeMs} ms" +
+                (h.MigrationAutoConverge ? ", slowing guests that outpace the copy" : "")),
             ("Heartbeat", $"every {h.HeartbeatIntervalSeconds} s, waiting {h.HeartbeatTimeoutSeconds} s"),
             ("Time sync", h.TimeSyncIntervalSeconds > 0 ? $"every {h.TimeSyncIntervalSeconds} s" : "after start, resume and restore only"),
             ("ISO upload limit", MeterTables.Bytes(h.IsoUploadLimitBytes)),

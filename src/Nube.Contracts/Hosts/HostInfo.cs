@@ -25,6 +25,11 @@ public sealed record HostInfo
     public required int StopTimeoutSeconds { get; init; }
     /// <summary>MiB/s that saving, restoring and migrating a VM's memory may use.</summary>
     public int MigrationBandwidthMiBps { get; init; }
+    /// <summary>Moves of this host's VMs that run at once.</summary>
+    public int LiveMigrationsAtOnce { get; init; }
+    /// <summary>The longest pause a live move's switch-over may take, in ms.</summary>
+    public int MigrationMaxDowntimeMs { get; init; }
+    public bool MigrationAutoConverge { get; init; }
     /// <summary>Seconds between heartbeats, and how long one waits for the guest (VMs may override both).</summary>
     public int HeartbeatIntervalSeconds { get; init; }
     public int HeartbeatTimeoutSeconds { get; init; }

@@ -7,6 +7,12 @@ public sealed record HostSettings
     public int? StopTimeoutSeconds { get; init; }
     /// <summary>MiB/s that saving, restoring and migrating a VM's memory may use.</summary>
     public int? MigrationBandwidthMiBps { get; init; }
+    /// <summary>Moves of this host's VMs that run at once (1 to 16); the others wait their turn.</summary>
+    public int? LiveMigrationsAtOnce { get; init; }
+    /// <summary>The longest pause a live move's switch-over may take, in ms.</summary>
+    public int? MigrationMaxDowntimeMs { get; init; }
+    /// <summary>Slow a guest that dirties memory faster than a move copies it, so that the move ends.</summary>
+    public bool? MigrationAutoConverge { get; init; }
     /// <summary>Folders whose files VMs may use (images, kernels); the data directory always is one.</summary>
     public IReadOnlyList<string>? StorageRoots { get; init; }
     /// <summary>Host block devices VMs may have as passthrough disks (replaces the list).</summary>

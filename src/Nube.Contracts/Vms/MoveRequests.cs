@@ -44,6 +44,9 @@ public sealed record MoveAnswer
     public required Guid MigrationId { get; init; }
     /// <summary>owns or aborted.</summary>
     public required string Answer { get; init; }
+    /// <summary>Finish: ms from the request's arrival to the guest running here, and to the answer; the source counts the guest's pause with them.</summary>
+    public int? ResumedAfterMs { get; init; }
+    public int? AnsweredAfterMs { get; init; }
 
     public const string Owns = "owns";
     public const string Aborted = "aborted";

@@ -32,6 +32,12 @@ public sealed record HostConfig
     /// a disk or a network that other VMs share, as Proxmox's bwlimit does.
     /// </summary>
     public int MigrationBandwidthMiBps { get; init; } = 8192;
+    /// <summary>Moves of this host's VMs that run at once (Hyper-V's simultaneous live migrations, 2 by default); the others wait.</summary>
+    public int LiveMigrationsAtOnce { get; init; } = 2;
+    /// <summary>The longest pause a live move's switch-over may take (QEMU's downtime-limit): it copies on until the rest fits.</summary>
+    public int MigrationMaxDowntimeMs { get; init; } = 30;
+    /// <summary>Slow a guest's processors down when it dirties memory faster than the move copies it, so that the move ends (QEMU's auto-converge).</summary>
+    public bool MigrationAutoConverge { get; init; } = true;
     /// <summary>Seconds between two heartbeat requests to a running VM's guest agent.</summary>
     public int HeartbeatIntervalSeconds { get; init; } = 3;
     /// <summary>Seconds a heartbeat waits for its answer before the heartbeat reads Lost communication.</summary>

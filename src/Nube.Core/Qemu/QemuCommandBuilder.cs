@@ -35,8 +35,9 @@ public static class QemuCommandBuilder
         var ports = NetworkArguments.Add(vm, argv, fds);
         DisplayArguments.Add(vm, argv);
         // Paused until nubed has its channels (no early console output lost), then cont; a
-        // restore waits for its migration stream instead.
-        argv.AddRange(ctx.Incoming ? ["-incoming", "defer"] : ["-S"]);
+        // restore or a move waits for its stream, and stays paused after it: a move resumes the
+        // guest only once this host owns it.
+        argv.AddRange(ctx.Incoming ? ["-S", "-incoming", "defer"] : ["-S"]);
         int? restore = null;
         if (ctx.Incoming && ctx.RestoreFrom is { } saved)
             restore = fds.Pass(DescriptorKind.ReadOnlyFile, "saved state", saved);

@@ -9,6 +9,8 @@ public static class HostConfigRules
     public const int MinStopTimeoutSeconds = 1;
     public const int MaxStopTimeoutSeconds = 3600;
     public const int MaxMigrationBandwidthMiBps = 1024 * 1024;
+    public const int MaxLiveMigrationsAtOnce = 16;
+    public const int MaxMigrationDowntimeMs = 60_000;
     public const long MinIsoUploadLimitBytes = 1L << 20;
     public const long MaxIsoUploadLimitBytes = 1L << 40;
 
@@ -22,6 +24,12 @@ public static class HostConfigRules
         if (host.MigrationBandwidthMiBps is < 1 or > MaxMigrationBandwidthMiBps)
             errors.Add(new("migrationBandwidthMiBps", Messages.Text(host.MigrationBandwidthMiBps),
                 $"migrationBandwidthMiBps: {host.MigrationBandwidthMiBps} is outside the range 1 to {MaxMigrationBandwidthMiBps} MiB/s"));
+        if (host.LiveMigrationsAtOnce is < 1 or > MaxLiveMigrationsAtOnce)
+            errors.Add(new("liveMigrationsAtOnce", Messages.Text(host.LiveMigrationsAtOnce),
+                $"liveMigrationsAtOnce: {host.LiveMigrationsAtOnce} is outside the range 1 to {MaxLiveMigrationsAtOnce}"));
+        if (host.MigrationMaxDowntimeMs is < 1 or > MaxMigrationDowntimeMs)
+            errors.Add(new("migrationMaxDowntimeMs", Messages.Text(host.MigrationMaxDowntimeMs),
+                $"migrationMaxDowntimeMs: {host.MigrationMaxDowntimeMs} is outside the range 1 to {MaxMigrationDowntimeMs} ms"));
         if (host.IsoUploadLimitBytes is < MinIsoUploadLimitBytes or > MaxIsoUploadLimitBytes)
             // Named as the setting ('nube host set --iso-upload-limit') is, which host.json keeps as isoUploadLimitBytes.
             errors.Add(new("isoUploadLimit", Messages.Text(host.IsoUploadLimitBytes),

@@ -7,25 +7,39 @@ public sealed partial class QmpClient
     /// <summary>
     /// Polls <c>query-migrate</c> until the migration (outgoing or incoming) completes. A failed or
     /// cancelled migration throws <see cref="QmpCommandException"/> with QEMU's description.
-    /// <paramref name="progress"/> sees every reply on the way, for a progress display.
+    /// <paramref name="progress"/> sees every reply on the way, for a progress display. With the
+    /// <c>events</c> capability on, QEMU's MIGRATION event ends a wait between two polls at once:
+    /// a live move's guest is paused until its end is seen.
     /// </summary>
     public async Task<MigrationInfo> WaitForMigrationAsync(TimeSpan timeout, CancellationToken ct = default, Action<MigrationInfo>? progress = null)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var ended = WaitForEventAsync("MIGRATION", e => e.Data.TryGetProperty("status", out var s) && s.GetString() is "completed" or "failed" or "cancelled",
+            timeout, waiting.Token);
+        try
         {
-            var info = await QueryMigrateAsync(ct).ConfigureAwait(false);
-            switch (info.Status)
+            while (true)
             {
-                case "completed":
-                    return info;
-                case "failed" or "cancelled":
-                    throw new QmpCommandException("migrate", "MigrationFailed", info.ErrorDesc ?? $"the migration was {info.Status}");
+                var info = await QueryMigrateAsync(ct).ConfigureAwait(false);
+                switch (info.Status)
+                {
+                    case "completed":
+                        return info;
+                    case "failed" or "cancelled":
+                        throw new QmpCommandException("migrate", "MigrationFailed", info.ErrorDesc ?? $"the migration was {info.Status}");
+                }
+                progress?.Invoke(info);
+                if (DateTime.UtcNow > deadline)
+                    throw QmpTimeoutException.ForCommand("query-migrate (until completed)", timeout);
+                await Task.WhenAny(Task.Delay(MigrationPollInterval, ct), ended).ConfigureAwait(false);
+                ct.ThrowIfCancellationRequested();
             }
-            progress?.Invoke(info);
-            if (DateTime.UtcNow > deadline)
-                throw QmpTimeoutException.ForCommand("query-migrate (until completed)", timeout);
-            await Task.Delay(MigrationPollInterval, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            await waiting.CancelAsync().ConfigureAwait(false);
+            await ((Task)ended).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Security.Authentication;
 using Nube.Contracts.Client;
 using Nube.Contracts.Hosts;
 using Nube.Core.Hosts;
@@ -94,32 +93,8 @@ public sealed class HostPeers
     public static async Task<(T? Value, string? Problem)> CallAsync<T>(HostPeer peer, Func<NubeApiClient, CancellationToken, Task<T>> call, CancellationToken ct)
         where T : class
     {
-        ArgumentNullException.ThrowIfNull(peer);
-        ArgumentNullException.ThrowIfNull(call);
-        string? presented = null;
-        using var client = NubeApiClient.ForPinnedUrl(new Uri(peer.Url), peer.Token, peer.Fingerprint, CheckTimeout, f => presented = f);
-        try
-        {
-            return (await call(client, ct).ConfigureAwait(false), null);
-        }
-        catch (HttpRequestException e) when (e.InnerException is AuthenticationException && presented is not null)
-        {
-            return (null, $"{peer.Url} presents a certificate whose SHA-256 fingerprint is {Colons(presented)}, not the pinned {Colons(peer.Fingerprint)}; " +
-                "compare with 'nube host info' on that host");
-        }
-        catch (NubeApiException e) when (e.Status is 401 or 403)
-        {
-            return (null, $"{peer.Url} refused the token ({e.Message}); make one there with 'nube token new'");
-        }
-        catch (NubeApiException e)
-        {
-            // It answered, and refused: an older Nube without the route, or a request it judged wrong.
-            return (null, $"{peer.Url} answered {e.Status}: {e.Message}");
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
-        {
-            return (null, $"{peer.Url} did not answer: {e.Message}");
-        }
+        using var connection = new PeerConnection(peer);
+        return await connection.CallAsync(call, ct).ConfigureAwait(false);
     }
 
     private static PeerInfo ToInfo(HostPeer peer, HostInfo? info, string? problem = null, bool asked = false) => new()
@@ -130,7 +105,7 @@ public sealed class HostPeers
     };
 
     /// <summary>AB:CD:... as host info shows a fingerprint.</summary>
-    private static string Colons(string hex) => string.Join(':', hex.Chunk(2).Select(c => new string(c)));
+    public static string Colons(string hex) => string.Join(':', hex.Chunk(2).Select(c => new string(c)));
 }
 
 /// <summary>The shape of <c>&lt;data&gt;/peers.json</c>.</summary>

@@ -65,6 +65,7 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
     /// </summary>
     public async Task<MoveAnswer> FinishAsync(Guid id, FinishMoveRequest request)
     {
+        var arrived = System.Diagnostics.Stopwatch.StartNew();
         var record = store.Find(id);
         if (record is not { Role: MigrationRole.Destination } || record.Aborted)
             return Answer(id, PeerAnswer.Aborted);
@@ -88,9 +89,10 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
             decide.Release();
         }
         await vm.OnLoopAsync(run => ResumeAsync(run, SerialLog(request))).ConfigureAwait(false);
+        var resumed = (int)arrived.ElapsedMilliseconds;
         await store.WriteAsync(record with { Ended = true }).ConfigureAwait(false);
-        logger.LogInformation("Move {Id}: VM {Name} is this host's and runs", id, record.VmName);
-        return Answer(id, PeerAnswer.Owns);
+        logger.LogInformation("Move {Id}: VM {Name} is this host's and runs ({Ms} ms after the source's Finish arrived)", id, record.VmName, resumed);
+        return Answer(id, PeerAnswer.Owns) with { ResumedAfterMs = resumed, AnsweredAfterMs = (int)arrived.ElapsedMilliseconds };
     }
 
     /// <summary>Gives the move up unless the VM is already this host's; what was made for it goes (its disks stay).</summary>
@@ -157,6 +159,8 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
     {
         var session = await new StartOperation(run, services, logger).LaunchIncomingAsync(config, ct).ConfigureAwait(false);
         await MoveTls.UseAsync(run, services.Qemu, session.Qmp, key, server: true, ct).ConfigureAwait(false);
+        // Its MIGRATION events end Finish's wait for the stream at once.
+        await session.Qmp.SetMigrationCapabilitiesAsync(new Dictionary<string, bool> { ["events"] = true }, ct).ConfigureAwait(false);
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -226,9 +230,9 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
     {
         var session = run.Session ?? throw new MoveFailedException($"VM '{run.Snapshot.Name}' has no QEMU here any more.");
         session.Serial?.RecordEarlier(printedAtSource);
-        await MoveTls.DropAsync(run, session.Qmp, null).ConfigureAwait(false);
         await session.Qmp.ContAsync().ConfigureAwait(false);
         run.SetState(VmState.Running);
+        await MoveTls.DropAsync(run, session.Qmp, null).ConfigureAwait(false);
         // The guest's clock stood still during the switch-over.
         run.GuestIntegration.RequestTimeSync();
         return true;

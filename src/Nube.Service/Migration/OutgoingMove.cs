@@ -24,8 +24,6 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
 {
     /// <summary>How long the source keeps asking a destination that does not answer whether it took the VM, before it leaves that to recovery.</summary>
     private static readonly TimeSpan HandoverPatience = TimeSpan.FromSeconds(30);
-    /// <summary>Downtime the switch-over may take (QEMU's downtime-limit).</summary>
-    private static readonly TimeSpan MaximumDowntime = TimeSpan.FromMilliseconds(300);
     private const string StreamFd = "nube-move";
 
     /// <returns>The job's result line; the VM is then the destination's, and its QEMU here has ended.</returns>
@@ -49,27 +47,36 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
         vm.SetState(VmState.Migrating);
         MigrationInfo sent;
         int? tls = null;
+        Stopwatch? pausedAt = null;
+        // One connection for Prepare and Finish: the guest is paused during Finish, which must not wait for a handshake.
+        using var connection = new PeerConnection(peer);
         try
         {
             job.Report($"making the VM at {peer.Name}");
-            var prepared = await Call(peer, (c, t) => c.Migrations.PrepareAsync(new IncomingMoveRequest
+            var prepared = await Call(connection, (c, t) => c.Migrations.PrepareAsync(new IncomingMoveRequest
             {
                 MigrationId = record.Id, VmId = vm.Id, Config = ConfigDocument.Write(config), Live = live, SourceHostId = hostId,
                 UefiVars = UefiVars(config),
             }, t), ct, $"{peer.Name} did not make the VM").ConfigureAwait(false);
             await store.WriteAsync(record = record with { Phase = MigrationPhase.Perform }).ConfigureAwait(false);
             tls = await MoveTls.UseAsync(vm, services.Qemu, run.Qmp, prepared.TlsKey, server: false, ct).ConfigureAwait(false);
+            var host = services.Host.Config;
             await run.Qmp.SetMigrationParametersAsync(new Dictionary<string, object>
             {
-                ["max-bandwidth"] = StartOperation.Bandwidth(services.Host.Config), ["downtime-limit"] = (long)MaximumDowntime.TotalMilliseconds,
+                ["max-bandwidth"] = StartOperation.Bandwidth(host), ["downtime-limit"] = (long)host.MigrationMaxDowntimeMs,
             }, ct).ConfigureAwait(false);
+            await run.Qmp.SetMigrationCapabilitiesAsync(new Dictionary<string, bool> { ["auto-converge"] = live && host.MigrationAutoConverge, ["events"] = true }, ct)
+                .ConfigureAwait(false);
             if (!live)
+            {
                 await run.Qmp.StopAsync(ct).ConfigureAwait(false);
+                pausedAt = Stopwatch.StartNew();
+            }
             // nubed connects and hands QEMU the socket: QEMU opens none itself.
             using (var stream = await ConnectAsync(peer, prepared, ct).ConfigureAwait(false))
                 await run.Qmp.GetFdAsync(StreamFd, stream.SafeHandle, ct).ConfigureAwait(false);
             await run.Qmp.MigrateAsync($"fd:{StreamFd}", ct).ConfigureAwait(false);
-            sent = await run.Qmp.WaitForMigrationAsync(TimeSpan.FromHours(24), ct, info => Report(job, info)).ConfigureAwait(false);
+            sent = await run.Qmp.WaitForMigrationAsync(TimeSpan.FromDays(1), ct, info => Report(job, info)).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -79,8 +86,9 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
             throw;
         }
         // The stream is whole and the guest paused here: only the destination's word decides now.
+        var handover = Stopwatch.StartNew();
         job.Report($"handing the VM over to {peer.Name}");
-        var answer = await HandOverAsync(peer, record.Id, new FinishMoveRequest { SerialLog = SerialTail() }).ConfigureAwait(false);
+        var (answer, finished) = await HandOverAsync(connection, peer, record.Id, new FinishMoveRequest { SerialLog = SerialTail() }).ConfigureAwait(false);
         switch (answer)
         {
             case PeerAnswer.Owns:
@@ -89,7 +97,11 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
                 vm.ForgetRun();
                 await store.WriteAsync(record with { Ended = true }).ConfigureAwait(false);
                 logger.LogInformation("VM {Name} moved to {Peer} ({Downtime} ms paused)", now.Name, peer.Name, sent.DowntimeMilliseconds);
-                return MoveProgress.Result(peer.Name, began.Elapsed, sent.DowntimeMilliseconds, sent.Ram?.Transferred, sent.Ram?.DirtySyncCount);
+                // The guest's whole pause: QEMU's (the last pages and the devices) and the handover until it resumed there.
+                // The destination's work after it resumed the guest is not part of the pause.
+                var after = finished?.AnsweredAfterMs - finished?.ResumedAfterMs ?? 0;
+                var paused = (live ? (sent.DowntimeMilliseconds ?? 0) + (long)handover.Elapsed.TotalMilliseconds : (long)pausedAt!.Elapsed.TotalMilliseconds) - after;
+                return MoveProgress.Result(peer.Name, began.Elapsed, paused, sent.Ram?.Transferred, sent.Ram?.DirtySyncCount);
             case PeerAnswer.Aborted:
                 await MoveTls.DropAsync(vm, run.Qmp, tls).ConfigureAwait(false);
                 await ResumeAsync(run, from).ConfigureAwait(false);
@@ -121,18 +133,18 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
         }
     }
 
-    /// <summary>The destination's answer to Finish; asked again for a while when it does not answer.</summary>
-    private async Task<PeerAnswer> HandOverAsync(HostPeer peer, Guid migration, FinishMoveRequest finish)
+    /// <summary>The destination's answer to Finish (with its timings); asked again for a while when it does not answer.</summary>
+    private async Task<(PeerAnswer Answer, MoveAnswer? Finished)> HandOverAsync(PeerConnection connection, HostPeer peer, Guid migration, FinishMoveRequest finish)
     {
         var patience = Stopwatch.StartNew();
         while (true)
         {
-            var (answer, problem) = await HostPeers.CallAsync(peer, (c, t) => c.Migrations.FinishAsync(migration, finish, t), CancellationToken.None).ConfigureAwait(false);
+            var (answer, problem) = await connection.CallAsync((c, t) => c.Migrations.FinishAsync(migration, finish, t), CancellationToken.None).ConfigureAwait(false);
             if (answer is not null)
-                return answer.Answer == MoveAnswer.Owns ? PeerAnswer.Owns : PeerAnswer.Aborted;
+                return (answer.Answer == MoveAnswer.Owns ? PeerAnswer.Owns : PeerAnswer.Aborted, answer);
             logger.LogWarning("Move {Id}: {Peer} did not answer the handover: {Problem}", migration, peer.Name, problem);
             if (patience.Elapsed > HandoverPatience)
-                return PeerAnswer.Unreachable;
+                return (PeerAnswer.Unreachable, null);
             await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         }
     }
@@ -207,10 +219,10 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
     }
 
     /// <summary>A call to the destination whose failure ends the move before the handover.</summary>
-    private static async Task<T> Call<T>(HostPeer peer, Func<Contracts.Client.NubeApiClient, CancellationToken, Task<T>> call, CancellationToken ct, string what)
+    private static async Task<T> Call<T>(PeerConnection connection, Func<Contracts.Client.NubeApiClient, CancellationToken, Task<T>> call, CancellationToken ct, string what)
         where T : class
     {
-        var (value, problem) = await HostPeers.CallAsync(peer, call, ct).ConfigureAwait(false);
+        var (value, problem) = await connection.CallAsync(call, ct).ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
         return value ?? throw new MoveFailedException($"{what}: {problem}");
     }

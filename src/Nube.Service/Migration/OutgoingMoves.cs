@@ -10,15 +10,16 @@ using Nube.Service.Vms.Errors;
 namespace Nube.Service.Migration;
 
 /// <summary>
-/// Moves of this host's VMs to peers, each a job ("move") that runs on its VM's loop; at most
-/// <see cref="Concurrent"/> at once (Hyper-V's default for simultaneous live migrations), the
-/// others queued. A VM handed over is forgotten here, its disks untouched.
+/// Moves of this host's VMs to peers, each a job ("move") that runs on its VM's loop; at most the
+/// host's live migrations at once (Hyper-V's simultaneous live migrations), the others wait in
+/// order. A VM handed over is forgotten here, its disks untouched.
 /// </summary>
 public sealed class OutgoingMoves(VmRegistry vms, MoveCheck check, MigrationStore store, MoveRecovery recovery, VmServices services, EventHub events,
     ILogger<OutgoingMoves> logger)
 {
-    public const int Concurrent = 2;
-    private readonly SemaphoreSlim slots = new(Concurrent, Concurrent);
+    private readonly Lock gate = new(); // guards running, queue
+    private readonly LinkedList<TaskCompletionSource> queue = [];
+    private int running;
 
     /// <exception cref="Core.Validation.ValidationException">No such peer.</exception>
     /// <exception cref="VmConflictException">The VM is not running or paused.</exception>
@@ -38,8 +39,7 @@ public sealed class OutgoingMoves(VmRegistry vms, MoveCheck check, MigrationStor
         var ct = job.Cancellation.Token;
         try
         {
-            job.MarkRunning(slots.CurrentCount == 0 ? "waiting for another move to end" : null);
-            await slots.WaitAsync(ct).ConfigureAwait(false);
+            await EnterAsync(job, ct).ConfigureAwait(false);
             string result;
             try
             {
@@ -48,7 +48,7 @@ public sealed class OutgoingMoves(VmRegistry vms, MoveCheck check, MigrationStor
             }
             finally
             {
-                slots.Release();
+                Leave();
             }
             var last = vm.Snapshot;
             await vms.RemoveAsync(vm, moved: true).ConfigureAwait(false);
@@ -57,6 +57,45 @@ public sealed class OutgoingMoves(VmRegistry vms, MoveCheck check, MigrationStor
         catch (Exception e)
         {
             services.Jobs.End(job, e, vm.Snapshot, logger);
+        }
+    }
+
+    /// <summary>Waits, in order, until fewer moves run than the host allows (read each time: a change counts at once).</summary>
+    private async Task EnterAsync(Job job, CancellationToken ct)
+    {
+        TaskCompletionSource turn;
+        lock (gate)
+        {
+            if (queue.Count == 0 && running < services.Host.Config.LiveMigrationsAtOnce)
+            {
+                running++;
+                job.MarkRunning(null);
+                return;
+            }
+            turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            queue.AddLast(turn);
+        }
+        job.MarkRunning($"waiting for a move to end (at most {services.Host.Config.LiveMigrationsAtOnce} at once)");
+        using (ct.Register(() =>
+        {
+            lock (gate)
+                if (queue.Remove(turn))
+                    turn.TrySetCanceled(ct);
+        }))
+            await turn.Task.ConfigureAwait(false);
+    }
+
+    private void Leave()
+    {
+        lock (gate)
+        {
+            running--;
+            while (queue.First is { } next && running < services.Host.Config.LiveMigrationsAtOnce)
+            {
+                queue.RemoveFirst();
+                running++;
+                next.Value.TrySetResult();
+            }
         }
     }
 }

@@ -138,11 +138,11 @@ public class QemuCommandBuilderTests
         Assert.Equal("-S", cold[^1]);
         Assert.DoesNotContain("-incoming", cold);
         var restore = Build(TestVms.KernelBoot(), Context with { Incoming = true }).Argv;
-        Assert.Equal(["-incoming", "defer"], restore.TakeLast(2));
-        Assert.DoesNotContain("-S", restore);
+        // Paused after its stream too: a move resumes the guest only once the host owns it.
+        Assert.Equal(["-S", "-incoming", "defer"], restore.TakeLast(3));
         var saved = Build(TestVms.KernelBoot(), Context with { Incoming = true, RestoreFrom = "/var/lib/nube/vms/x/saved.state" });
         Assert.Equal(6, saved.RestoreFdSet);
-        Assert.Equal(["-incoming", "defer", "-add-fd", "fd=6,set=6"], saved.Argv.TakeLast(4));
+        Assert.Equal(["-S", "-incoming", "defer", "-add-fd", "fd=6,set=6"], saved.Argv.TakeLast(5));
         Assert.Contains(new PassedDescriptor(6, DescriptorKind.ReadOnlyFile, "saved state", "/var/lib/nube/vms/x/saved.state"), saved.Descriptors);
     }
 
