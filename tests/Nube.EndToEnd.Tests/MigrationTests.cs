@@ -1,5 +1,6 @@
 using Nube.Contracts.Hosts;
 using Nube.Contracts.Jobs;
+using Nube.Contracts.Switches;
 using Nube.Contracts.Vms;
 using Nube.EndToEnd.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -12,11 +13,17 @@ public sealed class MigrationTests(ITestOutputHelper output)
     private static readonly TimeSpan Minute = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task A_cancelled_move_leaves_the_guest_at_the_source_then_a_live_move_carries_it_over_with_its_counter_unbroken()
+    public async Task A_cancelled_move_leaves_the_guest_at_the_source_then_a_live_move_carries_it_over_with_its_counter_and_network_unbroken()
     {
         await using var hosts = await HostPair.StartAsync(output);
         var (a, b) = (hosts.A, hosts.B);
-        var id = await StartCountingGuestAsync(a);
+        // An internal switch of the same name on each host, each with the host's own address on it.
+        foreach (var host in new[] { a, b })
+            await host.Client.Switches.CreateAsync(new SwitchSettings { Name = "lan", Kind = "internal", HostAddresses = ["10.9.9.1/24"] });
+        var id = await StartCountingGuestAsync(a, "lan");
+        var mac = (await a.Client.GetVmAsync("mover", 0)).Settings!.NetworkAdapters!.Single().MacAddress!;
+        await SwitchGuests.AddressAsync(a, id, (mac, "10.9.9.10/24"));
+        Assert.True(await hosts.NamespaceA.ReachesAsync("10.9.9.10"), "a reaches the guest on its switch");
 
         // Slowed down to be caught copying, then cancelled: the guest runs on at a, b has nothing.
         await a.Client.SetHostAsync(new HostSettings { MigrationBandwidthMiBps = 2 });
@@ -48,6 +55,10 @@ public sealed class MigrationTests(ITestOutputHelper output)
         // No gap and no repeat across the switch-over: the history from a, then what the guest printed at b.
         Assert.Equal(Enumerable.Range(1, Counters(b, id).Count), Counters(b, id));
         await Poll.UntilAsync(async () => (await b.Client.GetVmAsync("mover", 0)).Summary.Heartbeat == "ok", "the heartbeat to read ok at b", Minute);
+        // Its adapter kept its MAC and is on b's switch of the same name, where b reaches the guest at the address it kept.
+        Assert.Equal(mac, there.Settings!.NetworkAdapters!.Single().MacAddress);
+        Assert.Equal("lan", there.Settings!.NetworkAdapters!.Single().Switch);
+        Assert.True(await hosts.NamespaceB.ReachesAsync("10.9.9.10", 3), "b reaches the guest on its switch");
         Assert.Single(await a.Client.ListJobsAsync(), j => j.Kind == "move" && j.State == JobStates.Completed);
         await b.Client.RunJobAsync("mover", "turn-off");
     }
@@ -101,10 +112,13 @@ public sealed class MigrationTests(ITestOutputHelper output)
         await a.Client.RunJobAsync("mover", "turn-off");
     }
 
-    /// <summary>A guest printing a counter every second on a, with no adapters (the hosts share no switch here).</summary>
-    private static async Task<Guid> StartCountingGuestAsync(NubedHost a)
+    /// <summary>A guest printing a counter every second on a, with an adapter on the switch named, or none.</summary>
+    private static async Task<Guid> StartCountingGuestAsync(NubedHost a, string? lan = null)
     {
-        var vm = await a.Client.CreateVmAsync(NubedHost.GuestSettings("mover", extraAppend: "nube.counter=1") with { NetworkAdapters = [] });
+        var vm = await a.Client.CreateVmAsync(NubedHost.GuestSettings("mover", extraAppend: "nube.counter=1") with
+        {
+            NetworkAdapters = lan is null ? [] : [new NetworkAdapterSettings { Kind = "synthetic", Switch = lan }],
+        });
         await a.Client.RunJobAsync("mover", "start", agentWaitSeconds: 120);
         await Poll.UntilAsync(() => Task.FromResult(a.LastCounter(vm.Summary.Id) >= 3), "the guest's counter to reach 3", Minute);
         return vm.Summary.Id;
@@ -141,7 +155,8 @@ public sealed class MigrationTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>Every counter the console shows, also those a shell's echo shares a line with.</summary>
     private static List<int> Counters(NubedHost host, Guid id) =>
-        [.. host.SerialLines(id).Where(l => l.StartsWith(TestGuest.CounterPrefix, StringComparison.Ordinal))
-            .Select(l => int.Parse(l[TestGuest.CounterPrefix.Length..], System.Globalization.CultureInfo.InvariantCulture))];
+        [.. System.Text.RegularExpressions.Regex.Matches(string.Join('\n', host.SerialLines(id)), $"{TestGuest.CounterPrefix}([0-9]+)")
+            .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))];
 }

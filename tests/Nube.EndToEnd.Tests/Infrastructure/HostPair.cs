@@ -4,42 +4,54 @@ using Xunit.Abstractions;
 namespace Nube.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
-/// Two hosts on this machine that trust each other (each the other's peer, "a" and "b"), each
-/// with its own data, run folder, listener and cgroups, and a folder both reach at the same
-/// path: the shared storage.
+/// Two hosts on this machine that trust each other (each the other's peer, "a" and "b"), as two
+/// machines would: each nubed in a network namespace of its own, linked to the other's by a veth
+/// pair with an address each, with its own data, run folder and cgroups; and a folder both reach
+/// at the same path: the shared storage.
 /// </summary>
 public sealed class HostPair : IAsyncDisposable
 {
-    private HostPair(NubedHost a, NubedHost b, string shared)
+    private const int Port = 8443;
+    private readonly NetNamespace[] namespaces;
+
+    private HostPair(NubedHost a, NubedHost b, string shared, NetNamespace[] namespaces)
     {
         A = a;
         B = b;
         Shared = shared;
+        this.namespaces = namespaces;
     }
 
     public NubedHost A { get; }
     public NubedHost B { get; }
     public string Shared { get; }
+    public NetNamespace NamespaceA => namespaces[0];
+    public NetNamespace NamespaceB => namespaces[1];
 
     public static async Task<HostPair> StartAsync(ITestOutputHelper output)
     {
-        var a = await NubedHost.StartWrappedAsync(output, HostCgroup.Wrap, "--listen", $"https://127.0.0.1:{RemoteApi.FreePort()}");
-        NubedHost? b = null;
+        var na = await NetNamespace.MakeAsync();
+        var nb = await NetNamespace.MakeAsync();
+        var subnet = $"10.{Random.Shared.Next(200, 250)}.{Random.Shared.Next(256)}";
+        await na.LinkAsync(nb, $"{subnet}.1/24", $"{subnet}.2/24");
+        NubedHost? a = null, b = null;
         try
         {
-            b = await NubedHost.StartWrappedAsync(output, HostCgroup.Wrap, "--listen", $"https://127.0.0.1:{RemoteApi.FreePort()}");
+            a = await NubedHost.StartWrappedAsync(output, root => [.. HostCgroup.Wrap(root), .. na.Exec], "--listen", $"https://{subnet}.1:{Port}");
+            b = await NubedHost.StartWrappedAsync(output, root => [.. HostCgroup.Wrap(root), .. nb.Exec], "--listen", $"https://{subnet}.2:{Port}");
             var shared = Directory.CreateDirectory(Path.Combine(a.Root, "shared")).FullName;
             File.SetUnixFileMode(shared, (UnixFileMode)Convert.ToInt32("755", 8));
             await b.Client.SetHostAsync(new HostSettings { StorageRoots = [TestGuest.Directory, b.Root, shared] });
             await TrustAsync(a, b, "b");
             await TrustAsync(b, a, "a");
-            return new HostPair(a, b, shared);
+            return new HostPair(a, b, shared, [na, nb]);
         }
         catch
         {
-            if (b is not null)
-                await DisposeHostAsync(b);
-            await DisposeHostAsync(a);
+            foreach (var host in new[] { b, a }.OfType<NubedHost>())
+                await DisposeHostAsync(host);
+            await nb.DisposeAsync();
+            await na.DisposeAsync();
             throw;
         }
     }
@@ -58,6 +70,8 @@ public sealed class HostPair : IAsyncDisposable
     {
         await DisposeHostAsync(B);
         await DisposeHostAsync(A);
+        foreach (var ns in namespaces)
+            await ns.DisposeAsync();
     }
 
     private static async Task DisposeHostAsync(NubedHost host)
