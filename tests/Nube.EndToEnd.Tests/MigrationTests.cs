@@ -64,11 +64,27 @@ public sealed class MigrationTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task The_guest_stays_at_the_source_when_its_host_service_restarts_mid_copy_or_the_destinations_QEMU_dies()
+    public async Task Moves_queue_beyond_the_hosts_limit_and_the_guest_stays_at_the_source_when_its_service_restarts_or_the_destinations_QEMU_dies()
     {
         await using var hosts = await HostPair.StartAsync(output);
         var (a, b) = (hosts.A, hosts.B);
         var id = await StartCountingGuestAsync(a);
+        await a.Client.CreateVmAsync(NubedHost.GuestSettings("other") with { NetworkAdapters = [], MemoryStartupMiB = 128 });
+        await a.Client.RunJobAsync("other", "start");
+
+        // One move at a time: the second waits, and goes once the first is cancelled.
+        await a.Client.SetHostAsync(new HostSettings { MigrationBandwidthMiBps = 2, LiveMigrationsAtOnce = 1 });
+        var first = await CopyingAsync(a);
+        var second = await a.Client.Migrations.MoveAsync("other", new MoveRequest { To = "b" });
+        await Poll.UntilAsync(async () => (await a.Client.GetJobAsync(second.Id)).Phase == "waiting for a move to end (at most 1 at once)",
+            "the second move to wait", Minute);
+        await a.Client.SetHostAsync(new HostSettings { MigrationBandwidthMiBps = 8192 });
+        await a.Client.CancelJobAsync(first.Id);
+        Assert.Equal(JobStates.Completed, (await EndedAsync(a, second.Id)).State);
+        Assert.Equal("running", (await b.Client.GetVmAsync("other", 0)).Summary.State);
+        await b.Client.RunJobAsync("other", "turn-off");
+        await b.Client.RemoveVmAsync("other");
+        await StaysAtSourceAsync(a, b, id);
         await a.Client.SetHostAsync(new HostSettings { MigrationBandwidthMiBps = 2 });
 
         // The source's service killed while QEMU copies: restarted, it cancels the stream, keeps the
@@ -79,13 +95,14 @@ public sealed class MigrationTests(ITestOutputHelper output)
         await StaysAtSourceAsync(a, b, id);
         var recovered = (await a.Client.ListJobsAsync()).Single(j => j.Kind == "recover-move");
         Assert.Contains("stays on this host", recovered.Result, StringComparison.Ordinal);
-        Assert.Equal(JobStates.Failed, (await a.Client.ListJobsAsync()).Single(j => j.Kind == "move").State);
+        Assert.Contains("The host service restarted", (await a.Client.ListJobsAsync()).Single(j => j.Kind == "move" && j.State == JobStates.Failed).Problem!.Title,
+            StringComparison.Ordinal);
 
         // The destination's QEMU killed mid-copy: the move fails with what happened, the guest runs on at a.
-        var second = await CopyingAsync(a);
+        var killed = await CopyingAsync(a);
         var incoming = b.QemuPid(id) ?? throw new InvalidOperationException("b has no QEMU for the incoming VM");
         System.Diagnostics.Process.GetProcessById(incoming).Kill();
-        var failed = await EndedAsync(a, second.Id);
+        var failed = await EndedAsync(a, killed.Id);
         Assert.Equal(JobStates.Failed, failed.State);
         Assert.Contains("did not move to b", failed.Problem!.Detail, StringComparison.Ordinal);
         Assert.Contains("runs here as before", failed.Problem!.Detail, StringComparison.Ordinal);
