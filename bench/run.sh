@@ -21,6 +21,9 @@
 #           through 1 and 5 qcow2 overlays (checkpoints) on a VHDX base: --fmt-rounds N.
 # Figure 9: hot add and remove of a SCSI disk on a running VM, Nube's API vs plain QEMU's QMP, to the
 #           disk visible (and gone) in the guest: --hp-rounds N.
+# Figure 10: moving a running VM between two hosts on this machine (two nubeds, each the other's peer),
+#           Nube's live and quick moves vs the same QEMU migration by hand (plain TCP), 512 MiB and 2 GiB
+#           guests, idle and dirtying memory: --mig-rounds N, --mig-dirty-mibps N, --mig-mib N[,N...].
 # Figure 1 with --baseline-nubed PATH/nubed.dll boots another build's nubed in the same rounds
 #           (this build against the one before a change).
 # Figure 6 (`web`): the web console in Debian's Chromium: a VM's state change to its row showing it,
@@ -54,12 +57,14 @@ if [ ! -s "$GUEST_DIR/vmlinux" ] || [ ! -s "$GUEST_DIR/initrd.img" ]; then
 fi
 
 runs=10
+mig_rounds=3
 only=
 web_args=()
 runner_args=()
 prev=
 for arg in "$@"; do
     [ "$prev" = --runs ] && runs=$arg
+    [ "$prev" = --mig-rounds ] && mig_rounds=$arg
     case $prev in
         --only) only=$arg
                 # Figure 6 is not the runner's: it gets the other figures.
@@ -75,7 +80,7 @@ for arg in "$@"; do
 done
 wants() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
 runner=yes
-[ -n "$only" ] && ! wants fig1 && ! wants fig2 && ! wants fig3 && ! wants fig4 && ! wants fig5 && ! wants fig7 && ! wants fig8 && ! wants fig9 && runner=no
+[ -n "$only" ] && ! wants fig1 && ! wants fig2 && ! wants fig3 && ! wants fig4 && ! wants fig5 && ! wants fig7 && ! wants fig8 && ! wants fig9 && ! wants fig10 && runner=no
 
 if wants fig4 && ! command -v iperf3 >/dev/null 2>&1; then
     log "figure 4 needs iperf3 on the host: installing it (apt-get)"
@@ -123,6 +128,9 @@ cleanup() {
         ns="nbench-${WORK##*-}"
         ns=${ns:0:15}
         if ip netns list 2>/dev/null | grep -qw "$ns"; then ip netns delete "$ns" 2>/dev/null || true; fi
+        # Figure 10's hosts' cgroups (siblings of the runner's own), named after WORK's suffix, deepest first.
+        find /sys/fs/cgroup -mindepth 2 -maxdepth 6 -type d -name "nube-bench-${WORK##*-}-*" -prune -print 2>/dev/null \
+            | while IFS= read -r cg; do find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || true; done
         rm -rf "$WORK"
     fi
     exit "$rc"
@@ -150,6 +158,8 @@ wants fig3 || wants fig4 || wants fig5 && limit=$((limit + 3600))
 wants fig7 && limit=$((limit + 900))
 wants fig8 && limit=$((limit + 2400))
 wants fig9 && limit=$((limit + 600))
+# Figure 10: two boots and 4 moves per round and load per size (seconds each), bounded at 2 minutes a move.
+wants fig10 && limit=$((limit + 1200 + 480 * mig_rounds))
 
 if [ "$runner" = yes ]; then
     log "running (at most ${limit} s); temporary folder $WORK"

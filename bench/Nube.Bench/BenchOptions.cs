@@ -23,8 +23,8 @@ public sealed record BenchOptions
     /// <summary>Unix time (seconds) at which run.sh started, to report the whole run's duration.</summary>
     public double? StartedAtUnix { get; init; }
     /// <summary>Every figure this runner measures (figure 6, the web console's, is bench/web's).</summary>
-    public static readonly IReadOnlySet<int> AllFigures = new HashSet<int> { 1, 2, 3, 4, 5, 7, 8, 9 };
-    /// <summary>The figures to run (1 to 5, 7 to 9); <c>--only</c> picks some, e.g. <c>--only fig3,fig4</c>.</summary>
+    public static readonly IReadOnlySet<int> AllFigures = new HashSet<int> { 1, 2, 3, 4, 5, 7, 8, 9, 10 };
+    /// <summary>The figures to run (1 to 5, 7 to 10); <c>--only</c> picks some, e.g. <c>--only fig3,fig4</c>.</summary>
     public IReadOnlySet<int> Figures { get; init; } = AllFigures;
     public bool Figure1 => Figures.Contains(1);
     public bool Figure2 => Figures.Contains(2);
@@ -34,6 +34,7 @@ public sealed record BenchOptions
     public bool Figure7 => Figures.Contains(7);
     public bool Figure8 => Figures.Contains(8);
     public bool Figure9 => Figures.Contains(9);
+    public bool Figure10 => Figures.Contains(10);
 
     /// <summary>Figure 1's second Nube: another build's nubed.dll (the one before a change), booted in the same rounds.</summary>
     public string? BaselineNubed { get; init; }
@@ -61,6 +62,13 @@ public sealed record BenchOptions
     // Figure 9 (hot add and remove of a SCSI disk).
     public int HotPlugRounds { get; init; } = 10;
 
+    // Figure 10 (moving a running VM between two hosts).
+    public int MigrationRounds { get; init; } = 3;
+    /// <summary>What the guest writes per second in the dirtying runs (non-zero data, over a working set of as many MiB).</summary>
+    public int MigrationDirtyMiBps { get; init; } = 100;
+    /// <summary>The guests' memory sizes, one guest each.</summary>
+    public IReadOnlyList<int> MigrationMemoryMiB { get; init; } = [512, 2048];
+
     // Figure 4 (network).
     public int NetRounds { get; init; } = 3;
     public int IperfSeconds { get; init; } = 8;
@@ -82,6 +90,7 @@ public sealed record BenchOptions
         "        qemu-ide, qemu-scsi, qemu-scsi-nopoll, qemu-scsi-vq1024, qemu-blk: plain QEMU twins)\n" +
         "  fig8: [--fmt-rounds N] (and fig3's fio and disk size options)\n" +
         "  fig9: [--hp-rounds N]\n" +
+        "  fig10: [--mig-rounds N] [--mig-dirty-mibps N] [--mig-mib N[,N...]] (the guests' memory, 512,2048 by default)\n" +
         "  fig4: [--net-rounds N] [--iperf-seconds S] [--net-variants all|KEY,KEY...] (tulip, e1000, virtio, virtio-2cpu, virtio-2cpu-2streams, virtio-switch, tulip-pair, virtio-pair)\n" +
         "  fig1: [--baseline-nubed PATH/nubed.dll] (another build's nubed, booted in the same rounds)\n" +
         "  fig5: [--hb-vms N] [--hb-vm-mib N] [--hb-window S] [--hb-rounds N] [--lost-rounds N]\n" +
@@ -122,6 +131,9 @@ public sealed record BenchOptions
                 "--disk-variants" => o with { DiskVariants = Keys(Value(), "--disk-variants", DiskFigure.AllVariants.Select(v => v.Key)) },
                 "--fmt-rounds" => o with { FormatRounds = Count(1) },
                 "--hp-rounds" => o with { HotPlugRounds = Count(1) },
+                "--mig-rounds" => o with { MigrationRounds = Count(1) },
+                "--mig-dirty-mibps" => o with { MigrationDirtyMiBps = Count(10) },
+                "--mig-mib" => o with { MigrationMemoryMiB = Sizes(Value(), "--mig-mib") },
                 "--net-rounds" => o with { NetRounds = Count(1) },
                 "--iperf-seconds" => o with { IperfSeconds = Count(2) },
                 "--net-variants" => o with { NetVariants = Keys(Value(), "--net-variants", NetworkFigure.AllVariants.Select(v => v.Key)) },
@@ -142,6 +154,9 @@ public sealed record BenchOptions
             throw new ArgumentException("--disk-variants must hold ide and scsi (the figure's two sides).");
         if (!o.NetVariants.Contains("tulip") || !o.NetVariants.Contains("virtio"))
             throw new ArgumentException("--net-variants must hold tulip and virtio (the figure's two sides).");
+        // The guest keeps its working set and one chunk of it in a tmpfs: both must fit beside the initramfs in the smallest guest.
+        if (o.MigrationDirtyMiBps * 11 / 10 > o.MigrationMemoryMiB.Min() / 2)
+            throw new ArgumentException($"--mig-dirty-mibps {o.MigrationDirtyMiBps}: the guest keeps 1.1 times as many MiB in a tmpfs, more than half of the smallest guest ({o.MigrationMemoryMiB.Min()} MiB).");
         if (o.Figure2 && (o.CliPublishedDir is null || o.CliBuildDir is null))
             throw new ArgumentException($"figure 2 needs --cli-published and --cli-build.\n{Usage}");
         return o;
@@ -152,12 +167,21 @@ public sealed record BenchOptions
         var set = new HashSet<int>();
         foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (part.Length == 4 && part.StartsWith("fig", StringComparison.Ordinal) && part[3] is >= '1' and <= '5' or '7' or '8' or '9')
-                set.Add(part[3] - '0');
+            if (part.StartsWith("fig", StringComparison.Ordinal) && int.TryParse(part[3..], System.Globalization.NumberStyles.None, null, out var n)
+                && AllFigures.Contains(n) && part[3] != '0')
+                set.Add(n);
             else
-                throw new ArgumentException($"--only: '{part}' is not one of fig1 ... fig5, fig7, fig8, fig9.");
+                throw new ArgumentException($"--only: '{part}' is not one of fig1 ... fig5, fig7 ... fig10.");
         }
         return set.Count > 0 ? set : throw new ArgumentException("--only needs at least one figure.");
+    }
+
+    private static List<int> Sizes(string value, string option)
+    {
+        var sizes = new List<int>();
+        foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            sizes.Add(int.TryParse(part, out var mib) && mib >= 256 ? mib : throw new ArgumentException($"{option}: '{part}' is not a memory size in MiB >= 256."));
+        return sizes.Count > 0 ? [.. sizes.Distinct().Order()] : throw new ArgumentException($"{option} needs at least one size.");
     }
 
     private static List<string> Keys(string value, string option, IEnumerable<string> known)

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Nube.Bench;
 
-/// <summary>Figures 3 to 5 and 7 to 9 as markdown: each with both sides, their ratio, the spread and the seed's figure beside them (figure 8: each format against raw).</summary>
+/// <summary>Figures 3 to 5 and 7 to 10 as markdown: each with both sides, their ratio, the spread and the seed's figure beside them (figure 8: each format against raw).</summary>
 public sealed class DeviceReport(BenchOptions options, StringBuilder md)
 {
     /// <summary>The first seed's table: Hyper-V's Integration Services made I/O ~40 % and the network ~30 % faster than emulated devices.</summary>
@@ -53,6 +53,13 @@ public sealed class DeviceReport(BenchOptions options, StringBuilder md)
                 HotPlugReport.Render(p, options, md);
             else
                 Failed(9, "hot add and hot remove of a SCSI disk on a running VM", later);
+        }
+        if (options.Figure10)
+        {
+            if (later.Migration is { } m)
+                MigrationReport.Render(m, options, md);
+            else
+                Failed(10, "moving a running VM to another host, Nube vs QEMU by hand", later);
         }
     }
 

@@ -1,6 +1,6 @@
 namespace Nube.Bench;
 
-/// <summary>Figures 3 to 5 and 7 to 9, and, for each that failed, why (the others still run).</summary>
+/// <summary>Figures 3 to 5 and 7 to 10, and, for each that failed, why (the others still run).</summary>
 public sealed class LaterFigures
 {
     public DiskResult? Disk { get; set; }
@@ -9,6 +9,7 @@ public sealed class LaterFigures
     public MeteringResult? Metering { get; set; }
     public DiskFormatResult? DiskFormats { get; set; }
     public HotPlugResult? HotPlug { get; set; }
+    public MigrationResult? Migration { get; set; }
     public SortedDictionary<int, string> Failures { get; } = [];
 
     public async Task<T?> TryAsync<T>(int figure, Func<Task<T>> run, CancellationToken ct) where T : class

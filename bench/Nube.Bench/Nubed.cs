@@ -17,6 +17,8 @@ public sealed class Nubed : IAsyncDisposable
     public string RunDir { get; }
     public string Socket => Path.Combine(RunDir, "nubed.sock");
     public NubeApiClient Client { get; }
+    /// <summary>Its TLS API's address (https://HOST:PORT/) when it was started with <c>--listen</c>.</summary>
+    public string? ListenUrl { get; private init; }
     /// <summary>The service's own process (<c>ip netns exec</c> execs it in place, so the pid is nubed's).</summary>
     public int ProcessId => process.Id;
 
@@ -57,8 +59,10 @@ public sealed class Nubed : IAsyncDisposable
             : Path.Combine(AppContext.BaseDirectory, "nubed.dll");
 
     /// <param name="environment">Added to nubed's environment, e.g. a log level (<c>Logging__LogLevel__CATEGORY</c>).</param>
+    /// <param name="wrap">A command line that execs the one appended to it, e.g. into cgroups of its own (instead of a netns).</param>
+    /// <param name="extraArgs">Added to nubed's own arguments (<c>--listen</c>, <c>--vm-uid-base</c>).</param>
     public static async Task<Nubed> StartAsync(string folder, string guestDir, CancellationToken ct, string? netns = null, string? dll = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? wrap = null, IReadOnlyList<string>? extraArgs = null)
     {
         var dataDir = Path.Combine(folder, "data");
         var runDir = Path.Combine(folder, "run");
@@ -66,21 +70,26 @@ public sealed class Nubed : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(dataDir, "host.json"),
             $$"""{"schemaVersion": 1, "storageRoots": [{{System.Text.Json.JsonSerializer.Serialize(guestDir)}}]}""", ct);
         dll ??= NubedDll;
-        var psi = new ProcessStartInfo(netns is null ? "dotnet" : "ip")
+        // ip netns exec enters the namespace and execs the service in place (same pid); a wrapper must exec it too.
+        // A shell in the wrapper drops variables whose names are not identifiers (a log category's
+        // dot): they pass through env(1), which execs in place as well.
+        string[] viaEnv = wrap is null || environment is null ? [] : ["env", .. environment.Select(e => $"{e.Key}={e.Value}")];
+        string[] argv = [.. netns is null ? wrap ?? [] : ["ip", "netns", "exec", netns], .. viaEnv, "dotnet", dll, "--data-dir", dataDir, "--run-dir", runDir,
+            .. extraArgs ?? []];
+        var psi = new ProcessStartInfo(argv[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             // Its install folder, as a service manager would start it.
             WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
-        // ip netns exec enters the namespace and execs the service in place (same pid).
-        var prefix = netns is null ? Array.Empty<string>() : ["netns", "exec", netns, "dotnet"];
-        foreach (var a in prefix.Concat([dll, "--data-dir", dataDir, "--run-dir", runDir]))
+        foreach (var a in argv[1..])
             psi.ArgumentList.Add(a);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
             psi.Environment[key] = value;
         var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start nubed");
-        var nubed = new Nubed(p, dataDir, runDir);
+        var listen = Array.IndexOf(argv, "--listen");
+        var nubed = new Nubed(p, dataDir, runDir) { ListenUrl = listen > 0 && listen + 1 < argv.Length ? argv[listen + 1].TrimEnd('/') + "/" : null };
         p.OutputDataReceived += (_, e) => nubed.Append(e.Data);
         p.ErrorDataReceived += (_, e) => nubed.Append(e.Data);
         p.BeginOutputReadLine();
@@ -148,6 +157,19 @@ public sealed class Nubed : IAsyncDisposable
         // The log has no date: take the day that puts the time nearest to the reference.
         var candidates = new[] { -1, 0, 1 }.Select(d => near.Date.AddDays(d).Add(time.ToTimeSpan()));
         return candidates.MinBy(c => Math.Abs((c - near).Ticks));
+    }
+
+    /// <summary>How many lines nubed has logged so far: a mark for <see cref="LogSince"/>.</summary>
+    public int LogCount
+    {
+        get { lock (log) return log.Count; }
+    }
+
+    /// <summary>The lines logged after <paramref name="mark"/> (a <see cref="LogCount"/> taken earlier).</summary>
+    public IReadOnlyList<string> LogSince(int mark)
+    {
+        lock (log)
+            return [.. log.Skip(mark)];
     }
 
     public string LogTail(int lines)

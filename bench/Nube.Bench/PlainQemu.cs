@@ -32,13 +32,13 @@ public sealed class PlainQemu(LaunchPlan plan, VmRuntimePaths paths, VmConfig co
     public string Edits { get; private init; } = "none";
 
     /// <summary>
-    /// The twin of a VM that <paramref name="nubed"/> stores (created, not started): the very
-    /// configuration it stored, through the very builder it uses; only the folders (under
-    /// <paramref name="root"/>) differ. <paramref name="edit"/> changes the argv, for what the
-    /// product does not offer.
+    /// The twin of a VM that <paramref name="nubed"/> stores: the very configuration it stored,
+    /// through the very builder it uses; only the folders (under <paramref name="root"/>) differ.
+    /// <paramref name="edit"/> changes the argv, for what the product does not offer;
+    /// <paramref name="incoming"/> builds a move's destination (<c>-incoming defer</c>, as nubed's).
     /// </summary>
     public static async Task<PlainQemu> TwinAsync(Nubed nubed, Guid id, string root, CancellationToken ct,
-        Func<IReadOnlyList<string>, IReadOnlyList<string>>? edit = null)
+        Func<IReadOnlyList<string>, IReadOnlyList<string>>? edit = null, bool incoming = false)
     {
         var host = await nubed.Client.GetHostAsync(ct);
         var config = ConfigDocument.Parse<VmConfig>(
@@ -46,7 +46,7 @@ public sealed class PlainQemu(LaunchPlan plan, VmRuntimePaths paths, VmConfig co
             VmConfig.CurrentSchemaVersion, "vm.json");
         var paths = new VmRuntimePaths(Path.Combine(root, "run", "vms", id.ToString()), Path.Combine(root, "data", "vms", id.ToString()));
         var accelerator = host.AcceleratorInUse == "kvm" ? Accelerator.Kvm : Accelerator.Tcg;
-        var plan = QemuCommandBuilder.Build(config, new QemuLaunchContext(accelerator, paths, "qemu-system-x86_64"));
+        var plan = QemuCommandBuilder.Build(config, new QemuLaunchContext(accelerator, paths, "qemu-system-x86_64", Incoming: incoming));
         var argv = edit?.Invoke(plan.Argv) ?? plan.Argv;
         var plain = new PlainQemu(plan with { Argv = argv }, paths, config) { Edits = Difference(plan.Argv, argv) };
         plain.Prepare();
@@ -61,20 +61,8 @@ public sealed class PlainQemu(LaunchPlan plan, VmRuntimePaths paths, VmConfig co
 
     public async Task<PlainBoot> BootAsync(CancellationToken ct)
     {
-        // Less -S: nubed launches paused until it holds the VM's channels, then sends cont; QEMU
-        // started directly runs at once.
-        var argv = plan.Argv.Where(a => a != "-S").ToList();
         var sw = Stopwatch.StartNew();
-        var descriptors = DescriptorOpener.OpenAll(plan.Descriptors);
-        try
-        {
-            using var log = new FileStream(Path.Combine(paths.VmDirectory, "qemu.log"), FileMode.Append).SafeFileHandle;
-            pid = ProcessSpawner.Spawn(argv, descriptors, log);
-        }
-        finally
-        {
-            DescriptorOpener.CloseAll(descriptors);
-        }
+        Spawn();
         var launched = sw.Elapsed.TotalMilliseconds;
 
         // As VmManager.ProbeAgentAsync: connect, sync (long timeout), guest-ping, guest-info.
@@ -85,6 +73,27 @@ public sealed class PlainQemu(LaunchPlan plan, VmRuntimePaths paths, VmConfig co
         await agent.GetInfoAsync(ct);
         var info = sw.Elapsed.TotalMilliseconds;
         return new PlainBoot(launched, ping, info);
+    }
+
+    /// <summary>
+    /// Spawns QEMU and returns at once. Less -S: nubed launches paused until it holds the VM's
+    /// channels, then sends cont; QEMU started directly runs at once (an incoming one waits for its stream).
+    /// </summary>
+    public void Spawn()
+    {
+        if (pid is not null)
+            throw new InvalidOperationException("this plain QEMU is already running");
+        var argv = plan.Argv.Where(a => a != "-S").ToList();
+        var descriptors = DescriptorOpener.OpenAll(plan.Descriptors);
+        try
+        {
+            using var log = new FileStream(Path.Combine(paths.VmDirectory, "qemu.log"), FileMode.Append).SafeFileHandle;
+            pid = ProcessSpawner.Spawn(argv, descriptors, log);
+        }
+        finally
+        {
+            DescriptorOpener.CloseAll(descriptors);
+        }
     }
 
     /// <summary>Quits over QMP (as nubed's turn-off does) and waits until the process is gone; kills it otherwise.</summary>

@@ -56,7 +56,7 @@ try
         fig1 = await new StartupFigure(options, workspace).RunAsync(cts.Token);
     if (options.Figure2)
         fig2 = await new CliFigure(options, workspace).RunAsync(cts.Token);
-    // Figures 3 to 5 and 7 to 9 each stand alone: one that fails is reported, and the next still runs.
+    // Figures 3 to 5 and 7 to 10 each stand alone: one that fails is reported, and the next still runs.
     if (options.Figure3)
         later.Disk = await later.TryAsync(3, () => new DiskFigure(options, workspace).RunAsync(cts.Token), cts.Token);
     if (options.Figure4)
@@ -69,6 +69,8 @@ try
         later.DiskFormats = await later.TryAsync(8, () => new DiskFormatFigure(options, workspace).RunAsync(cts.Token), cts.Token);
     if (options.Figure9)
         later.HotPlug = await later.TryAsync(9, () => new HotPlugFigure(options, workspace).RunAsync(cts.Token), cts.Token);
+    if (options.Figure10)
+        later.Migration = await later.TryAsync(10, () => new MigrationFigure(options, workspace).RunAsync(cts.Token), cts.Token);
     if (failure is null && later.Failures.Count > 0)
         failure = string.Join("; ", later.Failures.Select(f => $"figure {f.Key}: {f.Value}"));
 }
