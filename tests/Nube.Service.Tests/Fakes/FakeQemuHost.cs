@@ -87,10 +87,11 @@ internal sealed class FakeQemuHost(FakeTimeProvider clock) : IQemuHost
     public ConcurrentDictionary<Guid, ResourceLimits> AppliedLimits { get; } = new();
 
     /// <summary>The folder with the file in it, as the real host makes it (for the root user here).</summary>
-    public System.Runtime.InteropServices.SafeHandle SecretFolder(Guid vm, VmRuntimePaths paths, string fileName, string content)
+    public System.Runtime.InteropServices.SafeHandle SecretFolder(Guid vm, VmRuntimePaths paths, IReadOnlyDictionary<string, string> files)
     {
         var folder = Directory.CreateDirectory(Path.Join(paths.RuntimeDirectory, "secret")).FullName;
-        File.WriteAllText(Path.Join(folder, fileName), content);
+        foreach (var (name, content) in files)
+            File.WriteAllText(Path.Join(folder, name), content);
         return Nube.Linux.UnixFiles.OpenDirectory(folder);
     }
 

@@ -29,11 +29,11 @@ public interface IQemuHost
     IPortHost Ports(Guid vm);
 
     /// <summary>
-    /// Writes a secret file (a move's TLS key) into a folder of the VM's runtime directory that only
+    /// Writes secret files (a move's TLS key) into a folder of the VM's runtime directory that only
     /// its QEMU's user may read, and returns that folder opened: QEMU reads it through the
     /// descriptor (<c>/proc/self/fd/N</c>), since the folders above it are root's alone.
     /// </summary>
-    SafeHandle SecretFolder(Guid vm, VmRuntimePaths paths, string fileName, string content);
+    SafeHandle SecretFolder(Guid vm, VmRuntimePaths paths, IReadOnlyDictionary<string, string> files);
 
     /// <summary>Changes a running VM's limits (its processor limit and weight) in its cgroup, at once.</summary>
     void ApplyLimits(Guid vm, ResourceLimits limits);

@@ -84,17 +84,20 @@ public sealed class LinuxQemuHost(VmUserStore users, CgroupHierarchy? cgroups, S
 
     public IPortHost Ports(Guid vm) => new SwitchPorts(vm, switches, book);
 
-    public System.Runtime.InteropServices.SafeHandle SecretFolder(Guid vm, VmRuntimePaths paths, string fileName, string content)
+    public System.Runtime.InteropServices.SafeHandle SecretFolder(Guid vm, VmRuntimePaths paths, IReadOnlyDictionary<string, string> files)
     {
         var user = users.Find(vm) ?? throw new IOException($"VM {vm} has no user of its own: it does not run");
         var folder = Path.Join(paths.RuntimeDirectory, "secret");
         if (Directory.Exists(folder))
             Directory.Delete(folder, recursive: true);
         Directory.CreateDirectory(folder, OwnerOnly);
-        var file = Path.Join(folder, fileName);
-        using (var written = RegularFile.Create(file, FileAccessMode.Write, UnixFileMode.UserRead))
-            RandomAccess.Write(written, System.Text.Encoding.UTF8.GetBytes(content), 0);
-        UnixFiles.Chown(file, user.Uid, user.Gid);
+        foreach (var (name, content) in files)
+        {
+            var file = Path.Join(folder, name);
+            using (var written = RegularFile.Create(file, FileAccessMode.Write, UnixFileMode.UserRead))
+                RandomAccess.Write(written, System.Text.Encoding.UTF8.GetBytes(content), 0);
+            UnixFiles.Chown(file, user.Uid, user.Gid);
+        }
         UnixFiles.Chown(folder, user.Uid, user.Gid);
         File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute);
         return UnixFiles.OpenDirectory(folder);
