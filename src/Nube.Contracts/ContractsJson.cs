@@ -33,6 +33,7 @@ namespace Nube.Contracts;
 [JsonSerializable(typeof(IncomingMoveInfo))]
 [JsonSerializable(typeof(MoveAnswer))]
 [JsonSerializable(typeof(FinishMoveRequest))]
+[JsonSerializable(typeof(MoveStorageRequest))]
 [JsonSerializable(typeof(PeerInfo))]
 [JsonSerializable(typeof(IReadOnlyList<PeerInfo>))]
 [JsonSerializable(typeof(HostSettings))]

@@ -35,6 +35,7 @@ public static class VmCommands
         vm.Subcommands.Add(CheckpointCommands.Build(VmArg));
         vm.Subcommands.Add(MoveCheckCommand.Build(VmArg));
         vm.Subcommands.Add(MoveCommand.Build(VmArg));
+        vm.Subcommands.Add(MoveStorageCommand.Build(VmArg));
         return vm;
     }
 

@@ -34,4 +34,9 @@ public sealed class MigrationApi(NubeApiClient client)
     /// <summary>Source to destination: give the move up, unless the destination already owns the VM (the answer says which).</summary>
     public Task<MoveAnswer> AbortAsync(Guid migration, CancellationToken ct = default) =>
         client.SendAsync(HttpMethod.Post, $"api/v1/migrations/{migration}/abort", null, Json.MoveAnswer, ct);
+
+    /// <summary>Starts moving the VM's disk files to another folder of this host while it runs, as a job.</summary>
+    public Task<JobInfo> MoveStorageAsync(string vm, MoveStorageRequest request, double waitSeconds = 0, CancellationToken ct = default) =>
+        client.SendAsync(HttpMethod.Post, $"{NubeApiClient.VmPath(vm)}/move-storage?wait={waitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            JsonContent.Create(request, Json.MoveStorageRequest), Json.JobInfo, ct);
 }

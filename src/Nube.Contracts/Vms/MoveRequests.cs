@@ -60,3 +60,10 @@ public sealed record FinishMoveRequest
 
     public const int SerialLogLimit = 256 * 1024;
 }
+
+/// <summary>Moves a running VM's disk files to another folder on this host (POST /api/v1/vms/{vm}/move-storage): a job.</summary>
+public sealed record MoveStorageRequest
+{
+    /// <summary>The folder, under one of the host's storage roots; each disk keeps its file name.</summary>
+    public required string Folder { get; init; }
+}

@@ -14,6 +14,7 @@ public static class MigrationEndpoints
         .AddSingleton(sp => new MigrationStore(dataDirectory, sp.GetRequiredService<ILogger<MigrationStore>>()))
         .AddSingleton<IncomingMoves>()
         .AddSingleton<OutgoingMoves>()
+        .AddSingleton<StorageMoves>()
         .AddSingleton<MoveRecovery>()
         .AddHostedService(sp => sp.GetRequiredService<MoveRecovery>());
 
@@ -37,6 +38,17 @@ public static class MigrationEndpoints
                 "paused first), as a job with the passes, bytes and dirty rate as its progress. The disks stay where they are: on storage both hosts reach. " +
                 "Cancel works until the switch-over; a failed move leaves the VM running here as before.")
             .Reads<MoveRequest>().AnswersJob();
+        app.MapPost("/api/v1/vms/{vm}/move-storage", async (string vm, [Description(ApiDescription.Wait)] double? wait, VmRegistry vms, StorageMoves moves,
+                HttpContext http, CancellationToken ct) =>
+            {
+                var job = moves.Submit(vms.Resolve(vm), await JsonBody.ReadAsync<MoveStorageRequest>(http));
+                return await JobEndpoints.AnswerAsync(job, wait, http, ct);
+            })
+            .WithTags("Migration")
+            .Describe("MoveVmStorage", "Move a running VM's disks to another folder",
+                "Hyper-V's Move-VMStorage: each disk file is copied into the folder (under a storage root) while the VM runs, the disk switched over to it, " +
+                "and the old file deleted; as a job. Checkpoints, differencing disks and VHD/VHDX images are refused; passthrough disks stay.")
+            .Reads<MoveStorageRequest>().AnswersJob();
         app.MapPost("/api/v1/migrations/check", async (MoveCheck check, HttpContext http, CancellationToken ct) =>
                 await check.CheckIncomingAsync(await JsonBody.ReadAsync<MoveCheckRequest>(http), ct))
             .WithTags("Migration")
