@@ -40,6 +40,10 @@ public static class HostCommands
         {
             Description = "true: slow a guest that dirties memory faster than a move copies it, so that the move ends",
         };
+        var encryption = new Option<bool?>("--migration-encryption")
+        {
+            Description = "false (on both hosts): moves' streams go in the clear, for a migration network of their own",
+        };
         var heartbeatInterval = new Option<int?>("--heartbeat-interval") { Description = "Seconds between heartbeats to each running VM's guest agent" };
         var heartbeatTimeout = new Option<int?>("--heartbeat-timeout") { Description = "Seconds a heartbeat waits before it reads Lost communication" };
         var timeSyncInterval = new Option<int?>("--time-sync-interval")
@@ -59,7 +63,7 @@ public static class HostCommands
         var remote = new RemoteOptions();
         var set = new Command("set", "Change the host's settings")
         {
-            edition, accelerator, stopTimeout, storageRoots, devices, bandwidth, atOnce, downtime, autoConverge, heartbeatInterval, heartbeatTimeout, timeSyncInterval, isoLimit, defaultSwitch,
+            edition, accelerator, stopTimeout, storageRoots, devices, bandwidth, atOnce, downtime, autoConverge, encryption, heartbeatInterval, heartbeatTimeout, timeSyncInterval, isoLimit, defaultSwitch,
             macMinimum, macMaximum,
         };
         remote.AddTo(set);
@@ -71,6 +75,7 @@ public static class HostCommands
                 // An option left out reads as an empty list, which would replace the roots with none.
                 StorageRoots = p.GetResult(storageRoots) is null ? null : p.GetValue(storageRoots), MigrationBandwidthMiBps = p.GetValue(bandwidth),
                 LiveMigrationsAtOnce = p.GetValue(atOnce), MigrationMaxDowntimeMs = p.GetValue(downtime), MigrationAutoConverge = p.GetValue(autoConverge),
+                MigrationEncryption = p.GetValue(encryption),
                 PassthroughDevices = p.GetResult(devices) is null ? null : p.GetValue(devices),
                 HeartbeatIntervalSeconds = p.GetValue(heartbeatInterval), HeartbeatTimeoutSeconds = p.GetValue(heartbeatTimeout),
                 TimeSyncIntervalSeconds = p.GetValue(timeSyncInterval), IsoUploadLimit = p.GetValue(isoLimit), Remote = remote.Settings(p), WebConsole = remote.WebConsole(p),
@@ -80,7 +85,7 @@ public static class HostCommands
             if (settings == new HostSettings())
                 throw new CliException(ExitCodes.Usage,
                     "Nothing to change: give --edition, --accelerator, --stop-timeout, --storage-root, --passthrough-device, --migration-bandwidth, " +
-                    "--live-migrations, --migration-max-downtime, --migration-auto-converge, " +
+                    "--live-migrations, --migration-max-downtime, --migration-auto-converge, --migration-encryption, " +
                     "--heartbeat-interval, --heartbeat-timeout, --time-sync-interval, --iso-upload-limit, --default-switch, --mac-address-minimum, --mac-address-maximum, --remote, --remote-address, --remote-port, " +
                     "--tls, --certificate, --key or --web-console.");
             var changed = await client.SetHostAsync(settings, ct);
@@ -116,7 +121,8 @@ public static class HostCommands
             ("Stop timeout", $"{h.StopTimeoutSeconds} s"),
             ("Migration bandwidth", $"{h.MigrationBandwidthMiBps} MiB/s"),
             ("Live migrations", $"{h.LiveMigrationsAtOnce} at once, pausing at most {h.MigrationMaxDowntimeMs} ms" +
-                (h.MigrationAutoConverge ? ", slowing guests that outpace the copy" : "")),
+                (h.MigrationAutoConverge ? ", slowing guests that outpace the copy" : "") +
+                (h.MigrationEncryption ? ", encrypted (TLS)" : ", in the clear when the peer allows it too")),
             ("Heartbeat", $"every {h.HeartbeatIntervalSeconds} s, waiting {h.HeartbeatTimeoutSeconds} s"),
             ("Time sync", h.TimeSyncIntervalSeconds > 0 ? $"every {h.TimeSyncIntervalSeconds} s" : "after start, resume and restore only"),
             ("ISO upload limit", MeterTables.Bytes(h.IsoUploadLimitBytes)),

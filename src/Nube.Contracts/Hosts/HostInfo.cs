@@ -30,6 +30,7 @@ public sealed record HostInfo
     /// <summary>The longest pause a live move's switch-over may take, in ms.</summary>
     public int MigrationMaxDowntimeMs { get; init; }
     public bool MigrationAutoConverge { get; init; }
+    public bool MigrationEncryption { get; init; }
     /// <summary>Seconds between heartbeats, and how long one waits for the guest (VMs may override both).</summary>
     public int HeartbeatIntervalSeconds { get; init; }
     public int HeartbeatTimeoutSeconds { get; init; }

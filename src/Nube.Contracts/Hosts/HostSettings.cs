@@ -13,6 +13,8 @@ public sealed record HostSettings
     public int? MigrationMaxDowntimeMs { get; init; }
     /// <summary>Slow a guest that dirties memory faster than a move copies it, so that the move ends.</summary>
     public bool? MigrationAutoConverge { get; init; }
+    /// <summary>Encrypt moves' streams; off on both hosts, they go in the clear (a migration network of their own).</summary>
+    public bool? MigrationEncryption { get; init; }
     /// <summary>Folders whose files VMs may use (images, kernels); the data directory always is one.</summary>
     public IReadOnlyList<string>? StorageRoots { get; init; }
     /// <summary>Host block devices VMs may have as passthrough disks (replaces the list).</summary>

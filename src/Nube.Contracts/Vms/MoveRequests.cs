@@ -23,6 +23,8 @@ public sealed record IncomingMoveRequest
     public bool Live { get; init; } = true;
     /// <summary>The source's host id, for the destination's record.</summary>
     public required Guid SourceHostId { get; init; }
+    /// <summary>The source would encrypt the stream; the stream goes in the clear only when neither host wants it encrypted.</summary>
+    public bool Encrypted { get; init; } = true;
     /// <summary>Generation 2: the VM's UEFI variables, base64.</summary>
     public string? UefiVars { get; init; }
 }
@@ -34,8 +36,8 @@ public sealed record IncomingMoveInfo
     /// <summary>The address the destination's QEMU listens on (the one the source reached the API at).</summary>
     public required string Host { get; init; }
     public required int Port { get; init; }
-    /// <summary>The move's pre-shared TLS key (hex): only the source, which asked over the authenticated API, has it.</summary>
-    public required string TlsKey { get; init; }
+    /// <summary>The move's pre-shared TLS key (hex): only the source, which asked over the authenticated API, has it; null for a stream in the clear.</summary>
+    public string? TlsKey { get; init; }
 }
 
 /// <summary>What a destination says of a move: it owns the VM, or it has given the move up and never will.</summary>

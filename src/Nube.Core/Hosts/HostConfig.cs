@@ -38,6 +38,12 @@ public sealed record HostConfig
     public int MigrationMaxDowntimeMs { get; init; } = 30;
     /// <summary>Slow a guest's processors down when it dirties memory faster than the move copies it, so that the move ends (QEMU's auto-converge).</summary>
     public bool MigrationAutoConverge { get; init; } = true;
+    /// <summary>
+    /// Encrypt moves' streams (TLS with a key made per move). Off on both hosts, a stream goes in
+    /// the clear, accepted only from the address that asked for the move: for a migration network
+    /// of its own (as Proxmox's insecure migration type), where TLS would cost most of the time.
+    /// </summary>
+    public bool MigrationEncryption { get; init; } = true;
     /// <summary>Seconds between two heartbeat requests to a running VM's guest agent.</summary>
     public int HeartbeatIntervalSeconds { get; init; } = 3;
     /// <summary>Seconds a heartbeat waits for its answer before the heartbeat reads Lost communication.</summary>

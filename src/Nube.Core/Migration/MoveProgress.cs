@@ -22,11 +22,12 @@ public static class MoveProgress
     public static int? Percent(long remaining, long total) =>
         total > 0 ? (int)Math.Clamp((total - remaining) * 100 / total, 0, 100) : null;
 
-    /// <summary>"Moved to b in 1.24 s; the VM was paused 14 ms; 512 MiB sent in 3 passes."</summary>
-    public static string Result(string destination, TimeSpan took, long? downtimeMs, long? transferred, long? passes) =>
+    /// <summary>"Moved to b in 1.24 s; the VM was paused 14 ms; 512 MiB sent in 3 passes, encrypted."</summary>
+    public static string Result(string destination, TimeSpan took, long? downtimeMs, long? transferred, long? passes, bool encrypted) =>
         $"Moved to {destination} in {took.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s" +
         (downtimeMs is { } d ? $"; the VM was paused {d} ms" : "") +
-        (transferred is { } t ? $"; {Mib(t)} MiB sent{(passes is > 0 ? $" in {passes} pass{(passes == 1 ? "" : "es")}" : "")}" : "") + ".";
+        (transferred is { } t ? $"; {Mib(t)} MiB sent{(passes is > 0 ? $" in {passes} pass{(passes == 1 ? "" : "es")}" : "")}" : "") +
+        (encrypted ? ", encrypted." : ", in the clear.");
 
     private static string Mib(long bytes) => (bytes / MiB).ToString(bytes < 10 * MiB ? "0.#" : "0", CultureInfo.InvariantCulture);
 }

@@ -56,7 +56,7 @@ public static class MigrationEndpoints
                 "A peer's question before a move: could this host take the VM it describes (edition limits and QEMU, the pinned machine type, " +
                 "the switches by name, the disks at the same paths under its storage roots, a name and id of its own)? Nothing changes.");
         app.MapPost("/api/v1/migrations", async (IncomingMoves incoming, HttpContext http, CancellationToken ct) =>
-                await incoming.PrepareAsync(await JsonBody.ReadAsync<IncomingMoveRequest>(http), ListenAddress(http), ct))
+                await incoming.PrepareAsync(await JsonBody.ReadAsync<IncomingMoveRequest>(http), ListenAddress(http), http.Connection.RemoteIpAddress, ct))
             .WithTags("Migration")
             .Describe("PrepareIncomingMove", "Make a VM that moves here",
                 "A source's Prepare: the VM made exactly as the source stores it, in the incoming state, its QEMU listening for the TLS stream " +

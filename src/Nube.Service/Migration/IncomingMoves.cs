@@ -28,7 +28,8 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
 
     /// <summary>Makes the VM the source describes, with its QEMU listening on <paramref name="address"/> for the TLS stream.</summary>
     /// <exception cref="ValidationException">This host cannot take the VM: every reason.</exception>
-    public async Task<IncomingMoveInfo> PrepareAsync(IncomingMoveRequest request, IPAddress address, CancellationToken ct)
+    /// <param name="source">The address the request came from: a stream in the clear is taken only from there.</param>
+    public async Task<IncomingMoveInfo> PrepareAsync(IncomingMoveRequest request, IPAddress address, IPAddress? source, CancellationToken ct)
     {
         var config = Read(request);
         if (store.Find(request.MigrationId) is not null)
@@ -47,8 +48,8 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
             var vm = await vms.ReceiveAsync(config).ConfigureAwait(false);
             if (request.UefiVars is { } vars && config.Generation == 2)
                 await WriteUefiVarsAsync(vm, config, vars).ConfigureAwait(false);
-            var key = MoveTls.NewKey();
-            var port = await vm.OnLoopAsync(run => ListenAsync(run, config, key, address, record.Id, ct)).ConfigureAwait(false);
+            var key = request.Encrypted || services.Host.Config.MigrationEncryption ? MoveTls.NewKey() : null;
+            var port = await vm.OnLoopAsync(run => ListenAsync(run, config, key, address, source, record.Id, ct)).ConfigureAwait(false);
             logger.LogInformation("Move {Id}: VM {Name} waits for its stream on {Address} port {Port}", record.Id, config.Name, address, port);
             return new IncomingMoveInfo { MigrationId = record.Id, Host = address.ToString(), Port = port, TlsKey = key };
         }
@@ -155,10 +156,11 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
     /// hands it to QEMU once accepted (<c>fd:</c>): QEMU never opens a socket of its own, and the
     /// host's guard against VMs reaching local services stays whole.
     /// </summary>
-    private async Task<int> ListenAsync(IVmRun run, VmConfig config, string key, IPAddress address, Guid id, CancellationToken ct)
+    private async Task<int> ListenAsync(IVmRun run, VmConfig config, string? key, IPAddress address, IPAddress? source, Guid id, CancellationToken ct)
     {
         var session = await new StartOperation(run, services, logger).LaunchIncomingAsync(config, ct).ConfigureAwait(false);
-        await MoveTls.UseAsync(run, services.Qemu, session.Qmp, key, server: true, ct).ConfigureAwait(false);
+        if (key is not null)
+            await MoveTls.UseAsync(run, services.Qemu, session.Qmp, key, server: true, ct).ConfigureAwait(false);
         // Its MIGRATION events end Finish's wait for the stream at once.
         await session.Qmp.SetMigrationCapabilitiesAsync(new Dictionary<string, bool> { ["events"] = true }, ct).ConfigureAwait(false);
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -174,22 +176,30 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
         }
         var waiting = new CancellationTokenSource(ConnectionWait);
         accepting[id] = waiting;
-        _ = Task.Run(() => AcceptAsync(listener, id, config.Id, waiting.Token));
+        _ = Task.Run(() => AcceptAsync(listener, id, config.Id, key is null ? source : null, waiting.Token));
         return ((IPEndPoint)listener.LocalEndPoint!).Port;
     }
 
     /// <summary>The source's one connection, handed to QEMU; none within <see cref="ConnectionWait"/>, the move is given up here.</summary>
-    private async Task AcceptAsync(Socket listener, Guid id, Guid vmId, CancellationToken ct)
+    /// <param name="only">A stream in the clear: the one address it is taken from (others are turned away).</param>
+    private async Task AcceptAsync(Socket listener, Guid id, Guid vmId, IPAddress? only, CancellationToken ct)
     {
         try
         {
-            using var stream = await listener.AcceptAsync(ct).ConfigureAwait(false);
+            var stream = await listener.AcceptAsync(ct).ConfigureAwait(false);
+            while (only is not null && !Same(((IPEndPoint)stream.RemoteEndPoint!).Address, only))
+            {
+                logger.LogWarning("Move {Id}: turned away a connection from {Address}, not the source", id, ((IPEndPoint)stream.RemoteEndPoint!).Address);
+                stream.Dispose();
+                stream = await listener.AcceptAsync(ct).ConfigureAwait(false);
+            }
+            using var accepted = stream;
             listener.Dispose();
             var vm = vms.All.First(v => v.Id == vmId);
             await vm.OnLoopAsync(async run =>
             {
                 var qmp = run.Session?.Qmp ?? throw new MoveFailedException($"VM '{run.Snapshot.Name}' has no QEMU here any more.");
-                await qmp.GetFdAsync(StreamFd, stream.SafeHandle, CancellationToken.None).ConfigureAwait(false);
+                await qmp.GetFdAsync(StreamFd, accepted.SafeHandle, CancellationToken.None).ConfigureAwait(false);
                 await qmp.MigrateIncomingAsync($"fd:{StreamFd}", CancellationToken.None).ConfigureAwait(false);
                 return true;
             }).ConfigureAwait(false);
@@ -208,6 +218,9 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
             accepting.TryRemove(id, out _);
         }
     }
+
+    private static bool Same(IPAddress a, IPAddress b) =>
+        (a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a).Equals(b.IsIPv4MappedToIPv6 ? b.MapToIPv4() : b);
 
     /// <summary>True once QEMU has the whole stream (paused, not yet resumed); false when it failed or never came.</summary>
     private async Task<bool> WaitForStreamAsync(IVmRun run)

@@ -56,10 +56,12 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
             var prepared = await Call(connection, (c, t) => c.Migrations.PrepareAsync(new IncomingMoveRequest
             {
                 MigrationId = record.Id, VmId = vm.Id, Config = ConfigDocument.Write(config), Live = live, SourceHostId = hostId,
+                Encrypted = services.Host.Config.MigrationEncryption,
                 UefiVars = UefiVars(config),
             }, t), ct, $"{peer.Name} did not make the VM").ConfigureAwait(false);
             await store.WriteAsync(record = record with { Phase = MigrationPhase.Perform }).ConfigureAwait(false);
-            tls = await MoveTls.UseAsync(vm, services.Qemu, run.Qmp, prepared.TlsKey, server: false, ct).ConfigureAwait(false);
+            if (prepared.TlsKey is { } key)
+                tls = await MoveTls.UseAsync(vm, services.Qemu, run.Qmp, key, server: false, ct).ConfigureAwait(false);
             var host = services.Host.Config;
             await run.Qmp.SetMigrationParametersAsync(new Dictionary<string, object>
             {
@@ -101,7 +103,7 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
                 // The destination's work after it resumed the guest is not part of the pause.
                 var after = finished?.AnsweredAfterMs - finished?.ResumedAfterMs ?? 0;
                 var paused = (live ? (sent.DowntimeMilliseconds ?? 0) + (long)handover.Elapsed.TotalMilliseconds : (long)pausedAt!.Elapsed.TotalMilliseconds) - after;
-                return MoveProgress.Result(peer.Name, began.Elapsed, paused, sent.Ram?.Transferred, sent.Ram?.DirtySyncCount);
+                return MoveProgress.Result(peer.Name, began.Elapsed, paused, sent.Ram?.Transferred, sent.Ram?.DirtySyncCount, tls is not null);
             case PeerAnswer.Aborted:
                 await MoveTls.DropAsync(vm, run.Qmp, tls).ConfigureAwait(false);
                 await ResumeAsync(run, from).ConfigureAwait(false);
