@@ -49,7 +49,7 @@ public sealed class ApiTests(ITestOutputHelper output)
         // The state's event brings the new actions with it; the list says the same.
         Assert.Equal(VmActions.Allowed(VmState.Running), (await running.WaitAsync(follow.Token)).AllowedActions);
         var listed = (await host.Client.ListVmsAsync()).Single(s => s.Id == vm.Summary.Id);
-        Assert.Equal(["stop", "turn-off", "pause", "save", "new-checkpoint", "remove-checkpoint"], listed.AllowedActions);
+        Assert.Equal(["stop", "turn-off", "pause", "save", "new-checkpoint", "remove-checkpoint", "move"], listed.AllowedActions);
         // What is not offered is refused, with the host's reason.
         var refused = await Assert.ThrowsAsync<NubeApiException>(async () =>
             await host.Client.WaitJobAsync((await host.Client.StartApplyCheckpointAsync("actions", "none-yet")).Id));

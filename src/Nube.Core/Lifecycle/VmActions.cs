@@ -13,6 +13,8 @@ public static class VmActions
     public const string Remove = "remove";
     public const string NewCheckpoint = "new-checkpoint";
     public const string ApplyCheckpoint = "apply-checkpoint";
+    /// <summary>Moving to a peer host (live or quick), or moving the disks on this host: a running or paused VM.</summary>
+    public const string Move = "move";
     public const string RemoveCheckpoint = "remove-checkpoint";
 
     /// <summary>Hyper-V's rule: applying a checkpoint discards the current state, so nothing may run.</summary>
@@ -39,6 +41,8 @@ public static class VmActions
             actions.AddRange([NewCheckpoint, RemoveCheckpoint]);
         if (ApplyCheckpointFrom.Contains(state))
             actions.Add(ApplyCheckpoint);
+        if (state is VmState.Running or VmState.Paused)
+            actions.Add(Move);
         return actions;
     }
 }

@@ -82,4 +82,20 @@ public sealed partial class QmpClient
     /// </summary>
     public Task YankMigrationAsync(CancellationToken ct = default) =>
         ExecuteAsync("yank", new Dictionary<string, object> { ["instances"] = new[] { new Dictionary<string, string> { ["type"] = "migration" } } }, ct: ct);
+
+    /// <summary>
+    /// Cancels the outgoing migration and waits (up to 5 s) until QEMU has stopped writing what it
+    /// had started: only then may the guest resume or the stream's target go.
+    /// </summary>
+    public async Task CancelMigrationAsync()
+    {
+        await MigrateCancelAsync(CancellationToken.None).ConfigureAwait(false);
+        for (var i = 0; i < 500; i++)
+        {
+            var info = await QueryMigrateAsync(CancellationToken.None).ConfigureAwait(false);
+            if (info.Status is not ("active" or "setup" or "cancelling" or "pre-switchover" or "device"))
+                return;
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+    }
 }

@@ -62,14 +62,14 @@ public static class MigrationEndpoints
                 "A source's Prepare: the VM made exactly as the source stores it, in the incoming state, its QEMU listening for the TLS stream " +
                 "on the address the request came to; the answer gives the port and the move's key.")
             .Reads<IncomingMoveRequest>();
-        app.MapPost("/api/v1/migrations/{id:guid}/finish", async (Guid id, IncomingMoves incoming, HttpContext http) =>
+        app.MapPost("/api/v1/migrations/{id}/finish", async (Guid id, IncomingMoves incoming, HttpContext http) =>
                 await incoming.FinishAsync(id, await JsonBody.ReadAsync<FinishMoveRequest>(http)))
             .WithTags("Migration")
             .Describe("FinishIncomingMove", "Take a VM whose stream is in",
                 "A source's Finish: once the stream is whole here, the handover is recorded and the guest resumes; answers owns, or aborted " +
                 "when the move was given up (then the source resumes its copy).")
             .Reads<FinishMoveRequest>();
-        app.MapPost("/api/v1/migrations/{id:guid}/abort", (Guid id, IncomingMoves incoming) => incoming.AbortAsync(id))
+        app.MapPost("/api/v1/migrations/{id}/abort", (Guid id, IncomingMoves incoming) => incoming.AbortAsync(id))
             .WithTags("Migration")
             .Describe("AbortIncomingMove", "Give a move up",
                 "Deletes what this host made for the move (never the disks) unless it already owns the VM; answers owns or aborted.");

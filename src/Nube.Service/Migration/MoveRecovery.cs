@@ -135,11 +135,7 @@ public sealed class MoveRecovery(VmRegistry vms, IncomingMoves incoming, HostPee
             if (run.Session is not { } session)
                 return $"VM '{record.VmName}' stays on this host; its QEMU ended while the host service was down.";
             if (local == LocalQemu.Sending)
-            {
-                await session.Qmp.MigrateCancelAsync().ConfigureAwait(false);
-                for (var i = 0; i < 500 && (await session.Qmp.QueryMigrateAsync().ConfigureAwait(false)).Status is "active" or "setup" or "device" or "cancelling"; i++)
-                    await Task.Delay(10).ConfigureAwait(false);
-            }
+                await session.Qmp.CancelMigrationAsync().ConfigureAwait(false);
             await MoveTls.DropAsync(run, session.Qmp, null).ConfigureAwait(false);
             return await ResumeAsync(run, record.WasRunning, $"VM '{record.VmName}' stays on this host: the move to {record.Peer} did not finish.")
                 .ConfigureAwait(false);

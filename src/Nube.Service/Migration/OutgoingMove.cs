@@ -156,8 +156,7 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
     {
         try
         {
-            await run.Qmp.MigrateCancelAsync(CancellationToken.None).ConfigureAwait(false);
-            await WaitUntilStreamEndsAsync(run.Qmp).ConfigureAwait(false);
+            await run.Qmp.CancelMigrationAsync().ConfigureAwait(false);
             await MoveTls.DropAsync(vm, run.Qmp, tls).ConfigureAwait(false);
             await ResumeAsync(run, from).ConfigureAwait(false);
         }
@@ -178,18 +177,6 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
         if (from == VmState.Running && !status.Running)
             await run.Qmp.ContAsync(CancellationToken.None).ConfigureAwait(false);
         vm.SetState(from);
-    }
-
-    /// <summary>After migrate_cancel, QEMU ends the stream it had started.</summary>
-    private static async Task WaitUntilStreamEndsAsync(QmpClient qmp)
-    {
-        for (var i = 0; i < 500; i++)
-        {
-            var info = await qmp.QueryMigrateAsync(CancellationToken.None).ConfigureAwait(false);
-            if (info.Status is not ("active" or "setup" or "cancelling" or "pre-switchover" or "device"))
-                return;
-            await Task.Delay(10).ConfigureAwait(false);
-        }
     }
 
     private static void Report(Job job, MigrationInfo info)

@@ -55,8 +55,7 @@ public sealed class SaveOperation(IVmRun vm, VmServices services, ILogger logger
     {
         try
         {
-            await run.Qmp.MigrateCancelAsync(CancellationToken.None).ConfigureAwait(false);
-            await WaitUntilMigrationEndsAsync(run.Qmp).ConfigureAwait(false);
+            await run.Qmp.CancelMigrationAsync().ConfigureAwait(false);
             if (from == VmState.Running)
                 await run.Qmp.ContAsync(CancellationToken.None).ConfigureAwait(false);
             vm.SetState(from);
@@ -70,18 +69,6 @@ public sealed class SaveOperation(IVmRun vm, VmServices services, ILogger logger
         finally
         {
             File.Delete(partial);
-        }
-    }
-
-    /// <summary>After migrate_cancel, QEMU still finishes writing what it had started.</summary>
-    private static async Task WaitUntilMigrationEndsAsync(QmpClient qmp)
-    {
-        for (var i = 0; i < 500; i++)
-        {
-            var info = await qmp.QueryMigrateAsync(CancellationToken.None).ConfigureAwait(false);
-            if (info.Status is not ("active" or "setup" or "cancelling" or "pre-switchover" or "device"))
-                return;
-            await Task.Delay(10).ConfigureAwait(false);
         }
     }
 }

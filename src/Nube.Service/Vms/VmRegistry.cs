@@ -86,11 +86,7 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
             await services.Sharing.CheckAsync(config, chains, CancellationToken.None).ConfigureAwait(false);
             await services.Store.SaveAsync(config).ConfigureAwait(false);
             var vm = Add(new StoredVm(config.Id, config, null));
-            services.Events.Publish(new Contracts.Events.HostEvent
-            {
-                Sequence = 0, Type = Contracts.Events.HostEventTypes.VmCreated, Time = services.Clock.GetUtcNow(),
-                VmId = config.Id, VmName = config.Name, State = VmLifecycle.Word(VmState.Off),
-            });
+            PublishCreated(config, VmState.Off);
             logger.LogInformation("Created VM {Name} ({Id})", config.Name, config.Id);
             return vm;
         }
@@ -143,11 +139,7 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
             Validate(config, [], machineChanged: true);
             await services.Store.SaveAsync(config).ConfigureAwait(false);
             var vm = Add(new StoredVm(config.Id, config, null), incoming: true);
-            services.Events.Publish(new Contracts.Events.HostEvent
-            {
-                Sequence = 0, Type = Contracts.Events.HostEventTypes.VmCreated, Time = services.Clock.GetUtcNow(),
-                VmId = config.Id, VmName = config.Name, State = VmLifecycle.Word(VmState.Incoming),
-            });
+            PublishCreated(config, VmState.Incoming);
             logger.LogInformation("Receiving VM {Name} ({Id}) from another host", config.Name, config.Id);
             return vm;
         }
@@ -233,6 +225,12 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
             return [];
         }
     }
+
+    private void PublishCreated(VmConfig config, VmState state) => services.Events.Publish(new Contracts.Events.HostEvent
+    {
+        Sequence = 0, Type = Contracts.Events.HostEventTypes.VmCreated, Time = services.Clock.GetUtcNow(),
+        VmId = config.Id, VmName = config.Name, State = VmLifecycle.Word(state),
+    });
 
     private VmController Add(StoredVm stored, bool incoming = false)
     {

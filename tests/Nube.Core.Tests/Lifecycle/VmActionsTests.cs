@@ -10,11 +10,14 @@ public class VmActionsTests
     {
         { VmState.Off, ["start", "remove", "new-checkpoint", "remove-checkpoint", "apply-checkpoint"] },
         { VmState.Saved, ["start", "remove", "new-checkpoint", "remove-checkpoint", "apply-checkpoint"] },
-        { VmState.Running, ["stop", "turn-off", "pause", "save", "new-checkpoint", "remove-checkpoint"] },
-        { VmState.Paused, ["turn-off", "resume", "save", "new-checkpoint", "remove-checkpoint"] },
+        { VmState.Running, ["stop", "turn-off", "pause", "save", "new-checkpoint", "remove-checkpoint", "move"] },
+        { VmState.Paused, ["turn-off", "resume", "save", "new-checkpoint", "remove-checkpoint", "move"] },
         { VmState.Starting, ["turn-off"] },
         { VmState.Stopping, ["turn-off"] },
         { VmState.Saving, ["turn-off"] },
+        // A move ends these: nothing may cut in.
+        { VmState.Migrating, [] },
+        { VmState.Incoming, [] },
     };
 
     [Theory]

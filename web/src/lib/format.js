@@ -49,6 +49,6 @@ export function clock(iso) {
 
 const KINDS = {
   'turn-off': 'Turn off', 'copy-file': 'Copy file', 'change-devices': 'Change devices', 'disk-convert': 'Convert disk', 'disk-merge': 'Merge disk',
-  'apply-checkpoint': 'Apply checkpoint', 'remove-checkpoint': 'Remove checkpoint',
+  'apply-checkpoint': 'Apply checkpoint', 'remove-checkpoint': 'Remove checkpoint', 'move-storage': 'Move storage', 'recover-move': 'Move recovery',
 };
 export const jobKind = (kind) => KINDS[kind] ?? kind.charAt(0).toUpperCase() + kind.slice(1);
