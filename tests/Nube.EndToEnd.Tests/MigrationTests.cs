@@ -115,7 +115,7 @@ public sealed class MigrationTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task The_guest_stays_at_the_source_when_the_destinations_host_service_restarts_mid_copy()
+    public async Task The_guest_stays_at_the_source_when_the_destinations_host_service_restarts_or_the_link_is_cut_mid_copy()
     {
         await using var hosts = await HostPair.StartAsync(output);
         var (a, b) = (hosts.A, hosts.B);
@@ -130,6 +130,16 @@ public sealed class MigrationTests(ITestOutputHelper output)
         await StaysAtSourceAsync(a, b, id);
         var recovered = (await b.Client.ListJobsAsync()).Single(j => j.Kind == "recover-move");
         Assert.Contains("did not move here", recovered.Result, StringComparison.Ordinal);
+
+        // The link between the hosts cut mid-copy: with no byte moving for 15 s, the source gives the
+        // move up (its guest runs on) and the destination its half, each on its own.
+        var cut = await CopyingAsync(a);
+        await hosts.NamespaceA.OkAsync("ip", "link", "set", "dev", hosts.LinkA, "down");
+        var stalled = await EndedAsync(a, cut.Id);
+        Assert.Equal(JobStates.Failed, stalled.State);
+        Assert.Contains("its stream moved nothing for 15 s", stalled.Problem!.Detail, StringComparison.Ordinal);
+        await StaysAtSourceAsync(a, b, id);
+        await hosts.NamespaceA.OkAsync("ip", "link", "set", "dev", hosts.LinkA, "up");
         await a.Client.RunJobAsync("mover", "turn-off");
     }
 

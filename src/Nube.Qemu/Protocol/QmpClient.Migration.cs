@@ -84,18 +84,30 @@ public sealed partial class QmpClient
         ExecuteAsync("yank", new Dictionary<string, object> { ["instances"] = new[] { new Dictionary<string, string> { ["type"] = "migration" } } }, ct: ct);
 
     /// <summary>
-    /// Cancels the outgoing migration and waits (up to 5 s) until QEMU has stopped writing what it
-    /// had started: only then may the guest resume or the stream's target go.
+    /// Cancels the outgoing migration and waits until QEMU has stopped writing what it had
+    /// started: only then may the guest resume or the stream's target go. A stream stuck on its
+    /// connection (a peer that stopped reading: the cancel waits on the socket) is ended with
+    /// <c>yank</c> after 5 s.
     /// </summary>
     public async Task CancelMigrationAsync()
     {
         await MigrateCancelAsync(CancellationToken.None).ConfigureAwait(false);
-        for (var i = 0; i < 500; i++)
+        if (await SettledAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false))
+            return;
+        await YankMigrationAsync(CancellationToken.None).ConfigureAwait(false);
+        await SettledAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+    }
+
+    private async Task<bool> SettledAsync(TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline)
         {
             var info = await QueryMigrateAsync(CancellationToken.None).ConfigureAwait(false);
             if (info.Status is not ("active" or "setup" or "cancelling" or "pre-switchover" or "device"))
-                return;
+                return true;
             await Task.Delay(10).ConfigureAwait(false);
         }
+        return false;
     }
 }

@@ -22,6 +22,8 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
     private static readonly TimeSpan StreamEnd = TimeSpan.FromSeconds(30);
     /// <summary>How long the destination waits for the source's connection after Prepare.</summary>
     private static readonly TimeSpan ConnectionWait = TimeSpan.FromSeconds(60);
+    /// <summary>How long a whole stream waits for the source's Finish before the move is given up here (the source asks for 30 s, then in the background).</summary>
+    private static readonly TimeSpan HandoverWait = TimeSpan.FromMinutes(2);
     private const string StreamFd = "nube-move";
     private readonly SemaphoreSlim decide = new(1, 1);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, CancellationTokenSource> accepting = new();
@@ -203,6 +205,7 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
                 await qmp.MigrateIncomingAsync($"fd:{StreamFd}", CancellationToken.None).ConfigureAwait(false);
                 return true;
             }).ConfigureAwait(false);
+            _ = Task.Run(() => WatchStreamAsync(vm, id));
         }
         catch (Exception e)
         {
@@ -216,6 +219,43 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
         finally
         {
             accepting.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>
+    /// Gives the move up here when its stream stalls (the link cut, the source gone) or fails, or
+    /// when a whole stream's handover is not asked for: else the VM made for it would wait for
+    /// ever. Abort decides under the same lock as Finish, so a handover on its way is refused.
+    /// </summary>
+    private async Task WatchStreamAsync(VmController vm, Guid id)
+    {
+        var stall = new StreamStall(StreamStall.DefaultLimit);
+        DateTimeOffset? whole = null;
+        while (store.Find(id) is { Owns: false, Aborted: false } && vm.Session is { } session)
+        {
+            MigrationInfo info;
+            try
+            {
+                info = await session.Qmp.QueryMigrateAsync().ConfigureAwait(false);
+            }
+            catch (QmpException)
+            {
+                return;
+            }
+            var now = services.Clock.GetUtcNow();
+            var why = info.Status switch
+            {
+                "failed" or "cancelled" => $"failed: {info.ErrorDesc ?? info.Status}",
+                "completed" => now - (whole ??= now) > HandoverWait ? $"was whole, but the source did not ask for the handover within {HandoverWait.TotalSeconds:0} s" : null,
+                _ => stall.Stalled(info.Ram?.Transferred ?? 0, now) ? $"moved nothing for {stall.Limit.TotalSeconds:0} s (the link cut, or the source down)" : null,
+            };
+            if (why is not null)
+            {
+                logger.LogWarning("Move {Id}: the incoming stream {Why}; giving the move up", id, why);
+                await AbortAsync(id).ConfigureAwait(false);
+                return;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), services.Clock).ConfigureAwait(false);
         }
     }
 

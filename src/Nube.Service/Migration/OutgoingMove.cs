@@ -78,7 +78,14 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
             using (var stream = await ConnectAsync(peer, prepared, ct).ConfigureAwait(false))
                 await run.Qmp.GetFdAsync(StreamFd, stream.SafeHandle, ct).ConfigureAwait(false);
             await run.Qmp.MigrateAsync($"fd:{StreamFd}", ct).ConfigureAwait(false);
-            sent = await run.Qmp.WaitForMigrationAsync(TimeSpan.FromDays(1), ct, info => Report(job, info)).ConfigureAwait(false);
+            var stall = new StreamStall(StreamStall.DefaultLimit);
+            sent = await run.Qmp.WaitForMigrationAsync(TimeSpan.FromDays(1), ct, info =>
+            {
+                Report(job, info);
+                if (stall.Stalled(info.Ram?.Transferred ?? 0, services.Clock.GetUtcNow()))
+                    throw new MoveFailedException($"VM '{now.Name}' did not move to {peer.Name}: its stream moved nothing for {stall.Limit.TotalSeconds:0} s " +
+                        $"(the link between the hosts is cut, or {peer.Name} is down). It runs here as before.");
+            }).ConfigureAwait(false);
         }
         catch (Exception e)
         {

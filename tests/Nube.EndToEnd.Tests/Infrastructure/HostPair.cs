@@ -14,8 +14,9 @@ public sealed class HostPair : IAsyncDisposable
     private const int Port = 8443;
     private readonly NetNamespace[] namespaces;
 
-    private HostPair(NubedHost a, NubedHost b, string shared, NetNamespace[] namespaces)
+    private HostPair(NubedHost a, NubedHost b, string shared, NetNamespace[] namespaces, string link)
     {
+        LinkA = link;
         A = a;
         B = b;
         Shared = shared;
@@ -27,13 +28,15 @@ public sealed class HostPair : IAsyncDisposable
     public string Shared { get; }
     public NetNamespace NamespaceA => namespaces[0];
     public NetNamespace NamespaceB => namespaces[1];
+    /// <summary>a's end of the link between the hosts (set it down to cut them apart).</summary>
+    public string LinkA { get; }
 
     public static async Task<HostPair> StartAsync(ITestOutputHelper output)
     {
         var na = await NetNamespace.MakeAsync();
         var nb = await NetNamespace.MakeAsync();
         var subnet = $"10.{Random.Shared.Next(200, 250)}.{Random.Shared.Next(256)}";
-        await na.LinkAsync(nb, $"{subnet}.1/24", $"{subnet}.2/24");
+        var (link, _) = await na.LinkAsync(nb, $"{subnet}.1/24", $"{subnet}.2/24");
         NubedHost? a = null, b = null;
         try
         {
@@ -44,7 +47,7 @@ public sealed class HostPair : IAsyncDisposable
             await b.Client.SetHostAsync(new HostSettings { StorageRoots = [TestGuest.Directory, b.Root, shared] });
             await TrustAsync(a, b, "b");
             await TrustAsync(b, a, "a");
-            return new HostPair(a, b, shared, [na, nb]);
+            return new HostPair(a, b, shared, [na, nb], link);
         }
         catch
         {
