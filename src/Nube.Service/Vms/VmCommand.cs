@@ -41,6 +41,23 @@ public sealed record Reattach(TaskCompletionSource<bool> Done) : VmCommand
 public sealed record LoopWork(Func<IVmRun, Task> Run, Action<Exception> Gone) : VmCommand
 {
     public override void Refuse(Exception gone) => Gone(gone);
+
+    /// <summary>The work as a command, and the task that its end (or the VM being gone) completes.</summary>
+    public static (LoopWork Command, Task<T> Done) Of<T>(Func<IVmRun, Task<T>> work)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (new LoopWork(async run =>
+        {
+            try
+            {
+                done.TrySetResult(await work(run).ConfigureAwait(false));
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+        }, gone => done.TrySetException(gone)), done.Task);
+    }
 }
 
 public sealed record QemuEventSeen(QemuSession Session, QmpEvent Event) : VmCommand;

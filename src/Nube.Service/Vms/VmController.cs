@@ -152,21 +152,11 @@ public sealed class VmController : IVmRun
     }
 
     /// <summary>Runs <paramref name="work"/> on the VM's loop, in turn with its jobs: a move's steps.</summary>
-    public async Task<T> OnLoopAsync<T>(Func<IVmRun, Task<T>> work)
+    public Task<T> OnLoopAsync<T>(Func<IVmRun, Task<T>> work)
     {
-        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(new LoopWork(async run =>
-        {
-            try
-            {
-                done.TrySetResult(await work(run).ConfigureAwait(false));
-            }
-            catch (Exception e)
-            {
-                done.TrySetException(e);
-            }
-        }, gone => done.TrySetException(gone)));
-        return await done.Task.ConfigureAwait(false);
+        var (command, done) = LoopWork.Of(work);
+        Post(command);
+        return done;
     }
 
     /// <summary>After a restart of the host service: finds this VM's QEMU; true when the VM had been running.</summary>
