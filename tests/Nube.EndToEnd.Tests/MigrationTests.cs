@@ -13,14 +13,20 @@ public sealed class MigrationTests(ITestOutputHelper output)
     private static readonly TimeSpan Minute = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task A_cancelled_move_leaves_the_guest_at_the_source_then_a_live_move_carries_it_over_with_its_counter_and_network_unbroken()
+    public async Task A_cancelled_move_leaves_the_guest_at_the_source_then_a_live_move_and_a_quick_move_back_carry_it_with_its_counter_disk_and_network_unbroken()
     {
         await using var hosts = await HostPair.StartAsync(output);
         var (a, b) = (hosts.A, hosts.B);
         // An internal switch of the same name on each host, each with the host's own address on it.
         foreach (var host in new[] { a, b })
             await host.Client.Switches.CreateAsync(new SwitchSettings { Name = "lan", Kind = "internal", HostAddresses = ["10.9.9.1/24"] });
-        var id = await StartCountingGuestAsync(a, "lan");
+        var disk = Path.Combine(hosts.Shared, "mover.qcow2");
+        Assert.Equal(0, (await HostProgram.RunAsync("qemu-img", "create", "-q", "-f", "qcow2", disk, "64M")).ExitCode);
+        var id = await StartCountingGuestAsync(a, "lan", disk);
+        var dev = await GuestShell.ScsiDiskAsync(a, id, 1);
+        Assert.Matches("^sd[a-z]+$", dev);
+        var before = GuestShell.Sha256(await GuestShell.RunAsync(a, id,
+            $"dd if=/dev/urandom of=/dev/{dev} bs=1M count=8 conv=fsync 2>/dev/null; dd if=/dev/{dev} bs=1M count=8 2>/dev/null | sha256sum"));
         var mac = (await a.Client.GetVmAsync("mover", 0)).Settings!.NetworkAdapters!.Single().MacAddress!;
         await SwitchGuests.AddressAsync(a, id, (mac, "10.9.9.10/24"));
         Assert.True(await hosts.NamespaceA.ReachesAsync("10.9.9.10"), "a reaches the guest on its switch");
@@ -41,6 +47,9 @@ public sealed class MigrationTests(ITestOutputHelper output)
         // Both hosts on a migration network of their own: the stream goes in the clear.
         await a.Client.SetHostAsync(new HostSettings { Edition = "nube", MigrationEncryption = false });
         await b.Client.SetHostAsync(new HostSettings { MigrationEncryption = false });
+        // A writer on the shared disk through the move (and the quick move back).
+        await GuestShell.SendAsync(a, id,
+            $"(i=0; while [ $i -lt 200 ]; do dd if=/dev/urandom of=/dev/{dev} bs=64k count=1 seek=$((256 + i)) conv=fsync 2>/dev/null; i=$((i+1)); sleep 0.1; done; echo W''ROTE-ALL) &");
         var moved = NubeCli.Flat((await NubeCli.OkAsync(a, "vm", "move", "mover", "--to", "b")).Stdout);
         output.WriteLine(moved);
         Assert.Matches(@"VM 'mover': Moved to b in [0-9.]+ s; the VM was paused [0-9]+ ms; [0-9.]+ MiB sent in [0-9]+ pass(es)?, in the clear\.", moved);
@@ -62,7 +71,25 @@ public sealed class MigrationTests(ITestOutputHelper output)
         Assert.Equal("lan", there.Settings!.NetworkAdapters!.Single().Switch);
         Assert.True(await hosts.NamespaceB.ReachesAsync("10.9.9.10", 3), "b reaches the guest on its switch");
         Assert.Single(await a.Client.ListJobsAsync(), j => j.Kind == "move" && j.State == JobStates.Completed);
-        await b.Client.RunJobAsync("mover", "turn-off");
+
+        // Quick back to a: the state is saved beside the disk on the shared storage and restored at a from there.
+        var quick = NubeCli.Flat((await NubeCli.OkAsync(b, "vm", "move", "mover", "--to", "a", "--quick")).Stdout);
+        output.WriteLine(quick);
+        Assert.Matches(@"VM 'mover': Moved to a in [0-9.]+ s; the VM was paused [0-9]+ ms; [0-9.]+ MiB saved to the shared storage and restored from it\.", quick);
+        Assert.Empty(Directory.GetFiles(hosts.Shared, ".nube-move-*"));
+        Assert.Empty(await b.Client.ListVmsAsync());
+        Assert.Equal("running", (await a.Client.GetVmAsync("mover", 0)).Summary.State);
+        var back = a.LastCounter(id);
+        await Poll.UntilAsync(() => Task.FromResult(a.LastCounter(id) >= back + 3), "the counter to go on at a", Minute);
+        Assert.Equal(Enumerable.Range(1, Counters(a, id).Count), Counters(a, id));
+        // The disk's data is whole, and what the guest wrote through both moves is on the shared file.
+        await a.WaitForSerialLineAsync(id, l => l.Contains("WROTE-ALL", StringComparison.Ordinal), TimeSpan.FromSeconds(120));
+        Assert.Equal(before, GuestShell.Sha256(await GuestShell.RunAsync(a, id, $"echo 3 > /proc/sys/vm/drop_caches; dd if=/dev/{dev} bs=1M count=8 2>/dev/null | sha256sum")));
+        var written = GuestShell.Sha256(await GuestShell.RunAsync(a, id, $"dd if=/dev/{dev} bs=64k skip=256 count=200 2>/dev/null | sha256sum"));
+        await a.Client.RunJobAsync("mover", "turn-off");
+        var raw = Path.Combine(a.Root, "check.raw");
+        Assert.Equal(written, GuestShell.Sha256(await HostProgram.OutputAsync("sh", "-c",
+            $"qemu-img convert -O raw '{disk}' '{raw}' && dd if='{raw}' bs=64k skip=256 count=200 2>/dev/null | sha256sum")));
     }
 
     [Fact]
@@ -143,12 +170,13 @@ public sealed class MigrationTests(ITestOutputHelper output)
         await a.Client.RunJobAsync("mover", "turn-off");
     }
 
-    /// <summary>A guest printing a counter every second on a, with an adapter on the switch named, or none.</summary>
-    private static async Task<Guid> StartCountingGuestAsync(NubedHost a, string? lan = null)
+    /// <summary>A guest printing a counter every second on a, with an adapter on the switch named, or none, and the disk given, or none.</summary>
+    private static async Task<Guid> StartCountingGuestAsync(NubedHost a, string? lan = null, string? disk = null)
     {
         var vm = await a.Client.CreateVmAsync(NubedHost.GuestSettings("mover", extraAppend: "nube.counter=1") with
         {
             NetworkAdapters = lan is null ? [] : [new NetworkAdapterSettings { Kind = "synthetic", Switch = lan }],
+            ScsiControllers = disk is null ? [] : [new ScsiControllerSettings { Disks = [new ScsiDiskSettings { Location = 1, Path = disk }] }],
         });
         await a.Client.RunJobAsync("mover", "start", agentWaitSeconds: 120);
         await Poll.UntilAsync(() => Task.FromResult(a.LastCounter(vm.Summary.Id) >= 3), "the guest's counter to reach 3", Minute);

@@ -25,6 +25,8 @@ public sealed record IncomingMoveRequest
     public required Guid SourceHostId { get; init; }
     /// <summary>The source would encrypt the stream; the stream goes in the clear only when neither host wants it encrypted.</summary>
     public bool Encrypted { get; init; } = true;
+    /// <summary>Quick: the source saves the VM's state beside its first disk on the shared storage, and the destination restores it from there (no stream).</summary>
+    public bool ThroughSharedStorage { get; init; }
     /// <summary>Generation 2: the VM's UEFI variables, base64.</summary>
     public string? UefiVars { get; init; }
 }
@@ -33,7 +35,7 @@ public sealed record IncomingMoveRequest
 public sealed record IncomingMoveInfo
 {
     public required Guid MigrationId { get; init; }
-    /// <summary>The address the destination's QEMU listens on (the one the source reached the API at).</summary>
+    /// <summary>The address the destination's QEMU listens on (the one the source reached the API at); empty, with port 0, for a move through shared storage.</summary>
     public required string Host { get; init; }
     public required int Port { get; init; }
     /// <summary>The move's pre-shared TLS key (hex): only the source, which asked over the authenticated API, has it; null for a stream in the clear.</summary>

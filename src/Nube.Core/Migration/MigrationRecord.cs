@@ -27,6 +27,8 @@ public sealed record MigrationRecord
     /// <summary>The move is over on this host (handed over, forgotten or undone): kept to answer a late question.</summary>
     public bool Ended { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
+    /// <summary>A quick move through shared storage: the saved state's file (<see cref="QuickState"/>), deleted once the move ends either way.</summary>
+    public string? StateFile { get; init; }
     /// <summary>The source's job of the move, when this host runs it.</summary>
     public Guid? JobId { get; init; }
 

@@ -23,11 +23,24 @@ public static class MoveProgress
         total > 0 ? (int)Math.Clamp((total - remaining) * 100 / total, 0, 100) : null;
 
     /// <summary>"Moved to b in 1.24 s; the VM was paused 14 ms; 512 MiB sent in 3 passes, encrypted."</summary>
-    public static string Result(string destination, TimeSpan took, long? downtimeMs, long? transferred, long? passes, bool encrypted) =>
+    public static string Result(string destination, TimeSpan took, long? downtimeMs, long? transferred, long? passes, MoveRoute route) =>
         $"Moved to {destination} in {took.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s" +
         (downtimeMs is { } d ? $"; the VM was paused {d} ms" : "") +
-        (transferred is { } t ? $"; {Mib(t)} MiB sent{(passes is > 0 ? $" in {passes} pass{(passes == 1 ? "" : "es")}" : "")}" : "") +
-        (encrypted ? ", encrypted." : ", in the clear.");
+        (transferred is { } t ? $"; {Mib(t)} MiB {(route == MoveRoute.SharedStorage ? "saved" : "sent")}{(passes is > 0 && route != MoveRoute.SharedStorage ? $" in {passes} pass{(passes == 1 ? "" : "es")}" : "")}" : "") +
+        route switch
+        {
+            MoveRoute.Encrypted => ", encrypted.",
+            MoveRoute.SharedStorage => " to the shared storage and restored from it.",
+            _ => ", in the clear.",
+        };
 
     private static string Mib(long bytes) => (bytes / MiB).ToString(bytes < 10 * MiB ? "0.#" : "0", CultureInfo.InvariantCulture);
+}
+
+/// <summary>How a move's memory went: streamed with TLS, streamed in the clear, or saved to and restored from shared storage (quick).</summary>
+public enum MoveRoute
+{
+    Encrypted,
+    InTheClear,
+    SharedStorage,
 }

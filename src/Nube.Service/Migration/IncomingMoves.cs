@@ -5,6 +5,7 @@ using Nube.Core.Migration;
 using Nube.Core.Serialization;
 using Nube.Core.Validation;
 using Nube.Core.Vms;
+using Nube.Linux;
 using Nube.Qemu.Protocol;
 using Nube.Service.Vms;
 
@@ -27,6 +28,7 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
     private const string StreamFd = "nube-move";
     private readonly SemaphoreSlim decide = new(1, 1);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, CancellationTokenSource> accepting = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, Lazy<Task<MoveAnswer>>> finishing = new();
 
     /// <summary>Makes the VM the source describes, with its QEMU listening on <paramref name="address"/> for the TLS stream.</summary>
     /// <exception cref="ValidationException">This host cannot take the VM: every reason.</exception>
@@ -36,13 +38,17 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
         var config = Read(request);
         if (store.Find(request.MigrationId) is not null)
             throw new ValidationException([new("migrationId", request.MigrationId.ToString(), $"migrationId: this host already took part in move {request.MigrationId}")]);
+        var stateFile = request.ThroughSharedStorage ? QuickState.PathFor(config, request.MigrationId) : null;
+        if (request.ThroughSharedStorage && (request.Live || stateFile is null))
+            throw new ValidationException([new("throughSharedStorage", "true",
+                "throughSharedStorage: only a quick move of a VM with a disk file goes through shared storage (its state is saved beside the first disk)")]);
         var problems = (await check.CheckIncomingAsync(config, request.Live, ct).ConfigureAwait(false)).Problems;
         if (problems.Count > 0)
             throw new ValidationException([.. problems.Select(p => new ValidationError(p.Field, p.Value ?? "", p.Message))]);
         var record = new MigrationRecord
         {
             Id = request.MigrationId, VmId = config.Id, VmName = config.Name, Role = MigrationRole.Destination, Phase = MigrationPhase.Prepare,
-            Peer = request.SourceHostId.ToString(), Live = request.Live, StartedAt = services.Clock.GetUtcNow(),
+            Peer = request.SourceHostId.ToString(), Live = request.Live, StartedAt = services.Clock.GetUtcNow(), StateFile = stateFile,
         };
         await store.WriteAsync(record).ConfigureAwait(false);
         try
@@ -50,6 +56,12 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
             var vm = await vms.ReceiveAsync(config).ConfigureAwait(false);
             if (request.UefiVars is { } vars && config.Generation == 2)
                 await WriteUefiVarsAsync(vm, config, vars).ConfigureAwait(false);
+            if (stateFile is not null)
+            {
+                await vm.OnLoopAsync(run => WaitForStateAsync(run, config, record.Id, ct)).ConfigureAwait(false);
+                logger.LogInformation("Move {Id}: VM {Name} waits for its state at {Path}", record.Id, config.Name, stateFile);
+                return new IncomingMoveInfo { MigrationId = record.Id, Host = "", Port = 0 };
+            }
             var key = request.Encrypted || services.Host.Config.MigrationEncryption ? MoveTls.NewKey() : null;
             var port = await vm.OnLoopAsync(run => ListenAsync(run, config, key, address, source, record.Id, ct)).ConfigureAwait(false);
             logger.LogInformation("Move {Id}: VM {Name} waits for its stream on {Address} port {Port}", record.Id, config.Name, address, port);
@@ -66,7 +78,25 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
     /// The source's stream completed: once this QEMU has it whole, the handover is recorded (unless
     /// the move was aborted), then the guest resumes here.
     /// </summary>
-    public async Task<MoveAnswer> FinishAsync(Guid id, FinishMoveRequest request)
+    /// <remarks>A source that asks again while the first Finish still runs (its call timed out) waits for the same one.</remarks>
+    public Task<MoveAnswer> FinishAsync(Guid id, FinishMoveRequest request)
+    {
+        var once = finishing.GetOrAdd(id, _ => new Lazy<Task<MoveAnswer>>(async () =>
+        {
+            try
+            {
+                return await FinishOnceAsync(id, request).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Later questions are answered from the record.
+                finishing.TryRemove(id, out Lazy<Task<MoveAnswer>>? _);
+            }
+        }));
+        return once.Value;
+    }
+
+    private async Task<MoveAnswer> FinishOnceAsync(Guid id, FinishMoveRequest request)
     {
         var arrived = System.Diagnostics.Stopwatch.StartNew();
         var record = store.Find(id);
@@ -75,7 +105,10 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
         if (record.Owns)
             return Answer(id, PeerAnswer.Owns);
         var vm = vms.All.FirstOrDefault(v => v.Id == record.VmId);
-        if (vm is null || !await vm.OnLoopAsync(WaitForStreamAsync).ConfigureAwait(false))
+        var arrivedWhole = vm is not null && await vm.OnLoopAsync(run => record.StateFile is { } path ? RestoreAsync(run, path) : WaitForStreamAsync(run))
+            .ConfigureAwait(false);
+        var whole = (int)arrived.ElapsedMilliseconds;
+        if (!arrivedWhole)
             return await AbortAsync(id).ConfigureAwait(false);
         await decide.WaitAsync().ConfigureAwait(false);
         try
@@ -91,10 +124,13 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
         {
             decide.Release();
         }
-        await vm.OnLoopAsync(run => ResumeAsync(run, SerialLog(request))).ConfigureAwait(false);
+        // Restored: the saved state must never be restored again, whatever happens next.
+        OutgoingMove.DeleteState(record);
+        await vm!.OnLoopAsync(run => ResumeAsync(run, SerialLog(request))).ConfigureAwait(false);
         var resumed = (int)arrived.ElapsedMilliseconds;
         await store.WriteAsync(record with { Ended = true }).ConfigureAwait(false);
-        logger.LogInformation("Move {Id}: VM {Name} is this host's and runs ({Ms} ms after the source's Finish arrived)", id, record.VmName, resumed);
+        logger.LogInformation("Move {Id}: VM {Name} is this host's and runs ({Ms} ms after the source's Finish arrived, its memory whole after {Whole} ms)",
+            id, record.VmName, resumed, whole);
         return Answer(id, PeerAnswer.Owns) with { ResumedAfterMs = resumed, AnsweredAfterMs = (int)arrived.ElapsedMilliseconds };
     }
 
@@ -256,6 +292,60 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
                 return;
             }
             await Task.Delay(TimeSpan.FromSeconds(1), services.Clock).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A quick move through shared storage: QEMU waits for the state the source saves beside the disks; Finish restores it.</summary>
+    private async Task<bool> WaitForStateAsync(IVmRun run, VmConfig config, Guid id, CancellationToken ct)
+    {
+        var session = await new StartOperation(run, services, logger).LaunchIncomingAsync(config, ct).ConfigureAwait(false);
+        await session.Qmp.SetMigrationCapabilitiesAsync(QuickState.Capabilities, ct).ConfigureAwait(false);
+        await session.Qmp.SetMigrationParametersAsync(new Dictionary<string, object> { ["multifd-channels"] = QuickState.Channels }, ct).ConfigureAwait(false);
+        _ = Task.Run(() => WatchStateAsync(id));
+        return true;
+    }
+
+    /// <summary>
+    /// Gives a quick move up here when its state file stops growing for <see cref="HandoverWait"/>
+    /// without a Finish (the source gone); a Finish under way is left to end.
+    /// </summary>
+    private async Task WatchStateAsync(Guid id)
+    {
+        var stall = new StreamStall(HandoverWait);
+        while (store.Find(id) is { Owns: false, Aborted: false } record && !finishing.ContainsKey(id))
+        {
+            var size = File.Exists(record.StateFile) ? new FileInfo(record.StateFile).Length : 0;
+            if (stall.Stalled(size, services.Clock.GetUtcNow()))
+            {
+                logger.LogWarning("Move {Id}: the source's saved state did not grow and no handover came for {Seconds} s; giving the move up", id, HandoverWait.TotalSeconds);
+                await AbortAsync(id).ConfigureAwait(false);
+                return;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), services.Clock).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Restores the state the source saved on the shared storage; false when it cannot be.</summary>
+    private async Task<bool> RestoreAsync(IVmRun run, string path)
+    {
+        if (run.Session is not { } session)
+            return false;
+        try
+        {
+            var (file, _) = RegularFile.OpenForReading(path);
+            using (file)
+            {
+                var set = await session.Qmp.AddFdAsync(file, CancellationToken.None).ConfigureAwait(false);
+                await session.Qmp.MigrateIncomingAsync($"file:/dev/fdset/{set}", CancellationToken.None).ConfigureAwait(false);
+                await session.Qmp.WaitForMigrationAsync(StartOperation.SaveTimeout).ConfigureAwait(false);
+                await session.Qmp.RemoveFdAsync(set, CancellationToken.None).ConfigureAwait(false);
+            }
+            return true;
+        }
+        catch (Exception e) when (e is QmpException or IOException)
+        {
+            logger.LogWarning("VM {Name}: the state saved at {Path} could not be restored: {Error}", run.Snapshot.Name, path, e.Message);
+            return false;
         }
     }
 

@@ -81,6 +81,8 @@ public sealed class MoveRecovery(VmRegistry vms, IncomingMoves incoming, HostPee
             _ => await KeepAsync(vm, record, local).ConfigureAwait(false),
         };
         waiting.TryRemove(record.Id, out _);
+        if (record.Role == MigrationRole.Source)
+            OutgoingMove.DeleteState(record);
         await store.WriteAsync(record with { Ended = true }).ConfigureAwait(false);
         if (vm is null)
             return;

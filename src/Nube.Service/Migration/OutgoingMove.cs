@@ -6,6 +6,7 @@ using Nube.Core.Serialization;
 using Nube.Core.Validation;
 using Nube.Core.Vms;
 using Nube.Qemu.Protocol;
+using Nube.Linux;
 using Nube.Service.Hosts;
 using Nube.Service.Jobs;
 using Nube.Service.Vms;
@@ -38,9 +39,10 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
         var config = now.Config!;
         var run = vm.Session ?? throw new MoveFailedException($"VM '{now.Name}': its QEMU does not answer on its control socket; it cannot move.");
         var from = now.State;
+        var id = Guid.NewGuid();
         var record = new MigrationRecord
         {
-            Id = Guid.NewGuid(), VmId = vm.Id, VmName = now.Name, Role = MigrationRole.Source, Phase = MigrationPhase.Begin, Peer = peer.Name,
+            Id = id, StateFile = live ? null : QuickState.PathFor(config, id), VmId = vm.Id, VmName = now.Name, Role = MigrationRole.Source, Phase = MigrationPhase.Begin, Peer = peer.Name,
             Live = live, WasRunning = now.State == VmState.Running, StartedAt = services.Clock.GetUtcNow(), JobId = job.Id,
         };
         await store.WriteAsync(record).ConfigureAwait(false);
@@ -48,6 +50,8 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
         MigrationInfo sent;
         int? tls = null;
         Stopwatch? pausedAt = null;
+        Microsoft.Win32.SafeHandles.SafeFileHandle? state = null;
+        int? stateSet = null;
         // One connection for Prepare and Finish: the guest is paused during Finish, which must not wait for a handshake.
         using var connection = new PeerConnection(peer);
         try
@@ -56,7 +60,7 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
             var prepared = await Call(connection, (c, t) => c.Migrations.PrepareAsync(new IncomingMoveRequest
             {
                 MigrationId = record.Id, VmId = vm.Id, Config = ConfigDocument.Write(config), Live = live, SourceHostId = hostId,
-                Encrypted = services.Host.Config.MigrationEncryption,
+                Encrypted = services.Host.Config.MigrationEncryption, ThroughSharedStorage = record.StateFile is not null,
                 UefiVars = UefiVars(config),
             }, t), ct, $"{peer.Name} did not make the VM").ConfigureAwait(false);
             await store.WriteAsync(record = record with { Phase = MigrationPhase.Perform }).ConfigureAwait(false);
@@ -66,18 +70,29 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
             await run.Qmp.SetMigrationParametersAsync(new Dictionary<string, object>
             {
                 ["max-bandwidth"] = StartOperation.Bandwidth(host), ["downtime-limit"] = (long)host.MigrationMaxDowntimeMs,
+                ["multifd-channels"] = QuickState.Channels,
             }, ct).ConfigureAwait(false);
-            await run.Qmp.SetMigrationCapabilitiesAsync(new Dictionary<string, bool> { ["auto-converge"] = live && host.MigrationAutoConverge, ["events"] = true }, ct)
-                .ConfigureAwait(false);
+            await run.Qmp.SetMigrationCapabilitiesAsync(record.StateFile is not null ? QuickState.Capabilities
+                : new Dictionary<string, bool> { ["auto-converge"] = live && host.MigrationAutoConverge, ["events"] = true }, ct).ConfigureAwait(false);
             if (!live)
             {
                 await run.Qmp.StopAsync(ct).ConfigureAwait(false);
                 pausedAt = Stopwatch.StartNew();
             }
-            // nubed connects and hands QEMU the socket: QEMU opens none itself.
-            using (var stream = await ConnectAsync(peer, prepared, ct).ConfigureAwait(false))
-                await run.Qmp.GetFdAsync(StreamFd, stream.SafeHandle, ct).ConfigureAwait(false);
-            await run.Qmp.MigrateAsync($"fd:{StreamFd}", ct).ConfigureAwait(false);
+            if (record.StateFile is { } path)
+            {
+                // Quick through shared storage: saved beside the disks, where the destination restores it from.
+                state = RegularFile.Create(path, FileAccessMode.Write, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                stateSet = await run.Qmp.AddFdAsync(state, ct).ConfigureAwait(false);
+                await run.Qmp.MigrateAsync($"file:/dev/fdset/{stateSet}", ct).ConfigureAwait(false);
+            }
+            else
+            {
+                // nubed connects and hands QEMU the socket: QEMU opens none itself.
+                using (var stream = await ConnectAsync(peer, prepared, ct).ConfigureAwait(false))
+                    await run.Qmp.GetFdAsync(StreamFd, stream.SafeHandle, ct).ConfigureAwait(false);
+                await run.Qmp.MigrateAsync($"fd:{StreamFd}", ct).ConfigureAwait(false);
+            }
             var stall = new StreamStall(StreamStall.DefaultLimit);
             sent = await run.Qmp.WaitForMigrationAsync(TimeSpan.FromDays(1), ct, info =>
             {
@@ -86,9 +101,17 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
                     throw new MoveFailedException($"VM '{now.Name}' did not move to {peer.Name}: its stream moved nothing for {stall.Limit.TotalSeconds:0} s " +
                         $"(the link between the hosts is cut, or {peer.Name} is down). It runs here as before.");
             }).ConfigureAwait(false);
+            if (state is not null)
+            {
+                await run.Qmp.RemoveFdAsync(stateSet!.Value, ct).ConfigureAwait(false);
+                // Closed (NFS writes it back on close) but not synced: the destination reads it at once, and the
+                // state outlives no failure of either host (the source's QEMU keeps the paused guest until the handover).
+                state.Dispose();
+            }
         }
         catch (Exception e)
         {
+            state?.Dispose();
             await UndoAsync(run, record, peer, from, tls).ConfigureAwait(false);
             if (e is QmpException q)
                 throw new MoveFailedException($"VM '{now.Name}' did not move to {peer.Name}: {q.Message} It runs here as before.", e);
@@ -104,16 +127,19 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
                 await store.WriteAsync(record = record with { Phase = MigrationPhase.Confirm }).ConfigureAwait(false);
                 await run.EndAsync().ConfigureAwait(false);
                 vm.ForgetRun();
+                DeleteState(record);
                 await store.WriteAsync(record with { Ended = true }).ConfigureAwait(false);
                 logger.LogInformation("VM {Name} moved to {Peer} ({Downtime} ms paused)", now.Name, peer.Name, sent.DowntimeMilliseconds);
                 // The guest's whole pause: QEMU's (the last pages and the devices) and the handover until it resumed there.
                 // The destination's work after it resumed the guest is not part of the pause.
                 var after = finished?.AnsweredAfterMs - finished?.ResumedAfterMs ?? 0;
                 var paused = (live ? (sent.DowntimeMilliseconds ?? 0) + (long)handover.Elapsed.TotalMilliseconds : (long)pausedAt!.Elapsed.TotalMilliseconds) - after;
-                return MoveProgress.Result(peer.Name, began.Elapsed, paused, sent.Ram?.Transferred, sent.Ram?.DirtySyncCount, tls is not null);
+                return MoveProgress.Result(peer.Name, began.Elapsed, paused, sent.Ram?.Transferred, sent.Ram?.DirtySyncCount,
+                    record.StateFile is not null ? MoveRoute.SharedStorage : tls is not null ? MoveRoute.Encrypted : MoveRoute.InTheClear);
             case PeerAnswer.Aborted:
                 await MoveTls.DropAsync(vm, run.Qmp, tls).ConfigureAwait(false);
                 await ResumeAsync(run, from).ConfigureAwait(false);
+                DeleteState(record);
                 await store.WriteAsync(record with { Ended = true }).ConfigureAwait(false);
                 throw new MoveFailedException($"{peer.Name} gave the move up after the memory was sent; VM '{now.Name}' runs here as before.");
             default:
@@ -175,7 +201,15 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
         var (_, problem) = await HostPeers.CallAsync(peer, (c, t) => c.Migrations.AbortAsync(record.Id, t), CancellationToken.None).ConfigureAwait(false);
         if (problem is not null)
             logger.LogWarning("Move {Id}: {Peer} was not told to give it up ({Problem}); it deletes its half-made VM when the stream does not come", record.Id, peer.Name, problem);
+        DeleteState(record);
         await store.WriteAsync(record with { Ended = true }).ConfigureAwait(false);
+    }
+
+    /// <summary>A quick move's saved state, once the move is over either way: it must never be restored again.</summary>
+    public static void DeleteState(MigrationRecord record)
+    {
+        if (record.StateFile is { } path)
+            File.Delete(path);
     }
 
     private async Task ResumeAsync(QemuSession run, VmState from)

@@ -24,11 +24,13 @@ public sealed class MoveProgressTests
     }
 
     [Fact]
-    public void The_result_is_one_line_with_the_pause_the_bytes_and_whether_the_stream_was_encrypted()
+    public void The_result_is_one_line_with_the_pause_the_bytes_and_how_the_memory_went()
     {
         Assert.Equal("Moved to b in 1.24 s; the VM was paused 14 ms; 512 MiB sent in 3 passes, encrypted.",
-            MoveProgress.Result("b", TimeSpan.FromMilliseconds(1240), 14, 512 * MiB, 3, encrypted: true));
+            MoveProgress.Result("b", TimeSpan.FromMilliseconds(1240), 14, 512 * MiB, 3, MoveRoute.Encrypted));
         Assert.Equal("Moved to b in 0.50 s; 1.5 MiB sent in 1 pass, in the clear.",
-            MoveProgress.Result("b", TimeSpan.FromMilliseconds(500), null, 3 * MiB / 2, 1, encrypted: false));
+            MoveProgress.Result("b", TimeSpan.FromMilliseconds(500), null, 3 * MiB / 2, 1, MoveRoute.InTheClear));
+        Assert.Equal("Moved to b in 0.90 s; the VM was paused 610 ms; 160 MiB saved to the shared storage and restored from it.",
+            MoveProgress.Result("b", TimeSpan.FromMilliseconds(900), 610, 160 * MiB, 1, MoveRoute.SharedStorage));
     }
 }
