@@ -6,7 +6,7 @@ import { navigate } from '../lib/router.js';
 import { JobProgress } from './JobProgress.jsx';
 
 /**
- * Move a running VM to a peer host (live, or quick: paused first), as `nube vm move` does: the
+ * Move a running VM to a peer host (live, or quick: saved and restored through shared storage), as `nube vm move` does: the
  * host's peers to choose from, the move's job followed to its end. Every reason the host or the
  * peer refuses is shown as they word it; once moved, the VM is the peer's and this host's list
  * is the way back.
@@ -53,7 +53,7 @@ export function MoveDialog({ vm, onClose }) {
           </select>
           <label class="check">
             <input type="checkbox" checked={quick} onInput={(e) => setQuick(e.currentTarget.checked)} />
-            Quick: pause the VM first (its pause lasts the whole copy)
+            Quick: save it to the shared storage and restore it there (the VM is paused for both)
           </label>
           <p class="hint">Its disks stay where they are: on storage both hosts reach.</p>
         </form>
