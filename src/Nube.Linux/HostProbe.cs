@@ -23,6 +23,7 @@ public static partial class HostProbe
             KvmUsable = CpuHasVirtualization(cpuinfo) && KvmDeviceOpens(),
             QemuVersion = new Version(0, 0, 0),
             BootId = (await File.ReadAllTextAsync("/proc/sys/kernel/random/boot_id", ct).ConfigureAwait(false)).Trim(),
+            ProcessorName = ProcessorName(cpuinfo),
         };
     }
 
@@ -71,6 +72,10 @@ public static partial class HostProbe
         }
         return count;
     }
+
+    /// <summary>The first processor's model name in /proc/cpuinfo, or empty.</summary>
+    public static string ProcessorName(string cpuinfo) =>
+        ModelNameRegex().Match(cpuinfo) is { Success: true } m ? Regex.Replace(m.Groups[1].Value.Trim(), @"\s+", " ") : "";
 
     /// <summary>The processor entries of /proc/cpuinfo: one per logical processor the kernel brought up.</summary>
     public static int CountCpuinfoProcessors(string cpuinfo) => CpuinfoProcessorRegex().Count(cpuinfo);
@@ -134,6 +139,9 @@ public static partial class HostProbe
 
     [GeneratedRegex(@"^processor\s*:", RegexOptions.Multiline)]
     private static partial Regex CpuinfoProcessorRegex();
+
+    [GeneratedRegex(@"^model name\s*:(.*)$", RegexOptions.Multiline)]
+    private static partial Regex ModelNameRegex();
 
     [GeneratedRegex(@"version (\d+)\.(\d+)\.(\d+)")]
     private static partial Regex QemuVersionRegex();

@@ -29,6 +29,11 @@ public sealed class VmSettingOptions
     private readonly Option<int?> generation = new("--generation") { Description = "1 (BIOS, IDE boot; the default) or 2 (UEFI, SCSI boot, synthetic devices only)" };
     private readonly Option<string?> secureBoot = new("--secure-boot") { Description = "UEFI Secure Boot of a generation 2 VM: on (the default) or off" };
     private readonly Option<string?> machine = new("--machine") { Description = "The versioned machine type the VM is pinned to (pc-i440fx-10.0, pc-q35-10.0; a new VM gets this host's current one): set a newer one while it is off to upgrade its board" };
+    private readonly Option<string?> processorModel = new("--processor-model")
+    {
+        Description = "compatible (a fixed x86-64-v2 processor with AES: moves and restores on any host; the default) or host (this host's own: fastest, " +
+            "moves only to a host with the same processor, or the same QEMU under TCG); changed while the VM is off",
+    };
     private readonly Option<string?> bootFrom = new("--boot-from") { Description = "Boot from the disk at this place: ide0:0, scsi0:1, ..." };
     private readonly Option<string?> diskCache = new("--disk-cache") { Description = "For the disks of this command: writeback (host page cache, the default) or direct (O_DIRECT)" };
 
@@ -36,7 +41,7 @@ public sealed class VmSettingOptions
     {
         var o = new VmSettingOptions();
         foreach (var option in new Option[] { o.cpus, o.cpuReserve, o.cpuLimit, o.cpuWeight, o.memory, o.kernel, o.initrd, o.append, o.bootDisk, o.scsiDisks, o.nics,
-                     o.notes, o.startAction, o.startDelay, o.stopAction, o.crashAction, o.secureBoot, o.machine, o.bootFrom, o.diskCache })
+                     o.notes, o.startAction, o.startDelay, o.stopAction, o.crashAction, o.secureBoot, o.machine, o.processorModel, o.bootFrom, o.diskCache })
             command.Options.Add(option);
         command.Options.Add(forCreate ? o.generation : o.name);
         if (forCreate)
@@ -63,6 +68,7 @@ public sealed class VmSettingOptions
             Generation = p.GetValue(generation),
             SecureBoot = OnOff(p.GetValue(secureBoot)),
             Machine = p.GetValue(machine),
+            ProcessorModel = p.GetValue(processorModel),
             ProcessorCount = p.GetValue(cpus),
             CpuReserve = p.GetValue(cpuReserve),
             CpuLimit = p.GetValue(cpuLimit),

@@ -42,6 +42,7 @@ public static class VmTables
             rows.Add(("Firmware", d.Firmware));
             rows.Add(("Machine", d.Machine));
             rows.Add(("Processors", s.ProcessorCount?.ToString()));
+            rows.Add(("Processor model", s.ProcessorModel ?? "host (made before pinning)"));
             rows.Add(("Processor controls", $"reserve {s.CpuReserve} %, limit {s.CpuLimit} %, weight {s.CpuWeight}"));
             rows.Add(("Memory (MiB)", s.MemoryStartupMiB?.ToString()));
             rows.Add(("Boot", s.Boot?.Kind == "kernel"

@@ -20,4 +20,6 @@ public sealed record MoveCheckRequest
     /// <summary>The VM's settings as the source has them: devices with their ids, MACs and slots, the pinned machine type.</summary>
     public required VmSettings Vm { get; init; }
     public bool Live { get; init; } = true;
+    /// <summary>What the host's processor is at the source, as in <see cref="IncomingMoveRequest.SourceProcessor"/>.</summary>
+    public string? SourceProcessor { get; init; }
 }

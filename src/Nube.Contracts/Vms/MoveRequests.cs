@@ -27,6 +27,8 @@ public sealed record IncomingMoveRequest
     public bool Encrypted { get; init; } = true;
     /// <summary>Quick: the source saves the VM's state beside its first disk on the shared storage, and the destination restores it from there (no stream).</summary>
     public bool ThroughSharedStorage { get; init; }
+    /// <summary>What the host's processor is at the source (its accelerator, and its processor under KVM or its QEMU under TCG): a VM on the host's processor moves only where it is the same.</summary>
+    public string? SourceProcessor { get; init; }
     /// <summary>Generation 2: the VM's UEFI variables, base64.</summary>
     public string? UefiVars { get; init; }
 }

@@ -24,6 +24,13 @@ public sealed record VmSettings
     /// off. Absent on a VM made before pinning until its next start from off.
     /// </summary>
     public string? Machine { get; init; }
+    /// <summary>
+    /// The virtual processor: compatible (a fixed x86-64-v2 processor with AES, the same on every
+    /// host: the VM moves and restores anywhere; the default) or host (everything this host offers:
+    /// fastest, but it moves only to a host with the same processor, or the same QEMU under TCG).
+    /// Changed only while the VM is off. Absent on a VM made before pinning, which has host.
+    /// </summary>
+    public string? ProcessorModel { get; init; }
     public int? ProcessorCount { get; init; }
     /// <summary>Percent (0 to 100) of the VM's processors' capacity the host keeps free for it.</summary>
     public int? CpuReserve { get; init; }

@@ -14,4 +14,6 @@ public sealed record HostFacts
     public UefiFirmware Uefi { get; init; } = UefiFirmware.Debian;
     /// <summary>The kernel's id of this boot (/proc/sys/kernel/random/boot_id): tells a host that rebooted from a restarted nubed.</summary>
     public string BootId { get; init; } = "";
+    /// <summary>The processor's model name (/proc/cpuinfo): a VM on the host's processor under KVM moves only to a host with the same.</summary>
+    public string ProcessorName { get; init; } = "";
 }

@@ -40,9 +40,19 @@ public static class MoveRules
 
     /// <param name="runningNow">The VMs running on the destination: the moved VM arrives running.</param>
     /// <param name="tcg">The destination runs VMs under TCG.</param>
-    public static IReadOnlyList<ValidationError> Destination(VmConfig vm, bool live, Edition edition, Version qemu, bool tcg, QemuMachines machines, int runningNow)
+    /// <param name="sourceProcessor">What the host's processor is at the source (<see cref="HostProcessor"/>); null when it did not say.</param>
+    /// <param name="hereProcessor">What it is here.</param>
+    public static IReadOnlyList<ValidationError> Destination(VmConfig vm, bool live, Edition edition, Version qemu, bool tcg, QemuMachines machines, int runningNow,
+        string? sourceProcessor, string hereProcessor)
     {
         var errors = new List<ValidationError>();
+        if (sourceProcessor is not null && IsTcg(sourceProcessor) != IsTcg(hereProcessor))
+            errors.Add(new("accelerator", hereProcessor,
+                $"accelerator: the source runs VMs with {Accel(sourceProcessor)} and this host with {Accel(hereProcessor)}; QEMU moves a running VM only between hosts with the same"));
+        else if (vm.Processor != ProcessorModel.Compatible && sourceProcessor != hereProcessor)
+            errors.Add(new(VmFields.ProcessorModel, Serialization.EnumWords.Word(ProcessorModel.Host),
+                $"processorModel: VM '{vm.Name}' has the host's processor ({sourceProcessor ?? "unknown"} at the source), which this host cannot give it " +
+                $"({hereProcessor}); set its processor model to compatible while it is off (nube vm set {vm.Name} --processor-model compatible)"));
         if (live)
             Live("the destination", edition, qemu, tcg, errors);
         if (MachineRules.CheckHost(vm, machines, qemu) is { } machine)
@@ -51,6 +61,14 @@ public static class MoveRules
             errors.Add(running);
         return errors;
     }
+
+    /// <summary>What a VM on the host's processor (<see cref="ProcessorModel.Host"/>) sees: the host's processor under KVM, QEMU's version's "max" under TCG.</summary>
+    public static string HostProcessor(bool tcg, Version qemu, string processorName) =>
+        tcg ? $"TCG of QEMU {qemu}" : $"KVM on {(processorName.Length > 0 ? processorName : "an unnamed processor")}";
+
+    private static bool IsTcg(string processor) => processor.StartsWith("TCG", StringComparison.Ordinal);
+
+    private static string Accel(string processor) => IsTcg(processor) ? "TCG" : "KVM";
 
     private static void Live(string host, Edition edition, Version qemu, bool tcg, List<ValidationError> errors)
     {

@@ -53,9 +53,13 @@ public static class QemuCommandBuilder
         argv.AddRange(["-name", $"nube-{id},debug-threads=on", "-uuid", id]);
     }
 
+    /// <summary>x86-64-v2 with AES on QEMU's own base model; <c>enforce</c>: a host that cannot give every feature refuses to start the VM.</summary>
+    public const string CompatibleCpu = "qemu64,+aes,+popcnt,+pni,+sse4.1,+sse4.2,+ssse3,+cx16,+lahf_lm,enforce";
+
     private static void AddProcessors(VmConfig vm, Accelerator accelerator, List<string> argv)
     {
-        argv.AddRange(accelerator == Accelerator.Kvm ? ["-accel", "kvm", "-cpu", "host"] : ["-accel", "tcg", "-cpu", "max"]);
+        argv.AddRange(["-accel", accelerator == Accelerator.Kvm ? "kvm" : "tcg", "-cpu", vm.Processor == ProcessorModel.Compatible ? CompatibleCpu
+            : accelerator == Accelerator.Kvm ? "host" : "max"]);
         argv.AddRange(["-smp", $"{vm.ProcessorCount}", "-m", $"{vm.MemoryStartupMiB}"]);
         // Only the devices listed here: no default NIC, VGA, floppy or user config file. No
         // window either: the display is served over VNC (see DisplayArguments).

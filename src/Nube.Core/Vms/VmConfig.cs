@@ -40,6 +40,12 @@ public sealed record VmConfig
     /// Changed only while the VM is off (an upgrade to a newer type, as Hyper-V's configuration version).
     /// </summary>
     public string? Machine { get; init; }
+    /// <summary>
+    /// The virtual processor, pinned at creation (<see cref="ProcessorModel.Compatible"/> unless the
+    /// request names one) and changed only while the VM is off. Null on a VM made before pinning:
+    /// it has the host's (<see cref="ProcessorModel.Host"/>), as it always had.
+    /// </summary>
+    public ProcessorModel? Processor { get; init; }
     public int ProcessorCount { get; init; } = 1;
     /// <summary>Hyper-V's processor reserve: the share (0 to 100 %) of its processors' capacity the host keeps free for the VM.</summary>
     public int CpuReserve { get; init; }

@@ -56,6 +56,7 @@ public sealed class VmConfigDiff
         Record(changes, VmFields.IntegrationServices, before.IntegrationServices, after.IntegrationServices);
         Scalar(changes, VmFields.SecureBoot, Word(before.SecureBoot), Word(after.SecureBoot));
         Scalar(changes, VmFields.Machine, before.Machine ?? "null", after.Machine ?? "null");
+        Scalar(changes, VmFields.ProcessorModel, before.Processor is { } was ? EnumWords.Word(was) : "null", after.Processor is { } now ? EnumWords.Word(now) : "null");
         Scalar(changes, VmFields.PcieRootPorts, before.PcieRootPorts?.ToString(CultureInfo.InvariantCulture) ?? "null", after.PcieRootPorts?.ToString(CultureInfo.InvariantCulture) ?? "null");
         List(changes, VmFields.KvpHostItems, before.KvpHostItems, after.KvpHostItems);
         return new VmConfigDiff(before, after, changes.ToImmutable(), DeviceDiff.Compute(before, after));

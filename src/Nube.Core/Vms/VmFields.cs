@@ -24,5 +24,6 @@ public static class VmFields
     public const string SecureBoot = "secureBoot";
     public const string PcieRootPorts = "pcieRootPorts";
     public const string Machine = "machine";
+    public const string ProcessorModel = "processorModel";
     public const string KvpHostItems = "kvpHostItems";
 }

@@ -15,6 +15,7 @@ public sealed record VmPatch : ConfigChange
     public bool? SecureBoot { get; init; }
     public int? PcieRootPorts { get; init; }
     public string? Machine { get; init; }
+    public ProcessorModel? Processor { get; init; }
     public int? ProcessorCount { get; init; }
     public int? CpuReserve { get; init; }
     public int? CpuLimit { get; init; }
@@ -32,7 +33,7 @@ public sealed record VmPatch : ConfigChange
     public string? Notes { get; init; }
     public IntegrationPatch? IntegrationServices { get; init; }
 
-    public override bool TouchesHardware => Generation is not null || SecureBoot is not null || PcieRootPorts is not null || Machine is not null || ProcessorCount is not null || MemoryStartupMiB is not null
+    public override bool TouchesHardware => Generation is not null || SecureBoot is not null || PcieRootPorts is not null || Machine is not null || Processor is not null || ProcessorCount is not null || MemoryStartupMiB is not null
         || Boot is not null || IdeDrives is not null || ScsiControllers is not null || NetworkAdapters is not null || Com1 is not null;
 
     public override VmConfig Apply(VmConfig current) => current with
@@ -42,6 +43,7 @@ public sealed record VmPatch : ConfigChange
         SecureBoot = SecureBoot ?? current.SecureBoot,
         PcieRootPorts = PcieRootPorts ?? current.PcieRootPorts,
         Machine = Machine ?? current.Machine,
+        Processor = Processor ?? current.Processor,
         ProcessorCount = ProcessorCount ?? current.ProcessorCount,
         CpuReserve = CpuReserve ?? current.CpuReserve,
         CpuLimit = CpuLimit ?? current.CpuLimit,

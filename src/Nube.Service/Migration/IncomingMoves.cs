@@ -42,7 +42,7 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
         if (request.ThroughSharedStorage && (request.Live || stateFile is null))
             throw new ValidationException([new("throughSharedStorage", "true",
                 "throughSharedStorage: only a quick move of a VM with a disk file goes through shared storage (its state is saved beside the first disk)")]);
-        var problems = (await check.CheckIncomingAsync(config, request.Live, ct).ConfigureAwait(false)).Problems;
+        var problems = (await check.CheckIncomingAsync(config, request.Live, request.SourceProcessor, ct).ConfigureAwait(false)).Problems;
         if (problems.Count > 0)
             throw new ValidationException([.. problems.Select(p => new ValidationError(p.Field, p.Value ?? "", p.Message))]);
         var record = new MigrationRecord

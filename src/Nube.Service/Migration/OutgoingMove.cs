@@ -61,7 +61,7 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
             {
                 MigrationId = record.Id, VmId = vm.Id, Config = ConfigDocument.Write(config), Live = live, SourceHostId = hostId,
                 Encrypted = services.Host.Config.MigrationEncryption, ThroughSharedStorage = record.StateFile is not null,
-                UefiVars = UefiVars(config),
+                UefiVars = UefiVars(config), SourceProcessor = check.HostProcessor(now.Accelerator),
             }, t), ct, $"{peer.Name} did not make the VM").ConfigureAwait(false);
             await store.WriteAsync(record = record with { Phase = MigrationPhase.Perform }).ConfigureAwait(false);
             if (prepared.TlsKey is { } key)

@@ -34,7 +34,7 @@ public sealed class MoveCheck(VmServices services, VmRegistry vms, HostPeers pee
             .Select(ToField));
         var (answer, unreachable) = await HostPeers.CallAsync(peer, (client, t) => client.Migrations.CheckIncomingAsync(new MoveCheckRequest
         {
-            VmId = config.Id, Vm = ContractMapper.ToSettings(config), Live = live,
+            VmId = config.Id, Vm = ContractMapper.ToSettings(config), Live = live, SourceProcessor = HostProcessor(snapshot.Accelerator),
         }, t), ct).ConfigureAwait(false);
         if (unreachable is not null)
             problems.Add(new("to", peer.Name, $"to: the peer '{peer.Name}' could not be asked: {unreachable}"));
@@ -53,11 +53,20 @@ public sealed class MoveCheck(VmServices services, VmRegistry vms, HostPeers pee
     {
         var errors = new List<ValidationError>();
         var patch = ContractMapper.ToPatch(request.Vm, errors);
-        return CheckIncomingAsync(patch.Apply(new VmConfig { Id = request.VmId, Name = request.Vm.Name ?? "" }), request.Live, ct, errors);
+        return CheckIncomingAsync(patch.Apply(new VmConfig { Id = request.VmId, Name = request.Vm.Name ?? "" }), request.Live, request.SourceProcessor, ct, errors);
+    }
+
+    /// <summary>What a VM on the host's processor sees here (<see cref="MoveRules.HostProcessor"/>); <paramref name="running"/>: the accelerator the VM runs with now.</summary>
+    public string HostProcessor(Accelerator? running = null)
+    {
+        var facts = services.Host.Facts;
+        var accelerator = running ?? AcceleratorResolver.Resolve(services.Host.Config.Accelerator, facts);
+        return MoveRules.HostProcessor(accelerator == Accelerator.Tcg, facts.QemuVersion, facts.ProcessorName);
     }
 
     /// <summary>The destination's side, for the VM exactly as the source stores it.</summary>
-    public async Task<MoveCheckInfo> CheckIncomingAsync(VmConfig vm, bool live, CancellationToken ct, List<ValidationError>? found = null)
+    /// <param name="sourceProcessor">The source's <see cref="HostProcessor"/>.</param>
+    public async Task<MoveCheckInfo> CheckIncomingAsync(VmConfig vm, bool live, string? sourceProcessor, CancellationToken ct, List<ValidationError>? found = null)
     {
         var errors = found ?? [];
         var host = services.Host;
@@ -67,7 +76,8 @@ public sealed class MoveCheck(VmServices services, VmRegistry vms, HostPeers pee
         errors.AddRange(VmValidator.Validate(vm, host.Edition, others, services.Switches.Names));
         errors.AddRange(StorageRootRules.Check(vm, StorageRootRules.Roots(services.Options.DataDir, host.Config), services.Options.DataDir, host.Config.PassthroughDevices));
         var tcg = AcceleratorResolver.Resolve(host.Config.Accelerator, host.Facts) == Accelerator.Tcg;
-        errors.AddRange(MoveRules.Destination(vm, live, host.Edition, host.Facts.QemuVersion, tcg, host.Facts.Machines, services.Admission.Count));
+        errors.AddRange(MoveRules.Destination(vm, live, host.Edition, host.Facts.QemuVersion, tcg, host.Facts.Machines, services.Admission.Count,
+            sourceProcessor, HostProcessor()));
         foreach (var drive in VmDrives.List(vm).Where(d => d.Path is not null && d.Media == DriveMedia.HardDisk))
             if (!File.Exists(drive.Path))
                 errors.Add(new(drive.Id, drive.Path!, $"{drive.Id} ({drive.Address}): '{drive.Path}' is not on this host; a VM moves with its disks where they are, " +

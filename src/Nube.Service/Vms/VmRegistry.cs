@@ -76,6 +76,8 @@ public sealed class VmRegistry(VmServices services, ILogger<VmRegistry> logger)
             PcieRootPorts = patch.Generation == 2 ? Generations.DefaultRootPorts : null,
             // Its board is pinned to the version this host's QEMU gives today, unless the request names one.
             Machine = services.Host.Facts.Machines.Current(patch.Generation ?? 1),
+            // And its processor to one every host gives alike, unless the request asks for the host's.
+            Processor = ProcessorModel.Compatible,
         })));
         Reserve(config.Name, config.Id);
         try

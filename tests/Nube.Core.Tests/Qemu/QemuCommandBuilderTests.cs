@@ -13,6 +13,21 @@ public class QemuCommandBuilderTests
     private static LaunchPlan Build(VmConfig vm, QemuLaunchContext context) => QemuCommandBuilder.Build(DeviceIds.FromPositions(vm), context);
 
     [Fact]
+    public void The_processor_is_the_pinned_compatible_one_under_either_accelerator_or_the_hosts_own()
+    {
+        string Cpu(ProcessorModel? model, Accelerator accelerator)
+        {
+            var argv = Build(TestVms.KernelBoot() with { Processor = model }, Context with { Accelerator = accelerator }).Argv;
+            return argv[argv.ToList().IndexOf("-cpu") + 1];
+        }
+        const string compatible = "qemu64,+aes,+popcnt,+pni,+sse4.1,+sse4.2,+ssse3,+cx16,+lahf_lm,enforce";
+        Assert.Equal([compatible, compatible, "host", "max", "host", "max"], [
+            Cpu(ProcessorModel.Compatible, Accelerator.Kvm), Cpu(ProcessorModel.Compatible, Accelerator.Tcg),
+            Cpu(ProcessorModel.Host, Accelerator.Kvm), Cpu(ProcessorModel.Host, Accelerator.Tcg),
+            Cpu(null, Accelerator.Kvm), Cpu(null, Accelerator.Tcg)]);
+    }
+
+    [Fact]
     public void Runtime_paths_derive_from_the_two_folders()
     {
         var paths = new VmRuntimePaths("/run/nube/vms/x", "/var/lib/nube/vms/x");

@@ -30,6 +30,7 @@ public class LiveChangesTests
         { vm => vm with { Boot = vm.Boot with { Initrd = "/var/lib/nube/images/initrd" } }, "boot",
             """{"kind":"kernel","kernel":"/var/lib/nube/images/vmlinux","initrd":"/var/lib/nube/images/initrd"}""" },
         { vm => vm with { SecureBoot = true }, "secureBoot", "true" },
+        { vm => vm with { Processor = ProcessorModel.Compatible }, "processorModel", "compatible" },
         { vm => vm with { Com1 = new ComPort { Log = false } }, "com1", """{"log":false}""" },
     };
 

@@ -46,4 +46,12 @@ public sealed class HostProbeParsingTests
         Assert.Equal(2, HostProbe.CountCpuinfoProcessors(cpuinfo));
         Assert.Equal(0, HostProbe.CountCpuinfoProcessors("model name\t: a processor : of some kind\n"));
     }
+
+    [Fact]
+    public void The_processors_name_is_the_first_model_name_with_its_spaces_tidied()
+    {
+        Assert.Equal("AMD EPYC 7763 64-Core Processor",
+            HostProbe.ProcessorName("processor\t: 0\nmodel name\t: AMD EPYC 7763   64-Core Processor  \nprocessor\t: 1\nmodel name\t: other\n"));
+        Assert.Equal("", HostProbe.ProcessorName("processor\t: 0\nvendor_id\t: GenuineIntel\n"));
+    }
 }

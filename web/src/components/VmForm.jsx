@@ -38,6 +38,14 @@ export function VmForm({ form, change, errors, host, mode }) {
         <Field id="f-processorCount" label="Virtual processors" type="number" min="1" max={limits?.maxProcessorsPerVm}
           errors={err('f-processorCount')} {...bindValue(form, change, 'processorCount')}
           hint={limits && `1 to ${limits.maxProcessorsPerVm} per VM${edition}; the host has ${host.logicalProcessors} logical processors.`} />
+        <Field id="f-processorModel" as="select" label="Processor model" errors={err('f-processorModel')}
+          options={[
+            ...(form.processorModel === '' ? [['', 'Host (the VM was made before processor models)']] : []),
+            ['compatible', 'Compatible: a fixed x86-64-v2 processor with AES'],
+            ['host', "Host: everything this host's processor offers"],
+          ]}
+          hint="Compatible moves and restores on any host; host is fastest but moves only to a host with the same processor (the same QEMU under TCG). Changed while the VM is off."
+          {...bindValue(form, change, 'processorModel')} />
         <Field id="f-cpuReserve" label="Processor reserve (%)" type="number" min="0" max="100" errors={err('f-cpuReserve')}
           {...bindValue(form, change, 'cpuReserve')}
           hint="Share of its processors kept free for the VM; the running VMs' reserves fit the host's logical processors. Changes while it runs." />

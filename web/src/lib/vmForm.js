@@ -44,7 +44,7 @@ export function newAdapter(generation, defaultSwitch, added = false) {
 
 export function emptyForm() {
   return {
-    name: '', generation: 1, secureBoot: true, processorCount: 1, cpuReserve: 0, cpuLimit: 100, cpuWeight: 100, memoryStartupMiB: 512,
+    name: '', generation: 1, secureBoot: true, processorModel: 'compatible', processorCount: 1, cpuReserve: 0, cpuLimit: 100, cpuWeight: 100, memoryStartupMiB: 512,
     bootKind: 'kernel', kernel: '', initrd: '', commandLine: 'console=ttyS0', bootDisk: '',
     disks: [], adapters: [],
     automaticStartAction: 'nothing', automaticStartDelaySeconds: 0, automaticStopAction: 'save', crashAction: 'off',
@@ -71,7 +71,7 @@ export function fromSettings(s) {
   });
   return {
     name: s.name, generation: s.generation, secureBoot: s.secureBoot ?? true,
-    processorCount: s.processorCount, cpuReserve: s.cpuReserve ?? 0, cpuLimit: s.cpuLimit ?? 100, cpuWeight: s.cpuWeight ?? 100,
+    processorModel: s.processorModel ?? '', processorCount: s.processorCount, cpuReserve: s.cpuReserve ?? 0, cpuLimit: s.cpuLimit ?? 100, cpuWeight: s.cpuWeight ?? 100,
     memoryStartupMiB: s.memoryStartupMiB,
     bootKind: s.boot?.kind ?? 'kernel', kernel: s.boot?.kernel ?? '', initrd: s.boot?.initrd ?? '',
     commandLine: s.boot?.commandLine ?? '', bootDisk: s.boot?.disk ?? '',
@@ -103,7 +103,7 @@ const number = (v) => (v === '' || v == null ? null : Number(v));
  */
 export function toSettings(f) {
   const fields = {
-    name: 'f-name', generation: 'f-generation', secureBoot: 'f-secureBoot', processorCount: 'f-processorCount',
+    name: 'f-name', generation: 'f-generation', secureBoot: 'f-secureBoot', processorModel: 'f-processorModel', processorCount: 'f-processorCount',
     cpuReserve: 'f-cpuReserve', cpuLimit: 'f-cpuLimit', cpuWeight: 'f-cpuWeight',
     memoryStartupMiB: 'f-memoryStartupMiB', boot: 'f-bootKind', 'boot.kind': 'f-bootKind', 'boot.kernel': 'f-kernel',
     'boot.initrd': 'f-initrd', 'boot.commandLine': 'f-commandLine', 'boot.disk': 'f-bootDisk',
@@ -141,6 +141,7 @@ export function toSettings(f) {
     name: f.name,
     generation: Number(f.generation),
     secureBoot: Number(f.generation) === 2 ? f.secureBoot : null,
+    processorModel: orNull(f.processorModel),
     processorCount: number(f.processorCount),
     cpuReserve: number(f.cpuReserve),
     cpuLimit: number(f.cpuLimit),
