@@ -86,7 +86,9 @@ public sealed class MigrationTests(ITestOutputHelper output)
         await a.WaitForSerialLineAsync(id, l => l.Contains("WROTE-ALL", StringComparison.Ordinal), TimeSpan.FromSeconds(120));
         Assert.Equal(before, GuestShell.Sha256(await GuestShell.RunAsync(a, id, $"echo 3 > /proc/sys/vm/drop_caches; dd if=/dev/{dev} bs=1M count=8 2>/dev/null | sha256sum")));
         var written = GuestShell.Sha256(await GuestShell.RunAsync(a, id, $"dd if=/dev/{dev} bs=64k skip=256 count=200 2>/dev/null | sha256sum"));
-        await a.Client.RunJobAsync("mover", "turn-off");
+        // A VM that came by a quick move moves on live: its QEMU kept none of the state file's settings.
+        Assert.Matches(@"Moved to b in [0-9.]+ s; .* in the clear\.", NubeCli.Flat((await NubeCli.OkAsync(a, "vm", "move", "mover", "--to", "b")).Stdout));
+        await b.Client.RunJobAsync("mover", "turn-off");
         var raw = Path.Combine(a.Root, "check.raw");
         Assert.Equal(written, GuestShell.Sha256(await HostProgram.OutputAsync("sh", "-c",
             $"qemu-img convert -O raw '{disk}' '{raw}' && dd if='{raw}' bs=64k skip=256 count=200 2>/dev/null | sha256sum")));
@@ -142,11 +144,15 @@ public sealed class MigrationTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task The_guest_stays_at_the_source_when_the_destinations_host_service_restarts_or_the_link_is_cut_mid_copy()
+    public async Task The_guest_stays_at_the_source_when_the_destinations_host_service_restarts_or_the_link_is_cut_mid_copy_then_moves_with_its_disk()
     {
         await using var hosts = await HostPair.StartAsync(output);
         var (a, b) = (hosts.A, hosts.B);
-        var id = await StartCountingGuestAsync(a);
+        // On the shared storage for the moves that leave it there; the last move copies it into b's own folder.
+        var disk = Path.Combine(hosts.Shared, "mover.qcow2");
+        var there = Directory.CreateDirectory(Path.Combine(b.Root, "disks")).FullName;
+        Assert.Equal(0, (await HostProgram.RunAsync("qemu-img", "create", "-q", "-f", "qcow2", disk, "64M")).ExitCode);
+        var id = await StartCountingGuestAsync(a, disk: disk);
         await a.Client.SetHostAsync(new HostSettings { MigrationBandwidthMiBps = 2 });
 
         var move = await CopyingAsync(a);
@@ -167,7 +173,36 @@ public sealed class MigrationTests(ITestOutputHelper output)
         Assert.Contains("its stream moved nothing for 15 s", stalled.Problem!.Detail, StringComparison.Ordinal);
         await StaysAtSourceAsync(a, b, id);
         await hosts.NamespaceA.OkAsync("ip", "link", "set", "dev", hosts.LinkA, "up");
-        await a.Client.RunJobAsync("mover", "turn-off");
+
+        // Shared-nothing, cancelled once the disk is copied and the memory goes: b deletes the copy it made, a's disk is untouched.
+        var withStorage = new MoveRequest { To = "b", WithStorage = true, StorageFolder = there };
+        var cancelled = await CopyingAsync(a, withStorage);
+        await a.Client.CancelJobAsync(cancelled.Id);
+        Assert.Equal(JobStates.Cancelled, (await EndedAsync(a, cancelled.Id)).State);
+        await StaysAtSourceAsync(a, b, id);
+        Assert.Empty(Directory.GetFiles(there));
+        await a.Client.SetHostAsync(new HostSettings { MigrationBandwidthMiBps = 8192 });
+
+        // Then moved with its disk while the guest writes to it: the copy at b holds what it had and what it wrote, a's file is gone.
+        var dev = await GuestShell.ScsiDiskAsync(a, id, 1);
+        var before = GuestShell.Sha256(await GuestShell.RunAsync(a, id,
+            $"dd if=/dev/urandom of=/dev/{dev} bs=1M count=8 conv=fsync 2>/dev/null; dd if=/dev/{dev} bs=1M count=8 2>/dev/null | sha256sum"));
+        await GuestShell.SendAsync(a, id,
+            $"(i=0; while [ $i -lt 150 ]; do dd if=/dev/urandom of=/dev/{dev} bs=64k count=1 seek=$((256 + i)) conv=fsync 2>/dev/null; i=$((i+1)); sleep 0.05; done; echo W''ROTE-ALL) &");
+        var moved = NubeCli.Flat((await NubeCli.OkAsync(a, "vm", "move", "mover", "--to", "b", "--with-storage", "--storage-folder", there)).Stdout);
+        output.WriteLine(moved);
+        Assert.Matches(@"Moved to b in [0-9.]+ s; the VM was paused [0-9]+ ms; .*, encrypted\.", moved);
+        Assert.False(File.Exists(disk));
+        var copy = Path.Combine(there, "mover.qcow2");
+        Assert.Equal(copy, (await b.Client.GetVmAsync("mover", 0)).Settings!.ScsiControllers!.Single().Disks!.Single().Path);
+        await b.WaitForSerialLineAsync(id, l => l.Contains("WROTE-ALL", StringComparison.Ordinal), TimeSpan.FromSeconds(120));
+        Assert.Equal(before, GuestShell.Sha256(await GuestShell.RunAsync(b, id, $"echo 3 > /proc/sys/vm/drop_caches; dd if=/dev/{dev} bs=1M count=8 2>/dev/null | sha256sum")));
+        var written = GuestShell.Sha256(await GuestShell.RunAsync(b, id, $"dd if=/dev/{dev} bs=64k skip=256 count=150 2>/dev/null | sha256sum"));
+        Assert.Equal(Enumerable.Range(1, Counters(b, id).Count), Counters(b, id));
+        await b.Client.RunJobAsync("mover", "turn-off");
+        var raw = Path.Combine(b.Root, "check.raw");
+        Assert.Equal(written, GuestShell.Sha256(await HostProgram.OutputAsync("sh", "-c",
+            $"qemu-img convert -O raw '{copy}' '{raw}' && dd if='{raw}' bs=64k skip=256 count=150 2>/dev/null | sha256sum")));
     }
 
     /// <summary>A guest printing a counter every second on a, with an adapter on the switch named, or none, and the disk given, or none.</summary>
@@ -183,10 +218,10 @@ public sealed class MigrationTests(ITestOutputHelper output)
         return vm.Summary.Id;
     }
 
-    /// <summary>Starts a move to b and returns its job once it is copying memory.</summary>
-    private static async Task<JobInfo> CopyingAsync(NubedHost a)
+    /// <summary>Starts a move to b (or the one given) and returns its job once it is copying memory.</summary>
+    private static async Task<JobInfo> CopyingAsync(NubedHost a, MoveRequest? move = null)
     {
-        var job = await a.Client.Migrations.MoveAsync("mover", new MoveRequest { To = "b" });
+        var job = await a.Client.Migrations.MoveAsync("mover", move ?? new MoveRequest { To = "b" });
         await Poll.UntilAsync(async () => (await a.Client.GetJobAsync(job.Id)) is { Phase: { } phase, Percent: > 1 } && phase.StartsWith("copying memory", StringComparison.Ordinal),
             "the move to copy memory", Minute);
         return job;

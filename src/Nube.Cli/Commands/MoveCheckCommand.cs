@@ -12,10 +12,14 @@ public static class MoveCheckCommand
     {
         var to = new Option<string>("--to") { Description = "The peer host, as 'nube host peer list' names it", Required = true };
         var quick = new Option<bool>("--quick") { Description = "Check a quick migration (save, move, restore) instead of a live one" };
-        var c = new Command("move-check", "Check whether the VM can move to a peer host now; nothing changes") { vmArg, to, quick };
+        var (withStorage, folder) = MoveCommand.StorageOptions();
+        var c = new Command("move-check", "Check whether the VM can move to a peer host now; nothing changes") { vmArg, to, quick, withStorage, folder };
         c.SetHandler(async (p, client, ct) =>
         {
-            var check = await client.Migrations.CheckAsync(p.GetValue(vmArg)!, p.GetValue(to)!, live: !p.GetValue(quick), ct);
+            var check = await client.Migrations.CheckAsync(p.GetValue(vmArg)!, new Contracts.Vms.MoveRequest
+            {
+                To = p.GetValue(to)!, Live = !p.GetValue(quick), WithStorage = p.GetValue(withStorage), StorageFolder = p.GetValue(folder),
+            }, ct);
             var how = check.Live ? "live" : "by quick migration";
             // For scripts the answer is the JSON (canMove); for a person, a refusal is also the exit code.
             if (Printer.Json(p) || check.CanMove)

@@ -11,7 +11,12 @@ public sealed class MigrationApi(NubeApiClient client)
 
     /// <summary>Whether the VM can move to the peer <paramref name="to"/>, live or quick, and every reason it cannot.</summary>
     public Task<MoveCheckInfo> CheckAsync(string vm, string to, bool live = true, CancellationToken ct = default) =>
-        client.SendAsync(HttpMethod.Get, $"{NubeApiClient.VmPath(vm)}/move-check?to={Uri.EscapeDataString(to)}&live={(live ? "true" : "false")}", null,
+        CheckAsync(vm, new MoveRequest { To = to, Live = live }, ct);
+
+    /// <summary>Whether the VM can move as <paramref name="move"/> asks (live or quick, with its storage or not), and every reason it cannot.</summary>
+    public Task<MoveCheckInfo> CheckAsync(string vm, MoveRequest move, CancellationToken ct = default) =>
+        client.SendAsync(HttpMethod.Get, $"{NubeApiClient.VmPath(vm)}/move-check?to={Uri.EscapeDataString(move.To)}&live={(move.Live ? "true" : "false")}" +
+            (move.WithStorage ? "&withStorage=true" : "") + (move.StorageFolder is { } folder ? $"&storageFolder={Uri.EscapeDataString(folder)}" : ""), null,
             Json.MoveCheckInfo, ct);
 
     /// <summary>A peer's question to this host: could it take this VM? (The answer's destination is this host's name.)</summary>

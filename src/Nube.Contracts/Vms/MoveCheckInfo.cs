@@ -22,4 +22,7 @@ public sealed record MoveCheckRequest
     public bool Live { get; init; } = true;
     /// <summary>What the host's processor is at the source, as in <see cref="IncomingMoveRequest.SourceProcessor"/>.</summary>
     public string? SourceProcessor { get; init; }
+    /// <summary>With storage: the disks would be copied to the destination (at <see cref="StorageFolder"/>, or the same paths).</summary>
+    public bool WithStorage { get; init; }
+    public string? StorageFolder { get; init; }
 }

@@ -7,6 +7,10 @@ public sealed record MoveRequest
     public required string To { get; init; }
     /// <summary>Live (the memory copied while the VM runs) or quick (the VM paused first).</summary>
     public bool Live { get; init; } = true;
+    /// <summary>Shared-nothing: the disk files are copied to the destination while the VM runs (live only), instead of staying on storage both reach.</summary>
+    public bool WithStorage { get; init; }
+    /// <summary>With storage: the destination's folder for the disk files (each keeps its name); absent, each goes to the same path there.</summary>
+    public string? StorageFolder { get; init; }
 }
 
 /// <summary>
@@ -25,6 +29,12 @@ public sealed record IncomingMoveRequest
     public required Guid SourceHostId { get; init; }
     /// <summary>The source would encrypt the stream; the stream goes in the clear only when neither host wants it encrypted.</summary>
     public bool Encrypted { get; init; } = true;
+    /// <summary>Shared-nothing: the destination makes each writable disk (empty, of the size in <see cref="DiskSizes"/>) and exports it for the source's copy.</summary>
+    public bool WithStorage { get; init; }
+    /// <summary>With storage: the destination's folder for the disk files; absent, the same paths.</summary>
+    public string? StorageFolder { get; init; }
+    /// <summary>With storage: each writable disk's virtual size in bytes, by disk id.</summary>
+    public Dictionary<string, long>? DiskSizes { get; init; }
     /// <summary>Quick: the source saves the VM's state beside its first disk on the shared storage, and the destination restores it from there (no stream).</summary>
     public bool ThroughSharedStorage { get; init; }
     /// <summary>What the host's processor is at the source (its accelerator, and its processor under KVM or its QEMU under TCG): a VM on the host's processor moves only where it is the same.</summary>
@@ -40,6 +50,8 @@ public sealed record IncomingMoveInfo
     /// <summary>The address the destination's QEMU listens on (the one the source reached the API at); empty, with port 0, for a move through shared storage.</summary>
     public required string Host { get; init; }
     public required int Port { get; init; }
+    /// <summary>With storage: the port (at <see cref="Host"/>) of the destination's NBD server, TLS with the same key, that exports each disk by its id.</summary>
+    public int? StoragePort { get; init; }
     /// <summary>The move's pre-shared TLS key (hex): only the source, which asked over the authenticated API, has it; null for a stream in the clear.</summary>
     public string? TlsKey { get; init; }
 }

@@ -23,6 +23,9 @@ public static class MoveProgress
         total > 0 ? (int)Math.Clamp((total - remaining) * 100 / total, 0, 100) : null;
 
     /// <summary>"Moved to b in 1.24 s; the VM was paused 14 ms; 512 MiB sent in 3 passes, encrypted."</summary>
+    /// <summary>A shared-nothing move's first phase: the disks copied while the guest runs.</summary>
+    public static string Disks(long done, long total) => $"copying the disks: {Mib(done)} of {Mib(total)} MiB";
+
     public static string Result(string destination, TimeSpan took, long? downtimeMs, long? transferred, long? passes, MoveRoute route) =>
         $"Moved to {destination} in {took.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s" +
         (downtimeMs is { } d ? $"; the VM was paused {d} ms" : "") +

@@ -22,6 +22,12 @@ public static class QuickState
 
     public const int Channels = 2;
 
+    /// <summary>
+    /// The file's capabilities off again, once a quick move's save or restore is over: QEMU keeps
+    /// them, and with them on it refuses TLS for a later live move and saves in their format.
+    /// </summary>
+    public static IReadOnlyDictionary<string, bool> Off { get; } = new Dictionary<string, bool> { ["mapped-ram"] = false, ["multifd"] = false };
+
     /// <summary>The state file of move <paramref name="migration"/>; null when the VM has no disk file (its state then goes over the stream).</summary>
     public static string? PathFor(VmConfig vm, Guid migration) =>
         VmDrives.List(vm).FirstOrDefault(d => d.Path is not null && d.Media == DriveMedia.HardDisk && !Qemu.DiskModel.IsDevice(d.Path)) is { Path: { } disk }

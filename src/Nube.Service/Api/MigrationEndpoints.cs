@@ -20,12 +20,15 @@ public static class MigrationEndpoints
 
     public static void MapMigrationEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/vms/{vm}/move-check", (string vm, string to, bool? live, VmRegistry vms, MoveCheck check, CancellationToken ct) =>
-                check.CheckAsync(vms.Resolve(vm).Snapshot, to, live != false, ct))
+        app.MapGet("/api/v1/vms/{vm}/move-check", (string vm, string to, bool? live, bool? withStorage, string? storageFolder, VmRegistry vms, MoveCheck check,
+                CancellationToken ct) =>
+                check.CheckAsync(vms.Resolve(vm).Snapshot,
+                    new MoveRequest { To = to, Live = live != false, WithStorage = withStorage == true, StorageFolder = storageFolder }, ct))
             .WithTags("Migration")
             .Describe("CheckMove", "Check whether a VM can move to a peer",
                 "Every reason the VM cannot move to the peer host 'to' now, live (the default) or quick (live=false), as Hyper-V's Compare-VM: " +
-                "this host checks the VM (its state, its images, its edition and QEMU), the peer everything that lets it take the VM. Nothing changes anywhere.");
+                "this host checks the VM (its state, its images, its edition and QEMU), the peer everything that lets it take the VM; withStorage=true checks a move " +
+                "that copies the disks (into storageFolder there, or to the same paths). Nothing changes anywhere.");
         app.MapPost("/api/v1/vms/{vm}/move", async (string vm, [Description(ApiDescription.Wait)] double? wait, VmRegistry vms, OutgoingMoves moves,
                 HttpContext http, CancellationToken ct) =>
             {
@@ -35,7 +38,8 @@ public static class MigrationEndpoints
             .WithTags("Migration")
             .Describe("MoveVm", "Move a VM to a peer host",
                 "Live migration (the memory copied while the VM runs, then a pause of at most the host's maximum downtime) or quick (live=false: " +
-                "paused first), as a job with the passes, bytes and dirty rate as its progress. The disks stay where they are: on storage both hosts reach. " +
+                "paused first), as a job with the passes, bytes and dirty rate as its progress. The disks stay where they are, on storage both hosts reach, " +
+                "unless withStorage=true: then they are copied to the peer while the VM runs (into storageFolder there, or to the same paths) and deleted here once it took the VM. " +
                 "Cancel works until the switch-over; a failed move leaves the VM running here as before.")
             .Reads<MoveRequest>().AnswersJob();
         app.MapPost("/api/v1/vms/{vm}/move-storage", async (string vm, [Description(ApiDescription.Wait)] double? wait, VmRegistry vms, StorageMoves moves,

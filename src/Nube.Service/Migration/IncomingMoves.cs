@@ -42,17 +42,24 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
         if (request.ThroughSharedStorage && (request.Live || stateFile is null))
             throw new ValidationException([new("throughSharedStorage", "true",
                 "throughSharedStorage: only a quick move of a VM with a disk file goes through shared storage (its state is saved beside the first disk)")]);
-        var problems = (await check.CheckIncomingAsync(config, request.Live, request.SourceProcessor, ct).ConfigureAwait(false)).Problems;
+        var problems = (await check.CheckIncomingAsync(config, request.Live, request.SourceProcessor,
+            request.WithStorage ? request.StorageFolder ?? "" : null, ct).ConfigureAwait(false)).Problems;
         if (problems.Count > 0)
             throw new ValidationException([.. problems.Select(p => new ValidationError(p.Field, p.Value ?? "", p.Message))]);
+        var folder = string.IsNullOrEmpty(request.StorageFolder) ? null : request.StorageFolder;
+        var copies = request.WithStorage ? DiskExports.Sizes(PeerStorage.Place(config, folder), request.DiskSizes) : [];
+        if (request.WithStorage)
+            config = PeerStorage.Retarget(config, folder);
         var record = new MigrationRecord
         {
             Id = request.MigrationId, VmId = config.Id, VmName = config.Name, Role = MigrationRole.Destination, Phase = MigrationPhase.Prepare,
             Peer = request.SourceHostId.ToString(), Live = request.Live, StartedAt = services.Clock.GetUtcNow(), StateFile = stateFile,
+            CreatedFiles = [.. copies.Select(c => c.Placed.Target)],
         };
         await store.WriteAsync(record).ConfigureAwait(false);
         try
         {
+            await DiskExports.MakeAsync(copies, ct).ConfigureAwait(false);
             var vm = await vms.ReceiveAsync(config).ConfigureAwait(false);
             if (request.UefiVars is { } vars && config.Generation == 2)
                 await WriteUefiVarsAsync(vm, config, vars).ConfigureAwait(false);
@@ -62,10 +69,12 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
                 logger.LogInformation("Move {Id}: VM {Name} waits for its state at {Path}", record.Id, config.Name, stateFile);
                 return new IncomingMoveInfo { MigrationId = record.Id, Host = "", Port = 0 };
             }
-            var key = request.Encrypted || services.Host.Config.MigrationEncryption ? MoveTls.NewKey() : null;
-            var port = await vm.OnLoopAsync(run => ListenAsync(run, config, key, address, source, record.Id, ct)).ConfigureAwait(false);
+            // A disk's copy is always encrypted: its export takes writes from whoever holds the key.
+            var key = request.Encrypted || services.Host.Config.MigrationEncryption || request.WithStorage ? MoveTls.NewKey() : null;
+            var (port, storagePort) = await vm.OnLoopAsync(run => ListenAsync(run, config, key, address, source, record.Id,
+                [.. copies.Select(c => c.Placed.Disk.Id)], ct)).ConfigureAwait(false);
             logger.LogInformation("Move {Id}: VM {Name} waits for its stream on {Address} port {Port}", record.Id, config.Name, address, port);
-            return new IncomingMoveInfo { MigrationId = record.Id, Host = address.ToString(), Port = port, TlsKey = key };
+            return new IncomingMoveInfo { MigrationId = record.Id, Host = address.ToString(), Port = port, TlsKey = key, StoragePort = storagePort };
         }
         catch
         {
@@ -126,7 +135,7 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
         }
         // Restored: the saved state must never be restored again, whatever happens next.
         OutgoingMove.DeleteState(record);
-        await vm!.OnLoopAsync(run => ResumeAsync(run, SerialLog(request))).ConfigureAwait(false);
+        await vm!.OnLoopAsync(run => ResumeAsync(run, SerialLog(request), copied: !record.CreatedFiles.IsEmpty)).ConfigureAwait(false);
         var resumed = (int)arrived.ElapsedMilliseconds;
         await store.WriteAsync(record with { Ended = true }).ConfigureAwait(false);
         logger.LogInformation("Move {Id}: VM {Name} is this host's and runs ({Ms} ms after the source's Finish arrived, its memory whole after {Whole} ms)",
@@ -160,17 +169,21 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
         return Answer(id, PeerAnswer.Aborted);
     }
 
-    /// <summary>Ends the incoming QEMU, if any, and forgets the VM made for the move.</summary>
+    /// <summary>Ends the incoming QEMU, if any, and forgets the VM made for the move, and the disk files made for its copy.</summary>
     public async Task DeleteIncomingAsync(MigrationRecord record)
     {
-        if (vms.All.FirstOrDefault(v => v.Id == record.VmId) is not { } vm)
-            return;
-        await vm.OnLoopAsync(async run =>
+        if (vms.All.FirstOrDefault(v => v.Id == record.VmId) is { } vm)
         {
-            await new VmOperations(run, services, logger).EndAsync(run.Snapshot.State).ConfigureAwait(false);
-            return true;
-        }).ConfigureAwait(false);
-        await vms.RemoveAsync(vm, moved: true).ConfigureAwait(false);
+            await vm.OnLoopAsync(async run =>
+            {
+                await new VmOperations(run, services, logger).EndAsync(run.Snapshot.State).ConfigureAwait(false);
+                return true;
+            }).ConfigureAwait(false);
+            await vms.RemoveAsync(vm, moved: true).ConfigureAwait(false);
+        }
+        // The copies this host made for the move: the source keeps the disks.
+        foreach (var file in record.CreatedFiles)
+            File.Delete(file);
         logger.LogInformation("Move {Id}: the VM {Name} made for it is deleted; the source keeps it", record.Id, record.VmName);
     }
 
@@ -194,28 +207,22 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
     /// hands it to QEMU once accepted (<c>fd:</c>): QEMU never opens a socket of its own, and the
     /// host's guard against VMs reaching local services stays whole.
     /// </summary>
-    private async Task<int> ListenAsync(IVmRun run, VmConfig config, string? key, IPAddress address, IPAddress? source, Guid id, CancellationToken ct)
+    /// <param name="copies">Shared-nothing: the disks (by id) to export for the source's copy.</param>
+    private async Task<(int Port, int? StoragePort)> ListenAsync(IVmRun run, VmConfig config, string? key, IPAddress address, IPAddress? source, Guid id,
+        IReadOnlyList<string> copies, CancellationToken ct)
     {
         var session = await new StartOperation(run, services, logger).LaunchIncomingAsync(config, ct).ConfigureAwait(false);
         if (key is not null)
             await MoveTls.UseAsync(run, services.Qemu, session.Qmp, key, server: true, ct).ConfigureAwait(false);
+        int? storagePort = copies.Count == 0 ? null
+            : await DiskExports.ExportAsync(session.Qmp, address, copies, key is null ? null : MoveTls.ObjectId, ct).ConfigureAwait(false);
         // Its MIGRATION events end Finish's wait for the stream at once.
         await session.Qmp.SetMigrationCapabilitiesAsync(new Dictionary<string, bool> { ["events"] = true }, ct).ConfigureAwait(false);
-        var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            listener.Bind(new IPEndPoint(address, 0));
-            listener.Listen(1);
-        }
-        catch (SocketException e)
-        {
-            listener.Dispose();
-            throw new MoveFailedException($"Cannot listen on {address} for the stream of VM '{config.Name}': {e.Message}");
-        }
+        var listener = MoveSockets.Listen(address, $"the stream of VM '{config.Name}'");
         var waiting = new CancellationTokenSource(ConnectionWait);
         accepting[id] = waiting;
         _ = Task.Run(() => AcceptAsync(listener, id, config.Id, key is null ? source : null, waiting.Token));
-        return ((IPEndPoint)listener.LocalEndPoint!).Port;
+        return (MoveSockets.Port(listener), storagePort);
     }
 
     /// <summary>The source's one connection, handed to QEMU; none within <see cref="ConnectionWait"/>, the move is given up here.</summary>
@@ -339,6 +346,7 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
                 await session.Qmp.MigrateIncomingAsync($"file:/dev/fdset/{set}", CancellationToken.None).ConfigureAwait(false);
                 await session.Qmp.WaitForMigrationAsync(StartOperation.SaveTimeout).ConfigureAwait(false);
                 await session.Qmp.RemoveFdAsync(set, CancellationToken.None).ConfigureAwait(false);
+                await session.Qmp.SetMigrationCapabilitiesAsync(QuickState.Off).ConfigureAwait(false);
             }
             return true;
         }
@@ -369,10 +377,12 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
         }
     }
 
-    private async Task<bool> ResumeAsync(IVmRun run, byte[] printedAtSource)
+    private async Task<bool> ResumeAsync(IVmRun run, byte[] printedAtSource, bool copied)
     {
         var session = run.Session ?? throw new MoveFailedException($"VM '{run.Snapshot.Name}' has no QEMU here any more.");
         session.Serial?.RecordEarlier(printedAtSource);
+        if (copied)
+            await DiskExports.StopAsync(session.Qmp).ConfigureAwait(false);
         await session.Qmp.ContAsync().ConfigureAwait(false);
         run.SetState(VmState.Running);
         await MoveTls.DropAsync(run, session.Qmp, null).ConfigureAwait(false);

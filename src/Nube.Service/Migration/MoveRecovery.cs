@@ -138,6 +138,10 @@ public sealed class MoveRecovery(VmRegistry vms, IncomingMoves incoming, HostPee
                 return $"VM '{record.VmName}' stays on this host; its QEMU ended while the host service was down.";
             if (local == LocalQemu.Sending)
                 await session.Qmp.CancelMigrationAsync().ConfigureAwait(false);
+            if (record.StateFile is not null)
+                await session.Qmp.SetMigrationCapabilitiesAsync(Core.Migration.QuickState.Off).ConfigureAwait(false);
+            if (record.Role == MigrationRole.Source)
+                await DiskMirrors.AbandonAllAsync(session.Qmp, record.Peer).ConfigureAwait(false);
             await MoveTls.DropAsync(run, session.Qmp, null).ConfigureAwait(false);
             return await ResumeAsync(run, record.WasRunning, $"VM '{record.VmName}' stays on this host: the move to {record.Peer} did not finish.")
                 .ConfigureAwait(false);

@@ -13,7 +13,8 @@ namespace Nube.Service.Migration;
 /// </summary>
 public static class MoveTls
 {
-    private const string ObjectId = "nube-move-tls";
+    /// <summary>QEMU's TLS credentials object of the move, which the disks' copy (NBD) uses too.</summary>
+    public const string ObjectId = "nube-move-tls";
     private const string User = "nube";
     private const string KeyFile = "keys.psk";
 

@@ -28,12 +28,13 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
     private const string StreamFd = "nube-move";
 
     /// <returns>The job's result line; the VM is then the destination's, and its QEMU here has ended.</returns>
-    public async Task<string> RunAsync(Job job, HostPeer peer, bool live, CancellationToken ct)
+    public async Task<string> RunAsync(Job job, HostPeer peer, MoveRequest move, CancellationToken ct)
     {
         var began = Stopwatch.StartNew();
         var now = vm.Snapshot;
+        var live = move.Live;
         job.Report($"checking the VM and {peer.Name}");
-        var checkedMove = await check.CheckAsync(now, peer.Name, live, ct).ConfigureAwait(false);
+        var checkedMove = await check.CheckAsync(now, move, ct).ConfigureAwait(false);
         if (!checkedMove.CanMove)
             throw new ValidationException([.. checkedMove.Problems.Select(p => new ValidationError(p.Field, p.Value ?? "", p.Message))]);
         var config = now.Config!;
@@ -52,15 +53,19 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
         Stopwatch? pausedAt = null;
         Microsoft.Win32.SafeHandles.SafeFileHandle? state = null;
         int? stateSet = null;
+        var copies = move.WithStorage ? PeerStorage.Place(config, null) : [];
+        DiskMirrors? mirrors = null;
         // One connection for Prepare and Finish: the guest is paused during Finish, which must not wait for a handshake.
         using var connection = new PeerConnection(peer);
         try
         {
             job.Report($"making the VM at {peer.Name}");
+            var sizes = await SizesAsync(copies, ct).ConfigureAwait(false);
             var prepared = await Call(connection, (c, t) => c.Migrations.PrepareAsync(new IncomingMoveRequest
             {
                 MigrationId = record.Id, VmId = vm.Id, Config = ConfigDocument.Write(config), Live = live, SourceHostId = hostId,
                 Encrypted = services.Host.Config.MigrationEncryption, ThroughSharedStorage = record.StateFile is not null,
+                WithStorage = move.WithStorage, StorageFolder = move.StorageFolder, DiskSizes = sizes,
                 UefiVars = UefiVars(config), SourceProcessor = check.HostProcessor(now.Accelerator),
             }, t), ct, $"{peer.Name} did not make the VM").ConfigureAwait(false);
             await store.WriteAsync(record = record with { Phase = MigrationPhase.Perform }).ConfigureAwait(false);
@@ -74,6 +79,18 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
             }, ct).ConfigureAwait(false);
             await run.Qmp.SetMigrationCapabilitiesAsync(record.StateFile is not null ? QuickState.Capabilities
                 : new Dictionary<string, bool> { ["auto-converge"] = live && host.MigrationAutoConverge, ["events"] = true }, ct).ConfigureAwait(false);
+            if (copies.Count > 0)
+            {
+                // Shared-nothing: the disks first, while the guest runs; the memory once they are whole.
+                var running = vm.Snapshot.Running;
+                mirrors = new DiskMirrors(run.Qmp, [.. copies.Select(c => (c.Disk.Id, running is null ? c.Disk.Id
+                    : Vms.Checkpoints.CheckpointContext.NodeOf(running, c.Disk.Path) ?? c.Disk.Id))], peer.Name);
+                job.Report(MoveProgress.Disks(0, 0));
+                await mirrors.StartAsync(prepared.Host, prepared.StoragePort ?? throw new MoveFailedException($"{peer.Name} did not export the disks for their copy"),
+                    tls is null ? null : MoveTls.ObjectId, ct).ConfigureAwait(false);
+                await mirrors.WaitReadyAsync((done, total) => job.Report(MoveProgress.Disks(done, total), MoveProgress.Percent(total - done, total)),
+                    services.Clock, ct).ConfigureAwait(false);
+            }
             if (!live)
             {
                 await run.Qmp.StopAsync(ct).ConfigureAwait(false);
@@ -89,7 +106,7 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
             else
             {
                 // nubed connects and hands QEMU the socket: QEMU opens none itself.
-                using (var stream = await ConnectAsync(peer, prepared, ct).ConfigureAwait(false))
+                using (var stream = await MoveSockets.ConnectAsync(peer.Name, prepared.Host, prepared.Port, "the stream", ct).ConfigureAwait(false))
                     await run.Qmp.GetFdAsync(StreamFd, stream.SafeHandle, ct).ConfigureAwait(false);
                 await run.Qmp.MigrateAsync($"fd:{StreamFd}", ct).ConfigureAwait(false);
             }
@@ -101,6 +118,9 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
                     throw new MoveFailedException($"VM '{now.Name}' did not move to {peer.Name}: its stream moved nothing for {stall.Limit.TotalSeconds:0} s " +
                         $"(the link between the hosts is cut, or {peer.Name} is down). It runs here as before.");
             }).ConfigureAwait(false);
+            // The guest is paused: each disk's copy ends as it stands, the same as the disk.
+            if (mirrors is not null)
+                await mirrors.CompleteAsync().ConfigureAwait(false);
             if (state is not null)
             {
                 await run.Qmp.RemoveFdAsync(stateSet!.Value, ct).ConfigureAwait(false);
@@ -112,6 +132,8 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
         catch (Exception e)
         {
             state?.Dispose();
+            if (mirrors is not null)
+                await mirrors.AbandonAsync().ConfigureAwait(false);
             await UndoAsync(run, record, peer, from, tls).ConfigureAwait(false);
             if (e is QmpException q)
                 throw new MoveFailedException($"VM '{now.Name}' did not move to {peer.Name}: {q.Message} It runs here as before.", e);
@@ -128,6 +150,9 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
                 await run.EndAsync().ConfigureAwait(false);
                 vm.ForgetRun();
                 DeleteState(record);
+                // Shared-nothing: the move asked for it; the disks are the destination's now, and its QEMU here has ended.
+                foreach (var copy in copies)
+                    File.Delete(copy.Disk.Path);
                 await store.WriteAsync(record with { Ended = true }).ConfigureAwait(false);
                 logger.LogInformation("VM {Name} moved to {Peer} ({Downtime} ms paused)", now.Name, peer.Name, sent.DowntimeMilliseconds);
                 // The guest's whole pause: QEMU's (the last pages and the devices) and the handover until it resumed there.
@@ -137,6 +162,8 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
                 return MoveProgress.Result(peer.Name, began.Elapsed, paused, sent.Ram?.Transferred, sent.Ram?.DirtySyncCount,
                     record.StateFile is not null ? MoveRoute.SharedStorage : tls is not null ? MoveRoute.Encrypted : MoveRoute.InTheClear);
             case PeerAnswer.Aborted:
+                if (record.StateFile is not null)
+                    await run.Qmp.SetMigrationCapabilitiesAsync(QuickState.Off).ConfigureAwait(false);
                 await MoveTls.DropAsync(vm, run.Qmp, tls).ConfigureAwait(false);
                 await ResumeAsync(run, from).ConfigureAwait(false);
                 DeleteState(record);
@@ -148,23 +175,6 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
                     "it stays paused (resuming it could run it twice) until that host answers.");
                 throw new MoveFailedException($"{peer.Name} did not answer whether it took VM '{now.Name}'; the VM stays paused here, " +
                     "never running on both hosts, until that host answers (asked again in the background and at every restart of this host).");
-        }
-    }
-
-    private static async Task<System.Net.Sockets.Socket> ConnectAsync(HostPeer peer, IncomingMoveInfo prepared, CancellationToken ct)
-    {
-        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        limit.CancelAfter(HostPeers.CheckTimeout);
-        try
-        {
-            await socket.ConnectAsync(prepared.Host, prepared.Port, limit.Token).ConfigureAwait(false);
-            return socket;
-        }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException || (e is OperationCanceledException && !ct.IsCancellationRequested))
-        {
-            socket.Dispose();
-            throw new MoveFailedException($"Cannot reach {peer.Name} at {prepared.Host} port {prepared.Port} for the stream: {e.Message}");
         }
     }
 
@@ -190,6 +200,8 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
         try
         {
             await run.Qmp.CancelMigrationAsync().ConfigureAwait(false);
+            if (record.StateFile is not null)
+                await run.Qmp.SetMigrationCapabilitiesAsync(QuickState.Off).ConfigureAwait(false);
             await MoveTls.DropAsync(vm, run.Qmp, tls).ConfigureAwait(false);
             await ResumeAsync(run, from).ConfigureAwait(false);
         }
@@ -203,6 +215,21 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
             logger.LogWarning("Move {Id}: {Peer} was not told to give it up ({Problem}); it deletes its half-made VM when the stream does not come", record.Id, peer.Name, problem);
         DeleteState(record);
         await store.WriteAsync(record with { Ended = true }).ConfigureAwait(false);
+    }
+
+    /// <summary>Each copied disk's virtual size, by its id, for the destination to make it.</summary>
+    private static async Task<Dictionary<string, long>?> SizesAsync(IReadOnlyList<PeerStorage.Placed> copies, CancellationToken ct)
+    {
+        if (copies.Count == 0)
+            return null;
+        var sizes = new Dictionary<string, long>();
+        foreach (var copy in copies)
+        {
+            var info = await Disks.QemuImg.RunAsync(copy.Disk.Field, copy.Disk.Path, "read", ["info", "-U", "--output=json", copy.Disk.Path], ct).ConfigureAwait(false);
+            using var facts = System.Text.Json.JsonDocument.Parse(info.Stdout);
+            sizes[copy.Disk.Id] = facts.RootElement.GetProperty("virtual-size").GetInt64();
+        }
+        return sizes;
     }
 
     /// <summary>A quick move's saved state, once the move is over either way: it must never be restored again.</summary>

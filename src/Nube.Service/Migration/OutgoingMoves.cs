@@ -30,11 +30,11 @@ public sealed class OutgoingMoves(VmRegistry vms, MoveCheck check, MigrationStor
         if (now.State is not (VmState.Running or VmState.Paused))
             throw new VmConflictException($"Cannot move VM '{now.Name}': it is {VmLifecycle.Word(now.State)}; a move needs it running or paused.");
         var job = services.Jobs.Create(vm.Id, now.Name, "move");
-        _ = Task.Run(() => RunAsync(vm, job, peer, request.Live));
+        _ = Task.Run(() => RunAsync(vm, job, peer, request));
         return job;
     }
 
-    private async Task RunAsync(VmController vm, Job job, Core.Hosts.HostPeer peer, bool live)
+    private async Task RunAsync(VmController vm, Job job, Core.Hosts.HostPeer peer, MoveRequest request)
     {
         var ct = job.Cancellation.Token;
         try
@@ -43,7 +43,7 @@ public sealed class OutgoingMoves(VmRegistry vms, MoveCheck check, MigrationStor
             string result;
             try
             {
-                result = await vm.OnLoopAsync(run => new OutgoingMove(run, services, check, store, recovery, events.HostId, logger).RunAsync(job, peer, live, ct))
+                result = await vm.OnLoopAsync(run => new OutgoingMove(run, services, check, store, recovery, events.HostId, logger).RunAsync(job, peer, request, ct))
                     .ConfigureAwait(false);
             }
             finally

@@ -6,7 +6,7 @@ import { navigate } from '../lib/router.js';
 import { JobProgress } from './JobProgress.jsx';
 
 /**
- * Move a running VM to a peer host (live, or quick: saved and restored through shared storage), as `nube vm move` does: the
+ * Move a running VM to a peer host (live, or quick: saved and restored through shared storage; or live with its disks copied), as `nube vm move` does: the
  * host's peers to choose from, the move's job followed to its end. Every reason the host or the
  * peer refuses is shown as they word it; once moved, the VM is the peer's and this host's list
  * is the way back.
@@ -16,6 +16,8 @@ export function MoveDialog({ vm, onClose }) {
   const [peers, setPeers] = useState(null);
   const [to, setTo] = useState('');
   const [quick, setQuick] = useState(false);
+  const [withStorage, setWithStorage] = useState(false);
+  const [folder, setFolder] = useState('');
   const [error, setError] = useState(null);
   const [jobId, setJobId] = useState(null);
   const job = useStoreItem(jobs, jobId);
@@ -31,7 +33,8 @@ export function MoveDialog({ vm, onClose }) {
     e.preventDefault();
     setError(null);
     try {
-      const started = await post(`${vmPath(vm.id)}/move`, { to, live: !quick });
+      const started = await post(`${vmPath(vm.id)}/move`,
+        { to, live: !quick, withStorage: withStorage && !quick, storageFolder: withStorage && !quick && folder.trim() ? folder.trim() : null });
       putJob(started);
       setJobId(started.id);
     } catch (err) {
@@ -55,7 +58,17 @@ export function MoveDialog({ vm, onClose }) {
             <input type="checkbox" checked={quick} onInput={(e) => setQuick(e.currentTarget.checked)} />
             Quick: save it to the shared storage and restore it there (the VM is paused for both)
           </label>
-          <p class="hint">Its disks stay where they are: on storage both hosts reach.</p>
+          <label class="check">
+            <input type="checkbox" checked={withStorage && !quick} disabled={quick} onInput={(e) => setWithStorage(e.currentTarget.checked)} />
+            Copy its disks to that host while it runs (they are deleted here once it has the VM)
+          </label>
+          {withStorage && !quick && (
+            <>
+              <label for="move-folder">Folder there</label>
+              <input id="move-folder" value={folder} placeholder="the same paths" onInput={(e) => setFolder(e.currentTarget.value)} />
+            </>
+          )}
+          <p class="hint">{withStorage && !quick ? 'DVDs and read-only disks must be at the same paths there.' : 'Its disks stay where they are: on storage both hosts reach.'}</p>
         </form>
       )}
       <p class="status" aria-live="polite">
