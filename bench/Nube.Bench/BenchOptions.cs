@@ -68,6 +68,8 @@ public sealed record BenchOptions
     public int MigrationDirtyMiBps { get; init; } = 100;
     /// <summary>The guests' memory sizes, one guest each.</summary>
     public IReadOnlyList<int> MigrationMemoryMiB { get; init; } = [512, 2048];
+    /// <summary>The soak: live moves of the 512 MiB guest, dirtying, one after the other under Nube (0: none).</summary>
+    public int MigrationBackToBack { get; init; } = 20;
 
     // Figure 4 (network).
     public int NetRounds { get; init; } = 3;
@@ -91,6 +93,7 @@ public sealed record BenchOptions
         "  fig8: [--fmt-rounds N] (and fig3's fio and disk size options)\n" +
         "  fig9: [--hp-rounds N]\n" +
         "  fig10: [--mig-rounds N] [--mig-dirty-mibps N] [--mig-mib N[,N...]] (the guests' memory, 512,2048 by default)\n" +
+        "         [--mig-back-to-back N] (live moves of the 512 MiB guest, dirtying, one after the other; 20 by default, 0 for none)\n" +
         "  fig4: [--net-rounds N] [--iperf-seconds S] [--net-variants all|KEY,KEY...] (tulip, e1000, virtio, virtio-2cpu, virtio-2cpu-2streams, virtio-switch, tulip-pair, virtio-pair)\n" +
         "  fig1: [--baseline-nubed PATH/nubed.dll] (another build's nubed, booted in the same rounds)\n" +
         "  fig5: [--hb-vms N] [--hb-vm-mib N] [--hb-window S] [--hb-rounds N] [--lost-rounds N]\n" +
@@ -134,6 +137,7 @@ public sealed record BenchOptions
                 "--mig-rounds" => o with { MigrationRounds = Count(1) },
                 "--mig-dirty-mibps" => o with { MigrationDirtyMiBps = Count(10) },
                 "--mig-mib" => o with { MigrationMemoryMiB = Sizes(Value(), "--mig-mib") },
+                "--mig-back-to-back" => o with { MigrationBackToBack = Count(0) },
                 "--net-rounds" => o with { NetRounds = Count(1) },
                 "--iperf-seconds" => o with { IperfSeconds = Count(2) },
                 "--net-variants" => o with { NetVariants = Keys(Value(), "--net-variants", NetworkFigure.AllVariants.Select(v => v.Key)) },

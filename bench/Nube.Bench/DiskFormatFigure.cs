@@ -150,7 +150,7 @@ public sealed class DiskFormatFigure(BenchOptions options, Workspace workspace)
         return (top, format, chain);
     }
 
-    private static async Task QemuImgAsync(string[] args, CancellationToken ct)
+    public static async Task QemuImgAsync(string[] args, CancellationToken ct)
     {
         var result = await ProcessTools.RunAsync("qemu-img", args, QemuImgTimeout, ct);
         if (result.ExitCode != 0)

@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
-using Nube.Contracts.Jobs;
 using Nube.Contracts.Vms;
 
 namespace Nube.Bench;
@@ -12,22 +9,32 @@ public enum MoveMethod { NubeLive, NubeQuick, QemuLive, QemuQuick, QemuLiveTls }
 public sealed record MoveSample(int MemoryMiB, bool Dirty, MoveMethod Method, int Round, bool Warmup, string From, string To, MoveOutcome Outcome,
     string? GuestCheck)
 {
+    public const string CorruptedCheck = "corrupted";
+    public const string UnansweredCheck = "the guest did not answer";
     public bool ByNube => Method is MoveMethod.NubeLive or MoveMethod.NubeQuick;
     public bool Live => Method is MoveMethod.NubeLive or MoveMethod.QemuLive or MoveMethod.QemuLiveTls;
     public bool Moved => Outcome.Fault == MoveFault.None;
+    public bool Corrupted => GuestCheck?.StartsWith(CorruptedCheck, StringComparison.Ordinal) == true;
+    public bool Unanswered => GuestCheck?.StartsWith(UnansweredCheck, StringComparison.Ordinal) == true;
 }
 
+/// <param name="BackToBack">The issue's soak: one dirtying guest moved live under Nube again and again (empty when not run).</param>
+/// <param name="AfterQuick">Per size, Nube's quick guest (arrived by a quick move) moved live, then quick.</param>
+/// <param name="SharedFileSystem">What the hosts' shared folder (the disks, a quick move's state) lies on.</param>
 public sealed record MigrationResult(IReadOnlyList<MoveSample> Samples, int Rounds, int DirtyMiBps, long BandwidthMiBps, string Accelerator,
-    IReadOnlyList<string> SourceArgv, IReadOnlyList<string> DestinationArgv, IReadOnlyList<string> LoadAverages);
+    IReadOnlyList<string> SourceArgv, IReadOnlyList<string> DestinationArgv, IReadOnlyList<string> LoadAverages,
+    IReadOnlyList<MoveSample> BackToBack, IReadOnlyList<MoveSample> AfterQuick, string SharedFileSystem);
 
 /// <summary>
 /// Figure 10: moving a running VM between two hosts on this machine, Nube's live and quick moves
 /// against the same QEMU migration driven by hand, for each guest size, idle and dirtying memory.
-/// Each size boots one guest under Nube (on host a) and one under plain QEMU (at X), once; every
-/// round moves them back and forth: Nube live and quick, by hand live and quick over plain TCP and
-/// live over TLS as nubed's stream is (Nube's moves and the hand ones take turns going first),
-/// checking after each move that the guest answers its agent and its console and, when dirtying,
-/// that its dirtied memory is whole.
+/// Each size boots two guests under Nube (on host a: one for live moves, one for quick) and one under
+/// plain QEMU (at X), once, each with a small qcow2 disk of its own in the hosts' shared folder (so that quick moves go through it);
+/// every round moves them back and forth: Nube live and quick, by hand live over plain TCP and
+/// over TLS as nubed's stream is, and quick through a file beside the disk (Nube's moves and the
+/// hand ones take turns going first), checking after each move that the guest answers its agent
+/// and its console and, when dirtying, that its dirtied memory is whole. Then a new 512 MiB guest
+/// under Nube goes back and forth live, dirtying, <see cref="BenchOptions.MigrationBackToBack"/> times.
 /// </summary>
 public sealed partial class MigrationFigure(BenchOptions options, Workspace workspace)
 {
@@ -37,6 +44,10 @@ public sealed partial class MigrationFigure(BenchOptions options, Workspace work
     /// <summary>Dirtying starts this long before a move, so that the move meets a steady rate.</summary>
     private static readonly TimeSpan DirtyLead = TimeSpan.FromSeconds(2);
     private const int AgentWaitSeconds = 30;
+    /// <summary>The guests' data disk: small, for the quick moves' state goes beside it (the guest does not use it).</summary>
+    public const int DiskMiB = 64;
+    /// <summary>The guest size the back-to-back moves use, as the issue states them.</summary>
+    private const int BackToBackMiB = 512;
 
     /// <summary>
     /// nubed logs each QMP message at debug, events with QEMU's timestamps: the guest's pause is
@@ -48,7 +59,7 @@ public sealed partial class MigrationFigure(BenchOptions options, Workspace work
         ["Logging__LogLevel__Nube.Vm"] = "Debug", ["Logging__LogLevel__Nube.Service.Migration"] = "Debug",
     };
 
-    private readonly List<MoveSample> samples = [];
+    private readonly List<MoveSample> samples = [], backToBack = [], afterQuick = [];
     private readonly List<string> loads = [];
     private readonly MemoryDirtier dirtier = new(options.MigrationDirtyMiBps);
     private IReadOnlyList<string> sourceArgv = [], destinationArgv = [];
@@ -66,9 +77,12 @@ public sealed partial class MigrationFigure(BenchOptions options, Workspace work
                 await MeasureSizeAsync(pair, mib, bandwidth, warmups, ct);
                 warmups = 0;
             }
+            if (options.MigrationBackToBack > 0)
+                await BackToBackAsync(pair, bandwidth << 20, ct);
             loads.Add(DiskFigure.Load());
             return new MigrationResult(samples, options.MigrationRounds, dirtier.MiBps, bandwidth,
-                $"{host.AcceleratorInUse} (KVM usable: {(host.KvmUsable ? "yes" : "no")})", sourceArgv, destinationArgv, loads);
+                $"{host.AcceleratorInUse} (KVM usable: {(host.KvmUsable ? "yes" : "no")})", sourceArgv, destinationArgv, loads,
+                backToBack, afterQuick, DiskFigure.FileSystemOf(pair.Shared));
         }
         catch (Exception) when (!ct.IsCancellationRequested)
         {
@@ -78,28 +92,41 @@ public sealed partial class MigrationFigure(BenchOptions options, Workspace work
         }
     }
 
-    /// <summary>One guest of each kind with <paramref name="mib"/> MiB, idle then dirtying, the warm-up rounds (first size only) not counted.</summary>
+    /// <summary>
+    /// The guests of <paramref name="mib"/> MiB, idle then dirtying, the warm-up rounds (first size only) not counted.
+    /// Nube's live and quick moves each have a guest of their own: a VM that arrived by a quick move
+    /// does not move live (see <see cref="AfterQuickAsync"/>), which that guest then tries.
+    /// </summary>
     private async Task MeasureSizeAsync(NubedPair pair, int mib, long bandwidthMiBps, int warmups, CancellationToken ct)
     {
-        var vm = $"mover-{mib}";
-        var created = await pair.Hosts[0].Client.CreateVmAsync(options.GuestVm(vm) with { MemoryStartupMiB = mib, NetworkAdapters = [] }, ct);
-        var nube = new NubeGuest(pair, vm);
+        var (vm, quickVm) = ($"mover-{mib}", $"mover-{mib}-quick");
+        var plainDisk = await NewDiskAsync(pair, $"{vm}-qemu", ct);
+        var id = await CreateAsync(pair, vm, mib, ct);
+        await CreateAsync(pair, quickVm, mib, ct);
+        var (nube, nubeQuick) = (new NubeGuest(pair, vm), new NubeGuest(pair, quickVm));
         PlainMigration? plain = null;
         try
         {
             var booted = await GuestVms.StartAsync(nube.Host.Client, vm, ct);
+            await GuestVms.StartAsync(nube.Host.Client, quickVm, ct);
             // From the configuration as nubed stored it once started (its machine type pinned).
-            plain = await PlainMigration.BootAsync(nube.Host, created.Summary.Id, workspace.Folder($"fig10-qemu-{mib}-x"), workspace.Folder($"fig10-qemu-{mib}-y"), ct);
+            plain = await PlainMigration.BootAsync(nube.Host, id, workspace.Folder($"fig10-qemu-{mib}-x"), workspace.Folder($"fig10-qemu-{mib}-y"),
+                plainDisk, ct);
             (sourceArgv, destinationArgv) = (plain.SourceArgv, plain.DestinationArgv);
-            Console.Error.WriteLine($"bench: fig10 {mib} MiB: Nube's guest booted in {booted:0.0} s, plain QEMU's too");
-            var guests = new Dictionary<bool, IGuest> { [true] = nube, [false] = new PlainGuest(plain) };
-            foreach (var guest in guests.Values)
+            Console.Error.WriteLine($"bench: fig10 {mib} MiB: Nube's guests booted ({booted:0.0} s for the first), plain QEMU's too");
+            var plainGuest = new PlainGuest(plain);
+            var guests = new Dictionary<MoveMethod, IGuest>
+            {
+                [MoveMethod.NubeLive] = nube, [MoveMethod.NubeQuick] = nubeQuick,
+                [MoveMethod.QemuLive] = plainGuest, [MoveMethod.QemuQuick] = plainGuest, [MoveMethod.QemuLiveTls] = plainGuest,
+            };
+            foreach (var guest in guests.Values.Distinct())
                 await guest.RunAsync("dmesg -n 1", ct); // no kernel line splits a marker
             foreach (var dirty in new[] { false, true })
             {
                 if (dirty)
                 {
-                    foreach (var guest in guests.Values)
+                    foreach (var guest in guests.Values.Distinct())
                         guest.Expected = MemoryDirtier.Checksum(await guest.RunAsync(dirtier.Setup, ct))
                             ?? throw new InvalidOperationException("the guest printed no checksum of its dirtied area");
                 }
@@ -111,8 +138,7 @@ public sealed partial class MigrationFigure(BenchOptions options, Workspace work
                         : [MoveMethod.QemuLive, MoveMethod.QemuQuick, MoveMethod.QemuLiveTls, MoveMethod.NubeLive, MoveMethod.NubeQuick];
                     foreach (var method in order)
                     {
-                        var guest = guests[method is MoveMethod.NubeLive or MoveMethod.NubeQuick];
-                        var sample = await MoveOnceAsync(guest, mib, dirty, method, r, bandwidthMiBps << 20, ct);
+                        var sample = await MoveOnceAsync(guests[method], mib, dirty, method, r, bandwidthMiBps << 20, ct);
                         samples.Add(sample);
                         Console.Error.WriteLine($"bench: fig10 {mib} MiB {(dirty ? "dirtying" : "idle")} {(r < 0 ? "warm-up" : $"round {r + 1}/{options.MigrationRounds}")} " +
                             $"{method} {sample.From}->{sample.To}: {Describe(sample)}");
@@ -120,13 +146,78 @@ public sealed partial class MigrationFigure(BenchOptions options, Workspace work
                     }
                 }
             }
+            await AfterQuickAsync(nubeQuick, mib, bandwidthMiBps << 20, ct);
         }
         finally
         {
             if (plain is not null)
                 await plain.DisposeAsync();
+            await GuestVms.TurnOffAllAsync(pair.Hosts[0].Client, [vm, quickVm], CancellationToken.None);
+            await GuestVms.TurnOffAllAsync(pair.Hosts[1].Client, [vm, quickVm], CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// The quick guest, which arrived by a quick move, moved live and then quick again (idle): a VM's
+    /// QEMU keeps the quick move's capabilities, and nubed's live move does not turn them off.
+    /// </summary>
+    private async Task AfterQuickAsync(NubeGuest guest, int mib, long bandwidth, CancellationToken ct)
+    {
+        foreach (var (method, i) in new[] { MoveMethod.NubeLive, MoveMethod.NubeQuick }.Select((m, i) => (m, i)))
+        {
+            var sample = await MoveOnceAsync(guest, mib, false, method, i, bandwidth, ct);
+            afterQuick.Add(sample);
+            Console.Error.WriteLine($"bench: fig10 {mib} MiB after quick moves: {method} {sample.From}->{sample.To}: {Describe(sample)}");
+            await Task.Delay(options.Settle, ct);
+        }
+    }
+
+    /// <summary>
+    /// The issue's check, on a guest of its own (alone on the machine, booted for it): dirtying, moved live to
+    /// the other host and checked, again and again, with no pause between beyond the checks.
+    /// </summary>
+    private async Task BackToBackAsync(NubedPair pair, long bandwidth, CancellationToken ct)
+    {
+        const string vm = "back-to-back";
+        await CreateAsync(pair, vm, BackToBackMiB, ct);
+        var nube = new NubeGuest(pair, vm);
+        try
+        {
+            await GuestVms.StartAsync(nube.Host.Client, vm, ct);
+            await nube.RunAsync("dmesg -n 1", ct);
+            nube.Expected = MemoryDirtier.Checksum(await nube.RunAsync(dirtier.Setup, ct))
+                ?? throw new InvalidOperationException("the guest printed no checksum of its dirtied area");
+            for (var i = 0; i < options.MigrationBackToBack; i++)
+            {
+                loads.Add(DiskFigure.Load());
+                var sample = await MoveOnceAsync(nube, BackToBackMiB, true, MoveMethod.NubeLive, i, bandwidth, ct);
+                backToBack.Add(sample);
+                Console.Error.WriteLine($"bench: fig10 back-to-back {i + 1}/{options.MigrationBackToBack} {sample.From}->{sample.To}: {Describe(sample)}");
+            }
+        }
+        finally
+        {
             await GuestVms.TurnOffAllAsync(nube.Host.Client, [vm], CancellationToken.None);
         }
+    }
+
+    /// <summary>A VM of <paramref name="mib"/> MiB at host a, its disk a new qcow2 in the shared folder; returns its id.</summary>
+    private async Task<Guid> CreateAsync(NubedPair pair, string vm, int mib, CancellationToken ct)
+    {
+        var disk = await NewDiskAsync(pair, vm, ct);
+        var created = await pair.Hosts[0].Client.CreateVmAsync(options.GuestVm(vm) with
+        {
+            MemoryStartupMiB = mib, NetworkAdapters = [],
+            ScsiControllers = [new ScsiControllerSettings { Disks = [new ScsiDiskSettings { Location = 0, Path = disk, Format = "qcow2" }] }],
+        }, ct);
+        return created.Summary.Id;
+    }
+
+    private static async Task<string> NewDiskAsync(NubedPair pair, string name, CancellationToken ct)
+    {
+        var disk = Path.Combine(pair.Shared, $"{name}.qcow2");
+        await DiskFormatFigure.QemuImgAsync(["create", "-q", "-f", "qcow2", disk, $"{DiskMiB}M"], ct);
+        return disk;
     }
 
     private async Task<MoveSample> MoveOnceAsync(IGuest guest, int mib, bool dirty, MoveMethod method, int round, long bandwidth, CancellationToken ct)
@@ -158,11 +249,11 @@ public sealed partial class MigrationFigure(BenchOptions options, Workspace work
                 return null;
             }
             var sum = MemoryDirtier.Checksum(await guest.RunAsync(MemoryDirtier.StopAndSum, ct));
-            return sum == guest.Expected ? null : $"corrupted: the dirtied area's MD5 is {sum ?? "missing"}, was {guest.Expected}";
+            return sum == guest.Expected ? null : $"{MoveSample.CorruptedCheck}: the dirtied area's MD5 is {sum ?? "missing"}, was {guest.Expected}";
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return $"the guest did not answer: {e.Message}";
+            return $"{MoveSample.UnansweredCheck}: {e.Message}";
         }
     }
 
@@ -171,108 +262,4 @@ public sealed partial class MigrationFigure(BenchOptions options, Workspace work
         : $"{s.Outcome.WallMs:0} ms in all, QEMU's downtime {s.Outcome.QemuDowntimeMs?.ToString("0", CultureInfo.InvariantCulture) ?? "?"} ms, " +
           $"paused {s.Outcome.PauseMs?.ToString("0", CultureInfo.InvariantCulture) ?? "?"} ms (STOP to RESUME), {s.Outcome.SentMiB:0} MiB sent" +
           (s.GuestCheck is { } c ? $"; CHECK FAILED: {c}" : "; guest checked");
-
-    /// <summary>A guest the figure moves, whichever drives it.</summary>
-    private interface IGuest
-    {
-        string Where { get; }
-        /// <summary>The dirtied area's checksum, once set up.</summary>
-        string? Expected { get; set; }
-        /// <summary>Set once the guest failed a check: its later moves are not tried.</summary>
-        string? Broken { get; set; }
-        /// <param name="tls">By hand only: Nube's stream is always TLS.</param>
-        Task<MoveOutcome> MoveAsync(bool live, bool tls, long bandwidth, CancellationToken ct);
-        Task<string> RunAsync(string command, CancellationToken ct);
-        Task PingAgentAsync(CancellationToken ct);
-    }
-
-    private sealed class PlainGuest(PlainMigration plain) : IGuest
-    {
-        public string Where => plain.Where;
-        public string? Expected { get; set; }
-        public string? Broken { get; set; }
-        public Task<MoveOutcome> MoveAsync(bool live, bool tls, long bandwidth, CancellationToken ct) => plain.MoveAsync(live, tls, bandwidth, MoveLimit, ct);
-        public Task<string> RunAsync(string command, CancellationToken ct) => plain.RunAsync(command, GuestTimeout, ct);
-        public Task PingAgentAsync(CancellationToken ct) => plain.PingAgentAsync(ct);
-    }
-
-    /// <summary>The VM under Nube, on host a or b, moved through the API as a user would.</summary>
-    private sealed partial class NubeGuest(NubedPair pair, string vm) : IGuest
-    {
-        private int at;
-
-        public Nubed Host => pair.Hosts[at];
-        public string Where => NubedPair.PeerName(at);
-        public string? Expected { get; set; }
-        public string? Broken { get; set; }
-
-        /// <summary>
-        /// <c>POST /vms/{vm}/move</c> to the other host, then the job long-polled until it ends;
-        /// cancelled when it has not completed within <see cref="MoveLimit"/>. The job's result gives
-        /// QEMU's downtime and what was sent; both nubeds' logs give the QMP events' timestamps.
-        /// </summary>
-        public async Task<MoveOutcome> MoveAsync(bool live, bool tls, long bandwidth, CancellationToken ct)
-        {
-            var (from, to) = (pair.Hosts[at], pair.Hosts[1 - at]);
-            var marks = (from.LogCount, to.LogCount);
-            var clock = Stopwatch.StartNew();
-            var job = await from.Client.Migrations.MoveAsync(vm, new MoveRequest { To = NubedPair.PeerName(1 - at), Live = live }, 30, ct);
-            var cancelled = false;
-            while (!JobStates.IsEnded(job.State))
-            {
-                if (clock.Elapsed > MoveLimit && !cancelled)
-                {
-                    await from.Client.CancelJobAsync(job.Id, ct);
-                    cancelled = true;
-                }
-                if (clock.Elapsed > MoveLimit + GuestVms.OperationTimeout)
-                    throw new TimeoutException($"the move of '{vm}' did not end {GuestVms.OperationTimeout.TotalSeconds:0} s after it was cancelled");
-                job = await from.Client.GetJobAsync(job.Id, 30, ct);
-            }
-            var wall = clock.Elapsed.TotalMilliseconds;
-            if (job.State != JobStates.Completed)
-                return new MoveOutcome(wall, null, null, null, null, null, null, null, cancelled ? MoveFault.NotConverged : MoveFault.Failed,
-                    cancelled ? $"not completed within {MoveLimit.TotalSeconds:0} s; cancelled" : job.Problem?.Detail ?? job.State);
-            at = 1 - at;
-            var result = ResultLine().Match(job.Result ?? "");
-            double? Number(string group) => result.Groups[group].Success ? double.Parse(result.Groups[group].Value, CultureInfo.InvariantCulture) : null;
-            var (sourceLog, destinationLog) = (from.LogSince(marks.Item1), to.LogSince(marks.Item2));
-            var stopped = EventTime(sourceLog, "STOP", last: true);
-            var resumed = EventTime(destinationLog, "RESUME", last: false);
-            return new MoveOutcome(wall, Number("down"), stopped is { } s && resumed is { } r ? (r.At - s.At).TotalMilliseconds : null, null,
-                Number("mib"), (long?)Number("passes"), null, resumed is { } rr ? !destinationLog.Take(rr.Line).Any(IsCont) : null, MoveFault.None);
-        }
-
-        public Task<string> RunAsync(string command, CancellationToken ct) => GuestConsole.RunAsync(Host.Client, vm, command, GuestTimeout, ct);
-
-        public async Task PingAgentAsync(CancellationToken ct)
-        {
-            var details = await Host.Client.GetVmAsync(vm, AgentWaitSeconds, ct);
-            if (details.GuestAgent is not { Responding: true })
-                throw new InvalidOperationException($"its guest agent does not answer at {Where}: {details.GuestAgent?.Error}");
-        }
-
-        /// <summary>A QMP event nubed logged (<c>QMP &lt;- {"timestamp": {...}, "event": NAME}</c>): QEMU's own stamp, and the line's index.</summary>
-        private static (DateTimeOffset At, int Line)? EventTime(IReadOnlyList<string> lines, string name, bool last)
-        {
-            var found = lines.Select((text, i) => (text, i))
-                .Where(l => l.text.Contains("QMP <- ", StringComparison.Ordinal) && Regex.IsMatch(l.text, $"\"event\":\\s*\"{name}\""))
-                .Select(l => (Stamp: Stamp().Match(l.text), l.i)).Where(m => m.Stamp.Success).ToList();
-            if (found.Count == 0)
-                return null;
-            var (stamp, line) = last ? found[^1] : found[0];
-            var at = DateTimeOffset.FromUnixTimeSeconds(long.Parse(stamp.Groups[1].Value, CultureInfo.InvariantCulture))
-                .AddTicks(long.Parse(stamp.Groups[2].Value, CultureInfo.InvariantCulture) * 10);
-            return (at, line);
-        }
-
-        private static bool IsCont(string line) => line.Contains("QMP -> ", StringComparison.Ordinal) && line.Contains("\"execute\":\"cont\"", StringComparison.Ordinal);
-
-        [GeneratedRegex(@"""seconds"":\s*(\d+),\s*""microseconds"":\s*(\d+)")]
-        private static partial Regex Stamp();
-
-        /// <summary>The job's result: "Moved to b in 1.24 s; the VM was paused 14 ms; 85.3 MiB sent in 3 passes."</summary>
-        [GeneratedRegex(@"paused (?<down>[0-9]+) ms(; (?<mib>[0-9.]+) MiB sent( in (?<passes>[0-9]+) pass)?)?")]
-        private static partial Regex ResultLine();
-    }
 }

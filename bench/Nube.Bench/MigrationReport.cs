@@ -12,6 +12,8 @@ public static class MigrationReport
     public const double QuickPauseTargetMs = 1000;
     /// <summary>The dirty rate at which every live move must converge.</summary>
     public const int ConvergeTargetMiBps = 100;
+    /// <summary>The issue's soak: this many back-to-back live moves of a memory-writing guest, none corrupt.</summary>
+    public const int BackToBackTarget = 20;
     /// <summary>The ratios' row against the hand baseline in TLS: not the issue's comparison, but it tells TLS's share of the difference.</summary>
     private const string TlsKind = "live vs by hand in TLS";
 
@@ -29,11 +31,18 @@ public static class MigrationReport
         Line("## Figure 10: moving a running VM to another host, Nube's live and quick moves vs the same QEMU migration by hand");
         Line();
         Line($"Two hosts on this machine, a and b: each its own nubed (own data and run folders, cgroups and VM uid range, TLS API on 127.0.0.1), each the other's peer. " +
-             $"One guest per size (1 vCPU, the test guest booted from its kernel and initrd, no network adapter, no disk) starts under Nube at a, and its plain-QEMU twin at X; each round moves each guest to the other side and leaves it there, " +
-             $"so one boot serves every round: **Nube live** (`POST /vms/{{vm}}/move` `{{\"to\":PEER,\"live\":true}}`, the job long-polled to its end), **Nube quick** (`\"live\":false`: the guest paused first, then its memory streamed), " +
-             $"**QEMU live** and **QEMU quick** (by hand over QMP: a destination QEMU spawned with the same argv nubed builds, `-incoming defer` included, `migrate-incoming tcp:127.0.0.1:0`; at the source `migrate-set-parameters` " +
-             $"`max-bandwidth` {r.BandwidthMiBps} MiB/s (Nube's host setting) and `downtime-limit` {PlainMigration.DowntimeLimitMs} ms (nubed's), `stop` first for quick, `migrate tcp:127.0.0.1:PORT`, `query-migrate` every 20 ms until completed, " +
-             $"`cont` at the destination if it did not run the guest itself, `quit` at the source). " +
+             $"A folder of this machine's disk ({r.SharedFileSystem}) is both hosts' shared storage: a storage root of each, at the same path. " +
+             $"Per size, two guests (1 vCPU, the test guest booted from its kernel and initrd, no network adapter, one {MigrationFigure.DiskMiB} MiB qcow2 data disk on synthetic SCSI in the shared folder, which the guest does not write) start under Nube at a, " +
+             "one for Nube's live moves and one for its quick moves (a VM that arrived by a quick move did not move live: see *After quick moves* below), " +
+             "and a plain-QEMU twin of the first at X, with a qcow2 disk of its own in the same folder, for the moves by hand; each round moves each guest to the other side and leaves it there, " +
+             $"so one boot serves every round: **Nube live** (`POST /vms/{{vm}}/move` `{{\"to\":PEER,\"live\":true}}`, the job long-polled to its end), " +
+             "**Nube quick** (`\"live\":false`: the source pauses the guest and saves its state with QEMU's `mapped-ram` and `multifd` capabilities, 2 channels, into a file beside the disk, " +
+             "`migrate file:/dev/fdset/N`; the destination, its capabilities set alike, restores it with `migrate-incoming file:/dev/fdset/N`, then `cont`), " +
+             $"**QEMU live** (by hand over QMP: a destination QEMU spawned with the same argv nubed builds, the disk and `-incoming defer` included, `migrate-incoming tcp:127.0.0.1:0`; at the source `migrate-set-parameters` " +
+             $"`max-bandwidth` {r.BandwidthMiBps} MiB/s (Nube's host setting) and `downtime-limit` {PlainMigration.DowntimeLimitMs} ms (nubed's), `migrate tcp:127.0.0.1:PORT`, `query-migrate` every 20 ms until completed, " +
+             "`cont` at the destination if it did not run the guest itself, `quit` at the source) and **QEMU quick** (by hand, the same as Nube's quick: the destination spawned `-incoming defer` beforehand, " +
+             "`mapped-ram`, `multifd` and `events` on and `multifd-channels` 2 on both QEMUs, `stop` at the source, `migrate file:PATH` (a plain path beside the twin's disk) until completed, " +
+             "then `migrate-incoming file:PATH` at the destination until completed, `cont`, `quit` at the source; the file deleted after). " +
              $"**The hand baseline's stream is plain TCP without TLS; Nube's is TLS with a pre-shared key made for the move** (through sockets nubed connects and hands to QEMU), so the ratios below include TLS's cost. " +
              "To tell that cost apart, a third hand move, live, runs in TLS too, as nubed sets it up: a `tls-creds-psk` object on each side (a new key in a `keys.psk` file, no DH parameters file), `tls-creds` set on both; " +
              "the issue's targets are judged against the plain TCP baseline. " +
@@ -48,7 +57,8 @@ public static class MigrationReport
         Line();
         Line("**Columns:** *total* is from the first step (the move's request; by hand, spawning the destination QEMU) to the source QEMU gone (Nube: the job's end, which follows that). " +
              "*Guest paused* is from the source QEMU's `STOP` event to the destination's `RESUME`, by QEMU's own event timestamps (Nube's from both nubeds' logs, the VMs' log category at debug in this figure): the pause the guest lives through, the handover included. " +
-             "*QEMU's downtime* is the source's own `downtime` (what Nube's job result reports); for quick moves it leaves out the copy made while the guest was already paused.");
+             "*QEMU's downtime*: by hand, the source's own `downtime`, which for a quick move leaves out the save made while the guest was already paused; for Nube, the pause its job's result reports " +
+             "(QEMU's downtime plus the handover for a live move, from `stop` to the handover's end for a quick one). *Sent* is what QEMU counted as transferred: for a quick move, what it saved to the file.");
         Line();
         Line("| Guest | Load | Move | moved / tried | total (ms) median | min–max | guest paused (ms) median | min–max | QEMU's downtime (ms) median | min–max | sent (MiB) | passes | QEMU's dirty rate (MiB/s) |");
         Line("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -90,6 +100,8 @@ public static class MigrationReport
         Line();
         Targets(r, measured, Of, Moved, totalRatios, Line);
         Outcomes(r, measured, Line);
+        AfterQuick(r, Line);
+        BackToBack(r, Line);
         Line("<details><summary>Every move (ms; warm-up moves marked)</summary>");
         Line();
         Line("| Guest | Load | Round | Move | from → to | total | guest paused | QEMU's downtime | QEMU's total-time | sent (MiB) | passes | destination ran the guest itself | outcome |");
@@ -112,7 +124,7 @@ public static class MigrationReport
         Line("```");
         Line("</details>");
         Line();
-        Line($"Load average at each round's start and at the end: {string.Join("; ", r.LoadAverages)}.");
+        Line($"Load average at each round's start (and each back-to-back move's) and at the end: {string.Join("; ", r.LoadAverages)}.");
     }
 
     private static void Targets(MigrationResult r, List<MoveSample> measured, Func<int, bool, MoveMethod, List<MoveSample>> of,
@@ -141,6 +153,13 @@ public static class MigrationReport
         line(quick.Count == 0 ? "- Quick move of a 512 MiB guest under 1 s of downtime: not measured."
             : $"- Quick move of a 512 MiB guest under {QuickPauseTargetMs / 1000:0} s of downtime (Nube quick, idle and dirtying): guest paused median {F(quickPause.Median)} ms, max {F(quickPause.Max)} ms: " +
               $"{Verdict(quickPause.Count == quick.Count && quickPause.Max < QuickPauseTargetMs)}.");
+        var soak = r.BackToBack;
+        var soakPause = moved(soak, o => o.PauseMs);
+        line(soak.Count == 0 ? $"- 0 corrupt runs in {BackToBackTarget} back-to-back live migrations of a memory-writing guest: not measured (`--mig-back-to-back 0`, or no 512 MiB guest)."
+            : $"- 0 corrupt runs in {BackToBackTarget} back-to-back live migrations of a memory-writing guest (Nube live, 512 MiB, dirtying ~{r.DirtyMiBps} MiB/s): " +
+              $"{soak.Count(s => s.Moved)} of {soak.Count} converged, {soak.Count(s => s.Corrupted)} corrupt, {soak.Count(s => s.Unanswered)} left a guest that did not answer; " +
+              $"guest paused median {F(soakPause.Median)} ms, max {F(soakPause.Max)} ms: " +
+              $"{Verdict(soak.Count >= BackToBackTarget && soak.All(s => s.Moved && s.GuestCheck is null))}.");
         line("");
     }
 
@@ -149,8 +168,7 @@ public static class MigrationReport
         var dirty = measured.Where(s => s.Dirty).ToList();
         string Count(IEnumerable<MoveSample> list) =>
             $"{list.Count(s => s.Outcome.Fault == MoveFault.NotConverged)} did not converge, {list.Count(s => s.Outcome.Fault == MoveFault.Failed)} failed otherwise, " +
-            $"{list.Count(s => s.GuestCheck?.StartsWith("corrupted", StringComparison.Ordinal) == true)} corrupted memory, " +
-            $"{list.Count(s => s.GuestCheck is { } c && !c.StartsWith("corrupted", StringComparison.Ordinal))} left a guest that did not answer";
+            $"{list.Count(s => s.Corrupted)} corrupted memory, {list.Count(s => s.Unanswered)} left a guest that did not answer";
         line($"**Dirtying runs:** of {dirty.Count(s => s.ByNube)} Nube moves, {Count(dirty.Where(s => s.ByNube))}; of {dirty.Count(s => !s.ByNube)} moves by hand, {Count(dirty.Where(s => !s.ByNube))}. " +
              $"Idle runs: of {measured.Count(s => !s.Dirty)} moves, {Count(measured.Where(s => !s.Dirty))}.");
         line("");
@@ -158,6 +176,42 @@ public static class MigrationReport
         var hand = r.Samples.Where(s => !s.ByNube && s.Outcome.DestinationResumedItself is not null).ToList();
         line($"The destination QEMU ran the guest on its own at the end of the stream (before any `cont`) in {nube.Count(s => s.Outcome.DestinationResumedItself == true)} of {nube.Count} Nube moves " +
              $"(by nubed's log: the `RESUME` event before a `cont` sent) and in {hand.Count(s => s.Outcome.DestinationResumedItself == true)} of {hand.Count} moves by hand (neither side's argv has `-S`, so QEMU's autostart applies).");
+        line("");
+    }
+
+    /// <summary>What became of Nube's quick guest, which had arrived by quick moves, when moved live and then quick.</summary>
+    private static void AfterQuick(MigrationResult r, Action<string> line)
+    {
+        if (r.AfterQuick.Count == 0)
+            return;
+        string Said(MoveSample s) => s.Outcome.Fault != MoveFault.None ? $"{s.Outcome.Fault}: {s.Outcome.Problem}"
+            : s.GuestCheck is { } c ? $"moved; check failed: {c}" : $"moved ({F(s.Outcome.WallMs)} ms in all, paused {N(s.Outcome.PauseMs)} ms); guest checked";
+        line("**After quick moves:** at the end of each size's rounds, Nube's quick guest (which had arrived at its host by a quick move) was moved live, then quick, idle: " +
+             string.Join(" ", r.AfterQuick.GroupBy(s => s.MemoryMiB).Select(g =>
+                 $"{g.Key} MiB: {string.Join("; then ", g.Select(s => $"{(s.Live ? "live" : "quick")} {(s.Moved ? $"{s.From} → {s.To}" : $"from {s.From}")}: {Said(s).TrimEnd('.')}"))}.")));
+        line("");
+    }
+
+    /// <summary>The back-to-back moves one by one.</summary>
+    private static void BackToBack(MigrationResult r, Action<string> line)
+    {
+        if (r.BackToBack.Count == 0)
+            return;
+        line($"**Back-to-back live moves:** after the rounds, a new 512 MiB guest under Nube (booted for it, alone on the machine, a qcow2 disk of its own in the shared folder) goes to the other host and back, live, {r.BackToBack.Count} times, " +
+             $"dirtying ~{r.DirtyMiBps} MiB/s from 2 s before each move and checked after each (agent, console, the area's MD5) as above; no pause between moves beyond the checks.");
+        line("");
+        line("<details><summary>Each back-to-back move (ms)</summary>");
+        line("");
+        line("| # | from → to | total | guest paused | Nube's reported pause | sent (MiB) | passes | outcome |");
+        line("|---:|---|---:|---:|---:|---:|---:|---|");
+        foreach (var s in r.BackToBack)
+        {
+            var o = s.Outcome;
+            var outcome = o.Fault != MoveFault.None ? $"{o.Fault}: {o.Problem}" : s.GuestCheck is { } c ? $"**check failed:** {c}" : "moved; guest checked";
+            line($"| {s.Round + 1} | {s.From} → {s.To} | {F(o.WallMs)} | {N(o.PauseMs)} | {N(o.QemuDowntimeMs)} | {N(o.SentMiB)} | {N(o.Passes)} | {outcome.Replace("|", "/")} |");
+        }
+        line("");
+        line("</details>");
         line("");
     }
 

@@ -9,16 +9,20 @@ namespace Nube.Bench;
 /// Two hosts on this machine, "a" and "b", each the other's peer: each its own nubed with its own
 /// data and run folders, TLS listener on loopback, range of VM uids and cgroups (as the end-to-end
 /// tests' HostPair). A VM being moved has the same id on both hosts for a moment; in one cgroup
-/// tree its two QEMUs would share one VM cgroup and its limits.
+/// tree its two QEMUs would share one VM cgroup and its limits. <see cref="Shared"/> is the
+/// hosts' shared storage: one folder, a storage root of each.
 /// </summary>
 public sealed class NubedPair : IAsyncDisposable
 {
     private readonly string cgroupName;
 
-    private NubedPair(string cgroupName) => this.cgroupName = cgroupName;
+    private NubedPair(string cgroupName, string shared) => (this.cgroupName, Shared) = (cgroupName, shared);
 
     /// <summary>The hosts, a first; a VM at <c>Hosts[i]</c> moves to the peer named <see cref="PeerName"/>(1 − i).</summary>
     public List<Nubed> Hosts { get; } = [];
+
+    /// <summary>A folder both hosts reach at the same path and may keep VMs' disks in: a quick move's state goes through it.</summary>
+    public string Shared { get; }
 
     public static string PeerName(int host) => host == 0 ? "a" : "b";
 
@@ -26,7 +30,7 @@ public sealed class NubedPair : IAsyncDisposable
     public static async Task<NubedPair> StartAsync(Workspace workspace, string guestDir, string tag,
         IReadOnlyDictionary<string, string> environment, CancellationToken ct)
     {
-        var pair = new NubedPair($"nube-bench-{Path.GetFileName(workspace.Root).Split('-')[^1]}-{tag}");
+        var pair = new NubedPair($"nube-bench-{Path.GetFileName(workspace.Root).Split('-')[^1]}-{tag}", workspace.Folder($"{tag}-shared"));
         try
         {
             // Each host's own 1000 VM uids, far from the ones the end-to-end tests draw (up to 100,000 blocks above the base).
@@ -37,6 +41,7 @@ public sealed class NubedPair : IAsyncDisposable
                 var wrap = pair.Wrap(name);
                 pair.Hosts.Add(await Nubed.StartAsync(workspace.Folder($"{tag}-{name}"), guestDir, ct, environment: environment, wrap: wrap,
                     extraArgs: ["--listen", $"https://127.0.0.1:{FreePort()}", "--vm-uid-base", $"{block + 1000u * (uint)side}", "--vm-uid-count", "1000"]));
+                await pair.Hosts[side].Client.SetHostAsync(new HostSettings { StorageRoots = [guestDir, pair.Shared] }, ct);
             }
             await TrustAsync(pair.Hosts[0], pair.Hosts[1], "b", ct);
             await TrustAsync(pair.Hosts[1], pair.Hosts[0], "a", ct);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Nube.Core.Migration;
 using Nube.Qemu.Protocol;
 
 namespace Nube.Bench;
@@ -18,8 +19,10 @@ public enum MoveFault { None, NotConverged, Failed }
 /// <summary>
 /// The test guest under two plain QEMUs, moved between them by hand over QMP the way a script
 /// would: both from the configuration nubed stored, through the same command-line builder (the
-/// destination with <c>-incoming defer</c>, as nubed's), as root, the stream plain TCP on loopback
-/// (nubed's is TLS with a pre-shared key; one variant here is too, to tell TLS's cost apart). Each side has its own folders, X and Y;
+/// destination with <c>-incoming defer</c>, as nubed's), as root; a live move's stream plain TCP on loopback
+/// (nubed's is TLS with a pre-shared key; one variant here is too, to tell TLS's cost apart), a
+/// quick move's state saved to a file beside the twin's own disk and restored from it, as nubed's
+/// quick move through shared storage. Each side has its own folders, X and Y;
 /// the guest boots at X and then goes back and forth, each move starting a new destination QEMU
 /// and ending the source's.
 /// </summary>
@@ -34,21 +37,25 @@ public sealed class PlainMigration : IAsyncDisposable
     private const string TlsUser = "nube";
     private readonly PlainQemu booted;
     private readonly PlainQemu[] incoming;
+    /// <summary>Where a quick move saves the state: beside the disk, on the storage both sides reach.</summary>
+    private readonly string stateFile;
     private PlainQemu running;
     private int side;
 
-    private PlainMigration(PlainQemu booted, PlainQemu x, PlainQemu y)
+    private PlainMigration(PlainQemu booted, PlainQemu x, PlainQemu y, string stateFile)
     {
         this.booted = booted;
         incoming = [x, y];
         running = booted;
+        this.stateFile = stateFile;
     }
 
-    /// <summary>The twins of nubed's VM <paramref name="id"/> (started, so that its machine type is pinned), booted at X.</summary>
-    public static async Task<PlainMigration> BootAsync(Nubed nubed, Guid id, string rootX, string rootY, CancellationToken ct)
+    /// <summary>The twins of nubed's VM <paramref name="id"/> (started, so that its machine type is pinned), booted at X, on their own <paramref name="disk"/>.</summary>
+    public static async Task<PlainMigration> BootAsync(Nubed nubed, Guid id, string rootX, string rootY, string disk, CancellationToken ct)
     {
-        var guest = new PlainMigration(await PlainQemu.TwinAsync(nubed, id, rootX, ct),
-            await PlainQemu.TwinAsync(nubed, id, rootX, ct, incoming: true), await PlainQemu.TwinAsync(nubed, id, rootY, ct, incoming: true));
+        var guest = new PlainMigration(await PlainQemu.TwinAsync(nubed, id, rootX, ct, disk: disk),
+            await PlainQemu.TwinAsync(nubed, id, rootX, ct, incoming: true, disk: disk), await PlainQemu.TwinAsync(nubed, id, rootY, ct, incoming: true, disk: disk),
+            disk + ".move-state");
         try
         {
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -68,11 +75,13 @@ public sealed class PlainMigration : IAsyncDisposable
     public string Where => side == 0 ? "X" : "Y";
 
     /// <summary>
-    /// Moves the guest to the other side: the destination QEMU spawned, <c>migrate-incoming
-    /// tcp:127.0.0.1:0</c>, the source's <c>max-bandwidth</c> and <c>downtime-limit</c> set as
-    /// nubed sets them, <c>stop</c> first when not <paramref name="live"/>, <c>migrate</c>, then
-    /// <c>query-migrate</c> every 20 ms (as nubed polls) until completed; the destination gets
-    /// <c>cont</c> if it did not run the guest itself; the source QEMU quits. Not completed within
+    /// Moves the guest to the other side: the destination QEMU spawned, nubed's quick-move
+    /// capabilities (mapped-ram, multifd with its channels) on both sides for a quick move and off
+    /// for a live one, the source's <c>max-bandwidth</c> and <c>downtime-limit</c> set as nubed sets
+    /// them. Live: <c>migrate-incoming tcp:127.0.0.1:0</c>, <c>migrate</c> to it. Quick: <c>stop</c>,
+    /// <c>migrate file:PATH</c> beside the disk, and once completed <c>migrate-incoming file:PATH</c>
+    /// at the destination. <c>query-migrate</c> every 20 ms (as nubed polls) until completed; the
+    /// destination gets <c>cont</c> if it did not run the guest itself; the source QEMU quits. Not completed within
     /// <paramref name="limit"/> (not converged), or failed, the move is undone: the guest runs on at the source.
     /// </summary>
     /// <param name="tls">The stream in TLS with a pre-shared key made for the move, as nubed's (for telling TLS's cost from the rest of Nube's).</param>
@@ -100,16 +109,24 @@ public sealed class PlainMigration : IAsyncDisposable
                 }
             }
             foreach (var qmp in new[] { to, from })
-                await qmp.SetMigrationParametersAsync(new Dictionary<string, object> { ["tls-creds"] = tls ? TlsId : "" }, ct);
-            await to.MigrateIncomingAsync("tcp:127.0.0.1:0", ct);
-            var port = (await to.QueryMigrateAsync(ct)).SocketAddress?.FirstOrDefault()?.Port
-                ?? throw new InvalidOperationException("the destination QEMU did not say which port it listens on");
+            {
+                await qmp.SetMigrationParametersAsync(new Dictionary<string, object> { ["tls-creds"] = tls ? TlsId : "", ["multifd-channels"] = QuickState.Channels }, ct);
+                // A QEMU keeps its capabilities: one that came in by a quick move must drop them for a live one.
+                await qmp.SetMigrationCapabilitiesAsync(QuickState.Capabilities.ToDictionary(c => c.Key, _ => !live), ct);
+            }
+            string? port = null;
+            if (live)
+            {
+                await to.MigrateIncomingAsync("tcp:127.0.0.1:0", ct);
+                port = (await to.QueryMigrateAsync(ct)).SocketAddress?.FirstOrDefault()?.Port
+                    ?? throw new InvalidOperationException("the destination QEMU did not say which port it listens on");
+            }
             await from.SetMigrationParametersAsync(new Dictionary<string, object> { ["max-bandwidth"] = bandwidth, ["downtime-limit"] = DowntimeLimitMs }, ct);
             var stopped = from.WaitForEventAsync("STOP", null, limit, ct);
             var resumed = to.WaitForEventAsync("RESUME", null, limit + StreamEnd, ct);
             if (!live)
                 await from.StopAsync(ct);
-            await from.MigrateAsync($"tcp:127.0.0.1:{port}", ct);
+            await from.MigrateAsync(live ? $"tcp:127.0.0.1:{port}" : $"file:{stateFile}", ct);
             MigrationInfo sent;
             try
             {
@@ -120,6 +137,8 @@ public sealed class PlainMigration : IAsyncDisposable
                 await UndoAsync(from, target);
                 return Failed(clock, dirty, MoveFault.NotConverged, $"not completed within {limit.TotalSeconds:0} s; cancelled");
             }
+            if (!live)
+                await to.MigrateIncomingAsync($"file:{stateFile}", ct);
             await to.WaitForMigrationAsync(StreamEnd, ct);
             var ranItself = (await to.QueryStatusAsync(ct)).Running;
             if (!ranItself)
@@ -147,6 +166,7 @@ public sealed class PlainMigration : IAsyncDisposable
                 await from.DisposeAsync();
             if (to is not null)
                 await to.DisposeAsync();
+            File.Delete(stateFile);
         }
     }
 

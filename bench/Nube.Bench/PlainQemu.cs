@@ -35,15 +35,18 @@ public sealed class PlainQemu(LaunchPlan plan, VmRuntimePaths paths, VmConfig co
     /// The twin of a VM that <paramref name="nubed"/> stores: the very configuration it stored,
     /// through the very builder it uses; only the folders (under <paramref name="root"/>) differ.
     /// <paramref name="edit"/> changes the argv, for what the product does not offer;
-    /// <paramref name="incoming"/> builds a move's destination (<c>-incoming defer</c>, as nubed's).
+    /// <paramref name="incoming"/> builds a move's destination (<c>-incoming defer</c>, as nubed's);
+    /// <paramref name="disk"/> is the twin's own file in place of each SCSI disk's (both run at once).
     /// </summary>
     public static async Task<PlainQemu> TwinAsync(Nubed nubed, Guid id, string root, CancellationToken ct,
-        Func<IReadOnlyList<string>, IReadOnlyList<string>>? edit = null, bool incoming = false)
+        Func<IReadOnlyList<string>, IReadOnlyList<string>>? edit = null, bool incoming = false, string? disk = null)
     {
         var host = await nubed.Client.GetHostAsync(ct);
         var config = ConfigDocument.Parse<VmConfig>(
             await File.ReadAllTextAsync(Path.Combine(nubed.DataDir, "vms", id.ToString(), "vm.json"), ct),
             VmConfig.CurrentSchemaVersion, "vm.json");
+        if (disk is not null)
+            config = config with { ScsiControllers = [.. config.ScsiControllers.Select(c => c with { Disks = [.. c.Disks.Select(d => d with { Path = disk })] })] };
         var paths = new VmRuntimePaths(Path.Combine(root, "run", "vms", id.ToString()), Path.Combine(root, "data", "vms", id.ToString()));
         var accelerator = host.AcceleratorInUse == "kvm" ? Accelerator.Kvm : Accelerator.Tcg;
         var plan = QemuCommandBuilder.Build(config, new QemuLaunchContext(accelerator, paths, "qemu-system-x86_64", Incoming: incoming));
