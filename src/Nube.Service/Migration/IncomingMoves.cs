@@ -62,7 +62,7 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
             await DiskExports.MakeAsync(copies, ct).ConfigureAwait(false);
             var vm = await vms.ReceiveAsync(config).ConfigureAwait(false);
             if (request.UefiVars is { } vars && config.Generation == 2)
-                await WriteUefiVarsAsync(vm, config, vars).ConfigureAwait(false);
+                await IncomingFiles.WriteUefiVarsAsync(vm.Paths, config, vars).ConfigureAwait(false);
             if (stateFile is not null)
             {
                 await vm.OnLoopAsync(run => WaitForStateAsync(run, config, record.Id, ct)).ConfigureAwait(false);
@@ -114,7 +114,7 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
         if (record.Owns)
             return Answer(id, PeerAnswer.Owns);
         var vm = vms.All.FirstOrDefault(v => v.Id == record.VmId);
-        var arrivedWhole = vm is not null && await vm.OnLoopAsync(run => record.StateFile is { } path ? RestoreAsync(run, path) : WaitForStreamAsync(run))
+        var arrivedWhole = vm is not null && await vm.OnLoopAsync(run => record.StateFile is { } path ? IncomingFiles.RestoreStateAsync(run, path, logger) : WaitForStreamAsync(run))
             .ConfigureAwait(false);
         var whole = (int)arrived.ElapsedMilliseconds;
         if (!arrivedWhole)
@@ -135,7 +135,7 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
         }
         // Restored: the saved state must never be restored again, whatever happens next.
         OutgoingMove.DeleteState(record);
-        await vm!.OnLoopAsync(run => ResumeAsync(run, SerialLog(request), copied: !record.CreatedFiles.IsEmpty)).ConfigureAwait(false);
+        await vm!.OnLoopAsync(run => ResumeAsync(run, IncomingFiles.SerialLog(request), copied: !record.CreatedFiles.IsEmpty)).ConfigureAwait(false);
         var resumed = (int)arrived.ElapsedMilliseconds;
         await store.WriteAsync(record with { Ended = true }).ConfigureAwait(false);
         logger.LogInformation("Move {Id}: VM {Name} is this host's and runs ({Ms} ms after the source's Finish arrived, its memory whole after {Whole} ms)",
@@ -332,31 +332,6 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
         }
     }
 
-    /// <summary>Restores the state the source saved on the shared storage; false when it cannot be.</summary>
-    private async Task<bool> RestoreAsync(IVmRun run, string path)
-    {
-        if (run.Session is not { } session)
-            return false;
-        try
-        {
-            var (file, _) = RegularFile.OpenForReading(path);
-            using (file)
-            {
-                var set = await session.Qmp.AddFdAsync(file, CancellationToken.None).ConfigureAwait(false);
-                await session.Qmp.MigrateIncomingAsync($"file:/dev/fdset/{set}", CancellationToken.None).ConfigureAwait(false);
-                await session.Qmp.WaitForMigrationAsync(StartOperation.SaveTimeout).ConfigureAwait(false);
-                await session.Qmp.RemoveFdAsync(set, CancellationToken.None).ConfigureAwait(false);
-                await session.Qmp.SetMigrationCapabilitiesAsync(QuickState.Off).ConfigureAwait(false);
-            }
-            return true;
-        }
-        catch (Exception e) when (e is QmpException or IOException)
-        {
-            logger.LogWarning("VM {Name}: the state saved at {Path} could not be restored: {Error}", run.Snapshot.Name, path, e.Message);
-            return false;
-        }
-    }
-
     private static bool Same(IPAddress a, IPAddress b) =>
         (a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a).Equals(b.IsIPv4MappedToIPv6 ? b.MapToIPv4() : b);
 
@@ -389,35 +364,6 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
         // The guest's clock stood still during the switch-over.
         run.GuestIntegration.RequestTimeSync();
         return true;
-    }
-
-    private static async Task WriteUefiVarsAsync(VmController vm, VmConfig config, string base64)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = Convert.FromBase64String(base64);
-        }
-        catch (FormatException)
-        {
-            throw new ValidationException([new("uefiVars", "", "uefiVars: not base64")]);
-        }
-        var path = vm.Paths.UefiVars(Generations.SecureBootOn(config));
-        await Linux.AtomicFile.WriteAllBytesAsync(path, bytes, UnixFileMode.UserRead | UnixFileMode.UserWrite).ConfigureAwait(false);
-    }
-
-    /// <summary>The source's console history, bounded: it is the guest's output, untrusted.</summary>
-    private static byte[] SerialLog(FinishMoveRequest request)
-    {
-        try
-        {
-            var bytes = request.SerialLog is { } text ? Convert.FromBase64String(text) : [];
-            return bytes.Length <= FinishMoveRequest.SerialLogLimit ? bytes : bytes[^FinishMoveRequest.SerialLogLimit..];
-        }
-        catch (FormatException)
-        {
-            return [];
-        }
     }
 
     private MoveAnswer Answer(Guid id, PeerAnswer answer) => new()
