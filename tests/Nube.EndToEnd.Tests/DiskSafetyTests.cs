@@ -172,14 +172,13 @@ public sealed class DiskSafetyTests(ITestOutputHelper output)
         }
     }
 
-    [Theory]
-    [InlineData("vpc", "vhd")]
-    [InlineData("vhdx", "vhdx")]
-    public async Task A_generation_1_vm_boots_from_an_ide_disk_and_a_generation_2_vm_from_a_scsi_disk_in_the_format(string format, string extension)
+    /// <remarks>Each format boots once, each generation once: two guests, not four (the suite's time).</remarks>
+    [Fact]
+    public async Task A_generation_1_vm_boots_from_an_ide_disk_in_VHD_and_a_generation_2_vm_from_a_scsi_disk_in_VHDX()
     {
         await using var host = await NubedHost.StartAsync(output);
-        var bios = await ConvertAsync(host, TestGuest.BootDisk, $"bios.{extension}", format);
-        var uefi = await ConvertAsync(host, TestGuest.EfiDisk, $"uefi.{extension}", format);
+        var bios = await ConvertAsync(host, TestGuest.BootDisk, "bios.vhd", "vpc");
+        var uefi = await ConvertAsync(host, TestGuest.EfiDisk, "uefi.vhdx", "vhdx");
         var gen1 = await NubeCli.RunAsync(host, "vm", "new", "gen1", "--boot-disk", bios, "--memory", "512", "--json");
         Assert.True(gen1.ExitCode == 0, gen1.Stderr);
         var gen2 = await NubeCli.RunAsync(host, "vm", "new", "gen2", "--generation", "2", "--boot-disk", uefi, "--memory", "512",

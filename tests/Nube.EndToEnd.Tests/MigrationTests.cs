@@ -1,3 +1,4 @@
+using Nube.Contracts.Client;
 using Nube.Contracts.Hosts;
 using Nube.Contracts.Jobs;
 using Nube.Contracts.Switches;
@@ -27,6 +28,8 @@ public sealed class MigrationTests(ITestOutputHelper output)
         Assert.Matches("^sd[a-z]+$", dev);
         var before = GuestShell.Sha256(await GuestShell.RunAsync(a, id,
             $"dd if=/dev/urandom of=/dev/{dev} bs=1M count=8 conv=fsync 2>/dev/null; dd if=/dev/{dev} bs=1M count=8 2>/dev/null | sha256sum"));
+        // A standard checkpoint (with the guest's memory) goes wherever the VM goes.
+        await a.Client.WaitJobAsync((await a.Client.StartCheckpointAsync("mover", new NewCheckpointRequest { Name = "first", Kind = "standard" })).Id);
         var mac = (await a.Client.GetVmAsync("mover", 0)).Settings!.NetworkAdapters!.Single().MacAddress!;
         await SwitchGuests.AddressAsync(a, id, (mac, "10.9.9.10/24"));
         Assert.True(await hosts.NamespaceA.ReachesAsync("10.9.9.10"), "a reaches the guest on its switch");
@@ -68,6 +71,8 @@ public sealed class MigrationTests(ITestOutputHelper output)
         await Poll.UntilAsync(async () => (await b.Client.GetVmAsync("mover", 0)).Summary.Heartbeat == "ok", "the heartbeat to read ok at b", Minute);
         // Its adapter kept its MAC and is on b's switch of the same name, where b reaches the guest at the address it kept.
         Assert.Equal(mac, there.Settings!.NetworkAdapters!.Single().MacAddress);
+        Assert.True(Assert.Single((await b.Client.ListCheckpointsAsync("mover")).Checkpoints).HasMemory);
+        Assert.False(Directory.Exists(Path.Combine(a.DataDir, "vms", id.ToString(), "checkpoints")));
         Assert.Equal("lan", there.Settings!.NetworkAdapters!.Single().Switch);
         Assert.True(await hosts.NamespaceB.ReachesAsync("10.9.9.10", 3), "b reaches the guest on its switch");
         Assert.Single(await a.Client.ListJobsAsync(), j => j.Kind == "move" && j.State == JobStates.Completed);
@@ -88,10 +93,16 @@ public sealed class MigrationTests(ITestOutputHelper output)
         var written = GuestShell.Sha256(await GuestShell.RunAsync(a, id, $"dd if=/dev/{dev} bs=64k skip=256 count=200 2>/dev/null | sha256sum"));
         // A VM that came by a quick move moves on live: its QEMU kept none of the state file's settings.
         Assert.Matches(@"Moved to b in [0-9.]+ s; .* in the clear\.", NubeCli.Flat((await NubeCli.OkAsync(a, "vm", "move", "mover", "--to", "b")).Stdout));
+        var top = (await b.Client.GetVmAsync("mover", 0)).Settings!.ScsiControllers!.Single().Disks!.Single().Path!;
         await b.Client.RunJobAsync("mover", "turn-off");
         var raw = Path.Combine(a.Root, "check.raw");
         Assert.Equal(written, GuestShell.Sha256(await HostProgram.OutputAsync("sh", "-c",
-            $"qemu-img convert -O raw '{disk}' '{raw}' && dd if='{raw}' bs=64k skip=256 count=200 2>/dev/null | sha256sum")));
+            $"qemu-img convert -O raw '{top}' '{raw}' && dd if='{raw}' bs=64k skip=256 count=200 2>/dev/null | sha256sum")));
+        // The checkpoint taken at a, three moves ago, applies at b: the guest runs on from its memory there.
+        var applied = await b.Client.WaitJobAsync((await b.Client.StartApplyCheckpointAsync("mover", "first")).Id);
+        Assert.Equal("Applied checkpoint 'first'; the VM runs on from it.", applied.Result);
+        Assert.Equal(before, GuestShell.Sha256(await GuestShell.RunAsync(b, id, $"dd if=/dev/{dev} bs=1M count=8 2>/dev/null | sha256sum")));
+        await b.Client.RunJobAsync("mover", "turn-off");
     }
 
     [Fact]

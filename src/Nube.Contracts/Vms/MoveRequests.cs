@@ -39,6 +39,9 @@ public sealed record IncomingMoveRequest
     public bool ThroughSharedStorage { get; init; }
     /// <summary>What the host's processor is at the source (its accelerator, and its processor under KVM or its QEMU under TCG): a VM on the host's processor moves only where it is the same.</summary>
     public string? SourceProcessor { get; init; }
+    /// <summary>The VM's checkpoint tree (its checkpoints.json), whose images are on the shared storage and memory files beside its first disk; at most 1 MiB.</summary>
+    public string? Checkpoints { get; init; }
+    public const int CheckpointsLimit = 1 << 20;
     /// <summary>Generation 2: the VM's UEFI variables, base64.</summary>
     public string? UefiVars { get; init; }
 }

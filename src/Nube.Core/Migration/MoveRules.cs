@@ -18,14 +18,10 @@ public static class MoveRules
 
     /// <param name="images">Each disk's field with its image and backing images (path, format).</param>
     /// <param name="tcg">The VM runs under TCG here (the QEMU version matters then).</param>
-    /// <param name="checkpoints">How many checkpoints the VM has: they do not move with it yet.</param>
     public static IReadOnlyList<ValidationError> Source(VmConfig vm, VmState state, bool live, Edition edition, Version qemu, bool tcg,
-        IEnumerable<(string Field, BackingImage Image)> images, int checkpoints = 0)
+        IEnumerable<(string Field, BackingImage Image)> images)
     {
         var errors = new List<ValidationError>();
-        if (checkpoints > 0)
-            errors.Add(new("checkpoints", $"{checkpoints}",
-                $"checkpoints: VM '{vm.Name}' has {checkpoints} checkpoint(s), which do not move with a VM yet; remove them first (nube vm checkpoint remove)"));
         if (state is not (VmState.Running or VmState.Paused))
             errors.Add(new("state", Serialization.EnumWords.Word(state),
                 $"state: VM '{vm.Name}' is {Serialization.EnumWords.Word(state)}; a {(live ? "live" : "quick")} migration moves a running or paused VM"));

@@ -61,6 +61,9 @@ public sealed class IncomingMoves(VmRegistry vms, MoveCheck check, MigrationStor
         {
             await DiskExports.MakeAsync(copies, ct).ConfigureAwait(false);
             var vm = await vms.ReceiveAsync(config).ConfigureAwait(false);
+            if (request.Checkpoints is { } checkpoints)
+                await IncomingFiles.TakeCheckpointsAsync(vm.Paths, config, record.Id, checkpoints,
+                    StorageRootRules.Roots(services.Options.DataDir, services.Host.Config)).ConfigureAwait(false);
             if (request.UefiVars is { } vars && config.Generation == 2)
                 await IncomingFiles.WriteUefiVarsAsync(vm.Paths, config, vars).ConfigureAwait(false);
             if (stateFile is not null)

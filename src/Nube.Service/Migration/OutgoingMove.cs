@@ -43,7 +43,7 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
         var id = Guid.NewGuid();
         var record = new MigrationRecord
         {
-            Id = id, StateFile = live ? null : QuickState.PathFor(config, id), VmId = vm.Id, VmName = now.Name, Role = MigrationRole.Source, Phase = MigrationPhase.Begin, Peer = peer.Name,
+            Id = id, StateFile = live ? null : QuickState.PathFor(config, id), SharedFiles = [.. MemoryCopies(config, id)], VmId = vm.Id, VmName = now.Name, Role = MigrationRole.Source, Phase = MigrationPhase.Begin, Peer = peer.Name,
             Live = live, WasRunning = now.State == VmState.Running, StartedAt = services.Clock.GetUtcNow(), JobId = job.Id,
         };
         await store.WriteAsync(record).ConfigureAwait(false);
@@ -61,12 +61,13 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
         {
             job.Report($"making the VM at {peer.Name}");
             var sizes = await SizesAsync(copies, ct).ConfigureAwait(false);
+            var checkpoints = await ShareCheckpointsAsync(config, record).ConfigureAwait(false);
             var prepared = await Call(connection, (c, t) => c.Migrations.PrepareAsync(new IncomingMoveRequest
             {
                 MigrationId = record.Id, VmId = vm.Id, Config = ConfigDocument.Write(config), Live = live, SourceHostId = hostId,
                 Encrypted = services.Host.Config.MigrationEncryption, ThroughSharedStorage = record.StateFile is not null,
                 WithStorage = move.WithStorage, StorageFolder = move.StorageFolder, DiskSizes = sizes,
-                UefiVars = UefiVars(config), SourceProcessor = check.HostProcessor(now.Accelerator),
+                UefiVars = UefiVars(config), SourceProcessor = check.HostProcessor(now.Accelerator), Checkpoints = checkpoints,
             }, t), ct, $"{peer.Name} did not make the VM").ConfigureAwait(false);
             await store.WriteAsync(record = record with { Phase = MigrationPhase.Perform }).ConfigureAwait(false);
             if (prepared.TlsKey is { } key)
@@ -232,11 +233,33 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
         return sizes;
     }
 
-    /// <summary>A quick move's saved state, once the move is over either way: it must never be restored again.</summary>
+    /// <summary>A quick move's saved state and the checkpoints' memory copies, once the move is over either way: the state must never be restored again.</summary>
     public static void DeleteState(MigrationRecord record)
     {
         if (record.StateFile is { } path)
             File.Delete(path);
+        foreach (var copy in record.SharedFiles)
+            File.Delete(copy);
+    }
+
+    /// <summary>Where the standard checkpoints' memory files cross (recorded before they are copied).</summary>
+    private IEnumerable<string> MemoryCopies(VmConfig config, Guid move) =>
+        new Vms.Checkpoints.CheckpointStore(vm.Paths.VmDirectory).Read().Checkpoints.Where(c => c.Memory is not null)
+            .Select(c => MovedCheckpoints.MemoryPath(config, move, c.Id));
+
+    /// <summary>Each standard checkpoint's memory file copied beside the first disk for the destination; the tree as a document, or null without checkpoints.</summary>
+    private async Task<string?> ShareCheckpointsAsync(VmConfig config, MigrationRecord record)
+    {
+        var book = new Vms.Checkpoints.CheckpointStore(vm.Paths.VmDirectory).Read();
+        if (book.Checkpoints.IsEmpty)
+            return null;
+        foreach (var checkpoint in book.Checkpoints.Where(c => c.Memory is not null))
+        {
+            var copy = MovedCheckpoints.MemoryPath(config, record.Id, checkpoint.Id);
+            await Vms.Checkpoints.CheckpointStore.CopyAsync(checkpoint.Memory!, copy, CancellationToken.None).ConfigureAwait(false);
+            File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        return ConfigDocument.Write(book);
     }
 
     private async Task ResumeAsync(QemuSession run, VmState from)

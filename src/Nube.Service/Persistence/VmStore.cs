@@ -71,6 +71,9 @@ public sealed class VmStore(string dataDirectory) : IVmStore
         foreach (var name in movedAway.Concat([ConfigFileName, SavedStateFileName, SavedStateFileName + ".partial", SerialLogFileName, SerialLogFileName + ".1",
             QemuLogFileName, QemuLogFileName + ".1"]))
             File.Delete(Path.Combine(dir, name));
+        // Moved: its checkpoints' memory files went too (the tree is the other host's now).
+        if (moved && Directory.Exists(Path.Combine(dir, "checkpoints")))
+            Directory.Delete(Path.Combine(dir, "checkpoints"), recursive: true);
         if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
             Directory.Delete(dir);
     }

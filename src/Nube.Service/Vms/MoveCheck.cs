@@ -31,9 +31,9 @@ public sealed class MoveCheck(VmServices services, VmRegistry vms, HostPeers pee
         var facts = services.Host.Facts;
         var tcg = (snapshot.Accelerator ?? AcceleratorResolver.Resolve(services.Host.Config.Accelerator, facts)) == Accelerator.Tcg;
         var images = (await ImagesAsync(config, problems, ct).ConfigureAwait(false)).ToList();
-        problems.AddRange(MoveRules.Source(config, snapshot.State, live, services.Host.Edition, facts.QemuVersion, tcg, images,
-                new Checkpoints.CheckpointStore(services.Store.VmDirectory(snapshot.Id)).Read().Checkpoints.Length)
-            .Select(ToField));
+        problems.AddRange(MoveRules.Source(config, snapshot.State, live, services.Host.Edition, facts.QemuVersion, tcg, images).Select(ToField));
+        var book = new Checkpoints.CheckpointStore(services.Store.VmDirectory(snapshot.Id)).Read();
+        problems.AddRange(MovedCheckpoints.Check(config, book, move.WithStorage).Select(ToField));
         if (move.WithStorage && !live)
             problems.Add(new("withStorage", "true", "withStorage: the disks are copied to another host only by a live move (drop --quick)"));
         if (move.WithStorage)
