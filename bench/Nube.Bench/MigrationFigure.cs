@@ -94,8 +94,8 @@ public sealed partial class MigrationFigure(BenchOptions options, Workspace work
 
     /// <summary>
     /// The guests of <paramref name="mib"/> MiB, idle then dirtying, the warm-up rounds (first size only) not counted.
-    /// Nube's live and quick moves each have a guest of their own: a VM that arrived by a quick move
-    /// does not move live (see <see cref="AfterQuickAsync"/>), which that guest then tries.
+    /// Nube's live and quick moves each have a guest of their own: before b35cf92 a VM that arrived by a
+    /// quick move did not move again (see <see cref="AfterQuickAsync"/>), which that guest then tries.
     /// </summary>
     private async Task MeasureSizeAsync(NubedPair pair, int mib, long bandwidthMiBps, int warmups, CancellationToken ct)
     {
@@ -158,8 +158,8 @@ public sealed partial class MigrationFigure(BenchOptions options, Workspace work
     }
 
     /// <summary>
-    /// The quick guest, which arrived by a quick move, moved live and then quick again (idle): a VM's
-    /// QEMU keeps the quick move's capabilities, and nubed's live move does not turn them off.
+    /// The quick guest, which arrived by a quick move, moved live and then quick again (idle): before
+    /// b35cf92 its QEMU kept the quick move's capabilities (mapped-ram, multifd), which refused TLS.
     /// </summary>
     private async Task AfterQuickAsync(NubeGuest guest, int mib, long bandwidth, CancellationToken ct)
     {

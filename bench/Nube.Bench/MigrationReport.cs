@@ -33,7 +33,7 @@ public static class MigrationReport
         Line($"Two hosts on this machine, a and b: each its own nubed (own data and run folders, cgroups and VM uid range, TLS API on 127.0.0.1), each the other's peer. " +
              $"A folder of this machine's disk ({r.SharedFileSystem}) is both hosts' shared storage: a storage root of each, at the same path. " +
              $"Per size, two guests (1 vCPU, the test guest booted from its kernel and initrd, no network adapter, one {MigrationFigure.DiskMiB} MiB qcow2 data disk on synthetic SCSI in the shared folder, which the guest does not write) start under Nube at a, " +
-             "one for Nube's live moves and one for its quick moves (a VM that arrived by a quick move did not move live: see *After quick moves* below), " +
+             "one for Nube's live moves and one for its quick moves (before b35cf92 a VM that arrived by a quick move did not move again, a Nube bug this figure found: *After quick moves* below checks it), " +
              "and a plain-QEMU twin of the first at X, with a qcow2 disk of its own in the same folder, for the moves by hand; each round moves each guest to the other side and leaves it there, " +
              $"so one boot serves every round: **Nube live** (`POST /vms/{{vm}}/move` `{{\"to\":PEER,\"live\":true}}`, the job long-polled to its end), " +
              "**Nube quick** (`\"live\":false`: the source pauses the guest and saves its state with QEMU's `mapped-ram` and `multifd` capabilities, 2 channels, into a file beside the disk, " +
