@@ -161,7 +161,7 @@ public sealed class ApiTests(ITestOutputHelper output)
         var misspelt = await http.PostAsync("api/v1/vms", new StringContent("""{"name":"x","cpus":2}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, misspelt.StatusCode);
         Assert.Equal("application/problem+json", misspelt.Content.Headers.ContentType?.MediaType);
-        Assert.StartsWith("cpus: not a field of this request; the fields here are name, generation, secureBoot, pcieRootPorts, machine, processorCount, ",
+        Assert.StartsWith("cpus: not a field of this request; the fields here are name, generation, secureBoot, pcieRootPorts, machine, processorModel, processorCount, ",
             System.Text.Json.JsonDocument.Parse(await misspelt.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString());
 
         var truncated = await http.PostAsync("api/v1/vms", new StringContent("""{"name":""", Encoding.UTF8, "application/json"));

@@ -43,7 +43,13 @@ describe('the Move dialog with two real nubeds', () => {
 
     await page.getByRole('button', { name: 'Move…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Move wanderer to another host' });
-    await dialog.getByLabel('Host').selectOption('b');
+    await dialog.getByLabel('Host', { exact: true }).selectOption('b');
+    // A quick move copies no disk: ticking it turns the copy off.
+    const copy = dialog.getByLabel(/Copy its disks to that host/);
+    await dialog.getByLabel(/^Quick:/).check();
+    assert.equal(await copy.isDisabled(), true);
+    await dialog.getByLabel(/^Quick:/).uncheck();
+    assert.equal(await copy.isDisabled(), false);
     await dialog.getByRole('button', { name: 'Move', exact: true }).click();
     await dialog.getByText(/Move done: Moved to b in [0-9.]+ s; the VM was paused [0-9]+ ms; .* encrypted\./).waitFor({ timeout: 90_000 });
 
