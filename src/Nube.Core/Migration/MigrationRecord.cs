@@ -31,6 +31,8 @@ public sealed record MigrationRecord
     public string? StateFile { get; init; }
     /// <summary>Source: its checkpoints' memory files copied to the shared storage for the move, deleted once the move ends either way.</summary>
     public System.Collections.Immutable.ImmutableArray<string> SharedFiles { get; init; } = [];
+    /// <summary>Source of a shared-nothing move: its disk files, copied to the destination, deleted here once the destination owns the VM.</summary>
+    public System.Collections.Immutable.ImmutableArray<string> CopiedDisks { get; init; } = [];
     /// <summary>Destination of a shared-nothing move: the disk files it made for the copy, deleted if the move is given up.</summary>
     public System.Collections.Immutable.ImmutableArray<string> CreatedFiles { get; init; } = [];
     /// <summary>The source's job of the move, when this host runs it.</summary>

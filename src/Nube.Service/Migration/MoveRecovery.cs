@@ -159,6 +159,7 @@ public sealed class MoveRecovery(VmRegistry vms, IncomingMoves incoming, HostPee
             return true;
         }).ConfigureAwait(false);
         await vms.RemoveAsync(vm, moved: true).ConfigureAwait(false);
+        OutgoingMove.DeleteCopiedDisks(record);
         return $"VM '{record.VmName}' moved to {record.Peer}, which took it; it is forgotten here.";
     }
 

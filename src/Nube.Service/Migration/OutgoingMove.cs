@@ -41,9 +41,11 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
         var run = vm.Session ?? throw new MoveFailedException($"VM '{now.Name}': its QEMU does not answer on its control socket; it cannot move.");
         var from = now.State;
         var id = Guid.NewGuid();
+        var copies = move.WithStorage ? PeerStorage.Place(config, null) : [];
         var record = new MigrationRecord
         {
-            Id = id, StateFile = live ? null : QuickState.PathFor(config, id), SharedFiles = [.. MemoryCopies(config, id)], VmId = vm.Id, VmName = now.Name, Role = MigrationRole.Source, Phase = MigrationPhase.Begin, Peer = peer.Name,
+            Id = id, StateFile = live ? null : QuickState.PathFor(config, id), SharedFiles = [.. MemoryCopies(config, id)],
+            CopiedDisks = [.. copies.Select(c => c.Disk.Path)], VmId = vm.Id, VmName = now.Name, Role = MigrationRole.Source, Phase = MigrationPhase.Begin, Peer = peer.Name,
             Live = live, WasRunning = now.State == VmState.Running, StartedAt = services.Clock.GetUtcNow(), JobId = job.Id,
         };
         await store.WriteAsync(record).ConfigureAwait(false);
@@ -53,7 +55,6 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
         Stopwatch? pausedAt = null;
         Microsoft.Win32.SafeHandles.SafeFileHandle? state = null;
         int? stateSet = null;
-        var copies = move.WithStorage ? PeerStorage.Place(config, null) : [];
         DiskMirrors? mirrors = null;
         // One connection for Prepare and Finish: the guest is paused during Finish, which must not wait for a handshake.
         using var connection = new PeerConnection(peer);
@@ -151,9 +152,7 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
                 await run.EndAsync().ConfigureAwait(false);
                 vm.ForgetRun();
                 DeleteState(record);
-                // Shared-nothing: the move asked for it; the disks are the destination's now, and its QEMU here has ended.
-                foreach (var copy in copies)
-                    File.Delete(copy.Disk.Path);
+                DeleteCopiedDisks(record);
                 await store.WriteAsync(record with { Ended = true }).ConfigureAwait(false);
                 logger.LogInformation("VM {Name} moved to {Peer} ({Downtime} ms paused)", now.Name, peer.Name, sent.DowntimeMilliseconds);
                 // The guest's whole pause: QEMU's (the last pages and the devices) and the handover until it resumed there.
@@ -240,6 +239,13 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
             File.Delete(path);
         foreach (var copy in record.SharedFiles)
             File.Delete(copy);
+    }
+
+    /// <summary>Shared-nothing, once the destination owns the VM and the QEMU here has ended: the move asked for it, the disks are the destination's now.</summary>
+    public static void DeleteCopiedDisks(MigrationRecord record)
+    {
+        foreach (var disk in record.CopiedDisks)
+            File.Delete(disk);
     }
 
     /// <summary>Where the standard checkpoints' memory files cross (recorded before they are copied).</summary>
