@@ -18,7 +18,7 @@ public sealed class PinnedHardwareTests(ITestOutputHelper output)
         var old = (await host.Client.CreateVmAsync(NubedHost.GuestSettings("old", extraAppend: "nube.counter=1") with { ProcessorModel = "host" })).Summary.Id;
         Assert.Equal("compatible", (await host.Client.GetVmAsync("fresh", 0)).Settings!.ProcessorModel);
         await Task.WhenAll(host.Client.RunJobAsync("fresh", "start"), host.Client.RunJobAsync("old", "start", agentWaitSeconds: 120));
-        Assert.Contains("qemu64,+aes,+popcnt,+pni,+sse4.1,+sse4.2,+ssse3,+cx16,+lahf_lm,enforce", Cmdline(host, fresh));
+        Assert.Contains("qemu64,+aes,+pclmulqdq,+popcnt,+pni,+sse4.1,+sse4.2,+ssse3,+cx16,+lahf_lm,enforce", Cmdline(host, fresh));
         // The guest sees the processor it was given: SSE4.2 and AES, not what "max" adds.
         var flags = await GuestShell.RunAsync(host, fresh, "grep -m1 '^flags' /proc/cpuinfo");
         Assert.Contains(" sse4_2", flags, StringComparison.Ordinal);

@@ -54,7 +54,7 @@ public static class QemuCommandBuilder
     }
 
     /// <summary>x86-64-v2 with AES on QEMU's own base model; <c>enforce</c>: a host that cannot give every feature refuses to start the VM.</summary>
-    public const string CompatibleCpu = "qemu64,+aes,+popcnt,+pni,+sse4.1,+sse4.2,+ssse3,+cx16,+lahf_lm,enforce";
+    public const string CompatibleCpu = "qemu64,+aes,+pclmulqdq,+popcnt,+pni,+sse4.1,+sse4.2,+ssse3,+cx16,+lahf_lm,enforce";
 
     private static void AddProcessors(VmConfig vm, Accelerator accelerator, List<string> argv)
     {

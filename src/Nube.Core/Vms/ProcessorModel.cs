@@ -8,8 +8,10 @@ namespace Nube.Core.Vms;
 public enum ProcessorModel
 {
     /// <summary>
-    /// A fixed x86-64-v2 processor with AES (QEMU's <c>qemu64</c> with SSE4.2, SSSE3, POPCNT, AES,
-    /// CX16 and LAHF; Proxmox's default <c>x86-64-v2-AES</c>): the same on every host and QEMU
+    /// A fixed x86-64-v2 processor with AES (QEMU's <c>qemu64</c> with SSE4.2, SSSE3, POPCNT, AES
+    /// and PCLMULQDQ, CX16 and LAHF; Proxmox's default <c>x86-64-v2-AES</c>). AES comes with
+    /// PCLMULQDQ on every real processor, and Linux's AES-GCM code assumes it (without it Debian 12's
+    /// kernel oopses loading aesni_intel). The same on every host and QEMU
     /// version that runs it, so the VM moves and restores between any of them. QEMU refuses to
     /// start it on a host whose processor lacks one of these (<c>enforce</c>) rather than hide it.
     /// The default for a new VM.

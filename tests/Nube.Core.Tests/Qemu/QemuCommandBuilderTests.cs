@@ -20,7 +20,7 @@ public class QemuCommandBuilderTests
             var argv = Build(TestVms.KernelBoot() with { Processor = model }, Context with { Accelerator = accelerator }).Argv;
             return argv[argv.ToList().IndexOf("-cpu") + 1];
         }
-        const string compatible = "qemu64,+aes,+popcnt,+pni,+sse4.1,+sse4.2,+ssse3,+cx16,+lahf_lm,enforce";
+        const string compatible = "qemu64,+aes,+pclmulqdq,+popcnt,+pni,+sse4.1,+sse4.2,+ssse3,+cx16,+lahf_lm,enforce";
         Assert.Equal([compatible, compatible, "host", "max", "host", "max"], [
             Cpu(ProcessorModel.Compatible, Accelerator.Kvm), Cpu(ProcessorModel.Compatible, Accelerator.Tcg),
             Cpu(ProcessorModel.Host, Accelerator.Kvm), Cpu(ProcessorModel.Host, Accelerator.Tcg),
