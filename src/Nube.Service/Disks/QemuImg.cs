@@ -33,6 +33,21 @@ public static partial class QemuImg
             throw Failed(field, path, doing, result);
     }
 
+    /// <summary>An image's virtual size in bytes (<c>qemu-img info -U</c>: also while a VM has it open).</summary>
+    public static async Task<long> VirtualSizeAsync(string field, string path, CancellationToken ct)
+    {
+        var info = await RunAsync(field, path, "read", ["info", "-U", "--output=json", path], ct).ConfigureAwait(false);
+        using var facts = System.Text.Json.JsonDocument.Parse(info.Stdout);
+        return facts.RootElement.GetProperty("virtual-size").GetInt64();
+    }
+
+    /// <summary>A new empty image of <paramref name="driver"/> and <paramref name="bytes"/>, root's alone: QEMU gets it as a descriptor.</summary>
+    public static async Task CreateEmptyAsync(string field, string path, string driver, long bytes, CancellationToken ct)
+    {
+        await RunAsync(field, path, "made", ["create", "-q", "-f", driver, path, bytes.ToString(CultureInfo.InvariantCulture)], ct).ConfigureAwait(false);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
     /// <summary>The whole percent of a progress line such as <c>    (42.17/100%)</c>, or null for another line.</summary>
     public static int? Progress(string line) =>
         ProgressLine().Match(line) is { Success: true } m

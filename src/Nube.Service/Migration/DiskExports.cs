@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Nube.Core.Migration;
@@ -37,15 +36,11 @@ public static class DiskExports
         return errors.Count > 0 ? throw new ValidationException(errors) : sized;
     }
 
-    /// <summary>Each disk's empty image at its target, root's alone (QEMU gets it as a descriptor).</summary>
+    /// <summary>Each disk's empty image at its target.</summary>
     public static async Task MakeAsync(IReadOnlyList<(PeerStorage.Placed Placed, long Bytes)> disks, CancellationToken ct)
     {
         foreach (var (placed, bytes) in disks)
-        {
-            await QemuImg.RunAsync(placed.Disk.Field, placed.Target, "made",
-                ["create", "-q", "-f", ImageFormat.Driver(placed.Disk.Format), placed.Target, bytes.ToString(CultureInfo.InvariantCulture)], ct).ConfigureAwait(false);
-            File.SetUnixFileMode(placed.Target, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+            await QemuImg.CreateEmptyAsync(placed.Disk.Field, placed.Target, ImageFormat.Driver(placed.Disk.Format), bytes, ct).ConfigureAwait(false);
     }
 
     /// <summary>Starts the NBD server on a free port of <paramref name="address"/> and exports each disk (by its id) writable; returns the port.</summary>

@@ -5,7 +5,6 @@ using Nube.Core.Migration;
 using Nube.Core.Serialization;
 using Nube.Core.Validation;
 using Nube.Core.Vms;
-using Nube.Linux;
 using Nube.Qemu.Protocol;
 using Nube.Service.Vms;
 

@@ -224,11 +224,7 @@ public sealed class OutgoingMove(IVmRun vm, VmServices services, MoveCheck check
             return null;
         var sizes = new Dictionary<string, long>();
         foreach (var copy in copies)
-        {
-            var info = await Disks.QemuImg.RunAsync(copy.Disk.Field, copy.Disk.Path, "read", ["info", "-U", "--output=json", copy.Disk.Path], ct).ConfigureAwait(false);
-            using var facts = System.Text.Json.JsonDocument.Parse(info.Stdout);
-            sizes[copy.Disk.Id] = facts.RootElement.GetProperty("virtual-size").GetInt64();
-        }
+            sizes[copy.Disk.Id] = await Disks.QemuImg.VirtualSizeAsync(copy.Disk.Field, copy.Disk.Path, ct).ConfigureAwait(false);
         return sizes;
     }
 

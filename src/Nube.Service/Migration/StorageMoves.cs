@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Nube.Contracts.Vms;
 using Nube.Core.Checkpoints;
 using Nube.Core.Lifecycle;
@@ -67,7 +66,8 @@ public sealed class StorageMoves(VmServices services, ILogger<StorageMoves> logg
         foreach (var (disk, newPath) in targets)
         {
             job.Report($"copying {disk.Id} to '{newPath}'");
-            await MakeTargetAsync(disk, newPath, ct).ConfigureAwait(false);
+            await QemuImg.CreateEmptyAsync("folder", newPath, ImageFormat.Driver(disk.Format),
+                await QemuImg.VirtualSizeAsync(disk.Field, disk.Path, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
             var target = new MirrorTarget(disk.Id, CheckpointContext.NodeOf(running, disk.Path) ?? disk.Id, disk.Path, newPath, ImageFormat.Driver(disk.Format),
                 disk.Field) { Cache = disk.Cache };
             try
@@ -113,16 +113,6 @@ public sealed class StorageMoves(VmServices services, ILogger<StorageMoves> logg
                 targets.Add((disk, newPath));
         }
         return errors.Count > 0 ? throw new ValidationException(errors) : targets;
-    }
-
-    /// <summary>An empty image of the disk's format and size, root's alone: QEMU gets it as a descriptor.</summary>
-    private static async Task MakeTargetAsync(WritableDisk disk, string newPath, CancellationToken ct)
-    {
-        var info = await QemuImg.RunAsync(disk.Field, disk.Path, "read", ["info", "-U", "--output=json", disk.Path], ct).ConfigureAwait(false);
-        using var facts = JsonDocument.Parse(info.Stdout);
-        var size = facts.RootElement.GetProperty("virtual-size").GetInt64();
-        await QemuImg.RunAsync("folder", newPath, "made", ["create", "-q", "-f", ImageFormat.Driver(disk.Format), newPath, $"{size}"], ct).ConfigureAwait(false);
-        File.SetUnixFileMode(newPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     /// <summary>The folder as an absolute, existing folder under one of the host's storage roots.</summary>
